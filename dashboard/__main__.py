@@ -1,0 +1,116 @@
+"""`python -m dashboard …`: init-db, create-user, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.config import ConfigError, load_settings
+
+
+def _init_db(args) -> int:
+    from dashboard.initdb import init_db
+
+    for line in init_db(load_settings()):
+        print(line)
+    return 0
+
+
+def _create_user(args) -> int:
+    from dashboard import db, services
+
+    settings = load_settings()
+    db.configure(settings.database_url)
+    if not args.password_stdin:
+        print(
+            "Give the password on standard input with --password-stdin (it is never a command-line argument).",
+            file=sys.stderr,
+        )
+        return 2
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user_id = services.create_user(
+            services.SYSTEM,
+            args.name,
+            args.role,
+            password,
+            display_name=args.display_name or "",
+            lead_of=args.lead_of or (),
+        )
+    except services.ValidationError as exc:
+        for field, message in exc.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 1
+    projects = f", leading {', '.join(args.lead_of)}" if args.lead_of else ""
+    print(f"Created user {args.name} (id {user_id}) with role {args.role}{projects}.")
+    return 0
+
+
+def _export(args) -> int:
+    from dashboard import db
+    from dashboard.export import export_csv
+
+    settings = load_settings()
+    db.configure(settings.database_url)
+    written = export_csv(Path(args.directory))
+    for path, rows in written:
+        print(f"{path}: {rows:,} rows")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Programme milestone and benefits tracker: database and user administration.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init-db",
+        help="create or migrate the schema to the latest version, then load the seed data once",
+        description="Create or migrate the schema to the latest version, then load the seed data once "
+        "(a second run changes nothing and says so). In development it also creates the demo users.",
+    )
+    init.set_defaults(handler=_init_db)
+
+    create = commands.add_parser(
+        "create-user",
+        help="add a user; the password is read from standard input",
+        description="Add a user. The password is read from the first line of standard input.",
+    )
+    create.add_argument("name", help="the username they sign in with")
+    create.add_argument("--role", required=True, choices=("viewer", "lead", "admin"))
+    create.add_argument(
+        "--lead-of",
+        action="append",
+        metavar="PROJECT",
+        help="a project or work-stream they lead (key or exact name); repeat for several",
+    )
+    create.add_argument("--display-name", help="the name shown in the app and the audit trail")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    create.set_defaults(handler=_create_user)
+
+    export = commands.add_parser(
+        "export",
+        help="write one CSV per entity into DIR",
+        description="Write one CSV per entity (milestones.csv, actions.csv, savings.csv, kpis.csv, "
+        "kpi_values.csv, audit.csv, …) into DIR, with a header row, names beside ids, ISO dates and "
+        "money in pounds.",
+    )
+    export.add_argument("directory", metavar="DIR")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Callback wiring, one module per page; every callback is registered through `authorised`."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import abort
+
+from dashboard.auth import signed_in_user
+
+EVERYONE = ("viewer", "lead", "admin")
+EDITORS = ("lead", "admin")
+ADMINS = ("admin",)
+
+POLICY_ATTRIBUTE = "__authorised_roles__"
+
+
+def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) -> Callable:
+    """Register a server callback on `app` that only signed-in users with one of `roles` may run.
+
+    Deny by default: `roles` is required. The browser can POST any callback directly, so this
+    check runs on the server whatever the page showed; services still check row-level rights.
+    """
+    if not roles or not set(roles) <= set(EVERYONE):
+        raise ValueError(f"authorised() needs roles drawn from {EVERYONE}, got {roles!r}")
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            user = signed_in_user()
+            if user is None:
+                abort(401)
+            if user.role not in roles:
+                abort(403)
+            return function(*args, **kwargs)
+
+        setattr(guarded, POLICY_ATTRIBUTE, tuple(roles))
+        return app.callback(*dependencies, **callback_kwargs)(guarded)
+
+    return decorate
+
+
+def register_all(app) -> None:
+    from dashboard.callbacks import overview, shell
+
+    for module in (shell, overview):
+        module.register(app)

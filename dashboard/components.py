@@ -1,0 +1,128 @@
+"""Shared layout pieces: the app shell and navbar, RAG badges, illustrative-data markers, notices."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.auth import signed_in_user
+
+NAV_ITEMS = (
+    ("Overview", "/"),
+    ("Milestones", "/milestones"),
+    ("Actions", "/actions"),
+    ("Savings", "/savings"),
+    ("KPIs", "/kpis"),
+    ("Benchmarking", "/benchmarking"),
+    ("Audit", "/audit"),
+)
+
+RAG_STYLES = {
+    # Text label and an icon-like symbol as well as colour: RAG is never colour alone.
+    "Red": ("danger", "▲", "Red"),
+    "Amber": ("warning", "●", "Amber"),
+    "Green": ("success", "✔", "Green"),
+}
+
+
+def rag_badge(rag: str | None) -> html.Span:
+    if not rag:
+        return html.Span("No RAG", className="badge text-bg-light border rag-badge")
+    colour, symbol, label = RAG_STYLES.get(rag, ("secondary", "", rag))
+    return html.Span(
+        [html.Span(symbol, **{"aria-hidden": "true"}, className="me-1"), label],
+        className=f"badge text-bg-{colour} rag-badge rag-{rag.lower()}",
+    )
+
+
+def illustrative_marker(note: str | None = None) -> html.Span:
+    """The visible marker for figures the source documents do not give."""
+    title = note or "Illustrative data: not from the source documents"
+    return html.Span("Illustrative data", className="badge illustrative-badge", title=title)
+
+
+def page_header(title: str, lead: str | None = None) -> html.Div:
+    children = [html.H1(title, className="h2 mb-1")]
+    if lead:
+        children.append(html.P(lead, className="text-body-secondary mb-3"))
+    return html.Div(children, className="page-header mb-3")
+
+
+def not_built_notice(what_is_coming: list[str]) -> dbc.Alert:
+    """Says plainly that a page is not built yet; it never stands in with made-up figures."""
+    return dbc.Alert(
+        [
+            html.H2("This page is not built yet", className="h5"),
+            html.P("It will show:", className="mb-1"),
+            html.Ul([html.Li(item) for item in what_is_coming], className="mb-0"),
+        ],
+        color="secondary",
+        className="not-built",
+    )
+
+
+def navbar() -> html.Header:
+    user = signed_in_user()
+    links = [
+        dbc.NavItem(dbc.NavLink(label, href=href, active="exact", className="app-nav-link"))
+        for label, href in NAV_ITEMS
+    ]
+    account = []
+    if user is not None:
+        account = [
+            html.Span(
+                [
+                    html.Span(user.display_name, className="fw-semibold", id="signed-in-user"),
+                    f" · {user.role_label}",
+                ],
+                className="navbar-text me-3 text-white",
+            ),
+            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm", id="sign-out"),
+        ]
+    return html.Header(
+        dbc.Navbar(
+            dbc.Container(
+                [
+                    html.A("ASCH programme tracker", href="/", className="navbar-brand app-title"),
+                    html.Button(
+                        html.Span(className="navbar-toggler-icon"),
+                        id="navbar-toggler",
+                        className="navbar-toggler",
+                        type="button",
+                        **{
+                            "aria-label": "Menu",
+                            "aria-controls": "navbar-collapse",
+                            "aria-expanded": "false",
+                        },
+                    ),
+                    dbc.Collapse(
+                        [
+                            html.Nav(dbc.Nav(links, navbar=True), **{"aria-label": "Main"}),
+                            html.Div(account, className="ms-auto d-flex align-items-center"),
+                        ],
+                        id="navbar-collapse",
+                        is_open=False,
+                        navbar=True,
+                    ),
+                ],
+                fluid=True,
+            ),
+            color="dark",
+            dark=True,
+            expand="lg",
+            className="app-navbar",
+        )
+    )
+
+
+def shell_layout() -> html.Div:
+    """The page frame, built per request so the navbar shows who is signed in."""
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="skip-link"),
+            navbar(),
+            html.Main(dbc.Container(dash.page_container, fluid=True, className="py-3"), id="main"),
+            dcc.Location(id="shell-url", refresh=False),
+        ]
+    )

@@ -1,0 +1,88 @@
+"""Settings read from environment variables, validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+SEED_DIR = DATA_DIR / "seed"
+DEFAULT_SQLITE_PATH = DATA_DIR / "dashboard.db"
+
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    database_url: str
+    secret_key: str
+    secret_key_generated: bool
+    session_cookie_secure: bool
+    host: str
+    port: int
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def creates_demo_users(self) -> bool:
+        return not self.is_production
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"Expected a yes/no value, got {value!r}")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    environment = env.get("DASHBOARD_ENV", "development").strip().lower() or "development"
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"DASHBOARD_ENV must be one of {', '.join(ENVIRONMENTS)}; got {environment!r}")
+
+    database_url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    if database_url.startswith("postgres://"):
+        # Heroku-style URLs name no driver; this app talks to PostgreSQL through psycopg 3.
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    secret_key = env.get("SECRET_KEY", "").strip()
+    generated = False
+    if not secret_key:
+        if environment == "production":
+            raise ConfigError("SECRET_KEY must be set when DASHBOARD_ENV=production")
+        # Development only: a per-process key means logins do not survive a restart,
+        # and several workers would not share sessions — production must set SECRET_KEY.
+        secret_key = secrets.token_hex(32)
+        generated = True
+
+    try:
+        port = int(env.get("PORT", "8050"))
+    except ValueError as exc:
+        raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from exc
+
+    return Settings(
+        environment=environment,
+        database_url=database_url,
+        secret_key=secret_key,
+        secret_key_generated=generated,
+        session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
+        host=env.get("HOST", "127.0.0.1"),
+        port=port,
+    )

@@ -1,0 +1,337 @@
+"""`export DIR`: one CSV per entity, readable in Excel (names beside ids, ISO dates, pounds)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.formatting import financial_year_label
+
+# Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, str):
+        return excel_safe_text(value)
+    return value
+
+
+def _latest_baseline_dates():
+    """Per milestone, the dates of its project's most recent baseline."""
+    ranked = (
+        select(
+            m.MilestoneBaseline.milestone_id,
+            m.Baseline.name.label("baseline_name"),
+            m.MilestoneBaseline.start_date.label("baseline_start"),
+            m.MilestoneBaseline.end_date.label("baseline_end"),
+            func.row_number()
+            .over(
+                partition_by=m.MilestoneBaseline.milestone_id,
+                order_by=(m.Baseline.baseline_date.desc(), m.Baseline.id.desc()),
+            )
+            .label("position"),
+        )
+        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.position == 1).subquery()
+
+
+def _milestones() -> Select:
+    latest = _latest_baseline_dates()
+    return (
+        select(
+            m.Milestone.id,
+            m.Milestone.key,
+            m.Programme.name.label("programme"),
+            m.Project.name.label("project"),
+            m.Milestone.title,
+            m.Milestone.owner,
+            m.Milestone.status,
+            m.Milestone.rag,
+            m.Milestone.rag_reason,
+            m.Milestone.percent_complete,
+            latest.c.baseline_name,
+            latest.c.baseline_start,
+            latest.c.baseline_end,
+            m.Milestone.forecast_start,
+            m.Milestone.forecast_end,
+            m.Milestone.actual_start,
+            m.Milestone.actual_end,
+            m.Milestone.commentary,
+            m.Milestone.retired,
+            m.Milestone.illustrative,
+            m.Milestone.illustrative_note,
+            m.Milestone.source,
+            m.Milestone.version,
+            m.Milestone.updated_by,
+            m.Milestone.updated_at,
+        )
+        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .outerjoin(latest, latest.c.milestone_id == m.Milestone.id)
+        .order_by(m.Programme.name, m.Project.name, m.Milestone.id)
+    )
+
+
+def _milestone_baselines() -> Select:
+    return (
+        select(
+            m.Milestone.key.label("milestone_key"),
+            m.Milestone.title.label("milestone"),
+            m.Project.name.label("project"),
+            m.Baseline.name.label("baseline"),
+            m.Baseline.baseline_date,
+            m.MilestoneBaseline.start_date.label("baseline_start"),
+            m.MilestoneBaseline.end_date.label("baseline_end"),
+        )
+        .join(m.Milestone, m.Milestone.id == m.MilestoneBaseline.milestone_id)
+        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
+        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        .order_by(m.Project.name, m.Milestone.id, m.Baseline.baseline_date)
+    )
+
+
+def _actions() -> Select:
+    return (
+        select(
+            m.ActionItem.id,
+            m.ActionItem.key,
+            m.Recommendation.number.label("recommendation"),
+            m.Recommendation.text.label("recommendation_text"),
+            m.ActionItem.title,
+            m.ActionItem.owner,
+            m.ActionItem.due_date,
+            m.ActionItem.status,
+            m.ActionItem.rag,
+            m.ActionItem.percent_complete,
+            m.ActionItem.evidence,
+            m.ActionItem.evidence_status,
+            m.ActionItem.signed_off_by,
+            m.ActionItem.signed_off_at,
+            m.ActionItem.illustrative,
+            m.ActionItem.illustrative_note,
+            m.ActionItem.source,
+            m.ActionItem.version,
+            m.ActionItem.updated_by,
+            m.ActionItem.updated_at,
+        )
+        .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+        .order_by(m.Recommendation.sort_order, m.ActionItem.id)
+    )
+
+
+def _progress_notes() -> Select:
+    return (
+        select(
+            m.ProgressNote.id,
+            m.ActionItem.key.label("action_key"),
+            m.ActionItem.title.label("action"),
+            m.ProgressNote.note_date,
+            m.ProgressNote.text,
+            m.ProgressNote.internal,
+            m.ProgressNote.author,
+            m.ProgressNote.illustrative,
+        )
+        .join(m.ActionItem, m.ActionItem.id == m.ProgressNote.action_item_id)
+        .order_by(m.ActionItem.id, m.ProgressNote.note_date)
+    )
+
+
+def _savings() -> Select:
+    return (
+        select(
+            m.SavingLine.id,
+            m.SavingLine.key,
+            m.Programme.name.label("programme"),
+            m.Project.name.label("project"),
+            m.SavingLine.financial_year,
+            m.SavingLine.description,
+            m.SavingLine.category,
+            m.SavingLine.target,
+            m.SavingLine.forecast,
+            m.SavingLine.realised,
+            m.SavingLine.confidence,
+            m.SavingLine.confidence_reason,
+            m.SavingLine.fte,
+            m.Milestone.title.label("depends_on_milestone"),
+            m.SavingLine.illustrative,
+            m.SavingLine.illustrative_note,
+            m.SavingLine.source,
+            m.SavingLine.version,
+            m.SavingLine.updated_by,
+            m.SavingLine.updated_at,
+        )
+        .join(m.Project, m.Project.id == m.SavingLine.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
+        .order_by(m.Programme.name, m.Project.name, m.SavingLine.financial_year, m.SavingLine.id)
+    )
+
+
+def _kpis() -> Select:
+    return select(
+        m.Kpi.id,
+        m.Kpi.code,
+        m.Kpi.name,
+        m.Kpi.definition,
+        m.Kpi.unit,
+        m.Kpi.polarity,
+        m.Kpi.target,
+        m.Kpi.tolerance,
+        m.Kpi.frequency,
+        m.Kpi.outcome_area,
+        m.Kpi.values_source,
+        m.Kpi.source,
+    ).order_by(m.Kpi.code)
+
+
+def _kpi_values() -> Select:
+    return (
+        select(
+            m.KpiValue.id,
+            m.Kpi.code.label("kpi_code"),
+            m.Kpi.name.label("kpi_name"),
+            m.Kpi.unit,
+            m.Area.name.label("area"),
+            m.Area.kind.label("area_kind"),
+            m.KpiValue.period_label.label("period"),
+            m.KpiValue.period_start,
+            m.KpiValue.period_end,
+            m.KpiValue.value,
+            m.KpiValue.note,
+            m.KpiValue.illustrative,
+            m.KpiValue.source,
+        )
+        .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+        .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        .order_by(m.Kpi.code, m.KpiValue.period_start, m.Area.name)
+    )
+
+
+def _benefits() -> Select:
+    return (
+        select(
+            m.Benefit.id,
+            m.Benefit.key,
+            m.Project.name.label("project"),
+            m.Benefit.name,
+            m.Benefit.owner,
+            m.Kpi.code.label("kpi_code"),
+            m.Benefit.baseline_value,
+            m.Benefit.baseline_label,
+            m.Benefit.target_value,
+            m.Benefit.target_label,
+            m.Benefit.target_date,
+            m.Benefit.illustrative,
+            m.Benefit.source,
+        )
+        .join(m.Project, m.Project.id == m.Benefit.project_id)
+        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
+        .order_by(m.Benefit.id)
+    )
+
+
+def _recommendations() -> Select:
+    parent = aliased(m.Recommendation)
+    return (
+        select(
+            m.Recommendation.number,
+            parent.number.label("parent_number"),
+            m.Recommendation.text,
+            m.Recommendation.source,
+        )
+        .outerjoin(parent, parent.id == m.Recommendation.parent_id)
+        .order_by(m.Recommendation.sort_order)
+    )
+
+
+def _board_meetings() -> Select:
+    return select(m.BoardMeeting.meeting_date, m.BoardMeeting.title, m.BoardMeeting.illustrative).order_by(
+        m.BoardMeeting.meeting_date
+    )
+
+
+def _audit() -> Select:
+    return (
+        select(
+            m.AuditEvent.id,
+            m.AuditEvent.at,
+            m.AuditEvent.username,
+            m.AuditEvent.action,
+            m.AuditEvent.entity,
+            m.AuditEvent.entity_id,
+            m.Project.name.label("project"),
+            m.AuditEvent.field,
+            m.AuditEvent.old_value,
+            m.AuditEvent.new_value,
+        )
+        .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
+        .order_by(m.AuditEvent.at, m.AuditEvent.id)
+    )
+
+
+EXPORTS = (
+    ("milestones.csv", _milestones),
+    ("milestone_baselines.csv", _milestone_baselines),
+    ("actions.csv", _actions),
+    ("progress_notes.csv", _progress_notes),
+    ("recommendations.csv", _recommendations),
+    ("savings.csv", _savings),
+    ("benefits.csv", _benefits),
+    ("kpis.csv", _kpis),
+    ("kpi_values.csv", _kpi_values),
+    ("board_meetings.csv", _board_meetings),
+    ("audit.csv", _audit),
+)
+
+_FINANCIAL_YEAR_COLUMNS = {"financial_year"}
+
+
+def export_csv(directory: Path) -> list[tuple[Path, int]]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    with session_scope() as db:
+        for filename, statement in EXPORTS:
+            result = db.execute(statement())
+            columns = list(result.keys())
+            path = directory / filename
+            rows = 0
+            # utf-8-sig: Excel opens it with £ and – intact.
+            with path.open("w", newline="", encoding="utf-8-sig") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                for row in result:
+                    values = []
+                    for column, value in zip(columns, row, strict=True):
+                        if column in _FINANCIAL_YEAR_COLUMNS and value is not None:
+                            value = financial_year_label(value)
+                        values.append(_cell(value))
+                    writer.writerow(values)
+                    rows += 1
+            written.append((path, rows))
+    return written

@@ -1,0 +1,65 @@
+"""UK display conventions: dates (22 Nov 2026), money (£6.0m, £654k), financial years (2019/20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+_FY_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+
+
+def financial_year_label(start_year: int) -> str:
+    """2019 → '2019/20' (April 2019 to March 2020)."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def parse_financial_year(text: str) -> int:
+    """'2019/20' or '2019/2020' → 2019; anything else is a ValueError."""
+    match = _FY_PATTERN.match(text or "")
+    if not match:
+        raise ValueError(f"{text!r} is not a financial year like 2019/20")
+    start = int(match.group(1))
+    end = match.group(2)
+    expected_end = start + 1 if len(end) == 4 else (start + 1) % 100
+    if int(end) != expected_end:
+        raise ValueError(f"{text!r} is not a financial year like 2019/20: the years must be consecutive")
+    return start
+
+
+def financial_year_of(day: dt.date) -> int:
+    """The start year of the financial year (April–March) containing `day`."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_start(start_year: int) -> dt.date:
+    return dt.date(start_year, 4, 1)
+
+
+def format_date(day: dt.date | dt.datetime | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def format_datetime(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def format_money(amount: Decimal | float | int | None) -> str:
+    """£6.0m (or £1.96m) for millions, £654k for thousands, £950 below that; negatives as −£1.2m."""
+    if amount is None:
+        return ""
+    value = float(amount)
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    if value >= 999_500:
+        millions = value / 1_000_000
+        # One decimal (£6.0m) unless that hides a second one the reader needs (£1.96m).
+        digits = 1 if round(millions, 1) == round(millions, 2) else 2
+        return f"{sign}£{millions:.{digits}f}m"
+    if value >= 1_000:
+        return f"{sign}£{value / 1_000:.0f}k"
+    return f"{sign}£{value:.0f}"

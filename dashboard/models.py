@@ -1,0 +1,406 @@
+"""The schema: SQLAlchemy 2.0 typed models for everything the dashboard stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Named constraints so Alembic can drop them on every backend (SQLite batch mode needs names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MILESTONE_STATUSES = ("Not started", "In progress", "Complete", "Blocked", "Cancelled")
+ACTION_STATUSES = MILESTONE_STATUSES
+RAG_VALUES = ("Red", "Amber", "Green")
+CONFIDENCE_LEVELS = ("Delivered", "High", "Medium", "Low")
+EVIDENCE_STATUSES = ("none", "awaiting", "accepted")
+ROLES = ("viewer", "lead", "admin")
+AREA_KINDS = ("constituency", "city", "comparator", "comparator_average", "national", "council", "team")
+KPI_UNITS = ("percent", "number", "rate_per_100k", "score", "days")
+POLARITIES = ("higher", "lower")
+
+MONEY = Numeric(14, 2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Sourced:
+    """A row transcribed from a source document, or flagged as illustrative when none supports it."""
+
+    source: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    illustrative_note: Mapped[str | None] = mapped_column(String(400))
+
+
+class Versioned:
+    """An editable row: optimistic-locking version number plus who/when last changed it."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    updated_by: Mapped[str] = mapped_column(String(80), default="seed", server_default="seed")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # The ORM adds "AND version = :old" to every UPDATE and raises StaleDataError when
+        # another transaction got there first: the database, not this process, decides.
+        return {"version_id_col": cls.__table__.c.version}
+
+
+project_leads = Table(
+    "project_leads",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+)
+
+action_areas = Table(
+    "action_areas",
+    Base.metadata,
+    Column("action_item_id", ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "consideration_area_id", ForeignKey("consideration_areas.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class Organisation(Sourced, Versioned, Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="council")
+
+    programmes: Mapped[list[Programme]] = relationship(back_populates="organisation")
+
+
+class Programme(Sourced, Versioned, Base):
+    __tablename__ = "programmes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="programmes")
+    projects: Mapped[list[Project]] = relationship(back_populates="programme")
+
+
+class Project(Sourced, Versioned, Base):
+    """A project or a work-stream within a project (parent_id), inside a programme."""
+
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="project")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="projects")
+    parent: Mapped[Project | None] = relationship(remote_side="Project.id")
+    leads: Mapped[list[User]] = relationship(secondary=project_leads, back_populates="led_projects")
+    milestones: Mapped[list[Milestone]] = relationship(back_populates="project")
+
+
+class User(Versioned, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+
+    led_projects: Mapped[list[Project]] = relationship(secondary=project_leads, back_populates="leads")
+
+
+class Baseline(Sourced, Base):
+    """A named, dated plan for a project; re-baselining adds one and keeps the earlier ones."""
+
+    __tablename__ = "baselines"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    baseline_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(80), default="seed")
+
+    project: Mapped[Project] = relationship()
+    dates: Mapped[list[MilestoneBaseline]] = relationship(back_populates="baseline")
+
+
+class Milestone(Sourced, Versioned, Base):
+    __tablename__ = "milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(20), default="Not started", index=True)
+    rag: Mapped[str | None] = mapped_column(String(10), index=True)
+    rag_reason: Mapped[str | None] = mapped_column(String(500))
+    percent_complete: Mapped[int] = mapped_column(Integer, default=0)
+    forecast_start: Mapped[dt.date | None] = mapped_column(Date)
+    forecast_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    actual_start: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
+    commentary: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    project: Mapped[Project] = relationship(back_populates="milestones")
+    baseline_dates: Mapped[list[MilestoneBaseline]] = relationship(back_populates="milestone")
+
+
+class MilestoneBaseline(Base):
+    __tablename__ = "milestone_baselines"
+    __table_args__ = (UniqueConstraint("baseline_id", "milestone_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    baseline_id: Mapped[int] = mapped_column(ForeignKey("baselines.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+
+    baseline: Mapped[Baseline] = relationship(back_populates="dates")
+    milestone: Mapped[Milestone] = relationship(back_populates="baseline_dates")
+
+
+class Recommendation(Sourced, Base):
+    """One of the peer challenge's areas recommended for further action (1–6, with 1a, 1b)."""
+
+    __tablename__ = "recommendations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(10), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Recommendation | None] = relationship(remote_side="Recommendation.id")
+    actions: Mapped[list[ActionItem]] = relationship(back_populates="recommendation")
+
+
+class ConsiderationArea(Sourced, Base):
+    """A strength, area for consideration or finance point from the peer challenge letter, by theme."""
+
+    __tablename__ = "consideration_areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    theme: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    actions: Mapped[list[ActionItem]] = relationship(secondary=action_areas, back_populates="areas")
+
+
+class ActionItem(Sourced, Versioned, Base):
+    __tablename__ = "action_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="Not started", index=True)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    percent_complete: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_status: Mapped[str] = mapped_column(String(20), default="none")
+    signed_off_by: Mapped[str | None] = mapped_column(String(80))
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    areas: Mapped[list[ConsiderationArea]] = relationship(secondary=action_areas, back_populates="actions")
+    notes: Mapped[list[ProgressNote]] = relationship(back_populates="action_item")
+
+
+class ProgressNote(Sourced, Base):
+    """A dated progress note on an action; notes are only ever added, never rewritten."""
+
+    __tablename__ = "progress_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    note_date: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    author: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+
+    action_item: Mapped[ActionItem] = relationship(back_populates="notes")
+
+
+class SavingLine(Sourced, Versioned, Base):
+    """Project × financial year: target, forecast and realised savings, with confidence."""
+
+    __tablename__ = "saving_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    financial_year: Mapped[int] = mapped_column(Integer, index=True)  # start year: 2019 means 2019/20
+    description: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(40), default="")
+    target: Mapped[Decimal] = mapped_column(MONEY)
+    forecast: Mapped[Decimal | None] = mapped_column(MONEY)
+    realised: Mapped[Decimal | None] = mapped_column(MONEY)
+    confidence: Mapped[str | None] = mapped_column(String(20))
+    confidence_reason: Mapped[str | None] = mapped_column(String(500))
+    fte: Mapped[float | None] = mapped_column(Float)
+    depends_on_milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"), index=True)
+
+    project: Mapped[Project] = relationship()
+    depends_on_milestone: Mapped[Milestone | None] = relationship()
+
+
+class Area(Sourced, Base):
+    """Where a KPI value applies: a constituency, the city, a comparator council, the national average."""
+
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+
+
+class Kpi(Sourced, Versioned, Base):
+    __tablename__ = "kpis"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(20))
+    polarity: Mapped[str] = mapped_column(String(10))
+    target: Mapped[float | None] = mapped_column(Float)
+    tolerance: Mapped[float | None] = mapped_column(Float)
+    frequency: Mapped[str] = mapped_column(String(40), default="")
+    outcome_area: Mapped[str] = mapped_column(String(120), default="")
+    values_source: Mapped[str] = mapped_column(String(20), default="document")
+
+    values: Mapped[list[KpiValue]] = relationship(back_populates="kpi")
+
+
+class KpiValue(Sourced, Versioned, Base):
+    """One KPI's value for one area and period; a missing value ("-" in a source) is NULL, never 0."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (
+        UniqueConstraint(
+            "kpi_id", "area_id", "period_start", "period_end", name="uq_kpi_values_kpi_area_period"
+        ),
+        Index("ix_kpi_values_kpi_period", "kpi_id", "period_end"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    period_label: Mapped[str] = mapped_column(String(60))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    kpi: Mapped[Kpi] = relationship(back_populates="values")
+    area: Mapped[Area] = relationship()
+
+
+class PublishedRank(Sourced, Base):
+    """Birmingham's rank among its comparators as the source document printed it."""
+
+    __tablename__ = "published_ranks"
+    __table_args__ = (UniqueConstraint("kpi_id", "period_label"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
+    period_label: Mapped[str] = mapped_column(String(60))
+    rank: Mapped[int] = mapped_column(Integer)
+
+    kpi: Mapped[Kpi] = relationship()
+
+
+class Benefit(Sourced, Versioned, Base):
+    """A non-financial benefit measured by a KPI: baseline → target by a date."""
+
+    __tablename__ = "benefits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_label: Mapped[str] = mapped_column(String(120), default="")
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_label: Mapped[str] = mapped_column(String(120), default="")
+    target_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    project: Mapped[Project] = relationship()
+    kpi: Mapped[Kpi | None] = relationship()
+
+
+class BoardMeeting(Sourced, Versioned, Base):
+    __tablename__ = "board_meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="Programme board")
+
+
+class AuditEvent(Base):
+    """One changed field of one row: who, when, what it was, what it became."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+        Index("ix_audit_events_at", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))  # create, update, retire, sign-off, …
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
+    field: Mapped[str | None] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class SeedRun(Base):
+    """Records that the seed data was loaded, so a second init-db changes nothing."""
+
+    __tablename__ = "seed_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    seed_digest: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,83 @@
+"""Builds the Flask server and the Dash app on it: auth gate, health check, pages, callbacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash
+from flask import Flask, jsonify
+
+from dashboard import __version__, auth, db
+from dashboard.callbacks import register_all
+from dashboard.components import shell_layout
+from dashboard.config import Settings, load_settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_server(settings: Settings) -> Flask:
+    server = Flask("dashboard")
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        DASHBOARD_SETTINGS=settings,
+    )
+    auth.init_app(server)
+
+    @server.route("/healthz")
+    def healthz():
+        answers = db.database_answers()
+        body = {"status": "ok" if answers else "unavailable", "version": __version__, "database": answers}
+        return jsonify(body), (200 if answers else 503)
+
+    return server
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or load_settings()
+    db.configure(settings.database_url)
+    server = create_server(settings)
+
+    # Pages register themselves into Dash's module-level registry: start clean for every app built.
+    dash._pages.PAGE_REGISTRY.clear()
+    app = Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder="pages",
+        assets_folder=str(PACKAGE_DIR / "assets"),
+        serve_locally=True,
+        compress=True,
+        suppress_callback_exceptions=True,
+        title="ASCH programme tracker",
+        update_title=None,
+        index_string=INDEX_STRING,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell_layout
+    register_all(app)
+    return app

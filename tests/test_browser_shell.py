@@ -1,0 +1,59 @@
+"""Headless Chromium: each demo role signs in, sees the shell and every page, and signs out."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit"]
+
+
+def sign_in(dash_duo, username: str) -> None:
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/login")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+
+
+@pytest.mark.parametrize(
+    ("username", "shown_as"),
+    [
+        ("admin", "Programme office administrator · Administrator"),
+        ("cj.lead", "Customer Journey work-stream lead · Project lead"),
+        ("cabinet.member", "Cabinet Member for Health and Social Care · Viewer"),
+    ],
+)
+def test_each_role_signs_in_and_sees_the_shell(dash_duo, app, username, shown_as):
+    dash_duo.start_server(app, navigate=False)
+    # Anonymous visitors land on the sign-in form, not the dashboard.
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones")
+    dash_duo.wait_for_element("#sign-in")
+    assert "/login" in dash_duo.driver.current_url
+
+    sign_in(dash_duo, username)
+    dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+    navbar_text = dash_duo.find_element(".app-navbar").text
+    assert shown_as in navbar_text.replace("\n", " ")
+    links = [link.text for link in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".app-nav-link")]
+    assert links == NAV_LABELS
+
+    # The database summary comes from the seeded database through a guarded callback.
+    dash_duo.wait_for_element("#overview-summary-table")
+    assert "KPI values" in dash_duo.find_element("#overview-summary-table").text
+
+    # A page not built yet says so plainly.
+    dash_duo.find_element("a.app-nav-link[href='/benchmarking']").click()
+    dash_duo.wait_for_text_to_equal("h1", "Benchmarking")
+    assert "This page is not built yet" in dash_duo.find_element(".not-built").text
+
+    assert dash_duo.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "main#main")
+    assert dash_duo.get_logs() == []
+
+    dash_duo.find_element("#sign-out").click()
+    dash_duo.wait_for_element("#sign-in")
+    assert "You have signed out" in dash_duo.driver.page_source

@@ -1,0 +1,121 @@
+"""`create-user` and `export` as an administrator would run them."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from tests.conftest import login
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(url: str, *args: str, stdin: str | None = None):
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "cli-test-key"}
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_create_user_reads_the_password_from_stdin_and_can_sign_in(database_url, app):
+    result = _cli(
+        database_url,
+        "create-user",
+        "perry.lead",
+        "--role",
+        "lead",
+        "--lead-of",
+        "transition",
+        "--password-stdin",
+        stdin="a-long-secret-1\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "a-long-secret-1" not in result.stdout
+    with session_scope() as db:
+        user = db.scalars(select(m.User).where(m.User.username == "perry.lead")).one()
+        assert user.role == "lead"
+        assert [project.key for project in user.led_projects] == ["transition"]
+        audit = db.scalars(
+            select(m.AuditEvent).where(m.AuditEvent.entity == "user", m.AuditEvent.entity_id == user.id)
+        ).all()
+        assert {event.field for event in audit} == {"role", "lead_of"}
+    client = app.server.test_client()
+    assert login(client, "perry.lead", "a-long-secret-1").status_code == 302
+
+
+def test_create_user_refuses_bad_input_and_changes_nothing(database_url):
+    cases = [
+        (["admin", "--role", "viewer"], "already exists"),
+        (["new.person", "--role", "lead", "--lead-of", "No Such Project"], "no project called"),
+        (["new.person", "--role", "viewer", "--lead-of", "transition"], "Only a user with the lead role"),
+        (["bad name!", "--role", "viewer"], "username"),
+    ]
+    for args, message in cases:
+        result = _cli(database_url, "create-user", *args, "--password-stdin", stdin="long-enough-pw\n")
+        assert result.returncode == 1, args
+        assert message in result.stderr, (args, result.stderr)
+    short = _cli(
+        database_url, "create-user", "new.person", "--role", "viewer", "--password-stdin", stdin="short\n"
+    )
+    assert short.returncode == 1 and "at least 8 characters" in short.stderr
+    with session_scope() as db:
+        assert db.scalars(select(m.User).where(m.User.username.in_(["new.person", "bad name!"]))).all() == []
+
+
+def test_create_user_without_password_stdin_is_refused(database_url):
+    result = _cli(database_url, "create-user", "someone", "--role", "viewer")
+    assert result.returncode == 2
+    assert "--password-stdin" in result.stderr
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_export_writes_a_readable_csv_per_entity(database_url, tmp_path):
+    result = _cli(database_url, "export", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    for name in ("milestones.csv", "actions.csv", "savings.csv", "kpis.csv", "kpi_values.csv", "audit.csv"):
+        assert (out / name).exists(), name
+
+    milestones = _read(out / "milestones.csv")
+    # Seed 000 §5.15: "Workforce Strategy and proposed service structure", December 2018.
+    workforce = next(
+        row for row in milestones if row["title"] == "Workforce Strategy and proposed service structure"
+    )
+    assert workforce["project"] and workforce["programme"]
+    assert workforce["baseline_start"] == "2018-12-01"
+    assert workforce["baseline_end"] == "2018-12-31"
+
+    savings = _read(out / "savings.csv")
+    # Seed 000 §4.2.2: around £6m in 2019/20, in pounds as a plain number.
+    customer_journey = [row for row in savings if row["financial_year"] == "2019/20" and row["fte"] == "148"]
+    assert customer_journey and customer_journey[0]["target"] == "6000000"
+
+    values = _read(out / "kpi_values.csv")
+    # Seed 002, ASCOF table: Bolton's 2A(2) older-adult admissions were 985 in 2014/15.
+    bolton = [
+        row
+        for row in values
+        if row["kpi_code"] == "2A(2)" and row["area"] == "Bolton" and row["period_start"] == "2014-04-01"
+    ]
+    assert len(bolton) == 1 and float(bolton[0]["value"]) == 985
+    assert bolton[0]["kpi_name"] and bolton[0]["period"] == "2014/15"
+
+    audit = _read(out / "audit.csv")
+    assert {"at", "username", "entity", "field", "old_value", "new_value"} <= set(audit[0].keys())

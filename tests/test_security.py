@@ -1,0 +1,170 @@
+"""Sign-in, the login gate and the callback policy, exercised over HTTP as a browser would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dash import Dash, Input, Output, html
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.callbacks import ADMINS, POLICY_ATTRIBUTE, authorised
+from dashboard.db import session_scope
+from tests.conftest import callback_request, login
+
+PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
+
+# Dash's own page router: it only returns page layouts (static skeletons, no data), and the login
+# gate already refuses it to anonymous callers. Every callback the app defines goes through
+# `authorised`.
+DASH_INTERNAL_CALLBACKS = {".._pages_content.children..._pages_store.data.."}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_page_request_is_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", ["/_dash-layout", "/_dash-dependencies"])
+def test_anonymous_dash_metadata_is_refused(client, path):
+    response = client.get(path)
+    assert response.status_code == 401
+    assert b"overview-summary" not in response.data
+
+
+def test_anonymous_callback_post_gets_401_and_no_data(app, client):
+    body = callback_request(
+        app,
+        "overview-summary.children",
+        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+    )
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 401
+    assert b"Milestones" not in response.data
+
+
+def test_signed_in_viewer_gets_the_callback_data(app, login_as):
+    client = login_as("cabinet.member")
+    body = callback_request(
+        app,
+        "overview-summary.children",
+        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+    )
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert "Milestones" in response.get_data(as_text=True)
+
+
+def test_every_callback_states_who_may_call_it(app, login_as):
+    # The first request registers everything, Dash's page router included.
+    assert login_as("admin").get("/_dash-dependencies").status_code == 200
+    # Clientside callbacks run in the browser and have no server function to guard.
+    server_side = {key for key, spec in app.callback_map.items() if "callback" in spec}
+    guarded = {key for key in server_side if hasattr(app.callback_map[key]["callback"], POLICY_ATTRIBUTE)}
+    assert server_side - guarded - DASH_INTERNAL_CALLBACKS == set()
+    assert server_side >= DASH_INTERNAL_CALLBACKS
+    assert "overview-summary.children" in guarded
+
+
+def test_authorised_refuses_a_role_it_does_not_name(settings):
+    """A callback limited to admins answers 403 to a signed-in viewer, and runs for an admin."""
+    from dashboard.web import create_server
+
+    server = create_server(settings)
+    app = Dash("policy_probe", server=server, url_base_pathname="/")
+    app.layout = html.Div([html.Div(id="trigger"), html.Div(id="secret")])
+    calls = []
+
+    @authorised(app, Output("secret", "children"), Input("trigger", "children"), roles=ADMINS)
+    def reveal(_value):
+        calls.append(1)
+        return "admin-only"
+
+    body = {
+        "output": "secret.children",
+        "outputs": {"id": "secret", "property": "children"},
+        "inputs": [{"id": "trigger", "property": "children", "value": "x"}],
+        "changedPropIds": ["trigger.children"],
+    }
+    viewer = server.test_client()
+    login(viewer, "cabinet.member")
+    assert viewer.post("/_dash-update-component", json=body).status_code == 403
+    assert calls == []
+
+    admin = server.test_client()
+    login(admin, "admin")
+    response = admin.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert "admin-only" in response.get_data(as_text=True)
+
+
+def test_authorised_requires_roles():
+    with pytest.raises(ValueError):
+        authorised(object(), roles=())
+    with pytest.raises(ValueError):
+        authorised(object(), roles=("superuser",))
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
+    unknown = login(client, "nobody-here", "whatever-password")
+    wrong = login(client, "admin", "not-the-password")
+    assert unknown.status_code == wrong.status_code == 401
+    assert "The username or password is not right" in unknown.get_data(as_text=True)
+    assert "The username or password is not right" in wrong.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_sign_in_then_sign_out(client):
+    response = login(client, "admin")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.get("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+    assert client.post("/_dash-update-component", json={}).status_code == 401
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client):
+    response = login(client, "admin")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_login_form_without_its_token_is_refused(client):
+    response = client.post("/login", data={"username": "admin", "password": "admin-demo-2026"})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/path", "javascript:alert(1)"])
+def test_next_never_leaves_the_site(client, target):
+    page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
+    assert target not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": "admin-demo-2026", "csrf_token": token, "next": target},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_next_returns_to_the_page_asked_for(client):
+    first = client.get("/kpis?kpi=1C(2A)")
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    next_path = re.search(r'name="next" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": "admin-demo-2026", "csrf_token": token, "next": next_path},
+    )
+    assert response.headers["Location"].startswith("/kpis?kpi=1C")
+
+
+def test_passwords_are_stored_hashed(database_url):
+    with session_scope() as db:
+        stored = db.scalars(select(m.User.password_hash).where(m.User.username == "admin")).one()
+    assert "admin-demo-2026" not in stored
+    assert stored.startswith(("scrypt:", "pbkdf2:"))
