@@ -8,6 +8,8 @@ from dash import dcc, html
 
 from dashboard.auth import signed_in_user
 
+ALL = "all"  # the "All" choice of a filter select (an empty value would show as a blank select)
+
 NAV_ITEMS = (
     ("Overview", "/"),
     ("Milestones", "/milestones"),
@@ -40,6 +42,15 @@ def illustrative_marker(note: str | None = None) -> html.Span:
     """The visible marker for figures the source documents do not give."""
     title = note or "Illustrative data: not from the source documents"
     return html.Span("Illustrative data", className="badge illustrative-badge", title=title)
+
+
+def field_error(control_id: str) -> html.Div:
+    """Where a field's error message goes (GOV.UK style: above the control, after its label)."""
+    return html.Div(id=f"{control_id}-error", className="field-error")
+
+
+def error_message(text: str) -> list:
+    return [html.Span("Error: ", className="visually-hidden"), text]
 
 
 def page_header(title: str, lead: str | None = None) -> html.Div:

@@ -390,6 +390,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(20))  # create, update, retire, sign-off, …
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(Integer)
+    # The row's version after this change: "what changed since version N" for conflict messages.
+    entity_version: Mapped[int | None] = mapped_column(Integer)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     field: Mapped[str | None] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.workdays import working_days_between
 
 # What the overview's "what the database holds" table lists, in the users' words.
 SUMMARY_ENTITIES = (
@@ -40,3 +45,369 @@ def database_summary() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame.from_records(records, columns=["entity", "rows", "from_documents", "illustrative"])
+
+
+# --------------------------------------------------------------------------------------------
+# Milestones
+# --------------------------------------------------------------------------------------------
+
+STALE_AFTER_DAYS = 14  # "not updated for 14+ days": last change on or before today minus 14 days
+CLOSED_STATUSES = ("Complete", "Cancelled")
+
+
+@dataclass(frozen=True)
+class MilestoneFilters:
+    """The /milestones view's filters; each one lives in the URL's query string."""
+
+    organisation: str | None = None
+    programme: str | None = None
+    project: str | None = None
+    status: str | None = None
+    rag: str | None = None  # Red, Amber, Green, or "none"
+    owner: str | None = None
+    overdue: bool = False
+    due_within_weeks: int | None = None
+    stale: bool = False
+    search: str | None = None
+    include_retired: bool = False
+    baseline: str = "latest"  # latest, original, or a baseline id
+
+    @classmethod
+    def from_query(cls, query: dict[str, str | list[str] | None]) -> MilestoneFilters:
+        """Read filters from URL parameters, ignoring anything malformed rather than failing."""
+
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (value or "").strip()
+            return value[:200] or None
+
+        def flag(key: str) -> bool:
+            return (one(key) or "").lower() in {"1", "true", "yes", "on"}
+
+        weeks = one("due_within")
+        try:
+            due_within = int(weeks) if weeks else None
+        except ValueError:
+            due_within = None
+        if due_within is not None and not 0 < due_within <= 520:
+            due_within = None
+        status = one("status")
+        rag = one("rag")
+        return cls(
+            organisation=one("org"),
+            programme=one("programme"),
+            project=one("project"),
+            status=status if status in m.MILESTONE_STATUSES else None,
+            rag=rag if rag in (*m.RAG_VALUES, "none") else None,
+            owner=one("owner"),
+            overdue=flag("overdue"),
+            due_within_weeks=due_within,
+            stale=flag("stale"),
+            search=one("q"),
+            include_retired=flag("retired"),
+            baseline=one("baseline") or "latest",
+        )
+
+    def to_query(self) -> dict[str, str]:
+        values = {
+            "org": self.organisation,
+            "programme": self.programme,
+            "project": self.project,
+            "status": self.status,
+            "rag": self.rag,
+            "owner": self.owner,
+            "overdue": "1" if self.overdue else None,
+            "due_within": str(self.due_within_weeks) if self.due_within_weeks else None,
+            "stale": "1" if self.stale else None,
+            "q": self.search,
+            "retired": "1" if self.include_retired else None,
+            "baseline": None if self.baseline == "latest" else self.baseline,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+def _chosen_baseline_dates(baseline: str):
+    """Per milestone, the baseline dates to compare against: the latest, the original or a named one."""
+    if baseline == "original":
+        ordering = (m.Baseline.baseline_date.asc(), m.Baseline.id.asc())
+    elif baseline.isdigit():
+        # The chosen baseline for its own project; other projects fall back to their latest.
+        ordering = (
+            case((m.Baseline.id == int(baseline), 0), else_=1),
+            m.Baseline.baseline_date.desc(),
+            m.Baseline.id.desc(),
+        )
+    else:
+        ordering = (m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+    ranked = (
+        select(
+            m.MilestoneBaseline.milestone_id,
+            m.Baseline.id.label("baseline_id"),
+            m.Baseline.name.label("baseline_name"),
+            m.MilestoneBaseline.start_date.label("baseline_start"),
+            m.MilestoneBaseline.end_date.label("baseline_end"),
+            func.row_number()
+            .over(partition_by=m.MilestoneBaseline.milestone_id, order_by=ordering)
+            .label("position"),
+        )
+        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.position == 1).subquery()
+
+
+MILESTONE_COLUMNS = [
+    "id",
+    "key",
+    "organisation",
+    "programme",
+    "project_id",
+    "project",
+    "title",
+    "owner",
+    "status",
+    "rag",
+    "rag_reason",
+    "percent_complete",
+    "baseline_id",
+    "baseline_name",
+    "baseline_start",
+    "baseline_end",
+    "forecast_start",
+    "forecast_end",
+    "actual_start",
+    "actual_end",
+    "commentary",
+    "retired",
+    "illustrative",
+    "illustrative_note",
+    "source",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def milestones(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
+    """Milestones matching `filters` (filtered in SQL), with slippage and overdue/due/stale flags."""
+    chosen = _chosen_baseline_dates(filters.baseline)
+    current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
+    open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
+    statement = (
+        select(
+            m.Milestone.id,
+            m.Milestone.key,
+            m.Organisation.name.label("organisation"),
+            m.Programme.name.label("programme"),
+            m.Project.id.label("project_id"),
+            m.Project.name.label("project"),
+            m.Milestone.title,
+            m.Milestone.owner,
+            m.Milestone.status,
+            m.Milestone.rag,
+            m.Milestone.rag_reason,
+            m.Milestone.percent_complete,
+            chosen.c.baseline_id,
+            chosen.c.baseline_name,
+            chosen.c.baseline_start,
+            chosen.c.baseline_end,
+            m.Milestone.forecast_start,
+            m.Milestone.forecast_end,
+            m.Milestone.actual_start,
+            m.Milestone.actual_end,
+            m.Milestone.commentary,
+            m.Milestone.retired,
+            m.Milestone.illustrative,
+            m.Milestone.illustrative_note,
+            m.Milestone.source,
+            m.Milestone.version,
+            m.Milestone.updated_by,
+            m.Milestone.updated_at,
+        )
+        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+    )
+    conditions = []
+    if ids is not None:
+        conditions.append(m.Milestone.id.in_(ids))
+    if not filters.include_retired:
+        conditions.append(m.Milestone.retired.is_(False))
+    if filters.organisation:
+        conditions.append(m.Organisation.key == filters.organisation)
+    if filters.programme:
+        conditions.append(m.Programme.key == filters.programme)
+    if filters.project:
+        # A project's filter includes its work-streams.
+        child = select(m.Project.id).where(
+            m.Project.parent_id
+            == select(m.Project.id).where(m.Project.key == filters.project).scalar_subquery()
+        )
+        conditions.append(or_(m.Project.key == filters.project, m.Project.id.in_(child)))
+    if filters.status:
+        conditions.append(m.Milestone.status == filters.status)
+    if filters.rag == "none":
+        conditions.append(m.Milestone.rag.is_(None))
+    elif filters.rag:
+        conditions.append(m.Milestone.rag == filters.rag)
+    if filters.owner:
+        conditions.append(m.Milestone.owner == filters.owner)
+    if filters.overdue:
+        conditions.extend([open_status, current_end < today])
+    if filters.due_within_weeks:
+        horizon = today + dt.timedelta(weeks=filters.due_within_weeks)
+        conditions.extend([open_status, current_end >= today, current_end <= horizon])
+    if filters.stale:
+        cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
+        conditions.extend([open_status, m.Milestone.updated_at < cutoff])
+    if filters.search:
+        pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                m.Milestone.title.ilike(pattern, escape="\\"),
+                m.Milestone.commentary.ilike(pattern, escape="\\"),
+                m.Milestone.owner.ilike(pattern, escape="\\"),
+                m.Project.name.ilike(pattern, escape="\\"),
+            )
+        )
+    statement = statement.where(*conditions).order_by(
+        m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=MILESTONE_COLUMNS)
+    return add_milestone_measures(frame, today)
+
+
+def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Slippage against the chosen baseline, and whether each milestone is overdue, due soon or stale."""
+    frame = frame.copy()
+    if frame.empty:
+        for column in (
+            "current_end",
+            "slippage_working_days",
+            "slippage_weeks",
+            "overdue",
+            "due_in_4_weeks",
+            "stale",
+            "is_open",
+        ):
+            frame[column] = pd.Series(dtype="object")
+        return frame
+    frame["current_end"] = [
+        actual or forecast or baseline
+        for actual, forecast, baseline in zip(
+            _dates(frame["actual_end"]),
+            _dates(frame["forecast_end"]),
+            _dates(frame["baseline_end"]),
+            strict=True,
+        )
+    ]
+    slippage = []
+    for baseline_end, current in zip(_dates(frame["baseline_end"]), frame["current_end"], strict=True):
+        slippage.append(
+            None if baseline_end is None or current is None else working_days_between(baseline_end, current)
+        )
+    frame["slippage_working_days"] = pd.array(slippage, dtype="Int64")
+    frame["slippage_weeks"] = [None if days is None else round(days / 5, 1) for days in slippage]
+    frame["is_open"] = ~frame["status"].isin(CLOSED_STATUSES)
+    frame["overdue"] = [
+        bool(is_open and current is not None and current < today)
+        for is_open, current in zip(frame["is_open"], frame["current_end"], strict=True)
+    ]
+    horizon = today + dt.timedelta(weeks=4)
+    frame["due_in_4_weeks"] = [
+        bool(is_open and current is not None and today <= current <= horizon)
+        for is_open, current in zip(frame["is_open"], frame["current_end"], strict=True)
+    ]
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
+    frame["stale"] = [
+        bool(is_open and updated is not None and updated < cutoff)
+        for is_open, updated in zip(frame["is_open"], frame["updated_at"], strict=True)
+    ]
+    return frame
+
+
+def _dates(series: pd.Series) -> list[dt.date | None]:
+    return [None if value is None or pd.isna(value) else value for value in series]
+
+
+def milestone_filter_options() -> dict[str, list[dict[str, str]]]:
+    """Choices for the filter bar, from the database."""
+    with session_scope() as db:
+        organisations = db.execute(
+            select(m.Organisation.key, m.Organisation.name).order_by(m.Organisation.name)
+        ).all()
+        programmes = db.execute(select(m.Programme.key, m.Programme.name).order_by(m.Programme.name)).all()
+        projects = db.execute(
+            select(m.Project.key, m.Project.name)
+            .where(
+                m.Project.id.in_(select(m.Milestone.project_id))
+                | m.Project.id.in_(
+                    select(m.Project.parent_id).where(m.Project.id.in_(select(m.Milestone.project_id)))
+                )
+            )
+            .order_by(m.Project.name)
+        ).all()
+        owners = db.scalars(
+            select(m.Milestone.owner).where(m.Milestone.owner != "").distinct().order_by(m.Milestone.owner)
+        ).all()
+        baselines = db.execute(
+            select(m.Baseline.id, m.Baseline.name, m.Project.name)
+            .join(m.Project, m.Project.id == m.Baseline.project_id)
+            .order_by(m.Project.name, m.Baseline.baseline_date)
+        ).all()
+    return {
+        "organisations": [{"label": name, "value": key} for key, name in organisations],
+        "programmes": [{"label": name, "value": key} for key, name in programmes],
+        "projects": [{"label": name, "value": key} for key, name in projects],
+        "owners": [{"label": owner, "value": owner} for owner in owners],
+        "baselines": [
+            {"label": "Latest baseline of each project", "value": "latest"},
+            {"label": "Original baseline of each project", "value": "original"},
+            *(
+                {"label": f"{project}: {name}", "value": str(baseline_id)}
+                for baseline_id, name, project in baselines
+            ),
+        ],
+    }
+
+
+def editable_project_ids(user) -> set[int] | None:
+    """Projects whose milestones `user` may edit: None means all (admin); leads get theirs and sub-projects."""
+    if user is None or getattr(user, "role", None) not in ("lead", "admin"):
+        return set()
+    if user.role == "admin":
+        return None
+    led = set(user.led_project_ids)
+    if not led:
+        return set()
+    with session_scope() as db:
+        children = db.scalars(select(m.Project.id).where(m.Project.parent_id.in_(led))).all()
+    return led | set(children)
+
+
+def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+            )
+            .where(m.AuditEvent.entity == "milestone", m.AuditEvent.entity_id == milestone_id)
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
+    )

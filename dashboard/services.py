@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard import models as m
 from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, AuthorisationError, hash_password, require_role
@@ -54,6 +56,7 @@ def audit(
     old=None,
     new=None,
     project_id: int | None = None,
+    version: int | None = None,
 ) -> m.AuditEvent:
     event = m.AuditEvent(
         user_id=actor.id,
@@ -61,6 +64,7 @@ def audit(
         action=action,
         entity=entity,
         entity_id=entity_id,
+        entity_version=version,
         project_id=project_id,
         field=field,
         old_value=None if old is None else str(old),
@@ -129,6 +133,469 @@ def create_user(
         return user.id
 
 
+# --------------------------------------------------------------------------------------------
+# Milestones
+# --------------------------------------------------------------------------------------------
+
+# RAG rule (README "How RAG is suggested"): a milestone slipped by more than this many working
+# days past its baseline end is Red; slipped by 1 up to this many is Amber.
+RAG_TOLERANCE_WORKING_DAYS = 20
+TITLE_MAX = 300
+OWNER_MAX = 120
+COMMENTARY_MAX = 2000
+RAG_REASON_MAX = 500
+
+MILESTONE_FIELDS = (
+    "status",
+    "rag",
+    "rag_reason",
+    "percent_complete",
+    "forecast_start",
+    "forecast_end",
+    "actual_start",
+    "actual_end",
+    "commentary",
+)
+FIELD_LABELS = {
+    "status": "Status",
+    "rag": "RAG status",
+    "rag_reason": "Reason for the RAG status",
+    "percent_complete": "Percentage complete",
+    "forecast_start": "Forecast start date",
+    "forecast_end": "Forecast end date",
+    "actual_start": "Actual start date",
+    "actual_end": "Actual end date",
+    "commentary": "Commentary",
+    "title": "Title",
+    "owner": "Owner",
+    "retired": "Retired",
+    "baseline_start": "Baseline start date",
+    "baseline_end": "Baseline end date",
+}
+
+
+class NotFoundError(LookupError):
+    """The row asked for does not exist (or no longer does)."""
+
+
+def suggest_rag(
+    status: str,
+    baseline_end: dt.date | None,
+    forecast_end: dt.date | None,
+    actual_end: dt.date | None,
+    today: dt.date,
+    tolerance: int = RAG_TOLERANCE_WORKING_DAYS,
+) -> tuple[str | None, str]:
+    """The RAG the dates suggest, with the reason in words. See README for the rule."""
+    from dashboard.workdays import working_days_between
+
+    if status == "Cancelled":
+        return None, "Cancelled milestones carry no RAG."
+    if status == "Complete":
+        return "Green", "Complete."
+    if status == "Blocked":
+        return "Red", "Blocked."
+    current_end = actual_end or forecast_end or baseline_end
+    if current_end is not None and current_end < today:
+        return "Red", "Overdue: the forecast end date has passed and the milestone is not complete."
+    if baseline_end is None or current_end is None:
+        return "Green", "No baseline to compare against."
+    slippage = working_days_between(baseline_end, current_end)
+    if slippage > tolerance:
+        return (
+            "Red",
+            f"Forecast to finish {slippage} working days after its baseline (more than {tolerance}).",
+        )
+    if slippage > 0:
+        return "Amber", f"Forecast to finish {slippage} working days after its baseline (within {tolerance})."
+    return "Green", "On or ahead of its baseline."
+
+
+def _parse_date(value, field: str, errors: dict[str, str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        errors[field] = f"{FIELD_LABELS[field]} must be a real date, for example 22 11 2026"
+        return None
+
+
+def _clean_text(value, field: str, limit: int, errors: dict[str, str]) -> str:
+    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        errors[field] = f"{FIELD_LABELS[field]} must be {limit:,} characters or fewer (it has {len(text):,})"
+    return text
+
+
+def validate_milestone_values(
+    values: dict, today: dt.date, suggested_rag: str | None = None, rag_changed: bool = True
+) -> dict:
+    """Check a milestone's values as a whole; returns them cleaned, or raises ValidationError.
+
+    An override of the suggested RAG needs a reason when the user sets it (`rag_changed`), so a
+    lead adding commentary is not held up by a RAG someone else chose earlier.
+    Messages follow the GOV.UK style: say what is wrong and how to fix it.
+    """
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+
+    status = values.get("status")
+    if status not in m.MILESTONE_STATUSES:
+        errors["status"] = "Select a status"
+    rag = values.get("rag") or None
+    if rag is not None and rag not in m.RAG_VALUES:
+        errors["rag"] = "Select Red, Amber or Green"
+    cleaned["rag"] = rag
+
+    raw_percent = values.get("percent_complete")
+    percent = None
+    if raw_percent in (None, ""):
+        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
+    else:
+        try:
+            number = float(str(raw_percent).strip())
+            if not number.is_integer():
+                raise ValueError
+            percent = int(number)
+        except ValueError:
+            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
+        else:
+            if not 0 <= percent <= 100:
+                errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
+    cleaned["percent_complete"] = percent
+
+    for field in ("forecast_start", "forecast_end", "actual_start", "actual_end"):
+        cleaned[field] = _parse_date(values.get(field), field, errors)
+
+    forecast_start, forecast_end = cleaned["forecast_start"], cleaned["forecast_end"]
+    actual_start, actual_end = cleaned["actual_start"], cleaned["actual_end"]
+    if forecast_start and forecast_end and forecast_end < forecast_start and "forecast_end" not in errors:
+        errors["forecast_end"] = "Forecast end date must be the same as or after the forecast start date"
+    if actual_start and actual_start > today and "actual_start" not in errors:
+        errors["actual_start"] = "Actual start date must be today or in the past"
+    if actual_end and actual_end > today and "actual_end" not in errors:
+        errors["actual_end"] = "Actual end date must be today or in the past"
+    if actual_start and actual_end and actual_end < actual_start and "actual_end" not in errors:
+        errors["actual_end"] = "Actual end date must be the same as or after the actual start date"
+    if status == "Complete":
+        if actual_end is None and "actual_end" not in errors:
+            errors["actual_end"] = "Enter the actual end date: a complete milestone needs one"
+        if percent is not None and percent != 100 and "percent_complete" not in errors:
+            errors["percent_complete"] = "Percentage complete must be 100 for a complete milestone"
+
+    cleaned["commentary"] = _clean_text(values.get("commentary"), "commentary", COMMENTARY_MAX, errors)
+    reason = _clean_text(values.get("rag_reason"), "rag_reason", RAG_REASON_MAX, errors)
+    cleaned["rag_reason"] = reason or None
+    if "rag_reason" not in errors and not reason:
+        if rag in ("Amber", "Red"):
+            errors["rag_reason"] = f"Enter the reason the milestone is {rag}"
+        elif rag_changed and rag != suggested_rag and suggested_rag is not None and rag is not None:
+            errors["rag_reason"] = (
+                f"Enter the reason for {rag}: the dates suggest {suggested_rag}, so an override needs a reason"
+            )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _display(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _milestone_snapshot(milestone: m.Milestone) -> dict:
+    return {field: getattr(milestone, field) for field in MILESTONE_FIELDS}
+
+
+def _can_edit_project(db: Session, actor, project: m.Project) -> bool:
+    if actor.role == "admin":
+        return True
+    if actor.role != "lead":
+        return False
+    led = set(getattr(actor, "led_project_ids", ()))
+    # Rights come from the database row's project (and its parent for a work-stream), never
+    # from anything the browser sent.
+    return project.id in led or (project.parent_id is not None and project.parent_id in led)
+
+
+def _changes_since(db: Session, entity: str, entity_id: int, version: int) -> list[dict]:
+    events = db.scalars(
+        select(m.AuditEvent)
+        .where(
+            m.AuditEvent.entity == entity,
+            m.AuditEvent.entity_id == entity_id,
+            m.AuditEvent.entity_version > version,
+        )
+        .order_by(m.AuditEvent.at, m.AuditEvent.id)
+    ).all()
+    return [
+        {
+            "field": event.field,
+            "label": FIELD_LABELS.get(event.field or "", event.field),
+            "old": event.old_value,
+            "new": event.new_value,
+            "by": event.username,
+            "at": event.at,
+        }
+        for event in events
+    ]
+
+
+def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
+    row = db.execute(
+        select(m.MilestoneBaseline.end_date)
+        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
+        .where(m.MilestoneBaseline.milestone_id == milestone.id)
+        .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def update_milestone(
+    actor, milestone_id: int, changes: dict, expected_version: int, today: dt.date | None = None
+) -> int:
+    """A lead's or admin's update; returns the new version. One audit event per changed field."""
+    from dashboard.clock import today as clock_today
+
+    today = today or clock_today()
+    require_role(actor, "lead", "admin")
+    unknown = set(changes) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here" for field in sorted(unknown)})
+    try:
+        with session_scope() as db:
+            milestone = db.get(m.Milestone, milestone_id)
+            if milestone is None:
+                raise NotFoundError("That milestone no longer exists.")
+            if not _can_edit_project(db, actor, milestone.project):
+                raise AuthorisationError("You can only update milestones of projects you lead.")
+            if milestone.retired:
+                raise ValidationError(
+                    {"status": "This milestone is retired; ask an administrator to restore it"}
+                )
+            if milestone.version != expected_version:
+                raise ConflictError(
+                    "Someone else saved this milestone after you opened it. Nothing you entered has been saved: "
+                    "check their changes below, then make yours again.",
+                    _changes_since(db, "milestone", milestone.id, expected_version),
+                )
+            before = _milestone_snapshot(milestone)
+            proposed = {**before, **changes}
+            suggested, _reason = suggest_rag(
+                proposed.get("status"),
+                _baseline_end(db, milestone),
+                _parse_date(proposed.get("forecast_end"), "forecast_end", {}),
+                _parse_date(proposed.get("actual_end"), "actual_end", {}),
+                today,
+            )
+            rag_changed = (proposed.get("rag") or None) != before["rag"]
+            cleaned = validate_milestone_values(
+                proposed, today, suggested_rag=suggested, rag_changed=rag_changed
+            )
+            changed = {field: cleaned[field] for field in MILESTONE_FIELDS if cleaned[field] != before[field]}
+            if not changed:
+                return milestone.version
+            for field, value in changed.items():
+                setattr(milestone, field, value)
+            milestone.updated_by = actor.username
+            milestone.updated_at = m.utcnow()
+            db.flush()  # UPDATE … WHERE version = expected: a concurrent save makes this fail
+            for field, value in changed.items():
+                audit(
+                    db,
+                    actor,
+                    "update",
+                    "milestone",
+                    milestone.id,
+                    field,
+                    _display(before[field]),
+                    _display(value),
+                    project_id=milestone.project_id,
+                    version=milestone.version,
+                )
+            return milestone.version
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else saved this milestone at the same moment. Nothing you entered has been saved: "
+            "reload it and make your changes again."
+        ) from exc
+
+
+def add_milestone(
+    actor,
+    project_key: str,
+    title: str,
+    owner: str,
+    baseline_start,
+    baseline_end,
+    today: dt.date | None = None,
+) -> int:
+    """Admin adds a milestone to a project, with its dates in the project's latest baseline."""
+    require_role(actor, "admin")
+    errors: dict[str, str] = {}
+    title = _clean_text(title, "title", TITLE_MAX, errors)
+    owner = _clean_text(owner, "owner", OWNER_MAX, errors)
+    if not title and "title" not in errors:
+        errors["title"] = "Enter the milestone's title"
+    start = _parse_date(baseline_start, "baseline_start", errors)
+    end = _parse_date(baseline_end, "baseline_end", errors)
+    if end is None and "baseline_end" not in errors:
+        errors["baseline_end"] = "Enter the baseline end date"
+    if start and end and end < start:
+        errors["baseline_end"] = "Baseline end date must be the same as or after the baseline start date"
+    with session_scope() as db:
+        project = db.scalars(select(m.Project).where(m.Project.key == project_key)).first()
+        if project is None:
+            errors["project"] = "Select the project the milestone belongs to"
+        if errors:
+            raise ValidationError(errors)
+        baseline = db.scalars(
+            select(m.Baseline)
+            .where(m.Baseline.project_id == project.id)
+            .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+        ).first()
+        if baseline is None:
+            baseline = m.Baseline(
+                project=project,
+                name=f"First plan {_display(end)}",
+                baseline_date=end,
+                created_by=actor.username,
+            )
+            db.add(baseline)
+        milestone = m.Milestone(
+            key=f"{project.key}-{m.utcnow():%Y%m%d%H%M%S%f}",
+            project=project,
+            title=title,
+            owner=owner,
+            status="Not started",
+            percent_complete=0,
+            forecast_start=start,
+            forecast_end=end,
+            source="Added in the dashboard",
+            updated_by=actor.username,
+        )
+        db.add(milestone)
+        db.flush()
+        db.add(m.MilestoneBaseline(baseline=baseline, milestone=milestone, start_date=start, end_date=end))
+        audit(
+            db,
+            actor,
+            "create",
+            "milestone",
+            milestone.id,
+            "title",
+            None,
+            title,
+            project_id=project.id,
+            version=milestone.version,
+        )
+        return milestone.id
+
+
+def set_milestone_retired(actor, milestone_id: int, retired: bool, expected_version: int) -> int:
+    """Admin retires a milestone (kept in history, hidden by default) or restores it."""
+    require_role(actor, "admin")
+    try:
+        with session_scope() as db:
+            milestone = db.get(m.Milestone, milestone_id)
+            if milestone is None:
+                raise NotFoundError("That milestone no longer exists.")
+            if milestone.version != expected_version:
+                raise ConflictError(
+                    "Someone else saved this milestone after you opened it; reload it first.",
+                    _changes_since(db, "milestone", milestone.id, expected_version),
+                )
+            if milestone.retired == retired:
+                return milestone.version
+            milestone.retired = retired
+            milestone.updated_by = actor.username
+            milestone.updated_at = m.utcnow()
+            db.flush()
+            audit(
+                db,
+                actor,
+                "retire" if retired else "restore",
+                "milestone",
+                milestone.id,
+                "retired",
+                _display(not retired),
+                _display(retired),
+                project_id=milestone.project_id,
+                version=milestone.version,
+            )
+            return milestone.version
+    except StaleDataError as exc:
+        raise ConflictError("Someone else saved this milestone at the same moment; reload it first.") from exc
+
+
+def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int:
+    """Admin records a new named baseline for a project from its milestones' current forecasts.
+
+    Earlier baselines are kept unchanged, so the Gantt can still compare against any of them.
+    """
+    require_role(actor, "admin")
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Enter a name for the baseline, for example Re-plan 24 Nov 2026"
+    elif len(name) > 200:
+        errors["name"] = "Baseline name must be 200 characters or fewer"
+    when = _parse_date(baseline_date, "baseline_end", errors)
+    if when is None and "baseline_end" not in errors:
+        errors["baseline_date"] = "Enter the date the baseline was agreed"
+    elif "baseline_end" in errors:
+        errors["baseline_date"] = "Baseline date must be a real date"
+        errors.pop("baseline_end")
+    with session_scope() as db:
+        project = db.scalars(select(m.Project).where(m.Project.key == project_key)).first()
+        if project is None:
+            errors["project"] = "Select the project to re-baseline"
+        elif db.scalars(
+            select(m.Baseline).where(m.Baseline.project_id == project.id, m.Baseline.name == name)
+        ).first():
+            errors["name"] = f"{project.name} already has a baseline called {name!r}; choose another name"
+        if errors:
+            raise ValidationError(errors)
+        milestones = db.scalars(
+            select(m.Milestone).where(m.Milestone.project_id == project.id, m.Milestone.retired.is_(False))
+        ).all()
+        baseline = m.Baseline(
+            project=project,
+            name=name,
+            baseline_date=when,
+            created_by=actor.username,
+            source="Re-baselined in the dashboard",
+        )
+        db.add(baseline)
+        db.flush()
+        for milestone in milestones:
+            previous = db.execute(
+                select(m.MilestoneBaseline.start_date, m.MilestoneBaseline.end_date)
+                .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
+                .where(m.MilestoneBaseline.milestone_id == milestone.id, m.Baseline.id != baseline.id)
+                .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+                .limit(1)
+            ).first()
+            start = milestone.actual_start or milestone.forecast_start or (previous[0] if previous else None)
+            end = milestone.actual_end or milestone.forecast_end or (previous[1] if previous else None)
+            if end is None:
+                continue
+            db.add(
+                m.MilestoneBaseline(baseline=baseline, milestone=milestone, start_date=start, end_date=end)
+            )
+        audit(db, actor, "rebaseline", "project", project.id, "baseline", None, name, project_id=project.id)
+        return baseline.id
+
+
 __all__ = [
     "SYSTEM",
     "AuthorisationError",
@@ -136,5 +603,12 @@ __all__ = [
     "SystemActor",
     "ValidationError",
     "audit",
+    "NotFoundError",
+    "add_milestone",
     "create_user",
+    "rebaseline_project",
+    "set_milestone_retired",
+    "suggest_rag",
+    "update_milestone",
+    "validate_milestone_values",
 ]

@@ -21,9 +21,18 @@ def main() -> None:
     base = os.environ.get("BASE_URL", "http://127.0.0.1:8050")
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=1280,900", f"--user-data-dir={tempfile.mkdtemp()}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size=1280,{os.environ.get('HEIGHT', '900')}",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options)
     try:

@@ -141,8 +141,11 @@ def login(client, username: str, password: str | None = None):
 
 
 @pytest.fixture
-def login_as(client):
+def login_as(app):
+    """Signs in as a demo user on a new browser-like client (each call is its own session)."""
+
     def sign_in(username: str):
+        client = app.server.test_client()
         response = login(client, username)
         assert response.status_code == 302, f"could not sign in as {username}"
         return client
@@ -150,20 +153,47 @@ def login_as(client):
     return sign_in
 
 
-def callback_request(app, output_key: str, inputs: list[dict] | None = None, state: list[dict] | None = None):
-    """The JSON body the Dash renderer POSTs to /_dash-update-component for one callback."""
+def find_callback(app, *outputs: str) -> str:
+    """The callback_map key of the callback whose outputs include all of `outputs` ("id.prop")."""
+    matches = [
+        key
+        for key in app.callback_map
+        if all(
+            any(part.split("@")[0] == wanted for part in key.strip(".").split("...")) for wanted in outputs
+        )
+    ]
+    assert len(matches) == 1, (outputs, matches)
+    return matches[0]
+
+
+def callback_request(
+    app,
+    output_key: str,
+    inputs: list[dict] | None = None,
+    state: list[dict] | None = None,
+    values: dict[tuple[str, str], object] | None = None,
+    triggered: str | None = None,
+):
+    """The JSON body the Dash renderer POSTs to /_dash-update-component for one callback.
+
+    `values` maps (component id, property) to the value the browser would send for inputs and state.
+    """
     spec = app.callback_map[output_key]
-    outputs = output_key.strip(".").split("...")
+    values = values or {}
     output_specs = []
-    for item in outputs:
+    for item in output_key.strip(".").split("..."):
         component_id, prop = item.rsplit(".", 1)
         output_specs.append({"id": component_id, "property": prop})
+
+    def filled(dependencies):
+        return [{**dep, "value": values.get((dep["id"], dep["property"]))} for dep in dependencies]
+
     return {
         "output": output_key,
         "outputs": output_specs if len(output_specs) > 1 else output_specs[0],
-        "inputs": inputs if inputs is not None else [{**dep, "value": None} for dep in spec["inputs"]],
-        "state": state if state is not None else [{**dep, "value": None} for dep in spec.get("state", [])],
-        "changedPropIds": [],
+        "inputs": inputs if inputs is not None else filled(spec["inputs"]),
+        "state": state if state is not None else filled(spec.get("state", [])),
+        "changedPropIds": [triggered] if triggered else [],
     }
 
 

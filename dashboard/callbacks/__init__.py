@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import abort
 
-from dashboard.auth import signed_in_user
+from dashboard.auth import AuthorisationError, signed_in_user
 
 EVERYONE = ("viewer", "lead", "admin")
 EDITORS = ("lead", "admin")
@@ -33,7 +33,11 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
                 abort(401)
             if user.role not in roles:
                 abort(403)
-            return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except AuthorisationError:
+                # A service refused on the row itself (e.g. another project's milestone).
+                abort(403)
 
         setattr(guarded, POLICY_ATTRIBUTE, tuple(roles))
         return app.callback(*dependencies, **callback_kwargs)(guarded)
@@ -42,7 +46,7 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import overview, shell
+    from dashboard.callbacks import milestones, overview, shell
 
-    for module in (shell, overview):
+    for module in (shell, overview, milestones):
         module.register(app)

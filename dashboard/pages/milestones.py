@@ -1,26 +1,524 @@
-"""Milestones page (/milestones): not built yet; says so plainly."""
+"""Milestones page (/milestones): filters in the URL, summary cards, Gantt, table, the leads' update form."""
 
 import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.components import not_built_notice, page_header
+from dashboard import models as m
+from dashboard import queries
+from dashboard.auth import signed_in_user
+from dashboard.components import ALL, field_error, page_header
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
 )
 
+GRID_COLUMNS = [
+    {"field": "project", "headerName": "Project", "minWidth": 160},
+    {
+        "field": "title",
+        "headerName": "Milestone",
+        "minWidth": 260,
+        "flex": 2,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"field": "owner", "headerName": "Owner", "minWidth": 160},
+    {"field": "status", "headerName": "Status", "minWidth": 120},
+    {
+        "field": "rag",
+        "headerName": "RAG",
+        "minWidth": 110,
+        "valueFormatter": {"function": "ragLabel(params.value)"},
+        "cellClassRules": {
+            "rag-cell rag-cell-red": "params.value === 'Red'",
+            "rag-cell rag-cell-amber": "params.value === 'Amber'",
+            "rag-cell rag-cell-green": "params.value === 'Green'",
+        },
+    },
+    {"field": "percent_complete", "headerName": "% complete", "type": "numericColumn", "minWidth": 110},
+    {
+        "field": "baseline_end",
+        "headerName": "Baseline end",
+        "valueFormatter": {"function": "ukDate(params.value)"},
+        "minWidth": 130,
+    },
+    {
+        "field": "forecast_end",
+        "headerName": "Forecast end",
+        "valueFormatter": {"function": "ukDate(params.value)"},
+        "minWidth": 130,
+    },
+    {
+        "field": "actual_end",
+        "headerName": "Actual end",
+        "valueFormatter": {"function": "ukDate(params.value)"},
+        "minWidth": 130,
+    },
+    {
+        "field": "slippage_working_days",
+        "headerName": "Slippage (working days)",
+        "type": "numericColumn",
+        "minWidth": 140,
+    },
+    {"field": "slippage_weeks", "headerName": "Slippage (weeks)", "type": "numericColumn", "minWidth": 120},
+    {"field": "last_updated", "headerName": "Last updated", "minWidth": 200},
+    {"field": "data_note", "headerName": "Data", "minWidth": 120},
+]
 
-def layout(**_query):
-    return [
+
+def _select(component_id: str, label: str, options: list[dict], value, placeholder: str = "All") -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=component_id, className="form-label small fw-semibold mb-1"),
+            dbc.Select(
+                id=component_id, options=[{"label": placeholder, "value": ALL}, *options], value=value or ALL
+            ),
+        ],
+        xs=12,
+        sm=6,
+        lg=3,
+        xl=2,
+        className="mb-2",
+    )
+
+
+def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Section:
+    status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
+    rag_options = [{"label": rag, "value": rag} for rag in m.RAG_VALUES] + [
+        {"label": "No RAG", "value": "none"}
+    ]
+    checks = [
+        value
+        for value, on in (
+            ("overdue", filters.overdue),
+            ("stale", filters.stale),
+            ("retired", filters.include_retired),
+        )
+        if on
+    ]
+    return html.Section(
+        [
+            html.H2("Filters", className="visually-hidden", id="ms-filters-heading"),
+            dbc.Row(
+                [
+                    _select("ms-filter-org", "Organisation", options["organisations"], filters.organisation),
+                    _select("ms-filter-programme", "Programme", options["programmes"], filters.programme),
+                    _select("ms-filter-project", "Project", options["projects"], filters.project),
+                    _select("ms-filter-status", "Status", status_options, filters.status),
+                    _select("ms-filter-rag", "RAG", rag_options, filters.rag),
+                    _select("ms-filter-owner", "Owner", options["owners"], filters.owner),
+                ],
+                className="g-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Search", html_for="ms-filter-search", className="small fw-semibold mb-1"
+                            ),
+                            dbc.Input(
+                                id="ms-filter-search",
+                                type="search",
+                                value=filters.search or "",
+                                debounce=True,
+                                placeholder="Title, commentary, owner or project",
+                                maxLength=200,
+                            ),
+                        ],
+                        xs=12,
+                        md=4,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Due within (weeks)",
+                                html_for="ms-filter-due",
+                                className="small fw-semibold mb-1",
+                            ),
+                            dbc.Input(
+                                id="ms-filter-due",
+                                type="number",
+                                min=1,
+                                max=520,
+                                step=1,
+                                value=filters.due_within_weeks,
+                                debounce=True,
+                            ),
+                        ],
+                        xs=6,
+                        md=2,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Compare against",
+                                html_for="ms-filter-baseline",
+                                className="small fw-semibold mb-1",
+                            ),
+                            dbc.Select(
+                                id="ms-filter-baseline", options=options["baselines"], value=filters.baseline
+                            ),
+                        ],
+                        xs=12,
+                        md=3,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        html.Fieldset(
+                            [
+                                html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
+                                dbc.Checklist(
+                                    id="ms-filter-flags",
+                                    options=[
+                                        {"label": "Overdue", "value": "overdue"},
+                                        {"label": "Not updated for 14+ days", "value": "stale"},
+                                        {"label": "Include retired", "value": "retired"},
+                                    ],
+                                    value=checks,
+                                    inline=True,
+                                ),
+                            ]
+                        ),
+                        xs=12,
+                        md=3,
+                        className="mb-2",
+                    ),
+                ],
+                className="g-2 align-items-end",
+            ),
+            dcc.Link("Clear all filters", href="/milestones", className="small", id="ms-clear-filters"),
+        ],
+        className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
+        **{"aria-labelledby": "ms-filters-heading"},
+    )
+
+
+def _update_form() -> html.Section:
+    """The project leads' form; the server decides what each user may save (services.update_milestone)."""
+
+    def field(label: str, control, field_name: str, hint: str | None = None) -> html.Div:
+        children = [dbc.Label(label, html_for=f"ms-edit-{field_name}", className="fw-semibold mb-1")]
+        if hint:
+            children.append(html.Div(hint, className="form-text mt-0 mb-1", id=f"ms-edit-{field_name}-hint"))
+        children += [field_error(f"ms-edit-{field_name}"), control]
+        return html.Div(children, className="mb-3", id=f"ms-edit-{field_name}-group")
+
+    status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
+    rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in m.RAG_VALUES]
+    return html.Section(
+        [
+            html.H2("Update a milestone", className="h4", id="ms-edit-heading"),
+            html.P(
+                "Choose one of the milestones you can update, or select its row in the table.",
+                className="text-body-secondary",
+            ),
+            dbc.Row(
+                dbc.Col(
+                    [
+                        dbc.Label("Milestone to update", html_for="ms-edit-select", className="fw-semibold"),
+                        dcc.Dropdown(
+                            id="ms-edit-select", options=[], placeholder="Choose a milestone", clearable=True
+                        ),
+                    ],
+                    md=8,
+                ),
+                className="mb-3",
+            ),
+            html.Div(id="ms-edit-summary", role="alert", **{"aria-live": "assertive"}),
+            html.Div(
+                [
+                    html.P(id="ms-edit-context", className="mb-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                field(
+                                    "Status",
+                                    dbc.Select(id="ms-edit-status", options=status_options),
+                                    "status",
+                                ),
+                                md=4,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Percentage complete",
+                                    dbc.Input(
+                                        id="ms-edit-percent_complete", type="number", min=0, max=100, step=1
+                                    ),
+                                    "percent_complete",
+                                    "A whole number from 0 to 100",
+                                ),
+                                md=4,
+                            ),
+                            dbc.Col(
+                                field("RAG status", dbc.Select(id="ms-edit-rag", options=rag_options), "rag"),
+                                md=4,
+                            ),
+                        ]
+                    ),
+                    html.P(
+                        id="ms-edit-suggestion",
+                        className="small text-body-secondary",
+                        **{"aria-live": "polite"},
+                    ),
+                    field(
+                        "Reason for the RAG status",
+                        dbc.Textarea(id="ms-edit-rag_reason", maxLength=600, rows=2),
+                        "rag_reason",
+                        "Required for Amber or Red, or when you choose a RAG the dates do not suggest",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                field(
+                                    "Forecast start date",
+                                    dbc.Input(id="ms-edit-forecast_start", type="date"),
+                                    "forecast_start",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Forecast end date",
+                                    dbc.Input(id="ms-edit-forecast_end", type="date"),
+                                    "forecast_end",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Actual start date",
+                                    dbc.Input(id="ms-edit-actual_start", type="date"),
+                                    "actual_start",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Actual end date",
+                                    dbc.Input(id="ms-edit-actual_end", type="date"),
+                                    "actual_end",
+                                ),
+                                md=3,
+                            ),
+                        ]
+                    ),
+                    field(
+                        "Commentary",
+                        dbc.Textarea(id="ms-edit-commentary", maxLength=2100, rows=4),
+                        "commentary",
+                        "Up to 2,000 characters",
+                    ),
+                    html.Div(
+                        [
+                            dbc.Button("Save update", id="ms-edit-save", color="primary", className="me-2"),
+                            html.Span(
+                                id="ms-edit-saved", role="status", className="text-success fw-semibold"
+                            ),
+                        ],
+                        className="d-flex align-items-center",
+                    ),
+                    html.Details(
+                        [html.Summary("Change history"), html.Div(id="ms-edit-history", className="mt-2")],
+                        className="mt-3",
+                    ),
+                ],
+                id="ms-edit-fields",
+                hidden=True,
+            ),
+            dcc.Store(id="ms-edit-version"),
+        ],
+        className="edit-panel mb-4 p-3 border rounded",
+        **{"aria-labelledby": "ms-edit-heading"},
+    )
+
+
+def _admin_tools(options: dict) -> html.Section:
+    project_options = options["projects"]
+    return html.Section(
+        [
+            html.H2("Programme office tools", className="h4", id="ms-admin-heading"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H3("Add a milestone", className="h5"),
+                            html.Div(id="ms-add-message", role="status"),
+                            dbc.Label("Project", html_for="ms-add-project"),
+                            field_error("ms-add-project"),
+                            dbc.Select(id="ms-add-project", options=project_options, className="mb-2"),
+                            dbc.Label("Title", html_for="ms-add-title"),
+                            field_error("ms-add-title"),
+                            dbc.Input(id="ms-add-title", maxLength=320, className="mb-2"),
+                            dbc.Label("Owner", html_for="ms-add-owner"),
+                            field_error("ms-add-owner"),
+                            dbc.Input(id="ms-add-owner", maxLength=140, className="mb-2"),
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        [
+                                            dbc.Label(
+                                                "Baseline start date", html_for="ms-add-baseline_start"
+                                            ),
+                                            field_error("ms-add-baseline_start"),
+                                            dbc.Input(id="ms-add-baseline_start", type="date"),
+                                        ]
+                                    ),
+                                    dbc.Col(
+                                        [
+                                            dbc.Label("Baseline end date", html_for="ms-add-baseline_end"),
+                                            field_error("ms-add-baseline_end"),
+                                            dbc.Input(id="ms-add-baseline_end", type="date"),
+                                        ]
+                                    ),
+                                ],
+                                className="mb-2",
+                            ),
+                            dbc.Button("Add milestone", id="ms-add-save", color="secondary"),
+                        ],
+                        md=6,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        [
+                            html.H3("Re-baseline a project", className="h5"),
+                            html.P(
+                                "Records the project's current forecast dates as a new named baseline. "
+                                "Earlier baselines are kept and can still be compared.",
+                                className="small",
+                            ),
+                            html.Div(id="ms-rebaseline-message", role="status"),
+                            dbc.Label("Project", html_for="ms-rebaseline-project"),
+                            field_error("ms-rebaseline-project"),
+                            dbc.Select(id="ms-rebaseline-project", options=project_options, className="mb-2"),
+                            dbc.Label("Baseline name", html_for="ms-rebaseline-name"),
+                            field_error("ms-rebaseline-name"),
+                            dbc.Input(
+                                id="ms-rebaseline-name",
+                                maxLength=220,
+                                className="mb-2",
+                                placeholder="for example Re-plan agreed by the board 24 Nov 2026",
+                            ),
+                            dbc.Label("Date agreed", html_for="ms-rebaseline-date"),
+                            field_error("ms-rebaseline-baseline_date"),
+                            dbc.Input(id="ms-rebaseline-date", type="date", className="mb-2"),
+                            dbc.Button("Record new baseline", id="ms-rebaseline-save", color="secondary"),
+                            html.H3("Retire or restore", className="h5 mt-4"),
+                            html.P(
+                                "Retired milestones are kept in the history and hidden unless "
+                                "“Include retired” is ticked. Choose the milestone in the update form above.",
+                                className="small",
+                            ),
+                            html.Div(id="ms-retire-message", role="status"),
+                            dbc.Button(
+                                "Retire the chosen milestone",
+                                id="ms-retire",
+                                color="outline-danger",
+                                className="me-2",
+                            ),
+                            dbc.Button(
+                                "Restore the chosen milestone", id="ms-restore", color="outline-secondary"
+                            ),
+                        ],
+                        md=6,
+                    ),
+                ]
+            ),
+        ],
+        className="admin-panel mb-4 p-3 border rounded",
+        **{"aria-labelledby": "ms-admin-heading"},
+    )
+
+
+def layout(**query):
+    filters = queries.MilestoneFilters.from_query(query)
+    options = queries.milestone_filter_options()
+    user = signed_in_user()
+    children = [
         page_header(
             "Milestones",
             "Headline implementation plan milestones: baseline, forecast and actual dates, status and RAG.",
         ),
-        not_built_notice(
+        dcc.Location(id="ms-url", refresh=False),
+        dcc.Store(id="ms-refresh", data=0),
+        _filter_bar(filters, options),
+        html.Div(id="ms-illustrative", className="mb-2"),
+        html.Section(
+            [html.H2("Summary", className="visually-hidden", id="ms-cards-heading"), html.Div(id="ms-cards")],
+            className="mb-3",
+            **{"aria-labelledby": "ms-cards-heading"},
+        ),
+        html.Section(
             [
-                "A Gantt chart of every milestone against its baseline, with a line for today",
-                "Slippage per milestone in working days and weeks",
-                "Filters that live in the address, so a shared link opens the same view",
-                "The update form project leads use before each board",
-            ]
+                html.H2("Plan against baseline", className="h4", id="ms-gantt-heading"),
+                html.P(id="ms-gantt-summary", className="chart-summary"),
+                dcc.Loading(
+                    dcc.Graph(
+                        id="ms-gantt",
+                        config={"displaylogo": False, "responsive": True},
+                        figure={"data": [], "layout": {"height": 320}},
+                    ),
+                    type="default",
+                ),
+            ],
+            className="mb-4",
+            **{"aria-labelledby": "ms-gantt-heading"},
+        ),
+        html.Section(
+            [
+                html.Div(
+                    [
+                        html.H2("Milestone table", className="h4 mb-0 me-auto", id="ms-table-heading"),
+                        dbc.Button(
+                            "Download CSV",
+                            id="ms-download-csv",
+                            color="outline-primary",
+                            size="sm",
+                            className="me-2",
+                        ),
+                        dbc.Button(
+                            "Download Excel", id="ms-download-xlsx", color="outline-primary", size="sm"
+                        ),
+                    ],
+                    className="d-flex align-items-center mb-2 flex-wrap gap-1",
+                ),
+                html.P(
+                    "Downloads contain exactly the rows shown, including any sorting or column filters "
+                    "applied in the table.",
+                    className="small text-body-secondary",
+                ),
+                dcc.Download(id="ms-download"),
+                dag.AgGrid(
+                    id="ms-grid",
+                    columnDefs=GRID_COLUMNS,
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    dashGridOptions={
+                        "rowSelection": {
+                            "mode": "singleRow",
+                            "checkboxes": False,
+                            "enableClickSelection": True,
+                        },
+                        "domLayout": "autoHeight",
+                        "pagination": True,
+                        "paginationPageSize": 50,
+                        "overlayNoRowsTemplate": "No milestones match these filters",
+                    },
+                    getRowId="params.data.id",
+                    style={"width": "100%"},
+                ),
+            ],
+            className="mb-4",
+            **{"aria-labelledby": "ms-table-heading"},
         ),
     ]
+    # Showing the form is a convenience; services.update_milestone decides what may be saved.
+    if user is not None and user.role in ("lead", "admin"):
+        children.append(_update_form())
+    if user is not None and user.role == "admin":
+        children.append(_admin_tools(options))
+    return children

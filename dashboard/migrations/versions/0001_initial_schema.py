@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:34:52.576520
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -324,6 +324,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("entity", sa.String(length=40), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
+        sa.Column("entity_version", sa.Integer(), nullable=True),
         sa.Column("project_id", sa.Integer(), nullable=True),
         sa.Column("field", sa.String(length=60), nullable=True),
         sa.Column("old_value", sa.Text(), nullable=True),

@@ -1,0 +1,19 @@
+// Value formatters for dash-ag-grid cells: UK dates and RAG shown in words with a symbol.
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+
+dagfuncs.ukDate = function (value) {
+  if (!value) {
+    return "";
+  }
+  var parts = String(value).slice(0, 10).split("-");
+  if (parts.length !== 3) {
+    return String(value);
+  }
+  var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  return parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1] + " " + parts[0];
+};
+
+dagfuncs.ragLabel = function (value) {
+  var symbols = { Red: "▲ Red", Amber: "● Amber", Green: "✔ Green" };
+  return value ? symbols[value] || value : "No RAG";
+};

@@ -1,0 +1,549 @@
+"""Milestones page wiring: filters → URL, cards, Gantt and table; downloads; the update and admin forms."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import clock, figures, queries, services
+from dashboard.auth import signed_in_user
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.components import ALL, error_message, illustrative_marker, rag_badge
+from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
+from dashboard.formatting import format_date, format_datetime
+
+FILTER_INPUTS = [
+    Input("ms-filter-org", "value"),
+    Input("ms-filter-programme", "value"),
+    Input("ms-filter-project", "value"),
+    Input("ms-filter-status", "value"),
+    Input("ms-filter-rag", "value"),
+    Input("ms-filter-owner", "value"),
+    Input("ms-filter-search", "value"),
+    Input("ms-filter-due", "value"),
+    Input("ms-filter-baseline", "value"),
+    Input("ms-filter-flags", "value"),
+]
+FILTER_STATES = [State(item.component_id, item.component_property) for item in FILTER_INPUTS]
+
+EDIT_FIELDS = list(services.MILESTONE_FIELDS)
+
+
+def filters_from_controls(org, programme, project, status, rag, owner, search, due, baseline, flags):
+    """The same parsing as a URL, so a control can never set a filter a link could not."""
+    flags = flags or []
+
+    def chosen(value):
+        return None if value in (None, "", ALL) else value
+
+    org, programme, project, status, rag, owner = map(chosen, (org, programme, project, status, rag, owner))
+    return queries.MilestoneFilters.from_query(
+        {
+            "org": org,
+            "programme": programme,
+            "project": project,
+            "status": status,
+            "rag": rag,
+            "owner": owner,
+            "q": search,
+            "due_within": str(due) if due not in (None, "") else None,
+            "baseline": baseline or "latest",
+            "overdue": "1" if "overdue" in flags else None,
+            "stale": "1" if "stale" in flags else None,
+            "retired": "1" if "retired" in flags else None,
+        }
+    )
+
+
+def _card(label: str, count: int, href: str, tone: str = "secondary", extra: str | None = None) -> dbc.Col:
+    return dbc.Col(
+        dcc.Link(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(f"{count:,}", className="card-count"),
+                        html.Div(label, className="card-label"),
+                        html.Div(extra, className="small") if extra else None,
+                    ]
+                ),
+                className=f"summary-card border-{tone}",
+            ),
+            href=href,
+            className="text-decoration-none summary-card-link",
+            title=f"Show {label.lower()}",
+        ),
+        xs=6,
+        sm=4,
+        md=3,
+        xl="auto",
+        className="mb-2",
+    )
+
+
+def summary_cards(frame: pd.DataFrame, filters: queries.MilestoneFilters) -> list:
+    def link(**changes) -> str:
+        params = {**filters.__dict__, **changes}
+        return "/milestones" + queries.MilestoneFilters(**params).query_string()
+
+    status_counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    rag_counts = frame["rag"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    cards = [_card("Shown", len(frame), link(), "primary")]
+    for rag, tone in (("Red", "danger"), ("Amber", "warning"), ("Green", "success")):
+        cards.append(_card(f"{rag} RAG", int(rag_counts.get(rag, 0)), link(rag=rag), tone))
+    cards.append(
+        _card("Overdue", int(frame["overdue"].sum()) if not frame.empty else 0, link(overdue=True), "danger")
+    )
+    cards.append(
+        _card(
+            "Due in the next 4 weeks",
+            int(frame["due_in_4_weeks"].sum()) if not frame.empty else 0,
+            link(due_within_weeks=4),
+            "info",
+        )
+    )
+    cards.append(
+        _card(
+            "Not updated for 14+ days",
+            int(frame["stale"].sum()) if not frame.empty else 0,
+            link(stale=True),
+            "secondary",
+        )
+    )
+    status_row = [
+        _card(status, int(status_counts.get(status, 0)), link(status=status))
+        for status in ("Not started", "In progress", "Blocked", "Complete", "Cancelled")
+    ]
+    return [
+        dbc.Row(cards, className="g-2"),
+        html.H3("By status", className="h6 mt-2"),
+        dbc.Row(status_row, className="g-2"),
+    ]
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict]:
+    rows = []
+    for row in frame.itertuples(index=False):
+        slip = row.slippage_working_days
+        rows.append(
+            {
+                "id": int(row.id),
+                "project": row.project,
+                "title": row.title,
+                "owner": row.owner,
+                "status": row.status,
+                "rag": row.rag,
+                "percent_complete": int(row.percent_complete),
+                "baseline_end": row.baseline_end.isoformat() if row.baseline_end else None,
+                "forecast_end": row.forecast_end.isoformat() if row.forecast_end else None,
+                "actual_end": row.actual_end.isoformat() if row.actual_end else None,
+                "slippage_working_days": None if pd.isna(slip) else int(slip),
+                "slippage_weeks": row.slippage_weeks,
+                "last_updated": f"{format_datetime(row.updated_at)} by {row.updated_by}",
+                "data_note": "Illustrative" if row.illustrative else "From documents",
+            }
+        )
+    return rows
+
+
+def register(app) -> None:
+    @authorised(
+        app,
+        Output("ms-url", "search"),
+        Output("ms-cards", "children"),
+        Output("ms-gantt", "figure"),
+        Output("ms-gantt-summary", "children"),
+        Output("ms-grid", "rowData"),
+        Output("ms-illustrative", "children"),
+        *FILTER_INPUTS,
+        Input("ms-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_milestones(org, programme, project, status, rag, owner, search, due, baseline, flags, _refresh):
+        filters = filters_from_controls(
+            org, programme, project, status, rag, owner, search, due, baseline, flags
+        )
+        today = clock.today()
+        frame = queries.milestones(filters, today)
+        baseline_label = "chosen baseline" if filters.baseline.isdigit() else f"{filters.baseline} baseline"
+        figure = figures.gantt(frame, today, baseline_label=baseline_label.capitalize())
+        note = None
+        if not frame.empty and frame["illustrative"].any():
+            note = html.P(
+                [
+                    illustrative_marker(),
+                    " Current statuses, RAG, forecast and actual dates are illustrative: "
+                    "the source documents give only the baseline plan.",
+                ],
+                className="small mb-0",
+            )
+        return (
+            filters.query_string(),
+            summary_cards(frame, filters),
+            figure,
+            figures.gantt_summary(frame, today),
+            grid_rows(frame),
+            note,
+        )
+
+    @authorised(
+        app,
+        Output("ms-download", "data"),
+        Input("ms-download-csv", "n_clicks"),
+        Input("ms-download-xlsx", "n_clicks"),
+        *FILTER_STATES,
+        State("ms-grid", "virtualRowData"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download(
+        _csv, _xlsx, org, programme, project, status, rag, owner, search, due, baseline, flags, shown_rows
+    ):
+        filters = filters_from_controls(
+            org, programme, project, status, rag, owner, search, due, baseline, flags
+        )
+        today = clock.today()
+        # The grid says which rows (and in which order) the user sees after its own filters; the
+        # values themselves come from the database again, never from the browser.
+        order = [int(row["id"]) for row in (shown_rows or []) if isinstance(row, dict) and "id" in row]
+        frame = queries.milestones(filters, today, ids=order if shown_rows is not None else None)
+        if shown_rows is not None:
+            position = {milestone_id: index for index, milestone_id in enumerate(order)}
+            frame = (
+                frame.assign(_order=frame["id"].map(position)).sort_values("_order").drop(columns="_order")
+            )
+        table = milestone_table(frame)
+        stamp = today.isoformat()
+        if ctx.triggered_id == "ms-download-xlsx":
+            return dcc.send_bytes(to_excel_bytes(table, "Milestones"), f"milestones-{stamp}.xlsx")
+        return dcc.send_bytes(to_csv_bytes(table), f"milestones-{stamp}.csv")
+
+    @authorised(
+        app,
+        Output("ms-edit-select", "options"),
+        Input("ms-refresh", "data"),
+        Input("ms-edit-select", "id"),
+        roles=EDITORS,
+    )
+    def editable_options(_refresh, _component):
+        user = signed_in_user()
+        frame = queries.milestones(
+            queries.MilestoneFilters(include_retired=user.role == "admin"), clock.today()
+        )
+        allowed = queries.editable_project_ids(user)
+        if allowed is not None:
+            frame = frame[frame["project_id"].isin(allowed)]
+        return [
+            {
+                "label": f"{row.project} · {row.title}" + (" (retired)" if row.retired else ""),
+                "value": int(row.id),
+            }
+            for row in frame.itertuples(index=False)
+        ]
+
+    @authorised(
+        app,
+        Output("ms-edit-select", "value"),
+        Input("ms-grid", "selectedRows"),
+        State("ms-edit-select", "options"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def choose_from_table(selected, options):
+        if not selected:
+            return no_update
+        chosen = selected[0].get("id")
+        if chosen not in {option["value"] for option in options or []}:
+            return no_update
+        return chosen
+
+    @authorised(
+        app,
+        Output("ms-edit-fields", "hidden"),
+        Output("ms-edit-context", "children"),
+        Output("ms-edit-version", "data"),
+        *[Output(f"ms-edit-{field}", "value") for field in EDIT_FIELDS],
+        Output("ms-edit-history", "children"),
+        Output("ms-edit-summary", "children", allow_duplicate=True),
+        Output("ms-edit-saved", "children", allow_duplicate=True),
+        *[Output(f"ms-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
+        Input("ms-edit-select", "value"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def open_milestone(milestone_id):
+        blank_errors = [None] * len(EDIT_FIELDS)
+        if not milestone_id:
+            return (True, None, None, *([None] * len(EDIT_FIELDS)), None, None, None, *blank_errors)
+        frame = queries.milestones(
+            queries.MilestoneFilters(include_retired=True), clock.today(), ids=[int(milestone_id)]
+        )
+        if frame.empty:
+            return (
+                True,
+                None,
+                None,
+                *([None] * len(EDIT_FIELDS)),
+                None,
+                dbc.Alert("That milestone no longer exists.", color="warning"),
+                None,
+                *blank_errors,
+            )
+        row = frame.iloc[0]
+        values = []
+        for field in EDIT_FIELDS:
+            value = row[field]
+            if field in ("forecast_start", "forecast_end", "actual_start", "actual_end"):
+                value = value.isoformat() if value is not None and not pd.isna(value) else None
+            elif field == "rag":
+                value = value or ""
+            elif field == "percent_complete":
+                value = int(value)
+            values.append(value)
+        context = [
+            html.Strong(row["title"]),
+            f" · {row['project']} · baseline end ",
+            format_date(row["baseline_end"]) if row["baseline_end"] is not None else "not set",
+            " · version ",
+            str(row["version"]),
+            " · last updated ",
+            format_datetime(row["updated_at"]),
+            f" by {row['updated_by']}",
+        ]
+        if row["illustrative"]:
+            context += [" ", illustrative_marker(row["illustrative_note"])]
+        history = queries.milestone_history(int(milestone_id))
+        history_list = (
+            html.Ul(
+                [
+                    html.Li(
+                        f"{format_datetime(event.at)} · {event.username} · "
+                        f"{services.FIELD_LABELS.get(event.field, event.field)}: "
+                        f"{event.old or '—'} → {event.new or '—'}"
+                    )
+                    for event in history.itertuples()
+                ]
+            )
+            if not history.empty
+            else html.P("No changes recorded since the seed data was loaded.")
+        )
+        return (
+            False,
+            context,
+            {"id": int(row["id"]), "version": int(row["version"])},
+            *values,
+            history_list,
+            None,
+            None,
+            *blank_errors,
+        )
+
+    @authorised(
+        app,
+        Output("ms-edit-suggestion", "children"),
+        Input("ms-edit-status", "value"),
+        Input("ms-edit-forecast_end", "value"),
+        Input("ms-edit-actual_end", "value"),
+        State("ms-edit-version", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def suggest(status, forecast_end, actual_end, opened):
+        if not opened:
+            return None
+        frame = queries.milestones(
+            queries.MilestoneFilters(include_retired=True), clock.today(), ids=[int(opened["id"])]
+        )
+        if frame.empty:
+            return None
+        errors: dict = {}
+        rag, reason = services.suggest_rag(
+            status,
+            frame.iloc[0]["baseline_end"],
+            services._parse_date(forecast_end, "forecast_end", errors),
+            services._parse_date(actual_end, "actual_end", errors),
+            clock.today(),
+        )
+        return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
+
+    @authorised(
+        app,
+        Output("ms-edit-summary", "children"),
+        Output("ms-edit-saved", "children"),
+        Output("ms-edit-version", "data", allow_duplicate=True),
+        Output("ms-refresh", "data"),
+        *[Output(f"ms-edit-{field}-error", "children") for field in EDIT_FIELDS],
+        Input("ms-edit-save", "n_clicks"),
+        State("ms-edit-version", "data"),
+        *[State(f"ms-edit-{field}", "value") for field in EDIT_FIELDS],
+        State("ms-refresh", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def save(_clicks, opened, *values):
+        *field_values, refresh = values
+        no_errors = [None] * len(EDIT_FIELDS)
+        if not opened or not isinstance(opened, dict):
+            return (
+                dbc.Alert("Choose a milestone to update first.", color="warning"),
+                None,
+                no_update,
+                no_update,
+                *no_errors,
+            )
+        changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
+        try:
+            version = services.update_milestone(
+                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
+            )
+        except services.ValidationError as exc:
+            return (
+                _error_summary(exc.errors),
+                None,
+                no_update,
+                no_update,
+                *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
+            )
+        except services.ConflictError as exc:
+            return (_conflict_alert(exc), None, no_update, no_update, *no_errors)
+        except services.NotFoundError as exc:
+            return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
+        return (
+            None,
+            f"Saved at {format_datetime(services.m.utcnow())}.",
+            {"id": int(opened["id"]), "version": version},
+            (refresh or 0) + 1,
+            *no_errors,
+        )
+
+    _register_admin(app)
+
+
+def _error_summary(errors: dict[str, str]) -> dbc.Alert:
+    order = {field: index for index, field in enumerate(EDIT_FIELDS)}
+    items = [
+        html.Li(html.A(message, href=f"#ms-edit-{field}", className="alert-link"))
+        for field, message in sorted(errors.items(), key=lambda item: order.get(item[0], 99))
+    ]
+    return dbc.Alert(
+        [html.H3("There is a problem", className="h5"), html.Ul(items, className="mb-0")],
+        color="danger",
+        className="error-summary",
+    )
+
+
+def _conflict_alert(exc: services.ConflictError) -> dbc.Alert:
+    changes = [
+        html.Li(
+            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
+            f"({change['by']}, {format_datetime(change['at'])})"
+        )
+        for change in exc.changes
+    ]
+    body = [html.H3("This milestone changed while you were editing it", className="h5"), html.P(str(exc))]
+    if changes:
+        body += [html.P("What they changed:", className="mb-1"), html.Ul(changes)]
+    body.append(html.P("Choose the milestone again to load the latest version.", className="mb-0"))
+    return dbc.Alert(body, color="warning", className="conflict")
+
+
+def _register_admin(app) -> None:
+    add_fields = ["project", "title", "owner", "baseline_start", "baseline_end"]
+
+    @authorised(
+        app,
+        Output("ms-add-message", "children"),
+        *[Output(f"ms-add-{field}-error", "children") for field in add_fields],
+        Output("ms-refresh", "data", allow_duplicate=True),
+        Input("ms-add-save", "n_clicks"),
+        *[State(f"ms-add-{field}", "value") for field in add_fields],
+        State("ms-refresh", "data"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def add(_clicks, project, title, owner, start, end, refresh):
+        try:
+            services.add_milestone(signed_in_user(), project or "", title, owner, start, end)
+        except services.ValidationError as exc:
+            return (
+                dbc.Alert("There is a problem: check the fields below.", color="danger"),
+                *[error_message(exc.errors[field]) if field in exc.errors else None for field in add_fields],
+                no_update,
+            )
+        return (
+            dbc.Alert(f"Added “{title.strip()}”.", color="success"),
+            *([None] * len(add_fields)),
+            (refresh or 0) + 1,
+        )
+
+    rebaseline_fields = ["project", "name", "baseline_date"]
+
+    @authorised(
+        app,
+        Output("ms-rebaseline-message", "children"),
+        *[Output(f"ms-rebaseline-{field}-error", "children") for field in rebaseline_fields],
+        Output("ms-refresh", "data", allow_duplicate=True),
+        Input("ms-rebaseline-save", "n_clicks"),
+        State("ms-rebaseline-project", "value"),
+        State("ms-rebaseline-name", "value"),
+        State("ms-rebaseline-date", "value"),
+        State("ms-refresh", "data"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def rebaseline(_clicks, project, name, when, refresh):
+        try:
+            services.rebaseline_project(signed_in_user(), project or "", name, when)
+        except services.ValidationError as exc:
+            return (
+                dbc.Alert("There is a problem: check the fields below.", color="danger"),
+                *[
+                    error_message(exc.errors[field]) if field in exc.errors else None
+                    for field in rebaseline_fields
+                ],
+                no_update,
+            )
+        return (
+            dbc.Alert(
+                f"Recorded baseline “{name.strip()}”. Choose it under “Compare against”.", color="success"
+            ),
+            None,
+            None,
+            None,
+            (refresh or 0) + 1,
+        )
+
+    @authorised(
+        app,
+        Output("ms-retire-message", "children"),
+        Output("ms-edit-version", "data", allow_duplicate=True),
+        Output("ms-refresh", "data", allow_duplicate=True),
+        Input("ms-retire", "n_clicks"),
+        Input("ms-restore", "n_clicks"),
+        State("ms-edit-version", "data"),
+        State("ms-refresh", "data"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def retire(_retire, _restore, opened, refresh):
+        if not opened or not isinstance(opened, dict):
+            return (
+                dbc.Alert("Choose a milestone in the update form first.", color="warning"),
+                no_update,
+                no_update,
+            )
+        retired = ctx.triggered_id == "ms-retire"
+        try:
+            version = services.set_milestone_retired(
+                signed_in_user(), int(opened["id"]), retired, int(opened["version"])
+            )
+        except services.ConflictError as exc:
+            return _conflict_alert(exc), no_update, no_update
+        except services.NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), no_update, no_update
+        message = "Retired: hidden unless “Include retired” is ticked." if retired else "Restored."
+        return (
+            dbc.Alert(message, color="success"),
+            {"id": int(opened["id"]), "version": version},
+            (refresh or 0) + 1,
+        )

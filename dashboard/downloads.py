@@ -1,0 +1,100 @@
+"""Tables as files people open in Excel: CSV (UTF-8 with BOM) and real .xlsx workbooks (openpyxl)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from dashboard.export import excel_safe_text
+
+
+def milestone_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The milestone rows as a person reads them: named columns, dates as dates, no internal ids."""
+    columns = {
+        "organisation": "Organisation",
+        "programme": "Programme",
+        "project": "Project",
+        "title": "Milestone",
+        "owner": "Owner",
+        "status": "Status",
+        "rag": "RAG",
+        "rag_reason": "RAG reason",
+        "percent_complete": "% complete",
+        "baseline_name": "Baseline",
+        "baseline_start": "Baseline start",
+        "baseline_end": "Baseline end",
+        "forecast_start": "Forecast start",
+        "forecast_end": "Forecast end",
+        "actual_start": "Actual start",
+        "actual_end": "Actual end",
+        "slippage_working_days": "Slippage (working days)",
+        "slippage_weeks": "Slippage (weeks)",
+        "commentary": "Commentary",
+        "updated_by": "Last updated by",
+        "updated_at": "Last updated",
+        "illustrative": "Illustrative data",
+        "source": "Source",
+    }
+    table = frame.reindex(columns=list(columns)).rename(columns=columns)
+    table["Illustrative data"] = table["Illustrative data"].map(lambda value: "yes" if value else "no")
+    return table
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | dt.date):
+        return value.item()  # numpy scalars
+    return value
+
+
+def to_csv_bytes(table: pd.DataFrame) -> bytes:
+    safe = table.map(lambda value: excel_safe_text(value) if isinstance(value, str) else value)
+    for column in safe.columns:
+        safe[column] = safe[column].map(
+            lambda value: (
+                value.isoformat(timespec="seconds")
+                if isinstance(value, dt.datetime)
+                else value.isoformat()
+                if isinstance(value, dt.date)
+                else value
+            )
+        )
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(table: pd.DataFrame, sheet_title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title[:31]
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for record in table.itertuples(index=False):
+        row = []
+        for value in record:
+            value = _plain(value)
+            row.append(excel_safe_text(value) if isinstance(value, str) else value)
+        sheet.append(row)
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        for cell in sheet[letter][1:]:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "d mmm yyyy hh:mm"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "d mmm yyyy"
+        longest = max(
+            [len(str(column))] + [len(str(cell.value)) for cell in sheet[letter][1:200] if cell.value]
+        )
+        sheet.column_dimensions[letter].width = min(60, max(10, longest + 2))
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

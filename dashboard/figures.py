@@ -1,0 +1,475 @@
+"""Pure functions that turn query DataFrames into plotly figures and plain-English summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field, fields
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import format_date
+
+# Colours have at least 3:1 contrast against the white page (WCAG 2.2 non-text contrast). GOV.UK's
+# orange (#f47738) is only 2.8:1, so amber is a darker orange that is still much lighter than red,
+# which keeps the two apart for readers who cannot tell red from orange.
+RAG_COLOURS = {"Red": "#d4351c", "Amber": "#dd6b00", "Green": "#00703c"}
+NOT_RATED_COLOUR = "#1d70b8"
+BASELINE_COLOUR = "#6f777b"
+TEXT_COLOUR = "#0b0c0c"
+
+# The same closed statuses as queries.CLOSED_STATUSES; repeated so figures imports no database code.
+CLOSED_STATUSES = ("Complete", "Cancelled")
+
+# The page's system font stack (Bootstrap's), named rather than "inherit": plotly measures labels
+# in a detached element, where "inherit" resolves to a different font and clips legend and tick text.
+FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
+ROW_HEIGHT_PX = 28
+MIN_HEIGHT_PX = 320
+TITLE_LABEL_CHARS = 60
+# The right margin leaves room for the RAG word beside a milestone that ends on the last date.
+_MARGIN = {"l": 10, "r": 80, "t": 90, "b": 20}
+_MS_PER_DAY = 86_400_000
+EMPTY_MESSAGE = "No milestones match these filters"
+_DATE_COLUMNS = (
+    "baseline_start",
+    "baseline_end",
+    "forecast_start",
+    "forecast_end",
+    "actual_start",
+    "actual_end",
+)
+
+
+@dataclass(frozen=True)
+class _Milestone:
+    id: object
+    project: str
+    title: str
+    status: str
+    rag: str | None
+    baseline_start: dt.date | None
+    baseline_end: dt.date | None
+    forecast_start: dt.date | None
+    forecast_end: dt.date | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    slippage_working_days: int | None
+    illustrative: bool
+
+    @property
+    def current_start(self) -> dt.date | None:
+        return self.actual_start or self.forecast_start or self.baseline_start
+
+    @property
+    def current_end(self) -> dt.date | None:
+        return self.actual_end or self.forecast_end or self.baseline_end
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_date(value) -> dt.date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):  # also pandas Timestamp
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _as_text(value) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _milestones(frame: pd.DataFrame) -> list[_Milestone]:
+    # reindex tolerates frames without the optional columns (actuals, slippage, illustrative).
+    records = frame.reindex(columns=[f.name for f in fields(_Milestone)]).to_dict("records")
+    rows = []
+    for record in records:
+        rag = _as_text(record["rag"]).strip().capitalize()
+        rows.append(
+            _Milestone(
+                id=None if _missing(record["id"]) else record["id"],
+                project=_as_text(record["project"]),
+                title=_as_text(record["title"]),
+                status=_as_text(record["status"]),
+                rag=rag if rag in RAG_COLOURS else None,
+                **{name: _as_date(record[name]) for name in _DATE_COLUMNS},
+                slippage_working_days=(
+                    None
+                    if _missing(record["slippage_working_days"])
+                    else int(record["slippage_working_days"])
+                ),
+                illustrative=not _missing(record["illustrative"]) and bool(record["illustrative"]),
+            )
+        )
+    return rows
+
+
+def _in_display_order(milestones: list[_Milestone]) -> list[_Milestone]:
+    project_rank: dict[str, int] = {}
+    for milestone in milestones:
+        project_rank.setdefault(milestone.project, len(project_rank))
+    # sorted() is stable, so milestones with the same project and start keep the frame's order.
+    return sorted(
+        milestones,
+        key=lambda m: (
+            project_rank[m.project],
+            m.baseline_start is None,
+            m.baseline_start or dt.date.min,
+        ),
+    )
+
+
+def _truncate(text: str, limit: int = TITLE_LABEL_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    # Prefer ending on a whole word, unless that would throw away most of the title.
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+def _row_label(milestone: _Milestone) -> str:
+    # Truncate before escaping so an entity like &amp; is never cut in half.
+    label = f"{milestone.project} · {_truncate(milestone.title)}"
+    if milestone.illustrative:
+        label += " (illustrative)"
+    return html.escape(label, quote=False)
+
+
+def _date_range(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None and end is None:
+        return "not set"
+    if start is None or start == end:
+        return format_date(end)
+    if end is None:
+        return f"from {format_date(start)}"
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+def _weeks(days: int) -> str:
+    weeks = f"{days / 5:.1f}"
+    return f"{weeks} week" if weeks == "1.0" else f"{weeks} weeks"
+
+
+def slippage_text(days: int | None) -> str:
+    """+12 working days (2.4 weeks), on baseline, or −3 working days (0.6 weeks early)."""
+    if days is None:
+        return "not known"
+    if days == 0:
+        return "on baseline"
+    unit = "working day" if abs(days) == 1 else "working days"
+    if days > 0:
+        return f"+{days} {unit} ({_weeks(days)})"
+    return f"−{-days} {unit} ({_weeks(-days)} early)"
+
+
+def _rag_words(milestone: _Milestone) -> str:
+    return milestone.rag or "Not rated"
+
+
+def _current_label(milestone: _Milestone) -> str:
+    if milestone.actual_start and milestone.actual_end:
+        return "Actual"
+    if milestone.actual_start or milestone.actual_end:
+        return "Forecast / actual"
+    return "Forecast"
+
+
+def _hover_text(milestone: _Milestone) -> str:
+    # Every user string is escaped: plotly renders a subset of HTML tags in hover labels.
+    def safe(text: str) -> str:
+        return html.escape(text, quote=False)
+
+    lines = [
+        f"<b>{safe(milestone.title)}</b>",
+        f"Project: {safe(milestone.project)}",
+        f"Status: {safe(milestone.status) or 'not set'}",
+        f"RAG: {_rag_words(milestone)}",
+        f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
+        f"{_current_label(milestone)}: {_date_range(milestone.current_start, milestone.current_end)}",
+        f"Slippage: {slippage_text(milestone.slippage_working_days)}",
+    ]
+    if milestone.illustrative:
+        lines.append("<i>Illustrative: not from the source documents</i>")
+    return "<br>".join(lines)
+
+
+def _current_colour(milestone: _Milestone) -> str:
+    # A closed milestone's RAG no longer matters, so it is shown like an unrated one.
+    if not milestone.is_open or milestone.rag is None:
+        return NOT_RATED_COLOUR
+    return RAG_COLOURS[milestone.rag]
+
+
+def _status_word(milestone: _Milestone) -> str:
+    return milestone.status if not milestone.is_open else _rag_words(milestone)
+
+
+@dataclass
+class _Marks:
+    """The points of one trace, column by column."""
+
+    rows: list = field(default_factory=list)
+    starts: list = field(default_factory=list)
+    lengths_ms: list = field(default_factory=list)
+    colours: list = field(default_factory=list)
+    hover: list = field(default_factory=list)
+    ids: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+
+    def add(self, row, start, length_ms, colour, hover, milestone_id, label):
+        self.rows.append(row)
+        self.starts.append(start)
+        self.lengths_ms.append(length_ms)
+        self.colours.append(colour)
+        self.hover.append(hover)
+        self.ids.append(milestone_id)
+        self.labels.append(label)
+
+
+@dataclass
+class _Series:
+    """One legend entry: its bars in one go.Bar trace and its zero-length milestones in one go.Scatter."""
+
+    bars: _Marks = field(default_factory=_Marks)
+    diamonds: _Marks = field(default_factory=_Marks)
+
+    def add(self, row, start, end, colour, hover, milestone_id, label=""):
+        if start is None and end is None:
+            return
+        if start is None or end is None or start == end:
+            self.diamonds.add(row, (start or end).isoformat(), None, colour, hover, milestone_id, label)
+            return
+        # Draw reversed dates (a data-entry slip) as a visible bar rather than dropping the milestone.
+        first, last = min(start, end), max(start, end)
+        self.bars.add(
+            row, first.isoformat(), (last - first).days * _MS_PER_DAY, colour, hover, milestone_id, label
+        )
+
+    def traces(self, name: str, group: str) -> list:
+        # The word sits outside the mark in dark text on white: legible at any bar length or
+        # thickness, so colour is never the only cue even without hovering.
+        bar = go.Bar(
+            name=name,
+            legendgroup=group,
+            offsetgroup=group,
+            orientation="h",
+            y=self.bars.rows,
+            base=self.bars.starts,
+            x=self.bars.lengths_ms,
+            marker={"color": self.bars.colours},
+            text=self.bars.labels,
+            textposition="outside",
+            constraintext="none",
+            textangle=0,
+            textfont={"size": 11, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            hovertext=self.bars.hover,
+            hoverinfo="text",
+            customdata=[[milestone_id] for milestone_id in self.bars.ids],
+        )
+        diamonds = go.Scatter(
+            name=name,
+            legendgroup=group,
+            offsetgroup=group,
+            orientation="h",
+            showlegend=False,
+            mode="markers+text",
+            y=self.diamonds.rows,
+            x=self.diamonds.starts,
+            marker={
+                "symbol": "diamond",
+                "size": 13,
+                "color": self.diamonds.colours,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            text=self.diamonds.labels,
+            textposition="middle right",
+            textfont={"size": 11, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            hovertext=self.diamonds.hover,
+            hoverinfo="text",
+            customdata=[[milestone_id] for milestone_id in self.diamonds.ids],
+        )
+        return [bar, diamonds]
+
+
+def _baseline_legend(baseline_label: str) -> str:
+    label = (baseline_label or "").strip()
+    if not label or label.casefold() == "baseline":
+        return "Baseline"
+    return f"Baseline ({html.escape(label, quote=False)})"
+
+
+def _empty_figure(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(
+        height=MIN_HEIGHT_PX,
+        margin=_MARGIN,
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        ],
+    )
+    return figure
+
+
+def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Baseline") -> go.Figure:
+    """Baseline and forecast/actual bars per milestone, grouped by project, with a line at today.
+
+    Rows are categories keyed by position ("0", "1", …) with the readable "Project · Title" as tick
+    text, so two milestones with the same title never collapse into one row. Each point's
+    customdata is [milestone id] for click-through.
+    """
+    rows = _in_display_order(_milestones(milestones))
+    if not rows:
+        return _empty_figure(EMPTY_MESSAGE)
+
+    baseline = _Series()
+    current = _Series()
+    row_keys = [str(position) for position in range(len(rows))]
+    for row_key, milestone in zip(row_keys, rows, strict=True):
+        hover = _hover_text(milestone)
+        baseline.add(
+            row_key, milestone.baseline_start, milestone.baseline_end, BASELINE_COLOUR, hover, milestone.id
+        )
+        current.add(
+            row_key,
+            milestone.current_start,
+            milestone.current_end,
+            _current_colour(milestone),
+            hover,
+            milestone.id,
+            label=_status_word(milestone),
+        )
+
+    figure = go.Figure(
+        data=[
+            *baseline.traces(_baseline_legend(baseline_label), "baseline"),
+            *current.traces("Forecast / actual", "forecast"),
+        ]
+    )
+    today_iso = _as_date(today).isoformat()
+    figure.update_layout(
+        title=None,
+        height=max(MIN_HEIGHT_PX, ROW_HEIGHT_PX * len(rows) + _MARGIN["t"] + _MARGIN["b"]),
+        margin=_MARGIN,
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        barmode="group",
+        # Diamonds sit in the same half of the row as the bar they stand in for.
+        scattermode="group",
+        bargap=0.2,
+        bargroupgap=0.05,
+        hovermode="closest",
+        # A white label keeps dark text readable whatever the bar's colour; the border still shows it.
+        hoverlabel={"align": "left", "bgcolor": "#ffffff", "font": {"color": TEXT_COLOUR}},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+        },
+        # On a long chart the dates are wanted at the top, next to the legend and the today label.
+        xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#e5e6e7", "automargin": True},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": row_keys,
+            "tickmode": "array",
+            "tickvals": row_keys,
+            "ticktext": [_row_label(milestone) for milestone in rows],
+            "autorange": "reversed",
+            "automargin": True,
+        },
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": today_iso,
+                "x1": today_iso,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": TEXT_COLOUR, "width": 2, "dash": "dash"},
+            }
+        ],
+        annotations=[
+            {
+                "text": f"Today {format_date(_as_date(today))}",
+                "xref": "x",
+                "yref": "paper",
+                "x": today_iso,
+                "y": 1,
+                # Above the date labels, so it never covers a bar in the first row.
+                "yanchor": "bottom",
+                "yshift": 22,
+                "showarrow": False,
+                "font": {"color": TEXT_COLOUR},
+            }
+        ],
+    )
+    return figure
+
+
+def gantt_summary(milestones: pd.DataFrame, today: dt.date) -> str:
+    """One plain-English sentence describing what the Gantt shows (plain text, not HTML)."""
+    rows = _milestones(milestones)
+    if not rows:
+        return f"{EMPTY_MESSAGE}."
+    today = _as_date(today)
+    shown = f"{len(rows):,} milestone{'' if len(rows) == 1 else 's'} shown"
+
+    open_rows = [milestone for milestone in rows if milestone.is_open]
+    overdue = sum(1 for m in open_rows if m.current_end is not None and m.current_end < today)
+    if not open_rows:
+        open_part = "none open"
+    elif overdue:
+        open_part = f"{len(open_rows):,} open, of which {overdue:,} {'is' if overdue == 1 else 'are'} overdue"
+    else:
+        open_part = f"{len(open_rows):,} open, none overdue"
+
+    measured = [m for m in rows if m.slippage_working_days is not None]
+    if not measured:
+        slippage_part = "slippage cannot be measured without baseline dates"
+    else:
+        # max() keeps the first of equals, so ties go to the earliest row in the frame.
+        worst = max(measured, key=lambda m: m.slippage_working_days)
+        days = worst.slippage_working_days
+        if days <= 0:
+            slippage_part = "no milestone has slipped against the baseline"
+        else:
+            unit = "working day" if days == 1 else "working days"
+            slippage_part = f"the largest slippage is {days:,} {unit} ({worst.title} in {worst.project})"
+    return f"{shown}; {open_part}; {slippage_part}."

@@ -1,0 +1,375 @@
+"""The milestone Gantt and its one-sentence summary, read back the way a user would see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard.figures import CLOSED_STATUSES, gantt, gantt_summary
+
+D = dt.date
+TODAY = D(2026, 11, 23)
+
+
+def milestone(**overrides) -> dict:
+    row = {
+        "id": 1,
+        "project": "Adult Social Care",
+        "title": "Eclipse go-live",
+        "status": "In progress",
+        "rag": "Green",
+        "baseline_start": D(2026, 11, 2),
+        "baseline_end": D(2026, 11, 30),
+        "forecast_start": None,
+        "forecast_end": None,
+        "actual_start": None,
+        "actual_end": None,
+        "slippage_working_days": 0,
+        "illustrative": False,
+    }
+    row.update(overrides)
+    return row
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows))
+
+
+def trace(figure, series: str, kind: str):
+    """The bar or scatter trace of the 'Baseline' or 'Forecast / actual' series."""
+    return next(t for t in figure.data if t.name.startswith(series) and t.type == kind)
+
+
+def bar_dates(bar, index: int) -> tuple[dt.date, dt.date]:
+    start = pd.Timestamp(bar.base[index])
+    end = start + pd.Timedelta(milliseconds=bar.x[index])
+    return start.date(), end.date()
+
+
+def row_label(figure, row_key) -> str:
+    axis = figure.layout.yaxis
+    return dict(zip(axis.tickvals, axis.ticktext, strict=True))[row_key]
+
+
+# --- bars and diamonds -----------------------------------------------------------------------
+
+
+def test_baseline_and_forecast_bars_start_and_end_on_their_dates():
+    figure = gantt(
+        frame(
+            milestone(
+                baseline_start=D(2026, 11, 2),
+                baseline_end=D(2026, 11, 30),
+                forecast_start=D(2026, 11, 9),
+                forecast_end=D(2026, 12, 14),
+            )
+        ),
+        TODAY,
+    )
+    assert bar_dates(trace(figure, "Baseline", "bar"), 0) == (D(2026, 11, 2), D(2026, 11, 30))
+    assert bar_dates(trace(figure, "Forecast / actual", "bar"), 0) == (D(2026, 11, 9), D(2026, 12, 14))
+
+
+def test_actual_dates_win_over_forecast_and_forecast_over_baseline():
+    figure = gantt(
+        frame(
+            # Started late on 10 Nov (actual), still forecast to finish 14 Dec.
+            milestone(
+                id=1,
+                actual_start=D(2026, 11, 10),
+                forecast_start=D(2026, 11, 9),
+                forecast_end=D(2026, 12, 14),
+            ),
+            # No forecast or actual yet: the second bar repeats the baseline.
+            milestone(id=2, title="Training", baseline_start=D(2026, 12, 1), baseline_end=D(2026, 12, 18)),
+        ),
+        TODAY,
+    )
+    forecast = trace(figure, "Forecast / actual", "bar")
+    assert bar_dates(forecast, 0) == (D(2026, 11, 10), D(2026, 12, 14))
+    assert bar_dates(forecast, 1) == (D(2026, 12, 1), D(2026, 12, 18))
+
+
+def test_dates_held_as_pandas_timestamps_draw_the_same_bars():
+    rows = frame(milestone(forecast_start=D(2026, 11, 9), forecast_end=D(2026, 12, 14)))
+    for column in (
+        "baseline_start",
+        "baseline_end",
+        "forecast_start",
+        "forecast_end",
+        "actual_start",
+        "actual_end",
+    ):
+        rows[column] = pd.to_datetime(rows[column])  # None becomes NaT
+    figure = gantt(rows, TODAY)
+    assert bar_dates(trace(figure, "Baseline", "bar"), 0) == (D(2026, 11, 2), D(2026, 11, 30))
+    assert bar_dates(trace(figure, "Forecast / actual", "bar"), 0) == (D(2026, 11, 9), D(2026, 12, 14))
+
+
+def test_a_zero_length_milestone_is_a_diamond_at_its_date():
+    figure = gantt(
+        frame(
+            milestone(
+                title="Board sign-off",
+                rag="Amber",
+                baseline_start=D(2026, 12, 1),
+                baseline_end=D(2026, 12, 1),
+                forecast_start=D(2026, 12, 15),
+                forecast_end=D(2026, 12, 15),
+            )
+        ),
+        TODAY,
+    )
+    baseline_diamonds = trace(figure, "Baseline", "scatter")
+    forecast_diamonds = trace(figure, "Forecast / actual", "scatter")
+    assert baseline_diamonds.marker.symbol == "diamond"
+    assert forecast_diamonds.marker.symbol == "diamond"
+    assert list(baseline_diamonds.x) == ["2026-12-01"]
+    assert list(forecast_diamonds.x) == ["2026-12-15"]
+    assert list(forecast_diamonds.marker.color) == ["#dd6b00"]  # amber
+    assert len(trace(figure, "Baseline", "bar").x) == 0
+    assert len(trace(figure, "Forecast / actual", "bar").x) == 0
+
+
+def test_a_thousand_milestones_make_one_bar_and_one_diamond_trace_per_series():
+    rows = [
+        milestone(id=number, title=f"Milestone {number}", project=f"Project {number // 10}")
+        for number in range(1000)
+    ]
+    figure = gantt(frame(*rows), TODAY)
+    assert sorted((t.name, t.type) for t in figure.data) == [
+        ("Baseline", "bar"),
+        ("Baseline", "scatter"),
+        ("Forecast / actual", "bar"),
+        ("Forecast / actual", "scatter"),
+    ]
+    assert len(trace(figure, "Baseline", "bar").x) == 1000
+
+
+# --- today line, legend, size ----------------------------------------------------------------
+
+
+def test_today_line_is_at_today_with_its_date_written_out():
+    figure = gantt(frame(milestone()), TODAY)
+    (line,) = figure.layout.shapes
+    assert (line.x0, line.x1) == ("2026-11-23", "2026-11-23")
+    assert (line.yref, line.y0, line.y1) == ("paper", 0, 1)
+    assert line.line.dash == "dash"
+    assert [a.text for a in figure.layout.annotations] == ["Today 23 Nov 2026"]
+
+
+def test_legend_names_the_baseline():
+    figure = gantt(frame(milestone()), TODAY, baseline_label="Feb 2026 re-baseline")
+    shown = [t.name for t in figure.data if t.showlegend is not False]
+    assert shown == ["Baseline (Feb 2026 re-baseline)", "Forecast / actual"]
+
+
+def test_rows_keep_a_fixed_height():
+    # One row still gets the minimum height; 40 rows get 28 px each plus 90 + 20 px of margins.
+    assert gantt(frame(milestone()), TODAY).layout.height == 320
+    forty = [milestone(id=number, title=f"Milestone {number}") for number in range(40)]
+    assert gantt(frame(*forty), TODAY).layout.height == 40 * 28 + 110
+
+
+# --- rows and labels -------------------------------------------------------------------------
+
+
+def test_rows_are_grouped_by_project_in_first_seen_order_then_by_baseline_start():
+    figure = gantt(
+        frame(
+            milestone(
+                id=1,
+                project="Alpha",
+                title="Go-live",
+                baseline_start=D(2026, 3, 2),
+                baseline_end=D(2026, 3, 30),
+            ),
+            milestone(
+                id=2, project="Beta", title="Design", baseline_start=D(2026, 1, 5), baseline_end=D(2026, 2, 2)
+            ),
+            milestone(
+                id=3,
+                project="Alpha",
+                title="Build",
+                baseline_start=D(2026, 1, 12),
+                baseline_end=D(2026, 2, 9),
+            ),
+        ),
+        TODAY,
+    )
+    axis = figure.layout.yaxis
+    assert list(axis.ticktext) == ["Alpha · Build", "Alpha · Go-live", "Beta · Design"]
+    assert axis.autorange == "reversed"  # the first row is drawn at the top
+    baseline = trace(figure, "Baseline", "bar")
+    # Each bar sits on its own milestone's row.
+    assert [(row_label(figure, row), bar_dates(baseline, i)[0]) for i, row in enumerate(baseline.y)] == [
+        ("Alpha · Build", D(2026, 1, 12)),
+        ("Alpha · Go-live", D(2026, 3, 2)),
+        ("Beta · Design", D(2026, 1, 5)),
+    ]
+
+
+def test_two_milestones_with_the_same_title_keep_separate_rows():
+    figure = gantt(frame(milestone(id=1), milestone(id=2)), TODAY)
+    assert list(figure.layout.yaxis.ticktext) == ["Adult Social Care · Eclipse go-live"] * 2
+    assert len(set(trace(figure, "Baseline", "bar").y)) == 2
+
+
+def test_long_titles_are_shortened_on_the_axis_but_whole_in_the_hover():
+    title = "Commission a new reablement service for people leaving hospital across all ten constituencies"
+    figure = gantt(frame(milestone(project="Reablement", title=title)), TODAY)
+    # The 60-character cut falls inside "hospital", so the label ends on the whole word before it.
+    label = figure.layout.yaxis.ticktext[0]
+    assert label == "Reablement · Commission a new reablement service for people leaving…"
+    assert title in trace(figure, "Baseline", "bar").hovertext[0]
+
+
+def test_illustrative_milestones_are_marked_in_words():
+    figure = gantt(frame(milestone(illustrative=True)), TODAY)
+    assert figure.layout.yaxis.ticktext[0] == "Adult Social Care · Eclipse go-live (illustrative)"
+    assert "Illustrative" in trace(figure, "Baseline", "bar").hovertext[0]
+
+
+# --- hover text ------------------------------------------------------------------------------
+
+
+def test_hover_says_the_rag_and_status_in_words():
+    figure = gantt(
+        frame(
+            milestone(id=1, rag="Amber", status="In progress"),
+            milestone(id=2, title="Care market review", rag=None, status="Not started"),
+        ),
+        TODAY,
+    )
+    forecast = trace(figure, "Forecast / actual", "bar")
+    assert "RAG: Amber" in forecast.hovertext[0]
+    assert "Status: In progress" in forecast.hovertext[0]
+    assert "RAG: Not rated" in forecast.hovertext[1]
+    # The word is also printed beside the bar, so colour is not the only cue without hovering.
+    assert list(forecast.text) == ["Amber", "Not rated"]
+
+
+def test_hover_gives_both_date_ranges_in_uk_format():
+    figure = gantt(
+        frame(
+            milestone(forecast_start=D(2026, 11, 9), forecast_end=D(2026, 12, 14), slippage_working_days=10)
+        ),
+        TODAY,
+    )
+    hover = trace(figure, "Baseline", "bar").hovertext[0]
+    assert "Baseline: 2 Nov 2026 – 30 Nov 2026" in hover
+    assert "Forecast: 9 Nov 2026 – 14 Dec 2026" in hover
+    assert "Project: Adult Social Care" in hover
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (12, "Slippage: +12 working days (2.4 weeks)"),  # 12 / 5 = 2.4
+        (1, "Slippage: +1 working day (0.2 weeks)"),
+        (0, "Slippage: on baseline"),
+        (-3, "Slippage: −3 working days (0.6 weeks early)"),  # 3 / 5 = 0.6
+        (None, "Slippage: not known"),
+    ],
+)
+def test_hover_states_slippage_in_working_days_and_weeks(days, expected):
+    figure = gantt(frame(milestone(slippage_working_days=days)), TODAY)
+    assert expected in trace(figure, "Forecast / actual", "bar").hovertext[0]
+
+
+def test_user_text_is_escaped_in_hover_and_labels():
+    figure = gantt(
+        frame(milestone(project="Ops & <b>Care</b>", title="<script>alert(1)</script>", status="<i>x</i>")),
+        TODAY,
+    )
+    hover = trace(figure, "Baseline", "bar").hovertext[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover
+    assert "Ops &amp; &lt;b&gt;Care&lt;/b&gt;" in hover
+    assert "&lt;i&gt;x&lt;/i&gt;" in hover
+    assert "<script>" not in hover and "<i>x" not in hover
+    assert (
+        figure.layout.yaxis.ticktext[0]
+        == "Ops &amp; &lt;b&gt;Care&lt;/b&gt; · &lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+
+
+def test_bars_carry_the_milestone_id_for_click_through():
+    figure = gantt(frame(milestone(id=42)), TODAY)
+    assert list(trace(figure, "Baseline", "bar").customdata[0]) == [42]
+
+
+# --- empty -----------------------------------------------------------------------------------
+
+
+def test_an_empty_frame_says_nothing_matches():
+    figure = gantt(pd.DataFrame(columns=list(milestone())), TODAY)
+    assert len(figure.data) == 0
+    assert [a.text for a in figure.layout.annotations] == ["No milestones match these filters"]
+    assert figure.layout.xaxis.visible is False
+    assert figure.layout.yaxis.visible is False
+
+
+# --- summary sentence ------------------------------------------------------------------------
+
+
+def test_summary_of_nothing():
+    assert (
+        gantt_summary(pd.DataFrame(columns=list(milestone())), TODAY) == "No milestones match these filters."
+    )
+
+
+def test_summary_of_one_milestone():
+    rows = frame(milestone(slippage_working_days=12, forecast_end=D(2026, 12, 16)))
+    assert gantt_summary(rows, TODAY) == (
+        "1 milestone shown; 1 open, none overdue; "
+        "the largest slippage is 12 working days (Eclipse go-live in Adult Social Care)."
+    )
+
+
+def test_summary_of_many_counts_open_and_overdue_and_names_the_largest_slippage():
+    rows = frame(
+        # Open, due 30 Nov: not overdue on 23 Nov.
+        milestone(id=1, title="Training", slippage_working_days=5),
+        # Open, forecast 16 Nov: overdue.
+        milestone(id=2, title="Eclipse go-live", forecast_end=D(2026, 11, 16), slippage_working_days=45),
+        # Open, baseline 2 Nov, no forecast: overdue.
+        milestone(
+            id=3, project="Transition", title="Panel", baseline_end=D(2026, 11, 2), slippage_working_days=None
+        ),
+        # Complete: not open even though its date has passed.
+        milestone(
+            id=4, title="Design", status="Complete", actual_end=D(2026, 10, 1), slippage_working_days=-3
+        ),
+    )
+    assert gantt_summary(rows, TODAY) == (
+        "4 milestones shown; 3 open, of which 2 are overdue; "
+        "the largest slippage is 45 working days (Eclipse go-live in Adult Social Care)."
+    )
+
+
+def test_summary_with_one_overdue_and_none_slipped():
+    rows = frame(
+        milestone(id=1, baseline_end=D(2026, 11, 20), slippage_working_days=0),
+        milestone(id=2, title="Design", slippage_working_days=-2),
+    )
+    assert gantt_summary(rows, TODAY) == (
+        "2 milestones shown; 2 open, of which 1 is overdue; no milestone has slipped against the baseline."
+    )
+
+
+def test_summary_when_everything_is_closed():
+    rows = frame(
+        milestone(id=1, status="Complete", slippage_working_days=1),
+        milestone(id=2, status="Cancelled", slippage_working_days=None),
+    )
+    assert gantt_summary(rows, TODAY) == (
+        "2 milestones shown; none open; the largest slippage is 1 working day (Eclipse go-live in Adult Social Care)."
+    )
+
+
+def test_figures_counts_the_same_statuses_as_closed_as_the_queries_do():
+    from dashboard.queries import CLOSED_STATUSES as QUERY_CLOSED_STATUSES
+
+    assert CLOSED_STATUSES == QUERY_CLOSED_STATUSES
