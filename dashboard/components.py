@@ -44,6 +44,30 @@ def illustrative_marker(note: str | None = None) -> html.Span:
     return html.Span("Illustrative data", className="badge illustrative-badge", title=title)
 
 
+def filter_select(
+    component_id: str, label: str, options: list[dict], value, placeholder: str = "All"
+) -> dbc.Col:
+    """A labelled select for a filter bar; its first choice means "no filter"."""
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=component_id, className="form-label small fw-semibold mb-1"),
+            dbc.Select(
+                id=component_id, options=[{"label": placeholder, "value": ALL}, *options], value=value or ALL
+            ),
+        ],
+        xs=12,
+        sm=6,
+        lg=3,
+        xl=2,
+        className="mb-2",
+    )
+
+
+def chosen(value):
+    """A filter control's value as a filter: None for the "All" choice or an empty control."""
+    return None if value in (None, "", ALL) else value
+
+
 def field_error(control_id: str) -> html.Div:
     """Where a field's error message goes (GOV.UK style: above the control, after its label)."""
     return html.Div(id=f"{control_id}-error", className="field-error")

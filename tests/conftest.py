@@ -214,6 +214,7 @@ def pytest_setup_options():
         "--disable-sync",
         "--no-first-run",
         "--window-size=1280,900",
+        "--lang=en-GB",
         f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
     ):
         options.add_argument(argument)

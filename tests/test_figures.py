@@ -351,8 +351,10 @@ def test_summary_of_many_counts_open_and_overdue_and_names_the_largest_slippage(
 
 def test_summary_with_one_overdue_and_none_slipped():
     rows = frame(
+        # Due Fri 20 Nov: overdue on Mon 23 Nov.
         milestone(id=1, baseline_end=D(2026, 11, 20), slippage_working_days=0),
-        milestone(id=2, title="Design", slippage_working_days=-2),
+        # Due today: not overdue yet.
+        milestone(id=2, title="Design", baseline_end=D(2026, 11, 23), slippage_working_days=-2),
     )
     assert gantt_summary(rows, TODAY) == (
         "2 milestones shown; 2 open, of which 1 is overdue; no milestone has slipped against the baseline."

@@ -17,3 +17,10 @@ dagfuncs.ragLabel = function (value) {
   var symbols = { Red: "▲ Red", Amber: "● Amber", Green: "✔ Green" };
   return value ? symbols[value] || value : "No RAG";
 };
+
+// Sort "23 Nov 2026 10:41"-style cells by the ISO timestamp kept beside them in the row.
+dagfuncs.isoCompare = function (valueA, valueB, nodeA, nodeB) {
+  var a = (nodeA && nodeA.data && nodeA.data.when_iso) || "";
+  var b = (nodeB && nodeB.data && nodeB.data.when_iso) || "";
+  return a < b ? -1 : a > b ? 1 : 0;
+};

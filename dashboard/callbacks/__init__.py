@@ -46,7 +46,7 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import milestones, overview, shell
+    from dashboard.callbacks import audit, milestones, overview, shell
 
-    for module in (shell, overview, milestones):
+    for module in (shell, overview, milestones, audit):
         module.register(app)

@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import clock, figures, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
-from dashboard.components import ALL, error_message, illustrative_marker, rag_badge
+from dashboard.components import chosen, error_message, illustrative_marker, rag_badge
 from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
 
@@ -33,10 +33,6 @@ EDIT_FIELDS = list(services.MILESTONE_FIELDS)
 def filters_from_controls(org, programme, project, status, rag, owner, search, due, baseline, flags):
     """The same parsing as a URL, so a control can never set a filter a link could not."""
     flags = flags or []
-
-    def chosen(value):
-        return None if value in (None, "", ALL) else value
-
     org, programme, project, status, rag, owner = map(chosen, (org, programme, project, status, rag, owner))
     return queries.MilestoneFilters.from_query(
         {
@@ -233,10 +229,10 @@ def register(app) -> None:
         allowed = queries.editable_project_ids(user)
         if allowed is not None:
             frame = frame[frame["project_id"].isin(allowed)]
-        return [
+        return [{"label": "Choose a milestone", "value": ""}] + [
             {
                 "label": f"{row.project} · {row.title}" + (" (retired)" if row.retired else ""),
-                "value": int(row.id),
+                "value": str(row.id),
             }
             for row in frame.itertuples(index=False)
         ]
@@ -252,10 +248,10 @@ def register(app) -> None:
     def choose_from_table(selected, options):
         if not selected:
             return no_update
-        chosen = selected[0].get("id")
-        if chosen not in {option["value"] for option in options or []}:
+        picked = str(selected[0].get("id"))
+        if picked not in {option["value"] for option in options or []}:
             return no_update
-        return chosen
+        return picked
 
     @authorised(
         app,
@@ -273,7 +269,7 @@ def register(app) -> None:
     )
     def open_milestone(milestone_id):
         blank_errors = [None] * len(EDIT_FIELDS)
-        if not milestone_id:
+        if not milestone_id or not str(milestone_id).isdigit():
             return (True, None, None, *([None] * len(EDIT_FIELDS)), None, None, None, *blank_errors)
         frame = queries.milestones(
             queries.MilestoneFilters(include_retired=True), clock.today(), ids=[int(milestone_id)]

@@ -1,19 +1,123 @@
-"""Audit page (/audit): not built yet; says so plainly."""
+"""Audit page (/audit): the full change log — who, what, when, old → new — filtered and downloadable."""
 
 import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.components import not_built_notice, page_header
+from dashboard import queries
+from dashboard.components import filter_select, page_header
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
 
+GRID_COLUMNS = [
+    {
+        "field": "when",
+        "headerName": "When",
+        "minWidth": 170,
+        "sort": "desc",
+        "comparator": {"function": "isoCompare"},
+    },
+    {"field": "username", "headerName": "Who", "minWidth": 140},
+    {"field": "what", "headerName": "What", "minWidth": 260, "flex": 2, "wrapText": True, "autoHeight": True},
+    {"field": "project", "headerName": "Project", "minWidth": 160},
+    {"field": "field", "headerName": "Field", "minWidth": 150},
+    {"field": "old_value", "headerName": "Old", "minWidth": 160, "wrapText": True, "autoHeight": True},
+    {"field": "new_value", "headerName": "New", "minWidth": 160, "wrapText": True, "autoHeight": True},
+]
 
-def layout(**_query):
+
+def layout(**query):
+    filters = queries.AuditFilters.from_query(query)
+    options = queries.audit_filter_options()
     return [
-        page_header("Audit", "Every change: who, what, when, old and new values."),
-        not_built_notice(
+        page_header("Audit trail", "Every change: who made it, when, and the old and new values."),
+        dcc.Location(id="audit-url", refresh=False),
+        html.Section(
             [
-                "The full change log with filters by person, entity, project and date",
-                "A download of the filtered log",
-            ]
+                html.H2("Filters", className="visually-hidden", id="audit-filters-heading"),
+                dbc.Row(
+                    [
+                        filter_select("audit-filter-person", "Person", options["people"], filters.person),
+                        filter_select(
+                            "audit-filter-entity", "What changed", options["entities"], filters.entity
+                        ),
+                        filter_select(
+                            "audit-filter-project", "Project", options["projects"], filters.project
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label(
+                                    "From", html_for="audit-filter-from", className="small fw-semibold mb-1"
+                                ),
+                                dbc.Input(
+                                    id="audit-filter-from",
+                                    type="date",
+                                    value=filters.date_from.isoformat() if filters.date_from else None,
+                                ),
+                            ],
+                            xs=6,
+                            lg=2,
+                            className="mb-2",
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label(
+                                    "To", html_for="audit-filter-to", className="small fw-semibold mb-1"
+                                ),
+                                dbc.Input(
+                                    id="audit-filter-to",
+                                    type="date",
+                                    value=filters.date_to.isoformat() if filters.date_to else None,
+                                ),
+                            ],
+                            xs=6,
+                            lg=2,
+                            className="mb-2",
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                dcc.Link("Clear all filters", href="/audit", className="small"),
+            ],
+            className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
+            **{"aria-labelledby": "audit-filters-heading"},
+        ),
+        html.Section(
+            [
+                html.Div(
+                    [
+                        html.H2("Changes", className="h4 mb-0 me-auto", id="audit-table-heading"),
+                        dbc.Button(
+                            "Download CSV",
+                            id="audit-download-csv",
+                            color="outline-primary",
+                            size="sm",
+                            className="me-2",
+                        ),
+                        dbc.Button(
+                            "Download Excel", id="audit-download-xlsx", color="outline-primary", size="sm"
+                        ),
+                    ],
+                    className="d-flex align-items-center mb-2 flex-wrap gap-1",
+                ),
+                html.P(id="audit-count", className="small text-body-secondary", role="status"),
+                dcc.Download(id="audit-download"),
+                dag.AgGrid(
+                    id="audit-grid",
+                    columnDefs=GRID_COLUMNS,
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    dashGridOptions={
+                        "domLayout": "autoHeight",
+                        "pagination": True,
+                        "paginationPageSize": 50,
+                        "localeText": {"noRowsToShow": "No changes match these filters"},
+                    },
+                    getRowId="params.data.id",
+                    style={"width": "100%"},
+                ),
+            ],
+            **{"aria-labelledby": "audit-table-heading"},
         ),
     ]

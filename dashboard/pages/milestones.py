@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
-from dashboard.components import ALL, field_error, page_header
+from dashboard.components import field_error, filter_select, page_header
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -68,22 +68,6 @@ GRID_COLUMNS = [
 ]
 
 
-def _select(component_id: str, label: str, options: list[dict], value, placeholder: str = "All") -> dbc.Col:
-    return dbc.Col(
-        [
-            dbc.Label(label, html_for=component_id, className="form-label small fw-semibold mb-1"),
-            dbc.Select(
-                id=component_id, options=[{"label": placeholder, "value": ALL}, *options], value=value or ALL
-            ),
-        ],
-        xs=12,
-        sm=6,
-        lg=3,
-        xl=2,
-        className="mb-2",
-    )
-
-
 def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Section:
     status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
     rag_options = [{"label": rag, "value": rag} for rag in m.RAG_VALUES] + [
@@ -103,12 +87,16 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
             html.H2("Filters", className="visually-hidden", id="ms-filters-heading"),
             dbc.Row(
                 [
-                    _select("ms-filter-org", "Organisation", options["organisations"], filters.organisation),
-                    _select("ms-filter-programme", "Programme", options["programmes"], filters.programme),
-                    _select("ms-filter-project", "Project", options["projects"], filters.project),
-                    _select("ms-filter-status", "Status", status_options, filters.status),
-                    _select("ms-filter-rag", "RAG", rag_options, filters.rag),
-                    _select("ms-filter-owner", "Owner", options["owners"], filters.owner),
+                    filter_select(
+                        "ms-filter-org", "Organisation", options["organisations"], filters.organisation
+                    ),
+                    filter_select(
+                        "ms-filter-programme", "Programme", options["programmes"], filters.programme
+                    ),
+                    filter_select("ms-filter-project", "Project", options["projects"], filters.project),
+                    filter_select("ms-filter-status", "Status", status_options, filters.status),
+                    filter_select("ms-filter-rag", "RAG", rag_options, filters.rag),
+                    filter_select("ms-filter-owner", "Owner", options["owners"], filters.owner),
                 ],
                 className="g-2",
             ),
@@ -221,8 +209,10 @@ def _update_form() -> html.Section:
                 dbc.Col(
                     [
                         dbc.Label("Milestone to update", html_for="ms-edit-select", className="fw-semibold"),
-                        dcc.Dropdown(
-                            id="ms-edit-select", options=[], placeholder="Choose a milestone", clearable=True
+                        dbc.Select(
+                            id="ms-edit-select",
+                            options=[{"label": "Choose a milestone", "value": ""}],
+                            value="",
                         ),
                     ],
                     md=8,
@@ -506,7 +496,7 @@ def layout(**query):
                         "domLayout": "autoHeight",
                         "pagination": True,
                         "paginationPageSize": 50,
-                        "overlayNoRowsTemplate": "No milestones match these filters",
+                        "localeText": {"noRowsToShow": "No milestones match these filters"},
                     },
                     getRowId="params.data.id",
                     style={"width": "100%"},

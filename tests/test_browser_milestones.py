@@ -1,0 +1,103 @@
+"""Headless Chromium: a lead updates a milestone and sees it on the Gantt and in the audit; a viewer cannot edit."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+MILESTONE = "Comprehensive joint market review"  # a Transition milestone (004 §5.4.4)
+
+
+def sign_in(dash_duo, username: str, path: str) -> str:
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{base}/login?next={path}")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+    return base
+
+
+def set_date(dash_duo, element_id: str, iso_date: str) -> None:
+    """Fill a date input as the browser's date picker would (its typed format depends on the OS locale)."""
+    dash_duo.driver.execute_script(
+        "var input = document.getElementById(arguments[0]);"
+        "var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+        "setter.call(input, arguments[1]);"
+        "input.dispatchEvent(new Event('input', {bubbles: true}));"
+        "input.dispatchEvent(new Event('change', {bubbles: true}));",
+        element_id,
+        iso_date,
+    )
+
+
+def gantt_hover_text(dash_duo) -> str:
+    return dash_duo.driver.execute_script(
+        "var g = document.querySelector('#ms-gantt .js-plotly-plot');"
+        "return JSON.stringify((g && g.data || []).map(function (t) {"
+        "  return [t.name, t.hovertext, t.customdata]; }));"
+    )
+
+
+def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    base = sign_in(dash_duo, "transition.lead", "/milestones?project=transition")
+    dash_duo.wait_for_text_to_equal("h1", "Milestones")
+    dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")
+
+    # Choose the milestone to update (only the lead's own milestones are offered).
+    choices = Select(dash_duo.find_element("#ms-edit-select"))
+    dash_duo._wait_for(lambda driver: len(choices.options) > 1, timeout=10, msg="no milestones offered")
+    offered = [option.text for option in choices.options if option.get_attribute("value")]
+    assert all(text.startswith("Transition Project") for text in offered), offered
+    choices.select_by_visible_text(next(text for text in offered if MILESTONE in text))
+    dash_duo.wait_for_contains_text("#ms-edit-context", MILESTONE)
+
+    set_date(dash_duo, "ms-edit-forecast_end", "2027-01-29")
+    percent = dash_duo.find_element("#ms-edit-percent_complete")
+    percent.clear()
+    percent.send_keys("150")
+    dash_duo.find_element("#ms-edit-save").send_keys(Keys.ENTER)
+    # Invalid: the message sits next to the field and nothing is saved.
+    dash_duo.wait_for_contains_text("#ms-edit-percent_complete-error", "whole number between 0 and 100")
+    dash_duo.wait_for_contains_text("#ms-edit-summary", "There is a problem")
+
+    percent.clear()
+    percent.send_keys("90")
+    rag_reason = dash_duo.find_element("#ms-edit-rag_reason")
+    rag_reason.send_keys("Report moved to January with partners' agreement")
+    dash_duo.find_element("#ms-edit-save").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#ms-edit-saved", "Saved at")
+    assert dash_duo.find_element("#ms-edit-percent_complete-error").text == ""
+
+    # The Gantt redraws with the new forecast end.
+    dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")
+    dash_duo._wait_for(
+        lambda driver: "29 Jan 2027" in gantt_hover_text(dash_duo),
+        timeout=10,
+        msg="the Gantt did not show the new forecast end",
+    )
+
+    # The change is in the audit trail, attributed to the lead.
+    dash_duo.driver.get(f"{base}/audit?person=transition.lead")
+    dash_duo.wait_for_contains_text("#audit-grid", "2027-01-29")
+    grid_text = dash_duo.find_element("#audit-grid").text
+    assert "transition.lead" in grid_text and MILESTONE in grid_text
+    assert dash_duo.get_logs() == []
+
+
+def test_viewer_sees_no_edit_control(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/milestones")
+    dash_duo.wait_for_contains_text("#ms-gantt-summary", "milestones shown")
+    assert dash_duo.driver.find_elements(By.ID, "ms-edit-select") == []
+    assert dash_duo.driver.find_elements(By.ID, "ms-edit-save") == []
+    assert dash_duo.driver.find_elements(By.ID, "ms-add-save") == []
+    # Downloads are for everyone.
+    assert dash_duo.find_element("#ms-download-csv").is_displayed()
+    assert dash_duo.get_logs() == []
