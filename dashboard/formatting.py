@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 _FY_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
 
@@ -42,10 +43,17 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+UK_TIME = ZoneInfo("Europe/London")
+
+
 def format_datetime(moment: dt.datetime | None) -> str:
+    """A stored timestamp (naive UTC) in UK time: 23 Nov 2026 14:05."""
     if moment is None:
         return ""
-    return f"{moment.day} {moment:%b %Y %H:%M}"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(UK_TIME)
+    return f"{local.day} {local:%b %Y %H:%M}"
 
 
 def format_money(amount: Decimal | float | int | None) -> str:

@@ -246,6 +246,21 @@ class ActionItem(Sourced, Versioned, Base):
     recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
     areas: Mapped[list[ConsiderationArea]] = relationship(secondary=action_areas, back_populates="actions")
     notes: Mapped[list[ProgressNote]] = relationship(back_populates="action_item")
+    evidence_items: Mapped[list[ActionEvidence]] = relationship(back_populates="action_item")
+
+
+class ActionEvidence(Base):
+    """One piece of evidence for an action: a description and, optionally, a link to the document."""
+
+    __tablename__ = "action_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(500))
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    action_item: Mapped[ActionItem] = relationship(back_populates="evidence_items")
 
 
 class ProgressNote(Sourced, Base):

@@ -55,3 +55,11 @@ def test_financial_year_labels_round_trip():
     for bad in ("2019/21", "2019", "19/20", "", "2019-20x"):
         with pytest.raises(ValueError):
             parse_financial_year(bad)
+
+
+def test_times_are_shown_in_uk_time():
+    from dashboard.formatting import format_datetime
+
+    # Stored as UTC: 12:30 UTC is 13:30 in British Summer Time and 12:30 in winter.
+    assert format_datetime(dt.datetime(2026, 7, 1, 12, 30)) == "1 Jul 2026 13:30"
+    assert format_datetime(dt.datetime(2026, 11, 23, 12, 30)) == "23 Nov 2026 12:30"

@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "baselines",
     "milestones",
     "milestone_baselines",
+    "action_evidence",
     "recommendations",
     "consideration_areas",
     "action_items",

@@ -12,6 +12,7 @@ from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
 from dashboard.components import chosen, error_message, illustrative_marker, rag_badge
 from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
+from dashboard.models import utcnow
 
 FILTER_INPUTS = [
     Input("ms-filter-org", "value"),
@@ -356,8 +357,8 @@ def register(app) -> None:
         rag, reason = services.suggest_rag(
             status,
             frame.iloc[0]["baseline_end"],
-            services._parse_date(forecast_end, "forecast_end", errors),
-            services._parse_date(actual_end, "actual_end", errors),
+            services.parse_date(forecast_end, "Forecast end date", "forecast_end", errors),
+            services.parse_date(actual_end, "Actual end date", "actual_end", errors),
             clock.today(),
         )
         return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
@@ -406,7 +407,7 @@ def register(app) -> None:
             return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
         return (
             None,
-            f"Saved at {format_datetime(services.m.utcnow())}.",
+            f"Saved at {format_datetime(utcnow())}.",
             {"id": int(opened["id"]), "version": version},
             (refresh or 0) + 1,
             *no_errors,

@@ -265,6 +265,27 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("action_item_id", "consideration_area_id", name=op.f("pk_action_areas")),
     )
     op.create_table(
+        "action_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_item_id", sa.Integer(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=True),
+        sa.Column("added_by", sa.String(length=80), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_items.id"],
+            name=op.f("fk_action_evidence_action_item_id_action_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_evidence")),
+    )
+    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_action_evidence_action_item_id"), ["action_item_id"], unique=False
+        )
+
+    op.create_table(
         "progress_notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("action_item_id", sa.Integer(), nullable=False),
@@ -560,6 +581,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_progress_notes_action_item_id"))
 
     op.drop_table("progress_notes")
+    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_action_evidence_action_item_id"))
+
+    op.drop_table("action_evidence")
     op.drop_table("action_areas")
     with op.batch_alter_table("published_ranks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_published_ranks_kpi_id"))

@@ -1,141 +1,25 @@
-"""Every write: authorise → validate → apply with a version check → audit, in one transaction."""
+"""Milestone writes: the leads' update, the RAG rule, adding, retiring and re-baselining."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard import models as m
-from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, AuthorisationError, hash_password, require_role
+from dashboard.auth import AuthorisationError, require_role
 from dashboard.db import session_scope
-
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """Changes made from the command line by whoever runs it on the server."""
-
-    username: str = "system"
-    role: str = "admin"
-    id: int | None = None
-    is_authenticated: bool = True
-
-
-SYSTEM = SystemActor()
-
-
-class ValidationError(ValueError):
-    """Bad input: `errors` maps each field to a message saying what is wrong and how to fix it."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
-
-
-class ConflictError(RuntimeError):
-    """The row changed since the form was opened; `changes` lists what the other person changed."""
-
-    def __init__(self, message: str, changes: list[dict] | None = None):
-        super().__init__(message)
-        self.changes = changes or []
-
-
-def audit(
-    db: Session,
-    actor,
-    action: str,
-    entity: str,
-    entity_id: int,
-    field: str | None = None,
-    old=None,
-    new=None,
-    project_id: int | None = None,
-    version: int | None = None,
-) -> m.AuditEvent:
-    event = m.AuditEvent(
-        user_id=actor.id,
-        username=actor.username,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        entity_version=version,
-        project_id=project_id,
-        field=field,
-        old_value=None if old is None else str(old),
-        new_value=None if new is None else str(new),
-    )
-    db.add(event)
-    return event
-
-
-def create_user(
-    actor,
-    username: str,
-    role: str,
-    password: str,
-    display_name: str = "",
-    lead_of: list[str] | tuple[str, ...] = (),
-) -> int:
-    """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
-    require_role(actor, "admin")
-    username = (username or "").strip()
-    errors: dict[str, str] = {}
-    if not username:
-        errors["username"] = "Enter a username."
-    elif len(username) > USERNAME_MAX or not USERNAME_PATTERN.match(username):
-        errors["username"] = (
-            f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens or underscores, "
-            "starting with a letter or digit."
-        )
-    if role not in m.ROLES:
-        errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
-    if len(password or "") < PASSWORD_MIN:
-        errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
-    if lead_of and role != "lead":
-        errors["lead_of"] = (
-            "Only a user with the lead role leads projects; admins can already edit every project."
-        )
-    if errors:
-        raise ValidationError(errors)
-
-    with session_scope() as db:
-        if db.scalars(select(m.User).where(m.User.username == username)).first() is not None:
-            raise ValidationError(
-                {"username": f"A user called {username!r} already exists; choose another name."}
-            )
-        projects = []
-        for wanted in lead_of:
-            project = db.scalars(
-                select(m.Project).where((m.Project.key == wanted) | (m.Project.name == wanted))
-            ).first()
-            if project is None:
-                raise ValidationError({"lead_of": f"There is no project called {wanted!r}."})
-            projects.append(project)
-        user = m.User(
-            username=username,
-            display_name=display_name.strip() or username,
-            role=role,
-            password_hash=hash_password(password),
-            led_projects=projects,
-            updated_by=actor.username,
-        )
-        db.add(user)
-        db.flush()
-        audit(db, actor, "create", "user", user.id, "role", None, role)
-        for project in projects:
-            audit(db, actor, "create", "user", user.id, "lead_of", None, project.name, project_id=project.id)
-        return user.id
-
-
-# --------------------------------------------------------------------------------------------
-# Milestones
-# --------------------------------------------------------------------------------------------
+from dashboard.services.core import (
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    audit,
+    clean_text,
+    display_value,
+    parse_date,
+)
 
 # RAG rule (README "How RAG is suggested"): a milestone slipped by more than this many working
 # days past its baseline end is Red; slipped by 1 up to this many is Amber.
@@ -174,8 +58,12 @@ FIELD_LABELS = {
 }
 
 
-class NotFoundError(LookupError):
-    """The row asked for does not exist (or no longer does)."""
+def _date(value, field: str, errors: dict[str, str]) -> dt.date | None:
+    return parse_date(value, FIELD_LABELS.get(field, field), field, errors)
+
+
+def _text(value, field: str, limit: int, errors: dict[str, str]) -> str:
+    return clean_text(value, FIELD_LABELS.get(field, field), field, limit, errors)
 
 
 def suggest_rag(
@@ -209,27 +97,6 @@ def suggest_rag(
     if slippage > 0:
         return "Amber", f"Forecast to finish {slippage} working days after its baseline (within {tolerance})."
     return "Green", "On or ahead of its baseline."
-
-
-def _parse_date(value, field: str, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        errors[field] = f"{FIELD_LABELS[field]} must be a real date, for example 22 11 2026"
-        return None
-
-
-def _clean_text(value, field: str, limit: int, errors: dict[str, str]) -> str:
-    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
-    if len(text) > limit:
-        errors[field] = f"{FIELD_LABELS[field]} must be {limit:,} characters or fewer (it has {len(text):,})"
-    return text
 
 
 def validate_milestone_values(
@@ -270,7 +137,7 @@ def validate_milestone_values(
     cleaned["percent_complete"] = percent
 
     for field in ("forecast_start", "forecast_end", "actual_start", "actual_end"):
-        cleaned[field] = _parse_date(values.get(field), field, errors)
+        cleaned[field] = _date(values.get(field), field, errors)
 
     forecast_start, forecast_end = cleaned["forecast_start"], cleaned["forecast_end"]
     actual_start, actual_end = cleaned["actual_start"], cleaned["actual_end"]
@@ -288,8 +155,8 @@ def validate_milestone_values(
         if percent is not None and percent != 100 and "percent_complete" not in errors:
             errors["percent_complete"] = "Percentage complete must be 100 for a complete milestone"
 
-    cleaned["commentary"] = _clean_text(values.get("commentary"), "commentary", COMMENTARY_MAX, errors)
-    reason = _clean_text(values.get("rag_reason"), "rag_reason", RAG_REASON_MAX, errors)
+    cleaned["commentary"] = _text(values.get("commentary"), "commentary", COMMENTARY_MAX, errors)
+    reason = _text(values.get("rag_reason"), "rag_reason", RAG_REASON_MAX, errors)
     cleaned["rag_reason"] = reason or None
     if "rag_reason" not in errors and not reason:
         if rag in ("Amber", "Red"):
@@ -301,14 +168,6 @@ def validate_milestone_values(
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def _display(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _milestone_snapshot(milestone: m.Milestone) -> dict:
@@ -393,8 +252,8 @@ def update_milestone(
             suggested, _reason = suggest_rag(
                 proposed.get("status"),
                 _baseline_end(db, milestone),
-                _parse_date(proposed.get("forecast_end"), "forecast_end", {}),
-                _parse_date(proposed.get("actual_end"), "actual_end", {}),
+                _date(proposed.get("forecast_end"), "forecast_end", {}),
+                _date(proposed.get("actual_end"), "actual_end", {}),
                 today,
             )
             rag_changed = (proposed.get("rag") or None) != before["rag"]
@@ -417,8 +276,8 @@ def update_milestone(
                     "milestone",
                     milestone.id,
                     field,
-                    _display(before[field]),
-                    _display(value),
+                    display_value(before[field]),
+                    display_value(value),
                     project_id=milestone.project_id,
                     version=milestone.version,
                 )
@@ -442,12 +301,12 @@ def add_milestone(
     """Admin adds a milestone to a project, with its dates in the project's latest baseline."""
     require_role(actor, "admin")
     errors: dict[str, str] = {}
-    title = _clean_text(title, "title", TITLE_MAX, errors)
-    owner = _clean_text(owner, "owner", OWNER_MAX, errors)
+    title = _text(title, "title", TITLE_MAX, errors)
+    owner = _text(owner, "owner", OWNER_MAX, errors)
     if not title and "title" not in errors:
         errors["title"] = "Enter the milestone's title"
-    start = _parse_date(baseline_start, "baseline_start", errors)
-    end = _parse_date(baseline_end, "baseline_end", errors)
+    start = _date(baseline_start, "baseline_start", errors)
+    end = _date(baseline_end, "baseline_end", errors)
     if end is None and "baseline_end" not in errors:
         errors["baseline_end"] = "Enter the baseline end date"
     if start and end and end < start:
@@ -466,7 +325,7 @@ def add_milestone(
         if baseline is None:
             baseline = m.Baseline(
                 project=project,
-                name=f"First plan {_display(end)}",
+                name=f"First plan {display_value(end)}",
                 baseline_date=end,
                 created_by=actor.username,
             )
@@ -527,8 +386,8 @@ def set_milestone_retired(actor, milestone_id: int, retired: bool, expected_vers
                 "milestone",
                 milestone.id,
                 "retired",
-                _display(not retired),
-                _display(retired),
+                display_value(not retired),
+                display_value(retired),
                 project_id=milestone.project_id,
                 version=milestone.version,
             )
@@ -549,7 +408,7 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
         errors["name"] = "Enter a name for the baseline, for example Re-plan 24 Nov 2026"
     elif len(name) > 200:
         errors["name"] = "Baseline name must be 200 characters or fewer"
-    when = _parse_date(baseline_date, "baseline_end", errors)
+    when = _date(baseline_date, "baseline_end", errors)
     if when is None and "baseline_end" not in errors:
         errors["baseline_date"] = "Enter the date the baseline was agreed"
     elif "baseline_end" in errors:
@@ -594,21 +453,3 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
             )
         audit(db, actor, "rebaseline", "project", project.id, "baseline", None, name, project_id=project.id)
         return baseline.id
-
-
-__all__ = [
-    "SYSTEM",
-    "AuthorisationError",
-    "ConflictError",
-    "SystemActor",
-    "ValidationError",
-    "audit",
-    "NotFoundError",
-    "add_milestone",
-    "create_user",
-    "rebaseline_project",
-    "set_milestone_retired",
-    "suggest_rag",
-    "update_milestone",
-    "validate_milestone_values",
-]

@@ -1,0 +1,137 @@
+"""Audit trail reads: the change log, filtered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+
+ENTITY_LABELS = {
+    "milestone": "Milestone",
+    "project": "Project",
+    "user": "User",
+    "action_item": "Action",
+    "saving_line": "Saving line",
+    "kpi_value": "KPI value",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    person: str | None = None
+    entity: str | None = None
+    project: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @classmethod
+    def from_query(cls, query: dict) -> AuditFilters:
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (value or "").strip()
+            return value[:120] or None
+
+        def day(key: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(one(key) or "")
+            except ValueError:
+                return None
+
+        return cls(
+            person=one("person"),
+            entity=one("entity"),
+            project=one("project"),
+            date_from=day("from"),
+            date_to=day("to"),
+        )
+
+    def to_query(self) -> dict[str, str]:
+        values = {
+            "person": self.person,
+            "entity": self.entity,
+            "project": self.project,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+AUDIT_COLUMNS = [
+    "id",
+    "at",
+    "username",
+    "action",
+    "entity",
+    "entity_id",
+    "project",
+    "field",
+    "old_value",
+    "new_value",
+    "entity_title",
+]
+
+
+def audit_events(filters: AuditFilters, limit: int = 5000) -> pd.DataFrame:
+    """The change log, newest first, filtered in SQL; milestone titles beside their ids."""
+    statement = (
+        select(
+            m.AuditEvent.id,
+            m.AuditEvent.at,
+            m.AuditEvent.username,
+            m.AuditEvent.action,
+            m.AuditEvent.entity,
+            m.AuditEvent.entity_id,
+            m.Project.name,
+            m.AuditEvent.field,
+            m.AuditEvent.old_value,
+            m.AuditEvent.new_value,
+            m.Milestone.title,
+        )
+        .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
+        .outerjoin(
+            m.Milestone, (m.AuditEvent.entity == "milestone") & (m.Milestone.id == m.AuditEvent.entity_id)
+        )
+    )
+    conditions = []
+    if filters.person:
+        conditions.append(m.AuditEvent.username == filters.person)
+    if filters.entity:
+        conditions.append(m.AuditEvent.entity == filters.entity)
+    if filters.project:
+        conditions.append(m.Project.key == filters.project)
+    if filters.date_from:
+        conditions.append(m.AuditEvent.at >= dt.datetime.combine(filters.date_from, dt.time.min))
+    if filters.date_to:
+        conditions.append(
+            m.AuditEvent.at < dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min)
+        )
+    statement = (
+        statement.where(*conditions).order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(limit)
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
+
+
+def audit_filter_options() -> dict[str, list[dict[str, str]]]:
+    with session_scope() as db:
+        people = db.scalars(select(m.AuditEvent.username).distinct().order_by(m.AuditEvent.username)).all()
+        entities = db.scalars(select(m.AuditEvent.entity).distinct().order_by(m.AuditEvent.entity)).all()
+        projects = db.execute(select(m.Project.key, m.Project.name).order_by(m.Project.name)).all()
+    return {
+        "people": [{"label": person, "value": person} for person in people],
+        "entities": [{"label": ENTITY_LABELS.get(entity, entity), "value": entity} for entity in entities],
+        "projects": [{"label": name, "value": key} for key, name in projects],
+    }

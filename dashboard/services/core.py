@@ -1,0 +1,168 @@
+"""The write path's shared parts (errors, audit, parsing) and user administration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard import models as m
+from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, hash_password, require_role
+from dashboard.db import session_scope
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Changes made from the command line by whoever runs it on the server."""
+
+    username: str = "system"
+    role: str = "admin"
+    id: int | None = None
+    is_authenticated: bool = True
+
+
+SYSTEM = SystemActor()
+
+
+class ValidationError(ValueError):
+    """Bad input: `errors` maps each field to a message saying what is wrong and how to fix it."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+class ConflictError(RuntimeError):
+    """The row changed since the form was opened; `changes` lists what the other person changed."""
+
+    def __init__(self, message: str, changes: list[dict] | None = None):
+        super().__init__(message)
+        self.changes = changes or []
+
+
+def audit(
+    db: Session,
+    actor,
+    action: str,
+    entity: str,
+    entity_id: int,
+    field: str | None = None,
+    old=None,
+    new=None,
+    project_id: int | None = None,
+    version: int | None = None,
+) -> m.AuditEvent:
+    event = m.AuditEvent(
+        user_id=actor.id,
+        username=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        entity_version=version,
+        project_id=project_id,
+        field=field,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+    )
+    db.add(event)
+    return event
+
+
+def create_user(
+    actor,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str = "",
+    lead_of: list[str] | tuple[str, ...] = (),
+) -> int:
+    """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
+    require_role(actor, "admin")
+    username = (username or "").strip()
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "Enter a username."
+    elif len(username) > USERNAME_MAX or not USERNAME_PATTERN.match(username):
+        errors["username"] = (
+            f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens or underscores, "
+            "starting with a letter or digit."
+        )
+    if role not in m.ROLES:
+        errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
+    if len(password or "") < PASSWORD_MIN:
+        errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
+    if lead_of and role != "lead":
+        errors["lead_of"] = (
+            "Only a user with the lead role leads projects; admins can already edit every project."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    with session_scope() as db:
+        if db.scalars(select(m.User).where(m.User.username == username)).first() is not None:
+            raise ValidationError(
+                {"username": f"A user called {username!r} already exists; choose another name."}
+            )
+        projects = []
+        for wanted in lead_of:
+            project = db.scalars(
+                select(m.Project).where((m.Project.key == wanted) | (m.Project.name == wanted))
+            ).first()
+            if project is None:
+                raise ValidationError({"lead_of": f"There is no project called {wanted!r}."})
+            projects.append(project)
+        user = m.User(
+            username=username,
+            display_name=display_name.strip() or username,
+            role=role,
+            password_hash=hash_password(password),
+            led_projects=projects,
+            updated_by=actor.username,
+        )
+        db.add(user)
+        db.flush()
+        audit(db, actor, "create", "user", user.id, "role", None, role)
+        for project in projects:
+            audit(db, actor, "create", "user", user.id, "lead_of", None, project.name, project_id=project.id)
+        return user.id
+
+
+class NotFoundError(LookupError):
+    """The row asked for does not exist (or no longer does)."""
+
+
+def parse_date(value, label: str, field: str, errors: dict[str, str]) -> dt.date | None:
+    """An ISO date from a form; on a bad one, records a GOV.UK-style message under `field`."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        errors[field] = f"{label} must be a real date, for example 22 11 2026"
+        return None
+
+
+def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:
+    """Trimmed text from a form; over `limit` characters records a message under `field`."""
+    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        errors[field] = f"{label} must be {limit:,} characters or fewer (it has {len(text):,})"
+    return text
+
+
+def display_value(value) -> str | None:
+    """How a value is written into the audit trail: ISO dates, plain strings."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
