@@ -46,7 +46,7 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import audit, milestones, overview, shell
+    from dashboard.callbacks import actions, audit, benchmarking, kpis, milestones, overview, savings, shell
 
-    for module in (shell, overview, milestones, audit):
+    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit):
         module.register(app)

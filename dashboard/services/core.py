@@ -166,3 +166,29 @@ def display_value(value) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def changes_since(
+    db: Session, entity: str, entity_id: int, version: int, labels: dict[str, str] | None = None
+) -> list[dict]:
+    """What others changed on a row after `version`, from the audit trail (for conflict messages)."""
+    events = db.scalars(
+        select(m.AuditEvent)
+        .where(
+            m.AuditEvent.entity == entity,
+            m.AuditEvent.entity_id == entity_id,
+            m.AuditEvent.entity_version > version,
+        )
+        .order_by(m.AuditEvent.at, m.AuditEvent.id)
+    ).all()
+    return [
+        {
+            "field": event.field,
+            "label": (labels or {}).get(event.field or "", event.field),
+            "old": event.old_value,
+            "new": event.new_value,
+            "by": event.username,
+            "at": event.at,
+        }
+        for event in events
+    ]

@@ -16,6 +16,7 @@ from dashboard.services.core import (
     NotFoundError,
     ValidationError,
     audit,
+    changes_since,
     clean_text,
     display_value,
     parse_date,
@@ -185,29 +186,6 @@ def _can_edit_project(db: Session, actor, project: m.Project) -> bool:
     return project.id in led or (project.parent_id is not None and project.parent_id in led)
 
 
-def _changes_since(db: Session, entity: str, entity_id: int, version: int) -> list[dict]:
-    events = db.scalars(
-        select(m.AuditEvent)
-        .where(
-            m.AuditEvent.entity == entity,
-            m.AuditEvent.entity_id == entity_id,
-            m.AuditEvent.entity_version > version,
-        )
-        .order_by(m.AuditEvent.at, m.AuditEvent.id)
-    ).all()
-    return [
-        {
-            "field": event.field,
-            "label": FIELD_LABELS.get(event.field or "", event.field),
-            "old": event.old_value,
-            "new": event.new_value,
-            "by": event.username,
-            "at": event.at,
-        }
-        for event in events
-    ]
-
-
 def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
     row = db.execute(
         select(m.MilestoneBaseline.end_date)
@@ -245,7 +223,7 @@ def update_milestone(
                 raise ConflictError(
                     "Someone else saved this milestone after you opened it. Nothing you entered has been saved: "
                     "check their changes below, then make yours again.",
-                    _changes_since(db, "milestone", milestone.id, expected_version),
+                    changes_since(db, "milestone", milestone.id, expected_version, FIELD_LABELS),
                 )
             before = _milestone_snapshot(milestone)
             proposed = {**before, **changes}
@@ -371,7 +349,7 @@ def set_milestone_retired(actor, milestone_id: int, retired: bool, expected_vers
             if milestone.version != expected_version:
                 raise ConflictError(
                     "Someone else saved this milestone after you opened it; reload it first.",
-                    _changes_since(db, "milestone", milestone.id, expected_version),
+                    changes_since(db, "milestone", milestone.id, expected_version, FIELD_LABELS),
                 )
             if milestone.retired == retired:
                 return milestone.version

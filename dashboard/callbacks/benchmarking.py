@@ -1,0 +1,5 @@
+"""Benchmarking page wiring (being built)."""
+
+
+def register(app) -> None:
+    """No callbacks yet."""

@@ -1,0 +1,5 @@
+"""Kpis page wiring (being built)."""
+
+
+def register(app) -> None:
+    """No callbacks yet."""
