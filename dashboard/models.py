@@ -232,6 +232,8 @@ class ActionItem(Sourced, Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    # The project or work-stream delivering the action: its leads may update it (admins any).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     owner: Mapped[str] = mapped_column(String(120), default="")
     due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -244,6 +246,7 @@ class ActionItem(Sourced, Versioned, Base):
     signed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    project: Mapped[Project | None] = relationship()
     areas: Mapped[list[ConsiderationArea]] = relationship(secondary=action_areas, back_populates="actions")
     notes: Mapped[list[ProgressNote]] = relationship(back_populates="action_item")
     evidence_items: Mapped[list[ActionEvidence]] = relationship(back_populates="action_item")

@@ -240,6 +240,7 @@ class _Loader:
         action = m.ActionItem(
             key=row["key"],
             recommendation=self.lookup("recommendation", row["recommendation"], where),
+            project=self.lookup("project", row["project"], where) if row.get("project") else None,
             title=row["title"],
             owner=row.get("owner", ""),
             due_date=_date(row.get("due_date", "")),

@@ -141,42 +141,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
     op.create_table(
-        "action_items",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=80), nullable=False),
-        sa.Column("recommendation_id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("owner", sa.String(length=120), nullable=False),
-        sa.Column("due_date", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("rag", sa.String(length=10), nullable=True),
-        sa.Column("percent_complete", sa.Integer(), nullable=False),
-        sa.Column("evidence", sa.Text(), nullable=False),
-        sa.Column("evidence_status", sa.String(length=20), nullable=False),
-        sa.Column("signed_off_by", sa.String(length=80), nullable=True),
-        sa.Column("signed_off_at", sa.DateTime(), nullable=True),
-        sa.Column("source", sa.String(length=200), server_default="", nullable=False),
-        sa.Column("illustrative", sa.Boolean(), server_default="0", nullable=False),
-        sa.Column("illustrative_note", sa.String(length=400), nullable=True),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
-        sa.Column("updated_by", sa.String(length=80), server_default="seed", nullable=False),
-        sa.ForeignKeyConstraint(
-            ["recommendation_id"],
-            ["recommendations.id"],
-            name=op.f("fk_action_items_recommendation_id_recommendations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_items")),
-        sa.UniqueConstraint("key", name=op.f("uq_action_items_key")),
-    )
-    with op.batch_alter_table("action_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_items_due_date"), ["due_date"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_action_items_recommendation_id"), ["recommendation_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_action_items_status"), ["status"], unique=False)
-
-    op.create_table(
         "kpi_values",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kpi_id", sa.Integer(), nullable=False),
@@ -247,70 +211,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_published_ranks_kpi_id"), ["kpi_id"], unique=False)
 
     op.create_table(
-        "action_areas",
-        sa.Column("action_item_id", sa.Integer(), nullable=False),
-        sa.Column("consideration_area_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["action_item_id"],
-            ["action_items.id"],
-            name=op.f("fk_action_areas_action_item_id_action_items"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["consideration_area_id"],
-            ["consideration_areas.id"],
-            name=op.f("fk_action_areas_consideration_area_id_consideration_areas"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("action_item_id", "consideration_area_id", name=op.f("pk_action_areas")),
-    )
-    op.create_table(
-        "action_evidence",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action_item_id", sa.Integer(), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("url", sa.String(length=500), nullable=True),
-        sa.Column("added_by", sa.String(length=80), nullable=False),
-        sa.Column("added_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["action_item_id"],
-            ["action_items.id"],
-            name=op.f("fk_action_evidence_action_item_id_action_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_evidence")),
-    )
-    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_action_evidence_action_item_id"), ["action_item_id"], unique=False
-        )
-
-    op.create_table(
-        "progress_notes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action_item_id", sa.Integer(), nullable=False),
-        sa.Column("note_date", sa.Date(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("internal", sa.Boolean(), server_default="0", nullable=False),
-        sa.Column("author", sa.String(length=120), nullable=False),
-        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
-        sa.Column("source", sa.String(length=200), server_default="", nullable=False),
-        sa.Column("illustrative", sa.Boolean(), server_default="0", nullable=False),
-        sa.Column("illustrative_note", sa.String(length=400), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["action_item_id"],
-            ["action_items.id"],
-            name=op.f("fk_progress_notes_action_item_id_action_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_notes")),
-    )
-    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_progress_notes_action_item_id"), ["action_item_id"], unique=False
-        )
-
-    op.create_table(
         "projects",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
@@ -335,6 +235,47 @@ def upgrade() -> None:
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_projects_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_projects_programme_id"), ["programme_id"], unique=False)
+
+    op.create_table(
+        "action_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("recommendation_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("owner", sa.String(length=120), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("rag", sa.String(length=10), nullable=True),
+        sa.Column("percent_complete", sa.Integer(), nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("evidence_status", sa.String(length=20), nullable=False),
+        sa.Column("signed_off_by", sa.String(length=80), nullable=True),
+        sa.Column("signed_off_at", sa.DateTime(), nullable=True),
+        sa.Column("source", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("illustrative", sa.Boolean(), server_default="0", nullable=False),
+        sa.Column("illustrative_note", sa.String(length=400), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("updated_by", sa.String(length=80), server_default="seed", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_action_items_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recommendation_id"],
+            ["recommendations.id"],
+            name=op.f("fk_action_items_recommendation_id_recommendations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_items")),
+        sa.UniqueConstraint("key", name=op.f("uq_action_items_key")),
+    )
+    with op.batch_alter_table("action_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_action_items_due_date"), ["due_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_action_items_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_action_items_recommendation_id"), ["recommendation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_action_items_status"), ["status"], unique=False)
 
     op.create_table(
         "audit_events",
@@ -467,6 +408,45 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "project_id", name=op.f("pk_project_leads")),
     )
     op.create_table(
+        "action_areas",
+        sa.Column("action_item_id", sa.Integer(), nullable=False),
+        sa.Column("consideration_area_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_items.id"],
+            name=op.f("fk_action_areas_action_item_id_action_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["consideration_area_id"],
+            ["consideration_areas.id"],
+            name=op.f("fk_action_areas_consideration_area_id_consideration_areas"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("action_item_id", "consideration_area_id", name=op.f("pk_action_areas")),
+    )
+    op.create_table(
+        "action_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_item_id", sa.Integer(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=True),
+        sa.Column("added_by", sa.String(length=80), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_items.id"],
+            name=op.f("fk_action_evidence_action_item_id_action_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_evidence")),
+    )
+    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_action_evidence_action_item_id"), ["action_item_id"], unique=False
+        )
+
+    op.create_table(
         "milestone_baselines",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("baseline_id", sa.Integer(), nullable=False),
@@ -492,6 +472,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_milestone_baselines_baseline_id"), ["baseline_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_milestone_baselines_milestone_id"), ["milestone_id"], unique=False
+        )
+
+    op.create_table(
+        "progress_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_item_id", sa.Integer(), nullable=False),
+        sa.Column("note_date", sa.Date(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("internal", sa.Boolean(), server_default="0", nullable=False),
+        sa.Column("author", sa.String(length=120), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("source", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("illustrative", sa.Boolean(), server_default="0", nullable=False),
+        sa.Column("illustrative_note", sa.String(length=400), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_items.id"],
+            name=op.f("fk_progress_notes_action_item_id_action_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_notes")),
+    )
+    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_progress_notes_action_item_id"), ["action_item_id"], unique=False
         )
 
     op.create_table(
@@ -544,11 +549,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_saving_lines_depends_on_milestone_id"))
 
     op.drop_table("saving_lines")
+    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_progress_notes_action_item_id"))
+
+    op.drop_table("progress_notes")
     with op.batch_alter_table("milestone_baselines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestone_baselines_milestone_id"))
         batch_op.drop_index(batch_op.f("ix_milestone_baselines_baseline_id"))
 
     op.drop_table("milestone_baselines")
+    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_action_evidence_action_item_id"))
+
+    op.drop_table("action_evidence")
+    op.drop_table("action_areas")
     op.drop_table("project_leads")
     with op.batch_alter_table("milestones", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestones_status"))
@@ -572,20 +586,18 @@ def downgrade() -> None:
         batch_op.drop_index("ix_audit_events_at")
 
     op.drop_table("audit_events")
+    with op.batch_alter_table("action_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_action_items_status"))
+        batch_op.drop_index(batch_op.f("ix_action_items_recommendation_id"))
+        batch_op.drop_index(batch_op.f("ix_action_items_project_id"))
+        batch_op.drop_index(batch_op.f("ix_action_items_due_date"))
+
+    op.drop_table("action_items")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_projects_programme_id"))
         batch_op.drop_index(batch_op.f("ix_projects_parent_id"))
 
     op.drop_table("projects")
-    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_progress_notes_action_item_id"))
-
-    op.drop_table("progress_notes")
-    with op.batch_alter_table("action_evidence", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_action_evidence_action_item_id"))
-
-    op.drop_table("action_evidence")
-    op.drop_table("action_areas")
     with op.batch_alter_table("published_ranks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_published_ranks_kpi_id"))
 
@@ -600,12 +612,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_kpi_values_area_id"))
 
     op.drop_table("kpi_values")
-    with op.batch_alter_table("action_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_action_items_status"))
-        batch_op.drop_index(batch_op.f("ix_action_items_recommendation_id"))
-        batch_op.drop_index(batch_op.f("ix_action_items_due_date"))
-
-    op.drop_table("action_items")
     op.drop_table("users")
     op.drop_table("seed_runs")
     op.drop_table("recommendations")
