@@ -1,0 +1,142 @@
+"""Pure functions for the savings page: DataFrames in, plotly figures and one-sentence summaries out."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import format_money
+
+FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
+TARGET_COLOUR = "#505a5f"
+FORECAST_COLOUR = "#1d70b8"
+REALISED_COLOUR = "#00703c"
+SHORT_COLOUR = "#d4351c"
+OVER_COLOUR = "#00703c"
+TEXT_COLOUR = "#0b0c0c"
+
+
+def _layout(figure: go.Figure, height: int = 380) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        yaxis={"gridcolor": "#dddddd", "tickprefix": "£", "separatethousands": True},
+    )
+    return figure
+
+
+def _empty(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return _layout(figure, 200)
+
+
+def _pounds(value) -> float:
+    return float(value) if value is not None else 0.0
+
+
+def cumulative_chart(years: pd.DataFrame) -> go.Figure:
+    """Cumulative target, forecast and realised by financial year."""
+    if years.empty:
+        return _empty("No saving lines match these filters")
+    labels = list(years["fy_label"])
+    figure = go.Figure()
+    for column, name, colour, dash in (
+        ("cumulative_target", "Cumulative target", TARGET_COLOUR, "dash"),
+        ("cumulative_forecast", "Cumulative forecast", FORECAST_COLOUR, "dot"),
+        ("cumulative_realised", "Cumulative realised", REALISED_COLOUR, "solid"),
+    ):
+        values = [_pounds(value) for value in years[column]]
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 3},
+                hovertext=[f"{name} to {label}: {format_money(value)}" for label, value in zip(labels, years[column], strict=True)],
+                hoverinfo="text",
+            )
+        )
+    figure.update_xaxes(type="category", title_text="Financial year (April to March)")
+    return _layout(figure)
+
+
+def cumulative_summary(years: pd.DataFrame) -> str:
+    if years.empty:
+        return "No saving lines match these filters."
+    last = years.iloc[-1]
+    first_label = years.iloc[0]["fy_label"]
+    gap = last["cumulative_realised"] - last["cumulative_target"]
+    shape = "short of" if gap < 0 else "ahead of" if gap > 0 else "exactly on"
+    amount = f"{format_money(abs(gap))} " if gap != 0 else ""
+    return (
+        f"From {first_label} to {last['fy_label']}, {format_money(last['cumulative_realised'])} has been realised "
+        f"against a cumulative target of {format_money(last['cumulative_target'])}: "
+        f"{amount}{shape} target."
+    )
+
+
+def bridge_chart(steps: pd.DataFrame) -> go.Figure:
+    """Waterfall from total target to total forecast, one bar per line that is short or over."""
+    if steps.empty:
+        return _empty("No saving lines match these filters")
+    measures = ["absolute" if kind == "total" else "relative" for kind in steps["kind"]]
+    amounts = [_pounds(value) for value in steps["amount"]]
+    labels = [html.escape(str(label), quote=False) for label in steps["label"]]
+    text = []
+    for kind, value in zip(steps["kind"], steps["amount"], strict=True):
+        if kind == "total":
+            text.append(format_money(value))
+        elif value < 0:
+            text.append(f"Short {format_money(abs(value))}")
+        else:
+            text.append(f"Over {format_money(value)}")
+    figure = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=amounts,
+            measure=measures,
+            text=text,
+            textposition="outside",
+            hovertext=[f"{label}: {words}" for label, words in zip(labels, text, strict=True)],
+            hoverinfo="text",
+            decreasing={"marker": {"color": SHORT_COLOUR}},
+            increasing={"marker": {"color": OVER_COLOUR}},
+            totals={"marker": {"color": FORECAST_COLOUR}},
+            connector={"line": {"color": "#b1b4b6"}},
+            showlegend=False,
+        )
+    )
+    figure.update_xaxes(type="category", tickangle=-30, automargin=True)
+    figure.update_yaxes(automargin=True)
+    return _layout(figure, 460)
+
+
+def bridge_summary(steps: pd.DataFrame) -> str:
+    if steps.empty:
+        return "No saving lines match these filters."
+    target = steps.iloc[0]["amount"]
+    forecast = steps.iloc[-1]["amount"]
+    movers = steps[steps["kind"] != "total"]
+    short = movers[movers["kind"] == "short"]
+    if movers.empty:
+        return f"Every line is forecast to meet its target: {format_money(forecast)}."
+    short_total = sum((value for value in short["amount"]), Decimal("0"))
+    sentence = (
+        f"The forecast of {format_money(forecast)} against a target of {format_money(target)} "
+        f"comes from {len(short)} line{'s' if len(short) != 1 else ''} short by {format_money(abs(short_total))} in all"
+    )
+    if not short.empty:
+        worst = short.iloc[0]
+        sentence += f"; the largest shortfall is {worst['label']} ({format_money(abs(worst['amount']))})"
+    return sentence + "."

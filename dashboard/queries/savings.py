@@ -1,0 +1,688 @@
+"""Savings reads and arithmetic: saving lines against targets, confidence weighting, slippage, benefits.
+
+Rules the page applies (README "Savings"):
+
+* **Money** is summed as Decimal pounds, never floats, so every total equals the sum of its rows.
+* **Plain forecast** of a line = its forecast; a line with no forecast yet counts at its target
+  (nobody has said otherwise). **Variance** = plain forecast − target (negative = short).
+* **Confidence-weighted forecast** = plain forecast × weight, rounded to the penny (half up), per
+  line; totals add the rounded line values. Weights (modelled on a delivery confidence rating):
+  Delivered 100%, High 90%, Medium 60%, Low 30%; a line with no rating counts as Low.
+* **At risk from slippage**: a line that depends on a milestone and is not yet Delivered is at risk
+  when that milestone's current end date (actual end, else forecast end, else latest baseline end:
+  the milestones page's own dates) is *after* 1 April of the line's financial year. On 1 April
+  itself it is not at risk.
+* **Re-phasing proposal**: when an at-risk line's milestone now ends in a later financial year than
+  the line's, the proposal moves the line's target and forecast to that year; each year's change
+  is the "gap" it opens or fills, and the changes sum to exactly £0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+import pandas as pd
+from sqlalchemy import or_, select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.formatting import (
+    financial_year_label,
+    financial_year_of,
+    financial_year_start,
+    parse_financial_year,
+)
+from dashboard.queries import milestones as milestone_queries
+
+PENNY = Decimal("0.01")
+ZERO = Decimal("0.00")
+CONFIDENCE_WEIGHTS = {
+    "Delivered": Decimal("1.00"),
+    "High": Decimal("0.90"),
+    "Medium": Decimal("0.60"),
+    "Low": Decimal("0.30"),
+}
+UNRATED_WEIGHT = CONFIDENCE_WEIGHTS["Low"]
+CATEGORY_LABELS = {
+    "workforce": "Workforce",
+    "savings_target": "Savings target",
+    "efficiency": "Efficiency",
+}
+
+
+def money(value) -> Decimal | None:
+    """A stored amount as Decimal pounds and pence (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    try:
+        return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return None
+
+
+def total(values) -> Decimal:
+    """Exact sum of Decimal amounts, ignoring blanks."""
+    result = ZERO
+    for value in values:
+        amount = money(value)
+        if amount is not None:
+            result += amount
+    return result
+
+
+def confidence_weight(confidence: str | None) -> Decimal:
+    return CONFIDENCE_WEIGHTS.get(confidence or "", UNRATED_WEIGHT)
+
+
+def plain_forecast(target, forecast) -> Decimal:
+    value = money(forecast)
+    return value if value is not None else (money(target) or ZERO)
+
+
+def weighted_forecast(target, forecast, confidence: str | None) -> Decimal:
+    return (plain_forecast(target, forecast) * confidence_weight(confidence)).quantize(
+        PENNY, rounding=ROUND_HALF_UP
+    )
+
+
+def at_risk_from_slippage(financial_year: int, confidence: str | None, milestone_end: dt.date | None) -> bool:
+    """The slippage rule: not Delivered, and the milestone ends after 1 April of the line's year."""
+    if milestone_end is None or confidence == "Delivered":
+        return False
+    return milestone_end > financial_year_start(financial_year)
+
+
+def proposed_financial_year(
+    financial_year: int, confidence: str | None, milestone_end: dt.date | None
+) -> int | None:
+    """The year to re-phase the line to: the milestone's year, when it is later than the line's."""
+    if not at_risk_from_slippage(financial_year, confidence, milestone_end):
+        return None
+    landing = financial_year_of(milestone_end)
+    return landing if landing > financial_year else None
+
+
+@dataclass(frozen=True)
+class SavingFilters:
+    """The /savings view's filters; each one lives in the URL's query string."""
+
+    organisation: str | None = None
+    programme: str | None = None
+    project: str | None = None
+    financial_year: int | None = None
+    category: str | None = None
+    confidence: str | None = None  # a confidence level, or "none"
+    at_risk: bool = False
+
+    @classmethod
+    def from_query(cls, query: dict[str, str | list[str] | None]) -> SavingFilters:
+        """Read filters from URL parameters, ignoring anything malformed rather than failing."""
+
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (str(value) if value is not None else "").strip()
+            return value[:200] or None
+
+        year = None
+        if one("fy"):
+            try:
+                year = parse_financial_year(one("fy"))
+            except ValueError:
+                year = None
+            if year is not None and not 1990 <= year <= 2100:
+                year = None
+        category = one("category")
+        confidence = one("confidence")
+        return cls(
+            organisation=one("org"),
+            programme=one("programme"),
+            project=one("project"),
+            financial_year=year,
+            category=category if category in CATEGORY_LABELS else None,
+            confidence=confidence if confidence in (*m.CONFIDENCE_LEVELS, "none") else None,
+            at_risk=(one("at_risk") or "").lower() in {"1", "true", "yes", "on"},
+        )
+
+    def to_query(self) -> dict[str, str]:
+        values = {
+            "org": self.organisation,
+            "programme": self.programme,
+            "project": self.project,
+            "fy": financial_year_label(self.financial_year) if self.financial_year is not None else None,
+            "category": self.category,
+            "confidence": self.confidence,
+            "at_risk": "1" if self.at_risk else None,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+LINE_COLUMNS = [
+    "id",
+    "key",
+    "organisation",
+    "programme",
+    "project_id",
+    "project",
+    "financial_year",
+    "description",
+    "category",
+    "target",
+    "forecast",
+    "realised",
+    "confidence",
+    "confidence_reason",
+    "fte",
+    "milestone_id",
+    "milestone_key",
+    "milestone",
+    "illustrative",
+    "illustrative_note",
+    "source",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _project_condition(project_key: str):
+    # A project's filter includes its work-streams (as on the milestones page).
+    child = select(m.Project.id).where(
+        m.Project.parent_id == select(m.Project.id).where(m.Project.key == project_key).scalar_subquery()
+    )
+    return or_(m.Project.key == project_key, m.Project.id.in_(child))
+
+
+def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
+    """Saving lines matching `filters` (filtered in SQL, except the at-risk flag), with measures."""
+    statement = (
+        select(
+            m.SavingLine.id,
+            m.SavingLine.key,
+            m.Organisation.name.label("organisation"),
+            m.Programme.name.label("programme"),
+            m.Project.id.label("project_id"),
+            m.Project.name.label("project"),
+            m.SavingLine.financial_year,
+            m.SavingLine.description,
+            m.SavingLine.category,
+            m.SavingLine.target,
+            m.SavingLine.forecast,
+            m.SavingLine.realised,
+            m.SavingLine.confidence,
+            m.SavingLine.confidence_reason,
+            m.SavingLine.fte,
+            m.SavingLine.depends_on_milestone_id,
+            m.Milestone.key,
+            m.Milestone.title,
+            m.SavingLine.illustrative,
+            m.SavingLine.illustrative_note,
+            m.SavingLine.source,
+            m.SavingLine.version,
+            m.SavingLine.updated_by,
+            m.SavingLine.updated_at,
+        )
+        .join(m.Project, m.Project.id == m.SavingLine.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
+    )
+    conditions = []
+    if ids is not None:
+        conditions.append(m.SavingLine.id.in_(ids))
+    if filters.organisation:
+        conditions.append(m.Organisation.key == filters.organisation)
+    if filters.programme:
+        conditions.append(m.Programme.key == filters.programme)
+    if filters.project:
+        conditions.append(_project_condition(filters.project))
+    if filters.financial_year is not None:
+        conditions.append(m.SavingLine.financial_year == filters.financial_year)
+    if filters.category:
+        conditions.append(m.SavingLine.category == filters.category)
+    if filters.confidence == "none":
+        conditions.append(m.SavingLine.confidence.is_(None))
+    elif filters.confidence:
+        conditions.append(m.SavingLine.confidence == filters.confidence)
+    statement = statement.where(*conditions).order_by(
+        m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=LINE_COLUMNS)
+    frame = add_saving_measures(frame, milestone_ends(frame["milestone_id"].dropna().tolist(), today))
+    if filters.at_risk:
+        frame = frame[frame["at_risk"]].reset_index(drop=True)
+    return frame
+
+
+def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | None]:
+    """Each milestone's current end date, as the milestones page computes it (baselines included)."""
+    wanted = sorted({int(value) for value in milestone_ids})
+    if not wanted:
+        return {}
+    frame = milestone_queries.milestones(
+        milestone_queries.MilestoneFilters(include_retired=True), today, ids=wanted
+    )
+    return {int(row.id): row.current_end for row in frame.itertuples(index=False)}
+
+
+def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) -> pd.DataFrame:
+    """Decimal amounts, variance, confidence weighting, slippage flag and re-phasing proposal."""
+    frame = frame.copy()
+    records = frame.to_dict("records")
+    for column in ("target", "forecast", "realised"):
+        frame[column] = pd.Series([money(r[column]) for r in records], dtype="object", index=frame.index)
+    ends_column, risk, proposal, plain, weighted, variance, labels = [], [], [], [], [], [], []
+    for record in records:
+        milestone_id = record["milestone_id"]
+        has_milestone = milestone_id is not None and not pd.isna(milestone_id)
+        end = ends.get(int(milestone_id)) if has_milestone else None
+        year = int(record["financial_year"])
+        ends_column.append(end)
+        risk.append(at_risk_from_slippage(year, record["confidence"], end))
+        proposal.append(proposed_financial_year(year, record["confidence"], end))
+        line_forecast = plain_forecast(record["target"], record["forecast"])
+        plain.append(line_forecast)
+        weighted.append(weighted_forecast(record["target"], record["forecast"], record["confidence"]))
+        variance.append(line_forecast - (money(record["target"]) or ZERO))
+        labels.append(financial_year_label(year))
+    frame["fy_label"] = pd.Series(labels, dtype="object", index=frame.index)
+    frame["milestone_end"] = pd.Series(ends_column, dtype="object", index=frame.index)
+    frame["at_risk"] = pd.Series(risk, dtype="bool", index=frame.index)
+    frame["proposed_year"] = pd.Series(proposal, dtype="object", index=frame.index)
+    frame["plain_forecast"] = pd.Series(plain, dtype="object", index=frame.index)
+    frame["weighted_forecast"] = pd.Series(weighted, dtype="object", index=frame.index)
+    frame["variance"] = pd.Series(variance, dtype="object", index=frame.index)
+    return frame
+
+
+def totals(frame: pd.DataFrame) -> dict:
+    """Exact totals of the rows shown."""
+    fte = [float(value) for value in frame.get("fte", []) if value is not None and not pd.isna(value)]
+    return {
+        "target": total(frame["target"]) if len(frame) else ZERO,
+        "forecast": total(frame["plain_forecast"]) if len(frame) else ZERO,
+        "realised": total(frame["realised"]) if len(frame) else ZERO,
+        "variance": total(frame["variance"]) if len(frame) else ZERO,
+        "weighted_forecast": total(frame["weighted_forecast"]) if len(frame) else ZERO,
+        "fte": sum(fte),
+        "lines": len(frame),
+        "at_risk": int(frame["at_risk"].sum()) if len(frame) else 0,
+    }
+
+
+SUMMARY_MEASURES = ("target", "plain_forecast", "realised", "variance", "weighted_forecast")
+
+
+def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    rows = []
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, *SUMMARY_MEASURES, "fte", "lines"])
+    for group, part in frame.groupby(keys, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        row = dict(zip(keys, group, strict=True))
+        for measure in SUMMARY_MEASURES:
+            row[measure] = total(part[measure])
+        fte = [float(value) for value in part["fte"] if value is not None and not pd.isna(value)]
+        row["fte"] = sum(fte) if fte else None
+        row["lines"] = len(part)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per financial year: target, forecast, realised, variance, weighted; cumulative series."""
+    table = _grouped(frame, ["financial_year"])
+    for measure, cumulative in (
+        ("target", "cumulative_target"),
+        ("plain_forecast", "cumulative_forecast"),
+        ("realised", "cumulative_realised"),
+    ):
+        running, series = ZERO, []
+        for value in table[measure]:
+            running += value
+            series.append(running)
+        table[cumulative] = pd.Series(series, dtype="object", index=table.index)
+    table["fy_label"] = [financial_year_label(int(year)) for year in table["financial_year"]]
+    return table
+
+
+def by_project(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per programme and project: target, forecast, realised, variance, weighted."""
+    return _grouped(frame, ["programme", "project"])
+
+
+def line_label(row) -> str:
+    get = row.get if isinstance(row, dict) else row.__getitem__
+    category = CATEGORY_LABELS.get(get("category"), get("category") or "Saving")
+    return f"{financial_year_label(int(get('financial_year')))} · {get('project')} · {category}"
+
+
+def bridge_steps(frame: pd.DataFrame) -> pd.DataFrame:
+    """Target → forecast: one step per line whose forecast differs from target, largest shortfall first."""
+    columns = ["label", "kind", "amount", "line_id"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    sums = totals(frame)
+    steps = [{"label": "Target", "kind": "total", "amount": sums["target"], "line_id": None}]
+    movers = [record for record in frame.to_dict("records") if record["variance"] != ZERO]
+    movers.sort(key=lambda record: (record["variance"], record["financial_year"], record["id"]))
+    for record in movers:
+        steps.append(
+            {
+                "label": line_label(record),
+                "kind": "short" if record["variance"] < ZERO else "over",
+                "amount": record["variance"],
+                "line_id": int(record["id"]),
+            }
+        )
+    steps.append({"label": "Forecast", "kind": "total", "amount": sums["forecast"], "line_id": None})
+    return pd.DataFrame(steps, columns=columns)
+
+
+def rephasing_proposals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The at-risk lines whose milestone now lands in a later financial year."""
+    if frame.empty:
+        return frame
+    return frame[frame["proposed_year"].notna()].reset_index(drop=True)
+
+
+def rephasing_gap(frame: pd.DataFrame, line_ids: list[int] | None = None) -> pd.DataFrame:
+    """Per year: target now, target after moving the proposed lines, and the change ("gap").
+
+    The changes sum to exactly £0: re-phasing moves money between years, never adds or loses it.
+    """
+    columns = [
+        "financial_year",
+        "fy_label",
+        "target_now",
+        "target_after",
+        "forecast_now",
+        "forecast_after",
+        "change",
+    ]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    moving = rephasing_proposals(frame)
+    if line_ids is not None:
+        moving = moving[moving["id"].isin(line_ids)]
+    moved = {int(row.id): int(row.proposed_year) for row in moving.itertuples(index=False)}
+    years = sorted(set(int(year) for year in frame["financial_year"]) | set(moved.values()))
+    rows = []
+    for year in years:
+        now_rows = frame[frame["financial_year"] == year]
+        after_rows = [
+            record
+            for record in frame.to_dict("records")
+            if moved.get(int(record["id"]), int(record["financial_year"])) == year
+        ]
+        target_now = total(now_rows["target"])
+        target_after = total(record["target"] for record in after_rows)
+        rows.append(
+            {
+                "financial_year": year,
+                "fy_label": financial_year_label(year),
+                "target_now": target_now,
+                "target_after": target_after,
+                "forecast_now": total(now_rows["plain_forecast"]),
+                "forecast_after": total(record["plain_forecast"] for record in after_rows),
+                "change": target_after - target_now,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def saving_filter_options() -> dict[str, list[dict[str, str]]]:
+    """Choices for the filter bar, from the database."""
+    with session_scope() as db:
+        organisations = db.execute(
+            select(m.Organisation.key, m.Organisation.name)
+            .where(
+                m.Organisation.id.in_(
+                    select(m.Programme.organisation_id)
+                    .join(m.Project, m.Project.programme_id == m.Programme.id)
+                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                )
+            )
+            .order_by(m.Organisation.name)
+        ).all()
+        programmes = db.execute(
+            select(m.Programme.key, m.Programme.name)
+            .where(
+                m.Programme.id.in_(
+                    select(m.Project.programme_id).join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                )
+            )
+            .order_by(m.Programme.name)
+        ).all()
+        with_lines = select(m.SavingLine.project_id)
+        projects = db.execute(
+            select(m.Project.key, m.Project.name)
+            .where(
+                m.Project.id.in_(with_lines)
+                | m.Project.id.in_(select(m.Project.parent_id).where(m.Project.id.in_(with_lines)))
+            )
+            .order_by(m.Project.name)
+        ).all()
+        years = db.scalars(
+            select(m.SavingLine.financial_year).distinct().order_by(m.SavingLine.financial_year)
+        ).all()
+        categories = db.scalars(select(m.SavingLine.category).distinct().order_by(m.SavingLine.category)).all()
+    return {
+        "organisations": [{"label": name, "value": key} for key, name in organisations],
+        "programmes": [{"label": name, "value": key} for key, name in programmes],
+        "projects": [{"label": name, "value": key} for key, name in projects],
+        "years": [{"label": financial_year_label(year), "value": financial_year_label(year)} for year in years],
+        "categories": [
+            {"label": CATEGORY_LABELS.get(category, category), "value": category}
+            for category in categories
+            if category
+        ],
+    }
+
+
+def line_history(line_id: int, limit: int = 50) -> pd.DataFrame:
+    """Every recorded change to a saving line, newest first."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.action,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+                m.AuditEvent.entity_version,
+            )
+            .where(m.AuditEvent.entity == "saving_line", m.AuditEvent.entity_id == line_id)
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new", "version"]
+    )
+
+
+def confidence_history(line_id: int) -> pd.DataFrame:
+    """The line's confidence ratings over time, oldest first: the loaded value, then each change.
+
+    One row per saved version that changed the rating or its reason (from the audit trail).
+    """
+    with session_scope() as db:
+        line = db.get(m.SavingLine, line_id)
+        if line is None:
+            return pd.DataFrame(columns=["at", "username", "confidence", "reason", "version"])
+        events = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+                m.AuditEvent.entity_version,
+            )
+            .where(
+                m.AuditEvent.entity == "saving_line",
+                m.AuditEvent.entity_id == line_id,
+                m.AuditEvent.field.in_(("confidence", "confidence_reason")),
+            )
+            .order_by(m.AuditEvent.entity_version, m.AuditEvent.id)
+        ).all()
+        current = (line.confidence, line.confidence_reason)
+    # Walk back from the current values to the first one, then forward to list each state.
+    confidence, reason = current
+    for event in reversed(events):
+        if event.field == "confidence":
+            confidence = event.old_value
+        else:
+            reason = event.old_value
+    states = [{"at": None, "username": "loaded", "confidence": confidence, "reason": reason, "version": 1}]
+    for event in events:
+        if event.field == "confidence":
+            confidence = event.new_value
+        else:
+            reason = event.new_value
+        state = {
+            "at": event.at,
+            "username": event.username,
+            "confidence": confidence,
+            "reason": reason,
+            "version": event.entity_version,
+        }
+        if states[-1]["version"] == event.entity_version and states[-1]["at"] is not None:
+            states[-1] = state
+        else:
+            states.append(state)
+    return pd.DataFrame(states, columns=["at", "username", "confidence", "reason", "version"])
+
+
+def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
+    """The benefits register, each benefit with its KPI and every value recorded for that KPI."""
+    filters = filters or SavingFilters()
+    statement = (
+        select(
+            m.Benefit.id,
+            m.Benefit.key,
+            m.Organisation.key.label("organisation_key"),
+            m.Organisation.name.label("organisation"),
+            m.Programme.name.label("programme"),
+            m.Project.name.label("project"),
+            m.Benefit.name,
+            m.Benefit.owner,
+            m.Kpi.id.label("kpi_id"),
+            m.Kpi.code.label("kpi_code"),
+            m.Kpi.name.label("kpi_name"),
+            m.Kpi.unit,
+            m.Kpi.polarity,
+            m.Benefit.baseline_value,
+            m.Benefit.baseline_label,
+            m.Benefit.target_value,
+            m.Benefit.target_label,
+            m.Benefit.target_date,
+            m.Benefit.illustrative,
+            m.Benefit.source,
+        )
+        .join(m.Project, m.Project.id == m.Benefit.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
+    )
+    conditions = []
+    if filters.organisation:
+        conditions.append(m.Organisation.key == filters.organisation)
+    if filters.programme:
+        conditions.append(m.Programme.key == filters.programme)
+    if filters.project:
+        conditions.append(_project_condition(filters.project))
+    with session_scope() as db:
+        rows = db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()
+        kpi_ids = [row["kpi_id"] for row in rows if row["kpi_id"] is not None]
+        values = (
+            db.execute(
+                select(
+                    m.KpiValue.kpi_id,
+                    m.Area.key,
+                    m.Area.name,
+                    m.KpiValue.period_label,
+                    m.KpiValue.period_end,
+                    m.KpiValue.value,
+                    m.KpiValue.illustrative,
+                )
+                .join(m.Area, m.Area.id == m.KpiValue.area_id)
+                .where(m.KpiValue.kpi_id.in_(kpi_ids))
+                .order_by(m.KpiValue.period_end, m.Area.name)
+            ).all()
+            if kpi_ids
+            else []
+        )
+    by_kpi: dict[int, list[dict]] = {}
+    for kpi_id, area_key, area, period, period_end, value, illustrative in values:
+        by_kpi.setdefault(kpi_id, []).append(
+            {
+                "area_key": area_key,
+                "area": area,
+                "period": period,
+                "period_end": period_end,
+                "value": value,
+                "illustrative": illustrative,
+            }
+        )
+    records = []
+    for row in rows:
+        record = dict(row)
+        kpi_values = by_kpi.get(row["kpi_id"], [])
+        record["kpi_values"] = kpi_values
+        own = [v for v in kpi_values if v["area_key"] == row["organisation_key"] and v["value"] is not None]
+        latest = own[-1] if own else None
+        record["latest_value"] = latest["value"] if latest else None
+        record["latest_period"] = latest["period"] if latest else None
+        record["target_met"] = benefit_target_met(latest["value"] if latest else None, row)
+        records.append(record)
+    columns = [
+        "id",
+        "key",
+        "organisation_key",
+        "organisation",
+        "programme",
+        "project",
+        "name",
+        "owner",
+        "kpi_id",
+        "kpi_code",
+        "kpi_name",
+        "unit",
+        "polarity",
+        "baseline_value",
+        "baseline_label",
+        "target_value",
+        "target_label",
+        "target_date",
+        "illustrative",
+        "source",
+        "kpi_values",
+        "latest_value",
+        "latest_period",
+        "target_met",
+    ]
+    return pd.DataFrame(records, columns=columns)
+
+
+def benefit_target_met(value, benefit) -> bool | None:
+    """Whether a KPI value meets the benefit's target, by the KPI's polarity (None: not known)."""
+    target = benefit["target_value"]
+    if value is None or target is None or pd.isna(target):
+        return None
+    if benefit["polarity"] == "higher":
+        return value >= target
+    return value <= target

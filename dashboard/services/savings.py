@@ -1,0 +1,295 @@
+"""Saving line writes: the leads' forecast/realised/confidence update and the admin's re-phasing.
+
+Who may do what (checked on the database row, never on ids the browser sent):
+* a project's lead (or the lead of its parent project, for a work-stream) and admins may record
+  forecast, realised, confidence and its reason;
+* only admins may change a line's target or financial year, or accept a re-phasing proposal.
+
+Validation: amounts are pounds, not negative, with at most 2 decimal places; a financial year is a
+real one like 2019/20; realised savings only for a year that has started (1 April ≤ today); a
+Delivered line needs its realised amount; a confidence rating needs its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from dashboard import models as m
+from dashboard.auth import AuthorisationError, require_role
+from dashboard.db import session_scope
+from dashboard.formatting import (
+    financial_year_label,
+    financial_year_start,
+    format_date,
+    parse_financial_year,
+)
+from dashboard.queries import savings as saving_queries
+from dashboard.services.core import (
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    audit,
+    changes_since,
+    clean_text,
+)
+from dashboard.services.milestones import _can_edit_project
+
+LEAD_FIELDS = ("forecast", "realised", "confidence", "confidence_reason")
+ADMIN_FIELDS = ("target", "financial_year")
+SAVING_FIELDS = (*ADMIN_FIELDS, *LEAD_FIELDS)
+REASON_MAX = 500
+MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2): below £1 trillion
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+FIELD_LABELS = {
+    "target": "Target",
+    "financial_year": "Financial year",
+    "forecast": "Forecast",
+    "realised": "Realised",
+    "confidence": "Confidence",
+    "confidence_reason": "Reason for the confidence rating",
+}
+
+_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_money(value, label: str, field: str, errors: dict[str, str], required: bool = False) -> Decimal | None:
+    """Pounds from a form ('654000', '654,000', '£5,450,000.50'); records a message on a bad one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[field] = f"Enter the {label.lower()} in pounds, for example 654000"
+        return None
+    if isinstance(value, bool):
+        errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+        return None
+    text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+    negative = text.startswith("-") or text.startswith("−")
+    digits = text.lstrip("-−")
+    if not _AMOUNT.match(digits):
+        errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+        return None
+    try:
+        amount = Decimal(digits)
+    except InvalidOperation:
+        errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+        return None
+    if negative and amount != 0:
+        errors[field] = f"{label} must be £0 or more"
+        return None
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        errors[field] = f"{label} must be in pounds and pence, with no more than 2 decimal places"
+        return None
+    if amount >= MONEY_LIMIT:
+        errors[field] = f"{label} must be less than £1,000,000,000,000"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_year(value, errors: dict[str, str]) -> int | None:
+    """A financial year from a form ('2019/20' or its start year); records a message on a bad one."""
+    message = "Enter a real financial year, like 2019/20"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors["financial_year"] = message
+        return None
+    try:
+        year = value if isinstance(value, int) and not isinstance(value, bool) else parse_financial_year(str(value))
+    except ValueError:
+        errors["financial_year"] = message
+        return None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        errors["financial_year"] = (
+            f"Enter a financial year between {financial_year_label(FIRST_YEAR)} "
+            f"and {financial_year_label(LAST_YEAR)}"
+        )
+        return None
+    return year
+
+
+def validate_saving_values(values: dict, today: dt.date) -> dict:
+    """Check a saving line's values as a whole; returns them cleaned, or raises ValidationError."""
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    cleaned["target"] = parse_money(values.get("target"), "Target", "target", errors, required=True)
+    cleaned["forecast"] = parse_money(values.get("forecast"), "Forecast", "forecast", errors)
+    cleaned["realised"] = parse_money(values.get("realised"), "Realised", "realised", errors)
+    year = parse_year(values.get("financial_year"), errors)
+    cleaned["financial_year"] = year
+
+    if year is not None and cleaned["realised"] is not None and "realised" not in errors:
+        starts = financial_year_start(year)
+        if starts > today:
+            errors["realised"] = (
+                f"You can record realised savings only for a year that has started: "
+                f"{financial_year_label(year)} starts on {format_date(starts)}. Leave realised blank"
+            )
+
+    confidence = values.get("confidence") or None
+    if confidence is not None and confidence not in m.CONFIDENCE_LEVELS:
+        errors["confidence"] = "Select Delivered, High, Medium or Low"
+    cleaned["confidence"] = confidence
+    reason = clean_text(
+        values.get("confidence_reason"), "Reason for the confidence rating", "confidence_reason", REASON_MAX, errors
+    )
+    cleaned["confidence_reason"] = reason or None
+    if confidence is not None and not reason and "confidence_reason" not in errors:
+        errors["confidence_reason"] = f"Enter the reason the confidence is {confidence}"
+    if confidence == "Delivered" and cleaned["realised"] is None and "realised" not in errors:
+        errors["realised"] = "Enter the realised amount: a Delivered saving needs one"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _snapshot(line: m.SavingLine) -> dict:
+    return {
+        "target": saving_queries.money(line.target),
+        "financial_year": line.financial_year,
+        "forecast": saving_queries.money(line.forecast),
+        "realised": saving_queries.money(line.realised),
+        "confidence": line.confidence,
+        "confidence_reason": line.confidence_reason,
+    }
+
+
+def _display(field: str, value) -> str | None:
+    if value is None:
+        return None
+    if field == "financial_year":
+        return financial_year_label(int(value))
+    return str(value)
+
+
+def update_saving_line(
+    actor, line_id: int, changes: dict, expected_version: int, today: dt.date | None = None
+) -> int:
+    """A lead's or admin's update of one line; returns the new version. One audit event per field."""
+    from dashboard.clock import today as clock_today
+
+    today = today or clock_today()
+    require_role(actor, "lead", "admin")
+    unknown = set(changes) - set(SAVING_FIELDS)
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here" for field in sorted(unknown)})
+    try:
+        with session_scope() as db:
+            line = db.get(m.SavingLine, line_id)
+            if line is None:
+                raise NotFoundError("That saving line no longer exists.")
+            if not _can_edit_project(db, actor, line.project):
+                raise AuthorisationError("You can only update saving lines of projects you lead.")
+            if line.version != expected_version:
+                raise ConflictError(
+                    "Someone else saved this saving line after you opened it. Nothing you entered has been "
+                    "saved: check their changes below, then make yours again.",
+                    changes_since(db, "saving_line", line.id, expected_version, FIELD_LABELS),
+                )
+            before = _snapshot(line)
+            proposed = {**before, **changes}
+            cleaned = validate_saving_values(proposed, today)
+            changed = {field: cleaned[field] for field in SAVING_FIELDS if cleaned[field] != before[field]}
+            if actor.role != "admin" and set(changed) & set(ADMIN_FIELDS):
+                raise AuthorisationError("Only the programme office can change a line's target or year.")
+            if not changed:
+                return line.version
+            for field, value in changed.items():
+                setattr(line, field, value)
+            line.updated_by = actor.username
+            line.updated_at = m.utcnow()
+            db.flush()  # UPDATE … WHERE version = expected: a concurrent save makes this fail
+            for field, value in changed.items():
+                audit(
+                    db,
+                    actor,
+                    "update",
+                    "saving_line",
+                    line.id,
+                    field,
+                    _display(field, before[field]),
+                    _display(field, value),
+                    project_id=line.project_id,
+                    version=line.version,
+                )
+            return line.version
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else saved this saving line at the same moment. Nothing you entered has been saved: "
+            "reload it and make your changes again."
+        ) from exc
+
+
+def accept_rephasing(
+    actor, line_id: int, expected_version: int, proposed_year: int, today: dt.date | None = None
+) -> int:
+    """Admin accepts a re-phasing proposal: the line's target and forecast move to the milestone's year.
+
+    The proposal is worked out again here from the database; if it is no longer what the admin saw
+    (the milestone moved again, or the line changed), nothing is saved. Returns the new version.
+    """
+    from dashboard.clock import today as clock_today
+
+    today = today or clock_today()
+    require_role(actor, "admin")
+    current = saving_queries.saving_lines(saving_queries.SavingFilters(), today, ids=[line_id])
+    try:
+        with session_scope() as db:
+            line = db.get(m.SavingLine, line_id)
+            if line is None or current.empty:
+                raise NotFoundError("That saving line no longer exists.")
+            if line.version != expected_version:
+                raise ConflictError(
+                    "Someone else saved this saving line after the proposal was shown; nothing has been "
+                    "re-phased. Check their changes, then look at the proposal again.",
+                    changes_since(db, "saving_line", line.id, expected_version, FIELD_LABELS),
+                )
+            proposal = current.iloc[0]["proposed_year"]
+            if proposal is None or pd_missing(proposal):
+                raise ValidationError(
+                    {"rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"}
+                )
+            if int(proposal) != int(proposed_year):
+                raise ConflictError(
+                    f"The milestone has moved again: it now lands in {financial_year_label(int(proposal))}, "
+                    f"not {financial_year_label(int(proposed_year))}. Nothing has been re-phased; "
+                    "look at the new proposal."
+                )
+            new_year = int(proposal)
+            if line.realised is not None and financial_year_start(new_year) > today:
+                raise ValidationError(
+                    {
+                        "rephase": "This line has realised savings recorded, and "
+                        f"{financial_year_label(new_year)} has not started: clear or move them first"
+                    }
+                )
+            old_year = line.financial_year
+            line.financial_year = new_year
+            line.updated_by = actor.username
+            line.updated_at = m.utcnow()
+            db.flush()
+            audit(
+                db,
+                actor,
+                "rephase",
+                "saving_line",
+                line.id,
+                "financial_year",
+                financial_year_label(old_year),
+                financial_year_label(new_year),
+                project_id=line.project_id,
+                version=line.version,
+            )
+            return line.version
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else saved this saving line at the same moment; nothing has been re-phased."
+        ) from exc
+
+
+def pd_missing(value) -> bool:
+    try:
+        return value != value  # NaN
+    except TypeError:
+        return False

@@ -1,0 +1,74 @@
+"""WCAG 2.2 AA checks in headless Chromium: axe-core on every page, at projector and tablet widths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def run_axe(dash_duo) -> list[dict]:
+    dash_duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = dash_duo.driver.execute_script(
+        "return axe.run(document, arguments[0]);", {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    )
+    return [
+        {
+            "page": dash_duo.driver.current_url,
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"][:5]],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def wait_until_loaded(dash_duo) -> None:
+    dash_duo.wait_for_element("main#main h1")
+    # No callback still running (Dash marks the document while it waits for the server).
+    dash_duo._wait_for(
+        lambda driver: driver.execute_script(
+            "return !document.querySelector('[data-dash-is-loading=\"true\"]')"
+            " && !document.querySelector('._dash-loading');"
+        ),
+        timeout=15,
+        msg="page still loading",
+    )
+
+
+def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
+    assert AXE.exists(), "axe-core missing: scripts/test runs npm ci"
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/login")
+    assert run_axe(dash_duo) == []
+    dash_duo.wait_for_element("#username").send_keys("admin")
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
+    dash_duo.find_element("#sign-in").click()
+
+    problems = []
+    for width, height in ((1280, 720), (768, 1024)):
+        dash_duo.driver.set_window_size(width, height)
+        for path in PAGES:
+            dash_duo.driver.get(base + path)
+            wait_until_loaded(dash_duo)
+            problems += run_axe(dash_duo)
+            overflow = dash_duo.driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+            )
+            if overflow > 0:
+                problems.append(
+                    {"page": path, "id": "horizontal-scroll", "width": width, "overflow": overflow}
+                )
+    assert problems == [], "\n".join(map(str, problems))
+    assert dash_duo.get_logs() == []
