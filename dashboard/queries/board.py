@@ -1,0 +1,145 @@
+"""Board meetings and "since the last board": every change since a meeting, from the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+
+# How each audited change reads in the board's words, by (entity, field).
+CHANGE_KINDS = {
+    ("milestone", "status"): "Status changed",
+    ("milestone", "rag"): "RAG changed",
+    ("milestone", "forecast_end"): "Date moved",
+    ("milestone", "forecast_start"): "Date moved",
+    ("milestone", "actual_end"): "Date moved",
+    ("milestone", "actual_start"): "Date moved",
+    ("action_item", "status"): "Status changed",
+    ("action_item", "rag"): "RAG changed",
+    ("action_item", "due_date"): "Date moved",
+    ("action_item", "progress_note"): "Note added",
+    ("action_item", "evidence_status"): "Evidence signed off",
+    ("saving_line", "forecast"): "Savings forecast revised",
+    ("saving_line", "realised"): "Savings realised recorded",
+    ("saving_line", "confidence"): "Confidence changed",
+}
+DATE_FIELDS = {"forecast_end", "forecast_start", "actual_end", "actual_start", "due_date"}
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    meeting_date: dt.date
+    title: str
+    illustrative: bool
+
+
+def board_meetings() -> list[Meeting]:
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.BoardMeeting.id,
+                m.BoardMeeting.meeting_date,
+                m.BoardMeeting.title,
+                m.BoardMeeting.illustrative,
+            ).order_by(m.BoardMeeting.meeting_date)
+        ).all()
+    return [Meeting(*row) for row in rows]
+
+
+def last_meeting_before(today: dt.date, meetings: list[Meeting] | None = None) -> Meeting | None:
+    """The most recent meeting that has happened by `today` (meetings on `today` count)."""
+    held = [
+        meeting
+        for meeting in (meetings if meetings is not None else board_meetings())
+        if meeting.meeting_date <= today
+    ]
+    return held[-1] if held else None
+
+
+def _day_difference(old: str | None, new: str | None) -> int | None:
+    try:
+        return (dt.date.fromisoformat(new) - dt.date.fromisoformat(old)).days
+    except (TypeError, ValueError):
+        return None
+
+
+def changes_since(since: dt.date, until: dt.datetime | None = None) -> pd.DataFrame:
+    """Changes the board cares about, made after the start of `since` (UTC) and before `until`.
+
+    One row per audited field change, with the project, what kind of change it is in the board's
+    words, and for moved dates the movement in calendar days (positive = later).
+    """
+    start = dt.datetime.combine(since, dt.time.min)
+    statement = (
+        select(
+            m.AuditEvent.at,
+            m.AuditEvent.username,
+            m.AuditEvent.entity,
+            m.AuditEvent.entity_id,
+            m.AuditEvent.field,
+            m.AuditEvent.old_value,
+            m.AuditEvent.new_value,
+            m.Project.name,
+            m.Milestone.title,
+            m.ActionItem.title,
+            m.SavingLine.description,
+        )
+        .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
+        .outerjoin(
+            m.Milestone, (m.AuditEvent.entity == "milestone") & (m.Milestone.id == m.AuditEvent.entity_id)
+        )
+        .outerjoin(
+            m.ActionItem, (m.AuditEvent.entity == "action_item") & (m.ActionItem.id == m.AuditEvent.entity_id)
+        )
+        .outerjoin(
+            m.SavingLine, (m.AuditEvent.entity == "saving_line") & (m.SavingLine.id == m.AuditEvent.entity_id)
+        )
+        .where(m.AuditEvent.at >= start)
+        .order_by(m.AuditEvent.at, m.AuditEvent.id)
+    )
+    if until is not None:
+        statement = statement.where(m.AuditEvent.at < until)
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    records = []
+    for at, username, entity, entity_id, field, old, new, project, milestone, action, saving in rows:
+        kind = CHANGE_KINDS.get((entity, field))
+        if kind is None:
+            continue
+        if kind == "Evidence signed off" and new != "accepted":
+            continue
+        records.append(
+            {
+                "at": at,
+                "username": username,
+                "entity": entity,
+                "entity_id": entity_id,
+                "project": project or "Not linked to a project",
+                "item": milestone or action or saving or f"{entity} {entity_id}",
+                "kind": kind,
+                "field": field,
+                "old": old,
+                "new": new,
+                "days_moved": _day_difference(old, new) if field in DATE_FIELDS else None,
+            }
+        )
+    columns = [
+        "at",
+        "username",
+        "entity",
+        "entity_id",
+        "project",
+        "item",
+        "kind",
+        "field",
+        "old",
+        "new",
+        "days_moved",
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
