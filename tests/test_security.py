@@ -168,3 +168,14 @@ def test_passwords_are_stored_hashed(database_url):
         stored = db.scalars(select(m.User.password_hash).where(m.User.username == "admin")).one()
     assert "admin-demo-2026" not in stored
     assert stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_security_headers_on_pages_and_callbacks(client, login_as):
+    for response in (client.get("/login"), login_as("admin").get("/")):
+        headers = response.headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "https:" not in policy and "*" not in policy
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
