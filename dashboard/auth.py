@@ -6,8 +6,9 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, redirect, render_template_string, request, session, url_for
+from flask import Flask, jsonify, redirect, render_template_string, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -164,18 +165,15 @@ LOGIN_TEMPLATE = """<!DOCTYPE html>
 </html>"""
 
 
-def _login_csrf_token() -> str:
-    token = session.get("login_csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session["login_csrf"] = token
-    return token
+CSRF_COOKIE = "_csrf_token"  # Dash's renderer copies this cookie into an X-CSRFToken header
 
 
 def init_app(server: Flask) -> None:
     manager = LoginManager()
     manager.user_loader(load_user)
     manager.init_app(server)
+    # Tokens last as long as the session: a board pack left open all morning still saves.
+    server.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     @server.before_request
     def login_gate():
@@ -189,24 +187,49 @@ def init_app(server: Flask) -> None:
             return jsonify({"error": "Sign in required"}), 401
         return redirect(url_for("login", next=request.full_path.rstrip("?")))
 
+    # Registered after the login gate, so anonymous callers get 401 before any CSRF check.
+    CSRFProtect(server)
+
+    @server.errorhandler(CSRFError)
+    def csrf_refused(error):
+        if request.path == "/login":
+            return _login_page("The sign-in form expired. Sign in again.", status=400)
+        return jsonify(
+            {"error": "This request did not carry the page's security token. Reload the page."}
+        ), 400
+
+    @server.after_request
+    def csrf_cookie(response):
+        # Every page and callback answer refreshes the token the next POST must send back.
+        if "text/html" in response.mimetype or request.path.startswith("/_dash-"):
+            response.set_cookie(
+                CSRF_COOKIE,
+                generate_csrf(),
+                httponly=False,
+                samesite="Lax",
+                secure=server.config.get("SESSION_COOKIE_SECURE", False),
+            )
+        return response
+
+    def _login_page(error: str | None = None, username: str = "", message: str | None = None, status=200):
+        next_path = _safe_next(request.values.get("next"))
+        html = render_template_string(
+            LOGIN_TEMPLATE,
+            csrf_token=generate_csrf(),
+            next=next_path,
+            username=username,
+            error=error,
+            message=message,
+        )
+        return html, status
+
     @server.route("/login", methods=["GET", "POST"])
     def login():
         next_path = _safe_next(request.values.get("next"))
         if request.method == "GET":
             if signed_in_user() is not None:
                 return redirect(next_path)
-            message = "You have signed out." if request.args.get("signed_out") else None
-            return render_template_string(
-                LOGIN_TEMPLATE,
-                csrf_token=_login_csrf_token(),
-                next=next_path,
-                username="",
-                error=None,
-                message=message,
-            )
-        expected = session.get("login_csrf")
-        if not expected or not secrets.compare_digest(expected, request.form.get("csrf_token", "")):
-            abort(400, description="The sign-in form expired. Reload the page and try again.")
+            return _login_page(message="You have signed out." if request.args.get("signed_out") else None)
         username = request.form.get("username", "")[:USERNAME_MAX]
         password = request.form.get("password", "")
         user = authenticate(username, password) if username and password else None
@@ -216,17 +239,7 @@ def init_app(server: Flask) -> None:
                 if not username or not password
                 else "The username or password is not right. Check them and try again."
             )
-            return (
-                render_template_string(
-                    LOGIN_TEMPLATE,
-                    csrf_token=_login_csrf_token(),
-                    next=next_path,
-                    username=username,
-                    error=error,
-                    message=None,
-                ),
-                401,
-            )
+            return _login_page(error=error, username=username, status=401)
         session.clear()  # a fresh session on sign-in: no fixation
         login_user(user)
         return redirect(next_path)

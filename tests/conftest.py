@@ -134,10 +134,15 @@ def login(client, username: str, password: str | None = None):
     """Sign in through the real form (CSRF token included); returns the POST's response."""
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    return client.post(
+    response = client.post(
         "/login",
         data={"username": username, "password": password or DEMO_PASSWORDS[username], "csrf_token": token},
     )
+    cookie = client.get_cookie("_csrf_token")
+    if cookie is not None:
+        # What Dash's renderer does: copy the CSRF cookie into the X-CSRFToken header of each POST.
+        client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
+    return response
 
 
 @pytest.fixture

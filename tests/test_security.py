@@ -128,7 +128,7 @@ def test_sign_in_then_sign_out(client):
 
 def test_session_cookie_is_httponly_and_samesite_lax(client):
     response = login(client, "admin")
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -179,3 +179,19 @@ def test_security_headers_on_pages_and_callbacks(client, login_as):
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_cross_site_post_without_the_token_is_refused(app, login_as):
+    """Another site can make a signed-in browser POST, but cannot read the token cookie to send it back."""
+    client = login_as("admin")
+    body = callback_request(
+        app,
+        "overview-summary.children",
+        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+    )
+    forged = app.server.test_client()
+    forged.set_cookie("session", client.get_cookie("session").value)
+    response = forged.post("/_dash-update-component", json=body)
+    assert response.status_code == 400
+    assert b"security token" in response.data
+    assert client.post("/_dash-update-component", json=body).status_code == 200
