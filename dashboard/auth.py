@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, jsonify, redirect, render_template_string, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import models as m
@@ -81,6 +82,43 @@ def load_user(user_id: str) -> SessionUser | None:
         if user is None or not user.active:
             return None
         return session_user_from(user)
+
+
+# Throttling: after this many failures within the window, further attempts are refused
+# (per account, and per address for someone trying many accounts).
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+THROTTLED_MESSAGE = (
+    "Too many failed sign-in attempts for this account or from this address. "
+    "Wait 15 minutes and try again, or ask the programme office to reset your password."
+)
+
+
+def is_throttled(username: str, address: str, now: dt.datetime | None = None) -> bool:
+    since = (now or m.utcnow()) - THROTTLE_WINDOW
+    with session_scope() as db:
+        by_account = db.scalar(
+            select(func.count())
+            .select_from(m.LoginFailure)
+            .where(m.LoginFailure.username == username.strip().lower(), m.LoginFailure.at >= since)
+        )
+        by_address = db.scalar(
+            select(func.count())
+            .select_from(m.LoginFailure)
+            .where(m.LoginFailure.address == address, m.LoginFailure.at >= since)
+        )
+    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def record_failure(username: str, address: str) -> None:
+    with session_scope() as db:
+        db.add(m.LoginFailure(username=username.strip().lower()[:80], address=address[:64]))
+
+
+def clear_failures(username: str) -> None:
+    with session_scope() as db:
+        db.execute(delete(m.LoginFailure).where(m.LoginFailure.username == username.strip().lower()))
 
 
 def authenticate(username: str, password: str) -> SessionUser | None:
@@ -232,14 +270,21 @@ def init_app(server: Flask) -> None:
             return _login_page(message="You have signed out." if request.args.get("signed_out") else None)
         username = request.form.get("username", "")[:USERNAME_MAX]
         password = request.form.get("password", "")
+        address = request.remote_addr or "unknown"
+        if username and is_throttled(username, address):
+            # Same answer whether or not the account exists: no user enumeration.
+            return _login_page(error=THROTTLED_MESSAGE, username=username, status=429)
         user = authenticate(username, password) if username and password else None
         if user is None:
+            if username and password:
+                record_failure(username, address)
             error = (
                 "Enter your username and password."
                 if not username or not password
                 else "The username or password is not right. Check them and try again."
             )
             return _login_page(error=error, username=username, status=401)
+        clear_failures(username)
         session.clear()  # a fresh session on sign-in: no fixation
         login_user(user)
         return redirect(next_path)

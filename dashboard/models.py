@@ -416,6 +416,20 @@ class AuditEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
 
 
+class LoginFailure(Base):
+    """A failed sign-in, kept in the shared database so every worker throttles alike."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+
+
 class SeedRun(Base):
     """Records that the seed data was loaded, so a second init-db changes nothing."""
 

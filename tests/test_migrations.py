@@ -19,6 +19,7 @@ EXPECTED_TABLES = {
     "milestones",
     "milestone_baselines",
     "action_evidence",
+    "login_failures",
     "recommendations",
     "consideration_areas",
     "action_items",

@@ -195,3 +195,27 @@ def test_a_cross_site_post_without_the_token_is_refused(app, login_as):
     assert response.status_code == 400
     assert b"security token" in response.data
     assert client.post("/_dash-update-component", json=body).status_code == 200
+
+
+def test_repeated_failures_throttle_the_account_across_workers(settings):
+    """Two app instances on one database stand in for two gunicorn workers."""
+    from dashboard.web import create_app
+
+    first, second = create_app(settings).server.test_client(), create_app(settings).server.test_client()
+    for attempt in range(5):
+        worker = first if attempt % 2 else second
+        assert login(worker, "cj.lead", "wrong-password").status_code == 401
+    refused = login(first, "cj.lead")  # the right password, too late
+    assert refused.status_code == 429
+    assert "Too many failed sign-in attempts" in refused.get_data(as_text=True)
+    assert login(second, "cj.lead").status_code == 429
+    # Another account is not affected.
+    assert login(second, "admin").status_code == 302
+
+
+def test_throttling_does_not_reveal_whether_an_account_exists(client):
+    for _ in range(5):
+        login(client, "no.such.person", "wrong-password")
+    response = login(client, "no.such.person", "wrong-password")
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)

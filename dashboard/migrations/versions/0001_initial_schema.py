@@ -87,6 +87,18 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_kpis_code")),
     )
     op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("username", sa.String(length=80), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.create_index("ix_login_failures_address_at", ["address", "at"], unique=False)
+        batch_op.create_index("ix_login_failures_username_at", ["username", "at"], unique=False)
+
+    op.create_table(
         "organisations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
@@ -616,6 +628,11 @@ def downgrade() -> None:
     op.drop_table("seed_runs")
     op.drop_table("recommendations")
     op.drop_table("organisations")
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_failures_username_at")
+        batch_op.drop_index("ix_login_failures_address_at")
+
+    op.drop_table("login_failures")
     op.drop_table("kpis")
     with op.batch_alter_table("consideration_areas", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consideration_areas_theme"))
