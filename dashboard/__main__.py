@@ -1,4 +1,4 @@
-"""`python -m dashboard …`: init-db, create-user, export."""
+"""`python -m dashboard …`: init-db, create-user, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -59,6 +59,30 @@ def _export(args) -> int:
     return 0
 
 
+def _backup(args) -> int:
+    from dashboard.backup import BackupError, backup
+
+    try:
+        written = backup(load_settings().database_url, Path(args.file))
+    except BackupError as exc:
+        print(f"Backup not made: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up the database to {written}.")
+    return 0
+
+
+def _restore(args) -> int:
+    from dashboard.backup import BackupError, restore
+
+    try:
+        restored = restore(load_settings().database_url, Path(args.file))
+    except BackupError as exc:
+        print(f"Not restored: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {restored} from {args.file}. Run init-db if the backup predates the latest version.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -100,6 +124,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("directory", metavar="DIR")
     export.set_defaults(handler=_export)
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the embedded SQLite database to FILE, consistently, while the app runs",
+        description="Copy the embedded SQLite database to FILE using SQLite's online backup, so the copy is "
+        "consistent even while the dashboard is serving. For PostgreSQL use pg_dump.",
+    )
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the embedded SQLite database with the backup in FILE (stop the app first)",
+        description="Replace the embedded SQLite database with a backup made by `backup`. Stop the dashboard "
+        "first. For PostgreSQL use pg_restore.",
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(handler=_restore)
     return parser
 
 
