@@ -123,6 +123,7 @@ def _actions() -> Select:
             m.ActionItem.key,
             m.Recommendation.number.label("recommendation"),
             m.Recommendation.text.label("recommendation_text"),
+            m.Project.name.label("delivered_by_project"),
             m.ActionItem.title,
             m.ActionItem.owner,
             m.ActionItem.due_date,
@@ -141,6 +142,7 @@ def _actions() -> Select:
             m.ActionItem.updated_at,
         )
         .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+        .outerjoin(m.Project, m.Project.id == m.ActionItem.project_id)
         .order_by(m.Recommendation.sort_order, m.ActionItem.id)
     )
 

@@ -63,7 +63,10 @@ def cumulative_chart(years: pd.DataFrame) -> go.Figure:
                 name=name,
                 mode="lines+markers",
                 line={"color": colour, "dash": dash, "width": 3},
-                hovertext=[f"{name} to {label}: {format_money(value)}" for label, value in zip(labels, years[column], strict=True)],
+                hovertext=[
+                    f"{name} to {label}: {format_money(value)}"
+                    for label, value in zip(labels, years[column], strict=True)
+                ],
                 hoverinfo="text",
             )
         )
@@ -92,7 +95,7 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
         return _empty("No saving lines match these filters")
     measures = ["absolute" if kind == "total" else "relative" for kind in steps["kind"]]
     amounts = [_pounds(value) for value in steps["amount"]]
-    labels = [html.escape(str(label), quote=False) for label in steps["label"]]
+    labels = [html.escape(_short(str(label)), quote=False) for label in steps["label"]]
     text = []
     for kind, value in zip(steps["kind"], steps["amount"], strict=True):
         if kind == "total":
@@ -118,8 +121,19 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_xaxes(type="category", tickangle=-30, automargin=True)
-    figure.update_yaxes(automargin=True)
+    # A bridge shows the differences: the axis starts near the lowest level so shortfalls are visible.
+    levels, running = [], 0.0
+    for measure, amount in zip(measures, amounts, strict=True):
+        running = amount if measure == "absolute" else running + amount
+        levels.append(running)
+    low, high = min(levels), max(levels)
+    spread = max(high - low, high * 0.02, 1.0)
+    figure.update_yaxes(automargin=True, range=[max(0.0, low - spread * 0.6), high + spread * 0.35])
     return _layout(figure, 460)
+
+
+def _short(label: str, limit: int = 48) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def bridge_summary(steps: pd.DataFrame) -> str:
@@ -133,10 +147,10 @@ def bridge_summary(steps: pd.DataFrame) -> str:
         return f"Every line is forecast to meet its target: {format_money(forecast)}."
     short_total = sum((value for value in short["amount"]), Decimal("0"))
     sentence = (
-        f"The forecast of {format_money(forecast)} against a target of {format_money(target)} "
-        f"comes from {len(short)} line{'s' if len(short) != 1 else ''} short by {format_money(abs(short_total))} in all"
+        f"The forecast is {format_money(forecast)} against a target of {format_money(target)}: "
+        f"{len(short)} line{'s are' if len(short) != 1 else ' is'} short by {format_money(abs(short_total))} in all"
     )
     if not short.empty:
         worst = short.iloc[0]
         sentence += f"; the largest shortfall is {worst['label']} ({format_money(abs(worst['amount']))})"
-    return sentence + "."
+    return sentence + ". The chart's scale starts above £0 so the differences can be seen."

@@ -33,7 +33,7 @@ def rank_values(values: Mapping[str, float | None], polarity: str) -> dict[str, 
         raise ValueError(f"polarity must be one of {POLARITIES}, got {polarity!r}")
     present = {area: float(value) for area, value in values.items() if not is_missing(value)}
     ranks: dict[str, int | None] = {}
-    for area, value in values.items():
+    for area in values:
         if area not in present:
             ranks[area] = None
             continue

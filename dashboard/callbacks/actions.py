@@ -1,5 +1,1033 @@
-"""Actions page wiring (being built)."""
+"""Actions page wiring: filters → URL, progress chart, sections, areas, review; downloads; notes, evidence, sign-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import clock
+from dashboard.auth import signed_in_user
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.components import chosen, error_message, field_error, illustrative_marker, rag_badge
+from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.formatting import format_date, format_datetime
+from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
+from dashboard.queries import actions as action_queries
+from dashboard.services import actions as action_services
+from dashboard.services.core import ConflictError, NotFoundError, ValidationError
+
+FILTER_INPUTS = [
+    Input("act-filter-rec", "value"),
+    Input("act-filter-theme", "value"),
+    Input("act-filter-owner", "value"),
+    Input("act-filter-status", "value"),
+    Input("act-filter-project", "value"),
+    Input("act-filter-flags", "value"),
+    Input("act-asat", "value"),
+]
+FILTER_STATES = [State(item.component_id, item.component_property) for item in FILTER_INPUTS]
+EDIT_FIELDS = list(action_services.ACTION_FIELDS)
+DOWNLOAD_BUTTONS = [
+    f"act-download-{table}-{kind}"
+    for table in ("actions", "progress", "areas", "review")
+    for kind in ("csv", "xlsx")
+]
+
+
+def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> action_queries.ActionFilters:
+    """The same parsing as a URL, so a control can never set a filter a link could not."""
+    rec, theme, owner, status, project = map(chosen, (rec, theme, owner, status, project))
+    return action_queries.ActionFilters.from_query(
+        {
+            "rec": rec,
+            "theme": theme,
+            "owner": owner,
+            "status": status,
+            "project": project,
+            "overdue": "1" if "overdue" in (flags or []) else None,
+            "asat": as_at,
+        }
+    )
+
+
+def _numbers(frame: pd.DataFrame) -> list[str]:
+    recommendations = action_queries.recommendations()
+    shown = set(frame["recommendation"]) if not frame.empty else set()
+    return [number for number in recommendations["number"] if number in shown]
+
+
+def progress_figure(progress: pd.DataFrame) -> go.Figure:
+    labels = [f"Rec. {number}" for number in progress["recommendation"]]
+    figure = go.Figure()
+    for column, name, colour in (
+        ("accepted", "Closed: evidence accepted", "#00703c"),
+        ("awaiting", "Complete: awaiting sign-off", "#1d70b8"),
+        ("open", "Open, not yet due", "#b1b4b6"),
+        ("overdue", "Overdue", "#d4351c"),
+    ):
+        figure.add_bar(
+            y=labels,
+            x=progress[column],
+            name=name,
+            orientation="h",
+            marker_color=colour,
+            text=[value or "" for value in progress[column]],
+            textposition="inside",
+            hovertemplate=f"%{{y}}: %{{x}} {name.lower()}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=max(220, 40 * len(labels) + 90),
+        margin={"l": 70, "r": 10, "t": 10, "b": 30},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "Actions", "dtick": 1},
+        plot_bgcolor="#fff",
+    )
+    return figure
+
+
+def progress_summary(progress: pd.DataFrame) -> str:
+    total = int(progress["total"].sum())
+    if not total:
+        return "No actions match these filters."
+    accepted, awaiting, overdue = (int(progress[c].sum()) for c in ("accepted", "awaiting", "overdue"))
+    return (
+        f"{accepted} of {total} actions are closed with their evidence accepted, {awaiting} "
+        f"{'is' if awaiting == 1 else 'are'} complete and awaiting sign-off, and {overdue} "
+        f"{'is' if overdue == 1 else 'are'} overdue."
+    )
+
+
+def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
+    return progress.rename(
+        columns={
+            "recommendation": "Recommendation",
+            "total": "Actions",
+            "accepted": "Closed (evidence accepted)",
+            "awaiting": "Complete – awaiting sign-off",
+            "open": "Open, not yet due",
+            "overdue": "Overdue",
+        }
+    )
+
+
+def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> html.Table:
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(column, scope="col") for column in table.columns])),
+            html.Tbody(
+                [html.Tr([html.Td(str(value)) for value in row]) for row in table.itertuples(index=False)]
+            ),
+        ],
+        className=class_name,
+    )
+
+
+def _status_cell(row) -> list:
+    cell = [html.Span(row.display_status)]
+    if row.overdue:
+        cell += [" ", html.Span("Overdue", className="badge text-bg-danger")]
+    return cell
+
+
+def _note_cell(row) -> list | str:
+    if not row.latest_note:
+        return "—"
+    cell = [html.Strong(format_date(row.latest_note_date)), f": {row.latest_note}"]
+    if row.latest_note_internal:
+        cell += [" ", html.Span("Internal", className="badge text-bg-secondary")]
+    return cell
+
+
+def _evidence_cell(row) -> list | str:
+    parts = []
+    if row.evidence:
+        parts.append(html.Span(row.evidence))
+    if row.evidence_items:
+        parts.append(
+            html.Div(
+                f"{row.evidence_items} item{'s' if row.evidence_items != 1 else ''} attached",
+                className="small",
+            )
+        )
+    return parts or "—"
+
+
+def action_sections(frame: pd.DataFrame) -> list:
+    if frame.empty:
+        return [html.P("No actions match these filters.", className="fw-semibold")]
+    recommendations = action_queries.recommendations().set_index("number")
+    progress = action_queries.progress_by_recommendation(frame, _numbers(frame)).set_index("recommendation")
+    sections = []
+    for number in _numbers(frame):
+        rows = frame[frame["recommendation"] == number]
+        counts = progress.loc[number]
+        heading_id = f"act-rec-{number}"
+        sections.append(
+            html.Section(
+                [
+                    html.H3(f"Recommendation {number}", className="h5 mb-1", id=heading_id),
+                    html.P(html.Q(recommendations.loc[number, "text"]), className="act-rec-text mb-1"),
+                    html.P(
+                        f"{counts['accepted']} of {counts['total']} closed · {counts['awaiting']} awaiting "
+                        f"sign-off · {counts['overdue']} overdue",
+                        className="small fw-semibold mb-1",
+                    ),
+                    html.Div(
+                        html.Table(
+                            [
+                                html.Caption(
+                                    [
+                                        f"Actions on recommendation {number} ",
+                                        illustrative_marker(rows.iloc[0]["illustrative_note"]),
+                                    ]
+                                    if rows["illustrative"].any()
+                                    else f"Actions on recommendation {number}"
+                                ),
+                                html.Thead(
+                                    html.Tr(
+                                        [
+                                            html.Th(name, scope="col")
+                                            for name in (
+                                                "Action",
+                                                "Owner",
+                                                "Due",
+                                                "Status",
+                                                "RAG",
+                                                "Latest progress note",
+                                                "Evidence",
+                                                "Last updated",
+                                                "",
+                                            )
+                                        ]
+                                    )
+                                ),
+                                html.Tbody(
+                                    [
+                                        html.Tr(
+                                            [
+                                                html.Td(
+                                                    [row.title]
+                                                    + (
+                                                        [
+                                                            html.Div(
+                                                                f"Delivered by {row.project}",
+                                                                className="small text-body-secondary",
+                                                            )
+                                                        ]
+                                                        if row.project
+                                                        else []
+                                                    )
+                                                ),
+                                                html.Td(row.owner),
+                                                html.Td(format_date(row.due_date)),
+                                                html.Td(_status_cell(row)),
+                                                html.Td(rag_badge(row.rag) if row.rag else "—"),
+                                                html.Td(_note_cell(row)),
+                                                html.Td(_evidence_cell(row)),
+                                                html.Td(
+                                                    f"{format_datetime(row.updated_at)} by {row.updated_by}"
+                                                ),
+                                                html.Td(
+                                                    html.Button(
+                                                        "View",
+                                                        id={"type": "act-open", "index": int(row.id)},
+                                                        type="button",
+                                                        className="btn btn-sm btn-outline-primary no-print",
+                                                        **{"aria-label": f"View {row.title}"},
+                                                    )
+                                                ),
+                                            ]
+                                        )
+                                        for row in rows.itertuples(index=False)
+                                    ]
+                                ),
+                            ],
+                            className="table table-sm align-top act-table caption-top",
+                        ),
+                        className="table-responsive",
+                    ),
+                ],
+                className="act-rec-section mb-3",
+                **{"aria-labelledby": heading_id},
+            )
+        )
+    return sections
+
+
+def area_sections(areas: pd.DataFrame) -> list:
+    sections = []
+    themes = [t for t in action_queries.THEME_ORDER if t in set(areas["theme"])] + sorted(
+        set(areas["theme"]) - set(action_queries.THEME_ORDER)
+    )
+    for theme in themes:
+        part = areas[areas["theme"] == theme]
+        uncovered = int(part["uncovered"].sum())
+        items = []
+        for row in part.itertuples(index=False):
+            if row.needs_action:
+                status = (
+                    html.Span("No action yet", className="badge act-uncovered ms-1")
+                    if row.uncovered
+                    else html.Span(
+                        f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
+                        className="badge text-bg-light border ms-1",
+                        title="; ".join(row.actions),
+                    )
+                )
+            else:
+                status = None
+            items.append(
+                html.Li(
+                    [
+                        html.Span(
+                            action_queries.KIND_LABELS.get(row.kind, row.kind) + ": ", className="fw-semibold"
+                        ),
+                        row.text,
+                        status,
+                    ],
+                    className="mb-1",
+                )
+            )
+        summary = f"{theme} – {len(part)} points"
+        if uncovered:
+            summary += f", {uncovered} with no action"
+        sections.append(
+            html.Details([html.Summary(summary), html.Ul(items, className="mt-2")], className="mb-2")
+        )
+    return sections
+
+
+def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Theme": areas["theme"],
+            "Kind": [action_queries.KIND_LABELS.get(kind, kind) for kind in areas["kind"]],
+            "Text": areas["text"],
+            "Actions answering it": ["; ".join(items) for items in areas["actions"]],
+            "Uncovered": ["yes" if flag else "no" for flag in areas["uncovered"]],
+            "Source": areas["source"],
+        }
+    )
+
+
+def actions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Recommendation": frame["recommendation"],
+            "Action": frame["title"],
+            "Delivered by": frame["project"].fillna(""),
+            "Owner": frame["owner"],
+            "Due date": frame["due_date"],
+            "Status": frame["display_status"],
+            "Overdue": ["yes" if flag else "no" for flag in frame["overdue"]],
+            "RAG": frame["rag"].fillna(""),
+            "% complete": frame["percent_complete"],
+            "Latest progress note date": frame["latest_note_date"],
+            "Latest progress note": frame["latest_note"].fillna(""),
+            "Latest note internal": ["yes" if flag else "no" for flag in frame["latest_note_internal"]],
+            "Evidence": frame["evidence"],
+            "Evidence items": frame["evidence_items"],
+            "Signed off by": frame["signed_off_by"].fillna(""),
+            "Signed off at": frame["signed_off_at"],
+            "Last updated": frame["updated_at"],
+            "Last updated by": frame["updated_by"],
+            "Illustrative data": ["yes" if flag else "no" for flag in frame["illustrative"]],
+            "Source": frame["source"],
+        }
+    )
+
+
+def review_table(review: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
+    stamp = format_date(as_at)
+    return pd.DataFrame(
+        {
+            "Recommendation": review["recommendation"],
+            "Action": review["title"],
+            f"Status at {stamp}": review["status_then"],
+            f"RAG at {stamp}": review["rag_then"].fillna(""),
+            f"% complete at {stamp}": review["percent_then"],
+            f"Due date at {stamp}": review["due_then"],
+            f"Latest note at {stamp}": review["latest_note_then"].fillna(""),
+            "Status now": review["status_now"],
+            "RAG now": review["rag_now"].fillna(""),
+            "% complete now": review["percent_now"],
+            "What moved since": review["moved"],
+        }
+    )
+
+
+def review_rows(review: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "id": int(row.id),
+            "recommendation": row.recommendation,
+            "title": row.title,
+            "status_then": row.status_then or "Not yet added",
+            "rag_then": row.rag_then,
+            "percent_then": int(row.percent_then),
+            "due_then": row.due_then.isoformat() if row.due_then else None,
+            "latest_note_then": row.latest_note_then,
+            "status_now": row.status_now,
+            "rag_now": row.rag_now,
+            "moved": row.moved or "No change",
+        }
+        for row in review.itertuples(index=False)
+    ]
+
+
+def review_note(as_at: dt.date) -> html.P | None:
+    first = action_queries.first_recorded_change()
+    if first is not None and action_queries.end_of_day_utc(as_at) > first:
+        return None
+    since = f" (the first was on {format_datetime(first)})" if first else ""
+    return html.P(
+        [
+            illustrative_marker("Seeded values stand for the plan before the first recorded change"),
+            f" No changes to the plan are recorded on or before {format_date(as_at)}{since}: the statuses shown "
+            "for that date are the values loaded from the seed data, which are illustrative. Seeded progress "
+            "notes count from their own dates.",
+        ],
+        className="small",
+    )
+
+
+def review_summary(review: pd.DataFrame, as_at: dt.date) -> str:
+    if review.empty:
+        return "No actions match these filters."
+    moved = int((review["moved"] != "").sum())
+    closed_then = int((review["status_then"] == action_queries.ACCEPTED).sum())
+    closed_now = int((review["status_now"] == action_queries.ACCEPTED).sum())
+    return (
+        f"At the end of {format_date(as_at)}, {closed_then} of {len(review)} actions were closed with "
+        f"evidence accepted; now {closed_now} are. {moved} action{'s have' if moved != 1 else ' has'} moved since."
+    )
 
 
 def register(app) -> None:
-    """No callbacks yet."""
+    @authorised(
+        app,
+        Output("act-url", "search"),
+        Output("act-illustrative", "children"),
+        Output("act-progress-summary", "children"),
+        Output("act-progress-chart", "figure"),
+        Output("act-progress-table", "children"),
+        Output("act-sections", "children"),
+        Output("act-areas-summary", "children"),
+        Output("act-areas", "children"),
+        Output("act-review-note", "children"),
+        Output("act-review-summary", "children"),
+        Output("act-review-grid", "rowData"),
+        Output("act-choose", "options"),
+        *FILTER_INPUTS,
+        Input("act-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_plan(rec, theme, owner, status, project, flags, as_at, _refresh):
+        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+        today = clock.today()
+        frame = action_queries.action_items(filters, today)
+        progress = action_queries.progress_by_recommendation(frame, _numbers(frame))
+        note = None
+        if not frame.empty and frame["illustrative"].any():
+            note = html.P(
+                [
+                    illustrative_marker(),
+                    " The recommendations are the letter's own words; the actions, owners, dates, progress "
+                    "and evidence are illustrative: the letter gives no actions.",
+                ],
+                className="small mb-0",
+            )
+        areas = action_queries.consideration_areas(filters.theme)
+        needing = int(areas["needs_action"].sum())
+        uncovered = int(areas["uncovered"].sum())
+        areas_summary = (
+            f"{len(areas)} strengths and areas for consideration from the letter; {needing - uncovered} of the "
+            f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
+        )
+        review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
+        everything = action_queries.action_items(action_queries.ActionFilters(), today)
+        choices = [{"label": "Choose an action", "value": ""}] + [
+            {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
+            for row in everything.itertuples(index=False)
+        ]
+        return (
+            filters.query_string(),
+            note,
+            progress_summary(progress),
+            progress_figure(progress),
+            _html_table(progress_table(progress)),
+            action_sections(frame),
+            areas_summary,
+            area_sections(areas),
+            review_note(filters.as_at),
+            review_summary(review, filters.as_at),
+            review_rows(review),
+            choices,
+        )
+
+    @authorised(
+        app,
+        Output("act-choose", "value"),
+        Input({"type": "act-open", "index": ALL}, "n_clicks"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def choose_from_row(clicks):
+        if not ctx.triggered_id or not any(clicks or []):
+            return no_update
+        triggered = ctx.triggered[0].get("value") if ctx.triggered else None
+        if not triggered:
+            return no_update
+        return str(int(ctx.triggered_id["index"]))
+
+    @authorised(
+        app,
+        Output("act-detail", "children"),
+        Output("act-message", "children"),
+        Input("act-choose", "value"),
+        Input("act-refresh", "data"),
+        State("act-message", "children"),
+        roles=EVERYONE,
+    )
+    def show_detail(action_id, _refresh, message):
+        keep = message if ctx.triggered_id == "act-refresh" else None
+        if not action_id or not str(action_id).isdigit():
+            return html.P("Choose an action above, or select View beside it in the plan."), keep
+        frame = action_queries.action_items(
+            action_queries.ActionFilters(), clock.today(), ids=[int(action_id)]
+        )
+        if frame.empty:
+            return dbc.Alert("That action no longer exists.", color="warning"), None
+        return action_detail(frame.iloc[0], signed_in_user()), keep
+
+    _register_writes(app)
+    _register_downloads(app)
+
+    app.clientside_callback(
+        "function (clicks) { if (clicks) { window.print(); } return ''; }",
+        Output("act-print-status", "children"),
+        Input("act-print", "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+def action_detail(row: pd.Series, user) -> list:
+    action_id = int(row["id"])
+    notes = action_queries.action_notes(action_id)
+    evidence = action_queries.action_evidence(action_id)
+    areas = action_queries.consideration_areas()
+    linked_ids = set(action_queries.action_area_ids(action_id))
+    linked = areas[areas["id"].isin(linked_ids)]
+    context = [
+        html.H3(row["title"], className="h5", id="act-detail-title"),
+        html.P(
+            [
+                f"Recommendation {row['recommendation']} · owner {row['owner']} · due {format_date(row['due_date'])} · ",
+                html.Span(row["display_status"], id="act-detail-status", className="fw-semibold"),
+                " · ",
+                rag_badge(row["rag"]) if row["rag"] else "No RAG",
+                f" · {int(row['percent_complete'])}% complete",
+                f" · delivered by {row['project']}"
+                if row["project"]
+                else " · programme office (administrators)",
+            ],
+            className="mb-1",
+        ),
+        html.P(
+            [
+                f"Version {int(row['version'])} · last updated {format_datetime(row['updated_at'])} by {row['updated_by']}",
+                (
+                    f" · evidence accepted by {row['signed_off_by']} on {format_datetime(row['signed_off_at'])}"
+                    if row["signed_off_by"]
+                    else ""
+                ),
+                " ",
+                illustrative_marker(row["illustrative_note"]) if row["illustrative"] else None,
+            ],
+            className="small text-body-secondary",
+        ),
+    ]
+    note_items = [
+        html.Li(
+            [
+                html.Strong(format_date(note.note_date)),
+                " ",
+                html.Span("Internal – not published", className="badge text-bg-secondary")
+                if note.internal
+                else None,
+                html.Div(note.text),
+                html.Div(f"Recorded by {note.author}", className="small text-body-secondary")
+                if note.author
+                else None,
+            ],
+            className="mb-2",
+        )
+        for note in notes.itertuples(index=False)
+    ]
+    evidence_items = [
+        html.Li(
+            [
+                html.A(item.description, href=item.url, target="_blank", rel="noopener noreferrer")
+                if item.url
+                else item.description,
+                html.Span(
+                    f" · added {format_datetime(item.added_at)} by {item.added_by}",
+                    className="small text-body-secondary",
+                ),
+            ]
+        )
+        for item in evidence.itertuples(index=False)
+    ]
+    body = [
+        *context,
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        html.H4("Progress notes, newest first", className="h6"),
+                        html.Ol(note_items, id="act-notes", className="act-notes list-unstyled")
+                        if note_items
+                        else html.P("No progress notes yet.", id="act-notes"),
+                    ],
+                    md=6,
+                ),
+                dbc.Col(
+                    [
+                        html.H4("Evidence", className="h6"),
+                        html.P(row["evidence"] or "No evidence summary yet.", id="act-evidence-summary"),
+                        html.Ul(evidence_items, id="act-evidence-items") if evidence_items else None,
+                        html.H4("Areas of the letter this action answers", className="h6 mt-3"),
+                        html.Ul([html.Li(f"{a.theme}: {a.text}") for a in linked.itertuples(index=False)])
+                        if not linked.empty
+                        else html.P("Not linked to any area yet."),
+                    ],
+                    md=6,
+                ),
+            ]
+        ),
+    ]
+    history = action_queries.action_history(action_id)
+    body.append(
+        html.Details(
+            [
+                html.Summary("Change history"),
+                html.Ul(
+                    [
+                        html.Li(
+                            f"{format_datetime(event.at)} · {event.username} · "
+                            f"{action_services.FIELD_LABELS.get(event.field, event.field)}: "
+                            f"{event.old or '—'} → {event.new or '—'}"
+                        )
+                        for event in history.itertuples(index=False)
+                    ]
+                )
+                if not history.empty
+                else html.P("No changes recorded since the seed data was loaded."),
+            ],
+            className="mt-2 no-print",
+        )
+    )
+    if action_queries.user_can_update(user, row["project_id"] if not pd.isna(row["project_id"]) else None):
+        body.append(_forms(row, user, areas, linked_ids))
+    elif user is not None and user.role in ("lead", "admin"):
+        body.append(
+            html.P(
+                "Only a lead of the project delivering this action, or an administrator, can update it.",
+                className="small mt-2",
+            )
+        )
+    return body
+
+
+def _field(label: str, control, name: str, hint: str | None = None) -> html.Div:
+    children = [dbc.Label(label, html_for=name, className="fw-semibold mb-1")]
+    if hint:
+        children.append(html.Div(hint, className="form-text mt-0 mb-1"))
+    children += [field_error(name), control]
+    return html.Div(children, className="mb-3")
+
+
+def _forms(row: pd.Series, user, areas: pd.DataFrame, linked_ids: set[int]) -> html.Div:
+    today = clock.today()
+    status_options = [{"label": status, "value": status} for status in ACTION_STATUSES]
+    rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in RAG_VALUES]
+    area_choices = action_queries.area_options()
+    forms = [
+        dcc.Store(id="act-edit-version", data={"id": int(row["id"]), "version": int(row["version"])}),
+        html.H4("Add a progress note", className="h6 mt-3", id="act-note-heading"),
+        html.P(
+            "Notes are kept as a dated history: adding one never changes an earlier note.", className="small"
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _field(
+                        "Note date",
+                        dbc.Input(id="act-note-date", type="date", value=today.isoformat()),
+                        "act-note-date",
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    _field(
+                        "Progress note",
+                        dbc.Textarea(id="act-note-text", rows=3, maxLength=2100),
+                        "act-note-text",
+                        "Up to 2,000 characters",
+                    ),
+                    md=9,
+                ),
+            ]
+        ),
+        dbc.Checkbox(
+            id="act-note-internal",
+            label="Internal: leave this note out of the published plan",
+            value=False,
+            className="mb-2",
+        ),
+        dbc.Button("Add note", id="act-note-add", color="primary", className="mb-3"),
+        html.H4("Add evidence", className="h6 mt-2"),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _field(
+                        "Evidence description",
+                        dbc.Input(id="act-evidence-description", maxLength=1100),
+                        "act-evidence-description",
+                    ),
+                    md=6,
+                ),
+                dbc.Col(
+                    _field(
+                        "Link to the evidence (optional)",
+                        dbc.Input(id="act-evidence-url", type="url", maxLength=520),
+                        "act-evidence-url",
+                        "Starts with https://",
+                    ),
+                    md=6,
+                ),
+            ]
+        ),
+        dbc.Button("Add evidence", id="act-evidence-add", color="secondary", className="mb-3"),
+        html.H4("Update the action", className="h6 mt-2", id="act-edit-heading"),
+        html.Div(id="act-form-summary"),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _field(
+                        "Status",
+                        dbc.Select(id="act-edit-status", options=status_options, value=row["status"]),
+                        "act-edit-status",
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    _field(
+                        "RAG status",
+                        dbc.Select(id="act-edit-rag", options=rag_options, value=row["rag"] or ""),
+                        "act-edit-rag",
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    _field(
+                        "Percentage complete",
+                        dbc.Input(
+                            id="act-edit-percent_complete",
+                            type="number",
+                            min=0,
+                            max=100,
+                            step=1,
+                            value=int(row["percent_complete"]),
+                        ),
+                        "act-edit-percent_complete",
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    _field(
+                        "Due date",
+                        dbc.Input(
+                            id="act-edit-due_date",
+                            type="date",
+                            value=row["due_date"].isoformat() if row["due_date"] else None,
+                        ),
+                        "act-edit-due_date",
+                    ),
+                    md=3,
+                ),
+            ]
+        ),
+        _field(
+            "Owner (a role, not a person)",
+            dbc.Input(id="act-edit-owner", value=row["owner"], maxLength=140),
+            "act-edit-owner",
+        ),
+        _field(
+            "Evidence summary",
+            dbc.Textarea(id="act-edit-evidence_summary", value=row["evidence"], rows=2, maxLength=2100),
+            "act-edit-evidence_summary",
+            "Needed before the action can be marked complete; the sponsor then signs it off",
+        ),
+        html.Details(
+            [
+                html.Summary("Areas of the letter this action answers"),
+                field_error("act-edit-areas"),
+                dbc.Checklist(
+                    id="act-edit-areas",
+                    options=area_choices,
+                    value=[str(i) for i in sorted(linked_ids)],
+                    className="act-area-choices mt-2",
+                ),
+            ],
+            className="mb-3",
+        ),
+        dbc.Button("Save update", id="act-save", color="primary"),
+    ]
+    if user.role == "admin" and row["status"] == "Complete" and row["evidence_status"] != "accepted":
+        forms += [
+            html.H4("Sponsor sign-off", className="h6 mt-4"),
+            html.P("Accepting the evidence closes the action.", className="small"),
+            field_error("act-signoff"),
+            dbc.Button("Accept evidence and close the action", id="act-signoff", color="success"),
+        ]
+    return html.Div(forms, className="act-forms mt-3 pt-3 border-top no-print")
+
+
+def _error_summary(errors: dict[str, str]) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.H3("There is a problem", className="h5"),
+            html.Ul([html.Li(message) for message in errors.values()], className="mb-0"),
+        ],
+        color="danger",
+        className="error-summary",
+    )
+
+
+def _conflict_alert(exc: ConflictError) -> dbc.Alert:
+    changes = [
+        html.Li(
+            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} ({change['by']}, {format_datetime(change['at'])})"
+        )
+        for change in exc.changes
+    ]
+    body = [html.H3("This action changed while you were editing it", className="h5"), html.P(str(exc))]
+    if changes:
+        body += [html.P("What they changed:", className="mb-1"), html.Ul(changes)]
+    return dbc.Alert(body, color="warning", className="conflict")
+
+
+def _opened(value) -> int | None:
+    if isinstance(value, dict) and str(value.get("id", "")).isdigit():
+        return int(value["id"])
+    return None
+
+
+def _register_writes(app) -> None:
+    @authorised(
+        app,
+        Output("act-message", "children", allow_duplicate=True),
+        Output("act-refresh", "data", allow_duplicate=True),
+        Output("act-form-summary", "children"),
+        *[Output(f"act-edit-{field}-error", "children") for field in EDIT_FIELDS],
+        Input("act-save", "n_clicks"),
+        State("act-edit-version", "data"),
+        *[State(f"act-edit-{field}", "value") for field in EDIT_FIELDS],
+        State("act-refresh", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def save(clicks, opened, *values):
+        if not clicks:  # the form was just drawn: dynamically added buttons still trigger
+            return (no_update,) * (3 + len(EDIT_FIELDS))
+        *field_values, refresh = values
+        no_errors = [None] * len(EDIT_FIELDS)
+        action_id = _opened(opened)
+        if action_id is None:
+            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, *no_errors
+        changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
+        try:
+            action_services.update_action(
+                signed_in_user(), action_id, changes, int(opened.get("version") or 0)
+            )
+        except ValidationError as exc:
+            return (
+                no_update,
+                no_update,
+                _error_summary(exc.errors),
+                *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
+            )
+        except ConflictError as exc:
+            return _conflict_alert(exc), no_update, None, *no_errors
+        except NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), no_update, None, *no_errors
+        return (
+            dbc.Alert(f"Saved at {format_datetime(utcnow())}.", color="success"),
+            (refresh or 0) + 1,
+            None,
+            *no_errors,
+        )
+
+    @authorised(
+        app,
+        Output("act-message", "children", allow_duplicate=True),
+        Output("act-refresh", "data", allow_duplicate=True),
+        Output("act-note-date-error", "children"),
+        Output("act-note-text-error", "children"),
+        Input("act-note-add", "n_clicks"),
+        State("act-edit-version", "data"),
+        State("act-note-date", "value"),
+        State("act-note-text", "value"),
+        State("act-note-internal", "value"),
+        State("act-refresh", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def add_note(clicks, opened, note_date, text, internal, refresh):
+        if not clicks:
+            return (no_update,) * 4
+        action_id = _opened(opened)
+        if action_id is None:
+            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
+        try:
+            action_services.add_progress_note(
+                signed_in_user(), action_id, note_date, text, bool(internal), clock.today()
+            )
+        except ValidationError as exc:
+            return (
+                no_update,
+                no_update,
+                error_message(exc.errors["note_date"]) if "note_date" in exc.errors else None,
+                error_message(exc.errors["note_text"]) if "note_text" in exc.errors else None,
+            )
+        except NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), no_update, None, None
+        return dbc.Alert("Progress note added.", color="success"), (refresh or 0) + 1, None, None
+
+    @authorised(
+        app,
+        Output("act-message", "children", allow_duplicate=True),
+        Output("act-refresh", "data", allow_duplicate=True),
+        Output("act-evidence-description-error", "children"),
+        Output("act-evidence-url-error", "children"),
+        Input("act-evidence-add", "n_clicks"),
+        State("act-edit-version", "data"),
+        State("act-evidence-description", "value"),
+        State("act-evidence-url", "value"),
+        State("act-refresh", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def add_evidence(clicks, opened, description, url, refresh):
+        if not clicks:
+            return (no_update,) * 4
+        action_id = _opened(opened)
+        if action_id is None:
+            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
+        try:
+            action_services.add_evidence(signed_in_user(), action_id, description, url)
+        except ValidationError as exc:
+            return (
+                no_update,
+                no_update,
+                error_message(exc.errors["evidence_description"])
+                if "evidence_description" in exc.errors
+                else None,
+                error_message(exc.errors["evidence_url"]) if "evidence_url" in exc.errors else None,
+            )
+        except NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), no_update, None, None
+        return dbc.Alert("Evidence added.", color="success"), (refresh or 0) + 1, None, None
+
+    @authorised(
+        app,
+        Output("act-message", "children", allow_duplicate=True),
+        Output("act-refresh", "data", allow_duplicate=True),
+        Output("act-signoff-error", "children"),
+        Output("act-detail", "children", allow_duplicate=True),
+        Input("act-signoff", "n_clicks"),
+        State("act-edit-version", "data"),
+        State("act-refresh", "data"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def sign_off(clicks, opened, refresh):
+        if not clicks:
+            return (no_update,) * 4
+        action_id = _opened(opened)
+        if action_id is None:
+            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, no_update
+        try:
+            action_services.sign_off_evidence(signed_in_user(), action_id, int(opened.get("version") or 0))
+        except ValidationError as exc:
+            message = next(iter(exc.errors.values()))
+            if "already been accepted" in message:
+                return no_update, no_update, no_update, no_update  # a repeated press: the first one did it
+            return no_update, no_update, error_message(message), no_update
+        except ConflictError as exc:
+            return _conflict_alert(exc), no_update, None, no_update
+        except NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), no_update, None, no_update
+        # The closed action's details straight away (no sign-off button any more).
+        frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[action_id])
+        return (
+            dbc.Alert("Evidence accepted: the action is closed.", color="success"),
+            (refresh or 0) + 1,
+            no_update,
+            action_detail(frame.iloc[0], signed_in_user()),
+        )
+
+
+def _register_downloads(app) -> None:
+    @authorised(
+        app,
+        Output("act-download", "data"),
+        *[Input(button, "n_clicks") for button in DOWNLOAD_BUTTONS],
+        *FILTER_STATES,
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download(*values):
+        rec, theme, owner, status, project, flags, as_at = values[len(DOWNLOAD_BUTTONS) :]
+        button = ctx.triggered_id
+        if button not in DOWNLOAD_BUTTONS:
+            return no_update
+        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+        today = clock.today()
+        frame = action_queries.action_items(filters, today)
+        _prefix, _download, table_name, kind = button.split("-")
+        if table_name == "actions":
+            table, title = actions_table(frame), "Actions"
+        elif table_name == "progress":
+            table = progress_table(action_queries.progress_by_recommendation(frame, _numbers(frame)))
+            title = "Progress"
+        elif table_name == "areas":
+            table, title = areas_table(action_queries.consideration_areas(filters.theme)), "Areas"
+        else:
+            review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
+            table, title = review_table(review, filters.as_at), f"Review {filters.as_at.isoformat()}"
+        name = f"action-plan-{table_name}-{today.isoformat()}"
+        if kind == "xlsx":
+            return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
+        return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
+
+    @authorised(
+        app,
+        Output("act-publish-download", "data"),
+        Input("act-publish-xlsx", "n_clicks"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download_published(_clicks):
+        table = action_queries.published_plan()
+        return dcc.send_bytes(
+            to_excel_bytes(table, "Action plan"),
+            f"peer-challenge-action-plan-{clock.today().isoformat()}.xlsx",
+        )

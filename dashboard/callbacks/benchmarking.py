@@ -1,5 +1,411 @@
-"""Benchmarking page wiring (being built)."""
+"""Benchmarking page wiring: measure/year → URL, Birmingham's headline, ranked chart and table, heat-table.
+
+Read-only: every callback is for everyone signed in (roles=EVERYONE); nothing here writes.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html
+
+from dashboard import clock
+from dashboard import figures_benchmarking as bench_figures
+from dashboard.callbacks import EVERYONE, authorised
+from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.queries import benchmarking as benchmark_queries
+from dashboard.ranking import is_missing, rank_change_words
+
+KIND_LABELS = {
+    "city": "City (ranked)",
+    "comparator": "Comparator council",
+    "national": "National average (not ranked)",
+}
+
+
+def _int(value) -> int | None:
+    return None if is_missing(value) else int(value)
+
+
+def _float(value) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def _direction(improved) -> str:
+    if improved is None or (not isinstance(improved, bool) and pd.isna(improved)):
+        return "No change or not known"
+    return "Better" if improved else "Worse"
+
+
+def current_filters(measure, year) -> tuple[benchmark_queries.BenchmarkFilters, pd.DataFrame, list[str]]:
+    """The filters as a URL would give them (unknown values fall back to the defaults)."""
+    measures = benchmark_queries.ascof_measures()
+    years = benchmark_queries.ascof_years()
+    filters = benchmark_queries.BenchmarkFilters.from_query({"measure": measure, "year": year}).resolved(
+        list(measures["code"]), years
+    )
+    return filters, measures, years
+
+
+def _measure_row(measures: pd.DataFrame, code: str | None):
+    match = measures[measures["code"] == code]
+    return None if match.empty else match.iloc[0]
+
+
+def comparison_rows(frame: pd.DataFrame, unit: str) -> list[dict]:
+    rows = []
+    for row in frame.itertuples(index=False):
+        rows.append(
+            {
+                "id": row.area_key,
+                "area": row.area,
+                "is_city": bool(row.is_city),
+                "kind": row.kind,
+                "kind_label": KIND_LABELS.get(row.kind, row.kind),
+                "unit": unit,
+                "value": _float(row.value),
+                "rank": _int(row.rank),
+                "ranked_of": _int(row.ranked_of),
+                "value_from": _float(row.value_from),
+                "value_to": _float(row.value_to),
+                "change_text": bench_figures.format_change(row.change, unit),
+                "direction": _direction(row.improved),
+                "rank_from": _int(row.rank_from),
+                "rank_to": _int(row.rank_to),
+            }
+        )
+    return rows
+
+
+def comparison_table(frame: pd.DataFrame, measure, year: str, years: list[str]) -> pd.DataFrame:
+    """The ranked table as a person reads it in Excel: named columns, missing values left empty."""
+    first, last = years[0], years[-1]
+    records = []
+    for row in frame.itertuples(index=False):
+        records.append(
+            {
+                "ASCOF code": measure["code"],
+                "Measure": measure["name"],
+                "Better when": "Lower" if measure["polarity"] == "lower" else "Higher",
+                "Council": row.area,
+                "Type": KIND_LABELS.get(row.kind, row.kind),
+                "Year": year,
+                "Value": _float(row.value),
+                f"Rank {year}": _int(row.rank),
+                "Ranked of": _int(row.ranked_of),
+                f"Value {first}": _float(row.value_from),
+                f"Value {last}": _float(row.value_to),
+                f"Change {first} to {last}": _float(row.change),
+                "Better or worse": _direction(row.improved),
+                f"Rank {first}": _int(row.rank_from),
+                f"Rank {last}": _int(row.rank_to),
+                "Note": row.note if isinstance(row.note, str) else "",
+                "Source": row.source,
+            }
+        )
+    table = pd.DataFrame.from_records(records)
+    # Ranks stay whole numbers in the file even where some are missing.
+    for column in (f"Rank {year}", "Ranked of", f"Rank {first}", f"Rank {last}"):
+        if column in table:
+            table[column] = table[column].astype("Int64")
+    return table
+
+
+def heat_rows(ranks: pd.DataFrame, years: list[str], selected: str | None) -> list[dict]:
+    rows = []
+    for code, group in ranks.groupby("code", sort=True):
+        first = group.iloc[0]
+        row = {
+            "id": code,
+            "code": code,
+            "name": first["name"],
+            "better_when": "Lower" if first["polarity"] == "lower" else "Higher",
+            "selected": code == selected,
+        }
+        by_year = {}
+        for index, year in enumerate(years):
+            match = group[group["period_label"] == year]
+            rank = _int(match["rank"].iloc[0]) if not match.empty else None
+            published = _int(match["published_rank"].iloc[0]) if not match.empty else None
+            differs = bool(match["differs"].iloc[0]) if not match.empty else False
+            by_year[year] = rank
+            row[f"rank_y{index}"] = rank
+            row[f"of_y{index}"] = _int(match["ranked_of"].iloc[0]) if not match.empty else None
+            row[f"published_y{index}"] = published
+            row[f"differs_y{index}"] = differs
+            if rank is None or published is None:
+                row[f"agreement_y{index}"] = "Not compared"
+            else:
+                row[f"agreement_y{index}"] = f"Differs by {abs(rank - published)}" if differs else "Same"
+        row["rank_movement"] = rank_change_words(by_year.get(years[0]), by_year.get(years[-1]))
+        rows.append(row)
+    return rows
+
+
+def heat_table(rows: list[dict], years: list[str]) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        record = {"ASCOF code": row["code"], "Measure": row["name"], "Better when": row["better_when"]}
+        for index, year in enumerate(years):
+            record[f"Computed rank {year}"] = row[f"rank_y{index}"]
+            record[f"Ranked of {year}"] = row[f"of_y{index}"]
+            record[f"Published rank {year}"] = row[f"published_y{index}"]
+            record[f"Computed v published {year}"] = row[f"agreement_y{index}"]
+        record["Computed rank change"] = row["rank_movement"]
+        records.append(record)
+    table = pd.DataFrame.from_records(records)
+    for column in table.columns:
+        if column.startswith(("Computed rank 2", "Ranked of", "Published rank")):
+            table[column] = table[column].astype("Int64")
+    return table
+
+
+def _card(title: str, main, extra=None, tone: str = "secondary", card_id: str | None = None) -> dbc.Col:
+    body = [html.Div(title, className="card-label"), html.Div(main, className="card-count")]
+    if extra:
+        body.append(html.Div(extra, className="small mt-1"))
+    return dbc.Col(
+        dbc.Card(dbc.CardBody(body), className=f"summary-card bm-card border-{tone}", id=card_id),
+        xs=12,
+        sm=6,
+        xl=3,
+        className="mb-2",
+    )
+
+
+def headline(frame: pd.DataFrame, ranks: pd.DataFrame, measure, year: str, years: list[str]) -> list:
+    """Birmingham's rank (computed and published), value against the national average, and the change."""
+    unit, polarity = measure["unit"], measure["polarity"]
+    city = frame[frame["is_city"]]
+    national = frame[frame["kind"] == "national"]
+    published = ranks[(ranks["code"] == measure["code"]) & (ranks["period_label"] == year)]
+    published_rank = _int(published["published_rank"].iloc[0]) if not published.empty else None
+    rank = _int(city["rank"].iloc[0]) if not city.empty else None
+    ranked_of = _int(city["ranked_of"].iloc[0]) if not city.empty else None
+    first, last = years[0], years[-1]
+
+    rank_main = f"{rank} of {ranked_of}" if rank is not None else "Not ranked"
+    tied = rank is not None and int((frame["rank"] == rank).sum()) > 1
+    cards = [
+        _card(
+            f"Computed rank, {year}",
+            rank_main,
+            "Tied with another council" if tied else "From the values in the table",
+            "primary",
+            "bm-card-rank",
+        )
+    ]
+    if published_rank is None:
+        cards.append(_card(f"Published rank, {year}", "None printed", None, "secondary", "bm-card-published"))
+    elif rank is not None and published_rank != rank:
+        cards.append(
+            _card(
+                f"Published rank, {year}",
+                str(published_rank),
+                html.Span(
+                    [html.Span("≠ ", **{"aria-hidden": "true"}), f"Differs from the computed rank ({rank})"],
+                    className="badge bm-differs-badge",
+                ),
+                "warning",
+                "bm-card-published",
+            )
+        )
+    else:
+        cards.append(
+            _card(
+                f"Published rank, {year}",
+                str(published_rank),
+                "Same as the computed rank",
+                "success",
+                "bm-card-published",
+            )
+        )
+    value = city["value"].iloc[0] if not city.empty else None
+    national_value = national["value"].iloc[0] if not national.empty else None
+    cards.append(
+        _card(
+            f"Birmingham, {year}",
+            bench_figures.format_value(value, unit),
+            f"National average {bench_figures.format_value(national_value, unit)} · "
+            f"{bench_figures.polarity_words(polarity)}",
+            "info",
+            "bm-card-value",
+        )
+    )
+    if not city.empty:
+        row = city.iloc[0]
+        change_main = (
+            f"{bench_figures.format_value(row['value_from'], unit)} → "
+            f"{bench_figures.format_value(row['value_to'], unit)}"
+        )
+        direction = _direction(row["improved"])
+        change_extra = [
+            html.Div(f"{bench_figures.format_change(row['change'], unit)} ({direction.lower()})"),
+            html.Div(f"Computed rank {rank_change_words(_int(row['rank_from']), _int(row['rank_to']))}"),
+        ]
+        published_both = ranks[(ranks["code"] == measure["code"])].set_index("period_label")["published_rank"]
+        if first in published_both.index and last in published_both.index:
+            change_extra.append(
+                html.Div(
+                    "Published rank "
+                    + rank_change_words(_int(published_both[first]), _int(published_both[last]))
+                )
+            )
+        cards.append(
+            _card(f"Change {first} to {last}", change_main, change_extra, "secondary", "bm-card-change")
+        )
+    note = None
+    if rank is not None and published_rank is not None and rank != published_rank:
+        note = dbc.Alert(
+            [
+                html.Strong("The computed and published ranks differ. "),
+                f"The document printed rank {published_rank} for Birmingham in {year}; ranking the values "
+                f"in its own table gives {rank} of {ranked_of}. The published rank may have used unrounded "
+                "values, a different set of councils or a different way of ranking ties.",
+            ],
+            color="warning",
+            className="mt-2 mb-0",
+            id="bm-rank-note",
+        )
+    definition = html.P(measure["definition"], className="small text-body-secondary mb-2", id="bm-definition")
+    return [definition, dbc.Row(cards, className="g-2"), note]
+
+
+def differences_list(ranks: pd.DataFrame) -> html.Details:
+    differing = ranks[ranks["differs"]]
+    compared = ranks[ranks["rank"].notna() & ranks["published_rank"].notna()]
+    items = [
+        html.Li(
+            f"{row.code} {row.name}, {row.period_label}: computed {int(row.rank)}, published {int(row.published_rank)}"
+        )
+        for row in differing.itertuples(index=False)
+    ]
+    return html.Details(
+        [
+            html.Summary(
+                f"Computed and published ranks differ for {len(differing)} of {len(compared)} measure-years"
+            ),
+            html.Ul(items, className="small mt-2 mb-0") if items else html.P("None.", className="small"),
+        ],
+        id="bm-differences-details",
+    )
+
+
+def _order_by_shown(frame: pd.DataFrame, shown_rows, key: str) -> pd.DataFrame:
+    """Keep the rows the grid shows, in its order; the values themselves come from the database."""
+    if shown_rows is None:
+        return frame
+    order = [str(row["id"]) for row in shown_rows if isinstance(row, dict) and "id" in row]
+    position = {row_id: index for index, row_id in enumerate(order)}
+    kept = frame[frame[key].astype(str).isin(position)]
+    return (
+        kept.assign(_order=kept[key].astype(str).map(position)).sort_values("_order").drop(columns="_order")
+    )
 
 
 def register(app) -> None:
-    """No callbacks yet."""
+    @authorised(
+        app,
+        Output("bm-url", "search"),
+        Output("bm-headline", "children"),
+        Output("bm-chart-heading", "children"),
+        Output("bm-chart", "figure"),
+        Output("bm-chart-summary", "children"),
+        Output("bm-grid", "rowData"),
+        Input("bm-measure", "value"),
+        Input("bm-year", "value"),
+        roles=EVERYONE,
+    )
+    def show_measure(measure, year):
+        filters, measures, years = current_filters(measure, year)
+        chosen = _measure_row(measures, filters.measure)
+        if chosen is None:
+            return (
+                filters.query_string(),
+                dbc.Alert("No ASCOF measures are loaded.", color="warning"),
+                ("Councils ranked"),
+                bench_figures.ranked_bar(pd.DataFrame(columns=["kind"]), "", "higher", ""),
+                "",
+                [],
+            )
+        frame = benchmark_queries.measure_comparison(filters, years)
+        ranks = benchmark_queries.birmingham_ranks()
+        figure = bench_figures.ranked_bar(frame, chosen["unit"], chosen["polarity"], filters.year)
+        summary = bench_figures.ranked_bar_summary(
+            frame, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
+        )
+        return (
+            filters.query_string(),
+            headline(frame, ranks, chosen, filters.year, years),
+            f"{chosen['code']} {chosen['name']}: councils ranked, {filters.year}",
+            figure,
+            summary,
+            comparison_rows(frame, chosen["unit"]),
+        )
+
+    @authorised(
+        app,
+        Output("bm-heat", "figure"),
+        Output("bm-heat-summary", "children"),
+        Output("bm-differences", "children"),
+        Output("bm-heat-grid", "rowData"),
+        Input("bm-measure", "value"),
+        roles=EVERYONE,
+    )
+    def show_heat(measure):
+        filters, _measures, years = current_filters(measure, None)
+        ranks = benchmark_queries.birmingham_ranks()
+        return (
+            bench_figures.rank_heatmap(ranks, years, selected=filters.measure),
+            bench_figures.rank_heatmap_summary(ranks, years),
+            differences_list(ranks),
+            heat_rows(ranks, years, filters.measure),
+        )
+
+    @authorised(
+        app,
+        Output("bm-download", "data"),
+        Input("bm-download-csv", "n_clicks"),
+        Input("bm-download-xlsx", "n_clicks"),
+        State("bm-measure", "value"),
+        State("bm-year", "value"),
+        State("bm-grid", "virtualRowData"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download_comparison(_csv, _xlsx, measure, year, shown_rows):
+        filters, measures, years = current_filters(measure, year)
+        chosen = _measure_row(measures, filters.measure)
+        frame = benchmark_queries.measure_comparison(filters, years)
+        frame = _order_by_shown(frame, shown_rows, "area_key")
+        table = comparison_table(frame, chosen, filters.year, years) if chosen is not None else pd.DataFrame()
+        stem = f"ascof-{filters.measure}-{filters.year}".replace("/", "-").replace("(", "").replace(")", "")
+        stamp = clock.today().isoformat()
+        if ctx.triggered_id == "bm-download-xlsx":
+            return dcc.send_bytes(to_excel_bytes(table, "ASCOF ranking"), f"{stem}-{stamp}.xlsx")
+        return dcc.send_bytes(to_csv_bytes(table), f"{stem}-{stamp}.csv")
+
+    @authorised(
+        app,
+        Output("bm-heat-download", "data"),
+        Input("bm-heat-download-csv", "n_clicks"),
+        Input("bm-heat-download-xlsx", "n_clicks"),
+        State("bm-measure", "value"),
+        State("bm-heat-grid", "virtualRowData"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download_heat(_csv, _xlsx, measure, shown_rows):
+        filters, _measures, years = current_filters(measure, None)
+        rows = heat_rows(benchmark_queries.birmingham_ranks(), years, filters.measure)
+        if shown_rows is not None:
+            order = [str(row["id"]) for row in shown_rows if isinstance(row, dict) and "id" in row]
+            by_code = {row["id"]: row for row in rows}
+            rows = [by_code[code] for code in order if code in by_code]
+        table = heat_table(rows, years)
+        stamp = clock.today().isoformat()
+        if ctx.triggered_id == "bm-heat-download-xlsx":
+            return dcc.send_bytes(
+                to_excel_bytes(table, "Birmingham ASCOF ranks"), f"ascof-ranks-{stamp}.xlsx"
+            )
+        return dcc.send_bytes(to_csv_bytes(table), f"ascof-ranks-{stamp}.csv")

@@ -1,5 +1,834 @@
-"""Savings page wiring (being built)."""
+"""Savings page wiring: filters → URL, totals, charts, tables and grid; downloads; edits and re-phasing."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import clock
+from dashboard import figures_savings as figures
+from dashboard.auth import signed_in_user
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.components import chosen, error_message, illustrative_marker
+from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
+from dashboard.models import utcnow
+from dashboard.queries import savings as saving_queries
+from dashboard.queries.milestones import editable_project_ids
+from dashboard.services import core as service_core
+from dashboard.services import savings as saving_services
+
+FILTER_INPUTS = [
+    Input("sv-filter-org", "value"),
+    Input("sv-filter-programme", "value"),
+    Input("sv-filter-project", "value"),
+    Input("sv-filter-fy", "value"),
+    Input("sv-filter-category", "value"),
+    Input("sv-filter-confidence", "value"),
+    Input("sv-filter-flags", "value"),
+]
+FILTER_STATES = [State(item.component_id, item.component_property) for item in FILTER_INPUTS]
+EDIT_FIELDS = list(saving_services.SAVING_FIELDS)
+
+
+def filters_from_controls(org, programme, project, year, category, confidence, flags):
+    """The same parsing as a URL, so a control can never set a filter a link could not."""
+    flags = flags or []
+    return saving_queries.SavingFilters.from_query(
+        {
+            "org": chosen(org),
+            "programme": chosen(programme),
+            "project": chosen(project),
+            "fy": chosen(year),
+            "category": chosen(category),
+            "confidence": chosen(confidence),
+            "at_risk": "1" if "at_risk" in flags else None,
+        }
+    )
+
+
+def _card(label: str, value: str, tone: str = "secondary", card_id: str | None = None, extra=None) -> dbc.Col:
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(value, className="card-count", id=card_id),
+                    html.Div(label, className="card-label"),
+                    html.Div(extra, className="small") if extra else None,
+                ]
+            ),
+            className=f"summary-card border-{tone}",
+        ),
+        xs=6,
+        sm=4,
+        md=3,
+        xl="auto",
+        className="mb-2",
+    )
+
+
+def summary_cards(sums: dict) -> dbc.Row:
+    variance = sums["variance"]
+    return dbc.Row(
+        [
+            _card("Target", format_money(sums["target"]), "primary", "sv-total-target"),
+            _card("Forecast", format_money(sums["forecast"]), "info", "sv-total-forecast"),
+            _card("Realised", format_money(sums["realised"]), "success", "sv-total-realised"),
+            _card(
+                "Variance (forecast − target)",
+                format_money(variance),
+                "danger" if variance < 0 else "success",
+                "sv-total-variance",
+                "Short of target" if variance < 0 else "On or above target",
+            ),
+            _card(
+                "Confidence-weighted forecast",
+                format_money(sums["weighted_forecast"]),
+                "secondary",
+                "sv-total-weighted",
+            ),
+            _card("Workforce (FTE)", f"{sums['fte']:,.0f}", "secondary", "sv-total-fte"),
+            _card("Lines at risk from slippage", f"{sums['at_risk']:,}", "danger", "sv-total-at-risk"),
+        ],
+        className="g-2",
+    )
+
+
+def _money_cell(value) -> html.Td:
+    return html.Td(format_money(value) if value is not None else "", className="text-end")
+
+
+def _table(header: list[str], rows: list[list], footer: list | None = None, table_id: str | None = None):
+    head = html.Thead(html.Tr([html.Th(cell, scope="col") for cell in header]))
+    body = html.Tbody([html.Tr(row) for row in rows])
+    parts = [head, body]
+    if footer:
+        parts.append(html.Tfoot(html.Tr(footer), className="fw-bold"))
+    extra = {"id": table_id} if table_id else {}
+    return dbc.Table(parts, bordered=False, striped=True, size="sm", className="savings-table", **extra)
+
+
+def years_table(years: pd.DataFrame, sums: dict):
+    if years.empty:
+        return html.P("No saving lines match these filters.")
+    rows = [
+        [
+            html.Th(row["fy_label"], scope="row"),
+            _money_cell(row["target"]),
+            _money_cell(row["plain_forecast"]),
+            _money_cell(row["realised"]),
+            _money_cell(row["variance"]),
+            _money_cell(row["weighted_forecast"]),
+            _money_cell(row["cumulative_target"]),
+            _money_cell(row["cumulative_forecast"]),
+            _money_cell(row["cumulative_realised"]),
+        ]
+        for row in years.to_dict("records")
+    ]
+    footer = [
+        html.Th("Total", scope="row"),
+        _money_cell(sums["target"]),
+        _money_cell(sums["forecast"]),
+        _money_cell(sums["realised"]),
+        _money_cell(sums["variance"]),
+        _money_cell(sums["weighted_forecast"]),
+        html.Td(),
+        html.Td(),
+        html.Td(),
+    ]
+    header = [
+        "Financial year",
+        "Target",
+        "Forecast",
+        "Realised",
+        "Variance",
+        "Confidence-weighted",
+        "Cumulative target",
+        "Cumulative forecast",
+        "Cumulative realised",
+    ]
+    return _table(header, rows, footer, "sv-years")
+
+
+def projects_table(projects: pd.DataFrame, sums: dict):
+    if projects.empty:
+        return html.P("No saving lines match these filters.")
+    rows = [
+        [
+            html.Td(row["programme"]),
+            html.Th(row["project"], scope="row"),
+            _money_cell(row["target"]),
+            _money_cell(row["plain_forecast"]),
+            _money_cell(row["realised"]),
+            _money_cell(row["variance"]),
+            _money_cell(row["weighted_forecast"]),
+            html.Td(
+                "" if row["fte"] is None or pd.isna(row["fte"]) else f"{row['fte']:,.0f}",
+                className="text-end",
+            ),
+        ]
+        for row in projects.to_dict("records")
+    ]
+    footer = [
+        html.Td(),
+        html.Th("Total", scope="row"),
+        _money_cell(sums["target"]),
+        _money_cell(sums["forecast"]),
+        _money_cell(sums["realised"]),
+        _money_cell(sums["variance"]),
+        _money_cell(sums["weighted_forecast"]),
+        html.Td(f"{sums['fte']:,.0f}" if sums["fte"] else "", className="text-end"),
+    ]
+    header = [
+        "Programme",
+        "Project",
+        "Target",
+        "Forecast",
+        "Realised",
+        "Variance",
+        "Confidence-weighted",
+        "FTE",
+    ]
+    return _table(header, rows, footer, "sv-projects")
+
+
+def bridge_table(steps: pd.DataFrame):
+    if steps.empty:
+        return html.P("No saving lines match these filters.")
+    rows = []
+    for step in steps.to_dict("records"):
+        words = {"total": "Total", "short": "Short of target", "over": "Above target"}[step["kind"]]
+        rows.append([html.Th(step["label"], scope="row"), html.Td(words), _money_cell(step["amount"])])
+    return _table(["Step", "What it is", "Amount"], rows)
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict]:
+    rows = []
+    for row in frame.to_dict("records"):
+        fte = row["fte"]
+        risk = ""
+        if row["at_risk"]:
+            risk = "At risk from slippage"
+            if row["proposed_year"] is not None:
+                risk += f" (re-phase to {financial_year_label(int(row['proposed_year']))})"
+        rows.append(
+            {
+                "id": str(int(row["id"])),  # AG Grid row ids are strings
+                "fy_label": row["fy_label"],
+                "programme": row["programme"],
+                "project": row["project"],
+                "description": row["description"],
+                "category": saving_queries.CATEGORY_LABELS.get(row["category"], row["category"]),
+                "target": _float(row["target"]),
+                "forecast": _float(row["forecast"]),
+                "realised": _float(row["realised"]),
+                "variance": _float(row["variance"]),
+                "confidence": row["confidence"] or "Not rated",
+                "weighted_forecast": _float(row["weighted_forecast"]),
+                "fte": None if fte is None or pd.isna(fte) else float(fte),
+                "milestone": row["milestone"] if isinstance(row["milestone"], str) else "",
+                "milestone_end": row["milestone_end"].isoformat() if row["milestone_end"] else None,
+                "at_risk": risk,
+                "data_note": "Illustrative" if row["illustrative"] else "From documents",
+            }
+        )
+    return rows
+
+
+def total_row(sums: dict) -> list[dict]:
+    return [
+        {
+            "id": "total",
+            "fy_label": "Total",
+            "description": f"{sums['lines']} line{'s' if sums['lines'] != 1 else ''}",
+            "target": _float(sums["target"]),
+            "forecast": _float(sums["forecast"]),
+            "realised": _float(sums["realised"]),
+            "variance": _float(sums["variance"]),
+            "weighted_forecast": _float(sums["weighted_forecast"]),
+            "fte": sums["fte"] or None,
+        }
+    ]
+
+
+def slippage_section(frame: pd.DataFrame, today) -> list:
+    at_risk = frame[frame["at_risk"]] if not frame.empty else frame
+    if at_risk.empty:
+        return [
+            html.P(
+                "No saving line shown is at risk from slippage: every line that depends on a milestone is "
+                "Delivered, or its milestone ends on or before 1 April of the line's year.",
+                id="sv-slippage-none",
+            )
+        ]
+    items = []
+    for row in at_risk.to_dict("records"):
+        text = (
+            f"{saving_queries.line_label(row)}: {format_money(row['target'])} depends on “{row['milestone']}”, "
+            f"which now ends {format_date(row['milestone_end'])}, after the year starts on "
+            f"1 Apr {int(row['financial_year'])}."
+        )
+        if row["proposed_year"] is not None:
+            text += f" Proposal: re-phase to {financial_year_label(int(row['proposed_year']))}."
+        items.append(html.Li(text))
+    children = [html.Ul(items, id="sv-slippage-list")]
+    gap = saving_queries.rephasing_gap(frame)
+    if not saving_queries.rephasing_proposals(frame).empty:
+        rows = [
+            [
+                html.Th(row["fy_label"], scope="row"),
+                _money_cell(row["target_now"]),
+                _money_cell(row["target_after"]),
+                _money_cell(row["change"]),
+                _money_cell(row["forecast_after"]),
+            ]
+            for row in gap.to_dict("records")
+        ]
+        footer = [
+            html.Th("Total", scope="row"),
+            _money_cell(saving_queries.total(gap["target_now"])),
+            _money_cell(saving_queries.total(gap["target_after"])),
+            _money_cell(saving_queries.total(gap["change"])),
+            _money_cell(saving_queries.total(gap["forecast_after"])),
+        ]
+        children += [
+            html.H3("If every proposal is accepted", className="h5"),
+            html.P(
+                "The gap per year: a year that loses a line shows a shortfall; the year it moves to gains it. "
+                "The total does not change.",
+                className="small",
+            ),
+            _table(
+                ["Financial year", "Target now", "Target after re-phasing", "Gap (change)", "Forecast after"],
+                rows,
+                footer,
+                "sv-rephase-gap",
+            ),
+        ]
+    return children
+
+
+def benefits_table(frame: pd.DataFrame):
+    if frame.empty:
+        return html.P("No benefits recorded for these filters.")
+    rows = []
+    for row in frame.to_dict("records"):
+        values = [
+            html.Li(f"{value['area']} {value['period']}: {_number(value['value'], row['unit'])}")
+            for value in row["kpi_values"]
+        ]
+        if row["target_met"] is None:
+            status = "No value recorded yet"
+        else:
+            status = "Target met" if row["target_met"] else "Not yet met"
+            status += f" (latest {_number(row['latest_value'], row['unit'])}, {row['latest_period']})"
+        name = [row["name"]]
+        if row["illustrative"]:
+            name += [" ", illustrative_marker("Target date is illustrative: the document gives none")]
+        rows.append(
+            [
+                html.Th(name, scope="row"),
+                html.Td(row["owner"]),
+                html.Td(row["kpi_name"] or ""),
+                html.Td(row["baseline_label"]),
+                html.Td(row["target_label"]),
+                html.Td(format_date(row["target_date"]) if row["target_date"] else ""),
+                html.Td(html.Ul(values, className="mb-0 ps-3") if values else "None"),
+                html.Td(status),
+            ]
+        )
+    return _table(
+        [
+            "Benefit",
+            "Owner",
+            "Measure (KPI)",
+            "Baseline",
+            "Target",
+            "Target date",
+            "KPI values",
+            "Against target",
+        ],
+        rows,
+        table_id="sv-benefits-table",
+    )
+
+
+def _number(value, unit) -> str:
+    if value is None or pd.isna(value):
+        return "not recorded"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)
+
+
+def line_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The saving lines as a person reads them in Excel: named columns, pounds as plain numbers."""
+    columns = {
+        "fy_label": "Financial year",
+        "organisation": "Organisation",
+        "programme": "Programme",
+        "project": "Project",
+        "description": "Saving",
+        "category": "Kind",
+        "target": "Target (£)",
+        "forecast": "Forecast (£)",
+        "realised": "Realised (£)",
+        "variance": "Variance (£)",
+        "confidence": "Confidence",
+        "confidence_reason": "Confidence reason",
+        "weighted_forecast": "Confidence-weighted forecast (£)",
+        "fte": "FTE",
+        "milestone": "Depends on milestone",
+        "milestone_end": "Milestone ends",
+        "at_risk": "At risk from slippage",
+        "proposed_year": "Re-phase to",
+        "updated_by": "Last updated by",
+        "updated_at": "Last updated",
+        "illustrative": "Illustrative data",
+        "illustrative_note": "Illustrative note",
+        "source": "Source",
+    }
+    table = frame.reindex(columns=list(columns)).copy()
+    for column in ("target", "forecast", "realised", "variance", "weighted_forecast"):
+        table[column] = [None if value is None else float(value) for value in table[column]]
+    table["category"] = [saving_queries.CATEGORY_LABELS.get(value, value) for value in table["category"]]
+    table["at_risk"] = ["yes" if value else "no" for value in table["at_risk"]]
+    table["proposed_year"] = [
+        financial_year_label(int(value)) if value is not None and not pd.isna(value) else None
+        for value in table["proposed_year"]
+    ]
+    table["illustrative"] = ["yes" if value else "no" for value in table["illustrative"]]
+    return table.rename(columns=columns)
+
+
+def _summary_table(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    columns = {
+        **keys,
+        "target": "Target (£)",
+        "plain_forecast": "Forecast (£)",
+        "realised": "Realised (£)",
+        "variance": "Variance (£)",
+        "weighted_forecast": "Confidence-weighted forecast (£)",
+    }
+    table = frame.reindex(columns=list(columns)).copy()
+    for column in ("target", "plain_forecast", "realised", "variance", "weighted_forecast"):
+        table[column] = [float(value) for value in table[column]]
+    return table.rename(columns=columns)
+
+
+def benefit_table(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for row in frame.to_dict("records"):
+        rows.append(
+            {
+                "Benefit": row["name"],
+                "Project": row["project"],
+                "Owner": row["owner"],
+                "KPI code": row["kpi_code"],
+                "Measure (KPI)": row["kpi_name"],
+                "Baseline": row["baseline_value"],
+                "Baseline as stated": row["baseline_label"],
+                "Target": row["target_value"],
+                "Target as stated": row["target_label"],
+                "Target date": row["target_date"],
+                "KPI values": "; ".join(
+                    f"{value['area']} {value['period']}: {_number(value['value'], row['unit'])}"
+                    for value in row["kpi_values"]
+                ),
+                "Target met": {True: "yes", False: "no", None: "not known"}[row["target_met"]],
+                "Illustrative data": "yes" if row["illustrative"] else "no",
+                "Source": row["source"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _history_view(line_id: int):
+    states = saving_queries.confidence_history(line_id)
+    items = []
+    for state in states.to_dict("records"):
+        when = (
+            "As loaded from the seed data"
+            if state["at"] is None
+            else (f"{format_datetime(state['at'])} by {state['username']} (version {state['version']})")
+        )
+        items.append(
+            html.Li(
+                [
+                    html.Strong(state["confidence"] or "Not rated"),
+                    f" — {state['reason'] or 'no reason given'} · {when}",
+                ]
+            )
+        )
+    changes = saving_queries.line_history(line_id)
+    change_items = [
+        html.Li(
+            f"{format_datetime(event.at)} · {event.username} · "
+            f"{saving_services.FIELD_LABELS.get(event.field, event.field)}: {event.old or '—'} → {event.new or '—'}"
+        )
+        for event in changes.itertuples()
+    ]
+    return [
+        html.H3("Confidence over time", className="h6"),
+        html.Ol(items, id="sv-confidence-history"),
+        html.H3("All changes", className="h6"),
+        html.Ul(change_items)
+        if change_items
+        else html.P("No changes recorded since the seed data was loaded."),
+    ]
 
 
 def register(app) -> None:
-    """No callbacks yet."""
+    @authorised(
+        app,
+        Output("sv-url", "search"),
+        Output("sv-cards", "children"),
+        Output("sv-illustrative", "children"),
+        Output("sv-cumulative", "figure"),
+        Output("sv-cumulative-summary", "children"),
+        Output("sv-years-table", "children"),
+        Output("sv-bridge", "figure"),
+        Output("sv-bridge-summary", "children"),
+        Output("sv-bridge-table", "children"),
+        Output("sv-projects-table", "children"),
+        Output("sv-grid", "rowData"),
+        Output("sv-grid", "dashGridOptions"),
+        Output("sv-slippage", "children"),
+        Output("sv-benefits", "children"),
+        Output("sv-detail-select", "options"),
+        *FILTER_INPUTS,
+        Input("sv-refresh", "data"),
+        State("sv-grid", "dashGridOptions"),
+        roles=EVERYONE,
+    )
+    def show_savings(org, programme, project, year, category, confidence, flags, _refresh, grid_options):
+        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        today = clock.today()
+        frame = saving_queries.saving_lines(filters, today)
+        sums = saving_queries.totals(frame)
+        years = saving_queries.by_year(frame)
+        steps = saving_queries.bridge_steps(frame)
+        note = None
+        if not frame.empty and frame["illustrative"].any():
+            note = html.P(
+                [
+                    illustrative_marker(),
+                    " Targets and FTE are from the source documents; forecasts, realised amounts and "
+                    "confidence ratings are illustrative.",
+                ],
+                className="small mb-0",
+            )
+        options = dict(grid_options or {})
+        options["pinnedBottomRowData"] = total_row(sums)
+        line_options = [{"label": "Choose a saving line", "value": ""}] + [
+            {
+                "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+                "value": str(int(row["id"])),
+            }
+            for row in frame.to_dict("records")
+        ]
+        return (
+            filters.query_string(),
+            summary_cards(sums),
+            note,
+            figures.cumulative_chart(years),
+            figures.cumulative_summary(years),
+            years_table(years, sums),
+            figures.bridge_chart(steps),
+            figures.bridge_summary(steps),
+            bridge_table(steps),
+            projects_table(saving_queries.by_project(frame), sums),
+            grid_rows(frame),
+            options,
+            slippage_section(frame, today),
+            benefits_table(saving_queries.benefits(filters)),
+            line_options,
+        )
+
+    download_buttons = [
+        f"sv-download-{table}-{kind}"
+        for table in ("lines", "years", "projects", "benefits")
+        for kind in ("csv", "xlsx")
+    ]
+
+    @authorised(
+        app,
+        Output("sv-download", "data"),
+        *[Input(button, "n_clicks") for button in download_buttons],
+        *FILTER_STATES,
+        State("sv-grid", "virtualRowData"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def download(*values):
+        clicks_count = len(download_buttons)
+        org, programme, project, year, category, confidence, flags, shown_rows = values[clicks_count:]
+        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        today = clock.today()
+        triggered = ctx.triggered_id or ""
+        if triggered not in download_buttons:
+            return no_update
+        _prefix, _download, which, kind = triggered.split("-")
+        frame = saving_queries.saving_lines(filters, today)
+        if which == "lines":
+            # The grid says which rows (and in which order) the user sees after its own filters; the
+            # values come from the database again, and never outside the URL's filters.
+            if shown_rows is not None:
+                order = [
+                    int(row["id"])
+                    for row in shown_rows
+                    if isinstance(row, dict) and str(row.get("id", "")).isdigit()
+                ]
+                position = {line_id: index for index, line_id in enumerate(order)}
+                frame = frame[frame["id"].isin(order)]
+                frame = (
+                    frame.assign(_order=frame["id"].map(position))
+                    .sort_values("_order")
+                    .drop(columns="_order")
+                )
+            table, title = line_table(frame), "Saving lines"
+        elif which == "years":
+            table = _summary_table(saving_queries.by_year(frame), {"fy_label": "Financial year"})
+            title = "Savings by year"
+        elif which == "projects":
+            table = _summary_table(
+                saving_queries.by_project(frame), {"programme": "Programme", "project": "Project"}
+            )
+            title = "Savings by project"
+        else:
+            table, title = benefit_table(saving_queries.benefits(filters)), "Benefits"
+        name = f"savings-{which}-{today.isoformat()}"
+        if kind == "xlsx":
+            return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
+        return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
+
+    @authorised(
+        app,
+        Output("sv-detail", "children"),
+        Input("sv-detail-select", "value"),
+        Input("sv-refresh", "data"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def show_detail(line_id, _refresh):
+        if not line_id or not str(line_id).isdigit():
+            return None
+        return _history_view(int(line_id))
+
+    _register_edit(app)
+    _register_rephase(app)
+
+
+def _register_edit(app) -> None:
+    @authorised(
+        app,
+        Output("sv-edit-select", "options"),
+        Input("sv-refresh", "data"),
+        Input("sv-edit-select", "id"),
+        roles=EDITORS,
+    )
+    def editable_options(_refresh, _component):
+        user = signed_in_user()
+        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
+        allowed = editable_project_ids(user)
+        if allowed is not None:
+            frame = frame[frame["project_id"].isin(allowed)]
+        return [{"label": "Choose a saving line", "value": ""}] + [
+            {
+                "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+                "value": str(int(row["id"])),
+            }
+            for row in frame.to_dict("records")
+        ]
+
+    @authorised(
+        app,
+        Output("sv-edit-fields", "hidden"),
+        Output("sv-edit-context", "children"),
+        Output("sv-edit-version", "data"),
+        *[Output(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
+        Output("sv-edit-summary", "children", allow_duplicate=True),
+        Output("sv-edit-saved", "children", allow_duplicate=True),
+        *[Output(f"sv-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
+        Input("sv-edit-select", "value"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def open_line(line_id):
+        blank = [None] * len(EDIT_FIELDS)
+        if not line_id or not str(line_id).isdigit():
+            return (True, None, None, *blank, None, None, *blank)
+        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[int(line_id)])
+        if frame.empty:
+            return (
+                True,
+                None,
+                None,
+                *blank,
+                dbc.Alert("That saving line no longer exists.", color="warning"),
+                None,
+                *blank,
+            )
+        row = frame.iloc[0]
+        values = {
+            "target": str(row["target"]) if row["target"] is not None else None,
+            "financial_year": row["fy_label"],
+            "forecast": str(row["forecast"]) if row["forecast"] is not None else None,
+            "realised": str(row["realised"]) if row["realised"] is not None else None,
+            "confidence": row["confidence"] or "",
+            "confidence_reason": row["confidence_reason"],
+        }
+        context = [
+            html.Strong(row["description"]),
+            f" · {row['project']} · {row['fy_label']} · version {int(row['version'])} · last updated "
+            f"{format_datetime(row['updated_at'])} by {row['updated_by']}",
+        ]
+        if row["illustrative"]:
+            context += [" ", illustrative_marker(row["illustrative_note"])]
+        return (
+            False,
+            context,
+            {"id": int(row["id"]), "version": int(row["version"])},
+            *[values[field] for field in EDIT_FIELDS],
+            None,
+            None,
+            *blank,
+        )
+
+    @authorised(
+        app,
+        Output("sv-edit-summary", "children"),
+        Output("sv-edit-saved", "children"),
+        Output("sv-edit-version", "data", allow_duplicate=True),
+        Output("sv-refresh", "data"),
+        *[Output(f"sv-edit-{field}-error", "children") for field in EDIT_FIELDS],
+        Input("sv-edit-save", "n_clicks"),
+        State("sv-edit-version", "data"),
+        *[State(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
+        State("sv-refresh", "data"),
+        roles=EDITORS,
+        prevent_initial_call=True,
+    )
+    def save(_clicks, opened, *values):
+        *field_values, refresh = values
+        no_errors = [None] * len(EDIT_FIELDS)
+        if not opened or not isinstance(opened, dict):
+            return (
+                dbc.Alert("Choose a saving line to update first.", color="warning"),
+                None,
+                no_update,
+                no_update,
+                *no_errors,
+            )
+        changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
+        try:
+            version = saving_services.update_saving_line(
+                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
+            )
+        except service_core.ValidationError as exc:
+            return (
+                _error_summary(exc.errors),
+                None,
+                no_update,
+                no_update,
+                *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
+            )
+        except service_core.ConflictError as exc:
+            return (_conflict_alert(exc), None, no_update, no_update, *no_errors)
+        except service_core.NotFoundError as exc:
+            return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
+        return (
+            None,
+            f"Saved at {format_datetime(utcnow())}.",
+            {"id": int(opened["id"]), "version": version},
+            (refresh or 0) + 1,
+            *no_errors,
+        )
+
+
+def _error_summary(errors: dict[str, str]) -> dbc.Alert:
+    order = {field: index for index, field in enumerate(EDIT_FIELDS)}
+    items = [
+        html.Li(html.A(message, href=f"#sv-edit-{field}", className="alert-link"))
+        for field, message in sorted(errors.items(), key=lambda item: order.get(item[0], 99))
+    ]
+    return dbc.Alert(
+        [html.H3("There is a problem", className="h5"), html.Ul(items, className="mb-0")],
+        color="danger",
+        className="error-summary",
+    )
+
+
+def _conflict_alert(exc: service_core.ConflictError) -> dbc.Alert:
+    changes = [
+        html.Li(
+            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
+            f"({change['by']}, {format_datetime(change['at'])})"
+        )
+        for change in exc.changes
+    ]
+    body = [html.H3("This saving line changed while you were editing it", className="h5"), html.P(str(exc))]
+    if changes:
+        body += [html.P("What they changed:", className="mb-1"), html.Ul(changes)]
+    body.append(html.P("Choose the line again to load the latest version.", className="mb-0"))
+    return dbc.Alert(body, color="warning", className="conflict")
+
+
+def _register_rephase(app) -> None:
+    @authorised(
+        app,
+        Output("sv-rephase-select", "options"),
+        Input("sv-refresh", "data"),
+        Input("sv-rephase-select", "id"),
+        roles=ADMINS,
+    )
+    def proposals(_refresh, _component):
+        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
+        options = [{"label": "Choose a proposal", "value": ""}]
+        for row in saving_queries.rephasing_proposals(frame).to_dict("records"):
+            year = int(row["proposed_year"])
+            options.append(
+                {
+                    "label": f"{saving_queries.line_label(row)} ({format_money(row['target'])}) → "
+                    f"{financial_year_label(year)}",
+                    "value": f"{int(row['id'])}|{int(row['version'])}|{year}",
+                }
+            )
+        return options
+
+    @authorised(
+        app,
+        Output("sv-rephase-message", "children"),
+        Output("sv-rephase-error", "children"),
+        Output("sv-refresh", "data", allow_duplicate=True),
+        Input("sv-rephase-accept", "n_clicks"),
+        State("sv-rephase-select", "value"),
+        State("sv-refresh", "data"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def accept(_clicks, chosen_value, refresh):
+        parts = str(chosen_value or "").split("|")
+        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+            return None, error_message("Choose the proposal to accept"), no_update
+        line_id, version, year = (int(part) for part in parts)
+        try:
+            saving_services.accept_rephasing(signed_in_user(), line_id, version, year)
+        except service_core.ValidationError as exc:
+            return None, error_message(next(iter(exc.errors.values()))), no_update
+        except service_core.ConflictError as exc:
+            return _conflict_alert(exc), None, no_update
+        except service_core.NotFoundError as exc:
+            return dbc.Alert(str(exc), color="warning"), None, no_update
+        return (
+            dbc.Alert(
+                f"Re-phased to {financial_year_label(year)}. The change is in the audit trail.",
+                color="success",
+            ),
+            None,
+            (refresh or 0) + 1,
+        )

@@ -1,24 +1,398 @@
-"""Actions page (/actions): not built yet; says so plainly."""
+"""Actions page (/actions): the peer challenge action plan, its review as at a date, and the published view."""
 
 import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.components import not_built_notice, page_header
+from dashboard.components import filter_select, illustrative_marker, page_header, rag_badge
+from dashboard.formatting import format_date
+from dashboard.queries import actions as action_queries
 
 dash.register_page(
     __name__, path="/actions", name="Actions", title="Actions – ASCH programme tracker", order=2
 )
 
+REVIEW_COLUMNS = [
+    {"field": "recommendation", "headerName": "Rec.", "minWidth": 80, "maxWidth": 90},
+    {
+        "field": "title",
+        "headerName": "Action",
+        "minWidth": 240,
+        "flex": 2,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {
+        "field": "status_then",
+        "headerName": "Status then",
+        "minWidth": 150,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {
+        "field": "rag_then",
+        "headerName": "RAG then",
+        "minWidth": 110,
+        "valueFormatter": {"function": "ragLabel(params.value)"},
+    },
+    {
+        "field": "percent_then",
+        "headerName": "% then",
+        "minWidth": 90,
+        "valueFormatter": {"function": "percentLabel(params.value)"},
+    },
+    {
+        "field": "due_then",
+        "headerName": "Due then",
+        "minWidth": 120,
+        "valueFormatter": {"function": "ukDate(params.value)"},
+    },
+    {
+        "field": "latest_note_then",
+        "headerName": "Latest note then",
+        "minWidth": 220,
+        "flex": 1,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {
+        "field": "status_now",
+        "headerName": "Status now",
+        "minWidth": 150,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {
+        "field": "rag_now",
+        "headerName": "RAG now",
+        "minWidth": 110,
+        "valueFormatter": {"function": "ragLabel(params.value)"},
+    },
+    {
+        "field": "moved",
+        "headerName": "What moved since",
+        "minWidth": 240,
+        "flex": 2,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellClassRules": {"act-moved": "params.value && params.value !== 'No change'"},
+    },
+]
 
-def layout(**_query):
+
+def _download_buttons(prefix: str, label: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Button(
+                f"Download {label} (CSV)",
+                id=f"{prefix}-csv",
+                color="outline-primary",
+                size="sm",
+                className="me-2",
+            ),
+            dbc.Button(f"Download {label} (Excel)", id=f"{prefix}-xlsx", color="outline-primary", size="sm"),
+        ],
+        className="d-flex flex-wrap gap-1 my-2 no-print",
+    )
+
+
+def _filter_bar(filters: action_queries.ActionFilters, options: dict) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Filters", className="visually-hidden", id="act-filters-heading"),
+            dbc.Row(
+                [
+                    filter_select(
+                        "act-filter-rec", "Recommendation", options["recommendations"], filters.recommendation
+                    ),
+                    filter_select("act-filter-theme", "Theme", options["themes"], filters.theme),
+                    filter_select("act-filter-owner", "Owner", options["owners"], filters.owner),
+                    filter_select("act-filter-status", "Status", options["statuses"], filters.status),
+                    filter_select("act-filter-project", "Delivered by", options["projects"], filters.project),
+                    dbc.Col(
+                        html.Fieldset(
+                            [
+                                html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
+                                dbc.Checklist(
+                                    id="act-filter-flags",
+                                    options=[{"label": "Overdue", "value": "overdue"}],
+                                    value=["overdue"] if filters.overdue else [],
+                                    inline=True,
+                                ),
+                            ]
+                        ),
+                        xs=12,
+                        sm=6,
+                        lg=3,
+                        xl=2,
+                        className="mb-2",
+                    ),
+                ],
+                className="g-2 align-items-end",
+            ),
+            dcc.Link("Clear all filters", href="/actions", className="small", id="act-clear-filters"),
+        ],
+        className="filter-bar mb-3 p-3 bg-body-tertiary rounded no-print",
+        **{"aria-labelledby": "act-filters-heading"},
+    )
+
+
+def _section(heading_id: str, title: str, children: list, class_name: str = "mb-4") -> html.Section:
+    return html.Section(
+        [html.H2(title, className="h4", id=heading_id), *children],
+        className=class_name,
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def layout(**query):
+    if (query.get("view") or "") == "publish":
+        return published_layout()
+    filters = action_queries.ActionFilters.from_query(query)
+    options = action_queries.action_filter_options()
     return [
         page_header(
-            "Actions", "The peer challenge action plan: recommendations, actions, progress and evidence."
+            "Peer challenge action plan",
+            "The six areas the peer challenge recommended for further action (letter of 2 Dec 2016), "
+            "the actions taken on each, their progress, evidence and sign-off.",
         ),
-        not_built_notice(
+        dcc.Location(id="act-url", refresh=False),
+        dcc.Store(id="act-refresh", data=0),
+        dcc.Download(id="act-download"),
+        _filter_bar(filters, options),
+        html.Div(id="act-illustrative", className="mb-2"),
+        _section(
+            "act-progress-heading",
+            "Progress by recommendation",
             [
-                "The six recommendations (with 1a and 1b) and the actions taken on each",
-                "Progress notes, evidence and sign-off by the programme sponsor",
-                "The plan as it stood on any date, such as the March 2017 review",
-            ]
+                html.P(id="act-progress-summary", className="chart-summary", **{"aria-live": "polite"}),
+                dcc.Graph(
+                    id="act-progress-chart",
+                    config={"displaylogo": False, "responsive": True},
+                    figure={"data": [], "layout": {"height": 300}},
+                    className="no-print",
+                ),
+                html.Details(
+                    [
+                        html.Summary("The chart's figures as a table"),
+                        html.Div(id="act-progress-table"),
+                        _download_buttons("act-download-progress", "progress"),
+                    ]
+                ),
+            ],
         ),
+        _section(
+            "act-plan-heading",
+            "Actions by recommendation",
+            [
+                html.P(
+                    "Downloads contain exactly the actions shown with the filters above.",
+                    className="small text-body-secondary mb-0 no-print",
+                ),
+                _download_buttons("act-download-actions", "actions"),
+                html.Div(id="act-sections"),
+            ],
+        ),
+        _section(
+            "act-detail-heading",
+            "Action details, progress notes and evidence",
+            [
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label("Action", html_for="act-choose", className="fw-semibold"),
+                            dbc.Select(
+                                id="act-choose",
+                                options=[{"label": "Choose an action", "value": ""}],
+                                value="",
+                            ),
+                        ],
+                        md=8,
+                    ),
+                    className="mb-2 no-print",
+                ),
+                html.Div(id="act-message", role="status", **{"aria-live": "polite"}),
+                html.Div(id="act-detail"),
+            ],
+            class_name="mb-4 p-3 border rounded act-detail-panel",
+        ),
+        _section(
+            "act-areas-heading",
+            "What the peer challenge found, by theme",
+            [
+                html.P(id="act-areas-summary", className="chart-summary"),
+                html.Div(id="act-areas"),
+                _download_buttons("act-download-areas", "areas"),
+            ],
+        ),
+        _section(
+            "act-review-heading",
+            "Review as at a date",
+            [
+                html.P(
+                    "The plan as it stood at the end of the chosen date, rebuilt from the change history, "
+                    "beside where it stands now. The March 2017 progress review is 31 Mar 2017.",
+                    className="text-body-secondary",
+                ),
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label("Plan as at", html_for="act-asat", className="fw-semibold"),
+                            dbc.Input(
+                                id="act-asat", type="date", value=filters.as_at.isoformat(), debounce=True
+                            ),
+                        ],
+                        xs=12,
+                        sm=6,
+                        md=3,
+                    ),
+                    className="mb-2 no-print",
+                ),
+                html.Div(id="act-review-note"),
+                html.P(id="act-review-summary", className="chart-summary", **{"aria-live": "polite"}),
+                dag.AgGrid(
+                    id="act-review-grid",
+                    columnDefs=REVIEW_COLUMNS,
+                    rowData=[],
+                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                    dashGridOptions={
+                        "domLayout": "autoHeight",
+                        "localeText": {"noRowsToShow": "No actions match these filters"},
+                    },
+                    style={"height": None},
+                    className="ag-theme-alpine",
+                ),
+                _download_buttons("act-download-review", "review"),
+            ],
+        ),
+        _section(
+            "act-publish-heading",
+            "Publish",
+            [
+                html.P(
+                    "The council publishes the peer challenge letter with its action plan. The published "
+                    "version leaves out internal notes and the names of the people who made changes."
+                ),
+                html.Div(
+                    [
+                        dcc.Link(
+                            "Open the print-friendly published plan",
+                            href="/actions?view=publish",
+                            className="btn btn-primary me-2",
+                            id="act-publish-link",
+                        ),
+                        dbc.Button(
+                            "Download the published plan (Excel)",
+                            id="act-publish-xlsx",
+                            color="outline-primary",
+                        ),
+                    ],
+                    className="d-flex flex-wrap gap-1",
+                ),
+                dcc.Download(id="act-publish-download"),
+            ],
+            class_name="mb-4 no-print",
+        ),
+    ]
+
+
+def published_layout() -> list:
+    """What the council puts on its website: every action, public notes only, no user names."""
+    plan = action_queries.published_plan()
+    recommendations = action_queries.recommendations()
+    sections = []
+    for rec in recommendations.itertuples(index=False):
+        rows = plan[plan["Recommendation"] == rec.number]
+        label = f"Recommendation {rec.number}"
+        table = html.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(name, scope="col")
+                            for name in (
+                                "Action",
+                                "Owner",
+                                "Due",
+                                "Status",
+                                "RAG",
+                                "Latest progress",
+                                "Evidence",
+                            )
+                        ]
+                    )
+                ),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(row["Action"]),
+                                html.Td(row["Owner (role)"]),
+                                html.Td(format_date(row["Due date"])),
+                                html.Td(row["Status"]),
+                                html.Td(rag_badge(row["RAG"]) if row["RAG"] else "—"),
+                                html.Td(row["Latest progress"] or "—"),
+                                html.Td(row["Evidence"] or "—", className="act-pre"),
+                            ]
+                        )
+                        for _, row in rows.iterrows()
+                    ]
+                    or [html.Tr(html.Td("No actions recorded.", colSpan=7))]
+                ),
+            ],
+            className="table table-sm align-top act-table act-published-table",
+        )
+        sections.append(
+            html.Section(
+                [
+                    html.H2(label, className="h5 mb-1"),
+                    html.P(html.Q(rec.text), className="act-rec-text"),
+                    table,
+                ],
+                className="act-published-section mb-3",
+            )
+        )
+    return [
+        html.Div(
+            [
+                page_header(
+                    "Peer challenge action plan – published version",
+                    "Birmingham City Council's response to the Adult Social Care peer challenge "
+                    "(letter of 2 Dec 2016): the areas recommended for further action and the actions taken.",
+                ),
+                html.P(
+                    [
+                        illustrative_marker("Actions, owners, dates and progress are illustrative"),
+                        " The actions, owners, dates and progress are illustrative: the letter gives only "
+                        "the recommendations.",
+                    ],
+                    className="small",
+                ),
+                html.Div(
+                    [
+                        dbc.Button("Print", id="act-print", color="primary", className="me-2"),
+                        dbc.Button(
+                            "Download the published plan (Excel)",
+                            id="act-publish-xlsx",
+                            color="outline-primary",
+                        ),
+                        dcc.Link(
+                            "Back to the action plan", href="/actions", className="ms-3 align-self-center"
+                        ),
+                        html.Span(id="act-print-status", className="visually-hidden"),
+                    ],
+                    className="d-flex flex-wrap gap-1 mb-3 no-print",
+                ),
+                dcc.Download(id="act-publish-download"),
+                *sections,
+                html.P(
+                    "Progress notes marked internal and the names of the people who recorded changes are "
+                    "not published.",
+                    className="small text-body-secondary",
+                ),
+            ],
+            className="act-published",
+            id="act-published",
+        )
     ]

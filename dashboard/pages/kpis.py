@@ -1,20 +1,512 @@
-"""KPIs page (/kpis): not built yet; says so plainly."""
+"""KPIs page (/kpis): constituency comparison, SPC trends, exceptions, the funnel, the catalogue, value entry."""
 
 import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.components import not_built_notice, page_header
+from dashboard.auth import signed_in_user
+from dashboard.components import ALL, field_error, illustrative_marker, page_header
+from dashboard.queries import kpis as kpi_queries
+from dashboard.services import kpis as kpi_services
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
 
+RAG_COLUMN = {
+    "field": "rag",
+    "headerName": "RAG",
+    "minWidth": 110,
+    "valueFormatter": {"function": "ragLabel(params.value)"},
+    "cellClassRules": {
+        "rag-cell rag-cell-red": "params.value === 'Red'",
+        "rag-cell rag-cell-amber": "params.value === 'Amber'",
+        "rag-cell rag-cell-green": "params.value === 'Green'",
+    },
+}
+NUMBER = {"type": "numericColumn", "valueFormatter": {"function": "kpiNumber(params.value)"}}
+DATA_NOTE = {"field": "data_note", "headerName": "Data", "minWidth": 120}
 
-def layout(**_query):
-    return [
-        page_header("KPIs", "Outcomes by constituency and the transition outcomes."),
-        not_built_notice(
+COMPARISON_COLUMNS = [
+    {"field": "area", "headerName": "Area", "minWidth": 160},
+    {"field": "value", "headerName": "Value", **NUMBER, "minWidth": 100},
+    {"field": "target", "headerName": "Target", **NUMBER, "minWidth": 100},
+    {"field": "tolerance", "headerName": "Tolerance", **NUMBER, "minWidth": 100},
+    RAG_COLUMN,
+    {"field": "rank", "headerName": "Rank (1 = best)", "type": "numericColumn", "minWidth": 120},
+    {"field": "previous_value", "headerName": "Previous period", **NUMBER, "minWidth": 130},
+    {"field": "change", "headerName": "Change", **NUMBER, "minWidth": 100},
+    DATA_NOTE,
+]
+TREND_COLUMNS = [
+    {"field": "area", "headerName": "Area", "minWidth": 150},
+    {"field": "period_label", "headerName": "Period", "minWidth": 110},
+    {"field": "value", "headerName": "Value", **NUMBER, "minWidth": 90},
+    {"field": "mean", "headerName": "Mean", **NUMBER, "minWidth": 90},
+    {"field": "lower_limit", "headerName": "Lower limit", **NUMBER, "minWidth": 110},
+    {"field": "upper_limit", "headerName": "Upper limit", **NUMBER, "minWidth": 110},
+    {"field": "target", "headerName": "Target", **NUMBER, "minWidth": 90},
+    RAG_COLUMN,
+    {"field": "variation", "headerName": "Variation", "minWidth": 200},
+    {"field": "special_cause", "headerName": "Rule broken", "minWidth": 260, "flex": 1},
+    DATA_NOTE,
+]
+EXCEPTION_COLUMNS = [
+    {"field": "kpi", "headerName": "KPI", "minWidth": 150},
+    {"field": "kpi_name", "headerName": "Measure", "minWidth": 240, "wrapText": True, "autoHeight": True},
+    {"field": "area", "headerName": "Area", "minWidth": 140},
+    {"field": "latest_period", "headerName": "Latest period", "minWidth": 120},
+    {"field": "latest_value", "headerName": "Latest value", **NUMBER, "minWidth": 110},
+    {"field": "target", "headerName": "Target", **NUMBER, "minWidth": 90},
+    RAG_COLUMN,
+    {"field": "red_periods", "headerName": "Red periods in a row", "type": "numericColumn", "minWidth": 120},
+    {
+        "field": "why",
+        "headerName": "Why it is here",
+        "minWidth": 300,
+        "flex": 1,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    DATA_NOTE,
+]
+FUNNEL_COLUMNS = [
+    {"field": "stage", "headerName": "Stage", "minWidth": 200},
+    {"field": "percent_of_contacts", "headerName": "% of contacts", **NUMBER, "minWidth": 120},
+    {"field": "count", "headerName": "People", **NUMBER, "minWidth": 100},
+    {"field": "target_percent", "headerName": "Target %", **NUMBER, "minWidth": 100},
+    {"field": "period", "headerName": "Period", "minWidth": 150},
+    {
+        "field": "how",
+        "headerName": "How we know",
+        "minWidth": 300,
+        "flex": 1,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+]
+CATALOGUE_COLUMNS = [
+    {"field": "code", "headerName": "Code", "minWidth": 150, "pinned": "left"},
+    {"field": "name", "headerName": "Name", "minWidth": 240, "wrapText": True, "autoHeight": True},
+    {
+        "field": "definition",
+        "headerName": "Definition",
+        "minWidth": 360,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"field": "unit", "headerName": "Unit", "minWidth": 110},
+    {"field": "polarity", "headerName": "Better when", "minWidth": 110},
+    {"field": "target", "headerName": "Target", **NUMBER, "minWidth": 90},
+    {"field": "tolerance", "headerName": "Tolerance", **NUMBER, "minWidth": 100},
+    {"field": "frequency", "headerName": "Frequency", "minWidth": 130},
+    {
+        "field": "outcome_area",
+        "headerName": "Outcome area",
+        "minWidth": 200,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"field": "source", "headerName": "Source", "minWidth": 260, "wrapText": True, "autoHeight": True},
+    {"field": "values_source", "headerName": "Values", "minWidth": 150},
+]
+
+
+def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": page_size,
+            "localeText": {"noRowsToShow": empty},
+        },
+        style={"width": "100%"},
+        className="ag-theme-alpine kpi-grid",
+    )
+
+
+def _downloads(name: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Button("Download CSV", id=f"kpi-dl-{name}-csv", color="outline-primary", size="sm"),
+            dbc.Button("Download Excel", id=f"kpi-dl-{name}-xlsx", color="outline-primary", size="sm"),
+        ],
+        className="d-flex gap-2",
+    )
+
+
+def _section(section_id: str, title: str, body: list, name: str | None = None) -> html.Section:
+    heading = [html.H2(title, className="h4 mb-0 me-auto", id=f"{section_id}-heading")]
+    if name:
+        heading.append(_downloads(name))
+    return html.Section(
+        [html.Div(heading, className="d-flex align-items-center flex-wrap gap-2 mb-2"), *body],
+        className="mb-4 kpi-section",
+        id=section_id,
+        **{"aria-labelledby": f"{section_id}-heading"},
+    )
+
+
+def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
+    return dbc.Row(
+        [
+            dbc.Col(
+                dcc.Loading(
+                    dcc.Graph(
+                        id=graph_id,
+                        config={"displaylogo": False, "responsive": True},
+                        figure={"data": [], "layout": {"height": height}},
+                    )
+                ),
+                lg=9,
+            ),
+            dbc.Col(html.P(id=summary_id, className="chart-summary", **{"aria-live": "polite"}), lg=3),
+        ],
+        className="mb-2",
+    )
+
+
+def _table_details(summary: str, grid) -> html.Details:
+    return html.Details([html.Summary(summary), html.Div(grid, className="mt-2")], className="mb-2")
+
+
+def _entry_panel(kpi_options: list[dict], area_options: list[dict]) -> html.Section:
+    def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
+        children = [dbc.Label(label, html_for=f"kpi-entry-{name}", className="fw-semibold mb-1")]
+        if hint:
+            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
+        children += [field_error(f"kpi-entry-{name}"), control]
+        return html.Div(children, className="mb-3")
+
+    return html.Section(
+        [
+            html.H2("Enter KPI values", className="h4", id="kpi-entry-heading"),
+            html.P(
+                "Leads and admins can add a value for a new period one at a time, or upload many at once. "
+                "Every value saved is recorded in the audit trail.",
+                className="text-body-secondary",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H3("One value", className="h5"),
+                            html.Div(id="kpi-entry-message", role="alert", **{"aria-live": "assertive"}),
+                            field(
+                                "KPI",
+                                dbc.Select(
+                                    id="kpi-entry-kpi",
+                                    options=[
+                                        {"label": "Choose a KPI", "value": kpi_queries.NOT_CHOSEN},
+                                        *kpi_options,
+                                    ],
+                                    value=kpi_queries.NOT_CHOSEN,
+                                ),
+                                "kpi",
+                            ),
+                            field(
+                                "Area",
+                                dbc.Select(
+                                    id="kpi-entry-area",
+                                    options=[
+                                        {"label": "Choose an area", "value": kpi_queries.NOT_CHOSEN},
+                                        *area_options,
+                                    ],
+                                    value=kpi_queries.NOT_CHOSEN,
+                                ),
+                                "area",
+                            ),
+                            field(
+                                "Period",
+                                dbc.Input(id="kpi-entry-period", type="text", maxLength=40),
+                                "period",
+                                "A quarter like Q3 2026/27, a financial year like 2026/27 or a month like Nov 2026",
+                            ),
+                            field(
+                                "Value",
+                                dbc.Input(
+                                    id="kpi-entry-value", type="text", inputMode="decimal", maxLength=40
+                                ),
+                                "value",
+                                "A number; percentages between 0 and 100 without the % sign",
+                            ),
+                            field(
+                                "Note (optional)",
+                                dbc.Textarea(id="kpi-entry-note", maxLength=320, rows=2),
+                                "note",
+                            ),
+                            dbc.Button("Save value", id="kpi-entry-save", color="primary"),
+                        ],
+                        lg=5,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        [
+                            html.H3("Upload a file", className="h5"),
+                            html.P(
+                                [
+                                    "A CSV or Excel (.xlsx) file with the columns ",
+                                    html.Code("kpi_code"),
+                                    ", ",
+                                    html.Code("area"),
+                                    ", ",
+                                    html.Code("period"),
+                                    " and ",
+                                    html.Code("value"),
+                                    " (and optionally ",
+                                    html.Code("note"),
+                                    "). Every row is checked first: if any row is wrong, nothing is saved "
+                                    "and each problem is listed by row and column.",
+                                ],
+                                className="small",
+                            ),
+                            html.Div(
+                                [
+                                    dbc.Button(
+                                        "Download CSV template",
+                                        id="kpi-template-csv",
+                                        color="outline-secondary",
+                                        size="sm",
+                                    ),
+                                    dbc.Button(
+                                        "Download Excel template",
+                                        id="kpi-template-xlsx",
+                                        color="outline-secondary",
+                                        size="sm",
+                                    ),
+                                ],
+                                className="d-flex gap-2 mb-2",
+                            ),
+                            dcc.Download(id="kpi-template-download"),
+                            dbc.Label("File to upload", html_for="kpi-upload", className="fw-semibold mb-1"),
+                            dcc.Upload(
+                                id="kpi-upload",
+                                children=html.Div(
+                                    [
+                                        "Drag a file here or ",
+                                        html.Span("choose a file", className="kpi-upload-link"),
+                                    ]
+                                ),
+                                className="kpi-upload",
+                                accept=".csv,.xlsx",
+                                max_size=kpi_services.MAX_UPLOAD_BYTES,
+                                multiple=False,
+                            ),
+                            dcc.Loading(html.Div(id="kpi-upload-report", className="mt-2", role="status")),
+                            html.H3("Recently entered", className="h6 mt-3"),
+                            html.Div(id="kpi-entry-history", className="small"),
+                        ],
+                        lg=7,
+                    ),
+                ]
+            ),
+        ],
+        className="edit-panel mb-4 p-3 border rounded",
+        id="kpi-entry",
+        **{"aria-labelledby": "kpi-entry-heading"},
+    )
+
+
+def layout(**query):
+    filters = kpi_queries.KpiFilters.from_query(query)
+    kpi_options = kpi_queries.constituency_kpi_options()
+    if filters.kpi not in {option["value"] for option in kpi_options}:
+        filters = kpi_queries.KpiFilters(period=None, outcome_area=filters.outcome_area)
+    period_labels = kpi_queries.periods(filters.kpi)
+    period = (
+        filters.period if filters.period in period_labels else (period_labels[0] if period_labels else None)
+    )
+    outcome_options = [{"label": area, "value": area} for area in kpi_queries.outcome_areas()]
+    user = signed_in_user()
+    children = [
+        page_header(
+            "KPIs",
+            "Outcomes by constituency (ten constituency teams since March 2018) and for transition, "
+            "with statistical process control, exceptions and the customer-journey funnel.",
+        ),
+        dcc.Location(id="kpi-url", refresh=False),
+        dcc.Store(id="kpi-refresh", data=0),
+        dcc.Download(id="kpi-download"),
+        html.Nav(
+            html.Ul(
+                [
+                    html.Li(html.A(label, href=f"#{anchor}"))
+                    for label, anchor in (
+                        ("Constituency comparison", "kpi-compare"),
+                        ("Trends", "kpi-trend"),
+                        ("Exceptions", "kpi-exc"),
+                        ("Customer-journey funnel", "kpi-fun"),
+                        ("KPI catalogue", "kpi-cat"),
+                        *(
+                            (("Enter values", "kpi-entry"),)
+                            if user is not None and user.role in ("lead", "admin")
+                            else ()
+                        ),
+                    )
+                ],
+                className="kpi-contents",
+            ),
+            **{"aria-label": "On this page"},
+        ),
+        html.Section(
             [
-                "The KPI catalogue with targets, tolerances and polarity",
-                "The ten constituencies compared against target, with trends",
-                "The customer-journey funnel against target",
-            ]
+                html.H2("Choose a KPI", className="visually-hidden", id="kpi-filters-heading"),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            [
+                                dbc.Label("KPI", html_for="kpi-select", className="small fw-semibold mb-1"),
+                                dbc.Select(id="kpi-select", options=kpi_options, value=filters.kpi),
+                            ],
+                            md=6,
+                            className="mb-2",
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label(
+                                    "Period", html_for="kpi-period", className="small fw-semibold mb-1"
+                                ),
+                                dbc.Select(
+                                    id="kpi-period",
+                                    options=[{"label": label, "value": label} for label in period_labels],
+                                    value=period,
+                                ),
+                            ],
+                            md=3,
+                            className="mb-2",
+                        ),
+                    ],
+                    className="g-2 align-items-end",
+                ),
+                html.Div(id="kpi-definition", className="small"),
+            ],
+            className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
+            **{"aria-labelledby": "kpi-filters-heading"},
+        ),
+        _section(
+            "kpi-compare",
+            "Constituency comparison",
+            [
+                _chart_with_summary("kpi-map", "kpi-map-summary", 470),
+                _table_details(
+                    "Show the comparison as a table",
+                    _grid("kpi-comparison-grid", COMPARISON_COLUMNS, "No values for this KPI and period"),
+                ),
+            ],
+            "comparison",
+        ),
+        _section(
+            "kpi-trend",
+            "Trends with statistical process control",
+            [
+                html.P(
+                    [
+                        "Each chart shows the mean (solid), process limits (dashed, mean ± 2.66 × the average "
+                        "moving range) and the target (dotted red). A blue upward triangle is special-cause "
+                        "improvement, an orange downward triangle special-cause concern, a grey circle "
+                        "common-cause variation (noise). Special causes: a point outside the limits, 7 or more "
+                        "points in a row on one side of the mean, 6 or more points in a row rising or falling, "
+                        "or 2 of 3 points beyond two sigma on the same side.",
+                    ],
+                    className="small",
+                ),
+                _chart_with_summary("kpi-trends", "kpi-trends-summary", 760),
+                _table_details(
+                    "Show the trend data as a table",
+                    _grid("kpi-trends-grid", TREND_COLUMNS, "No values to chart for this KPI", 50),
+                ),
+            ],
+            "trends",
+        ),
+        _section(
+            "kpi-exc",
+            "Exceptions",
+            [
+                html.P(id="kpi-exceptions-summary", className="chart-summary"),
+                _grid(
+                    "kpi-exceptions-grid",
+                    EXCEPTION_COLUMNS,
+                    "No KPI is Red twice in a row or showing concern",
+                ),
+            ],
+            "exceptions",
+        ),
+        _section(
+            "kpi-fun",
+            "Customer-journey funnel",
+            [
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Whose flow", html_for="kpi-funnel-area", className="small fw-semibold mb-1"
+                            ),
+                            dbc.Select(
+                                id="kpi-funnel-area",
+                                options=[
+                                    {"label": "Barnet 2014/15 (003 §7)", "value": "barnet"},
+                                    {"label": "Shropshire People2People (003 §7)", "value": "shropshire_p2p"},
+                                ],
+                                value="barnet",
+                            ),
+                        ],
+                        md=4,
+                    ),
+                    className="mb-2",
+                ),
+                _chart_with_summary("kpi-funnel", "kpi-funnel-summary", 340),
+                _table_details(
+                    "Show the funnel as a table",
+                    _grid("kpi-funnel-grid", FUNNEL_COLUMNS, "No funnel figures for this area"),
+                ),
+                html.H3("Birmingham's front door", className="h5 mt-3"),
+                html.Div(id="kpi-access"),
+            ],
+            "funnel",
+        ),
+        _section(
+            "kpi-cat",
+            "KPI catalogue",
+            [
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Outcome area", html_for="kpi-outcome", className="small fw-semibold mb-1"
+                            ),
+                            dbc.Select(
+                                id="kpi-outcome",
+                                options=[{"label": "All", "value": ALL}, *outcome_options],
+                                value=filters.outcome_area or ALL,
+                            ),
+                        ],
+                        md=5,
+                    ),
+                    className="mb-2",
+                ),
+                html.P(
+                    [
+                        "Values marked ",
+                        illustrative_marker(),
+                        " are illustrative: the source documents do not give them.",
+                    ],
+                    className="small",
+                ),
+                html.P(id="kpi-catalogue-summary", className="chart-summary"),
+                _grid("kpi-catalogue-grid", CATALOGUE_COLUMNS, "No KPIs in this outcome area", 20),
+            ],
+            "catalogue",
         ),
     ]
+    # Showing the form is a convenience; the services refuse viewers whatever the page shows.
+    if user is not None and user.role in ("lead", "admin"):
+        children.append(
+            _entry_panel(
+                kpi_queries.all_kpi_options(),
+                kpi_queries.area_options(("constituency", "city", "team", "council")),
+            )
+        )
+    return children

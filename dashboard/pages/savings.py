@@ -1,22 +1,453 @@
-"""Savings page (/savings): not built yet; says so plainly."""
+"""Savings page (/savings): targets, forecasts and realised savings by year and project; benefits; edits."""
 
 import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.components import not_built_notice, page_header
+from dashboard import models as m
+from dashboard.auth import signed_in_user
+from dashboard.components import field_error, filter_select, page_header
+from dashboard.queries import savings as saving_queries
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
 )
 
+MONEY_COLUMN = {
+    "type": "numericColumn",
+    "valueFormatter": {"function": "ukMoney(params.value)"},
+    "minWidth": 120,
+}
 
-def layout(**_query):
+GRID_COLUMNS = [
+    {"field": "fy_label", "headerName": "Financial year", "minWidth": 120, "pinned": "left"},
+    {"field": "programme", "headerName": "Programme", "minWidth": 180},
+    {"field": "project", "headerName": "Project", "minWidth": 170},
+    {
+        "field": "description",
+        "headerName": "Saving",
+        "minWidth": 280,
+        "flex": 2,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"field": "category", "headerName": "Kind", "minWidth": 120},
+    {"field": "target", "headerName": "Target", **MONEY_COLUMN},
+    {"field": "forecast", "headerName": "Forecast", **MONEY_COLUMN},
+    {"field": "realised", "headerName": "Realised", **MONEY_COLUMN},
+    {
+        "field": "variance",
+        "headerName": "Variance (forecast − target)",
+        **MONEY_COLUMN,
+        "cellClassRules": {"savings-short": "params.value < 0"},
+    },
+    {"field": "confidence", "headerName": "Confidence", "minWidth": 120},
+    {"field": "weighted_forecast", "headerName": "Confidence-weighted forecast", **MONEY_COLUMN},
+    {"field": "fte", "headerName": "FTE", "type": "numericColumn", "minWidth": 90},
+    {"field": "milestone", "headerName": "Depends on milestone", "minWidth": 200, "wrapText": True},
+    {
+        "field": "milestone_end",
+        "headerName": "Milestone ends",
+        "valueFormatter": {"function": "ukDate(params.value)"},
+        "minWidth": 130,
+    },
+    {
+        "field": "at_risk",
+        "headerName": "Slippage",
+        "minWidth": 190,
+        "cellClassRules": {"savings-at-risk": "params.value && params.value.length > 0"},
+    },
+    {"field": "data_note", "headerName": "Data", "minWidth": 120},
+]
+
+
+def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Section:
+    confidence_options = [{"label": level, "value": level} for level in m.CONFIDENCE_LEVELS] + [
+        {"label": "Not rated", "value": "none"}
+    ]
+    year = filters.to_query().get("fy")
+    return html.Section(
+        [
+            html.H2("Filters", className="visually-hidden", id="sv-filters-heading"),
+            dbc.Row(
+                [
+                    filter_select(
+                        "sv-filter-org", "Organisation", options["organisations"], filters.organisation
+                    ),
+                    filter_select(
+                        "sv-filter-programme", "Programme", options["programmes"], filters.programme
+                    ),
+                    filter_select("sv-filter-project", "Project", options["projects"], filters.project),
+                    filter_select("sv-filter-fy", "Financial year", options["years"], year),
+                    filter_select(
+                        "sv-filter-category", "Kind of saving", options["categories"], filters.category
+                    ),
+                    filter_select(
+                        "sv-filter-confidence", "Confidence", confidence_options, filters.confidence
+                    ),
+                ],
+                className="g-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        html.Fieldset(
+                            [
+                                html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
+                                dbc.Checklist(
+                                    id="sv-filter-flags",
+                                    options=[{"label": "At risk from slippage", "value": "at_risk"}],
+                                    value=["at_risk"] if filters.at_risk else [],
+                                    inline=True,
+                                ),
+                            ]
+                        ),
+                        xs=12,
+                        md=6,
+                    ),
+                    dbc.Col(
+                        dcc.Link(
+                            "Clear all filters", href="/savings", className="small", id="sv-clear-filters"
+                        ),
+                        xs=12,
+                        md=6,
+                        className="text-md-end",
+                    ),
+                ],
+                className="g-2 align-items-end",
+            ),
+        ],
+        className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
+        **{"aria-labelledby": "sv-filters-heading"},
+    )
+
+
+def _downloads(prefix: str, label: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Button(
+                f"Download {label} CSV",
+                id=f"sv-download-{prefix}-csv",
+                color="outline-primary",
+                size="sm",
+                className="me-2",
+            ),
+            dbc.Button(
+                f"Download {label} Excel", id=f"sv-download-{prefix}-xlsx", color="outline-primary", size="sm"
+            ),
+        ],
+        className="d-flex flex-wrap gap-1",
+    )
+
+
+def _section(heading_id: str, title: str, children: list, level: str = "h4") -> html.Section:
+    return html.Section(
+        [html.H2(title, className=level, id=heading_id), *children],
+        className="mb-4",
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def _weights_note() -> html.P:
+    weights = ", ".join(
+        f"{level} {int(weight * 100)}%" for level, weight in saving_queries.CONFIDENCE_WEIGHTS.items()
+    )
+    return html.P(
+        [
+            "Confidence-weighted forecast = forecast × weight for the line's confidence: ",
+            weights,
+            "; a line with no rating counts as Low. A line with no forecast counts at its target. "
+            "A line that depends on a milestone and is not yet Delivered is at risk from slippage when "
+            "the milestone's current end date is after 1 April of the line's financial year.",
+        ],
+        className="small text-body-secondary",
+        id="sv-rules",
+    )
+
+
+def _edit_form(is_admin: bool) -> html.Section:
+    """Leads record forecast, realised and confidence; the server decides what each user may save."""
+
+    def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
+        children = [dbc.Label(label, html_for=f"sv-edit-{name}", className="fw-semibold mb-1")]
+        if hint:
+            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
+        children += [field_error(f"sv-edit-{name}"), control]
+        return html.Div(children, className="mb-3")
+
+    admin_hint = None if is_admin else "Only the programme office can change this"
+    confidence_options = [{"label": "Not rated", "value": ""}] + [
+        {"label": level, "value": level} for level in m.CONFIDENCE_LEVELS
+    ]
+    return html.Section(
+        [
+            html.H2("Record forecast and realised savings", className="h4", id="sv-edit-heading"),
+            html.P(
+                "Choose one of the saving lines you can update. Amounts are in pounds, for example "
+                "654000 or 654,000.50.",
+                className="text-body-secondary",
+            ),
+            dbc.Row(
+                dbc.Col(
+                    [
+                        dbc.Label(
+                            "Saving line to update", html_for="sv-edit-select", className="fw-semibold"
+                        ),
+                        dbc.Select(
+                            id="sv-edit-select",
+                            options=[{"label": "Choose a saving line", "value": ""}],
+                            value="",
+                        ),
+                    ],
+                    md=8,
+                ),
+                className="mb-3",
+            ),
+            html.Div(id="sv-edit-summary", role="alert", **{"aria-live": "assertive"}),
+            html.Div(
+                [
+                    html.P(id="sv-edit-context", className="mb-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                field(
+                                    "Financial year",
+                                    dbc.Input(
+                                        id="sv-edit-financial_year", disabled=not is_admin, maxLength=9
+                                    ),
+                                    "financial_year",
+                                    admin_hint or "April to March, written like 2019/20",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Target (£)",
+                                    dbc.Input(
+                                        id="sv-edit-target",
+                                        disabled=not is_admin,
+                                        inputMode="decimal",
+                                        maxLength=20,
+                                    ),
+                                    "target",
+                                    admin_hint,
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Forecast (£)",
+                                    dbc.Input(id="sv-edit-forecast", inputMode="decimal", maxLength=20),
+                                    "forecast",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Realised (£)",
+                                    dbc.Input(id="sv-edit-realised", inputMode="decimal", maxLength=20),
+                                    "realised",
+                                    "Only for a year that has started",
+                                ),
+                                md=3,
+                            ),
+                        ]
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                field(
+                                    "Confidence",
+                                    dbc.Select(id="sv-edit-confidence", options=confidence_options),
+                                    "confidence",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                field(
+                                    "Reason for the confidence rating",
+                                    dbc.Textarea(id="sv-edit-confidence_reason", maxLength=600, rows=2),
+                                    "confidence_reason",
+                                    "Required whenever the line has a confidence rating",
+                                ),
+                                md=9,
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                "Save saving line", id="sv-edit-save", color="primary", className="me-2"
+                            ),
+                            html.Span(
+                                id="sv-edit-saved", role="status", className="text-success fw-semibold"
+                            ),
+                        ],
+                        className="d-flex align-items-center",
+                    ),
+                ],
+                id="sv-edit-fields",
+                hidden=True,
+            ),
+            dcc.Store(id="sv-edit-version"),
+        ],
+        className="edit-panel mb-4 p-3 border rounded",
+        **{"aria-labelledby": "sv-edit-heading"},
+    )
+
+
+def _rephase_tools() -> html.Div:
+    return html.Div(
+        [
+            html.H3("Accept a re-phasing proposal", className="h5 mt-3"),
+            html.P(
+                "Moves the line's target and forecast to the year its milestone now ends in. "
+                "The total stays the same; the change is recorded in the audit trail.",
+                className="small",
+            ),
+            html.Div(id="sv-rephase-message", role="status"),
+            dbc.Label("Proposal", html_for="sv-rephase-select", className="fw-semibold"),
+            field_error("sv-rephase"),
+            dbc.Select(
+                id="sv-rephase-select",
+                options=[{"label": "Choose a proposal", "value": ""}],
+                value="",
+                className="mb-2",
+            ),
+            dbc.Button("Accept re-phasing", id="sv-rephase-accept", color="secondary"),
+        ],
+        className="admin-panel p-3 border rounded",
+        id="sv-rephase-tools",
+    )
+
+
+def _table_with_downloads(prefix: str, label: str, table_id: str) -> list:
     return [
-        page_header("Savings", "Savings realised against targets, by financial year and project."),
-        not_built_notice(
-            [
-                "Target, forecast and realised savings by financial year (April to March)",
-                "Confidence per line and a confidence-weighted forecast",
-                "Savings at risk when the milestone they depend on slips",
-            ]
+        _downloads(prefix, label),
+        # A scrolling table must be reachable by keyboard (WCAG 2.1.1): focusable, named region.
+        html.Div(
+            id=table_id,
+            className="table-responsive mt-2",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": f"Savings {label} table"},
         ),
     ]
+
+
+def layout(**query):
+    filters = saving_queries.SavingFilters.from_query(query)
+    options = saving_queries.saving_filter_options()
+    user = signed_in_user()
+    is_admin = user is not None and user.role == "admin"
+    children = [
+        page_header(
+            "Savings",
+            "Will the savings in the financial plan land, and when? Target, forecast and realised savings "
+            "by financial year (April to March) and project, with confidence and benefits.",
+        ),
+        dcc.Location(id="sv-url", refresh=False),
+        dcc.Store(id="sv-refresh", data=0),
+        dcc.Download(id="sv-download"),
+        _filter_bar(filters, options),
+        html.Div(id="sv-illustrative", className="mb-2"),
+        html.Section(
+            [html.H2("Totals", className="visually-hidden", id="sv-cards-heading"), html.Div(id="sv-cards")],
+            className="mb-3",
+            **{"aria-labelledby": "sv-cards-heading"},
+        ),
+        _weights_note(),
+        _section(
+            "sv-years-heading",
+            "By financial year",
+            [
+                html.P(id="sv-cumulative-summary", className="chart-summary"),
+                dcc.Graph(
+                    id="sv-cumulative",
+                    config={"displaylogo": False, "responsive": True},
+                    figure={"data": [], "layout": {"height": 380}},
+                ),
+                html.P(
+                    "The chart's figures are in the table below (cumulative columns).",
+                    className="small text-body-secondary",
+                ),
+                *_table_with_downloads("years", "by year", "sv-years-table"),
+            ],
+        ),
+        _section(
+            "sv-bridge-heading",
+            "From target to forecast",
+            [
+                html.P(id="sv-bridge-summary", className="chart-summary"),
+                dcc.Graph(
+                    id="sv-bridge",
+                    config={"displaylogo": False, "responsive": True},
+                    figure={"data": [], "layout": {"height": 460}},
+                ),
+                html.Details(
+                    [html.Summary("The bridge as a table"), html.Div(id="sv-bridge-table", className="mt-2")],
+                ),
+            ],
+        ),
+        _section(
+            "sv-projects-heading",
+            "By programme and project",
+            _table_with_downloads("projects", "by project", "sv-projects-table"),
+        ),
+        _section(
+            "sv-lines-heading",
+            "Saving lines",
+            [
+                _downloads("lines", "lines"),
+                html.P(
+                    "Downloads contain exactly the rows shown, including any sorting or column filters "
+                    "applied in the table. The bottom row is the total of the rows shown.",
+                    className="small text-body-secondary mt-2",
+                ),
+                dag.AgGrid(
+                    id="sv-grid",
+                    columnDefs=GRID_COLUMNS,
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    dashGridOptions={
+                        "domLayout": "autoHeight",
+                        "localeText": {"noRowsToShow": "No saving lines match these filters"},
+                    },
+                    getRowId="params.data.id",
+                    style={"width": "100%"},
+                ),
+            ],
+        ),
+        _section(
+            "sv-slippage-heading",
+            "At risk from slippage",
+            [html.Div(id="sv-slippage"), *([_rephase_tools()] if is_admin else [])],
+        ),
+        _section(
+            "sv-detail-heading",
+            "Confidence history of a line",
+            [
+                dbc.Label("Saving line", html_for="sv-detail-select", className="fw-semibold"),
+                dbc.Select(
+                    id="sv-detail-select", options=[{"label": "Choose a saving line", "value": ""}], value=""
+                ),
+                html.Div(id="sv-detail", className="mt-2"),
+            ],
+        ),
+        _section(
+            "sv-benefits-heading",
+            "Benefits register",
+            [
+                html.P(
+                    "Non-financial benefits, each measured by a KPI, shown against that KPI's recorded values.",
+                    className="small text-body-secondary",
+                ),
+                *_table_with_downloads("benefits", "benefits", "sv-benefits"),
+            ],
+        ),
+    ]
+    # Showing the form is a convenience; services.savings.update_saving_line decides what may be saved.
+    if user is not None and user.role in ("lead", "admin"):
+        children.append(_edit_form(is_admin))
+    return children

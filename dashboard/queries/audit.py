@@ -19,6 +19,7 @@ ENTITY_LABELS = {
     "action_item": "Action",
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
+    "board_meeting": "Board meeting",
 }
 
 
@@ -84,7 +85,7 @@ AUDIT_COLUMNS = [
 
 
 def audit_events(filters: AuditFilters, limit: int = 5000) -> pd.DataFrame:
-    """The change log, newest first, filtered in SQL; milestone titles beside their ids."""
+    """The change log, newest first, filtered in SQL; what each change was to (title) beside its id."""
     statement = (
         select(
             m.AuditEvent.id,

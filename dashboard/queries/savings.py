@@ -35,7 +35,8 @@ from dashboard.formatting import (
     financial_year_start,
     parse_financial_year,
 )
-from dashboard.queries import milestones as milestone_queries
+from dashboard.queries.milestones import MilestoneFilters
+from dashboard.queries.milestones import milestones as milestone_rows
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -271,9 +272,7 @@ def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | N
     wanted = sorted({int(value) for value in milestone_ids})
     if not wanted:
         return {}
-    frame = milestone_queries.milestones(
-        milestone_queries.MilestoneFilters(include_retired=True), today, ids=wanted
-    )
+    frame = milestone_rows(MilestoneFilters(include_retired=True), today, ids=wanted)
     return {int(row.id): row.current_end for row in frame.itertuples(index=False)}
 
 
@@ -478,12 +477,16 @@ def saving_filter_options() -> dict[str, list[dict[str, str]]]:
         years = db.scalars(
             select(m.SavingLine.financial_year).distinct().order_by(m.SavingLine.financial_year)
         ).all()
-        categories = db.scalars(select(m.SavingLine.category).distinct().order_by(m.SavingLine.category)).all()
+        categories = db.scalars(
+            select(m.SavingLine.category).distinct().order_by(m.SavingLine.category)
+        ).all()
     return {
         "organisations": [{"label": name, "value": key} for key, name in organisations],
         "programmes": [{"label": name, "value": key} for key, name in programmes],
         "projects": [{"label": name, "value": key} for key, name in projects],
-        "years": [{"label": financial_year_label(year), "value": financial_year_label(year)} for year in years],
+        "years": [
+            {"label": financial_year_label(year), "value": financial_year_label(year)} for year in years
+        ],
         "categories": [
             {"label": CATEGORY_LABELS.get(category, category), "value": category}
             for category in categories
@@ -606,7 +609,9 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
     if filters.project:
         conditions.append(_project_condition(filters.project))
     with session_scope() as db:
-        rows = db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()
+        rows = (
+            db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()
+        )
         kpi_ids = [row["kpi_id"] for row in rows if row["kpi_id"] is not None]
         values = (
             db.execute(

@@ -61,7 +61,9 @@ def parse_period(text) -> Period:
     if match := _QUARTER.match(raw):
         year = _financial_year(match.group(2), match.group(3))
         if year is None:
-            raise ValueError(f"“{raw}” is not a real period: the years of a financial year must be consecutive")
+            raise ValueError(
+                f"“{raw}” is not a real period: the years of a financial year must be consecutive"
+            )
         quarter = int(match.group(1))
         first_month = 4 + 3 * (quarter - 1)
         calendar_year = year + (first_month - 1) // 12
@@ -73,7 +75,9 @@ def parse_period(text) -> Period:
     if match := _YEAR.match(raw):
         year = _financial_year(match.group(1), match.group(2))
         if year is None:
-            raise ValueError(f"“{raw}” is not a real period: the years of a financial year must be consecutive")
+            raise ValueError(
+                f"“{raw}” is not a real period: the years of a financial year must be consecutive"
+            )
         return Period(financial_year_label(year), dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
     if (match := _MONTH.match(raw)) and match.group(1).lower() in MONTHS:
         month, year = MONTHS[match.group(1).lower()], int(match.group(2))
@@ -210,7 +214,8 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
         clean, problems = _check_row(lookups, kpi_code, area, period, value, today)
         errors: dict[str, str] = {}
         for column, message in problems:
-            errors.setdefault(column, message)
+            # The form's field is "kpi"; the upload's column is "kpi_code".
+            errors.setdefault("kpi" if column == "kpi_code" else column, message)
         if len(note_text) > NOTE_MAX:
             errors["note"] = f"The note must be {NOTE_MAX} characters or fewer (it has {len(note_text)})"
         if clean is not None and _existing(db, clean["kpi"].id, clean["area"].id, clean["period"]):
@@ -288,7 +293,9 @@ def _read_rows(filename: str, content: bytes) -> list[dict]:
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UploadError([UploadProblem(0, "", "The file could not be read as an Excel workbook")]) from exc
+            raise UploadError(
+                [UploadProblem(0, "", "The file could not be read as an Excel workbook")]
+            ) from exc
         sheet = workbook.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -345,7 +352,12 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
         for record in rows:
             number = record["_row"]
             clean, row_problems = _check_row(
-                lookups, record.get("kpi_code"), record.get("area"), record.get("period"), record.get("value"), today
+                lookups,
+                record.get("kpi_code"),
+                record.get("area"),
+                record.get("period"),
+                record.get("value"),
+                today,
             )
             note = str(record.get("note") or "").strip()
             if len(note) > NOTE_MAX:

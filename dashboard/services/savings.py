@@ -57,7 +57,9 @@ FIELD_LABELS = {
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
 
-def parse_money(value, label: str, field: str, errors: dict[str, str], required: bool = False) -> Decimal | None:
+def parse_money(
+    value, label: str, field: str, errors: dict[str, str], required: bool = False
+) -> Decimal | None:
     """Pounds from a form ('654000', '654,000', '£5,450,000.50'); records a message on a bad one."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -96,7 +98,11 @@ def parse_year(value, errors: dict[str, str]) -> int | None:
         errors["financial_year"] = message
         return None
     try:
-        year = value if isinstance(value, int) and not isinstance(value, bool) else parse_financial_year(str(value))
+        year = (
+            value
+            if isinstance(value, int) and not isinstance(value, bool)
+            else parse_financial_year(str(value))
+        )
     except ValueError:
         errors["financial_year"] = message
         return None
@@ -132,7 +138,11 @@ def validate_saving_values(values: dict, today: dt.date) -> dict:
         errors["confidence"] = "Select Delivered, High, Medium or Low"
     cleaned["confidence"] = confidence
     reason = clean_text(
-        values.get("confidence_reason"), "Reason for the confidence rating", "confidence_reason", REASON_MAX, errors
+        values.get("confidence_reason"),
+        "Reason for the confidence rating",
+        "confidence_reason",
+        REASON_MAX,
+        errors,
     )
     cleaned["confidence_reason"] = reason or None
     if confidence is not None and not reason and "confidence_reason" not in errors:
@@ -248,7 +258,9 @@ def accept_rephasing(
             proposal = current.iloc[0]["proposed_year"]
             if proposal is None or pd_missing(proposal):
                 raise ValidationError(
-                    {"rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"}
+                    {
+                        "rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"
+                    }
                 )
             if int(proposal) != int(proposed_year):
                 raise ConflictError(

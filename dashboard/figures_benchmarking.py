@@ -1,0 +1,353 @@
+"""Pure functions for the benchmarking page: DataFrames in, plotly figures and one-sentence summaries out.
+
+Birmingham is picked out by colour AND a hatched pattern AND its label ("▶ Birmingham · rank 13 of
+16"), so the chart reads in greyscale and for people who cannot tell the colours apart. Ranks are
+always printed as numbers; colour is only a second cue.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.ranking import is_missing
+
+FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
+TEXT_COLOUR = "#0b0c0c"
+# Comparators: light blue (3.2:1 on white). Birmingham: dark purple (8:1) with a hatch pattern.
+COMPARATOR_COLOUR = "#5694ca"
+CITY_COLOUR = "#912b88"
+NATIONAL_COLOUR = "#0b0c0c"
+ROW_HEIGHT_PX = 30
+MEASURE_LABEL_CHARS = 48
+CITY_NAME = "Birmingham"
+
+UNIT_SUFFIX = {"percent": "%", "rate_per_100k": " per 100,000", "score": "", "number": "", "days": " days"}
+UNIT_PHRASE = {
+    "percent": "values in per cent",
+    "rate_per_100k": "values per 100,000 population",
+    "score": "values are index scores",
+    "number": "values are counts",
+    "days": "values in days",
+}
+MISSING_TEXT = "Missing ('-' in source)"
+# Heat-table colours, 1 (best) → 16 (worst): blue through pale grey to orange; every cell also
+# prints its rank, so colour is never the only cue.
+RANK_COLOURSCALE = [[0.0, "#1d70b8"], [0.5, "#f3f2f1"], [1.0, "#d4351c"]]
+
+
+def format_number(value) -> str:
+    """A value as the document prints it: up to two decimals, no trailing zeros (781, 16.3, 0.8)."""
+    if is_missing(value):
+        return ""
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_value(value, unit: str) -> str:
+    """16.3 per 100,000 · 77.3% · 18.9; a missing value says so."""
+    if is_missing(value):
+        return MISSING_TEXT
+    return f"{format_number(value)}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def format_change(change, unit: str) -> str:
+    if is_missing(change):
+        return "not known"
+    sign = "+" if float(change) > 0 else ("−" if float(change) < 0 else "±")
+    points = " percentage points" if unit == "percent" else UNIT_SUFFIX.get(unit, "")
+    return f"{sign}{format_number(abs(float(change)))}{points}"
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def polarity_words(polarity: str) -> str:
+    return "lower is better" if polarity == "lower" else "higher is better"
+
+
+def _int_or_none(value) -> int | None:
+    return None if is_missing(value) else int(value)
+
+
+def _bar_label(row) -> str:
+    name = html.escape(str(row["area"]), quote=False)
+    rank = _int_or_none(row["rank"])
+    if row["is_city"]:
+        if rank is None:
+            return f"<b>▶ {name} · missing</b>"
+        return f"<b>▶ {name} · rank {rank} of {int(row['ranked_of'])}</b>"
+    if rank is None:
+        return f"{name} · missing"
+    return f"{rank}. {name}"
+
+
+def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) -> go.Figure:
+    """Councils as horizontal bars, best rank at the top; the national average as a labelled line.
+
+    `comparison` is queries.benchmarking.measure_comparison's frame: ranked councils first (best
+    first), then the national average, then councils with no value (listed, with no bar).
+    """
+    councils = comparison[comparison["kind"] != "national"].reset_index(drop=True)
+    national = comparison[comparison["kind"] == "national"]
+    figure = go.Figure()
+    if councils.empty:
+        figure.update_layout(
+            annotations=[
+                {"text": "No values for this measure and year", "showarrow": False, "x": 0.5, "y": 0.5}
+            ],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            height=240,
+            font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+        )
+        return figure
+    labels = [_bar_label(row) for _, row in councils.iterrows()]
+    councils = councils.assign(label=labels)
+
+    def bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str) -> go.Bar:
+        return go.Bar(
+            name=name,
+            orientation="h",
+            x=[None if is_missing(v) else float(v) for v in rows["value"]],
+            y=list(rows["label"]),
+            marker={
+                "color": colour,
+                "line": {"color": TEXT_COLOUR if pattern else colour, "width": 1},
+                "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6, "solidity": 0.25},
+            },
+            # The bars carry the number (and % for percentages); the axis title names the unit.
+            text=[
+                "" if is_missing(v) else format_number(v) + ("%" if unit == "percent" else "")
+                for v in rows["value"]
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [
+                    html.escape(str(row["area"]), quote=False),
+                    "" if _int_or_none(row["rank"]) is None else f"rank {int(row['rank'])}",
+                    format_value(row["value"], unit),
+                ]
+                for _, row in rows.iterrows()
+            ],
+            hovertemplate="%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
+        )
+
+    present = councils[~councils["missing"]]
+    figure.add_trace(bar_trace(present[~present["is_city"]], "Comparator councils", COMPARATOR_COLOUR, ""))
+    figure.add_trace(bar_trace(present[present["is_city"]], "Birmingham (hatched)", CITY_COLOUR, "/"))
+    missing = councils[councils["missing"]]
+    if not missing.empty:
+        figure.add_trace(
+            go.Scatter(
+                name="No value: not ranked",
+                x=[0] * len(missing),
+                y=list(missing["label"]),
+                mode="text",
+                text=[MISSING_TEXT] * len(missing),
+                textposition="middle right",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    if not national.empty and not is_missing(national["value"].iloc[0]):
+        national_value = float(national["value"].iloc[0])
+        figure.add_vline(
+            x=national_value,
+            line={"color": NATIONAL_COLOUR, "dash": "dash", "width": 2},
+            annotation={
+                "text": f"National average {format_value(national_value, unit)} (not ranked)",
+                "font": {"size": 12, "color": TEXT_COLOUR},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
+            annotation_position="top",
+        )
+        # A legend entry for the line (shapes have none).
+        figure.add_trace(
+            go.Scatter(
+                name="National average (dashed line)",
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"color": NATIONAL_COLOUR, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    height = max(360, ROW_HEIGHT_PX * len(councils) + 170)
+    margin = {"l": 10, "r": 60, "t": 70, "b": 80}
+    plot_height = height - margin["t"] - margin["b"]
+    figure.update_layout(
+        barmode="overlay",
+        height=height,
+        margin=margin,
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        # Below the x-axis tick labels, whatever the number of rows.
+        legend={"orientation": "h", "x": 0, "y": -40 / plot_height, "yanchor": "top"},
+        title={
+            "text": (
+                f"{html.escape(year)}: best at the top ({polarity_words(polarity)}); "
+                f"{UNIT_PHRASE.get(unit, 'values')}"
+            ),
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 14},
+        },
+        xaxis={
+            "gridcolor": "#dddddd",
+            "zeroline": True,
+            "zerolinecolor": "#b1b4b6",
+            "rangemode": "tozero",
+        },
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": list(reversed(labels)),
+            "automargin": True,
+            "ticksuffix": "  ",
+        },
+    )
+    return figure
+
+
+def ranked_bar_summary(
+    comparison: pd.DataFrame, measure_name: str, unit: str, polarity: str, year: str
+) -> str:
+    """One sentence saying where Birmingham stands, against what, and who is best."""
+    if comparison.empty:
+        return f"There are no values for {measure_name} in {year}."
+    city = comparison[comparison["is_city"]]
+    national = comparison[comparison["kind"] == "national"]
+    ranked = comparison[comparison["rank"].notna()]
+    missing = comparison[(comparison["kind"] != "national") & comparison["missing"]]
+    if city.empty or is_missing(city["rank"].iloc[0]):
+        where = f"In {year} Birmingham has no value for {measure_name}, so it is not ranked"
+    else:
+        row = city.iloc[0]
+        joint = "joint " if int((ranked["rank"] == row["rank"]).sum()) > 1 else ""
+        where = (
+            f"In {year} Birmingham ranked {joint}{ordinal(int(row['rank']))} of {int(row['ranked_of'])} councils "
+            f"on {measure_name} with {format_value(row['value'], unit)} ({polarity_words(polarity)})"
+        )
+    sentence = where
+    if not national.empty and not is_missing(national["value"].iloc[0]):
+        sentence += f", against a national average of {format_value(national['value'].iloc[0], unit)}"
+    best = ranked[ranked["rank"] == ranked["rank"].min()] if not ranked.empty else ranked
+    if not best.empty:
+        best_value = format_value(best["value"].iloc[0], unit)
+        if len(best) == 1:
+            sentence += f"; the best was {best['area'].iloc[0]} ({best_value})"
+        elif len(best) <= 3:
+            names = sorted(best["area"])
+            sentence += f"; the best were {', '.join(names[:-1])} and {names[-1]} ({best_value})"
+        else:
+            sentence += f"; {len(best)} councils shared the best value ({best_value})"
+    if len(missing) == 1:
+        sentence += "; 1 council has no value and is not ranked"
+    elif len(missing) > 1:
+        sentence += f"; {len(missing)} councils have no value and are not ranked"
+    return sentence + "."
+
+
+def _measure_label(code: str, name: str) -> str:
+    text = f"{code} {name}"
+    if len(text) > MEASURE_LABEL_CHARS:
+        text = text[: MEASURE_LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return html.escape(text, quote=False)
+
+
+def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = None) -> go.Figure:
+    """Birmingham's computed rank per measure (rows) and year (columns); each cell prints the rank,
+    and the published rank too where the two differ. `selected` measure's row label is marked ▶.
+    """
+    figure = go.Figure()
+    if ranks.empty:
+        figure.update_layout(height=240, xaxis={"visible": False}, yaxis={"visible": False})
+        return figure
+    measures = ranks.drop_duplicates("code")[["code", "name"]].to_records(index=False)
+    labels = []
+    for code, name in measures:
+        label = _measure_label(code, name)
+        labels.append(f"<b>▶ {label}</b>" if code == selected else label)
+    z, text, hover = [], [], []
+    for code, _name in measures:
+        z_row, text_row, hover_row = [], [], []
+        for year in years:
+            match = ranks[(ranks["code"] == code) & (ranks["period_label"] == year)]
+            if match.empty or is_missing(match["rank"].iloc[0]):
+                z_row.append(None)
+                text_row.append("missing")
+                hover_row.append(f"{html.escape(code)} {html.escape(year)}: not ranked (value missing)")
+                continue
+            row = match.iloc[0]
+            rank = int(row["rank"])
+            published = _int_or_none(row["published_rank"])
+            z_row.append(rank)
+            cell = str(rank)
+            if published is not None and published != rank:
+                cell += f" (published {published})"
+            text_row.append(cell)
+            hover_row.append(
+                f"{html.escape(code)} {html.escape(year)}: rank {rank} of {int(row['ranked_of'])}"
+                + (f"; published {published}" if published is not None else "; no published rank")
+            )
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    figure.add_trace(
+        go.Heatmap(
+            z=z,
+            x=list(years),
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 13},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=RANK_COLOURSCALE,
+            zmin=1,
+            zmax=16,
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": "Rank<br>(1 = best)"},
+                "tickvals": [1, 4, 8, 12, 16],
+                "len": 0.5,
+                "y": 1,
+                "yanchor": "top",
+            },
+        )
+    )
+    figure.update_layout(
+        height=ROW_HEIGHT_PX * len(labels) + 110,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={"side": "top", "type": "category"},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+    )
+    return figure
+
+
+def rank_heatmap_summary(ranks: pd.DataFrame, years: list[str]) -> str:
+    """One sentence: how often Birmingham is near the top or bottom, and how often the ranks disagree."""
+    if ranks.empty:
+        return "There are no ASCOF ranks to show."
+    latest = years[-1]
+    in_latest = ranks[(ranks["period_label"] == latest) & ranks["rank"].notna()]
+    bottom = int(((in_latest["ranked_of"] - in_latest["rank"]) < 4).sum())
+    top = int((in_latest["rank"] <= 4).sum())
+    measures = ranks["code"].nunique()
+    compared = ranks[ranks["rank"].notna() & ranks["published_rank"].notna()]
+    differs = int(ranks["differs"].sum())
+    return (
+        f"In {latest} Birmingham's computed rank was in the bottom four of the councils for {bottom} of "
+        f"{measures} measures and in the top four for {top}; the computed rank differs from the "
+        f"document's published rank for {differs} of {len(compared)} measure-years."
+    )

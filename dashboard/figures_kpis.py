@@ -1,0 +1,273 @@
+"""KPI figures as pure functions DataFrame → plotly Figure: tile map, SPC small multiples, funnel."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
+TILE_POSITIONS = {
+    "sutton_coldfield": (2, 0),
+    "perry_barr": (1, 1),
+    "erdington": (2, 1),
+    "edgbaston": (0, 2),
+    "ladywood": (1, 2),
+    "hodge_hill": (2, 2),
+    "yardley": (3, 2),
+    "northfield": (0, 3),
+    "selly_oak": (1, 3),
+    "hall_green": (2, 3),
+}
+RAG_FILL = {"Red": "#d4351c", "Amber": "#f3b700", "Green": "#00703c", None: "#b1b4b6"}
+RAG_TEXT = {"Red": "#ffffff", "Amber": "#0b0c0c", "Green": "#ffffff", None: "#0b0c0c"}
+RAG_SYMBOL = {"Red": "▲ Red", "Amber": "● Amber", "Green": "✔ Green", None: "No RAG"}
+# NHS Making Data Count colours: blue improvement, orange concern, grey common cause.
+VARIATION_STYLE = {
+    "improvement": ("#41b6e6", "triangle-up", "Special cause: improvement"),
+    "concern": ("#ed8b00", "triangle-down", "Special cause: concern"),
+    "common": ("#7f7f7f", "circle", "Common cause"),
+}
+
+
+def format_value(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no value"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit in ("number", "rate_per_100k") and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _empty(message: str, height: int = 320) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(
+        height=height,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+    return figure
+
+
+def tile_map(comparison: pd.DataFrame, unit: str) -> go.Figure:
+    """Each constituency a square on a rough geographic grid, coloured and labelled by RAG."""
+    tiles = comparison[comparison["area_kind"] == "constituency"]
+    if tiles.empty:
+        return _empty("No values for this KPI and period")
+    figure = go.Figure()
+    xs, ys, hover = [], [], []
+    for row in tiles.itertuples(index=False):
+        if row.area_key not in TILE_POSITIONS:
+            continue
+        col, line = TILE_POSITIONS[row.area_key]
+        y = -line
+        rag = row.rag if isinstance(row.rag, str) else None
+        figure.add_shape(
+            type="rect",
+            x0=col - 0.46,
+            x1=col + 0.46,
+            y0=y - 0.46,
+            y1=y + 0.46,
+            fillcolor=RAG_FILL[rag],
+            line={"color": "#0b0c0c", "width": 1},
+        )
+        rank = "" if row.rank is None or pd.isna(row.rank) else f"<br>rank {int(row.rank)}"
+        figure.add_annotation(
+            x=col,
+            y=y,
+            text=f"<b>{row.area}</b><br>{format_value(row.value, unit)}<br>{RAG_SYMBOL[rag]}{rank}",
+            showarrow=False,
+            font={"color": RAG_TEXT[rag], "size": 12},
+        )
+        xs.append(col)
+        ys.append(y)
+        hover.append(f"{row.area}: {format_value(row.value, unit)} ({RAG_SYMBOL[rag]})")
+    # Invisible points give each tile a hover label.
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"size": 60, "opacity": 0},
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    figure.update_layout(
+        height=470,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"visible": False, "range": [-0.55, 3.55], "fixedrange": True},
+        yaxis={"visible": False, "range": [-3.55, 0.55], "fixedrange": True, "scaleanchor": "x"},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return figure
+
+
+def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns: int = 4) -> go.Figure:
+    """One XmR chart per area (city first): values, mean, process limits, target, special causes."""
+    if trends.empty:
+        return _empty("No values to chart for this KPI")
+    areas = list(dict.fromkeys(trends["area"]))
+    columns = min(columns, len(areas))
+    rows = math.ceil(len(areas) / columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=areas,
+        shared_yaxes=True,
+        vertical_spacing=0.12 if rows > 1 else 0.2,
+        horizontal_spacing=0.03,
+    )
+    shown_in_legend: set[str] = set()
+    for position, area in enumerate(areas):
+        row, col = position // columns + 1, position % columns + 1
+        series = trends[trends["area"] == area]
+        labels = list(series["period_label"])
+
+        def line(values, name, dash, colour, width=1.5, _labels=labels, _row=row, _col=col):
+            figure.add_trace(
+                go.Scatter(
+                    x=_labels,
+                    y=values,
+                    mode="lines",
+                    name=name,
+                    line={"dash": dash, "color": colour, "width": width},
+                    hoverinfo="skip",
+                    legendgroup=name,
+                    showlegend=name not in shown_in_legend,
+                ),
+                row=_row,
+                col=_col,
+            )
+            shown_in_legend.add(name)
+
+        if series["mean"].notna().any():
+            line(list(series["mean"]), "Mean", "solid", "#505a5f", 1)
+        if series["upper_limit"].notna().any():
+            # Both limits as one trace (a gap between them) so the legend names them once.
+            figure.add_trace(
+                go.Scatter(
+                    x=[*labels, None, *labels],
+                    y=[*series["upper_limit"], None, *series["lower_limit"]],
+                    mode="lines",
+                    name="Process limits",
+                    line={"dash": "dash", "color": "#8c8c8c", "width": 1},
+                    hoverinfo="skip",
+                    legendgroup="Process limits",
+                    showlegend="Process limits" not in shown_in_legend,
+                    connectgaps=False,
+                ),
+                row=row,
+                col=col,
+            )
+            shown_in_legend.add("Process limits")
+        if series["target"].notna().any():
+            line(list(series["target"]), "Target", "dot", "#d4351c", 2)
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=list(series["value"]),
+                mode="lines",
+                line={"color": "#b1b4b6", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=row,
+            col=col,
+        )
+        for variation, (colour, symbol, name) in VARIATION_STYLE.items():
+            points = series[series["variation"] == variation]
+            if points.empty:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=list(points["period_label"]),
+                    y=list(points["value"]),
+                    mode="markers",
+                    name=name,
+                    marker={
+                        "color": colour,
+                        "symbol": symbol,
+                        "size": 9,
+                        "line": {"color": "#0b0c0c", "width": 0.5},
+                    },
+                    hovertext=[
+                        f"{area}, {label}: {format_value(value, unit)}"
+                        + (f" · {reason}" if isinstance(reason, str) else "")
+                        for label, value, reason in zip(
+                            points["period_label"], points["value"], points["special_cause"], strict=True
+                        )
+                    ],
+                    hoverinfo="text",
+                    legendgroup=name,
+                    showlegend=name not in shown_in_legend,
+                ),
+                row=row,
+                col=col,
+            )
+            shown_in_legend.add(name)
+    figure.update_xaxes(showticklabels=False)
+    for col in range(1, columns + 1):
+        figure.update_xaxes(showticklabels=True, tickangle=-45, tickfont={"size": 9}, row=rows, col=col)
+    figure.update_layout(
+        height=max(320, 250 * rows),
+        margin={"l": 40, "r": 10, "t": 80, "b": 70},
+        legend={"orientation": "h", "yanchor": "top", "y": 0.965, "yref": "container", "x": 0},
+        title={"text": kpi_name, "font": {"size": 14}, "x": 0, "y": 0.99, "yanchor": "top"},
+        plot_bgcolor="#ffffff",
+    )
+    figure.update_yaxes(gridcolor="#eeeeee")
+    return figure
+
+
+def funnel_figure(stages: pd.DataFrame, area_label: str) -> go.Figure:
+    """Each stage as a share of all contacts, with the 7% target where the documents give one."""
+    present = stages[stages["percent_of_contacts"].notna()]
+    if present.empty:
+        return _empty("No funnel figures for this area")
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            y=list(present["stage"]),
+            x=list(present["percent_of_contacts"]),
+            orientation="h",
+            name=area_label,
+            marker={"color": "#1d70b8"},
+            text=[
+                f"{percent:.0f}%" + ("" if pd.isna(count) else f" ({count:,.0f})")
+                for percent, count in zip(present["percent_of_contacts"], present["count"], strict=True)
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.0f}% of contacts<extra></extra>",
+        )
+    )
+    targets = present[present["target_percent"].notna()]
+    if not targets.empty:
+        figure.add_trace(
+            go.Scatter(
+                y=list(targets["stage"]),
+                x=list(targets["target_percent"]),
+                mode="markers+text",
+                name="Target (P2P model, 7%)",
+                marker={"symbol": "line-ns-open", "size": 28, "color": "#d4351c", "line": {"width": 4}},
+                text=[f"target {value:.0f}%" for value in targets["target_percent"]],
+                textposition="top center",
+                hovertemplate="%{y}: target %{x:.0f}% of contacts<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        height=340,
+        margin={"l": 10, "r": 20, "t": 30, "b": 40},
+        xaxis={"title": "% of all contacts", "range": [0, 105]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        plot_bgcolor="#ffffff",
+    )
+    return figure

@@ -1,0 +1,786 @@
+"""Peer challenge action plan reads: actions by recommendation, areas covered, the plan as at a date, publishing.
+
+The plan as at a date is rebuilt from the audit trail: start from today's values and undo, newest
+first, every recorded change made after the end of that date. Seeded rows have no audit history,
+so the values loaded from the seed files stand for the state before the first recorded change
+(seeded progress notes count from their own note date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.queries.milestones import editable_project_ids
+
+AWAITING = "Complete – awaiting sign-off"
+ACCEPTED = "Complete – evidence accepted"
+# The status filter: the stored statuses (Complete split by sign-off) as URL-friendly values.
+STATUS_FILTERS = {
+    "Not started": "Not started",
+    "In progress": "In progress",
+    "Blocked": "Blocked",
+    "awaiting": AWAITING,
+    "accepted": ACCEPTED,
+    "Cancelled": "Cancelled",
+}
+# The peer challenge letter's themes, in the letter's order (001 and its Appendix 1).
+THEME_ORDER = (
+    "Finance",
+    "Social care planning, assessments and care packages",
+    "Front line joint working arrangements with health",
+    "Leadership",
+    "Performance and outcomes",
+    "Commissioning and quality",
+    "National priorities and partnerships",
+    "Workforce management",
+)
+KIND_LABELS = {
+    "strength": "Strength",
+    "area_for_consideration": "Area for consideration",
+    "finance_consideration": "Finance: what else to consider",
+    "finance_mitigation": "Finance: mitigation under way",
+}
+# Areas that call for an action; strengths and mitigations already under way do not.
+NEEDS_ACTION_KINDS = ("area_for_consideration", "finance_consideration")
+NOTE_SOURCE = "Added in the dashboard"
+UK_TIME = ZoneInfo("Europe/London")
+MARCH_2017_REVIEW = dt.date(2017, 3, 31)
+
+# Fields of an action the audit trail records, as the audit `field` names them.
+TRACKED_FIELDS = (
+    "title",
+    "owner",
+    "due_date",
+    "status",
+    "rag",
+    "percent_complete",
+    "evidence_summary",
+    "evidence_status",
+    "signed_off_by",
+    "signed_off_at",
+    "areas",
+)
+
+
+def display_status(status: str | None, evidence_status: str | None) -> str:
+    """What users read: a Complete action is closed only once the sponsor accepts its evidence."""
+    if status == "Complete":
+        return ACCEPTED if evidence_status == "accepted" else AWAITING
+    return status or ""
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """The /actions view's filters and review date; each one lives in the URL's query string."""
+
+    recommendation: str | None = None
+    theme: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    project: str | None = None
+    overdue: bool = False
+    as_at: dt.date = MARCH_2017_REVIEW
+
+    @classmethod
+    def from_query(cls, query: dict) -> ActionFilters:
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (value or "").strip()
+            return value[:200] or None
+
+        status = one("status")
+        try:
+            as_at = dt.date.fromisoformat(one("asat") or "")
+        except ValueError:
+            as_at = MARCH_2017_REVIEW
+        return cls(
+            recommendation=one("rec"),
+            theme=one("theme"),
+            owner=one("owner"),
+            status=status if status in STATUS_FILTERS else None,
+            project=one("project"),
+            overdue=(one("overdue") or "").lower() in {"1", "true", "yes", "on"},
+            as_at=as_at,
+        )
+
+    def to_query(self) -> dict[str, str]:
+        values = {
+            "rec": self.recommendation,
+            "theme": self.theme,
+            "owner": self.owner,
+            "status": self.status,
+            "project": self.project,
+            "overdue": "1" if self.overdue else None,
+            "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+ACTION_COLUMNS = [
+    "id",
+    "key",
+    "recommendation",
+    "recommendation_text",
+    "recommendation_order",
+    "project_id",
+    "project_parent_id",
+    "project",
+    "title",
+    "owner",
+    "due_date",
+    "status",
+    "rag",
+    "percent_complete",
+    "evidence",
+    "evidence_status",
+    "signed_off_by",
+    "signed_off_at",
+    "illustrative",
+    "illustrative_note",
+    "source",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def action_items(filters: ActionFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
+    """Actions matching `filters` (filtered in SQL), in the letter's order, with their latest note."""
+    statement = (
+        select(
+            m.ActionItem.id,
+            m.ActionItem.key,
+            m.Recommendation.number,
+            m.Recommendation.text,
+            m.Recommendation.sort_order,
+            m.ActionItem.project_id,
+            m.Project.parent_id,
+            m.Project.name,
+            m.ActionItem.title,
+            m.ActionItem.owner,
+            m.ActionItem.due_date,
+            m.ActionItem.status,
+            m.ActionItem.rag,
+            m.ActionItem.percent_complete,
+            m.ActionItem.evidence,
+            m.ActionItem.evidence_status,
+            m.ActionItem.signed_off_by,
+            m.ActionItem.signed_off_at,
+            m.ActionItem.illustrative,
+            m.ActionItem.illustrative_note,
+            m.ActionItem.source,
+            m.ActionItem.version,
+            m.ActionItem.updated_by,
+            m.ActionItem.updated_at,
+        )
+        .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+        .outerjoin(m.Project, m.Project.id == m.ActionItem.project_id)
+    )
+    conditions = []
+    if ids is not None:
+        conditions.append(m.ActionItem.id.in_(ids))
+    if filters.recommendation:
+        # Recommendation 1 includes its parts 1a and 1b.
+        parent = select(m.Recommendation.id).where(m.Recommendation.number == filters.recommendation)
+        conditions.append(
+            (m.Recommendation.number == filters.recommendation) | m.Recommendation.parent_id.in_(parent)
+        )
+    if filters.theme:
+        linked = (
+            select(m.action_areas.c.action_item_id)
+            .join(m.ConsiderationArea, m.ConsiderationArea.id == m.action_areas.c.consideration_area_id)
+            .where(m.ConsiderationArea.theme == filters.theme)
+        )
+        conditions.append(m.ActionItem.id.in_(linked))
+    if filters.owner:
+        conditions.append(m.ActionItem.owner == filters.owner)
+    if filters.project:
+        conditions.append(m.Project.key == filters.project)
+    if filters.status == "awaiting":
+        conditions.extend([m.ActionItem.status == "Complete", m.ActionItem.evidence_status != "accepted"])
+    elif filters.status == "accepted":
+        conditions.extend([m.ActionItem.status == "Complete", m.ActionItem.evidence_status == "accepted"])
+    elif filters.status:
+        conditions.append(m.ActionItem.status == filters.status)
+    if filters.overdue:
+        conditions.extend(
+            [m.ActionItem.status.not_in(("Complete", "Cancelled")), m.ActionItem.due_date < today]
+        )
+    statement = statement.where(*conditions).order_by(
+        m.Recommendation.sort_order, m.ActionItem.due_date, m.ActionItem.id
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+        action_ids = [row[0] for row in rows]
+        latest = _latest_notes(db, action_ids)
+        evidence_counts = dict(
+            db.execute(
+                select(m.ActionEvidence.action_item_id, func.count(m.ActionEvidence.id))
+                .where(m.ActionEvidence.action_item_id.in_(action_ids))
+                .group_by(m.ActionEvidence.action_item_id)
+            ).all()
+        )
+    frame = _objects(pd.DataFrame.from_records([tuple(row) for row in rows], columns=ACTION_COLUMNS))
+    frame["display_status"] = [
+        display_status(status, evidence)
+        for status, evidence in zip(frame["status"], frame["evidence_status"], strict=True)
+    ]
+    frame["overdue"] = [
+        bool(status not in ("Complete", "Cancelled") and due is not None and due < today)
+        for status, due in zip(frame["status"], frame["due_date"], strict=True)
+    ]
+    frame["latest_note_date"] = [latest.get(i, (None, None, None))[0] for i in frame["id"]]
+    frame["latest_note"] = [latest.get(i, (None, None, None))[1] for i in frame["id"]]
+    frame["latest_note_internal"] = [bool(latest.get(i, (None, None, False))[2]) for i in frame["id"]]
+    frame["evidence_items"] = [int(evidence_counts.get(i, 0)) for i in frame["id"]]
+    return _objects(frame)
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as None (not NaN) and ids as ints, so rows read like the database's."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype.kind in "biu":
+            continue
+        values = frame[column].astype(object)
+        frame[column] = values.where(values.notna(), None)
+    for column in ("project_id", "project_parent_id"):
+        if column in frame:
+            frame[column] = pd.Series(
+                [None if value is None else int(value) for value in frame[column]],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
+
+
+def _latest_notes(db, action_ids: list[int], public_only: bool = False) -> dict[int, tuple]:
+    """Each action's newest note (by note date, then the order added): date, text, internal."""
+    if not action_ids:
+        return {}
+    statement = select(
+        m.ProgressNote.action_item_id, m.ProgressNote.note_date, m.ProgressNote.text, m.ProgressNote.internal
+    ).where(m.ProgressNote.action_item_id.in_(action_ids))
+    if public_only:
+        statement = statement.where(m.ProgressNote.internal.is_(False))
+    latest: dict[int, tuple] = {}
+    for action_id, note_date, text, internal in db.execute(
+        statement.order_by(m.ProgressNote.note_date, m.ProgressNote.id)
+    ).all():
+        latest[action_id] = (note_date, text, internal)
+    return latest
+
+
+def recommendations() -> pd.DataFrame:
+    with session_scope() as db:
+        parent = m.Recommendation.__table__.alias("parent")
+        rows = db.execute(
+            select(
+                m.Recommendation.id,
+                m.Recommendation.number,
+                parent.c.number,
+                m.Recommendation.text,
+                m.Recommendation.source,
+            )
+            .outerjoin(parent, parent.c.id == m.Recommendation.parent_id)
+            .order_by(m.Recommendation.sort_order)
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["id", "number", "parent_number", "text", "source"]
+    )
+
+
+PROGRESS_COLUMNS = ["recommendation", "total", "accepted", "awaiting", "open", "overdue"]
+
+
+def progress_by_recommendation(frame: pd.DataFrame, numbers: list[str]) -> pd.DataFrame:
+    """Per recommendation: actions, closed (evidence accepted), awaiting sign-off, open on time, overdue."""
+    rows = []
+    for number in numbers:
+        part = frame[frame["recommendation"] == number] if not frame.empty else frame
+        accepted = int((part["display_status"] == ACCEPTED).sum()) if not part.empty else 0
+        awaiting = int((part["display_status"] == AWAITING).sum()) if not part.empty else 0
+        overdue = int(part["overdue"].sum()) if not part.empty else 0
+        total = len(part)
+        rows.append((number, total, accepted, awaiting, total - accepted - awaiting - overdue, overdue))
+    return pd.DataFrame.from_records(rows, columns=PROGRESS_COLUMNS)
+
+
+def consideration_areas(theme: str | None = None) -> pd.DataFrame:
+    """The letter's strengths and areas for consideration, each with the actions answering it."""
+    statement = select(
+        m.ConsiderationArea.id,
+        m.ConsiderationArea.key,
+        m.ConsiderationArea.theme,
+        m.ConsiderationArea.kind,
+        m.ConsiderationArea.text,
+        m.ConsiderationArea.sort_order,
+        m.ConsiderationArea.source,
+    ).order_by(m.ConsiderationArea.sort_order)
+    if theme:
+        statement = statement.where(m.ConsiderationArea.theme == theme)
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+        links = db.execute(
+            select(m.action_areas.c.consideration_area_id, m.Recommendation.number, m.ActionItem.title)
+            .join(m.ActionItem, m.ActionItem.id == m.action_areas.c.action_item_id)
+            .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+            .order_by(m.Recommendation.sort_order, m.ActionItem.id)
+        ).all()
+    answered: dict[int, list[str]] = {}
+    for area_id, number, title in links:
+        answered.setdefault(area_id, []).append(f"{number}: {title}")
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows],
+        columns=["id", "key", "theme", "kind", "text", "sort_order", "source"],
+    )
+    frame["actions"] = [answered.get(i, []) for i in frame["id"]]
+    frame["action_count"] = [len(items) for items in frame["actions"]]
+    frame["needs_action"] = frame["kind"].isin(NEEDS_ACTION_KINDS)
+    frame["uncovered"] = frame["needs_action"] & (frame["action_count"] == 0)
+    return frame
+
+
+def area_options() -> list[dict[str, str]]:
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.ConsiderationArea.id,
+                m.ConsiderationArea.theme,
+                m.ConsiderationArea.kind,
+                m.ConsiderationArea.text,
+            )
+            .where(m.ConsiderationArea.kind.in_(NEEDS_ACTION_KINDS + ("finance_mitigation",)))
+            .order_by(m.ConsiderationArea.sort_order)
+        ).all()
+    return [{"label": f"{theme} – {text}", "value": str(area_id)} for area_id, theme, _kind, text in rows]
+
+
+def action_area_ids(action_id: int) -> list[int]:
+    with session_scope() as db:
+        return list(
+            db.scalars(
+                select(m.action_areas.c.consideration_area_id).where(
+                    m.action_areas.c.action_item_id == action_id
+                )
+            ).all()
+        )
+
+
+def action_notes(action_id: int, include_internal: bool = True) -> pd.DataFrame:
+    """An action's progress notes, newest first."""
+    statement = select(
+        m.ProgressNote.id,
+        m.ProgressNote.note_date,
+        m.ProgressNote.text,
+        m.ProgressNote.internal,
+        m.ProgressNote.author,
+        m.ProgressNote.created_at,
+    ).where(m.ProgressNote.action_item_id == action_id)
+    if not include_internal:
+        statement = statement.where(m.ProgressNote.internal.is_(False))
+    with session_scope() as db:
+        rows = db.execute(statement.order_by(m.ProgressNote.note_date.desc(), m.ProgressNote.id.desc())).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["id", "note_date", "text", "internal", "author", "created_at"]
+    )
+
+
+def action_evidence(action_id: int) -> pd.DataFrame:
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.ActionEvidence.id,
+                m.ActionEvidence.description,
+                m.ActionEvidence.url,
+                m.ActionEvidence.added_by,
+                m.ActionEvidence.added_at,
+            )
+            .where(m.ActionEvidence.action_item_id == action_id)
+            .order_by(m.ActionEvidence.added_at.desc(), m.ActionEvidence.id.desc())
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["id", "description", "url", "added_by", "added_at"]
+    )
+
+
+def action_filter_options() -> dict[str, list[dict[str, str]]]:
+    with session_scope() as db:
+        numbers = db.execute(
+            select(m.Recommendation.number, m.Recommendation.text).order_by(m.Recommendation.sort_order)
+        ).all()
+        themes = set(db.scalars(select(m.ConsiderationArea.theme).distinct()).all())
+        owners = db.scalars(
+            select(m.ActionItem.owner).where(m.ActionItem.owner != "").distinct().order_by(m.ActionItem.owner)
+        ).all()
+        projects = db.execute(
+            select(m.Project.key, m.Project.name)
+            .where(m.Project.id.in_(select(m.ActionItem.project_id)))
+            .order_by(m.Project.name)
+        ).all()
+    ordered_themes = [t for t in THEME_ORDER if t in themes] + sorted(themes - set(THEME_ORDER))
+    return {
+        "recommendations": [
+            {"label": f"{number}: {_short(text, 60)}", "value": number} for number, text in numbers
+        ],
+        "themes": [{"label": theme, "value": theme} for theme in ordered_themes],
+        "owners": [{"label": owner, "value": owner} for owner in owners],
+        "projects": [{"label": name, "value": key} for key, name in projects],
+        "statuses": [{"label": label, "value": value} for value, label in STATUS_FILTERS.items()],
+    }
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def user_can_update(user, project_id: int | None) -> bool:
+    """For showing the forms only: services decide on the database row whatever this says."""
+    if user is None or getattr(user, "role", None) not in ("lead", "admin"):
+        return False
+    allowed = editable_project_ids(user)
+    if allowed is None:
+        return True
+    return project_id is not None and project_id in allowed
+
+
+def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+            )
+            .where(m.AuditEvent.entity == "action_item", m.AuditEvent.entity_id == action_id)
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
+    )
+
+
+# ---- The plan as at a date -------------------------------------------------------------------
+
+
+def end_of_day_utc(day: dt.date) -> dt.datetime:
+    """The first moment after `day` in UK time, as the naive UTC timestamps the audit trail stores."""
+    local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=UK_TIME)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _as_text(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _current_state(action, area_keys: list[str]) -> dict[str, str | None]:
+    values = {
+        "title": action.title,
+        "owner": action.owner,
+        "due_date": action.due_date,
+        "status": action.status,
+        "rag": action.rag,
+        "percent_complete": action.percent_complete,
+        "evidence_summary": action.evidence,
+        "evidence_status": action.evidence_status,
+        "signed_off_by": action.signed_off_by,
+        "signed_off_at": action.signed_off_at,
+        "areas": ";".join(sorted(area_keys)) or None,
+    }
+    return {field: _as_text(value) for field, value in values.items()}
+
+
+REVIEW_COLUMNS = [
+    "id",
+    "recommendation",
+    "title",
+    "existed",
+    "status_then",
+    "rag_then",
+    "percent_then",
+    "due_then",
+    "latest_note_then",
+    "status_now",
+    "rag_now",
+    "percent_now",
+    "due_now",
+    "notes_since",
+    "evidence_since",
+    "moved",
+    "illustrative",
+]
+
+
+def first_recorded_change() -> dt.datetime | None:
+    with session_scope() as db:
+        return db.scalar(select(func.min(m.AuditEvent.at)).where(m.AuditEvent.entity == "action_item"))
+
+
+def plan_as_at(as_at: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
+    """Each action as it stood at the end of `as_at` (from the audit trail) beside how it stands now."""
+    cutoff = end_of_day_utc(as_at)
+    with session_scope() as db:
+        statement = (
+            select(m.ActionItem, m.Recommendation.number)
+            .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+            .order_by(m.Recommendation.sort_order, m.ActionItem.due_date, m.ActionItem.id)
+        )
+        if ids is not None:
+            statement = statement.where(m.ActionItem.id.in_(ids))
+        actions = db.execute(statement).all()
+        action_ids = [action.id for action, _number in actions]
+        area_keys: dict[int, list[str]] = {}
+        for action_id, key in db.execute(
+            select(m.action_areas.c.action_item_id, m.ConsiderationArea.key)
+            .join(m.ConsiderationArea, m.ConsiderationArea.id == m.action_areas.c.consideration_area_id)
+            .where(m.action_areas.c.action_item_id.in_(action_ids))
+        ).all():
+            area_keys.setdefault(action_id, []).append(key)
+        later_events = db.execute(
+            select(
+                m.AuditEvent.entity_id,
+                m.AuditEvent.action,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+            )
+            .where(
+                m.AuditEvent.entity == "action_item",
+                m.AuditEvent.entity_id.in_(action_ids),
+                m.AuditEvent.at >= cutoff,
+            )
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+        ).all()
+        notes = db.execute(
+            select(
+                m.ProgressNote.action_item_id,
+                m.ProgressNote.note_date,
+                m.ProgressNote.text,
+                m.ProgressNote.internal,
+                m.ProgressNote.source,
+                m.ProgressNote.created_at,
+            )
+            .where(m.ProgressNote.action_item_id.in_(action_ids))
+            .order_by(m.ProgressNote.note_date, m.ProgressNote.id)
+        ).all()
+        evidence = db.execute(
+            select(m.ActionEvidence.action_item_id, m.ActionEvidence.added_at).where(
+                m.ActionEvidence.action_item_id.in_(action_ids)
+            )
+        ).all()
+        now_states = {
+            action.id: _current_state(action, area_keys.get(action.id, [])) for action, _ in actions
+        }
+        meta = {action.id: (number, action.title, action.illustrative) for action, number in actions}
+
+    then_states = {action_id: dict(state) for action_id, state in now_states.items()}
+    created_later: set[int] = set()
+    for entity_id, action, field, old_value in later_events:
+        if action == "create":
+            created_later.add(entity_id)
+        elif field in TRACKED_FIELDS:
+            then_states[entity_id][field] = old_value
+
+    notes_then: dict[int, tuple] = {}
+    notes_since: dict[int, int] = {}
+    for action_id, note_date, text, internal, source, created_at in notes:
+        # A note added in the dashboard was known once it was added; a seeded one from its own date.
+        known = created_at < cutoff if source == NOTE_SOURCE else note_date <= as_at
+        if known:
+            notes_then[action_id] = (note_date, text, internal)
+        else:
+            notes_since[action_id] = notes_since.get(action_id, 0) + 1
+    evidence_since: dict[int, int] = {}
+    for action_id, added_at in evidence:
+        if added_at >= cutoff:
+            evidence_since[action_id] = evidence_since.get(action_id, 0) + 1
+
+    rows = []
+    for action_id in action_ids:
+        now, then = now_states[action_id], then_states[action_id]
+        number, title, illustrative = meta[action_id]
+        existed = action_id not in created_later
+        moved = _what_moved(then, now) if existed else ["Added after this date"]
+        if notes_since.get(action_id):
+            count = notes_since[action_id]
+            moved.append(f"{count} progress note{'s' if count != 1 else ''} added")
+        if evidence_since.get(action_id):
+            count = evidence_since[action_id]
+            moved.append(f"{count} piece{'s' if count != 1 else ''} of evidence added")
+        note = notes_then.get(action_id)
+        rows.append(
+            (
+                action_id,
+                number,
+                title,
+                existed,
+                display_status(then["status"], then["evidence_status"]) if existed else "",
+                then["rag"] if existed else None,
+                int(then["percent_complete"]) if existed and then["percent_complete"] else 0,
+                _date_or_none(then["due_date"]) if existed else None,
+                (f"{note[0].isoformat()}: {note[1]}" + (" (internal)" if note[2] else "")) if note else None,
+                display_status(now["status"], now["evidence_status"]),
+                now["rag"],
+                int(now["percent_complete"] or 0),
+                _date_or_none(now["due_date"]),
+                notes_since.get(action_id, 0),
+                evidence_since.get(action_id, 0),
+                "; ".join(moved),
+                illustrative,
+            )
+        )
+    return _objects(pd.DataFrame.from_records(rows, columns=REVIEW_COLUMNS))
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+MOVE_LABELS = {
+    "status": "Status",
+    "rag": "RAG",
+    "percent_complete": "% complete",
+    "due_date": "Due date",
+    "owner": "Owner",
+    "evidence_status": "Evidence",
+    "title": "Title",
+}
+
+
+def _what_moved(then: dict, now: dict) -> list[str]:
+    moved = []
+    then_status = display_status(then["status"], then["evidence_status"])
+    now_status = display_status(now["status"], now["evidence_status"])
+    if then_status != now_status:
+        moved.append(f"Status {then_status or '—'} → {now_status}")
+    for field in ("rag", "percent_complete", "due_date", "owner", "title"):
+        if then[field] != now[field]:
+            old, new = then[field], now[field]
+            if field == "due_date":
+                old, new = _uk(old), _uk(new)
+            if field == "percent_complete":
+                old, new = f"{old or 0}%", f"{new or 0}%"
+            moved.append(f"{MOVE_LABELS[field]} {old or '—'} → {new or '—'}")
+    if then["evidence_summary"] != now["evidence_summary"]:
+        moved.append("Evidence summary changed")
+    if then["areas"] != now["areas"]:
+        moved.append("Areas answered changed")
+    return moved
+
+
+def _uk(text: str | None) -> str | None:
+    day = _date_or_none(text)
+    return f"{day.day} {day:%b %Y}" if day else None
+
+
+# ---- Publishing ---------------------------------------------------------------------------------
+
+PUBLISHED_COLUMNS = [
+    "Recommendation",
+    "Recommendation text",
+    "Action",
+    "Owner (role)",
+    "Due date",
+    "Status",
+    "RAG",
+    "% complete",
+    "Latest progress",
+    "Progress notes",
+    "Evidence",
+    "Last updated",
+    "Illustrative data",
+]
+
+
+def published_plan(ids: list[int] | None = None) -> pd.DataFrame:
+    """The action plan for the council's website: no internal notes and no user names."""
+    with session_scope() as db:
+        statement = (
+            select(
+                m.ActionItem.id,
+                m.Recommendation.number,
+                m.Recommendation.text,
+                m.ActionItem.title,
+                m.ActionItem.owner,
+                m.ActionItem.due_date,
+                m.ActionItem.status,
+                m.ActionItem.evidence_status,
+                m.ActionItem.rag,
+                m.ActionItem.percent_complete,
+                m.ActionItem.evidence,
+                m.ActionItem.updated_at,
+                m.ActionItem.illustrative,
+            )
+            .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+            .order_by(m.Recommendation.sort_order, m.ActionItem.due_date, m.ActionItem.id)
+        )
+        if ids is not None:
+            statement = statement.where(m.ActionItem.id.in_(ids))
+        rows = db.execute(statement).all()
+        action_ids = [row[0] for row in rows]
+        public_notes: dict[int, list[tuple]] = {}
+        for action_id, note_date, text in db.execute(
+            select(m.ProgressNote.action_item_id, m.ProgressNote.note_date, m.ProgressNote.text)
+            .where(m.ProgressNote.action_item_id.in_(action_ids), m.ProgressNote.internal.is_(False))
+            .order_by(m.ProgressNote.note_date.desc(), m.ProgressNote.id.desc())
+        ).all():
+            public_notes.setdefault(action_id, []).append((note_date, text))
+        evidence_items: dict[int, list[str]] = {}
+        for action_id, description, url in db.execute(
+            select(m.ActionEvidence.action_item_id, m.ActionEvidence.description, m.ActionEvidence.url)
+            .where(m.ActionEvidence.action_item_id.in_(action_ids))
+            .order_by(m.ActionEvidence.added_at, m.ActionEvidence.id)
+        ).all():
+            evidence_items.setdefault(action_id, []).append(f"{description} ({url})" if url else description)
+    records = []
+    for row in rows:
+        (action_id, number, rec_text, title, owner, due, status, evidence_status, rag, percent) = row[:10]
+        evidence_summary, updated_at, illustrative = row[10:]
+        notes = public_notes.get(action_id, [])
+        evidence = "\n".join(
+            [text for text in [evidence_summary] if text] + evidence_items.get(action_id, [])
+        )
+        records.append(
+            (
+                number,
+                rec_text,
+                title,
+                owner,
+                due,
+                display_status(status, evidence_status),
+                rag or "",
+                int(percent or 0),
+                f"{_uk(notes[0][0].isoformat())}: {notes[0][1]}" if notes else "",
+                "\n".join(f"{_uk(day.isoformat())}: {text}" for day, text in notes),
+                evidence,
+                updated_at.date() if updated_at else None,
+                "yes" if illustrative else "no",
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=PUBLISHED_COLUMNS)

@@ -1,0 +1,350 @@
+"""ASCOF benchmarking reads: Birmingham against its comparator councils, ranked from the values.
+
+The ASCOF measures are the KPIs that have values for comparator councils (002's two benchmarking
+tables). Ranks are computed here among the councils only (Birmingham and its comparators); the
+national average is a reference, never ranked. The document's own "Birmingham Ranking" row
+(PublishedRank) is shown beside the computed rank, never in its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.ranking import is_improvement, rank_values, ranked_count
+
+CITY_KEY = "birmingham"
+RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line
+SHOWN_KINDS = (*RANKED_KINDS, "national")
+
+
+@dataclass(frozen=True)
+class BenchmarkFilters:
+    """The /benchmarking view's filters (an ASCOF measure code and a year); both live in the URL."""
+
+    measure: str | None = None
+    year: str | None = None
+
+    @classmethod
+    def from_query(cls, query: dict[str, str | list[str] | None]) -> BenchmarkFilters:
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (value or "").strip()
+            return value[:40] or None
+
+        return cls(measure=one("measure"), year=one("year"))
+
+    def resolved(self, measures: list[str], years: list[str]) -> BenchmarkFilters:
+        """These filters with anything unknown replaced by the defaults: the first measure, the latest year."""
+        measure = self.measure if self.measure in measures else (measures[0] if measures else None)
+        year = self.year if self.year in years else (years[-1] if years else None)
+        return BenchmarkFilters(measure=measure, year=year)
+
+    def to_query(self) -> dict[str, str]:
+        return {key: value for key, value in (("measure", self.measure), ("year", self.year)) if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+def _ascof_kpi_ids():
+    """The KPIs of the ASCOF benchmarking tables: those with values for comparator councils."""
+    return (
+        select(m.KpiValue.kpi_id)
+        .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        .where(m.Area.kind == "comparator")
+        .distinct()
+    )
+
+
+MEASURE_COLUMNS = ["code", "name", "definition", "unit", "polarity", "outcome_area", "source"]
+
+
+def ascof_measures() -> pd.DataFrame:
+    """One row per ASCOF measure, in ASCOF order (domain 1 to 4, then by code)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.Kpi.code,
+                m.Kpi.name,
+                m.Kpi.definition,
+                m.Kpi.unit,
+                m.Kpi.polarity,
+                m.Kpi.outcome_area,
+                m.Kpi.source,
+            )
+            .where(m.Kpi.id.in_(_ascof_kpi_ids()))
+            .order_by(m.Kpi.code)
+        ).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=MEASURE_COLUMNS)
+
+
+def ascof_years() -> list[str]:
+    """The years the comparator tables cover, oldest first ('2014/15', '2015/16')."""
+    with session_scope() as db:
+        labels = db.execute(
+            select(m.KpiValue.period_label, m.KpiValue.period_start)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Area.kind == "comparator")
+            .distinct()
+            .order_by(m.KpiValue.period_start)
+        ).all()
+    years: list[str] = []
+    for label, _start in labels:
+        if label not in years:
+            years.append(label)
+    return years
+
+
+def benchmark_options() -> dict[str, list[dict[str, str]]]:
+    """Choices for the measure and year selects."""
+    measures = ascof_measures()
+    return {
+        "measures": [
+            {"label": f"{row.code} {row.name}", "value": row.code} for row in measures.itertuples(index=False)
+        ],
+        "years": [{"label": year, "value": year} for year in ascof_years()],
+    }
+
+
+VALUE_COLUMNS = [
+    "code",
+    "name",
+    "unit",
+    "polarity",
+    "area_key",
+    "area",
+    "kind",
+    "period_label",
+    "value",
+    "note",
+    "source",
+    "illustrative",
+]
+
+
+def ascof_values(code: str | None = None) -> pd.DataFrame:
+    """Every ASCOF value (one measure's when `code` is given) for the councils and the national average.
+
+    A missing value ("-" in the document) stays missing (NaN), never 0.
+    """
+    statement = (
+        select(
+            m.Kpi.code,
+            m.Kpi.name,
+            m.Kpi.unit,
+            m.Kpi.polarity,
+            m.Area.key,
+            m.Area.name,
+            m.Area.kind,
+            m.KpiValue.period_label,
+            m.KpiValue.value,
+            m.KpiValue.note,
+            m.KpiValue.source,
+            m.KpiValue.illustrative,
+        )
+        .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+        .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        .where(m.Kpi.id.in_(_ascof_kpi_ids()), m.Area.kind.in_(SHOWN_KINDS))
+        .order_by(m.Kpi.code, m.KpiValue.period_start, m.Area.name)
+    )
+    if code is not None:
+        statement = statement.where(m.Kpi.code == code)
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=VALUE_COLUMNS)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame
+
+
+def _ranks_by_year(values: pd.DataFrame) -> dict[str, dict[str, int | None]]:
+    """{year: {area_key: computed rank}} for the councils of one measure (national excluded)."""
+    ranks = {}
+    for year, group in values[values["kind"].isin(RANKED_KINDS)].groupby("period_label", sort=False):
+        polarity = group["polarity"].iloc[0]
+        ranks[year] = rank_values(dict(zip(group["area_key"], group["value"], strict=True)), polarity)
+    return ranks
+
+
+COMPARISON_COLUMNS = [
+    "area_key",
+    "area",
+    "kind",
+    "is_city",
+    "value",
+    "missing",
+    "rank",
+    "ranked_of",
+    "note",
+    "value_from",
+    "value_to",
+    "change",
+    "improved",
+    "rank_from",
+    "rank_to",
+    "source",
+]
+
+
+def measure_comparison(filters: BenchmarkFilters, years: list[str] | None = None) -> pd.DataFrame:
+    """One row per council and the national average for one measure and year, best rank first.
+
+    `rank` is computed from the values with the measure's polarity among the councils that have a
+    value; ties share the best rank. Beside it: the value and rank in the first and last years and
+    the change between them (`improved` is True/False/None with the polarity applied).
+    Order: ranked councils (best first, then by name), the national average, councils with no value.
+    """
+    years = years if years is not None else ascof_years()
+    if not filters.measure or filters.year not in years:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    values = ascof_values(filters.measure)
+    if values.empty:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    ranks = _ranks_by_year(values)
+    polarity = values["polarity"].iloc[0]
+    first, last = years[0], years[-1]
+    by_area_year = {(row.area_key, row.period_label): row.value for row in values.itertuples(index=False)}
+    chosen = values[values["period_label"] == filters.year]
+    ranked_of = ranked_count(
+        dict(zip(chosen["area_key"], chosen["value"].where(chosen["kind"].isin(RANKED_KINDS)), strict=True))
+    )
+    records = []
+    for row in chosen.itertuples(index=False):
+        value_from = by_area_year.get((row.area_key, first))
+        value_to = by_area_year.get((row.area_key, last))
+        missing = pd.isna(row.value)
+        change = None if pd.isna(value_from) or pd.isna(value_to) else round(value_to - value_from, 6)
+        records.append(
+            {
+                "area_key": row.area_key,
+                "area": row.area,
+                "kind": row.kind,
+                "is_city": row.area_key == CITY_KEY,
+                "value": None if missing else float(row.value),
+                "missing": bool(missing),
+                "rank": ranks.get(filters.year, {}).get(row.area_key),
+                "ranked_of": ranked_of if row.kind in RANKED_KINDS else None,
+                "note": row.note,
+                "value_from": None if pd.isna(value_from) else float(value_from),
+                "value_to": None if pd.isna(value_to) else float(value_to),
+                "change": change,
+                "improved": is_improvement(value_from, value_to, polarity),
+                "rank_from": ranks.get(first, {}).get(row.area_key),
+                "rank_to": ranks.get(last, {}).get(row.area_key),
+                "source": row.source,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=COMPARISON_COLUMNS)
+    order_group = frame.apply(
+        lambda r: (
+            0 if r["rank"] is not None and not pd.isna(r["rank"]) else (1 if r["kind"] == "national" else 2)
+        ),
+        axis=1,
+    )
+    frame = (
+        frame.assign(_group=order_group, _rank=frame["rank"].astype(float).fillna(999))
+        .sort_values(["_group", "_rank", "area"])
+        .drop(columns=["_group", "_rank"])
+        .reset_index(drop=True)
+    )
+    for column in ("rank", "ranked_of", "rank_from", "rank_to"):
+        frame[column] = frame[column].astype("Int64")
+    # True, False or None (unchanged or not known): kept as Python objects, never coerced to bool.
+    frame["improved"] = pd.Series(
+        [None if value is None or pd.isna(value) else bool(value) for value in frame["improved"]],
+        index=frame.index,
+        dtype=object,
+    )
+    return frame
+
+
+RANK_COLUMNS = [
+    "code",
+    "name",
+    "unit",
+    "polarity",
+    "period_label",
+    "value",
+    "national_value",
+    "rank",
+    "ranked_of",
+    "published_rank",
+    "differs",
+]
+
+
+def birmingham_ranks() -> pd.DataFrame:
+    """Birmingham's computed and published rank for every ASCOF measure and year (the heat-table).
+
+    `differs` is True where the rank computed from the document's values is not the rank the
+    document printed in its "Birmingham Ranking" row.
+    """
+    values = ascof_values()
+    with session_scope() as db:
+        published = {
+            (code, label): rank
+            for code, label, rank in db.execute(
+                select(m.Kpi.code, m.PublishedRank.period_label, m.PublishedRank.rank).join(
+                    m.Kpi, m.Kpi.id == m.PublishedRank.kpi_id
+                )
+            ).all()
+        }
+    records = []
+    for code, measure in values.groupby("code", sort=True):
+        ranks = _ranks_by_year(measure)
+        first = measure.iloc[0]
+        for year, in_year in measure.groupby("period_label", sort=False):
+            councils = in_year[in_year["kind"].isin(RANKED_KINDS)]
+            city = in_year[in_year["area_key"] == CITY_KEY]["value"]
+            national = in_year[in_year["kind"] == "national"]["value"]
+            rank = ranks.get(year, {}).get(CITY_KEY)
+            published_rank = published.get((code, year))
+            records.append(
+                {
+                    "code": code,
+                    "name": first["name"],
+                    "unit": first["unit"],
+                    "polarity": first["polarity"],
+                    "period_label": year,
+                    "value": None if city.empty or pd.isna(city.iloc[0]) else float(city.iloc[0]),
+                    "national_value": None
+                    if national.empty or pd.isna(national.iloc[0])
+                    else float(national.iloc[0]),
+                    "rank": rank,
+                    "ranked_of": ranked_count(
+                        dict(zip(councils["area_key"], councils["value"], strict=True))
+                    ),
+                    "published_rank": published_rank,
+                    "differs": rank is not None and published_rank is not None and rank != published_rank,
+                }
+            )
+    frame = pd.DataFrame.from_records(records, columns=RANK_COLUMNS)
+    for column in ("rank", "ranked_of", "published_rank"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def rank_heat_table(ranks: pd.DataFrame, years: list[str]) -> pd.DataFrame:
+    """The heat-table's rows: one per measure, each year's computed and published rank side by side."""
+    if ranks.empty:
+        return pd.DataFrame(columns=["code", "name", "polarity"])
+    records = []
+    for code, group in ranks.groupby("code", sort=True):
+        first = group.iloc[0]
+        record = {"code": code, "name": first["name"], "polarity": first["polarity"]}
+        for year in years:
+            row = group[group["period_label"] == year]
+            found = not row.empty
+            record[f"rank {year}"] = row["rank"].iloc[0] if found else pd.NA
+            record[f"published {year}"] = row["published_rank"].iloc[0] if found else pd.NA
+            record[f"differs {year}"] = bool(row["differs"].iloc[0]) if found else False
+        records.append(record)
+    return pd.DataFrame.from_records(records)

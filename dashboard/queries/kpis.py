@@ -1,0 +1,527 @@
+"""KPI reads: the catalogue, constituency comparison, SPC trends, exceptions and the customer-journey funnel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from sqlalchemy import select
+
+from dashboard import kpi_rules
+from dashboard import models as m
+from dashboard.db import session_scope
+
+DEFAULT_KPI = "CON-FIRST-CONTACT"
+CITY = "birmingham"
+NOT_CHOSEN = "-"  # a form select's "Choose …" entry (an empty value would show a blank select)
+UNIT_LABELS = {
+    "percent": "%",
+    "number": "number",
+    "rate_per_100k": "per 100,000",
+    "score": "score",
+    "days": "days",
+}
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    """The /kpis view's choices; each one lives in the URL's query string."""
+
+    kpi: str = DEFAULT_KPI
+    period: str | None = None  # a period label; None = the latest with values
+    outcome_area: str | None = None  # catalogue filter
+
+    @classmethod
+    def from_query(cls, query: dict) -> KpiFilters:
+        def one(key: str) -> str | None:
+            value = query.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = (value or "").strip()
+            return value[:200] or None
+
+        return cls(kpi=one("kpi") or DEFAULT_KPI, period=one("period"), outcome_area=one("outcome"))
+
+    def to_query(self) -> dict[str, str]:
+        values = {
+            "kpi": None if self.kpi == DEFAULT_KPI else self.kpi,
+            "period": self.period,
+            "outcome": self.outcome_area,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+CATALOGUE_COLUMNS = [
+    "code",
+    "name",
+    "definition",
+    "unit",
+    "polarity",
+    "target",
+    "tolerance",
+    "frequency",
+    "outcome_area",
+    "source",
+    "values_source",
+    "illustrative",
+]
+
+
+def kpi_catalogue(outcome_area: str | None = None) -> pd.DataFrame:
+    statement = select(*(getattr(m.Kpi, column) for column in CATALOGUE_COLUMNS)).order_by(
+        m.Kpi.outcome_area, m.Kpi.code
+    )
+    if outcome_area:
+        statement = statement.where(m.Kpi.outcome_area == outcome_area)
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=CATALOGUE_COLUMNS)
+
+
+def kpi_details(code: str) -> dict | None:
+    with session_scope() as db:
+        kpi = db.scalars(select(m.Kpi).where(m.Kpi.code == code)).first()
+        if kpi is None:
+            return None
+        return {column: getattr(kpi, column) for column in CATALOGUE_COLUMNS} | {"id": kpi.id}
+
+
+def outcome_areas() -> list[str]:
+    with session_scope() as db:
+        return list(db.scalars(select(m.Kpi.outcome_area).distinct().order_by(m.Kpi.outcome_area)).all())
+
+
+def constituency_kpi_options() -> list[dict[str, str]]:
+    """KPIs that have values for constituencies or the city over more than one period (for the views)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Kpi.code, m.Kpi.name, m.Kpi.illustrative)
+            .join(m.KpiValue, m.KpiValue.kpi_id == m.Kpi.id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Area.kind == "constituency")
+            .distinct()
+            .order_by(m.Kpi.code)
+        ).all()
+        city = db.execute(
+            select(m.Kpi.code, m.Kpi.name, m.Kpi.illustrative)
+            .join(m.KpiValue, m.KpiValue.kpi_id == m.Kpi.id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Area.key == CITY, m.Kpi.code.like("TR-%"))
+            .distinct()
+            .order_by(m.Kpi.code)
+        ).all()
+    seen, options = set(), []
+    for code, name, _illustrative in [*rows, *city]:
+        if code not in seen:
+            seen.add(code)
+            options.append({"label": f"{name} ({code})", "value": code})
+    return options
+
+
+def all_kpi_options() -> list[dict[str, str]]:
+    with session_scope() as db:
+        rows = db.execute(select(m.Kpi.code, m.Kpi.name).order_by(m.Kpi.code)).all()
+    return [{"label": f"{code} · {name}", "value": code} for code, name in rows]
+
+
+def area_options(kinds: tuple[str, ...] = ("constituency", "city", "team")) -> list[dict[str, str]]:
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Area.key, m.Area.name, m.Area.kind).where(m.Area.kind.in_(kinds)).order_by(m.Area.name)
+        ).all()
+    return [{"label": name, "value": key} for key, name, _kind in rows]
+
+
+VALUE_COLUMNS = [
+    "value_id",
+    "kpi",
+    "area_key",
+    "area",
+    "area_kind",
+    "period_label",
+    "period_start",
+    "period_end",
+    "value",
+    "note",
+    "source",
+    "illustrative",
+    "version",
+]
+
+
+def kpi_values(code: str, area_kinds: tuple[str, ...] = ("constituency", "city")) -> pd.DataFrame:
+    """Every value of one KPI for areas of these kinds, oldest period first."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.KpiValue.id,
+                m.Kpi.code,
+                m.Area.key,
+                m.Area.name,
+                m.Area.kind,
+                m.KpiValue.period_label,
+                m.KpiValue.period_start,
+                m.KpiValue.period_end,
+                m.KpiValue.value,
+                m.KpiValue.note,
+                m.KpiValue.source,
+                m.KpiValue.illustrative,
+                m.KpiValue.version,
+            )
+            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Kpi.code == code, m.Area.kind.in_(area_kinds))
+            .order_by(m.KpiValue.period_end, m.KpiValue.period_start, m.Area.name)
+        ).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=VALUE_COLUMNS)
+
+
+def periods(code: str) -> list[str]:
+    """Period labels with constituency or city values for one KPI, latest first."""
+    frame = kpi_values(code)
+    if frame.empty:
+        return []
+    ordered = frame.drop_duplicates("period_label").sort_values(
+        ["period_end", "period_start"], ascending=False
+    )
+    return list(ordered["period_label"])
+
+
+def _value_or_none(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def constituency_comparison(code: str, period: str | None) -> pd.DataFrame:
+    """The ten constituencies and the city for one KPI and period: value, target, RAG, rank, change."""
+    kpi = kpi_details(code)
+    columns = [
+        "area_key",
+        "area",
+        "area_kind",
+        "period_label",
+        "value",
+        "target",
+        "tolerance",
+        "rag",
+        "rank",
+        "previous_value",
+        "change",
+        "illustrative",
+        "source",
+        "note",
+    ]
+    if kpi is None:
+        return pd.DataFrame(columns=columns)
+    values = kpi_values(code)
+    labels = periods(code)
+    if not labels:
+        return pd.DataFrame(columns=columns)
+    chosen = period if period in labels else labels[0]
+    previous = labels[labels.index(chosen) + 1] if labels.index(chosen) + 1 < len(labels) else None
+    with session_scope() as db:
+        areas = db.execute(
+            select(m.Area.key, m.Area.name, m.Area.kind)
+            .where(m.Area.kind.in_(("constituency", "city")))
+            .order_by(m.Area.kind.desc(), m.Area.name)
+        ).all()
+    current = values[values["period_label"] == chosen].set_index("area_key")
+    before = values[values["period_label"] == previous].set_index("area_key") if previous else None
+    records = []
+    for key, name, kind in areas:
+        if kind == "city" and key != CITY:
+            continue
+        row = current.loc[key] if key in current.index else None
+        value = _value_or_none(row["value"]) if row is not None else None
+        previous_value = (
+            _value_or_none(before.loc[key]["value"]) if before is not None and key in before.index else None
+        )
+        records.append(
+            {
+                "area_key": key,
+                "area": name,
+                "area_kind": kind,
+                "period_label": chosen,
+                "value": value,
+                "target": kpi["target"],
+                "tolerance": kpi["tolerance"],
+                "rag": kpi_rules.rag_status(value, kpi["target"], kpi["tolerance"], kpi["polarity"]),
+                "previous_value": previous_value,
+                "change": None
+                if value is None or previous_value is None
+                else round(value - previous_value, 2),
+                "illustrative": bool(row["illustrative"]) if row is not None else False,
+                "source": row["source"] if row is not None else "",
+                "note": row["note"] if row is not None else None,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=[c for c in columns if c != "rank"])
+    constituencies = frame["area_kind"] == "constituency"
+    ranks = kpi_rules.rank_values(list(frame.loc[constituencies, "value"]), kpi["polarity"])
+    frame["rank"] = None
+    frame.loc[constituencies, "rank"] = ranks
+    frame = frame[columns]
+    # Missing stays None (never NaN or 0) so every reader sees "no value".
+    return frame.astype(object).where(frame.notna(), None)
+
+
+SPC_COLUMNS = [
+    "area_key",
+    "area",
+    "period_label",
+    "period_end",
+    "value",
+    "mean",
+    "upper_limit",
+    "lower_limit",
+    "target",
+    "rag",
+    "variation",
+    "special_cause",
+    "illustrative",
+]
+
+
+def spc_trends(code: str) -> pd.DataFrame:
+    """One row per area and period with its XmR statistics (city first, then constituencies by name)."""
+    kpi = kpi_details(code)
+    values = kpi_values(code)
+    if kpi is None or values.empty:
+        return pd.DataFrame(columns=SPC_COLUMNS)
+    frames = []
+    order = [CITY] + sorted(key for key in values["area_key"].unique() if key != CITY)
+    for key in order:
+        series = values[values["area_key"] == key].sort_values(["period_end", "period_start"])
+        if series.empty:
+            continue
+        result = kpi_rules.spc(list(series["value"]), kpi["polarity"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_key": key,
+                    "area": series["area"].iloc[0],
+                    "period_label": list(series["period_label"]),
+                    "period_end": list(series["period_end"]),
+                    "value": result.values,
+                    "mean": result.mean,
+                    "upper_limit": result.upper_limit,
+                    "lower_limit": result.lower_limit,
+                    "target": kpi["target"],
+                    "rag": [
+                        kpi_rules.rag_status(v, kpi["target"], kpi["tolerance"], kpi["polarity"])
+                        for v in result.values
+                    ],
+                    "variation": result.variation,
+                    "special_cause": [
+                        "; ".join(kpi_rules.special_cause_reasons(result, index)) or None
+                        for index in range(len(result.values))
+                    ],
+                    "illustrative": list(series["illustrative"].astype(bool)),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
+
+
+EXCEPTION_COLUMNS = [
+    "kpi",
+    "kpi_name",
+    "area",
+    "latest_period",
+    "latest_value",
+    "target",
+    "rag",
+    "red_periods",
+    "variation",
+    "why",
+    "illustrative",
+]
+
+
+def exceptions() -> pd.DataFrame:
+    """KPIs Red for the latest two or more periods in a row, or whose latest point is special-cause concern."""
+    with session_scope() as db:
+        kpis = db.execute(select(m.Kpi.code, m.Kpi.name, m.Kpi.target, m.Kpi.tolerance, m.Kpi.polarity)).all()
+        rows = db.execute(
+            select(
+                m.Kpi.code,
+                m.Area.name,
+                m.KpiValue.period_label,
+                m.KpiValue.value,
+                m.KpiValue.illustrative,
+            )
+            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Area.kind.in_(("constituency", "city", "team", "council")))
+            .order_by(m.Kpi.code, m.Area.name, m.KpiValue.period_end, m.KpiValue.period_start)
+        ).all()
+    details = {code: (name, target, tolerance, polarity) for code, name, target, tolerance, polarity in kpis}
+    grouped: dict[tuple[str, str], list] = {}
+    for code, area, label, value, illustrative in rows:
+        grouped.setdefault((code, area), []).append((label, value, illustrative))
+    records = []
+    for (code, area), series in grouped.items():
+        name, target, tolerance, polarity = details[code]
+        values = [value for _, value, _ in series]
+        rags = [kpi_rules.rag_status(value, target, tolerance, polarity) for value in values]
+        streak = kpi_rules.red_streak(rags)
+        result = kpi_rules.spc(values, polarity)
+        concern = len(series) >= 2 and result.latest_variation == kpi_rules.CONCERN
+        if streak < 2 and not concern:
+            continue
+        why = []
+        if streak >= 2:
+            why.append(f"Red for the last {streak} periods")
+        if concern:
+            latest = max(i for i, v in enumerate(result.values) if v is not None)
+            why.append("special-cause concern: " + "; ".join(kpi_rules.special_cause_reasons(result, latest)))
+        label, value, _ = series[-1]
+        records.append(
+            {
+                "kpi": code,
+                "kpi_name": name,
+                "area": area,
+                "latest_period": label,
+                "latest_value": value,
+                "target": target,
+                "rag": rags[-1],
+                "red_periods": streak,
+                "variation": result.latest_variation,
+                "why": "; ".join(why),
+                "illustrative": any(flag for _, _, flag in series),
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=EXCEPTION_COLUMNS)
+    return frame.sort_values(["red_periods", "kpi", "area"], ascending=[False, True, True], ignore_index=True)
+
+
+# The customer-journey funnel (003 §7): stages as a share of all contacts.
+FUNNEL_STAGES = [
+    ("Contacts", "FUNNEL-CONTACTS"),
+    ("Resolved at first contact", None),  # 100% less those referred to a social worker
+    ("Referred to a social worker", "FUNNEL-REFERRED-SW-PCT"),
+    ("Full assessment", "FUNNEL-FULLASSESS-PCT"),
+    ("Care package", "FUNNEL-CAREPLAN-PCT"),
+]
+FUNNEL_COUNTS = {"Full assessment": "FUNNEL-FULL-ASSESSMENTS", "Care package": "FUNNEL-NEW-PACKAGES"}
+FUNNEL_COLUMNS = ["stage", "percent_of_contacts", "count", "target_percent", "period", "derived", "source"]
+
+
+def _latest(db, code: str, area_key: str):
+    return db.execute(
+        select(m.KpiValue.value, m.KpiValue.period_label, m.KpiValue.source, m.Kpi.target)
+        .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+        .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        .where(m.Kpi.code == code, m.Area.key == area_key, m.KpiValue.value.is_not(None))
+        .order_by(m.KpiValue.period_end.desc())
+        .limit(1)
+    ).first()
+
+
+def funnel(area_key: str = "barnet") -> pd.DataFrame:
+    """Contacts → resolved at first contact → referred → assessed → care package, as % of contacts."""
+    records = []
+    with session_scope() as db:
+        contacts = _latest(db, "FUNNEL-CONTACTS", area_key)
+        referred = _latest(db, "FUNNEL-REFERRED-SW-PCT", area_key)
+        total = contacts.value if contacts else None
+        for stage, code in FUNNEL_STAGES:
+            derived = False
+            count_row = _latest(db, FUNNEL_COUNTS[stage], area_key) if stage in FUNNEL_COUNTS else None
+            if stage == "Contacts":
+                row = contacts
+                percent = 100.0 if contacts else None
+            elif code is None:
+                row = referred
+                percent = None if referred is None else 100.0 - referred.value
+                derived = True
+            else:
+                row = _latest(db, code, area_key)
+                percent = row.value if row else None
+            if stage == "Contacts":
+                count = total
+            elif count_row is not None:
+                count = count_row.value
+            elif percent is not None and total is not None:
+                count = round(total * percent / 100)
+                derived = True
+            else:
+                count = None
+            records.append(
+                {
+                    "stage": stage,
+                    "percent_of_contacts": percent,
+                    "count": count,
+                    "target_percent": row.target if row is not None and code else None,
+                    "period": row.period_label if row is not None else None,
+                    "derived": derived,
+                    "source": row.source if row is not None else "",
+                }
+            )
+    return pd.DataFrame.from_records(records, columns=FUNNEL_COLUMNS)
+
+
+ACCESS_CODES = ("ACAP-CALLS", "ACAP-ABANDON", "ACAP-2ND-RESP", "ACAP-TRANSFER-2WK", "CON-FIRST-CONTACT")
+
+
+def birmingham_access() -> pd.DataFrame:
+    """Birmingham's latest front-door figures (ACAP, 002) and the city's first-contact resolution."""
+    records = []
+    with session_scope() as db:
+        for code in ACCESS_CODES:
+            kpi = db.scalars(select(m.Kpi).where(m.Kpi.code == code)).first()
+            if kpi is None:
+                continue
+            row = db.execute(
+                select(m.KpiValue.value, m.KpiValue.period_label, m.KpiValue.illustrative, m.KpiValue.source)
+                .join(m.Area, m.Area.id == m.KpiValue.area_id)
+                .where(m.KpiValue.kpi_id == kpi.id, m.Area.key == CITY, m.KpiValue.value.is_not(None))
+                .order_by(m.KpiValue.period_end.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                continue
+            records.append(
+                {
+                    "kpi": code,
+                    "measure": kpi.name,
+                    "unit": kpi.unit,
+                    "value": row.value,
+                    "target": kpi.target,
+                    "rag": kpi_rules.rag_status(row.value, kpi.target, kpi.tolerance, kpi.polarity),
+                    "period": row.period_label,
+                    "illustrative": bool(row.illustrative),
+                    "source": row.source,
+                }
+            )
+    return pd.DataFrame.from_records(
+        records,
+        columns=["kpi", "measure", "unit", "value", "target", "rag", "period", "illustrative", "source"],
+    )
+
+
+def kpi_value_history(limit: int = 20) -> pd.DataFrame:
+    """The latest values entered through the form or upload (not the seed)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.Kpi.code,
+                m.Area.name,
+                m.KpiValue.period_label,
+                m.KpiValue.value,
+                m.KpiValue.updated_by,
+                m.KpiValue.updated_at,
+            )
+            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.KpiValue.updated_by != "seed")
+            .order_by(m.KpiValue.updated_at.desc(), m.KpiValue.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["kpi", "area", "period", "value", "by", "at"]
+    )

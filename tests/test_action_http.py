@@ -1,0 +1,272 @@
+"""The actions page's callbacks over HTTP, as the browser (or anyone with curl) would call them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from tests.conftest import callback_request, find_callback
+
+EDIT_FIELDS = ["owner", "due_date", "status", "rag", "percent_complete", "evidence_summary", "areas"]
+
+
+def action(key: str) -> m.ActionItem:
+    with session_scope() as db:
+        return db.scalars(select(m.ActionItem).where(m.ActionItem.key == key)).one()
+
+
+def audit_count() -> int:
+    with session_scope() as db:
+        return len(db.scalars(select(m.AuditEvent.id).where(m.AuditEvent.entity == "action_item")).all())
+
+
+def save_body(app, target: m.ActionItem, **changes):
+    with session_scope() as db:
+        area_ids = db.scalars(
+            select(m.action_areas.c.consideration_area_id).where(m.action_areas.c.action_item_id == target.id)
+        ).all()
+    values = {
+        "owner": target.owner,
+        "due_date": target.due_date.isoformat() if target.due_date else None,
+        "status": target.status,
+        "rag": target.rag or "",
+        "percent_complete": target.percent_complete,
+        "evidence_summary": target.evidence,
+        "areas": [str(i) for i in area_ids],
+    }
+    values.update(changes)
+    key = find_callback(app, "act-form-summary.children")
+    browser = {(f"act-edit-{field}", "value"): value for field, value in values.items()}
+    browser[("act-save", "n_clicks")] = 1
+    browser[("act-edit-version", "data")] = {"id": target.id, "version": target.version}
+    browser[("act-refresh", "data")] = 0
+    return callback_request(app, key, values=browser, triggered="act-save.n_clicks")
+
+
+def note_body(app, target: m.ActionItem, text: str, note_date="2026-11-20", internal=False):
+    key = find_callback(app, "act-note-text-error.children")
+    return callback_request(
+        app,
+        key,
+        values={
+            ("act-note-add", "n_clicks"): 1,
+            ("act-edit-version", "data"): {"id": target.id, "version": target.version},
+            ("act-note-date", "value"): note_date,
+            ("act-note-text", "value"): text,
+            ("act-note-internal", "value"): internal,
+            ("act-refresh", "data"): 0,
+        },
+        triggered="act-note-add.n_clicks",
+    )
+
+
+def sign_off_body(app, target: m.ActionItem):
+    key = find_callback(app, "act-signoff-error.children")
+    return callback_request(
+        app,
+        key,
+        values={
+            ("act-signoff", "n_clicks"): 1,
+            ("act-edit-version", "data"): {"id": target.id, "version": target.version},
+            ("act-refresh", "data"): 0,
+        },
+        triggered="act-signoff.n_clicks",
+    )
+
+
+TRANSITION_ACTION = "a2_carers_strategy_refresh"
+AWAITING_ACTION = "a4_joint_front_door"  # Customer Journey, complete, awaiting sign-off
+
+
+@pytest.mark.parametrize("username", ["cabinet.member", "cj.lead"])
+def test_save_and_note_are_refused_to_a_viewer_and_to_another_projects_lead(app, login_as, username):
+    target = action(TRANSITION_ACTION)
+    client = login_as(username)
+    response = client.post("/_dash-update-component", json=save_body(app, target, percent_complete=99))
+    assert response.status_code == 403
+    response = client.post("/_dash-update-component", json=note_body(app, target, "Tampered"))
+    assert response.status_code == 403
+    after = action(TRANSITION_ACTION)
+    assert (after.percent_complete, after.version) == (target.percent_complete, target.version)
+    assert audit_count() == 0
+
+
+def test_only_an_admin_can_sign_off_evidence_over_http(app, login_as):
+    target = action(AWAITING_ACTION)
+    lead = login_as("cj.lead")  # leads the project delivering it, but is not the sponsor
+    assert lead.post("/_dash-update-component", json=sign_off_body(app, target)).status_code == 403
+    assert action(AWAITING_ACTION).evidence_status == "awaiting"
+    admin = login_as("admin")
+    response = admin.post("/_dash-update-component", json=sign_off_body(app, target))
+    assert response.status_code == 200
+    assert "Evidence accepted" in response.get_data(as_text=True)
+    assert action(AWAITING_ACTION).evidence_status == "accepted"
+
+
+def test_anonymous_save_is_refused(app, client):
+    target = action(TRANSITION_ACTION)
+    response = client.post("/_dash-update-component", json=save_body(app, target, percent_complete=99))
+    assert response.status_code == 401
+
+
+def test_the_projects_lead_saves_and_adds_a_note_over_http(app, login_as):
+    target = action(TRANSITION_ACTION)
+    client = login_as("transition.lead")
+    response = client.post("/_dash-update-component", json=save_body(app, target, percent_complete=55))
+    assert response.status_code == 200
+    assert "Saved at" in response.get_data(as_text=True)
+    assert action(TRANSITION_ACTION).percent_complete == 55
+    response = client.post("/_dash-update-component", json=note_body(app, target, "Draft shared with carers"))
+    assert response.status_code == 200
+    assert "Progress note added" in response.get_data(as_text=True)
+    with session_scope() as db:
+        texts = db.scalars(
+            select(m.ProgressNote.text).where(m.ProgressNote.action_item_id == target.id)
+        ).all()
+    assert "Draft shared with carers" in texts
+
+
+def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app, login_as):
+    target = action(TRANSITION_ACTION)
+    client = login_as("transition.lead")
+    response = client.post(
+        "/_dash-update-component", json=save_body(app, target, percent_complete=150, owner="")
+    )
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert "whole number between 0 and 100" in json.dumps(body["act-edit-percent_complete-error"])
+    assert "Enter the owner" in json.dumps(body["act-edit-owner-error"])
+    assert "There is a problem" in json.dumps(body["act-form-summary"])
+    response = client.post(
+        "/_dash-update-component", json=note_body(app, target, "Later", note_date="2026-12-01")
+    )
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert "today or in the past" in json.dumps(body["act-note-date-error"])
+    assert action(TRANSITION_ACTION).version == target.version
+    assert audit_count() == 0
+
+
+def test_a_conflicting_save_shows_what_changed(app, login_as):
+    target = action(TRANSITION_ACTION)
+    assert (
+        login_as("admin")
+        .post("/_dash-update-component", json=save_body(app, target, percent_complete=50))
+        .status_code
+        == 200
+    )
+    response = login_as("transition.lead").post(
+        "/_dash-update-component", json=save_body(app, target, rag="Amber")
+    )
+    text = response.get_data(as_text=True)
+    assert "changed while you were editing it" in text
+    assert "Percentage complete: 40 → 50" in text
+    assert action(TRANSITION_ACTION).rag == "Green"
+
+
+def _view_values(**filters):
+    values = {
+        ("act-filter-rec", "value"): "all",
+        ("act-filter-theme", "value"): "all",
+        ("act-filter-owner", "value"): "all",
+        ("act-filter-status", "value"): "all",
+        ("act-filter-project", "value"): "all",
+        ("act-filter-flags", "value"): [],
+        ("act-asat", "value"): "2017-03-31",
+    }
+    values.update({(f"act-filter-{name}", "value"): value for name, value in filters.items()})
+    return values
+
+
+def test_filters_go_into_the_url_and_choose_the_sections(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "act-url.search", "act-sections.children")
+    values = _view_values(rec="2")
+    values[("act-refresh", "data")] = 0
+    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert body["act-url"]["search"] == "?rec=2"
+    sections = json.dumps(body["act-sections"])
+    assert "Recommendation 2" in sections and "Recommendation 3" not in sections
+    assert "Co-produce a carers engagement plan" in sections
+    assert "1 of 3 actions are closed" in body["act-progress-summary"]["children"]
+
+
+def _download(app, client, button: str, **filters):
+    key = find_callback(app, "act-download.data")
+    values = _view_values(**filters)
+    values[(button, "n_clicks")] = 1
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=values, triggered=f"{button}.n_clicks"),
+    )
+    assert response.status_code == 200
+    data = json.loads(response.get_data(as_text=True))["response"]["act-download"]["data"]
+    return data["filename"], base64.b64decode(data["content"])
+
+
+def test_csv_download_has_exactly_the_filtered_actions(app, login_as):
+    client = login_as("cabinet.member")
+    filename, content = _download(app, client, "act-download-actions-csv", rec="4")
+    assert filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert {row["Recommendation"] for row in rows} == {"4"}
+    assert len(rows) == 3
+    filename, content = _download(app, client, "act-download-review-xlsx", rec="4")
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert "Status at 31 Mar 2017" in header and "What moved since" in header
+    assert sheet.max_row == 1 + 3
+
+
+def test_published_excel_has_no_internal_notes_or_names(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "act-publish-download.data")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(
+            app, key, values={("act-publish-xlsx", "n_clicks"): 1}, triggered="act-publish-xlsx.n_clicks"
+        ),
+    )
+    data = json.loads(response.get_data(as_text=True))["response"]["act-publish-download"]["data"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    text = "\n".join(cells)
+    assert sheet.max_row == 1 + 24
+    # progress_notes.csv: the 21 Mar 2017 workshop note is internal, the 24 Mar 2017 pack note is not.
+    assert "Workshop held; corporate directors to nominate leads" not in text
+    assert "Pack agreed with corporate finance" in text
+    assert "seed" not in cells and "Last updated by" not in text
+
+
+def test_the_published_page_shows_public_notes_only(app, login_as):
+    client = login_as("cabinet.member")
+    response = client.get("/actions?view=publish")
+    assert response.status_code == 200
+    from dashboard.pages import actions as page
+
+    html_text = json.dumps(page.published_layout(), default=lambda c: c.to_plotly_json())
+    assert "Pack agreed with corporate finance" in html_text
+    assert "Workshop held; corporate directors" not in html_text
+    assert "act-print" in html_text
+
+
+def test_drawing_the_forms_submits_nothing(app, login_as):
+    """The forms are drawn by a callback, so their buttons arrive with no clicks: that is not a press."""
+    target = action(AWAITING_ACTION)
+    admin = login_as("admin")
+    body = sign_off_body(app, target)
+    body["inputs"][0]["value"] = None
+    assert admin.post("/_dash-update-component", json=body).status_code in (200, 204)
+    body = note_body(app, target, "")
+    body["inputs"][0]["value"] = None
+    assert admin.post("/_dash-update-component", json=body).status_code in (200, 204)
+    after = action(AWAITING_ACTION)
+    assert (after.evidence_status, after.version) == ("awaiting", target.version)
+    assert audit_count() == 0

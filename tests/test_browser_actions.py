@@ -1,0 +1,67 @@
+"""Headless Chromium: a lead adds a progress note to an action, then the sponsor (admin) signs off its evidence."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+ACTION = "Design and pilot a joint health and social care front door"  # Customer Journey, awaiting sign-off
+
+
+def sign_in(dash_duo, username: str, path: str) -> str:
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{base}/login?next={path}")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+    return base
+
+
+def open_action(dash_duo) -> None:
+    choices = Select(dash_duo.wait_for_element("#act-choose"))
+    dash_duo._wait_for(lambda driver: len(choices.options) > 1, timeout=10, msg="no actions offered")
+    choices.select_by_visible_text(f"4 · {ACTION}")
+    dash_duo.wait_for_text_to_equal("#act-detail-title", ACTION)
+
+
+def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    base = sign_in(dash_duo, "cj.lead", "/actions?rec=4")
+    dash_duo.wait_for_contains_text("#act-progress-summary", "1 of 3 actions are closed")
+    open_action(dash_duo)
+    dash_duo.wait_for_text_to_equal("#act-detail-status", "Complete – awaiting sign-off")
+    # The lead is not the sponsor: no sign-off control.
+    assert dash_duo.driver.find_elements(By.ID, "act-signoff") == []
+    assert dash_duo.find_element("#act-note-text-error").text == ""  # nothing submitted on opening
+
+    dash_duo.find_element("#act-note-text").send_keys("Roll-out agreed with the STP board")
+    dash_duo.find_element("#act-note-add").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#act-message", "Progress note added")
+    # Newest first, and the earlier note is still there.
+    dash_duo.wait_for_contains_text("#act-notes li:first-child", "Roll-out agreed with the STP board")
+    assert "Pilot evaluation drafted" in dash_duo.find_element("#act-notes").text
+    assert dash_duo.get_logs() == []
+
+    dash_duo.driver.delete_all_cookies()
+    sign_in(dash_duo, "admin", "/actions?rec=4")
+    dash_duo.wait_for_contains_text("#act-progress-summary", "1 of 3 actions are closed")
+    open_action(dash_duo)
+    # Opening the action signs nothing off: only the button does.
+    dash_duo.wait_for_text_to_equal("#act-detail-status", "Complete – awaiting sign-off")
+    dash_duo.wait_for_element("#act-signoff").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#act-message", "Evidence accepted")
+    dash_duo.wait_for_contains_text("#act-progress-summary", "2 of 3 actions are closed")
+    dash_duo.wait_for_text_to_equal("#act-detail-status", "Complete – evidence accepted")
+
+    # The published view shows the lead's public note but no names.
+    dash_duo.driver.get(f"{base}/actions?view=publish")
+    dash_duo.wait_for_contains_text("#act-published", "Roll-out agreed with the STP board")
+    published = dash_duo.find_element("#act-published").text
+    assert "cj.lead" not in published and "Customer Journey work-stream lead" not in published
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,80 @@
+"""Headless Chromium: a lead reads the KPIs page, enters a value and uploads a file; a viewer cannot enter values."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(dash_duo, username: str, path: str) -> str:
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{base}/login?next={path}")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+    return base
+
+
+def test_lead_compares_constituencies_enters_a_value_and_uploads_a_file(dash_duo, app, tmp_path):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cj.lead", "/kpis")
+    dash_duo.wait_for_text_to_equal("h1", "KPIs")
+    # Contacts resolved at first contact, Q2 2026/27 (illustrative seed): 4 Green, 4 Amber, 2 Red.
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "4 of 10 constituencies met the target")
+    dash_duo.wait_for_contains_text("#kpi-trends-summary", "areas charted")
+    dash_duo.wait_for_contains_text("#kpi-funnel-summary", "26% had a full assessment")
+    assert "Illustrative data" in dash_duo.find_element("#kpi-definition").text
+
+    # Choosing another KPI puts it in the URL and redraws the comparison.
+    Select(dash_duo.find_element("#kpi-select")).select_by_value("CON-ADMISSIONS-65")
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "permanent admissions")
+    assert "kpi=CON-ADMISSIONS-65" in dash_duo.driver.current_url
+
+    # A bad value: the message sits next to the field and nothing is saved.
+    Select(dash_duo.find_element("#kpi-entry-kpi")).select_by_value("CON-FIRST-CONTACT")
+    Select(dash_duo.find_element("#kpi-entry-area")).select_by_value("ladywood")
+    dash_duo.find_element("#kpi-entry-period").send_keys("Q3 2026/27")
+    value = dash_duo.find_element("#kpi-entry-value")
+    value.send_keys("150")
+    dash_duo.find_element("#kpi-entry-save").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#kpi-entry-value-error", "between 0 and 100")
+    value.clear()
+    value.send_keys("51.5")
+    dash_duo.find_element("#kpi-entry-save").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#kpi-entry-message", "Saved CON-FIRST-CONTACT")
+    dash_duo.wait_for_contains_text("#kpi-entry-history", "CON-FIRST-CONTACT · Ladywood · Q3 2026/27: 51.5")
+    # The new quarter becomes a choice of period.
+    Select(dash_duo.find_element("#kpi-select")).select_by_value("CON-FIRST-CONTACT")
+    dash_duo._wait_for(
+        lambda driver: "Q3 2026/27" in [o.text for o in Select(dash_duo.find_element("#kpi-period")).options],
+        timeout=10,
+        msg="the new period was not offered",
+    )
+
+    # An upload with a bad row saves nothing and says which row is wrong.
+    bad = tmp_path / "values.csv"
+    bad.write_text(
+        "kpi_code,area,period,value\nCON-FIRST-CONTACT,yardley,Q3 2026/27,55\nCON-NOPE,yardley,Q3 2026/27,1\n"
+    )
+    dash_duo.find_element("#kpi-upload input[type=file]").send_keys(str(bad))
+    dash_duo.wait_for_contains_text("#kpi-upload-report", "Nothing was saved")
+    assert "There is no KPI with the code “CON-NOPE”" in dash_duo.find_element("#kpi-upload-problems").text
+    assert dash_duo.get_logs() == []
+
+
+def test_viewer_sees_the_page_but_no_entry_form(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/kpis?kpi=TR-EET")
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "measured for the city only")
+    dash_duo.wait_for_contains_text("#kpi-trends-summary", "1 area charted")
+    dash_duo.wait_for_contains_text("#kpi-exceptions-summary", "need attention")
+    assert dash_duo.driver.find_elements(By.ID, "kpi-entry-save") == []
+    assert dash_duo.driver.find_elements(By.ID, "kpi-upload") == []
+    assert dash_duo.find_element("#kpi-dl-catalogue-csv").is_displayed()
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,64 @@
+"""Headless Chromium: the cabinet member sees Barnet's savings total; a lead records a forecast."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.conftest import DEMO_PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(dash_duo, username: str, path: str) -> str:
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{base}/login?next={path}")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+    return base
+
+
+def test_cabinet_member_sees_the_barnet_savings_total_and_no_edit_control(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/savings?project=barnet_savings")
+    dash_duo.wait_for_text_to_equal("h1", "Savings")
+    # 003 §2: £12.6m identified + £5.9m additional = £18.5m over 2016/17–2019/20.
+    dash_duo.wait_for_text_to_equal("#sv-total-target", "£18.5m")
+    years = dash_duo.find_element("#sv-years").text
+    for amount in ("£5.1m", "£6.1m", "£4.1m", "£3.2m"):
+        assert amount in years
+    assert "2019/20" in years
+    assert "Illustrative data" in dash_duo.find_element("#sv-illustrative").text
+    assert dash_duo.driver.find_elements(By.ID, "sv-edit-save") == []
+    assert dash_duo.driver.find_elements(By.ID, "sv-rephase-accept") == []
+    assert dash_duo.find_element("#sv-download-lines-csv").is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+def test_lead_records_a_forecast_and_sees_the_total_change(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cj.lead", "/savings?project=customer_journey")
+    dash_duo.wait_for_text_to_equal("#sv-total-forecast", "£5.45m")
+    choices = Select(dash_duo.find_element("#sv-edit-select"))
+    dash_duo._wait_for(lambda driver: len(choices.options) > 1, timeout=10, msg="no lines offered")
+    offered = [option.text for option in choices.options if option.get_attribute("value")]
+    assert len(offered) == 1 and "Customer Journey" in offered[0], offered
+    choices.select_by_visible_text(offered[0])
+    dash_duo.wait_for_contains_text("#sv-edit-context", "Customer Journey")
+
+    forecast = dash_duo.find_element("#sv-edit-forecast")
+    forecast.clear()
+    forecast.send_keys("-5")
+    dash_duo.find_element("#sv-edit-save").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#sv-edit-forecast-error", "Forecast must be £0 or more")
+
+    forecast.clear()
+    forecast.send_keys("5,700,000")
+    dash_duo.find_element("#sv-edit-save").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#sv-edit-saved", "Saved at")
+    dash_duo.wait_for_text_to_equal("#sv-total-forecast", "£5.7m")
+    assert dash_duo.find_element("#sv-edit-forecast-error").text == ""
+    assert dash_duo.get_logs() == []

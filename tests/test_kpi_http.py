@@ -1,0 +1,204 @@
+"""The KPIs page's callbacks over HTTP, as the browser (or anyone with curl) would call them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from tests.conftest import callback_request, find_callback
+
+ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")
+
+
+def counts() -> tuple[int, int]:
+    with session_scope() as db:
+        values = db.scalar(select(func.count()).select_from(m.KpiValue))
+        audits = db.scalar(
+            select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.entity == "kpi_value")
+        )
+    return values, audits
+
+
+def save_body(app, kpi="CON-FIRST-CONTACT", area="ladywood", period="Q3 2026/27", value="50.5", note=""):
+    key = find_callback(app, "kpi-entry-message.children")
+    values = {
+        (f"kpi-entry-{field}", "value"): given
+        for field, given in zip(ENTRY_FIELDS, (kpi, area, period, value, note), strict=True)
+    }
+    values[("kpi-entry-save", "n_clicks")] = 1
+    values[("kpi-refresh", "data")] = 0
+    return callback_request(app, key, values=values, triggered="kpi-entry-save.n_clicks")
+
+
+def upload_body(app, text: str, filename: str = "values.csv"):
+    key = find_callback(app, "kpi-upload-report.children")
+    encoded = base64.b64encode(text.encode()).decode()
+    values = {
+        ("kpi-upload", "contents"): f"data:text/csv;base64,{encoded}",
+        ("kpi-upload", "filename"): filename,
+        ("kpi-refresh", "data"): 0,
+    }
+    return callback_request(app, key, values=values, triggered="kpi-upload.contents")
+
+
+def view_body(app, kpi="CON-ADMISSIONS-65", period=None, outcome="all"):
+    key = find_callback(app, "kpi-map.figure", "kpi-url.search")
+    values = {
+        ("kpi-select", "value"): kpi,
+        ("kpi-period", "value"): period,
+        ("kpi-outcome", "value"): outcome,
+        ("kpi-refresh", "data"): 0,
+    }
+    return callback_request(app, key, values=values)
+
+
+def answer(response) -> dict:
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+def flat_text(component) -> str:
+    return json.dumps(component, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        save_body,
+        lambda app: upload_body(
+            app, "kpi_code,area,period,value\nCON-FIRST-CONTACT,ladywood,Q3 2026/27,50\n"
+        ),
+    ],
+)
+def test_a_viewer_is_refused_over_http_and_nothing_changes(app, login_as, body):
+    before = counts()
+    response = login_as("cabinet.member").post("/_dash-update-component", json=body(app))
+    assert response.status_code == 403
+    assert counts() == before
+
+
+def test_anonymous_entry_is_refused(app, client):
+    before = counts()
+    assert client.post("/_dash-update-component", json=save_body(app)).status_code == 401
+    assert counts() == before
+
+
+def test_a_lead_saves_a_value_over_http(app, login_as):
+    before = counts()
+    response = login_as("cj.lead").post("/_dash-update-component", json=save_body(app))
+    assert response.status_code == 200
+    result = answer(response)
+    assert "Saved CON-FIRST-CONTACT for ladywood in Q3 2026/27" in flat_text(result["kpi-entry-message"])
+    assert result["kpi-refresh"]["data"] == 1
+    assert counts()[0] == before[0] + 1
+
+
+def test_a_bad_value_shows_next_to_its_field_over_http(app, login_as):
+    before = counts()
+    response = login_as("transition.lead").post(
+        "/_dash-update-component", json=save_body(app, kpi="-", value="120")
+    )
+    result = answer(response)
+    assert "Enter the KPI code" in flat_text(result["kpi-entry-kpi-error"])
+    assert "There is a problem" in flat_text(result["kpi-entry-message"])
+    assert counts() == before
+
+
+def test_a_bad_upload_lists_each_row_over_http_and_saves_nothing(app, login_as):
+    before = counts()
+    text = (
+        "kpi_code,area,period,value\n"
+        "CON-FIRST-CONTACT,ladywood,Q3 2026/27,50\n"
+        "CON-FIRST-CONTACT,ladywood,Q3 2026/27,51\n"
+        "CON-FIRST-CONTACT,erdington,Q3 2026/27,x\n"
+    )
+    response = login_as("admin").post("/_dash-update-component", json=upload_body(app, text))
+    report = flat_text(answer(response)["kpi-upload-report"])
+    assert "Nothing was saved" in report
+    assert "Duplicate of row 2" in report and "must be a number" in report
+    assert counts() == before
+
+
+def test_a_good_upload_is_saved_over_http(app, login_as):
+    before = counts()
+    text = "kpi_code,area,period,value\nCON-FIRST-CONTACT,ladywood,Q3 2026/27,50\nTR-EET,birmingham,Q3 2026/27,80\n"
+    response = login_as("transition.lead").post("/_dash-update-component", json=upload_body(app, text))
+    assert "Saved 2 values from values.csv" in flat_text(answer(response)["kpi-upload-report"])
+    assert counts()[0] == before[0] + 2
+
+
+def test_a_viewer_sees_the_comparison_with_a_summary_and_the_url_keeps_the_choice(app, login_as):
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=view_body(app, period="Q1 2026/27", outcome="Customer journey")
+    )
+    assert response.status_code == 200
+    result = answer(response)
+    assert (
+        result["kpi-url"]["search"] == "?kpi=CON-ADMISSIONS-65&period=Q1+2026%2F27&outcome=Customer+journey"
+    )
+    summary = result["kpi-map-summary"]["children"]
+    assert summary.startswith("In Q1 2026/27,") and "constituencies met the target" in summary
+    rows = result["kpi-comparison-grid"]["rowData"]
+    assert len(rows) == 11 and all(
+        row["data_note"] == "Illustrative" for row in rows if row["value"] is not None
+    )
+    catalogue = result["kpi-catalogue-grid"]["rowData"]
+    assert catalogue and {row["outcome_area"] for row in catalogue} == {"Customer journey"}
+    assert "Illustrative data" in flat_text(result["kpi-definition"])
+
+
+def test_downloads_contain_the_chosen_kpis_rows(app, login_as):
+    key = find_callback(app, "kpi-download.data")
+    values = {
+        ("kpi-select", "value"): "CON-ADMISSIONS-65",
+        ("kpi-period", "value"): "Q2 2026/27",
+        ("kpi-outcome", "value"): "all",
+        ("kpi-funnel-area", "value"): "barnet",
+        ("kpi-dl-comparison-csv", "n_clicks"): 1,
+    }
+    client = login_as("cabinet.member")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=values, triggered="kpi-dl-comparison-csv.n_clicks"),
+    )
+    download = answer(response)["kpi-download"]["data"]
+    text = base64.b64decode(download["content"]).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 11
+    ladywood = next(row for row in rows if row["Area"] == "Ladywood")
+    assert (ladywood["Value"], ladywood["RAG"], ladywood["Rank (1 = best)"], ladywood["Illustrative"]) == (
+        "714.0",
+        "Red",
+        "10",
+        "yes",
+    )
+
+    values[("kpi-dl-funnel-xlsx", "n_clicks")] = 1
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=values, triggered="kpi-dl-funnel-xlsx.n_clicks"),
+    )
+    download = answer(response)["kpi-download"]["data"]
+    assert download["filename"].endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(base64.b64decode(download["content"]))).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:3] == ("Area", "Stage", "Percent of contacts")
+    assert table[4][:5] == ("barnet", "Full assessment", 26, 2557, 7)
+
+
+def test_the_template_download_is_for_editors_only(app, login_as):
+    key = find_callback(app, "kpi-template-download.data")
+    body = callback_request(
+        app, key, values={("kpi-template-csv", "n_clicks"): 1}, triggered="kpi-template-csv.n_clicks"
+    )
+    assert login_as("cabinet.member").post("/_dash-update-component", json=body).status_code == 403
+    response = login_as("cj.lead").post("/_dash-update-component", json=body)
+    text = base64.b64decode(answer(response)["kpi-template-download"]["data"]["content"]).decode("utf-8-sig")
+    assert text.splitlines()[0] == "kpi_code,area,period,value,note"

@@ -1,0 +1,257 @@
+"""The savings page's callbacks over HTTP, as the browser (or anyone with curl) would call them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from tests.conftest import callback_request, find_callback
+
+EDIT_FIELDS = ["target", "financial_year", "forecast", "realised", "confidence", "confidence_reason"]
+
+
+def line(key: str) -> m.SavingLine:
+    with session_scope() as db:
+        return db.scalars(select(m.SavingLine).where(m.SavingLine.key == key)).one()
+
+
+def audit_count() -> int:
+    with session_scope() as db:
+        return len(db.scalars(select(m.AuditEvent.id).where(m.AuditEvent.entity == "saving_line")).all())
+
+
+def save_body(app, saving: m.SavingLine, **changes):
+    target = saving
+    values = {
+        "target": str(target.target),
+        "financial_year": f"{target.financial_year}/{(target.financial_year + 1) % 100:02d}",
+        "forecast": str(target.forecast),
+        "realised": str(target.realised),
+        "confidence": target.confidence,
+        "confidence_reason": target.confidence_reason,
+    }
+    values.update(changes)
+    key = find_callback(app, "sv-edit-saved.children", "sv-refresh.data")
+    browser = {(f"sv-edit-{field}", "value"): value for field, value in values.items()}
+    browser[("sv-edit-save", "n_clicks")] = 1
+    browser[("sv-edit-version", "data")] = {"id": target.id, "version": target.version}
+    browser[("sv-refresh", "data")] = 0
+    return callback_request(app, key, values=browser, triggered="sv-edit-save.n_clicks")
+
+
+@pytest.mark.parametrize("username", ["cabinet.member", "cj.lead"])
+def test_save_is_refused_to_a_viewer_and_to_another_projects_lead(app, login_as, username):
+    target = line("bn_efficiency_2019_20")  # a Barnet line
+    client = login_as(username)
+    response = client.post("/_dash-update-component", json=save_body(app, target, forecast="1"))
+    assert response.status_code == 403
+    after = line("bn_efficiency_2019_20")
+    assert (after.forecast, after.version) == (target.forecast, target.version)
+    assert audit_count() == 0
+
+
+def test_anonymous_save_is_refused(app, client):
+    target = line("cj_workforce_2019_20")
+    response = client.post("/_dash-update-component", json=save_body(app, target, forecast="1"))
+    assert response.status_code == 401
+    assert line("cj_workforce_2019_20").forecast == target.forecast
+
+
+def test_a_lead_changing_the_target_is_refused(app, login_as):
+    target = line("cj_workforce_2019_20")
+    response = login_as("cj.lead").post(
+        "/_dash-update-component", json=save_body(app, target, target="9000000")
+    )
+    assert response.status_code == 403
+    assert line("cj_workforce_2019_20").target == target.target
+
+
+def test_the_lead_saves_forecast_over_http(app, login_as):
+    target = line("cj_workforce_2019_20")
+    response = login_as("cj.lead").post(
+        "/_dash-update-component", json=save_body(app, target, forecast="5,600,000")
+    )
+    assert response.status_code == 200
+    assert "Saved at" in response.get_data(as_text=True)
+    after = line("cj_workforce_2019_20")
+    assert (str(after.forecast), after.version) == ("5600000.00", target.version + 1)
+    assert audit_count() == 1
+
+
+def test_invalid_input_gets_messages_next_to_the_fields_and_changes_nothing(app, login_as):
+    target = line("cj_workforce_2019_20")
+    response = login_as("admin").post(
+        "/_dash-update-component",
+        json=save_body(app, target, target="-5", forecast="12.345", financial_year="2019-20x"),
+    )
+    assert response.status_code == 200
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert "Target must be £0 or more" in json.dumps(body["sv-edit-target-error"], ensure_ascii=False)
+    assert "no more than 2 decimal places" in json.dumps(body["sv-edit-forecast-error"])
+    assert "real financial year, like 2019/20" in json.dumps(body["sv-edit-financial_year-error"])
+    assert "There is a problem" in json.dumps(body["sv-edit-summary"])
+    assert line("cj_workforce_2019_20").version == target.version
+    assert audit_count() == 0
+
+
+def test_a_conflicting_save_shows_what_changed(app, login_as):
+    target = line("cj_workforce_2019_20")
+    assert (
+        login_as("admin")
+        .post("/_dash-update-component", json=save_body(app, target, forecast="5500000"))
+        .status_code
+        == 200
+    )
+    response = login_as("cj.lead").post(
+        "/_dash-update-component", json=save_body(app, target, forecast="5400000")
+    )
+    text = response.get_data(as_text=True)
+    assert "changed while you were editing it" in text
+    assert "Forecast: 5450000.00 → 5500000.00" in text
+    assert str(line("cj_workforce_2019_20").forecast) == "5500000.00"
+
+
+def _view_values(**filters):
+    values = {
+        ("sv-filter-org", "value"): "all",
+        ("sv-filter-programme", "value"): "all",
+        ("sv-filter-project", "value"): "all",
+        ("sv-filter-fy", "value"): "all",
+        ("sv-filter-category", "value"): "all",
+        ("sv-filter-confidence", "value"): "all",
+        ("sv-filter-flags", "value"): [],
+        ("sv-refresh", "data"): 0,
+        ("sv-grid", "dashGridOptions"): {},
+    }
+    values.update({(f"sv-filter-{name}", "value"): value for name, value in filters.items()})
+    return values
+
+
+def test_filters_go_into_the_url_and_the_totals_reconcile(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "sv-url.search", "sv-grid.rowData")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=_view_values(project="barnet_savings")),
+    )
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert body["sv-url"]["search"] == "?project=barnet_savings"
+    rows = body["sv-grid"]["rowData"]
+    assert len(rows) == 7  # 003 §2: four "identified" years and three "additional" years
+    total = body["sv-grid"]["dashGridOptions"]["pinnedBottomRowData"][0]
+    assert total["target"] == sum(row["target"] for row in rows) == 18_500_000
+    assert "£18.5m" in json.dumps(body["sv-cards"], ensure_ascii=False)
+    years = json.dumps(body["sv-years-table"], ensure_ascii=False)
+    for amount in ("£5.1m", "£6.1m", "£4.1m", "£3.2m", "£18.5m"):
+        assert amount in years
+
+
+def _download(app, client, button: str, shown_ids, **filters):
+    key = find_callback(app, "sv-download.data")
+    values = {k: v for k, v in _view_values(**filters).items() if k[0] not in ("sv-refresh", "sv-grid")}
+    values[(button, "n_clicks")] = 1
+    values[("sv-grid", "virtualRowData")] = None if shown_ids is None else [{"id": i} for i in shown_ids]
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=values, triggered=f"{button}.n_clicks"),
+    )
+    assert response.status_code == 200
+    data = json.loads(response.get_data(as_text=True))["response"]["sv-download"]["data"]
+    return data["filename"], base64.b64decode(data["content"])
+
+
+def test_csv_download_has_exactly_the_filtered_rows(app, login_as):
+    client = login_as("cabinet.member")
+    filename, content = _download(
+        app, client, "sv-download-lines-csv", None, project="barnet_operating_model"
+    )
+    assert filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [(row["Financial year"], row["Target (£)"]) for row in rows] == [
+        ("2017/18", "654000.0"),
+        ("2018/19", "654000.0"),
+        ("2019/20", "654000.0"),
+    ]
+    # A line outside the URL's filters is never added, whatever ids the browser sends.
+    cj = line("cj_workforce_2019_20").id
+    _name, content = _download(app, client, "sv-download-lines-csv", [cj], project="barnet_operating_model")
+    assert list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")))) == []
+
+
+def test_excel_download_of_the_year_summary_is_a_real_workbook(app, login_as):
+    filename, content = _download(
+        app, login_as("admin"), "sv-download-years-xlsx", None, project="barnet_savings"
+    )
+    assert filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Financial year", "Target (£)")
+    assert [(row[0], row[1]) for row in rows[1:]] == [
+        ("2016/17", 5_100_000),
+        ("2017/18", 6_100_000),
+        ("2018/19", 4_100_000),
+        ("2019/20", 3_200_000),
+    ]
+
+
+def _slip_customer_journey() -> m.SavingLine:
+    with session_scope() as db:
+        saving = db.scalars(select(m.SavingLine).where(m.SavingLine.key == "cj_workforce_2019_20")).one()
+        saving.confidence, saving.realised = "High", None
+        milestone = db.scalars(select(m.Milestone).where(m.Milestone.key == "cj_new_service_design")).one()
+        milestone.status, milestone.actual_end, milestone.forecast_end = (
+            "In progress",
+            None,
+            dt.date(2020, 6, 30),
+        )
+    return line("cj_workforce_2019_20")
+
+
+def _accept_body(app, target: m.SavingLine, year: int):
+    key = find_callback(app, "sv-rephase-message.children")
+    return callback_request(
+        app,
+        key,
+        values={
+            ("sv-rephase-accept", "n_clicks"): 1,
+            ("sv-rephase-select", "value"): f"{target.id}|{target.version}|{year}",
+            ("sv-refresh", "data"): 0,
+        },
+        triggered="sv-rephase-accept.n_clicks",
+    )
+
+
+def test_the_page_flags_slippage_and_shows_the_gap_per_year(app, login_as):
+    _slip_customer_journey()
+    key = find_callback(app, "sv-url.search", "sv-grid.rowData")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=callback_request(app, key, values=_view_values(flags=["at_risk"]))
+    )
+    body = json.loads(response.get_data(as_text=True))["response"]
+    rows = body["sv-grid"]["rowData"]
+    assert [row["at_risk"] for row in rows] == ["At risk from slippage (re-phase to 2020/21)"]
+    slippage = json.dumps(body["sv-slippage"], ensure_ascii=False)
+    assert "30 Jun 2020" in slippage and "re-phase to 2020/21" in slippage
+    assert "−£6.0m" in slippage and "£6.0m" in slippage
+
+
+def test_re_phasing_over_http_is_for_admins_only(app, login_as):
+    target = _slip_customer_journey()
+    for username in ("cabinet.member", "cj.lead"):
+        response = login_as(username).post("/_dash-update-component", json=_accept_body(app, target, 2020))
+        assert response.status_code == 403
+    assert line("cj_workforce_2019_20").financial_year == 2019
+    response = login_as("admin").post("/_dash-update-component", json=_accept_body(app, target, 2020))
+    assert response.status_code == 200
+    assert "Re-phased to 2020/21" in json.dumps(json.loads(response.get_data(as_text=True)))
+    assert line("cj_workforce_2019_20").financial_year == 2020
+    assert audit_count() == 1
