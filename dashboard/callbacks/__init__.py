@@ -46,7 +46,17 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import actions, audit, benchmarking, kpis, milestones, overview, savings, shell
+    from dashboard.callbacks import (
+        actions,
+        audit,
+        benchmarking,
+        kpis,
+        milestones,
+        overview,
+        pack,
+        savings,
+        shell,
+    )
 
-    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit):
+    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit, pack):
         module.register(app)

@@ -1,0 +1,5 @@
+"""Board pack page wiring (being built)."""
+
+
+def register(app) -> None:
+    """No callbacks yet."""
