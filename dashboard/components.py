@@ -10,6 +10,10 @@ from dashboard.auth import signed_in_user
 
 ALL = "all"  # the "All" choice of a filter select (an empty value would show as a blank select)
 
+# Tab leaves a data grid instead of stepping through every cell (arrow keys move between cells),
+# so keyboard users reach the controls after a long table (WCAG 2.1.1).
+GRID_KEYBOARD = {"tabToNextCell": {"function": "leaveGridOnTab(params)"}}
+
 NAV_ITEMS = (
     ("Overview", "/"),
     ("Milestones", "/milestones"),

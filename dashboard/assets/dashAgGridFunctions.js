@@ -24,3 +24,8 @@ dagfuncs.isoCompare = function (valueA, valueB, nodeA, nodeB) {
   var b = (nodeB && nodeB.data && nodeB.data.when_iso) || "";
   return a < b ? -1 : a > b ? 1 : 0;
 };
+
+// Tab moves out of the grid rather than from cell to cell (see components.GRID_KEYBOARD).
+dagfuncs.leaveGridOnTab = function () {
+  return false;
+};

@@ -1,15 +1,225 @@
-"""Overview page wiring: the database summary table."""
+"""Overview page wiring: tiles, plain-language summary, changes since a board, updates owed, meetings."""
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, html
+import datetime as dt
+from urllib.parse import urlencode
 
-from dashboard import queries
-from dashboard.callbacks import EVERYONE, authorised
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboard import clock, queries
+from dashboard.auth import signed_in_user
+from dashboard.callbacks import ADMINS, EVERYONE, authorised
+from dashboard.components import error_message, illustrative_marker
+from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
+from dashboard.queries import board
+from dashboard.queries import overview as overview_queries
+from dashboard.services import ValidationError
+from dashboard.services.board import add_board_meeting
+
+
+def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:
+    body = [html.Div(value, className="card-count"), html.Div(label, className="card-label")]
+    if detail:
+        body.append(html.Div(detail, className="small text-body-secondary"))
+    return dbc.Col(
+        dcc.Link(
+            dbc.Card(dbc.CardBody(body), className=f"summary-card border-{tone}"),
+            href=href,
+            className="text-decoration-none summary-card-link",
+            title=f"Open: {label}",
+        ),
+        xs=6,
+        md=4,
+        xl=2,
+        className="mb-2",
+    )
+
+
+def tile_groups(facts: overview_queries.Overview) -> list:
+    ms, ac, kp = facts.milestones, facts.actions, facts.kpis
+    groups = [
+        (
+            "Milestones",
+            ms.illustrative,
+            [
+                tile("Red (open)", str(ms.red), "/milestones?rag=Red", "danger"),
+                tile("Amber (open)", str(ms.amber), "/milestones?rag=Amber", "warning"),
+                tile("Green (open)", str(ms.green), "/milestones?rag=Green", "success"),
+                tile("Overdue", str(ms.overdue), "/milestones?overdue=1", "danger"),
+                tile("Due in the next 4 weeks", str(ms.due_in_4_weeks), "/milestones?due_within=4", "info"),
+            ],
+        ),
+        (
+            "Peer challenge actions",
+            ac.illustrative,
+            [
+                tile("Open", str(ac.open), "/actions", "primary"),
+                tile("Overdue", str(ac.overdue), "/actions?overdue=1", "danger"),
+                tile("Awaiting sign-off", str(ac.awaiting_sign_off), "/actions?status=awaiting", "warning"),
+            ],
+        ),
+    ]
+    saving_tiles = []
+    illustrative_savings = False
+    for sv in facts.savings:
+        if sv.financial_year is None:
+            continue
+        year = financial_year_label(sv.financial_year)
+        query = urlencode({"fy": year})
+        note = None if sv.is_current_year else "latest year with savings planned"
+        saving_tiles += [
+            tile(
+                f"{sv.organisation}: target {year}",
+                format_money(sv.target),
+                f"/savings?{query}",
+                "primary",
+                note,
+            ),
+            tile("Forecast", format_money(sv.forecast), f"/savings?{query}", "info"),
+            tile("Realised", format_money(sv.realised), f"/savings?{query}", "success"),
+            tile("At risk from slippage", str(sv.at_risk), f"/savings?{query}&at_risk=1", "danger"),
+        ]
+        illustrative_savings = illustrative_savings or sv.illustrative
+    groups.append(("Savings", illustrative_savings, saving_tiles))
+    groups.append(
+        (
+            "KPIs",
+            kp.illustrative,
+            [tile("Red twice running or real deterioration", str(kp.exceptions), "/kpis#kpi-exc", "danger")],
+        )
+    )
+    owed = sum(count for _, count in facts.updates_owed)
+    groups.append(
+        ("Updates", False, [tile("Not updated for 14+ days", str(owed), "/milestones?stale=1", "secondary")])
+    )
+    children = []
+    for title, illustrative, tiles in groups:
+        heading = [html.H3(title, className="h6 mb-1 me-2")]
+        if illustrative:
+            heading.append(illustrative_marker("Includes illustrative data: see the page for which figures"))
+        children += [
+            html.Div(heading, className="d-flex align-items-center mt-2"),
+            dbc.Row(tiles, className="g-2"),
+        ]
+    return children
+
+
+def changes_list(changes: pd.DataFrame) -> list:
+    if changes.empty:
+        return [
+            html.P("No status, RAG, date, savings, confidence, note or sign-off changes since that meeting.")
+        ]
+    sections = []
+    for project, rows in changes.groupby("project", sort=True):
+        items = []
+        for row in rows.itertuples(index=False):
+            moved = ""
+            if row.days_moved is not None and not pd.isna(row.days_moved):
+                days = int(row.days_moved)
+                moved = f" ({'+' if days > 0 else ''}{days} days)"
+            items.append(
+                html.Li(
+                    [
+                        html.Strong(row.kind),
+                        f": {row.item} — {row.old or '—'} → {row.new or '—'}{moved}",
+                        html.Span(
+                            f" · {row.username}, {format_datetime(row.at)}", className="text-body-secondary"
+                        ),
+                    ]
+                )
+            )
+        sections += [html.H3(project, className="h6 mt-3"), html.Ul(items)]
+    return [html.P(f"{len(changes)} change{'s' if len(changes) != 1 else ''}.", className="mb-1"), *sections]
 
 
 def register(app) -> None:
+    @authorised(
+        app,
+        Output("ov-plain", "children"),
+        Output("ov-tiles", "children"),
+        Output("ov-owed", "children"),
+        Input("ov-plain", "id"),
+        roles=EVERYONE,
+    )
+    def show_headlines(_component):
+        facts = overview_queries.overview(clock.today())
+        sentences = overview_queries.plain_language(facts)
+        plain = [html.Ul([html.Li(sentence) for sentence in sentences], className="plain-sentences")]
+        if any([facts.milestones.illustrative, facts.actions.illustrative, facts.kpis.illustrative]):
+            plain.append(
+                html.P(
+                    [
+                        illustrative_marker(),
+                        " Some of these figures are illustrative: the source "
+                        "documents do not give current statuses or constituency values.",
+                    ],
+                    className="small",
+                )
+            )
+        owed = (
+            html.Ul(
+                [
+                    html.Li(f"{owner}: {count} item{'s' if count != 1 else ''}")
+                    for owner, count in facts.updates_owed
+                ]
+            )
+            if facts.updates_owed
+            else html.P("Every open milestone and action has been updated in the last two weeks.")
+        )
+        return plain, tile_groups(facts), owed
+
+    @authorised(
+        app,
+        Output("ov-changes", "children"),
+        Output("ov-url", "search"),
+        Input("ov-since", "value"),
+        roles=EVERYONE,
+    )
+    def show_changes(since):
+        try:
+            since_date = dt.date.fromisoformat(since or "")
+        except ValueError:
+            return [html.P("No board meetings are recorded yet.")], ""
+        heading = html.P(
+            f"Everything that changed since the board of {format_date(since_date)}.",
+            className="text-body-secondary",
+        )
+        return [heading, *changes_list(board.changes_since(since_date))], "?" + urlencode({"since": since})
+
+    @authorised(
+        app,
+        Output("ov-meeting-message", "children"),
+        Output("ov-meeting-meeting_date-error", "children"),
+        Output("ov-meeting-title-error", "children"),
+        Output("ov-since", "options"),
+        Input("ov-meeting-save", "n_clicks"),
+        State("ov-meeting-date", "value"),
+        State("ov-meeting-title", "value"),
+        roles=ADMINS,
+        prevent_initial_call=True,
+    )
+    def add_meeting(clicks, when, title):
+        if not clicks:
+            return no_update, no_update, no_update, no_update
+        try:
+            add_board_meeting(signed_in_user(), when, title or "Programme board")
+        except ValidationError as exc:
+            return (
+                dbc.Alert("There is a problem: check the fields below.", color="danger"),
+                error_message(exc.errors["meeting_date"]) if "meeting_date" in exc.errors else None,
+                error_message(exc.errors["title"]) if "title" in exc.errors else None,
+                no_update,
+            )
+        return (
+            dbc.Alert(f"Added the meeting of {format_date(dt.date.fromisoformat(when))}.", color="success"),
+            None,
+            None,
+            board.meeting_choices(),
+        )
+
     @authorised(app, Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)
     def show_summary(_component_id):
         summary = queries.database_summary()

@@ -5,7 +5,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import filter_select, illustrative_marker, page_header, rag_badge
+from dashboard.components import GRID_KEYBOARD, filter_select, illustrative_marker, page_header, rag_badge
 from dashboard.formatting import format_date
 from dashboard.queries import actions as action_queries
 
@@ -257,6 +257,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No actions match these filters"},
                     },

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.components import filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, filter_select, page_header
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
 
@@ -109,6 +109,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
                         "pagination": True,
                         "paginationPageSize": 50,

@@ -5,7 +5,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import page_header
+from dashboard.components import GRID_KEYBOARD, page_header
 from dashboard.queries import benchmarking as benchmark_queries
 
 dash.register_page(
@@ -237,6 +237,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No values for this measure and year"},
                     },
@@ -280,6 +281,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No ASCOF ranks to show"},
                     },

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth import signed_in_user
-from dashboard.components import ALL, field_error, illustrative_marker, page_header
+from dashboard.components import ALL, GRID_KEYBOARD, field_error, illustrative_marker, page_header
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
 
@@ -118,6 +118,7 @@ def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) ->
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
+            **GRID_KEYBOARD,
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": page_size,

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
-from dashboard.components import field_error, filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -488,6 +488,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "rowSelection": {
                             "mode": "singleRow",
                             "checkboxes": False,

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard import models as m
 from dashboard.auth import signed_in_user
-from dashboard.components import field_error, filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header
 from dashboard.queries import savings as saving_queries
 
 dash.register_page(
@@ -411,6 +411,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
+                        **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No saving lines match these filters"},
                     },

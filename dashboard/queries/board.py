@@ -52,6 +52,20 @@ def board_meetings() -> list[Meeting]:
     return [Meeting(*row) for row in rows]
 
 
+def meeting_choices(meetings: list[Meeting] | None = None) -> list[dict[str, str]]:
+    """Meetings for a picker, newest first, labelled like "24 Nov 2026 – Programme board"."""
+    from dashboard.formatting import format_date
+
+    meetings = board_meetings() if meetings is None else meetings
+    return [
+        {
+            "label": f"{format_date(meeting.meeting_date)} – {meeting.title}",
+            "value": meeting.meeting_date.isoformat(),
+        }
+        for meeting in reversed(meetings)
+    ]
+
+
 def last_meeting_before(today: dt.date, meetings: list[Meeting] | None = None) -> Meeting | None:
     """The most recent meeting that has happened by `today` (meetings on `today` count)."""
     held = [
