@@ -50,6 +50,7 @@ def register_all(app) -> None:
         actions,
         audit,
         benchmarking,
+        imports,
         kpis,
         milestones,
         overview,
@@ -58,5 +59,5 @@ def register_all(app) -> None:
         shell,
     )
 
-    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit, pack):
+    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit, pack, imports):
         module.register(app)
