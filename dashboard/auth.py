@@ -11,6 +11,7 @@ from flask import Flask, jsonify, redirect, render_template_string, request, ses
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import models as m
@@ -218,7 +219,15 @@ def init_app(server: Flask) -> None:
         path = request.path
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
-        if signed_in_user() is not None:
+        try:
+            user = signed_in_user()
+        except (OperationalError, InterfaceError):
+            if path == "/_dash-update-component":
+                # Let the callback run into the same outage: `authorised` fails closed and Dash's
+                # error handler shows the page's "data is unavailable" message.
+                return None
+            raise
+        if user is not None:
             return None
         if path.startswith("/_dash-") or path.startswith("/_reload-hash"):
             # Layout, callback graph and every callback: no data for anonymous callers.

@@ -161,7 +161,20 @@ def shell_layout() -> html.Div:
         [
             html.A("Skip to main content", href="#main", className="skip-link"),
             navbar(),
-            html.Main(dbc.Container(dash.page_container, fluid=True, className="py-3"), id="main"),
+            html.Main(
+                dbc.Container(
+                    [
+                        # Shown by web.callback_error_handler when a callback fails (e.g. the database is down).
+                        dbc.Alert(
+                            id="app-alert", is_open=False, color="danger", dismissable=True, className="mt-2"
+                        ),
+                        dash.page_container,
+                    ],
+                    fluid=True,
+                    className="py-3",
+                ),
+                id="main",
+            ),
             dcc.Location(id="shell-url", refresh=False),
         ]
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash
-from dash import Dash
+from dash import Dash, callback_context, no_update, set_props
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 
 from dashboard import __version__, auth, db
 from dashboard.callbacks import register_all
@@ -14,6 +17,7 @@ from dashboard.components import shell_layout
 from dashboard.config import Settings, load_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
@@ -34,6 +38,40 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+UNAVAILABLE_MESSAGE = (
+    "The data is unavailable at the moment: the database is not answering. Nothing you entered has "
+    "been saved. Try again in a few minutes; if it persists, tell the programme office."
+)
+UNEXPECTED_MESSAGE = (
+    "Something went wrong and has been logged. Nothing you entered has been saved; try again."
+)
+
+UNAVAILABLE_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Data unavailable – ASCH programme tracker</title>
+<link rel="stylesheet" href="/assets/00_bootstrap-5.3.8.min.css"></head>
+<body><main class="container my-4" id="main"><h1 class="h2">The data is unavailable</h1>
+<p>{message}</p><p><a href="/">Try again</a></p></main></body></html>"""
+
+
+def _is_database_error(error: BaseException) -> bool:
+    return isinstance(error, (OperationalError, InterfaceError, DBAPIError))
+
+
+def callback_error_handler(error: Exception):
+    """Dash's on_error: a database outage becomes a clear message, never a stack trace."""
+    if isinstance(error, HTTPException):
+        raise error  # 401/403 from `authorised` must stay HTTP refusals
+    if _is_database_error(error):
+        log.warning("Callback failed: the database is not answering (%s)", type(error).__name__)
+        message = UNAVAILABLE_MESSAGE
+    else:
+        log.exception("Callback failed", exc_info=error)
+        message = UNEXPECTED_MESSAGE
+    set_props("app-alert", {"children": message, "is_open": True})
+    outputs = callback_context.outputs_list
+    return [no_update] * len(outputs) if isinstance(outputs, list) else no_update
+
+
 def create_server(settings: Settings) -> Flask:
     server = Flask("dashboard")
     server.config.update(
@@ -47,6 +85,14 @@ def create_server(settings: Settings) -> Flask:
         DASHBOARD_SETTINGS=settings,
     )
     auth.init_app(server)
+
+    @server.errorhandler(OperationalError)
+    @server.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        log.warning("Request failed: the database is not answering (%s)", type(error).__name__)
+        if request.path.startswith("/_dash-"):
+            return jsonify({"error": UNAVAILABLE_MESSAGE}), 503
+        return UNAVAILABLE_PAGE.format(message=UNAVAILABLE_MESSAGE), 503
 
     @server.route("/healthz")
     def healthz():
@@ -116,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="ASCH programme tracker",
         update_title=None,
         index_string=INDEX_STRING,
+        on_error=callback_error_handler,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell_layout

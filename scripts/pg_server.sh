@@ -2,6 +2,7 @@
 # Start or stop a throw-away PostgreSQL server on 127.0.0.1 for the test suite.
 #   scripts/pg_server.sh start DIR PORT   → prints the DATABASE_URL of an empty database
 #   scripts/pg_server.sh stop DIR
+#   scripts/pg_server.sh restart DIR PORT  → starts a stopped server again with its data
 # Runs as root (CI) by switching to the postgres user, or as any other user directly.
 set -euo pipefail
 
@@ -32,6 +33,12 @@ case "$action" in
   stop)
     as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     ;;
+  restart)
+    # Start an existing server again (after `stop`), keeping its data.
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null
+    ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2;;
+    echo "usage: $0 start DIR PORT | stop DIR | restart DIR PORT" >&2; exit 2;;
 esac
