@@ -1,0 +1,85 @@
+"""Text that looks like markup, script or a spreadsheet formula is shown as text everywhere."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from dashboard import figures
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.queries.milestones import MilestoneFilters, milestones
+from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
+
+MARKUP = '<img src=x onerror="window.__xss=1">Review'
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def _plant():
+    with session_scope() as db:
+        db.execute(
+            update(m.Milestone)
+            .where(m.Milestone.key == "tr_joint_market_review")
+            .values(title=MARKUP, commentary=FORMULA, owner="@owner+1")
+        )
+
+
+def test_gantt_hover_escapes_markup(database_url):
+    _plant()
+    frame = milestones(MilestoneFilters(search="onerror"), dt.date(2026, 11, 23))
+    figure = figures.gantt(frame, dt.date(2026, 11, 23))
+    text = json.dumps(figure.to_plotly_json(), default=str)
+    assert "<img" not in text
+    assert "&lt;img" in text
+
+
+def test_downloads_neutralise_formulas(app, login_as, database_url):
+    _plant()
+    client = login_as("admin")
+    key = find_callback(app, "ms-download.data")
+    values = {
+        ("ms-filter-search", "value"): "onerror",
+        ("ms-filter-baseline", "value"): "latest",
+        ("ms-filter-flags", "value"): [],
+        ("ms-grid", "virtualRowData"): None,
+    }
+    for button in ("ms-download-csv", "ms-download-xlsx"):
+        body = callback_request(
+            app, key, values={**values, (button, "n_clicks"): 1}, triggered=f"{button}.n_clicks"
+        )
+        data = json.loads(client.post("/_dash-update-component", json=body).get_data(as_text=True))
+        content = base64.b64decode(data["response"]["ms-download"]["data"]["content"])
+        if button.endswith("csv"):
+            row = next(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+            commentary, owner = row["Commentary"], row["Owner"]
+        else:
+            sheet = load_workbook(io.BytesIO(content)).active
+            header = [cell.value for cell in sheet[1]]
+            cells = [cell.value for cell in sheet[2]]
+            commentary, owner = cells[header.index("Commentary")], cells[header.index("Owner")]
+        assert commentary == "'" + FORMULA
+        assert owner == "'@owner+1"
+
+
+@pytest.mark.browser
+def test_markup_in_a_title_is_shown_as_text_in_the_page(dash_duo, app, database_url):
+    _plant()
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/login?next=/milestones?q=onerror")
+    dash_duo.wait_for_element("#username").send_keys("admin")
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
+    dash_duo.find_element("#sign-in").click()
+    dash_duo.wait_for_contains_text("#ms-grid", "onerror")
+    assert 'src=x onerror="window.__xss=1">Review' in dash_duo.find_element("#ms-grid").text
+    assert dash_duo.driver.execute_script("return window.__xss === undefined;")
+    dash_duo.driver.get(base + "/audit")
+    dash_duo.wait_for_contains_text("#audit-count", "shown")
+    assert dash_duo.driver.execute_script("return window.__xss === undefined;")
