@@ -1,4 +1,4 @@
-"""`python -m dashboard …`: init-db, create-user, export, backup, restore."""
+"""`python -m dashboard …`: init-db, create-user, export, import, backup, restore."""
 
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ def _export(args) -> int:
     for path, rows in written:
         print(f"{path}: {rows:,} rows")
     return 0
+
+
+def _import(args) -> int:
+    from dashboard import db
+    from dashboard.import_cli import run_import
+
+    db.configure(load_settings().database_url)
+    return run_import(args.kind, args.file, dry_run=args.check)
 
 
 def _backup(args) -> int:
@@ -124,6 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("directory", metavar="DIR")
     export.set_defaults(handler=_export)
+
+    importing = commands.add_parser(
+        "import",
+        help="import a milestone, action, saving or KPI spreadsheet (xlsx or CSV), all or nothing",
+        description="Import a spreadsheet in the layout described in docs/import-layouts.md. Every row is "
+        "checked first; if any row is wrong nothing is imported and every problem is listed by sheet, row "
+        "and column. Rows are matched on a key, so importing the same file again changes nothing.",
+    )
+    importing.add_argument(
+        "kind", choices=("milestones", "actions", "savings", "kpi-values"), help="what the spreadsheet holds"
+    )
+    importing.add_argument("file", metavar="FILE", help="an .xlsx or .csv file")
+    importing.add_argument("--check", action="store_true", help="only check the file; import nothing")
+    importing.set_defaults(handler=_import)
 
     backup = commands.add_parser(
         "backup",

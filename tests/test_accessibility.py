@@ -11,7 +11,7 @@ from tests.conftest import DEMO_PASSWORDS
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
+PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit", "/pack", "/import"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -119,3 +119,44 @@ def test_export_writes_a_readable_csv_per_entity(database_url, tmp_path):
 
     audit = _read(out / "audit.csv")
     assert {"at", "username", "entity", "field", "old_value", "new_value"} <= set(audit[0].keys())
+
+
+def test_import_command_checks_then_imports_all_or_nothing(database_url, tmp_path):
+    good = tmp_path / "savings.csv"
+    good.write_text(
+        "Project,Financial year,Description,Target,Forecast,Confidence,Confidence reason\n"
+        "transition,2026/27,Reduced agency spend,£1.2m,£1.1m,Medium,Recruitment on track\n"
+        ",,,,,,\n"
+        "Total,,,£1.2m,£1.1m,,\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Project,Financial year,Description,Target\n"
+        "transition,2026/27,Fine line,£100k\n"
+        "nowhere,2026/27,Unknown project,£5k\n"
+        "transition,2026/28,Bad year,£5k\n",
+        encoding="utf-8",
+    )
+    refused = _cli(database_url, "import", "savings", str(bad))
+    assert refused.returncode == 1
+    assert "row 3" in refused.stdout + refused.stderr and "row 4" in refused.stdout + refused.stderr
+    checked = _cli(database_url, "import", "savings", str(good), "--check")
+    assert checked.returncode == 0
+    with session_scope() as db:
+        assert (
+            db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Reduced agency spend")).first()
+            is None
+        )
+    assert _cli(database_url, "import", "savings", str(good)).returncode == 0
+    with session_scope() as db:
+        line = db.scalars(
+            select(m.SavingLine).where(m.SavingLine.description == "Reduced agency spend")
+        ).one()
+        assert (line.financial_year, int(line.target), int(line.forecast)) == (2026, 1_200_000, 1_100_000)
+        assert (
+            db.scalars(
+                select(m.SavingLine).where(m.SavingLine.description.in_(["Fine line", "Bad year"]))
+            ).first()
+            is None
+        )

@@ -1,5 +1,204 @@
-"""Board pack page wiring (being built)."""
+"""Board pack page wiring: meeting → URL and the printable pack; the Excel download; Print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboard import clock
+from dashboard import pack as board_pack
+from dashboard.callbacks import EVERYONE, authorised
+from dashboard.components import illustrative_marker, rag_badge
+from dashboard.formatting import format_date, format_money
+from dashboard.queries import board
+
+
+def meeting_date(value) -> dt.date | None:
+    """The chosen meeting's date if it is a recorded board meeting (the browser can send anything)."""
+    try:
+        day = dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+    return day if any(meeting.meeting_date == day for meeting in board.board_meetings()) else None
+
+
+def _number(value) -> str:
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def html_cell(value, kind: str, heading: str):
+    """A pack value as the printed page shows it (UK dates, £6.0m money, RAG as text and symbol)."""
+    if value is None or value == "":
+        return ""
+    if heading == "Illustrative data":
+        flagged = value == "yes" if isinstance(value, str) else bool(value)
+        return illustrative_marker() if flagged else ""
+    if heading == "RAG":
+        return rag_badge(value)
+    if kind == board_pack.DATE:
+        return format_date(value)
+    if kind == board_pack.DATETIME:
+        return f"{value.day} {value:%b %Y %H:%M}" if isinstance(value, dt.datetime) else format_date(value)
+    if kind == board_pack.MONEY and not isinstance(value, str):
+        return format_money(value)
+    if kind == board_pack.YES_NO and not isinstance(value, str):
+        return "yes" if value else "no"
+    if kind == board_pack.PERCENT and not isinstance(value, str):
+        return f"{int(value)}%"
+    if kind == board_pack.NUMBER and not isinstance(value, str):
+        return _number(value)
+    return str(value)
+
+
+def html_table(table: board_pack.Table) -> list:
+    wanted = [
+        index
+        for index, column in enumerate(table.columns)
+        if table.print_columns is None or column.heading in table.print_columns
+    ]
+    numeric = (board_pack.MONEY, board_pack.NUMBER, board_pack.INTEGER, board_pack.PERCENT)
+
+    def cells(values, tag):
+        return [
+            tag(
+                html_cell(
+                    values[i] if i < len(values) else None, table.columns[i].kind, table.columns[i].heading
+                ),
+                className="text-end" if table.columns[i].kind in numeric else None,
+            )
+            for i in wanted
+        ]
+
+    children = []
+    if table.title:
+        children.append(html.H4(table.title, className="h6 mt-3"))
+    if not table.rows:
+        children.append(html.P(table.empty))
+        return children
+    parts = [
+        html.Thead(html.Tr([html.Th(table.columns[i].heading, scope="col") for i in wanted])),
+        html.Tbody([html.Tr(cells(row, html.Td)) for row in table.rows]),
+    ]
+    if table.total:
+        parts.append(html.Tfoot(html.Tr(cells(table.total, html.Th), className="pack-total")))
+    # On screen a wide table scrolls inside a focusable region (no page-wide sideways scroll on a
+    # tablet); print CSS lets it run full width.
+    children.append(
+        html.Div(
+            html.Table(parts, className="table table-sm table-bordered pack-table"),
+            className="table-responsive pack-table-wrap",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": table.title or "Board pack table"},
+        )
+    )
+    return children
+
+
+def pack_document(data: board_pack.PackData) -> list:
+    """The pack as printable HTML: one section per sheet, each headed with the meeting's date."""
+    children = []
+    for number, section in enumerate(data.sections):
+        slug = section.sheet.lower().replace(" ", "-")
+        body = [
+            html.Div(
+                [html.Span(data.title), html.Span(section.heading, className="ms-auto")],
+                className="pack-running-header d-flex",
+            ),
+        ]
+        if number == 0:
+            subtitle = data.meeting_title
+            since = (
+                f"Changes since the board of {format_date(data.previous_meeting)}"
+                if data.previous_meeting
+                else "No earlier board is recorded"
+            )
+            body += [
+                html.H2(data.title, className="pack-title", id="pack-title"),
+                html.P(
+                    f"{subtitle} · figures as at {format_date(data.today)} · {since}.",
+                    className="text-body-secondary",
+                ),
+            ]
+        body.append(html.H3(section.heading, className="h4", id=f"pack-{slug}-heading"))
+        if section.sheet == "Summary":
+            body.append(
+                html.Ul([html.Li(sentence) for sentence in section.intro], className="pack-sentences")
+            )
+        else:
+            body += [html.P(sentence) for sentence in section.intro]
+        if section.illustrative:
+            body.append(
+                html.P(
+                    [
+                        illustrative_marker(),
+                        " Some figures in this section are illustrative: the source "
+                        "documents do not give them.",
+                    ],
+                    className="small",
+                )
+            )
+        for table in section.tables:
+            body += html_table(table)
+        children.append(
+            html.Section(
+                body,
+                className="pack-section",
+                id=f"pack-section-{slug}",
+                **{"aria-labelledby": f"pack-{slug}-heading"},
+            )
+        )
+    return children
 
 
 def register(app) -> None:
-    """No callbacks yet."""
+    @authorised(
+        app,
+        Output("pack-document", "children"),
+        Output("pack-url", "search"),
+        Input("pack-meeting", "value"),
+        roles=EVERYONE,
+    )
+    def show_pack(meeting):
+        day = meeting_date(meeting)
+        if day is None:
+            return [html.P("Choose a board meeting to see its pack. No board meetings are recorded yet.")], ""
+        data = board_pack.pack_data(day, clock.today())
+        return pack_document(data), "?" + urlencode({"meeting": day.isoformat()})
+
+    @authorised(
+        app,
+        Output("pack-download", "data"),
+        Output("pack-status", "children"),
+        Input("pack-download-xlsx", "n_clicks"),
+        State("pack-meeting", "value"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+        running=[
+            (Output("pack-download-xlsx", "disabled"), True, False),
+            (Output("pack-progress", "children"), "Building the board pack…", ""),
+        ],
+    )
+    def download(clicks, meeting):
+        if not clicks:
+            return no_update, no_update
+        day = meeting_date(meeting)
+        if day is None:
+            return no_update, "Choose a board meeting first."
+        data = board_pack.pack_data(day, clock.today())
+        filename = board_pack.pack_filename(day)
+        return (
+            dcc.send_bytes(board_pack.pack_workbook(data), filename),
+            f"The board pack for {format_date(day)} is ready: {filename} "
+            f"({len(data.sections)} sheets) has been downloaded.",
+        )
+
+    app.clientside_callback(
+        "function (clicks) { if (clicks) { window.print(); } return ''; }",
+        Output("pack-print-status", "children"),
+        Input("pack-print", "n_clicks"),
+        prevent_initial_call=True,
+    )

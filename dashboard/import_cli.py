@@ -1,0 +1,42 @@
+"""`python -m dashboard import KIND FILE [--check]`: the same import as the admin page, run as the system."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+KIND_ALIASES = {
+    "kpi": "kpi_values",
+    "kpis": "kpi_values",
+    "kpi-values": "kpi_values",
+    "milestone": "milestones",
+    "action": "actions",
+    "saving": "savings",
+}
+
+
+def run_import(kind: str, path, dry_run: bool) -> int:
+    """Check (and unless `dry_run`, import) a file; prints the plain-words report. 0 = good file, 1 = bad."""
+    from dashboard import db, importer, services
+
+    db.get_engine()  # configures from DATABASE_URL unless already configured
+    name = KIND_ALIASES.get(kind.lower(), kind.lower().replace("-", "_"))
+    if name not in importer.KINDS:
+        print(f"Unknown kind {kind!r}: choose one of {', '.join(importer.KINDS)}.", file=sys.stderr)
+        return 1
+    file = Path(path)
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        print(f"Could not read {file}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    if dry_run:
+        report = importer.check_file(name, file.name, content)
+    else:
+        report = importer.import_file(services.SYSTEM, name, file.name, content)
+    stream = sys.stdout if report.ok else sys.stderr
+    for line in report.lines():
+        print(line, file=stream)
+    if report.ok and dry_run:
+        print("Checked only (--check): nothing was imported.")
+    return 0 if report.ok else 1

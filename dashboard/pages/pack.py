@@ -1,0 +1,87 @@
+"""Board pack page (/pack): choose a meeting, download the pack as Excel, or print it from the page."""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import clock
+from dashboard.components import page_header
+from dashboard.pack import chosen_meeting
+from dashboard.queries import board
+
+dash.register_page(
+    __name__, path="/pack", name="Board pack", title="Board pack – ASCH programme tracker", order=7
+)
+
+
+def layout(meeting=None, **_query):
+    meetings = board.board_meetings()
+    if isinstance(meeting, list):
+        meeting = meeting[0] if meeting else None
+    value = chosen_meeting(meeting, meetings, clock.today())
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Board meeting", html_for="pack-meeting", className="fw-semibold"),
+                    dbc.Select(id="pack-meeting", options=board.meeting_choices(meetings), value=value),
+                ],
+                md=5,
+                className="mb-2",
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Download the board pack (Excel)",
+                            id="pack-download-xlsx",
+                            color="primary",
+                            disabled=value is None,
+                        ),
+                        dbc.Button("Print", id="pack-print", color="outline-primary"),
+                    ],
+                    className="d-flex gap-2 flex-wrap",
+                ),
+                md="auto",
+                className="align-self-end mb-2",
+            ),
+        ],
+        className="g-2",
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    page_header(
+                        "Board pack",
+                        "The weekly pack for a programme board meeting: summary, milestones, actions, "
+                        "savings, KPIs and everything that changed since the last board. Download it as "
+                        "an Excel workbook or print this page.",
+                    ),
+                    controls,
+                    html.Div(
+                        [
+                            html.Span(id="pack-progress", className="me-2"),
+                            dcc.Loading(html.Span(id="pack-status"), type="circle", display="auto"),
+                        ],
+                        className="pack-status d-flex align-items-center mb-3",
+                        role="status",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Span(id="pack-print-status", className="visually-hidden"),
+                    dcc.Download(id="pack-download"),
+                ],
+                className="pack-controls",
+            ),
+            dcc.Location(id="pack-url", refresh=False),
+            dcc.Loading(
+                html.Article(
+                    id="pack-document",
+                    className="pack-document",
+                    **{"aria-label": "Board pack"},
+                ),
+                type="default",
+            ),
+        ],
+        className="pack-page",
+    )

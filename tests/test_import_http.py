@@ -1,0 +1,130 @@
+"""The import page's callbacks over HTTP: admins only; check, then import all or nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard import models as m
+from dashboard.db import session_scope
+from tests.conftest import callback_request, find_callback
+
+GOOD = "Project,Milestone,Baseline end,Status\ntransition,Imported over HTTP ,Sept 2027,Not started\n\nTotal,,,\n"
+BAD = "Project,Milestone,Baseline end,Status\ntransition,Fine,Sept 2027,Not started\nnowhere,Bad,soon,Finished\n"
+
+
+def state() -> tuple[int, int]:
+    with session_scope() as db:
+        return (
+            db.scalar(select(func.count()).select_from(m.Milestone)),
+            db.scalar(select(func.count()).select_from(m.AuditEvent)),
+        )
+
+
+def body(app, text: str, triggered: str, kind: str = "milestones"):
+    key = find_callback(app, "import-report.children")
+    encoded = base64.b64encode(text.encode()).decode()
+    values = {
+        ("import-upload", "contents"): f"data:text/csv;base64,{encoded}",
+        ("import-upload", "filename"): "tracker.csv",
+        ("import-kind", "value"): kind,
+        ("import-check", "n_clicks"): 1,
+        ("import-run", "n_clicks"): 1,
+    }
+    return callback_request(app, key, values=values, triggered=triggered)
+
+
+def answer(response) -> dict:
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+@pytest.mark.parametrize("username", ["cabinet.member", "cj.lead"])
+@pytest.mark.parametrize("triggered", ["import-check.n_clicks", "import-run.n_clicks"])
+def test_viewers_and_leads_are_refused_and_nothing_changes(app, login_as, username, triggered):
+    before = state()
+    response = login_as(username).post("/_dash-update-component", json=body(app, GOOD, triggered))
+    assert response.status_code == 403
+    assert state() == before
+
+
+def test_anonymous_is_refused(app, client):
+    before = state()
+    assert (
+        client.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks")).status_code == 401
+    )
+    assert state() == before
+
+
+def test_check_then_import_then_import_again_changes_nothing(app, login_as):
+    admin = login_as("admin")
+    before = state()
+    checked = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-check.n_clicks")))
+    assert (
+        "ready to import" in json.dumps(checked["import-report"])
+        and checked["import-run"]["disabled"] is False
+    )
+    assert state() == before
+    imported = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks")))
+    assert "Imported Milestones from tracker.csv: 1 new" in json.dumps(imported["import-report"])
+    after = state()
+    assert after[0] == before[0] + 1
+    again = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks")))
+    assert "0 new, 0 updated, 1 unchanged" in json.dumps(again["import-report"])
+    assert state() == after
+
+
+def test_a_bad_file_lists_every_problem_keeps_import_disabled_and_imports_nothing(app, login_as):
+    admin = login_as("admin")
+    before = state()
+    checked = answer(admin.post("/_dash-update-component", json=body(app, BAD, "import-check.n_clicks")))
+    report = json.dumps(checked["import-report"], ensure_ascii=False)
+    assert checked["import-run"]["disabled"] is True
+    assert "Nothing was imported" in report
+    for column in ("Project", "Baseline end", "Status"):
+        assert f'"{column}"' in report
+    assert "There is no project called “nowhere”" in report
+    # Pressing Import anyway (a crafted request) checks again on the server and imports nothing.
+    forced = answer(admin.post("/_dash-update-component", json=body(app, BAD, "import-run.n_clicks")))
+    assert "Nothing was imported" in json.dumps(forced["import-report"])
+    assert state() == before
+
+
+def test_templates_are_for_admins_and_name_the_columns(app, login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    key = find_callback(app, "import-template-download.data")
+    request = callback_request(
+        app,
+        key,
+        values={("import-template-savings", "n_clicks"): 1},
+        triggered="import-template-savings.n_clicks",
+    )
+    assert login_as("cj.lead").post("/_dash-update-component", json=request).status_code == 403
+    download = answer(login_as("admin").post("/_dash-update-component", json=request))[
+        "import-template-download"
+    ]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(download["data"]["content"]))).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == ["Project", "Financial year", "Description", "Category", "Target"]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("viewer", "for the programme office", "import-upload"),
+        ("admin", "import-upload", "for the programme office"),
+    ],
+)
+def test_the_page_offers_import_to_admins_and_explains_it_to_others(app, monkeypatch, role, shown, hidden):
+    from types import SimpleNamespace
+
+    from dashboard.pages import imports as page
+
+    monkeypatch.setattr(page, "signed_in_user", lambda: SimpleNamespace(role=role, username=role))
+    text = json.dumps(page.layout(), default=lambda component: component.to_plotly_json())
+    assert shown in text and hidden not in text

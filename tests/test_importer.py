@@ -1,0 +1,272 @@
+"""Spreadsheet import: parsing what real trackers contain, all-or-nothing checks, idempotent re-import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from dashboard import importer, services
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.import_cli import run_import
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def xlsx(build) -> bytes:
+    workbook = Workbook()
+    build(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def milestone_tracker(sheet, bad: bool = False):
+    """A tracker as the programme office keeps it: title row, merged group headings, a total row."""
+    sheet.title = "Milestones"
+    sheet.append(["Transition milestone tracker"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["Project", "Milestone ", "Baseline", None, "Status", "RAG", "% complete", "Commentary"])
+    sheet.append([None, None, "Start", "End", None, None, None, None])
+    for cell in ("A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3", "H2:H3"):
+        sheet.merge_cells(cell)
+    sheet.append(
+        ["transition ", "Imported pilot  ", 46266, "Sept 2027", "In progress", "Green", "25%", "Going well "]
+    )
+    sheet.append([])
+    sheet.append(
+        [
+            "Transition Project - Preparation for Adulthood",
+            "Second imported milestone",
+            dt.datetime(2027, 1, 4),
+            "31/03/2027",
+            "Not started",
+            None,
+            0 if not bad else "lots",
+            None,
+        ]
+    )
+    if bad:
+        sheet.append(["nowhere", "Third", None, "Smarch 2027", "Finished", "Purple", 10, None])
+    sheet.append(["Total", None, None, None, None, None, None, None])
+
+
+def audit_count() -> int:
+    with session_scope() as db:
+        return db.scalar(select(func.count()).select_from(m.AuditEvent))
+
+
+def milestone_versions() -> dict[str, int]:
+    with session_scope() as db:
+        return {row.title: row.version for row in db.scalars(select(m.Milestone)).all()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("£1.2m", Decimal("1200000")),
+        ("£654k", Decimal("654000")),
+        ("1,234.50", Decimal("1234.50")),
+        (" £ 5,450,000 ", Decimal("5450000")),
+        ("(500)", Decimal("-500")),
+        ("-", None),
+        ("", None),
+        (None, None),
+        (1234.5, Decimal("1234.5")),
+    ],
+)
+def test_money_is_read_as_people_write_it(text, expected):
+    assert importer.parse_money(text) == expected
+
+
+def test_money_that_is_not_money_says_so():
+    with pytest.raises(ValueError, match="not an amount in pounds"):
+        importer.parse_money("about a million")
+
+
+@pytest.mark.parametrize(
+    ("value", "end", "expected"),
+    [
+        (43405, False, dt.date(2018, 11, 1)),
+        ("43405", False, dt.date(2018, 11, 1)),
+        (dt.datetime(2026, 11, 22, 0, 0), False, dt.date(2026, 11, 22)),
+        ("2026-11-22", False, dt.date(2026, 11, 22)),
+        ("22/11/2026", False, dt.date(2026, 11, 22)),
+        ("22 Nov 2026", False, dt.date(2026, 11, 22)),
+        ("Sept 2018", False, dt.date(2018, 9, 1)),
+        ("Sept 2018", True, dt.date(2018, 9, 30)),
+        ("September 2018", True, dt.date(2018, 9, 30)),
+        ("2018", False, dt.date(2018, 1, 1)),
+        ("2018", True, dt.date(2018, 12, 31)),
+        (" - ", False, None),
+    ],
+)
+def test_dates_as_spreadsheets_hold_them(value, end, expected):
+    assert importer.parse_date(value, end=end) == expected
+
+
+def test_a_date_that_is_not_real_is_refused_in_plain_words():
+    with pytest.raises(ValueError, match="not a real date"):
+        importer.parse_date("31/02/2026")
+
+
+def test_financial_years_and_headers():
+    assert importer.parse_financial_year("2019/20") == 2019
+    assert importer.parse_financial_year("2019-2020") == 2019
+    with pytest.raises(ValueError, match="2019/20"):
+        importer.parse_financial_year("2019/22")
+    assert importer.normalise_header("  % Complete ") == "percent complete"
+    assert importer.normalise_header("KPI_code") == "kpi code"
+
+
+def test_a_tracker_with_merged_headers_imports_and_a_second_import_changes_nothing(database_url):
+    content = xlsx(milestone_tracker)
+    before_audits = audit_count()
+    report = importer.import_file(services.SYSTEM, "milestones", "tracker.xlsx", content, today=TODAY)
+    assert report.ok, report.lines()
+    assert (report.count("new"), report.count("update")) == (2, 0)
+    with session_scope() as db:
+        pilot = db.scalars(select(m.Milestone).where(m.Milestone.title == "Imported pilot")).one()
+        assert (pilot.status, pilot.rag, pilot.percent_complete, pilot.commentary) == (
+            "In progress",
+            "Green",
+            25,
+            "Going well",
+        )
+        assert pilot.project.key == "transition"
+        dates = db.scalars(
+            select(m.MilestoneBaseline).where(m.MilestoneBaseline.milestone_id == pilot.id)
+        ).one()
+        # 46266 is an Excel serial (1 Sep 2026); "Sept 2027" as an end is the month's last day.
+        assert (dates.start_date, dates.end_date) == (dt.date(2026, 9, 1), dt.date(2027, 9, 30))
+        assert pilot.forecast_end == dt.date(2027, 9, 30)
+        events = db.scalars(
+            select(m.AuditEvent).where(m.AuditEvent.entity_id == pilot.id, m.AuditEvent.entity == "milestone")
+        ).all()
+        assert {event.action for event in events} == {"import"}
+        assert {event.username for event in events} == {"system"}
+    after_first = audit_count()
+    assert after_first > before_audits
+    versions = milestone_versions()
+
+    again = importer.import_file(services.SYSTEM, "milestones", "tracker.xlsx", content, today=TODAY)
+    assert again.ok and again.count("no change") == 2
+    assert audit_count() == after_first
+    assert milestone_versions() == versions
+
+
+def test_a_changed_row_updates_only_its_changed_fields(database_url):
+    importer.import_file(
+        services.SYSTEM,
+        "milestones",
+        "t.csv",
+        b"Project,Milestone,Baseline end,% complete\ntransition,Pilot,Sept 2027,10\n",
+        today=TODAY,
+    )
+    versions = milestone_versions()
+    report = importer.import_file(
+        services.SYSTEM,
+        "milestones",
+        "t.csv",
+        b"Project,Milestone,Baseline end,% complete\ntransition,Pilot,Sept 2027,40\n",
+        today=TODAY,
+    )
+    assert report.count("update") == 1
+    assert milestone_versions()["Pilot"] == versions["Pilot"] + 1
+    with session_scope() as db:
+        events = db.scalars(
+            select(m.AuditEvent).where(
+                m.AuditEvent.action == "import", m.AuditEvent.field == "percent_complete"
+            )
+        ).all()
+        assert [(e.old_value, e.new_value) for e in events] == [(None, "10"), ("10", "40")]
+
+
+def test_one_bad_row_imports_nothing_and_names_every_problem(database_url):
+    before = (audit_count(), milestone_versions())
+    report = importer.import_file(
+        services.SYSTEM,
+        "milestones",
+        "tracker.xlsx",
+        xlsx(lambda sheet: milestone_tracker(sheet, bad=True)),
+        today=TODAY,
+    )
+    assert not report.ok
+    assert (audit_count(), milestone_versions()) == before
+    found = {(p.sheet, p.row, p.column) for p in report.problems}
+    assert ("Milestones", 6, "% complete") in found
+    assert {("Milestones", 7, column) for column in ("Project", "Baseline End", "Status", "RAG")} <= found
+    text = "\n".join(report.lines())
+    assert "Nothing was imported" in text
+    assert "Sheet “Milestones”, row 7, column “Project”: There is no project called “nowhere”" in text
+    assert "“Smarch 2027” is not a date we recognise" in text
+
+
+def test_a_missing_column_is_reported_against_the_heading_row(database_url):
+    report = importer.check_file("savings", "s.csv", b"Project,Description,Target\ntransition,x,1\n")
+    assert [(p.row, p.column) for p in report.problems] == [(1, "Financial year")]
+    assert "column is missing" in report.problems[0].message
+
+
+def test_savings_read_money_and_refuse_negatives_and_pennies(database_url):
+    good = (
+        "Project,Financial year,Description,Target,Forecast,Confidence,Confidence reason,FTE\n"
+        "transition,2026/27,Agency spend ,£1.2m,£654k,High,Recruiting,3.5\n,,,,,,,\n"
+        "Total,,,£1.2m,,,,\n"
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.csv", good.encode(), today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Agency spend")).one()
+        assert (line.target, line.forecast, line.financial_year, line.fte) == (
+            Decimal("1200000.00"),
+            Decimal("654000.00"),
+            2026,
+            3.5,
+        )
+    audits = audit_count()
+    assert (
+        importer.import_file(services.SYSTEM, "savings", "s.csv", good.encode(), today=TODAY).count(
+            "no change"
+        )
+        == 1
+    )
+    assert audit_count() == audits
+    bad = "Project,Financial year,Description,Target,Forecast\ntransition,2026/27,Y,-5,1.234\n"
+    report = importer.check_file("savings", "bad.csv", bad.encode(), today=TODAY)
+    assert {(p.row, p.column) for p in report.problems} == {(2, "Target"), (2, "Forecast")}
+
+
+def test_actions_and_kpi_values_import_once(database_url):
+    actions = b"Recommendation,Action,Owner,Due date,Status,% complete\n1a,Agree pack,Head of Finance,Sept 2026,In progress,10\n"
+    kpis = b"KPI code,Area,Period,Value\nCON-FIRST-CONTACT,ladywood,Q3 2026/27,51\n"
+    for kind, content in (("actions", actions), ("kpi_values", kpis)):
+        first = importer.import_file(services.SYSTEM, kind, "f.csv", content, today=TODAY)
+        assert first.ok and first.count("new") == 1, first.lines()
+        audits = audit_count()
+        assert (
+            importer.import_file(services.SYSTEM, kind, "f.csv", content, today=TODAY).count("no change") == 1
+        )
+        assert audit_count() == audits
+    with session_scope() as db:
+        action = db.scalars(select(m.ActionItem).where(m.ActionItem.title == "Agree pack")).one()
+        assert (action.recommendation.number, action.due_date) == ("1a", dt.date(2026, 9, 30))
+
+
+def test_the_command_line_checks_and_imports(database_url, tmp_path, capsys):
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(xlsx(milestone_tracker))
+    assert run_import("milestones", path, dry_run=True) == 0
+    assert "ready to import" in capsys.readouterr().out
+    assert "Imported pilot" not in milestone_versions()
+    assert run_import("milestones", path, dry_run=False) == 0
+    assert "Imported pilot" in milestone_versions()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(lambda sheet: milestone_tracker(sheet, bad=True)))
+    assert run_import("milestones", bad, dry_run=False) == 1
+    assert "row 7, column “Project”" in capsys.readouterr().err
