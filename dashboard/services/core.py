@@ -192,3 +192,14 @@ def changes_since(
         }
         for event in events
     ]
+
+
+def can_edit_project(db: Session, actor, project: m.Project) -> bool:
+    if actor.role == "admin":
+        return True
+    if actor.role != "lead":
+        return False
+    led = set(getattr(actor, "led_project_ids", ()))
+    # Rights come from the database row's project (and its parent for a work-stream), never
+    # from anything the browser sent.
+    return project.id in led or (project.parent_id is not None and project.parent_id in led)

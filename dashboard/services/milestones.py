@@ -16,6 +16,7 @@ from dashboard.services.core import (
     NotFoundError,
     ValidationError,
     audit,
+    can_edit_project,
     changes_since,
     clean_text,
     display_value,
@@ -175,17 +176,6 @@ def _milestone_snapshot(milestone: m.Milestone) -> dict:
     return {field: getattr(milestone, field) for field in MILESTONE_FIELDS}
 
 
-def _can_edit_project(db: Session, actor, project: m.Project) -> bool:
-    if actor.role == "admin":
-        return True
-    if actor.role != "lead":
-        return False
-    led = set(getattr(actor, "led_project_ids", ()))
-    # Rights come from the database row's project (and its parent for a work-stream), never
-    # from anything the browser sent.
-    return project.id in led or (project.parent_id is not None and project.parent_id in led)
-
-
 def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
     row = db.execute(
         select(m.MilestoneBaseline.end_date)
@@ -213,7 +203,7 @@ def update_milestone(
             milestone = db.get(m.Milestone, milestone_id)
             if milestone is None:
                 raise NotFoundError("That milestone no longer exists.")
-            if not _can_edit_project(db, actor, milestone.project):
+            if not can_edit_project(db, actor, milestone.project):
                 raise AuthorisationError("You can only update milestones of projects you lead.")
             if milestone.retired:
                 raise ValidationError(

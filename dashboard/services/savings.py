@@ -33,10 +33,10 @@ from dashboard.services.core import (
     NotFoundError,
     ValidationError,
     audit,
+    can_edit_project,
     changes_since,
     clean_text,
 )
-from dashboard.services.milestones import _can_edit_project
 
 LEAD_FIELDS = ("forecast", "realised", "confidence", "confidence_reason")
 ADMIN_FIELDS = ("target", "financial_year")
@@ -189,7 +189,7 @@ def update_saving_line(
             line = db.get(m.SavingLine, line_id)
             if line is None:
                 raise NotFoundError("That saving line no longer exists.")
-            if not _can_edit_project(db, actor, line.project):
+            if not can_edit_project(db, actor, line.project):
                 raise AuthorisationError("You can only update saving lines of projects you lead.")
             if line.version != expected_version:
                 raise ConflictError(
