@@ -277,7 +277,8 @@ def init_app(server: Flask) -> None:
             if signed_in_user() is not None:
                 return redirect(next_path)
             return _login_page(message="You have signed out." if request.args.get("signed_out") else None)
-        username = request.form.get("username", "")[:USERNAME_MAX]
+        # A NUL can be in no username, and PostgreSQL refuses it in any query: make it visible instead.
+        username = request.form.get("username", "").replace("\x00", "\ufffd")[:USERNAME_MAX]
         password = request.form.get("password", "")
         address = request.remote_addr or "unknown"
         if username and is_throttled(username, address):

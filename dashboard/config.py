@@ -28,6 +28,7 @@ class Settings:
     session_cookie_secure: bool
     host: str
     port: int
+    trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers count
 
     @property
     def is_production(self) -> bool:
@@ -77,6 +78,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     except ValueError as exc:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from exc
 
+    try:
+        trusted_proxies = int(env.get("TRUSTED_PROXIES", "0") or 0)
+    except ValueError as exc:
+        raise ConfigError(f"TRUSTED_PROXIES must be a number, got {env.get('TRUSTED_PROXIES')!r}") from exc
+    if not 0 <= trusted_proxies <= 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be between 0 and 5, got {trusted_proxies}")
+
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -85,4 +93,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), environment == "production"),
         host=env.get("HOST", "127.0.0.1"),
         port=port,
+        trusted_proxies=trusted_proxies,
     )

@@ -32,7 +32,7 @@ from dashboard.formatting import financial_year_label, format_date
 from dashboard.formatting import parse_financial_year as _parse_fy_label
 from dashboard.services import kpis as kpi_services
 from dashboard.services.actions import validate_action_values
-from dashboard.services.core import ValidationError, audit, display_value
+from dashboard.services.core import ValidationError, audit, display_value, text_problem
 from dashboard.services.milestones import suggest_rag, validate_milestone_values
 from dashboard.services.savings import validate_saving_values
 
@@ -46,7 +46,8 @@ BLANK_WORDS = {"", "-", "–", "—", "n/a", "na", "none"}
 # Pure parsing helpers
 # ---------------------------------------------------------------------------------------------
 
-_MONEY = re.compile(r"^(\d+(?:\.\d+)?)([km]|bn)?$")
+# Commas only as thousands separators: "1,234,567.50" but never "1,2,3".
+_MONEY = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
 _MULTIPLIERS = {None: Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 
 
@@ -72,7 +73,7 @@ def parse_money(value) -> Decimal | None:
         return Decimal(str(value))
     if is_blank(value):
         return None
-    text = clean_cell(str(value)).lower().replace(",", "").replace("£", "").replace(" ", "")
+    text = clean_cell(str(value)).lower().replace("£", "").replace(" ", "")
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
@@ -85,7 +86,7 @@ def parse_money(value) -> Decimal | None:
             f"“{clean_cell(str(value))[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
         )
     try:
-        amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
+        amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
         raise ValueError("is not an amount in pounds") from exc
     if amount == amount.to_integral_value():
@@ -610,8 +611,14 @@ class _Row:
     """One row being checked: its values, and its problems named by the column as written."""
 
     def __init__(self, table: Table, number: int, values: dict, problems: list[Problem]):
-        self.table, self.number, self.values, self._problems = table, number, values, problems
+        self.table, self.number, self.values, self._problems = table, number, dict(values), problems
         self.bad = False
+        for field_name, value in values.items():
+            problem = text_problem(value, "The cell") if isinstance(value, str) else None
+            if problem:
+                # Checked once here, so no cell PostgreSQL would refuse reaches a lookup or a write.
+                self.problem(field_name, problem)
+                self.values[field_name] = None
 
     def problem(self, field_name: str, message: str) -> None:
         self.bad = True

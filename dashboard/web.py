@@ -10,6 +10,7 @@ from dash import Dash, callback_context, no_update, set_props
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import __version__, auth, db
 from dashboard.callbacks import register_all
@@ -84,6 +85,12 @@ def create_server(settings: Settings) -> Flask:
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
         DASHBOARD_SETTINGS=settings,
     )
+    if settings.trusted_proxies:
+        # Behind the council's reverse proxy the client's address arrives in X-Forwarded-For; trust
+        # exactly as many hops as there are proxies, so per-address sign-in throttling sees the
+        # person, not the proxy, and a client cannot forge its address past them.
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     auth.init_app(server)
 
     @server.errorhandler(OperationalError)

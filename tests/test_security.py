@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.callbacks import ADMINS, POLICY_ATTRIBUTE, authorised
 from dashboard.db import session_scope
-from tests.conftest import callback_request, login
+from tests.conftest import _settings_for, callback_request, login
 
 PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
 
@@ -219,3 +219,31 @@ def test_throttling_does_not_reveal_whether_an_account_exists(client):
     response = login(client, "no.such.person", "wrong-password")
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["adm\x00in", "\x00", "admin\x00"])
+def test_a_nul_in_the_username_is_a_wrong_sign_in_not_a_server_error(client, username):
+    """PostgreSQL refuses a NUL in any query: the sign-in form must answer in words all the same."""
+    response = login(client, username, "admin-demo-2026")
+    assert response.status_code == 401
+    assert "The username or password is not right" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxies", "recorded"),
+    [("0", "127.0.0.1"), ("1", "203.0.113.7")],
+    ids=["direct", "behind-proxy"],
+)
+def test_throttling_counts_the_person_behind_a_trusted_proxy(database_url, trusted_proxies, recorded):
+    """Directly served, a forged X-Forwarded-For is ignored; behind one proxy, its header names the person."""
+    from dashboard.web import create_app
+
+    settings = _settings_for(database_url, TRUSTED_PROXIES=trusted_proxies)
+    client = create_app(settings).server.test_client()
+    client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    assert login(client, "cj.lead", "wrong-password").status_code == 401
+    with session_scope() as db:
+        addresses = db.scalars(select(m.LoginFailure.address)).all()
+    assert addresses == [recorded]

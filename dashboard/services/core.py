@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from dashboard import models as m
 from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, hash_password, require_role
 from dashboard.db import session_scope
 
+DISPLAY_NAME_MAX = 120  # users.display_name
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -92,6 +94,7 @@ def create_user(
             f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens or underscores, "
             "starting with a letter or digit."
         )
+    display = clean_text(display_name, "Display name", "display_name", DISPLAY_NAME_MAX, errors)
     if role not in m.ROLES:
         errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
     if len(password or "") < PASSWORD_MIN:
@@ -118,7 +121,7 @@ def create_user(
             projects.append(project)
         user = m.User(
             username=username,
-            display_name=display_name.strip() or username,
+            display_name=display or username,
             role=role,
             password_hash=hash_password(password),
             led_projects=projects,
@@ -151,8 +154,28 @@ def parse_date(value, label: str, field: str, errors: dict[str, str]) -> dt.date
         return None
 
 
+def text_problem(value, label: str) -> str | None:
+    """Why `value` cannot be stored as text, in plain words; None when it can.
+
+    Forms send strings, but a crafted POST can send a list or an object, and PostgreSQL refuses
+    a NUL character in text outright, so both are refused here before anything is written.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{label} contains a null character (\\0), which cannot be stored: remove it and try again"
+        return None
+    if value is None or isinstance(value, int | float | Decimal | dt.date) and not isinstance(value, bool):
+        return None  # a spreadsheet cell holding a number or a date, written as text
+    return f"{label} must be plain text"
+
+
 def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:
-    """Trimmed text from a form; over `limit` characters records a message under `field`."""
+    """Trimmed text from a form; anything not storable as text or over `limit` characters records
+    a message under `field`."""
+    problem = text_problem(value, label)
+    if problem:
+        errors[field] = problem
+        return ""
     text = "" if value is None else str(value).replace("\r\n", "\n").strip()
     if len(text) > limit:
         errors[field] = f"{label} must be {limit:,} characters or fewer (it has {len(text):,})"

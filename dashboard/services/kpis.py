@@ -18,7 +18,14 @@ from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.formatting import financial_year_label, format_date
-from dashboard.services.core import ConflictError, NotFoundError, ValidationError, audit, changes_since
+from dashboard.services.core import (
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    audit,
+    changes_since,
+    text_problem,
+)
 
 EDITOR_ROLES = ("lead", "admin")
 UPLOAD_COLUMNS = ("kpi_code", "area", "period", "value")
@@ -30,6 +37,7 @@ NOTE_MAX = 300
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
 _QUARTER = re.compile(r"^Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_GROUPED = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 _MONTH = re.compile(r"^([A-Za-z]+)\s+(\d{4})$")
 
@@ -92,10 +100,12 @@ def _number(raw) -> float:
     if isinstance(raw, int | float):
         number = float(raw)
     else:
-        text = str(raw).strip().replace(",", "")
+        text = str(raw).strip()
         if text.endswith("%"):
             text = text[:-1].strip()
-        number = float(text)
+        if "," in text and not _GROUPED.match(text):
+            raise ValueError  # commas only between thousands: "1,2,3" is not 123
+        number = float(text.replace(",", ""))
     if math.isnan(number) or math.isinf(number):
         raise ValueError
     return number
@@ -208,7 +218,8 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
     """The entry form: one new value for a KPI, area and period. Returns the new row's id."""
     require_role(actor, *EDITOR_ROLES)
     today = today or dt.date.today()
-    note_text = str(note or "").strip()
+    note_problem = text_problem(note, "The note")
+    note_text = "" if note_problem else str(note or "").strip()
     with session_scope() as db:
         lookups = _lookups(db)
         clean, problems = _check_row(lookups, kpi_code, area, period, value, today)
@@ -216,7 +227,9 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
         for column, message in problems:
             # The form's field is "kpi"; the upload's column is "kpi_code".
             errors.setdefault("kpi" if column == "kpi_code" else column, message)
-        if len(note_text) > NOTE_MAX:
+        if note_problem:
+            errors["note"] = note_problem
+        elif len(note_text) > NOTE_MAX:
             errors["note"] = f"The note must be {NOTE_MAX} characters or fewer (it has {len(note_text)})"
         if clean is not None and _existing(db, clean["kpi"].id, clean["area"].id, clean["period"]):
             errors["period"] = (
@@ -359,8 +372,11 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
                 record.get("value"),
                 today,
             )
-            note = str(record.get("note") or "").strip()
-            if len(note) > NOTE_MAX:
+            note_problem = text_problem(record.get("note"), "The note")
+            note = "" if note_problem else str(record.get("note") or "").strip()
+            if note_problem:
+                row_problems.append(("note", note_problem))
+            elif len(note) > NOTE_MAX:
                 row_problems.append(("note", f"The note must be {NOTE_MAX} characters or fewer"))
             problems += [UploadProblem(number, column, message) for column, message in row_problems]
             if clean is None:

@@ -371,11 +371,9 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
     """
     require_role(actor, "admin")
     errors: dict[str, str] = {}
-    name = (name or "").strip()
-    if not name:
+    name = clean_text(name, "Baseline name", "name", 200, errors)
+    if not name and "name" not in errors:
         errors["name"] = "Enter a name for the baseline, for example Re-plan 24 Nov 2026"
-    elif len(name) > 200:
-        errors["name"] = "Baseline name must be 200 characters or fewer"
     when = _date(baseline_date, "baseline_end", errors)
     if when is None and "baseline_end" not in errors:
         errors["baseline_date"] = "Enter the date the baseline was agreed"

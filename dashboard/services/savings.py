@@ -54,7 +54,8 @@ FIELD_LABELS = {
     "confidence_reason": "Reason for the confidence rating",
 }
 
-_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+# Commas only as thousands separators: "5,450,000.50" but never "1,2,3".
+_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
 def parse_money(
@@ -68,14 +69,19 @@ def parse_money(
     if isinstance(value, bool):
         errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
         return None
-    text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+    text = str(value).strip().replace("£", "").replace(" ", "")
     negative = text.startswith("-") or text.startswith("−")
     digits = text.lstrip("-−")
     if not _AMOUNT.match(digits):
-        errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+        errors[field] = (
+            f"{label} must be an amount in pounds, with commas only between thousands, for example "
+            "654000 or 654,000.50"
+            if "," in digits
+            else f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+        )
         return None
     try:
-        amount = Decimal(digits)
+        amount = Decimal(digits.replace(",", ""))
     except InvalidOperation:
         errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
         return None
