@@ -103,3 +103,114 @@ def test_headlines_callback_links_each_tile_to_its_filtered_page(app, login_as):
         "/kpis#kpi-exc",
     ):
         assert href in text, href
+
+
+def test_every_headline_agrees_with_the_page_it_links_to(database_url):
+    """The overview counts in SQL; each page computes its own rows. Both must tell the board the same."""
+    from decimal import Decimal
+
+    from dashboard.queries import actions as action_queries
+    from dashboard.queries import savings as saving_queries
+    from dashboard.queries.milestones import MilestoneFilters, milestones
+
+    # Make the picture varied: late, due soon, stale, retired, awaiting sign-off, accepted.
+    _set("cj_tu_consultation", status="In progress", actual_end=None, forecast_end=dt.date(2026, 11, 20))
+    _set("cj_new_roles_selection", status="In progress", actual_end=None, forecast_end=dt.date(2026, 12, 10))
+    _set("tr_joint_market_review", retired=True)
+    with session_scope() as db:
+        keys = db.scalars(select(m.ActionItem.key).order_by(m.ActionItem.id).limit(3)).all()
+        db.execute(
+            update(m.ActionItem)
+            .where(m.ActionItem.key == keys[0])
+            .values(status="Complete", evidence_status="awaiting")
+        )
+        db.execute(
+            update(m.ActionItem)
+            .where(m.ActionItem.key == keys[1])
+            .values(status="Complete", evidence_status="accepted")
+        )
+        db.execute(
+            update(m.ActionItem)
+            .where(m.ActionItem.key == keys[2])
+            .values(status="In progress", due_date=dt.date(2026, 1, 1), updated_at=dt.datetime(2026, 1, 1))
+        )
+
+    facts = overview.overview(TODAY)
+
+    frame = milestones(MilestoneFilters(), TODAY)
+    open_rows = frame[frame["is_open"]]
+    assert facts.milestones.total == len(frame)
+    assert facts.milestones.open == len(open_rows)
+    for rag in ("Red", "Amber", "Green"):
+        assert getattr(facts.milestones, rag.lower()) == int((open_rows["rag"] == rag).sum())
+    assert facts.milestones.overdue == int(frame["overdue"].sum()) >= 1
+    assert facts.milestones.due_in_4_weeks == int(frame["due_in_4_weeks"].sum()) >= 1
+    by_project = {
+        project: (int(rows["overdue"].sum()), len(rows)) for project, rows in frame.groupby("project")
+    }
+    assert {project: (late, total) for project, late, total in facts.milestones.late_by_project} == by_project
+
+    actions = action_queries.action_items(action_queries.ActionFilters(), TODAY)
+    assert facts.actions.total == len(actions)
+    assert facts.actions.open == int((~actions["status"].isin(("Complete", "Cancelled"))).sum())
+    assert facts.actions.overdue == int(actions["overdue"].sum()) >= 1
+    assert (
+        facts.actions.awaiting_sign_off
+        == int((actions["display_status"] == action_queries.AWAITING).sum())
+        >= 1
+    )
+    assert facts.actions.accepted == int((actions["display_status"] == action_queries.ACCEPTED).sum()) >= 1
+
+    for saving in facts.savings:
+        organisation_key = _organisation_key(saving.organisation)
+        lines = saving_queries.saving_lines(
+            saving_queries.SavingFilters(organisation=organisation_key, financial_year=saving.financial_year),
+            TODAY,
+        )
+        totals = saving_queries.totals(lines)
+        assert (saving.target, saving.forecast, saving.realised) == (
+            totals["target"],
+            totals["forecast"],
+            totals["realised"],
+        )
+        assert (saving.lines, saving.at_risk) == (totals["lines"], totals["at_risk"])
+        assert saving.target > Decimal(0)
+
+    stale_owners: dict[str, int] = {}
+    for owner in frame.loc[frame["stale"], "owner"]:
+        stale_owners[owner or "No owner recorded"] = stale_owners.get(owner or "No owner recorded", 0) + 1
+    cutoff = dt.datetime.combine(TODAY - dt.timedelta(days=13), dt.time.min)
+    stale_actions = actions[
+        ~actions["status"].isin(("Complete", "Cancelled")) & (actions["updated_at"] < cutoff)
+    ]
+    for owner in stale_actions["owner"]:
+        stale_owners[owner or "No owner recorded"] = stale_owners.get(owner or "No owner recorded", 0) + 1
+    assert dict(facts.updates_owed) == stale_owners
+    assert stale_owners
+
+
+def _organisation_key(name: str) -> str:
+    with session_scope() as db:
+        return db.scalars(select(m.Organisation.key).where(m.Organisation.name == name)).one()
+
+
+def test_plain_language_names_the_five_latest_projects_and_counts_the_rest():
+    late = [(f"Project {n:03d}", n % 4, 10) for n in range(1, 301)]  # 225 projects have late milestones
+    facts = overview.Overview(
+        today=TODAY,
+        milestones=overview.MilestoneFacts(3000, 2000, 10, 20, 30, 450, 5, late, False),
+        actions=overview.ActionFacts(0, 0, 0, 0, 0, False),
+        savings=[],
+        kpis=overview.KpiFacts(0),
+        updates_owed=[],
+    )
+    sentence = overview.plain_language(facts)[0]
+    assert sentence.startswith(
+        "3 of 10 Project 003 milestones are late; 3 of 10 Project 007 milestones are late;"
+    )
+    assert sentence.count(" milestones are late;") == 5
+    named = 5 * 3
+    late_total = sum(count for _, count, _ in late)
+    assert sentence.endswith(f"and {late_total - named} milestones are late in {225 - 5} other projects."), (
+        sentence
+    )

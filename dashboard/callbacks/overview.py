@@ -135,6 +135,16 @@ def changes_list(changes: pd.DataFrame) -> list:
     return [html.P(f"{len(changes)} change{'s' if len(changes) != 1 else ''}.", className="mb-1"), *sections]
 
 
+OWNERS_LISTED = 10  # owners named under "updates owed", most items first; the rest are counted
+
+
+def _more_owners(rest: list[tuple[str, int]]) -> list:
+    if not rest:
+        return []
+    items = sum(count for _, count in rest)
+    return [html.Li(f"and {len(rest)} more people: {items} item{'s' if items != 1 else ''} between them")]
+
+
 def register(app) -> None:
     @authorised(
         app,
@@ -163,8 +173,9 @@ def register(app) -> None:
             html.Ul(
                 [
                     html.Li(f"{owner}: {count} item{'s' if count != 1 else ''}")
-                    for owner, count in facts.updates_owed
+                    for owner, count in facts.updates_owed[:OWNERS_LISTED]
                 ]
+                + _more_owners(facts.updates_owed[OWNERS_LISTED:])
             )
             if facts.updates_owed
             else html.P("Every open milestone and action has been updated in the last two weeks.")

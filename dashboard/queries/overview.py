@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
+from sqlalchemy import and_, case, func, select
 
-from dashboard.formatting import financial_year_label, financial_year_of, format_money
-from dashboard.queries import actions as action_queries
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.formatting import financial_year_label, financial_year_of, financial_year_start, format_money
 from dashboard.queries import kpis as kpi_queries
-from dashboard.queries import savings as saving_queries
-from dashboard.queries.milestones import MilestoneFilters
-from dashboard.queries.milestones import milestones as milestone_rows
+from dashboard.queries.milestones import CLOSED_STATUSES, STALE_AFTER_DAYS, _chosen_baseline_dates
+
+MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -69,72 +70,160 @@ class Overview:
     updates_owed: list[tuple[str, int]]  # (owner, items not updated for 14+ days)
 
 
-def milestone_facts(today: dt.date, frame: pd.DataFrame | None = None) -> MilestoneFacts:
-    frame = milestone_rows(MilestoneFilters(), today) if frame is None else frame
-    open_rows = frame[frame["is_open"]] if not frame.empty else frame
-    late = []
-    if not frame.empty:
-        for project, rows in frame.groupby("project", sort=False):
-            late.append((project, int(rows["overdue"].sum()), len(rows)))
-    rag = open_rows["rag"].value_counts() if not open_rows.empty else pd.Series(dtype=int)
+def _current_milestone_end():
+    """Per milestone: its current end (actual, else forecast, else its latest baseline's end), in SQL."""
+    chosen = _chosen_baseline_dates("latest")
+    current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
+    return chosen, current_end
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def milestone_facts(today: dt.date) -> MilestoneFacts:
+    """Counted in SQL over every current milestone (retired ones excluded), as the milestones page counts."""
+    chosen, current_end = _current_milestone_end()
+    is_open = m.Milestone.status.not_in(CLOSED_STATUSES)
+    overdue = and_(is_open, current_end < today)
+    due_soon = and_(is_open, current_end >= today, current_end <= today + dt.timedelta(weeks=4))
+    statement = (
+        select(
+            m.Project.name,
+            func.count(m.Milestone.id),
+            _count(is_open),
+            _count(and_(is_open, m.Milestone.rag == "Red")),
+            _count(and_(is_open, m.Milestone.rag == "Amber")),
+            _count(and_(is_open, m.Milestone.rag == "Green")),
+            _count(overdue),
+            _count(due_soon),
+            _count(m.Milestone.illustrative.is_(True)),
+        )
+        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+        .where(m.Milestone.retired.is_(False))
+        .group_by(m.Programme.name, m.Project.id, m.Project.name)
+        .order_by(m.Programme.name, m.Project.name)
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    sums = [sum(int(row[index]) for row in rows) for index in range(1, 9)]
     return MilestoneFacts(
-        total=len(frame),
-        open=len(open_rows),
-        red=int(rag.get("Red", 0)),
-        amber=int(rag.get("Amber", 0)),
-        green=int(rag.get("Green", 0)),
-        overdue=int(frame["overdue"].sum()) if not frame.empty else 0,
-        due_in_4_weeks=int(frame["due_in_4_weeks"].sum()) if not frame.empty else 0,
-        late_by_project=late,
-        illustrative=bool(frame["illustrative"].any()) if not frame.empty else False,
+        total=sums[0],
+        open=sums[1],
+        red=sums[2],
+        amber=sums[3],
+        green=sums[4],
+        overdue=sums[5],
+        due_in_4_weeks=sums[6],
+        late_by_project=[(row[0], int(row[6]), int(row[1])) for row in rows],
+        illustrative=sums[7] > 0,
     )
 
 
-def action_facts(today: dt.date, frame: pd.DataFrame | None = None) -> ActionFacts:
-    frame = action_queries.action_items(action_queries.ActionFilters(), today) if frame is None else frame
-    if frame.empty:
-        return ActionFacts(0, 0, 0, 0, 0, False)
-    open_rows = frame[~frame["status"].isin(("Complete", "Cancelled"))]
-    return ActionFacts(
-        total=len(frame),
-        open=len(open_rows),
-        overdue=int(frame["overdue"].sum()),
-        awaiting_sign_off=int((frame["display_status"] == action_queries.AWAITING).sum()),
-        accepted=int((frame["display_status"] == action_queries.ACCEPTED).sum()),
-        illustrative=bool(frame["illustrative"].any()),
-    )
+def action_facts(today: dt.date) -> ActionFacts:
+    """Counted in SQL; a Complete action is closed only once its evidence is accepted."""
+    is_open = m.ActionItem.status.not_in(CLOSED_STATUSES)
+    complete = m.ActionItem.status == "Complete"
+    accepted = func.coalesce(m.ActionItem.evidence_status, "") == "accepted"
+    with session_scope() as db:
+        row = db.execute(
+            select(
+                func.count(m.ActionItem.id),
+                _count(is_open),
+                _count(and_(is_open, m.ActionItem.due_date < today)),
+                _count(and_(complete, ~accepted)),
+                _count(and_(complete, accepted)),
+                _count(m.ActionItem.illustrative.is_(True)),
+            )
+        ).one()
+    total, open_count, overdue, awaiting, accepted_count, illustrative = (int(value) for value in row)
+    return ActionFacts(total, open_count, overdue, awaiting, accepted_count, illustrative > 0)
 
 
 def saving_facts(today: dt.date) -> list[SavingFacts]:
     """Per organisation (councils' savings are never added together): this financial year's savings,
-    or, when none are planned for it, the latest year that has lines."""
+    or, when none are planned for it, the latest year that has lines. Summed in SQL."""
     current = financial_year_of(today)
-    all_lines = saving_queries.saving_lines(saving_queries.SavingFilters(), today)
-    facts = []
-    for organisation, lines_of_org in (
-        all_lines.groupby("organisation", sort=True) if not all_lines.empty else []
-    ):
-        facts.append(_saving_facts_for(organisation, lines_of_org, current))
+    with session_scope() as db:
+        years = db.execute(
+            select(m.Organisation.id, m.Organisation.name, m.SavingLine.financial_year)
+            .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
+            .join(m.Project, m.Project.programme_id == m.Programme.id)
+            .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+            .distinct()
+        ).all()
+        by_organisation: dict[tuple[int, str], set[int]] = {}
+        for organisation_id, name, year in years:
+            by_organisation.setdefault((organisation_id, name), set()).add(int(year))
+        facts = []
+        for (organisation_id, name), org_years in sorted(
+            by_organisation.items(), key=lambda item: item[0][1]
+        ):
+            year = (
+                current if current in org_years else max((y for y in org_years if y <= current), default=None)
+            )
+            if year is None:
+                facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False))
+                continue
+            facts.append(_saving_facts_for(db, organisation_id, name, year, current))
     return facts
 
 
-def _saving_facts_for(organisation: str, all_lines: pd.DataFrame, current: int) -> SavingFacts:
-    years = sorted(set(all_lines["financial_year"]))
-    year = current if current in years else max((y for y in years if y <= current), default=None)
-    if year is None:
-        return SavingFacts(organisation, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False)
-    lines = all_lines[all_lines["financial_year"] == year]
-    totals = saving_queries.totals(lines)
+def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: int) -> SavingFacts:
+    chosen, current_end = _current_milestone_end()
+    ends = (
+        select(m.Milestone.id.label("milestone_id"), current_end.label("current_end"))
+        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+        .subquery()
+    )
+    # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
+    # it depends on now ends after 1 April of the line's year.
+    at_risk = and_(
+        func.coalesce(m.SavingLine.confidence, "") != "Delivered",
+        ends.c.current_end > financial_year_start(year),
+    )
+    lines = (
+        select(
+            m.SavingLine.target,
+            func.coalesce(m.SavingLine.forecast, m.SavingLine.target, 0).label("forecast"),
+            m.SavingLine.realised,
+            case((at_risk, 1), else_=0).label("at_risk"),
+            m.SavingLine.illustrative,
+        )
+        .join(m.Project, m.Project.id == m.SavingLine.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .outerjoin(ends, ends.c.milestone_id == m.SavingLine.depends_on_milestone_id)
+        .where(m.Programme.organisation_id == organisation_id, m.SavingLine.financial_year == year)
+        .subquery()
+    )
+
+    # Amounts summed as exact pence (integers) so SQLite's floating point cannot add a stray penny.
+    def pence(column):
+        return func.coalesce(func.sum(func.round(column * 100)), 0)
+
+    row = db.execute(
+        select(
+            pence(lines.c.target),
+            pence(lines.c.forecast),
+            pence(lines.c.realised),
+            func.coalesce(func.sum(lines.c.at_risk), 0),
+            func.count(),
+            _count(lines.c.illustrative.is_(True)),
+        )
+    ).one()
+    target, forecast, realised = ((Decimal(int(value)) / 100).quantize(Decimal("0.01")) for value in row[:3])
     return SavingFacts(
-        organisation=organisation,
+        organisation=name,
         financial_year=year,
         is_current_year=year == current,
-        target=totals["target"],
-        forecast=totals["forecast"],
-        realised=totals["realised"],
-        at_risk=totals["at_risk"],
-        lines=totals["lines"],
-        illustrative=bool(lines["illustrative"].any()),
+        target=target,
+        forecast=forecast,
+        realised=realised,
+        at_risk=int(row[3]),
+        lines=int(row[4]),
+        illustrative=int(row[5]) > 0,
     )
 
 
@@ -147,34 +236,34 @@ def kpi_facts() -> KpiFacts:
     return KpiFacts(len(codes), codes, illustrative)
 
 
-def updates_owed(
-    milestone_frame: pd.DataFrame, action_frame: pd.DataFrame, today: dt.date
-) -> list[tuple[str, int]]:
-    """Open milestones and actions not updated for 14+ days, counted by owner, most first."""
+def updates_owed(today: dt.date) -> list[tuple[str, int]]:
+    """Open milestones and actions not updated for 14+ days, counted by owner in SQL, most first."""
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
     owners: dict[str, int] = {}
-    if not milestone_frame.empty:
-        for owner in milestone_frame.loc[milestone_frame["stale"], "owner"]:
-            owners[owner or "No owner recorded"] = owners.get(owner or "No owner recorded", 0) + 1
-    if not action_frame.empty:
-        cutoff = dt.datetime.combine(today - dt.timedelta(days=13), dt.time.min)
-        stale = action_frame[
-            ~action_frame["status"].isin(("Complete", "Cancelled")) & (action_frame["updated_at"] < cutoff)
-        ]
-        for owner in stale["owner"]:
-            owners[owner or "No owner recorded"] = owners.get(owner or "No owner recorded", 0) + 1
+    with session_scope() as db:
+        for model, extra in (
+            (m.Milestone, [m.Milestone.retired.is_(False)]),
+            (m.ActionItem, []),
+        ):
+            rows = db.execute(
+                select(model.owner, func.count(model.id))
+                .where(model.status.not_in(CLOSED_STATUSES), model.updated_at < cutoff, *extra)
+                .group_by(model.owner)
+            ).all()
+            for owner, count in rows:
+                name = owner or "No owner recorded"
+                owners[name] = owners.get(name, 0) + int(count)
     return sorted(owners.items(), key=lambda item: (-item[1], item[0]))
 
 
 def overview(today: dt.date) -> Overview:
-    milestone_frame = milestone_rows(MilestoneFilters(), today)
-    action_frame = action_queries.action_items(action_queries.ActionFilters(), today)
     return Overview(
         today=today,
-        milestones=milestone_facts(today, milestone_frame),
-        actions=action_facts(today, action_frame),
+        milestones=milestone_facts(today),
+        actions=action_facts(today),
         savings=saving_facts(today),
         kpis=kpi_facts(),
-        updates_owed=updates_owed(milestone_frame, action_frame, today),
+        updates_owed=updates_owed(today),
     )
 
 
@@ -188,10 +277,25 @@ def plain_language(facts: Overview) -> list[str]:
     ms = facts.milestones
     late_projects = [(project, late, total) for project, late, total in ms.late_by_project if late]
     if late_projects:
+        named = late_projects
+        if len(late_projects) > MOST_LATE_NAMED:
+            # A directorate-wide programme has hundreds of projects: name the worst, count the rest.
+            named = sorted(late_projects, key=lambda item: (-item[1], item[0]))[:MOST_LATE_NAMED]
         parts = [
             f"{late} of {total} {project} milestones {'is' if late == 1 else 'are'} late"
-            for project, late, total in late_projects
+            for project, late, total in named
         ]
+        others = (
+            late_projects[len(named) :]
+            if named is late_projects
+            else [p for p in late_projects if p not in named]
+        )
+        if others:
+            late_elsewhere = sum(late for _, late, _ in others)
+            parts.append(
+                f"and {_plural(late_elsewhere, 'milestone')} {'is' if late_elsewhere == 1 else 'are'} late in "
+                f"{_plural(len(others), 'other project')}"
+            )
         sentences.append("; ".join(parts) + ".")
     else:
         sentences.append(f"None of the {ms.total} milestones is late.")
