@@ -37,6 +37,8 @@ def make_engine(database_url: str) -> Engine:
 def configure(database_url: str) -> Engine:
     """Point the process at a database; called once at start-up (and by tests)."""
     global _engine, _session_factory
+    import dashboard.kpi_series  # noqa: F401  (its session listeners keep kpi_series in step)
+
     if _engine is not None:
         _engine.dispose()
     _engine = make_engine(database_url)

@@ -353,6 +353,27 @@ class KpiValue(Sourced, Versioned, Base):
     area: Mapped[Area] = relationship()
 
 
+class KpiSeries(Base):
+    """Where each KPI's series for one area stands now: its latest value, RAG, red streak and SPC signal.
+
+    Derived from kpi_values and kept up to date in the same transaction as every change to them
+    (dashboard/kpi_series.py), so the exceptions list reads one small table however many values
+    the directorate has recorded.
+    """
+
+    __tablename__ = "kpi_series"
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
+    latest_period: Mapped[str | None] = mapped_column(String(60))
+    latest_value: Mapped[float | None] = mapped_column(Float)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    red_periods: Mapped[int] = mapped_column(Integer, default=0)
+    variation: Mapped[str | None] = mapped_column(String(20))
+    why: Mapped[str] = mapped_column(Text, default="")
+    is_exception: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class PublishedRank(Sourced, Base):
     """Birmingham's rank among its comparators as the source document printed it."""
 

@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "areas",
     "kpis",
     "kpi_values",
+    "kpi_series",
     "published_ranks",
     "benefits",
     "board_meetings",

@@ -327,6 +327,7 @@ def spc_trends(code: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
 
 
+EXCEPTION_AREA_KINDS = ("constituency", "city", "team", "council")
 EXCEPTION_COLUMNS = [
     "kpi",
     "kpi_name",
@@ -343,60 +344,31 @@ EXCEPTION_COLUMNS = [
 
 
 def exceptions() -> pd.DataFrame:
-    """KPIs Red for the latest two or more periods in a row, or whose latest point is special-cause concern."""
+    """KPIs Red for the latest two or more periods in a row, or whose latest point is special-cause concern.
+
+    Read from kpi_series, which the write path keeps in step with every value (dashboard/kpi_series.py).
+    """
     with session_scope() as db:
-        kpis = db.execute(select(m.Kpi.code, m.Kpi.name, m.Kpi.target, m.Kpi.tolerance, m.Kpi.polarity)).all()
         rows = db.execute(
             select(
                 m.Kpi.code,
+                m.Kpi.name,
                 m.Area.name,
-                m.KpiValue.period_label,
-                m.KpiValue.value,
-                m.KpiValue.illustrative,
+                m.KpiSeries.latest_period,
+                m.KpiSeries.latest_value,
+                m.Kpi.target,
+                m.KpiSeries.rag,
+                m.KpiSeries.red_periods,
+                m.KpiSeries.variation,
+                m.KpiSeries.why,
+                m.KpiSeries.illustrative,
             )
-            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
-            .join(m.Area, m.Area.id == m.KpiValue.area_id)
-            .where(m.Area.kind.in_(("constituency", "city", "team", "council")))
-            .order_by(m.Kpi.code, m.Area.name, m.KpiValue.period_end, m.KpiValue.period_start)
+            .join(m.Kpi, m.Kpi.id == m.KpiSeries.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiSeries.area_id)
+            .where(m.KpiSeries.is_exception.is_(True), m.Area.kind.in_(EXCEPTION_AREA_KINDS))
+            .order_by(m.KpiSeries.red_periods.desc(), m.Kpi.code, m.Area.name)
         ).all()
-    details = {code: (name, target, tolerance, polarity) for code, name, target, tolerance, polarity in kpis}
-    grouped: dict[tuple[str, str], list] = {}
-    for code, area, label, value, illustrative in rows:
-        grouped.setdefault((code, area), []).append((label, value, illustrative))
-    records = []
-    for (code, area), series in grouped.items():
-        name, target, tolerance, polarity = details[code]
-        values = [value for _, value, _ in series]
-        rags = [kpi_rules.rag_status(value, target, tolerance, polarity) for value in values]
-        streak = kpi_rules.red_streak(rags)
-        result = kpi_rules.spc(values, polarity)
-        concern = len(series) >= 2 and result.latest_variation == kpi_rules.CONCERN
-        if streak < 2 and not concern:
-            continue
-        why = []
-        if streak >= 2:
-            why.append(f"Red for the last {streak} periods")
-        if concern:
-            latest = max(i for i, v in enumerate(result.values) if v is not None)
-            why.append("special-cause concern: " + "; ".join(kpi_rules.special_cause_reasons(result, latest)))
-        label, value, _ = series[-1]
-        records.append(
-            {
-                "kpi": code,
-                "kpi_name": name,
-                "area": area,
-                "latest_period": label,
-                "latest_value": value,
-                "target": target,
-                "rag": rags[-1],
-                "red_periods": streak,
-                "variation": result.latest_variation,
-                "why": "; ".join(why),
-                "illustrative": any(flag for _, _, flag in series),
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=EXCEPTION_COLUMNS)
-    return frame.sort_values(["red_periods", "kpi", "area"], ascending=[False, True, True], ignore_index=True)
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=EXCEPTION_COLUMNS)
 
 
 # The customer-journey funnel (003 §7): stages as a share of all contacts.
