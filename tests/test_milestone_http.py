@@ -215,3 +215,70 @@ def test_excel_download_is_a_real_workbook_with_dates(app, login_as):
         if row[header.index("Milestone")] == "Workforce Strategy and proposed service structure"
     )
     assert workforce[baseline_end].date().isoformat() == "2018-12-31"  # 000 §5.15: December 2018
+
+
+def _add_copies(count: int) -> None:
+    """`count` more milestones in the Transition project, as a directorate-wide plan would have."""
+    from sqlalchemy import insert
+
+    with session_scope() as db:
+        template = db.scalars(select(m.Milestone).where(m.Milestone.key == "tr_joint_market_review")).one()
+        db.execute(
+            insert(m.Milestone),
+            [
+                {
+                    "key": f"tr_extra_{number:04d}",
+                    "project_id": template.project_id,
+                    "title": f"Extra milestone {number:04d}",
+                    "owner": "Extra owner",
+                    "status": "In progress",
+                    "rag": "Red" if number % 2 else "Green",
+                    "percent_complete": 10,
+                }
+                for number in range(count)
+            ],
+        )
+
+
+def _page(client, app, page=None, per_page=None, triggered=None, **filters):
+    key = find_callback(app, "ms-url.search", "ms-grid.rowData")
+    values = _view_values(**filters)
+    values[("ms-page", "value")] = page
+    values[("ms-per-page", "value")] = per_page
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, key, values=values, triggered=triggered)
+    )
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+def test_a_long_plan_is_drawn_a_page_at_a_time_and_counted_whole(app, login_as):
+    with session_scope() as db:
+        before = len(db.scalars(select(m.Milestone.id).where(m.Milestone.retired.is_(False))).all())
+    _add_copies(230)
+    total = before + 230
+    client = login_as("cabinet.member")
+
+    first = _page(client, app)
+    assert len(first["ms-grid"]["rowData"]) == 100
+    assert len(first["ms-page"]["options"]) == 3  # 100 + 100 + the rest
+    assert first["ms-page"]["value"] == "1"
+    assert f"Showing milestones 1–100 of {total:,}" in first["ms-gantt-summary"]["children"]
+    cards = json.dumps(first["ms-cards"]["children"])
+    assert f'"{total:,}"' in cards  # the Shown card counts every page
+
+    third = _page(client, app, page="3", triggered="ms-page.value")
+    rows = third["ms-grid"]["rowData"]
+    assert len(rows) == total - 200
+    assert third["ms-url"]["search"] == "?page=3"
+    seen = {row["id"] for row in first["ms-grid"]["rowData"]} | {row["id"] for row in rows}
+    assert len(seen) == 100 + total - 200  # no milestone on two pages
+
+    # Changing a filter starts again at page 1; a larger page draws everything at once.
+    narrowed = _page(client, app, page="3", triggered="ms-filter-rag.value", rag="Red")
+    assert narrowed["ms-page"]["value"] == "1"
+    assert all(row["rag"] == "Red" for row in narrowed["ms-grid"]["rowData"])
+    everything = _page(client, app, page="1", per_page="1000", triggered="ms-per-page.value")
+    assert len(everything["ms-grid"]["rowData"]) == total
+    assert everything["ms-url"]["search"] == "?per_page=1000"
+    assert everything["ms-gantt-summary"]["children"].startswith(f"{total:,} milestones shown")

@@ -12,6 +12,7 @@ from dashboard.callbacks import EVERYONE, authorised
 from dashboard.components import chosen
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
+from dashboard.queries.audit import audit_count
 
 FILTERS = ["person", "entity", "project", "from", "to"]
 
@@ -50,6 +51,9 @@ def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+SHOWN = 500  # the newest changes drawn in the table; the download has every matching change
+
+
 def register(app) -> None:
     @authorised(
         app,
@@ -61,7 +65,7 @@ def register(app) -> None:
     )
     def show_audit(person, entity, project, date_from, date_to):
         filters = audit_filters(person, entity, project, date_from, date_to)
-        frame = queries.audit_events(filters)
+        frame = queries.audit_events(filters, limit=SHOWN)
         rows = [
             {
                 "id": int(row.id),
@@ -77,6 +81,13 @@ def register(app) -> None:
             for row in frame.itertuples(index=False)
         ]
         count = f"{len(rows):,} change{'s' if len(rows) != 1 else ''} shown, newest first."
+        if len(rows) == SHOWN:
+            matching = audit_count(filters)
+            if matching > SHOWN:
+                count = (
+                    f"The newest {SHOWN:,} of {matching:,} changes are shown: choose a person, area, project "
+                    "or dates to see others, or download them all."
+                )
         return filters.query_string(), rows, count
 
     @authorised(

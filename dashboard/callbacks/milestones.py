@@ -78,37 +78,21 @@ def _card(label: str, count: int, href: str, tone: str = "secondary", extra: str
     )
 
 
-def summary_cards(frame: pd.DataFrame, filters: queries.MilestoneFilters) -> list:
+def summary_cards(counts: dict[str, int], filters: queries.MilestoneFilters) -> list:
+    """Cards counting every milestone the filters match (all pages), each a link to its filter."""
+
     def link(**changes) -> str:
-        params = {**filters.__dict__, **changes}
+        params = {**filters.__dict__, "page": 1, **changes}
         return "/milestones" + queries.MilestoneFilters(**params).query_string()
 
-    status_counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
-    rag_counts = frame["rag"].value_counts() if not frame.empty else pd.Series(dtype=int)
-    cards = [_card("Shown", len(frame), link(), "primary")]
+    cards = [_card("Shown", counts["shown"], link(), "primary")]
     for rag, tone in (("Red", "danger"), ("Amber", "warning"), ("Green", "success")):
-        cards.append(_card(f"{rag} RAG", int(rag_counts.get(rag, 0)), link(rag=rag), tone))
-    cards.append(
-        _card("Overdue", int(frame["overdue"].sum()) if not frame.empty else 0, link(overdue=True), "danger")
-    )
-    cards.append(
-        _card(
-            "Due in the next 4 weeks",
-            int(frame["due_in_4_weeks"].sum()) if not frame.empty else 0,
-            link(due_within_weeks=4),
-            "info",
-        )
-    )
-    cards.append(
-        _card(
-            "Not updated for 14+ days",
-            int(frame["stale"].sum()) if not frame.empty else 0,
-            link(stale=True),
-            "secondary",
-        )
-    )
+        cards.append(_card(f"{rag} RAG", counts[rag], link(rag=rag), tone))
+    cards.append(_card("Overdue", counts["overdue"], link(overdue=True), "danger"))
+    cards.append(_card("Due in the next 4 weeks", counts["due_in_4_weeks"], link(due_within_weeks=4), "info"))
+    cards.append(_card("Not updated for 14+ days", counts["stale"], link(stale=True), "secondary"))
     status_row = [
-        _card(status, int(status_counts.get(status, 0)), link(status=status))
+        _card(status, counts[status], link(status=status))
         for status in ("Not started", "In progress", "Blocked", "Complete", "Cancelled")
     ]
     return [
@@ -116,6 +100,31 @@ def summary_cards(frame: pd.DataFrame, filters: queries.MilestoneFilters) -> lis
         html.H3("By status", className="h6 mt-2"),
         dbc.Row(status_row, className="g-2"),
     ]
+
+
+def page_options(total: int, per_page: int) -> list[dict[str, str]]:
+    pages = max(1, -(-total // per_page))
+    return [
+        {
+            "label": f"Page {page} of {pages}: milestones {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
+            if total
+            else "Page 1 of 1",
+            "value": str(page),
+        }
+        for page in range(1, pages + 1)
+    ]
+
+
+def page_position(filters: queries.MilestoneFilters, total: int) -> str:
+    """Says which part of a long list the chart and table draw (nothing when everything fits)."""
+    if total <= filters.per_page:
+        return ""
+    first = (filters.page - 1) * filters.per_page + 1
+    last = min(filters.page * filters.per_page, total)
+    return (
+        f"Showing milestones {first:,}–{last:,} of {total:,} in plan order: choose another page below "
+        "the filters, or narrow them. "
+    )
 
 
 def grid_rows(frame: pd.DataFrame) -> list[dict]:
@@ -152,20 +161,35 @@ def register(app) -> None:
         Output("ms-gantt-summary", "children"),
         Output("ms-grid", "rowData"),
         Output("ms-illustrative", "children"),
+        Output("ms-page", "options"),
+        Output("ms-page", "value"),
         *FILTER_INPUTS,
         Input("ms-refresh", "data"),
+        Input("ms-page", "value"),
+        Input("ms-per-page", "value"),
         roles=EVERYONE,
     )
-    def show_milestones(org, programme, project, status, rag, owner, search, due, baseline, flags, _refresh):
+    def show_milestones(
+        org, programme, project, status, rag, owner, search, due, baseline, flags, _refresh, page, per_page
+    ):
         filters = filters_from_controls(
             org, programme, project, status, rag, owner, search, due, baseline, flags
         )
+        # Any change but the page itself starts again at page 1.
+        turned_page = ctx.triggered_id == "ms-page"
+        filters = queries.MilestoneFilters.from_query(
+            {**filters.to_query(), "page": str(page) if turned_page else "1", "per_page": str(per_page)}
+        )
         today = clock.today()
-        frame = queries.milestones(filters, today)
+        counts = queries.milestone_counts(filters, today)
+        pages = max(1, -(-counts["shown"] // filters.per_page))
+        if filters.page > pages:
+            filters = queries.MilestoneFilters(**{**filters.__dict__, "page": pages})
+        frame = queries.milestones(filters, today, paged=True)
         baseline_label = "chosen baseline" if filters.baseline.isdigit() else f"{filters.baseline} baseline"
         figure = figures.gantt(frame, today, baseline_label=baseline_label.capitalize())
         note = None
-        if not frame.empty and frame["illustrative"].any():
+        if counts["illustrative"]:
             note = html.P(
                 [
                     illustrative_marker(),
@@ -176,11 +200,13 @@ def register(app) -> None:
             )
         return (
             filters.query_string(),
-            summary_cards(frame, filters),
+            summary_cards(counts, filters),
             figure,
-            figures.gantt_summary(frame, today),
+            page_position(filters, counts["shown"]) + figures.gantt_summary(frame, today),
             grid_rows(frame),
             note,
+            page_options(counts["shown"], filters.per_page),
+            str(filters.page),
         )
 
     @authorised(

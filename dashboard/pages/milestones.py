@@ -424,6 +424,31 @@ def _admin_tools(options: dict) -> html.Section:
     )
 
 
+def _pager(filters: queries.MilestoneFilters):
+    """Which page of a long list the chart and table draw; the summary cards always count them all."""
+    return html.Div(
+        [
+            dbc.Label("Page", html_for="ms-page", className="mb-0"),
+            dbc.Select(
+                id="ms-page",
+                options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
+                value=str(filters.page),
+                className="w-auto",
+            ),
+            dbc.Label("Milestones per page", html_for="ms-per-page", className="mb-0 ms-2"),
+            dbc.Select(
+                id="ms-per-page",
+                options=[
+                    {"label": f"{choice:,}", "value": str(choice)} for choice in queries.PER_PAGE_CHOICES
+                ],
+                value=str(filters.per_page),
+                className="w-auto",
+            ),
+        ],
+        className="d-flex flex-wrap align-items-center gap-2 mb-2",
+    )
+
+
 def layout(**query):
     filters = queries.MilestoneFilters.from_query(query)
     options = queries.milestone_filter_options()
@@ -436,6 +461,7 @@ def layout(**query):
         dcc.Location(id="ms-url", refresh=False),
         dcc.Store(id="ms-refresh", data=0),
         _filter_bar(filters, options),
+        _pager(filters),
         html.Div(id="ms-illustrative", className="mb-2"),
         html.Section(
             [html.H2("Summary", className="visually-hidden", id="ms-cards-heading"), html.Div(id="ms-cards")],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -84,7 +84,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit_events(filters: AuditFilters, limit: int = 5000) -> pd.DataFrame:
+def audit_events(filters: AuditFilters, limit: int | None = None) -> pd.DataFrame:
     """The change log, newest first, filtered in SQL; what each change was to (title) beside its id."""
     statement = (
         select(
@@ -105,6 +105,26 @@ def audit_events(filters: AuditFilters, limit: int = 5000) -> pd.DataFrame:
             m.Milestone, (m.AuditEvent.entity == "milestone") & (m.Milestone.id == m.AuditEvent.entity_id)
         )
     )
+    statement = (
+        statement.where(*_conditions(filters))
+        .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+        .limit(limit)
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
+
+
+def audit_count(filters: AuditFilters) -> int:
+    """How many changes match `filters` (the page draws only the newest of them)."""
+    statement = select(func.count(m.AuditEvent.id)).outerjoin(
+        m.Project, m.Project.id == m.AuditEvent.project_id
+    )
+    with session_scope() as db:
+        return int(db.scalar(statement.where(*_conditions(filters))))
+
+
+def _conditions(filters: AuditFilters) -> list:
     conditions = []
     if filters.person:
         conditions.append(m.AuditEvent.username == filters.person)
@@ -118,12 +138,7 @@ def audit_events(filters: AuditFilters, limit: int = 5000) -> pd.DataFrame:
         conditions.append(
             m.AuditEvent.at < dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min)
         )
-    statement = (
-        statement.where(*conditions).order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(limit)
-    )
-    with session_scope() as db:
-        rows = db.execute(statement).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
+    return conditions
 
 
 def audit_filter_options() -> dict[str, list[dict[str, str]]]:

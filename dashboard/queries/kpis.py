@@ -154,8 +154,11 @@ VALUE_COLUMNS = [
 ]
 
 
-def kpi_values(code: str, area_kinds: tuple[str, ...] = ("constituency", "city")) -> pd.DataFrame:
-    """Every value of one KPI for areas of these kinds, oldest period first."""
+def kpi_values(
+    code: str, area_kinds: tuple[str, ...] = ("constituency", "city"), period_labels: list[str] | None = None
+) -> pd.DataFrame:
+    """Every value of one KPI for areas of these kinds (in these periods), oldest period first."""
+    conditions = [m.KpiValue.period_label.in_(period_labels)] if period_labels is not None else []
     with session_scope() as db:
         rows = db.execute(
             select(
@@ -175,7 +178,7 @@ def kpi_values(code: str, area_kinds: tuple[str, ...] = ("constituency", "city")
             )
             .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
             .join(m.Area, m.Area.id == m.KpiValue.area_id)
-            .where(m.Kpi.code == code, m.Area.kind.in_(area_kinds))
+            .where(m.Kpi.code == code, m.Area.kind.in_(area_kinds), *conditions)
             .order_by(m.KpiValue.period_end, m.KpiValue.period_start, m.Area.name)
         ).all()
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=VALUE_COLUMNS)
@@ -183,13 +186,16 @@ def kpi_values(code: str, area_kinds: tuple[str, ...] = ("constituency", "city")
 
 def periods(code: str) -> list[str]:
     """Period labels with constituency or city values for one KPI, latest first."""
-    frame = kpi_values(code)
-    if frame.empty:
-        return []
-    ordered = frame.drop_duplicates("period_label").sort_values(
-        ["period_end", "period_start"], ascending=False
-    )
-    return list(ordered["period_label"])
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.KpiValue.period_label, m.KpiValue.period_end, m.KpiValue.period_start)
+            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(m.Kpi.code == code, m.Area.kind.in_(("constituency", "city")))
+            .distinct()
+            .order_by(m.KpiValue.period_end.desc(), m.KpiValue.period_start.desc())
+        ).all()
+    return list(dict.fromkeys(label for label, _, _ in rows))
 
 
 def _value_or_none(value):
@@ -217,12 +223,12 @@ def constituency_comparison(code: str, period: str | None) -> pd.DataFrame:
     ]
     if kpi is None:
         return pd.DataFrame(columns=columns)
-    values = kpi_values(code)
     labels = periods(code)
     if not labels:
         return pd.DataFrame(columns=columns)
     chosen = period if period in labels else labels[0]
     previous = labels[labels.index(chosen) + 1] if labels.index(chosen) + 1 < len(labels) else None
+    values = kpi_values(code, period_labels=[label for label in (chosen, previous) if label])
     with session_scope() as db:
         areas = db.execute(
             select(m.Area.key, m.Area.name, m.Area.kind)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.workdays import working_days_between
 
+PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
 STALE_AFTER_DAYS = 14  # "not updated for 14+ days": last change on or before today minus 14 days
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
@@ -33,6 +34,8 @@ class MilestoneFilters:
     search: str | None = None
     include_retired: bool = False
     baseline: str = "latest"  # latest, original, or a baseline id
+    page: int = 1  # which page of PER_PAGE milestones the Gantt and table draw
+    per_page: int = PER_PAGE_CHOICES[0]
 
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> MilestoneFilters:
@@ -57,6 +60,9 @@ class MilestoneFilters:
             due_within = None
         status = one("status")
         rag = one("rag")
+        page_text, per_page_text = one("page") or "", one("per_page") or ""
+        page = int(page_text) if page_text.isdigit() and 0 < int(page_text) <= 100_000 else 1
+        per_page = int(per_page_text) if per_page_text.isdigit() else PER_PAGE_CHOICES[0]
         return cls(
             organisation=one("org"),
             programme=one("programme"),
@@ -70,6 +76,8 @@ class MilestoneFilters:
             search=one("q"),
             include_retired=flag("retired"),
             baseline=one("baseline") or "latest",
+            page=page,
+            per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0],
         )
 
     def to_query(self) -> dict[str, str]:
@@ -86,6 +94,8 @@ class MilestoneFilters:
             "q": self.search,
             "retired": "1" if self.include_retired else None,
             "baseline": None if self.baseline == "latest" else self.baseline,
+            "page": str(self.page) if self.page != 1 else None,
+            "per_page": str(self.per_page) if self.per_page != PER_PAGE_CHOICES[0] else None,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -156,8 +166,49 @@ MILESTONE_COLUMNS = [
 ]
 
 
-def milestones(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
-    """Milestones matching `filters` (filtered in SQL), with slippage and overdue/due/stale flags."""
+def milestones(
+    filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None, paged: bool = False
+) -> pd.DataFrame:
+    """Milestones matching `filters` (filtered in SQL), with slippage and overdue/due/stale flags.
+
+    `paged` returns only the filters' page (LIMIT/OFFSET in SQL), in plan order.
+    """
+    statement = _filtered(filters, today, ids)
+    if paged:
+        statement = statement.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=MILESTONE_COLUMNS)
+    return add_milestone_measures(frame, today)
+
+
+def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int]:
+    """What the summary cards count, over every milestone matching `filters` (all pages), in SQL."""
+    matching = _filtered(filters, today).order_by(None).subquery()
+    current_end = func.coalesce(matching.c.actual_end, matching.c.forecast_end, matching.c.baseline_end)
+    is_open = matching.c.status.not_in(CLOSED_STATUSES)
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
+    horizon = today + dt.timedelta(weeks=4)
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    measures = {
+        "shown": func.count(),
+        **{rag: count(matching.c.rag == rag) for rag in m.RAG_VALUES},
+        **{status: count(matching.c.status == status) for status in m.MILESTONE_STATUSES},
+        "overdue": count(and_(is_open, current_end < today)),
+        "due_in_4_weeks": count(and_(is_open, current_end >= today, current_end <= horizon)),
+        "stale": count(and_(is_open, matching.c.updated_at < cutoff)),
+        "illustrative": count(matching.c.illustrative.is_(True)),
+    }
+    with session_scope() as db:
+        row = db.execute(select(*measures.values())).one()
+    return {name: int(value) for name, value in zip(measures, row, strict=True)}
+
+
+def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
+    """The milestones query: every filter applied in SQL, in plan order."""
     chosen = _chosen_baseline_dates(filters.baseline)
     current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
     open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
@@ -239,13 +290,9 @@ def milestones(filters: MilestoneFilters, today: dt.date, ids: list[int] | None 
                 m.Project.name.ilike(pattern, escape="\\"),
             )
         )
-    statement = statement.where(*conditions).order_by(
+    return statement.where(*conditions).order_by(
         m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
     )
-    with session_scope() as db:
-        rows = db.execute(statement).all()
-    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=MILESTONE_COLUMNS)
-    return add_milestone_measures(frame, today)
 
 
 def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
