@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -104,34 +105,56 @@ class MilestoneFilters:
         return ("?" + urlencode(query)) if query else ""
 
 
-def _chosen_baseline_dates(baseline: str):
-    """Per milestone, the baseline dates to compare against: the latest, the original or a named one."""
+@dataclass(frozen=True)
+class ChosenBaseline:
+    """The baseline each milestone is compared against, as two outer joins onto `milestones`."""
+
+    link: object  # milestone_baselines, aliased
+    link_on: object
+    baseline: object  # baselines, aliased
+    baseline_on: object
+
+    @property
+    def c(self):
+        return SimpleNamespace(
+            baseline_id=self.baseline.c.id.label("baseline_id"),
+            baseline_name=self.baseline.c.name.label("baseline_name"),
+            baseline_start=self.link.c.start_date.label("baseline_start"),
+            baseline_end=self.link.c.end_date.label("baseline_end"),
+        )
+
+
+def _chosen_baseline_dates(baseline: str) -> ChosenBaseline:
+    """Per milestone, the baseline dates to compare against: the latest, the original or a named one.
+
+    The choice is a correlated lookup per milestone row (an index search on milestone_baselines),
+    so a filtered view reads only its own milestones' baselines, never the whole table.
+    """
+    candidate = m.MilestoneBaseline.__table__.alias("candidate")
+    candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
     if baseline == "original":
-        ordering = (m.Baseline.baseline_date.asc(), m.Baseline.id.asc())
+        ordering = (candidate_baseline.c.baseline_date.asc(), candidate_baseline.c.id.asc())
     elif baseline.isdigit():
         # The chosen baseline for its own project; other projects fall back to their latest.
         ordering = (
-            case((m.Baseline.id == int(baseline), 0), else_=1),
-            m.Baseline.baseline_date.desc(),
-            m.Baseline.id.desc(),
+            case((candidate_baseline.c.id == int(baseline), 0), else_=1),
+            candidate_baseline.c.baseline_date.desc(),
+            candidate_baseline.c.id.desc(),
         )
     else:
-        ordering = (m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
-    ranked = (
-        select(
-            m.MilestoneBaseline.milestone_id,
-            m.Baseline.id.label("baseline_id"),
-            m.Baseline.name.label("baseline_name"),
-            m.MilestoneBaseline.start_date.label("baseline_start"),
-            m.MilestoneBaseline.end_date.label("baseline_end"),
-            func.row_number()
-            .over(partition_by=m.MilestoneBaseline.milestone_id, order_by=ordering)
-            .label("position"),
-        )
-        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
-        .subquery()
+        ordering = (candidate_baseline.c.baseline_date.desc(), candidate_baseline.c.id.desc())
+    chosen_link = (
+        select(candidate.c.id)
+        .join(candidate_baseline, candidate_baseline.c.id == candidate.c.baseline_id)
+        .where(candidate.c.milestone_id == m.Milestone.id)
+        .order_by(*ordering)
+        .limit(1)
+        .correlate(m.Milestone)
+        .scalar_subquery()
     )
-    return select(ranked).where(ranked.c.position == 1).subquery()
+    link = m.MilestoneBaseline.__table__.alias("chosen_link")
+    chosen = m.Baseline.__table__.alias("chosen_baseline")
+    return ChosenBaseline(link, link.c.id == chosen_link, chosen, chosen.c.id == link.c.baseline_id)
 
 
 MILESTONE_COLUMNS = [
@@ -246,7 +269,8 @@ def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None =
         .join(m.Project, m.Project.id == m.Milestone.project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+        .outerjoin(chosen.link, chosen.link_on)
+        .outerjoin(chosen.baseline, chosen.baseline_on)
     )
     conditions = []
     if ids is not None:

@@ -101,7 +101,8 @@ def milestone_facts(today: dt.date) -> MilestoneFacts:
         )
         .join(m.Project, m.Project.id == m.Milestone.project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+        .outerjoin(chosen.link, chosen.link_on)
+        .outerjoin(chosen.baseline, chosen.baseline_on)
         .where(m.Milestone.retired.is_(False))
         .group_by(m.Programme.name, m.Project.id, m.Project.name)
         .order_by(m.Programme.name, m.Project.name)
@@ -175,7 +176,8 @@ def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: i
     chosen, current_end = _current_milestone_end()
     ends = (
         select(m.Milestone.id.label("milestone_id"), current_end.label("current_end"))
-        .outerjoin(chosen, chosen.c.milestone_id == m.Milestone.id)
+        .outerjoin(chosen.link, chosen.link_on)
+        .outerjoin(chosen.baseline, chosen.baseline_on)
         .subquery()
     )
     # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
