@@ -1,0 +1,1 @@
+"""Performance benchmark tooling: `benchmarks.generate` fills a database with a large programme."""
