@@ -1,0 +1,556 @@
+"""The Markdown report and the budget verdicts, from the raw results."""
+
+from __future__ import annotations
+
+FLOOR_RATIO_LIMIT = 3.0
+GROWTH_RATIO_LIMIT = 3.0
+BYTES_RATIO_LIMIT = 1.25
+GANTT_LIMIT_MS = 2000.0
+
+
+def _ms(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def _ratio(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _bytes(value) -> str:
+    if value is None:
+        return "–"
+    if value >= 1024 * 1024:
+        return f"{value / 1024 / 1024:,.2f} MiB"
+    if value >= 1024:
+        return f"{value / 1024:,.1f} KiB"
+    return f"{value:,} B"
+
+
+def _mark(value, limit) -> str:
+    if value is None:
+        return ""
+    return " ✓" if value <= limit else " ✗"
+
+
+def _table(headers: list[str], rows: list[list[str]], align: str | None = None) -> list[str]:
+    align = align or "l" + "r" * (len(headers) - 1)
+    rule = ["---:" if side == "r" else "---" for side in align]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+# --- budgets --------------------------------------------------------------------------------------------
+
+
+def budgets(results: dict) -> list[dict]:
+    verdicts = []
+    table = [row for row in (results.get("callbacks") or {}).get("table", []) if row["kind"] == "main"]
+    if table:
+        worst = max(table, key=lambda row: row["ratio_floor"] or 0)
+        missing = [row["name"] for row in table if (row["ratio_floor"] or 0) > FLOOR_RATIO_LIMIT]
+        verdicts.append(
+            {
+                "budget": "1. Main callbacks at the large size: p95 ≤ 3× floor p95",
+                "measured": worst["ratio_floor"],
+                "measured_text": f"worst {worst['ratio_floor']:.2f}× ({worst['name']})",
+                "limit": FLOOR_RATIO_LIMIT,
+                "met": not missing,
+                "not_met_by": missing,
+            }
+        )
+        worst = max(table, key=lambda row: row["ratio_growth"] or 0)
+        missing = [row["name"] for row in table if (row["ratio_growth"] or 0) > GROWTH_RATIO_LIMIT]
+        verdicts.append(
+            {
+                "budget": "2. Large-size time ≤ 3× seed-size time (p50), every main callback",
+                "measured": worst["ratio_growth"],
+                "measured_text": f"worst {worst['ratio_growth']:.2f}× ({worst['name']})",
+                "limit": GROWTH_RATIO_LIMIT,
+                "met": not missing,
+                "not_met_by": missing,
+            }
+        )
+    else:
+        verdicts += [
+            _not_measured("1. Main callbacks at the large size: p95 ≤ 3× floor p95", FLOOR_RATIO_LIMIT)
+        ]
+        verdicts += [_not_measured("2. Large-size time ≤ 3× seed-size time (p50)", GROWTH_RATIO_LIMIT)]
+
+    page_bytes = results.get("bytes")
+    if page_bytes and page_bytes.get("ratio") is not None:
+        verdicts.append(
+            {
+                "budget": "3. First page load ≤ 1.25× the bytes of a bare Dash page",
+                "measured": page_bytes["ratio"],
+                "measured_text": (
+                    f"{page_bytes['ratio']:.2f}× ({_bytes(page_bytes['product']['bytes'])} vs "
+                    f"{_bytes(page_bytes['bare']['bytes'])})"
+                ),
+                "limit": BYTES_RATIO_LIMIT,
+                "met": page_bytes["ratio"] <= BYTES_RATIO_LIMIT,
+            }
+        )
+    else:
+        verdicts.append(
+            _not_measured("3. First page load ≤ 1.25× the bytes of a bare Dash page", BYTES_RATIO_LIMIT)
+        )
+
+    load = results.get("load")
+    if load:
+        verdicts.append(
+            {
+                "budget": f"4. Zero errors under a {load['users']}-user load for {load['seconds']:.0f} s",
+                "measured": load["errors"],
+                "measured_text": f"{load['errors']:,} errors in {load['requests']:,} requests",
+                "limit": 0,
+                "met": load["errors"] == 0,
+            }
+        )
+    else:
+        verdicts.append(_not_measured("4. Zero errors under load", 0))
+
+    gantt = results.get("gantt")
+    if gantt and gantt.get("summary", {}).get("median_ms") is not None:
+        summary = gantt["summary"]
+        verdicts.append(
+            {
+                "budget": f"5. {gantt['milestones_shown']:,}-milestone Gantt drawn in under 2 s (median)",
+                "measured": summary["median_ms"],
+                "measured_text": f"median {summary['median_ms']:,.0f} ms, max {summary['max_ms']:,.0f} ms",
+                "limit": GANTT_LIMIT_MS,
+                "met": summary["median_ms"] < GANTT_LIMIT_MS,
+            }
+        )
+    else:
+        verdicts.append(_not_measured("5. 1,000-milestone Gantt drawn in under 2 s", GANTT_LIMIT_MS))
+    for verdict in verdicts:
+        measured, limit = verdict["measured"], verdict["limit"]
+        verdict["over_budget"] = (measured / limit) if (measured is not None and limit) else None
+    return verdicts
+
+
+def _not_measured(name: str, limit) -> dict:
+    return {"budget": name, "measured": None, "measured_text": "not measured", "limit": limit, "met": None}
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+def render(results: dict) -> str:
+    meta = results["meta"]
+    machine = meta["machine"]
+    lines = [
+        "# ASCH programme tracker — benchmark",
+        "",
+        f"Run on {machine['date']} with `{meta['command']}` ({meta['duration_s']:.0f} s in all).",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {machine['cpu_model']} × {machine['cpu_count']}",
+        f"- RAM: {machine['memory_gib']} GiB",
+        f"- OS: {machine['os']}",
+        f"- Python {machine['python']}; PostgreSQL server {meta.get('postgresql_server') or '–'}",
+        f"- {machine['chromium'] or 'Chromium: not found'}; {machine['chromedriver'] or ''}",
+        "- Packages: " + ", ".join(f"{name} {version}" for name, version in machine["packages"].items()),
+        "",
+        "## Data",
+        "",
+    ]
+    counts = meta.get("row_counts") or {}
+    if counts:
+        names = sorted(set().union(*(set(value) for value in counts.values())))
+        lines += _table(
+            ["table", *counts.keys()],
+            [[name, *(f"{counts[db].get(name, 0):,}" for db in counts)] for name in names],
+        )
+        lines.append("")
+    lines.append(
+        f"Scale {meta['scale']} (the large database is the seed plus `benchmarks.generate.generate(url, "
+        f"scale={meta['scale']})`); both databases were VACUUM ANALYZEd before measuring."
+    )
+    lines.append("")
+
+    lines += ["## Budgets", ""]
+    rows = []
+    for verdict in results["budgets"]:
+        met = {True: "yes", False: "**no**", None: "not measured"}[verdict["met"]]
+        over = verdict.get("over_budget")
+        limit = verdict["limit"]
+        limit_text = (
+            f"≤ {limit}×"
+            if isinstance(limit, float) and limit < 10
+            else ("0" if limit == 0 else f"< {limit:,.0f} ms")
+        )
+        rows.append(
+            [
+                verdict["budget"],
+                verdict["measured_text"],
+                limit_text,
+                met,
+                "–" if over is None or verdict["limit"] == 0 else f"{over:.2f}",
+            ]
+        )
+    lines += _table(["budget", "measured", "budget", "met", "measured ÷ budget"], rows, "lllll")
+    for verdict in results["budgets"]:
+        if verdict.get("not_met_by"):
+            lines.append("")
+            lines.append(
+                f"Not met for budget {verdict['budget'][:2]} " + ", ".join(verdict["not_met_by"]) + "."
+            )
+    lines.append("")
+
+    lines += _callbacks_section(results)
+    lines += _bytes_section(results)
+    lines += _load_section(results)
+    lines += _gantt_section(results)
+    lines += _method_section(results)
+    return "\n".join(lines) + "\n"
+
+
+def _callbacks_section(results: dict) -> list[str]:
+    callbacks = results.get("callbacks")
+    if not callbacks:
+        return []
+    large, seed = callbacks["large"], callbacks["seed"]
+    noop = large["noop"]["rt"]
+    lines = [
+        "## Callbacks",
+        "",
+        f"Served in-process by werkzeug (threaded) on {callbacks['backend']}, signed in as a viewer; "
+        f"each row is {callbacks['repeat']} sequential POSTs of the exact first-load body after 3 warm-ups "
+        "(fewer if a row reached the time cap: see n). Times in ms.",
+        "",
+        f"No-op callback (the floor's first part): seed p50 {_ms(seed['noop']['rt']['p50'])} / p95 "
+        f"{_ms(seed['noop']['rt']['p95'])}; large p50 {_ms(noop['p50'])} / p95 {_ms(noop['p95'])}.",
+        "",
+    ]
+    rows = []
+    for row in callbacks["table"]:
+        label = row["name"] if row["kind"] == "main" else f"*{row['name']}*"
+        rows.append(
+            [
+                label,
+                _ms(row["seed_p50"]),
+                _ms(row["seed_p95"]),
+                _ms(row["large_p50"]),
+                _ms(row["large_p95"]),
+                str(row["large_n"]),
+                f"{_ms(row['noop_p95'])} + {_ms(row['sql_p95'])} = {_ms(row['floor_p95'])}",
+                _ratio(row["ratio_floor"])
+                + (_mark(row["ratio_floor"], FLOOR_RATIO_LIMIT) if row["kind"] == "main" else ""),
+                _ratio(row["ratio_growth"])
+                + (_mark(row["ratio_growth"], GROWTH_RATIO_LIMIT) if row["kind"] == "main" else ""),
+                f"{_bytes(row['seed_bytes_json'])} / {_bytes(row['seed_bytes_wire'])}",
+                f"{_bytes(row['large_bytes_json'])} / {_bytes(row['large_bytes_wire'])}",
+                f"{row['seed_statements']} / {row['large_statements']}",
+            ]
+        )
+    lines += _table(
+        [
+            "callback",
+            "seed p50",
+            "seed p95",
+            "large p50",
+            "large p95",
+            "n",
+            "large floor p95 (no-op + SQL)",
+            "large p95 ÷ floor",
+            "large p50 ÷ seed p50",
+            "seed bytes (JSON / wire)",
+            "large bytes (JSON / wire)",
+            "SQL statements (seed / large)",
+        ],
+        rows,
+    )
+    lines += [
+        "",
+        "Rows in italics are each page's layout (the pages router the browser POSTs before the page's "
+        "callbacks): shown for completeness, not part of budget 1 or 2.",
+        "",
+        "### Where the large-size time goes",
+        "",
+        "Per main callback at the large size, p50 in ms: the round trip; inside it, the time in the callback "
+        "on the server (query code, pandas, figures, Dash's JSON encoding); of that, the time its SQL "
+        "statements took to execute through SQLAlchemy (median of 3 captured calls); the same SQL replayed on a "
+        "raw DBAPI connection; and the rest of the round trip outside the callback (sign-in check, "
+        "compression, HTTP).",
+        "",
+    ]
+    rows = []
+    for row in callbacks["table"]:
+        if row["kind"] != "main":
+            continue
+        detail = large["rows"][row["name"]]
+        server = detail["server"]["p50"]
+        in_sql = detail["sql"]["execute_ms_in_callback"]
+        rows.append(
+            [
+                row["name"],
+                _ms(row["large_p50"]),
+                _ms(server),
+                _ms(in_sql),
+                _ms(row["sql_p50"]),
+                _ms(server - in_sql if server is not None else None),
+                _ms(row["large_p50"] - server if server is not None else None),
+                str(row["large_statements"]),
+                _dominant(row["large_p50"], server, in_sql),
+            ]
+        )
+    lines += _table(
+        [
+            "callback",
+            "round trip",
+            "in callback",
+            "SQL in callback",
+            "SQL raw replay",
+            "Python in callback (excl. SQL)",
+            "outside callback",
+            "statements",
+            "dominated by",
+        ],
+        rows,
+        "lrrrrrrrl",
+    )
+    lines += ["", "Slowest statements of each main callback at the large size (in the median captured call):", ""]
+    for row in callbacks["table"]:
+        if row["kind"] != "main":
+            continue
+        slowest = large["rows"][row["name"]]["sql"]["slowest"][:3]
+        if not slowest:
+            continue
+        lines.append(
+            f"- **{row['name']}**: "
+            + "; ".join(f"{item['ms']:,.1f} ms `{item['sql'][:140]}`" for item in slowest)
+        )
+    lines.append("")
+    return lines
+
+
+def _dominant(round_trip, server, in_sql) -> str:
+    if server is None or round_trip is None:
+        return "–"
+    parts = {
+        "SQL": in_sql,
+        "Python in the callback": server - in_sql,
+        "outside the callback": round_trip - server,
+    }
+    name, value = max(parts.items(), key=lambda item: item[1])
+    return f"{name} ({value / round_trip:.0%})"
+
+
+def _bytes_section(results: dict) -> list[str]:
+    page_bytes = results.get("bytes")
+    if not page_bytes:
+        return []
+    product, bare = page_bytes["product"], page_bytes["bare"]
+    lines = [
+        "## First page load (bytes)",
+        "",
+        "Headless Chromium, HTTP cache off, Accept-Encoding as Chromium sends it; bytes are DevTools' "
+        "`encodedDataLength` (on the wire, headers included) summed over every request from navigation "
+        "until the content is drawn and the network is quiet.",
+        "",
+    ]
+    rows = [
+        [
+            "product `/` after sign-in (large database)",
+            _bytes(product["bytes"]),
+            _bytes(product["decoded_bytes"]),
+            str(product["requests"]),
+        ],
+    ]
+    if page_bytes.get("product_seed"):
+        seed = page_bytes["product_seed"]
+        rows.append(
+            [
+                "product `/` after sign-in (seed database)",
+                _bytes(seed["bytes"]),
+                _bytes(seed["decoded_bytes"]),
+                str(seed["requests"]),
+            ]
+        )
+    rows.append(
+        [
+            "bare Dash page (`benchmarks/bare_app.py`)",
+            _bytes(bare["bytes"]),
+            _bytes(bare["decoded_bytes"]),
+            str(bare["requests"]),
+        ]
+    )
+    lines += _table(["page", "on the wire", "decoded", "requests"], rows)
+    lines += [
+        "",
+        f"Ratio product ÷ bare: **{_ratio(page_bytes['ratio'])}** (budget ≤ {BYTES_RATIO_LIMIT}).",
+        "",
+    ]
+    for label, load in (("product `/`", product), ("bare page", bare)):
+        by_kind = load.get("by_kind") or {}
+        if by_kind:
+            lines.append(
+                f"{label} by kind: "
+                + ", ".join(f"{kind} {_bytes(value)}" for kind, value in by_kind.items())
+                + "."
+            )
+    lines += ["", "The product page's 10 biggest responses:", ""]
+    lines += _table(
+        ["url", "on the wire", "decoded", "encoding"],
+        [
+            [
+                f"`{item['url'].split('/', 3)[-1]}`",
+                _bytes(item["bytes"]),
+                _bytes(item["decoded_bytes"]),
+                item.get("encoding") or "–",
+            ]
+            for item in product["biggest"]
+        ],  # fmt: skip
+        "lrrl",
+    )
+    lines += ["", "The bare page's 10 biggest responses:", ""]
+    lines += _table(
+        ["url", "on the wire", "decoded", "encoding"],
+        [
+            [
+                f"`{item['url'].split('/', 3)[-1]}`",
+                _bytes(item["bytes"]),
+                _bytes(item["decoded_bytes"]),
+                item.get("encoding") or "–",
+            ]
+            for item in bare["biggest"]
+        ],  # fmt: skip
+        "lrrl",
+    )
+    uncompressed = product.get("uncompressed_text_responses") or []
+    lines += [
+        "",
+        "Uncompressed text responses over 2 KB on the product page: "
+        + (
+            ", ".join(f"`{item['url']}` ({_bytes(item['bytes'])})" for item in uncompressed)
+            if uncompressed
+            else "none"
+        )
+        + ".",
+    ]
+    check = page_bodies = page_bytes.get("bodies_check")
+    if page_bodies:
+        same = sum(1 for item in check.values() if not item)
+        lines += [
+            "",
+            f"Callback bodies: the benchmark's bodies were compared with the ones Chromium sent on each "
+            f"page's first load: {same} of {len(check)} identical.",
+        ]
+        for name, differences in check.items():
+            if differences:
+                lines.append(f"- {name}: " + "; ".join(differences[:5]))
+    lines.append("")
+    return lines
+
+
+def _load_section(results: dict) -> list[str]:
+    load = results.get("load")
+    if not load:
+        return []
+    lines = [
+        "## Load",
+        "",
+        f"gunicorn, {load['workers']} sync workers (`app:server`, default 30 s worker time-out), on the large "
+        f"PostgreSQL database; {load['users']} simulated users ({', '.join(load['user_names'])}) as threads "
+        f"of one Python process on the same machine, each cycling through the pages' first loads with "
+        f"0–200 ms think time, for {load['seconds']:.0f} s.",
+        "",
+        f"**{load['errors']:,} errors** in {load['requests']:,} requests; throughput "
+        f"{load['throughput_rps']:.1f} requests/s; overall p50 {_ms(load['overall']['p50'])} ms, "
+        f"p95 {_ms(load['overall']['p95'])} ms; {_bytes(load['received_bytes'])} received.",
+        "",
+    ]
+    rows = [
+        [kind, f"{item['n']:,}", str(item["errors"]), _ms(item["p50"]), _ms(item["p95"]), _ms(item["max"])]
+        for kind, item in load["kinds"].items()
+    ]
+    lines += _table(["request", "count", "errors", "p50 ms", "p95 ms", "max ms"], rows)
+    if load["error_samples"]:
+        lines += ["", "First errors:", ""]
+        lines += [f"- {item['kind']}: {item['error']}" for item in load["error_samples"][:10]]
+    if load.get("gunicorn_log_tail"):
+        lines += [
+            "",
+            "gunicorn's log ends with:",
+            "",
+            "```",
+            load["gunicorn_log_tail"].strip()[-1500:],
+            "```",
+        ]
+    lines.append("")
+    return lines
+
+
+def _gantt_section(results: dict) -> list[str]:
+    gantt = results.get("gantt")
+    if not gantt:
+        return []
+    marks = gantt["marks_expected"]
+    lines = [
+        "## Gantt",
+        "",
+        f"`{gantt['path']}` on the large database served by gunicorn ({gantt['milestones_shown']:,} "
+        f'milestones shown: "{gantt["summary_text"]}"). The figure asks plotly for {marks["bars"]:,} bars '
+        f"(baseline and forecast/actual per milestone) and {marks['diamonds']:,} diamonds (zero-length "
+        "milestones); the time is from navigation start to the frame after the Gantt's DOM holds every one of "
+        "them (`#ms-gantt .barlayer .point`, `#ms-gantt .scatterlayer .point`). HTTP cache on after one "
+        "untimed load (a returning user); the cold-cache run below is for comparison.",
+        "",
+    ]
+    rows = [
+        [
+            str(run["run"]),
+            run["cache"],
+            _ms(run["drawn_ms"]),
+            _ms(run["gantt_callback_started_ms"]),
+            _ms(run["gantt_callback_answered_ms"]),
+            _ms(run["drawn_ms"] - run["gantt_callback_answered_ms"])
+            if run["gantt_callback_answered_ms"]
+            else "–",
+            f"{run['bars_drawn']:,} / {run['diamonds_drawn']:,}",
+        ]
+        for run in gantt["runs"] + gantt.get("cold_runs", [])
+    ]
+    lines += _table(
+        [
+            "run",
+            "cache",
+            "drawn at ms",
+            "callback sent at ms",
+            "callback answered at ms",
+            "drawing ms",
+            "bars / diamonds drawn",
+        ],
+        rows,
+    )
+    summary = gantt["summary"]
+    lines += [
+        "",
+        f"Median {_ms(summary['median_ms'])} ms, max {_ms(summary['max_ms'])} ms (cache on, {summary['runs']} runs).",
+        "",
+    ]
+    return lines
+
+
+def _method_section(results: dict) -> list[str]:
+    return [
+        "## How it was measured",
+        "",
+        "- Floor of a callback = the no-op callback's p95 (same server, sign-in check, CSRF check, "
+        "`authorised`, Dash dispatch; no work) + the p95 of replaying exactly the SQL statements and "
+        "parameters that callback executed (captured with SQLAlchemy's cursor events while the callback ran) "
+        "on a raw DBAPI connection, fetching every row.",
+        "- Request bodies are the renderer's first-load bodies: the pages router is POSTed for the page, and "
+        "each main callback's inputs are filled from the layout it returns.",
+        "- Main callbacks: overview (`ov-plain…`, `ov-changes…`), milestones (`ms-url.search…`), actions "
+        "(`act-url.search…`), savings (`sv-url.search…`), KPIs (`kpi-url.search…`, `kpi-funnel…`), "
+        "benchmarking (`bm-url.search…`, `bm-heat…`), audit (`audit-url.search…`).",
+        "- Client and server share the machine (and, for callback timing, one Python process); numbers are "
+        "for comparison between runs on this machine, not absolute.",
+        "",
+    ]

@@ -1,0 +1,425 @@
+"""The product's performance budgets, measured: `python -m benchmarks.run` (a report, not a test).
+
+    python -m benchmarks.run                 # the full run (about 10 minutes on 2 cores)
+    python -m benchmarks.run --quick         # scale 0.05, fewer repetitions, 15 s of load
+    python -m benchmarks.run --only callbacks,bytes --scale 0.2 --repeat 10
+    python -m benchmarks.run --keep          # keep the PostgreSQL data directory afterwards
+    python -m benchmarks.run --pg-dir DIR    # reuse the databases a --keep run left in DIR
+
+Everything runs on loopback. A throw-away PostgreSQL server (scripts/pg_server.sh) holds two
+databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.generate.generate`).
+
+1. callbacks: each page's main callbacks, served in this process, timed on both databases, with
+   the floor (no-op callback + the callback's own SQL replayed raw) — budgets 1 and 2;
+2. bytes: the overview's first load in headless Chromium against a bare Dash page — budget 3;
+3. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
+4. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5.
+
+The report goes to stdout and benchmarks/results/<name>.md, every raw number to <name>.json
+(name "latest" for a full run, "quick" for --quick, "partial" for --only). The exit status is 0
+whether or not the budgets are met; it is non-zero only when the benchmark itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, inspect, select, table
+
+from benchmarks import report
+from benchmarks.bench_browser import (
+    BARE_READY,
+    OVERVIEW_READY,
+    capture_first_load_bodies,
+    compare_bodies,
+    gantt_marks,
+    gantt_runs,
+    gantt_summary,
+    measure_page_bytes,
+)
+from benchmarks.bench_callbacks import (
+    BENCH_USER,
+    MAIN_CALLBACKS,
+    PAGES,
+    callback_body,
+    callback_results,
+    check_callback_response,
+    find_callback_key,
+    layout_values,
+    measure_database,
+    page_bodies,
+    router_body,
+)
+from benchmarks.bench_load import run_load
+from benchmarks.support import (
+    ROOT,
+    SECRET_KEY,
+    BenchmarkError,
+    Gunicorn,
+    PostgresServer,
+    ThreadedServer,
+    browser_sign_in,
+    chromium_driver,
+    free_port,
+    log,
+    machine_info,
+    make_temp_dir,
+    sign_in,
+)
+
+PHASES = ("callbacks", "bytes", "load", "gantt")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+GANTT_PATH = "/milestones?programme=bench-gantt-1000&per_page=1000"  # the page draws 100 by default
+META_FILE = "benchmark-databases.json"
+# The generated data is dated around this "today"; pinning it makes runs comparable.
+DEFAULT_TODAY = "2026-11-23"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="small fast run: scale 0.05, 8 repetitions, 15 s load"
+    )
+    parser.add_argument(
+        "--scale", type=float, help="size of the large database (default 1.0; 0.05 with --quick)"
+    )
+    parser.add_argument("--repeat", type=int, help="timed requests per callback (default 30; 8 with --quick)")
+    parser.add_argument(
+        "--cap-seconds", type=float, help="time cap per timed loop (default 30; 5 with --quick)"
+    )
+    parser.add_argument(
+        "--load-seconds", type=float, help="length of the load phase (default 60; 15 with --quick)"
+    )
+    parser.add_argument(
+        "--users", type=int, default=20, help="simulated users in the load phase (default 20)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn workers for load and Gantt (default 3)"
+    )
+    parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
+    parser.add_argument(
+        "--only", default=",".join(PHASES), help=f"comma-separated phases: {','.join(PHASES)}"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL data directory (see --pg-dir)"
+    )
+    parser.add_argument("--pg-dir", type=Path, help="PostgreSQL data directory to use, reusing its databases")
+    parser.add_argument("--sqlite", action="store_true", help="time the callbacks on SQLite files instead")
+    parser.add_argument("--seed", type=int, default=2026, help="the generator's random seed")
+    parser.add_argument("--name", help="results file name (default latest, quick or partial)")
+    args = parser.parse_args(argv)
+    args.phases = [phase.strip() for phase in args.only.split(",") if phase.strip()]
+    unknown = set(args.phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; choose from {', '.join(PHASES)}")
+    quick = args.quick
+    args.scale = args.scale if args.scale is not None else (0.05 if quick else 1.0)
+    args.repeat = args.repeat if args.repeat is not None else (8 if quick else 30)
+    args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 30.0)
+    args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
+    args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
+    if args.name is None:
+        args.name = "quick" if quick else ("latest" if set(args.phases) == set(PHASES) else "partial")
+    if args.scale <= 0 or args.repeat < 1 or args.users < 1:
+        parser.error("--scale, --repeat and --users must be above 0")
+    return args
+
+
+# --- databases ------------------------------------------------------------------------------------------
+
+
+def _generator():
+    try:
+        from benchmarks.generate import generate
+    except ImportError as exc:
+        raise BenchmarkError(f"benchmarks/generate.py is missing or broken: {exc}") from exc
+    return generate
+
+
+def _init_db(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "DASHBOARD_ENV": "development"}
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "init-db"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchmarkError(f"init-db failed on {url}: {result.stderr[-2000:]}")
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            names = [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
+            return {
+                name: connection.scalar(select(func.count()).select_from(table(name)))
+                for name in sorted(names)
+            }
+    finally:
+        engine.dispose()
+
+
+def prepare_postgres(pg: PostgresServer, scale: float, seed: int) -> tuple[str, str, dict]:
+    """The "seed" and "large" databases on `pg`, made now or reused when a kept run made the same ones."""
+    meta_path = pg.directory / META_FILE
+    wanted = {"scale": scale, "seed": seed}
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if {key: meta.get(key) for key in wanted} == wanted and {"seed", "large"} <= pg.databases():
+            log.info("reusing the seed and large databases in %s", pg.directory)
+            return pg.url("seed"), pg.url("large"), meta
+        meta_path.unlink()
+    generate = _generator()
+    started = time.perf_counter()
+    seed_url = pg.create_database("seed")
+    log.info("init-db on the seed database")
+    _init_db(seed_url)
+    large_url = pg.create_database("large", template="seed")
+    log.info("generating the large database (scale %s)", scale)
+    generated = generate(large_url, scale=scale, seed=seed)
+    for name in ("seed", "large"):
+        pg.vacuum_analyze(name)
+    meta = {**wanted, "generated": generated, "prepared_s": round(time.perf_counter() - started, 1)}
+    meta_path.write_text(json.dumps(meta, indent=1))
+    log.info("databases ready in %.0f s", meta["prepared_s"])
+    return seed_url, large_url, meta
+
+
+def prepare_sqlite(directory: Path, scale: float, seed: int) -> tuple[str, str]:
+    seed_path, large_path = directory / "seed.db", directory / "large.db"
+    for path in (seed_path, large_path):
+        path.unlink(missing_ok=True)
+    _init_db(f"sqlite:///{seed_path}")
+    shutil.copyfile(seed_path, large_path)
+    _generator()(f"sqlite:///{large_path}", scale=scale, seed=seed)
+    return f"sqlite:///{seed_path}", f"sqlite:///{large_path}"
+
+
+# --- phases ---------------------------------------------------------------------------------------------
+
+
+def _bench_app(url: str):
+    """The product app (with the no-op callback) on `url`, its pages router registered."""
+    from benchmarks.app_with_noop import create_bench_app
+    from dashboard.config import load_settings
+
+    app = create_bench_app(load_settings({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}))
+    app.server.test_client().get("/healthz")  # Dash registers the pages router on the first request
+    return app
+
+
+def phase_callbacks(args, seed_url: str, large_url: str) -> dict:
+    seed = measure_database("seed", seed_url, args.repeat, args.cap_seconds)
+    large = measure_database("large", large_url, args.repeat, args.cap_seconds)
+    return {
+        "backend": "SQLite" if args.sqlite else "PostgreSQL",
+        "repeat": args.repeat,
+        "cap_seconds": args.cap_seconds,
+        "user": BENCH_USER,
+        "seed": seed,
+        "large": large,
+        "table": callback_results(seed, large),
+    }
+
+
+def phase_bytes(args, seed_url: str, large_url: str, workdir: Path) -> dict:
+    from benchmarks.bare_app import create_bare_app
+
+    result: dict = {}
+    driver = chromium_driver(workdir / "chromium-bytes")
+    try:
+        for label, url in (("product_seed", seed_url), ("product", large_url)):
+            app = _bench_app(url)
+            with ThreadedServer(app.server) as server:
+                browser_sign_in(driver, server.base, BENCH_USER)
+                log.info("  first load of / (%s)", label)
+                result[label] = measure_page_bytes(driver, server.base + "/", OVERVIEW_READY)
+                if label == "product":
+                    result["bodies_check"] = _check_bodies(app, driver, server.base)
+            driver.delete_all_cookies()
+        with ThreadedServer(create_bare_app().server) as server:
+            log.info("  first load of the bare page")
+            result["bare"] = measure_page_bytes(driver, server.base + "/", BARE_READY)
+    finally:
+        driver.quit()
+    result["ratio"] = result["product"]["bytes"] / result["bare"]["bytes"]
+    return result
+
+
+def _check_bodies(app, driver, base: str) -> dict[str, list[str]]:
+    """Compare the bodies the benchmark builds with those Chromium sends on each page's first load."""
+    session = sign_in(base, BENCH_USER)
+    _, bodies = page_bodies(app, session, base)
+    session.close()
+    differences = {}
+    for page, path in PAGES.items():
+        names = [callback.name for callback in MAIN_CALLBACKS if callback.page == page]
+        keys = {bodies[name]["output"] for name in names}
+        log.info("  bodies Chromium sends on %s", path)
+        sent = capture_first_load_bodies(driver, base + path, keys)
+        for name in names:
+            differences[name] = compare_bodies(bodies[name], sent.get(bodies[name]["output"]))
+            if differences[name]:
+                log.warning("body of %s differs from the browser's: %s", name, differences[name])
+    return differences
+
+
+def phase_load(args, gunicorn: Gunicorn, app) -> dict:
+    session = sign_in(gunicorn.base, BENCH_USER)
+    routers, bodies = page_bodies(app, session, gunicorn.base)
+    session.close()
+    log.info("  %d users for %.0f s", args.users, args.load_seconds)
+    result = run_load(gunicorn.base, routers, bodies, args.users, args.load_seconds)
+    result["workers"] = args.workers
+    if result["errors"]:
+        result["gunicorn_log_tail"] = gunicorn.log_tail()
+    return result
+
+
+def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
+    base = gunicorn.base
+    path, _, search = GANTT_PATH.partition("?")
+    session = sign_in(base, BENCH_USER)
+    url = base + "/_dash-update-component"
+    layout = check_callback_response(
+        session.post(url, json=router_body(app, path, "?" + search), timeout=300), "router"
+    )
+    values = layout_values(layout["response"]["_pages_content"]["children"])
+    key = find_callback_key(app, "ms-url.search")
+    answer = check_callback_response(
+        session.post(url, json=callback_body(app, key, values), timeout=300), "milestones"
+    )
+    session.close()
+    figure = answer["response"]["ms-gantt"]["figure"]
+    marks = gantt_marks(figure)
+    rows = (answer["response"].get("ms-grid") or {}).get("rowData") or []
+    summary_text = answer["response"].get("ms-gantt-summary", {}).get("children")
+    if values.get(("ms-filter-programme", "value")) != "bench-gantt-1000":
+        raise BenchmarkError(f"the milestones page did not take the programme filter from {GANTT_PATH}")
+    log.info("  gantt: %d milestones, %s expected", len(rows), marks)
+
+    driver = chromium_driver(workdir / "chromium-gantt")
+    try:
+        browser_sign_in(driver, base, BENCH_USER)
+        # One untimed load fills the HTTP cache: the timed runs are a returning user's.
+        cold = gantt_runs(driver, base + GANTT_PATH, marks, 1, cold=True)
+        gantt_runs(driver, base + GANTT_PATH, marks, 1)
+        runs = gantt_runs(driver, base + GANTT_PATH, marks, args.gantt_runs)
+    finally:
+        driver.quit()
+    return {
+        "path": GANTT_PATH,
+        "milestones_shown": len(rows),
+        "summary_text": summary_text,
+        "marks_expected": marks,
+        "runs": runs,
+        "cold_runs": cold,
+        "summary": gantt_summary(runs),
+    }
+
+
+# --- main -----------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    log.setLevel(logging.INFO)
+    args = parse_args(argv)
+    os.environ.setdefault("DASHBOARD_TODAY", DEFAULT_TODAY)
+    began = time.perf_counter()
+    results: dict = {
+        "meta": {
+            "command": "python -m benchmarks.run " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "scale": args.scale,
+            "seed": args.seed,
+            "repeat": args.repeat,
+            "phases": args.phases,
+            "today": os.environ["DASHBOARD_TODAY"],
+            "machine": machine_info(),
+        }
+    }
+    workdir = make_temp_dir("asch-bench-")
+    pg_dir = args.pg_dir or (workdir / "postgres")
+    pg_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(pg_dir, 0o755)
+    pg = PostgresServer(pg_dir, free_port())
+    try:
+        log.info("PostgreSQL in %s", pg_dir)
+        pg.start()
+        results["meta"]["postgresql_server"] = pg.server_version()
+        seed_url, large_url, db_meta = prepare_postgres(pg, args.scale, args.seed)
+        results["meta"]["generated"] = db_meta.get("generated")
+        results["meta"]["row_counts"] = {"seed": row_counts(seed_url), "large": row_counts(large_url)}
+        timings = results["meta"]["phase_seconds"] = {}
+
+        if "callbacks" in args.phases:
+            started = time.perf_counter()
+            log.info("callbacks")
+            if args.sqlite:
+                seed_cb, large_cb = prepare_sqlite(workdir, args.scale, args.seed)
+            else:
+                seed_cb, large_cb = seed_url, large_url
+            results["callbacks"] = phase_callbacks(args, seed_cb, large_cb)
+            timings["callbacks"] = time.perf_counter() - started
+        if "bytes" in args.phases:
+            started = time.perf_counter()
+            log.info("bytes")
+            results["bytes"] = phase_bytes(args, seed_url, large_url, workdir)
+            timings["bytes"] = time.perf_counter() - started
+        if {"load", "gantt"} & set(args.phases):
+            app = _bench_app(large_url)  # builds the request bodies, as the browser would
+            with Gunicorn(large_url, args.workers, workdir / "gunicorn.log") as gunicorn:
+                if "load" in args.phases:
+                    started = time.perf_counter()
+                    log.info("load")
+                    results["load"] = phase_load(args, gunicorn, app)
+                    timings["load"] = time.perf_counter() - started
+                if "gantt" in args.phases:
+                    started = time.perf_counter()
+                    log.info("gantt")
+                    results["gantt"] = phase_gantt(args, gunicorn, app, workdir)
+                    timings["gantt"] = time.perf_counter() - started
+    except BenchmarkError as exc:
+        log.error("the benchmark failed: %s", exc)
+        return 1
+    finally:
+        pg.stop()
+        if args.keep or args.pg_dir:
+            log.info("PostgreSQL data kept in %s (reuse it with --pg-dir %s)", pg_dir, pg_dir)
+        kept = pg_dir if (args.keep and args.pg_dir is None) else None
+        for path in workdir.iterdir():
+            if path == kept:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
+        if kept is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    results["meta"]["duration_s"] = time.perf_counter() - began
+    results["budgets"] = report.budgets(results)
+    text = report.render(results)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{args.name}.md").write_text(text)
+    (RESULTS_DIR / f"{args.name}.json").write_text(json.dumps(results, indent=1, default=str))
+    print(text)
+    log.info("wrote %s and %s", RESULTS_DIR / f"{args.name}.md", RESULTS_DIR / f"{args.name}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
