@@ -214,12 +214,13 @@ def timed_loop(action: Callable[[], object], repeat: int, cap_seconds: float) ->
     return samples
 
 
-def warm_up(action: Callable[[], object], times: int, cap_seconds: float) -> None:
-    began = time.perf_counter()
+def warm_up(action: Callable[[], object], times: int, cap_seconds: float, began: float | None = None) -> None:
+    """Up to `times` untimed runs, none started once `cap_seconds` have passed since `began`."""
+    began = time.perf_counter() if began is None else began
     for _ in range(times):
-        action()
         if time.perf_counter() - began >= cap_seconds:
             break
+        action()
 
 
 def replay_sql(engine, statements: list[CapturedStatement], repeat: int, cap_seconds: float) -> list[float]:
@@ -241,7 +242,7 @@ def replay_sql(engine, statements: list[CapturedStatement], repeat: int, cap_sec
                 cursor.close()
                 raw.rollback()
 
-        warm_up(once, 1, cap_seconds)
+        once()  # warm-up
         return timed_loop(once, repeat, cap_seconds)
     finally:
         raw.close()
@@ -256,7 +257,11 @@ def _statement_summary(statements: list[CapturedStatement], top: int = 5) -> lis
 
 
 def _capture_and_replay(instruments, key, body, post, label, name, repeat, cap_seconds) -> dict:
-    """Capture the callback's SQL over a few calls, then replay the median call's statements raw."""
+    """Capture the callback's SQL over a few calls, then replay the median call's statements raw.
+
+    Each captured call also has its time in the callback, so its SQL share is measured on one call.
+    """
+    instruments.take_timings(key)
     instruments.start_capture(key)
     began = time.perf_counter()
     try:
@@ -266,19 +271,34 @@ def _capture_and_replay(instruments, key, body, post, label, name, repeat, cap_s
                 break
     finally:
         captures = instruments.stop_capture(key)
-    instruments.take_timings(key)
-    if not captures:
-        raise BenchmarkError(f"{label} {name}: the callback did not run while its SQL was captured")
-    captures.sort(key=lambda statements: sum(item.seconds for item in statements))
-    median = captures[len(captures) // 2]
-    replay = replay_sql(db.get_engine(), median, repeat, cap_seconds) if median else []
+    in_callback = instruments.take_timings(key)
+    if not captures or len(captures) != len(in_callback):
+        raise BenchmarkError(f"{label} {name}: the callback's SQL was not captured")
+    calls = sorted(
+        (
+            {
+                "callback_s": seconds,
+                "sql_s": sum(item.seconds for item in statements),
+                "statements": statements,
+            }
+            for seconds, statements in zip(in_callback, captures, strict=True)
+        ),
+        key=lambda call: call["callback_s"],
+    )
+    median = calls[len(calls) // 2]
+    replay = (
+        replay_sql(db.get_engine(), median["statements"], repeat, cap_seconds) if median["statements"] else []
+    )
     return {
-        "statements": len(median),
-        "statements_per_capture": [len(statements) for statements in captures],
-        "execute_ms_in_callback": round(sum(item.seconds for item in median) * 1000, 3),
+        "statements": len(median["statements"]),
+        "statements_per_capture": [len(call["statements"]) for call in calls],
+        "captured_calls": len(calls),
+        "captured_callback_ms": round(median["callback_s"] * 1000, 3),
+        "execute_ms_in_callback": round(median["sql_s"] * 1000, 3),
+        "sql_share": median["sql_s"] / median["callback_s"] if median["callback_s"] else None,
         "replay": summarise(replay) if replay else summarise([0.0]),
         "replay_samples_ms": [round(value * 1000, 3) for value in replay],
-        "slowest": _statement_summary(median),
+        "slowest": _statement_summary(median["statements"]),
     }
 
 
@@ -320,6 +340,7 @@ def measure_database(
             rows = {}
             for key, name, body, kind in measured:
                 log.info("  %s: %s", label, name)
+                began = time.perf_counter()
                 first = post(body)
                 answer = check_callback_response(first, f"{label} {name}")
                 row = {
@@ -332,8 +353,8 @@ def measure_database(
                     "content_encoding": first.headers.get("Content-Encoding", "identity"),
                     "outputs": sorted((answer.get("response") or {}).keys()),
                 }
-                # The check above was the first warm-up request.
-                warm_up(lambda body=body: post(body), warmups - 1, cap_seconds / 3)
+                # The check above was the first warm-up request; a slow callback gets no more.
+                warm_up(lambda body=body: post(body), warmups - 1, cap_seconds / 3, began)
                 instruments.take_timings(key)
 
                 def checked(body=body, name=name):
@@ -348,7 +369,9 @@ def measure_database(
                 row["server"] = summarise(instruments.take_timings(key))
 
                 if kind != "noop":
-                    row["sql"] = _capture_and_replay(instruments, key, body, post, label, name, repeat, cap_seconds)
+                    row["sql"] = _capture_and_replay(
+                        instruments, key, body, post, label, name, repeat, cap_seconds
+                    )
                 rows[name] = row
             result["rows"] = rows
             result["noop"] = rows["no-op (floor)"]

@@ -5,7 +5,7 @@
 `generate(url, scale, seed)` adds to a database made by `python -m dashboard init-db` (it refuses
 any other, and refuses to run twice). At scale 1.0 it adds:
 
-* 12 programmes under the council and two new organisations, one of them (key
+* 12 programmes, ten under the council and two under two new organisations, one of them (key
   ``bench-gantt-1000``) with exactly 1,000 live milestones for the Gantt benchmark; about 360
   projects, a quarter of them work-streams of another project; every project has an "Original
   plan" baseline and a few a later re-plan, as the seed links them (baselines +
@@ -14,7 +14,8 @@ any other, and refuses to run twice). At scale 1.0 it adds:
   consideration areas, progress notes and evidence), 10,000 saving lines and 500,000 KPI values
   (new KPIs, monthly and quarterly, for the ten constituencies, the city and new teams);
 * at least 200,000 audit events: two years of edits to those rows by real users (the database's
-  admins and one generated lead per programme, who leads its projects).
+  admins and one generated lead per programme, who leads its projects; generated users have no
+  password, so nobody can sign in as them).
 
 Every count scales linearly (`max(1, round(n * scale))`); the same seed gives the same rows.
 Dates are spread around 23 November 2026 (the demonstration "today"): some milestones overdue,
@@ -28,7 +29,9 @@ row's current value; updated_at and updated_by are those of the latest save ("se
 loading time for rows never edited). Progress notes and evidence each have their "add" event.
 
 Rows are written with SQLAlchemy Core bulk inserts in one transaction (all or nothing), with
-primary keys assigned here; on PostgreSQL the id sequences are moved past them afterwards.
+primary keys assigned here, and the new KPI series' standing is computed into kpi_series in the
+same transaction; on PostgreSQL the id sequences are then moved past the new rows and the tables
+vacuumed and analysed.
 """
 
 from __future__ import annotations
@@ -1560,7 +1563,8 @@ class _Generator:
             frequency = "quarterly" if periods is quarterly else "monthly"
             level = typical * rng.uniform(0.85, 1.15)
             better = 1 if polarity == "higher" else -1
-            target = level * (1 + 0.05 * better)
+            # A target a little short of the typical level: most series meet it, some do not.
+            target = level * (1 - 0.03 * better)
             if unit == "percent":
                 target = min(target, 99.0)
             kpi = self.versioned(
@@ -1573,7 +1577,7 @@ class _Generator:
                     "unit": unit,
                     "polarity": polarity,
                     "target": round(target, 1),
-                    "tolerance": round(max(0.1, typical * 0.05), 1),
+                    "tolerance": round(max(0.1, typical * 0.06), 1),
                     "frequency": frequency,
                     "outcome_area": service,
                     "values_source": "illustrative",
@@ -1583,11 +1587,16 @@ class _Generator:
             )
             self.rows["kpis"].append(kpi)
             for area_id, _kind in areas:
-                value = level * rng.uniform(0.8, 1.2)
+                # Each area varies around its own level (one in ten well short of the target) with
+                # little memory from period to period, as a stable process does.
+                anchor = level * rng.uniform(0.92, 1.08)
+                if rng.random() < 0.1:
+                    anchor = level * (1 - 0.18 * better)
+                value = anchor
                 for label, start, end in periods:
                     if len(values) >= plan.kpi_values:
                         break
-                    value = _bounded(unit, value + rng.gauss(0, typical * 0.03))
+                    value = _bounded(unit, anchor + 0.3 * (value - anchor) + rng.gauss(0, typical * 0.03))
                     missing = rng.random() < 0.005
                     values.append(
                         {

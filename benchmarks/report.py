@@ -272,11 +272,11 @@ def _callbacks_section(results: dict) -> list[str]:
         "",
         "### Where the large-size time goes",
         "",
-        "Per main callback at the large size, p50 in ms: the round trip; inside it, the time in the callback "
-        "on the server (query code, pandas, figures, Dash's JSON encoding); of that, the time its SQL "
-        "statements took to execute through SQLAlchemy (median of 3 captured calls); the same SQL replayed on a "
-        "raw DBAPI connection; and the rest of the round trip outside the callback (sign-in check, "
-        "compression, HTTP).",
+        "Per main callback at the large size: the round trip p50; the time in the callback on the server "
+        "p50 (query code, pandas, building components and figures, Dash's JSON encoding); the rest of the "
+        "round trip outside the callback (sign-in check, CSRF, compression, HTTP); then one captured call "
+        "(the median of up to 3): its time in the callback and the time its SQL statements took to execute "
+        "through SQLAlchemy; and that call's SQL replayed on a raw DBAPI connection (p50). Times in ms.",
         "",
     ]
     rows = []
@@ -285,18 +285,19 @@ def _callbacks_section(results: dict) -> list[str]:
             continue
         detail = large["rows"][row["name"]]
         server = detail["server"]["p50"]
-        in_sql = detail["sql"]["execute_ms_in_callback"]
+        sql = detail["sql"]
+        share = sql.get("sql_share")
         rows.append(
             [
                 row["name"],
                 _ms(row["large_p50"]),
                 _ms(server),
-                _ms(in_sql),
-                _ms(row["sql_p50"]),
-                _ms(server - in_sql if server is not None else None),
                 _ms(row["large_p50"] - server if server is not None else None),
+                _ms(sql.get("captured_callback_ms")),
+                f"{_ms(sql['execute_ms_in_callback'])} ({share:.0%})" if share is not None else "–",
+                _ms(row["sql_p50"]),
                 str(row["large_statements"]),
-                _dominant(row["large_p50"], server, in_sql),
+                _dominant(row["large_p50"], server, share),
             ]
         )
     lines += _table(
@@ -304,17 +305,21 @@ def _callbacks_section(results: dict) -> list[str]:
             "callback",
             "round trip",
             "in callback",
-            "SQL in callback",
-            "SQL raw replay",
-            "Python in callback (excl. SQL)",
             "outside callback",
+            "captured call: in callback",
+            "captured call: SQL (share)",
+            "SQL raw replay",
             "statements",
             "dominated by",
         ],
         rows,
         "lrrrrrrrl",
     )
-    lines += ["", "Slowest statements of each main callback at the large size (in the median captured call):", ""]
+    lines += [
+        "",
+        "Slowest statements of each main callback at the large size (in the median captured call):",
+        "",
+    ]
     for row in callbacks["table"]:
         if row["kind"] != "main":
             continue
@@ -329,12 +334,13 @@ def _callbacks_section(results: dict) -> list[str]:
     return lines
 
 
-def _dominant(round_trip, server, in_sql) -> str:
-    if server is None or round_trip is None:
+def _dominant(round_trip, server, sql_share) -> str:
+    """The biggest part of the round trip, the callback's time split by its captured call's SQL share."""
+    if server is None or round_trip is None or sql_share is None:
         return "–"
     parts = {
-        "SQL": in_sql,
-        "Python in the callback": server - in_sql,
+        "SQL": server * sql_share,
+        "Python in the callback": server * (1 - sql_share),
         "outside the callback": round_trip - server,
     }
     name, value = max(parts.items(), key=lambda item: item[1])
@@ -460,7 +466,9 @@ def _load_section(results: dict) -> list[str]:
         f"of one Python process on the same machine, each cycling through the pages' first loads with "
         f"0–200 ms think time, for {load['seconds']:.0f} s.",
         "",
-        f"**{load['errors']:,} errors** in {load['requests']:,} requests; throughput "
+        f"**{load['errors']:,} errors** in {load['requests']:,} requests "
+        f"({load['abandoned_in_flight']} still in flight {load['grace_s']} s after the deadline, abandoned); "
+        f"no answer within {load['request_timeout_s']} s counts as an error; throughput "
         f"{load['throughput_rps']:.1f} requests/s; overall p50 {_ms(load['overall']['p50'])} ms, "
         f"p95 {_ms(load['overall']['p95'])} ms; {_bytes(load['received_bytes'])} received.",
         "",
