@@ -14,7 +14,6 @@ on a raw DBAPI connection, fetching every row.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ from dashboard.config import load_settings
 
 ROUTER_FIRST_OUTPUT = "_pages_content.children"
 BENCH_USER = "cabinet.member"  # a viewer: the board's read-only reader
-CAPTURE_CALLS = 3  # calls whose SQL is captured; the median one (by SQL time) is replayed
 
 
 @dataclass(frozen=True)
@@ -256,24 +254,15 @@ def _statement_summary(statements: list[CapturedStatement], top: int = 5) -> lis
     ]
 
 
-def _capture_and_replay(instruments, key, body, post, label, name, repeat, cap_seconds) -> dict:
-    """Capture the callback's SQL over a few calls, then replay the median call's statements raw.
+def _sql_of_captured_calls(
+    engine, captures: list, in_callback: list[float], repeat: int, cap_seconds: float, what: str
+) -> dict:
+    """From the warm-up calls whose SQL was captured: the median call's SQL, and that SQL replayed raw.
 
     Each captured call also has its time in the callback, so its SQL share is measured on one call.
     """
-    instruments.take_timings(key)
-    instruments.start_capture(key)
-    began = time.perf_counter()
-    try:
-        for _ in range(CAPTURE_CALLS):
-            check_callback_response(post(body), f"{label} {name} (SQL capture)")
-            if time.perf_counter() - began >= cap_seconds / 3:
-                break
-    finally:
-        captures = instruments.stop_capture(key)
-    in_callback = instruments.take_timings(key)
     if not captures or len(captures) != len(in_callback):
-        raise BenchmarkError(f"{label} {name}: the callback's SQL was not captured")
+        raise BenchmarkError(f"{what}: the callback's SQL was not captured")
     calls = sorted(
         (
             {
@@ -286,9 +275,7 @@ def _capture_and_replay(instruments, key, body, post, label, name, repeat, cap_s
         key=lambda call: call["callback_s"],
     )
     median = calls[len(calls) // 2]
-    replay = (
-        replay_sql(db.get_engine(), median["statements"], repeat, cap_seconds) if median["statements"] else []
-    )
+    replay = replay_sql(engine, median["statements"], repeat, cap_seconds) if median["statements"] else []
     return {
         "statements": len(median["statements"]),
         "statements_per_capture": [len(call["statements"]) for call in calls],
@@ -340,9 +327,18 @@ def measure_database(
             rows = {}
             for key, name, body, kind in measured:
                 log.info("  %s: %s", label, name)
+                # The warm-up calls are the ones whose SQL is captured (untimed: capturing costs a little).
+                if kind != "noop":
+                    instruments.start_capture(key)
                 began = time.perf_counter()
-                first = post(body)
-                answer = check_callback_response(first, f"{label} {name}")
+                try:
+                    first = post(body)
+                    answer = check_callback_response(first, f"{label} {name}")
+                    # The check was the first warm-up call; a slow callback gets no more.
+                    warm_up(lambda body=body: post(body), warmups - 1, cap_seconds / 3, began)
+                finally:
+                    captures = instruments.stop_capture(key) if kind != "noop" else []
+                warm_timings = instruments.take_timings(key)
                 row = {
                     "name": name,
                     "kind": kind,
@@ -353,9 +349,6 @@ def measure_database(
                     "content_encoding": first.headers.get("Content-Encoding", "identity"),
                     "outputs": sorted((answer.get("response") or {}).keys()),
                 }
-                # The check above was the first warm-up request; a slow callback gets no more.
-                warm_up(lambda body=body: post(body), warmups - 1, cap_seconds / 3, began)
-                instruments.take_timings(key)
 
                 def checked(body=body, name=name):
                     response = post(body)
@@ -369,8 +362,8 @@ def measure_database(
                 row["server"] = summarise(instruments.take_timings(key))
 
                 if kind != "noop":
-                    row["sql"] = _capture_and_replay(
-                        instruments, key, body, post, label, name, repeat, cap_seconds
+                    row["sql"] = _sql_of_captured_calls(
+                        db.get_engine(), captures, warm_timings, repeat, cap_seconds / 2, f"{label} {name}"
                     )
                 rows[name] = row
             result["rows"] = rows
@@ -417,7 +410,3 @@ def callback_results(seed: dict, large: dict) -> list[dict]:
         }
         table.append(entry)
     return table
-
-
-def dump_body(body: dict) -> str:
-    return json.dumps(body, separators=(",", ":"))

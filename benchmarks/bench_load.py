@@ -59,7 +59,7 @@ class Tally:
             if error is not None:
                 self.errors[kind] = self.errors.get(kind, 0) + 1
                 if len(self.error_samples) < 20:
-                    self.error_samples.append({"kind": kind, "error": error[:300]})
+                    self.error_samples.append({"kind": kind, "error": " ".join(error.split())[:300]})
 
 
 def page_cycle(routers: dict[str, dict], bodies: dict[str, dict]) -> list[list[Step]]:
@@ -153,8 +153,9 @@ def run_load(base: str, routers: dict, bodies: dict, users: int, seconds: float)
 
     all_latencies = [value for values in tally.latencies.values() for value in values]
     kinds = {}
-    for kind, values in tally.latencies.items():
-        kinds[kind] = {**summarise(values), "errors": tally.errors.get(kind, 0)}
+    for kind in dict.fromkeys(step.kind for steps in cycle for step in steps):  # in page order
+        if kind in tally.latencies:
+            kinds[kind] = {**summarise(tally.latencies[kind]), "errors": tally.errors.get(kind, 0)}
     total_errors = sum(tally.errors.values())
     return {
         "users": users,

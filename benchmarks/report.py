@@ -113,7 +113,17 @@ def budgets(results: dict) -> list[dict]:
         verdicts.append(_not_measured("4. Zero errors under load", 0))
 
     gantt = results.get("gantt")
-    if gantt and gantt.get("summary", {}).get("median_ms") is not None:
+    if gantt and gantt["summary"].get("not_drawn"):
+        verdicts.append(
+            {
+                "budget": f"5. {gantt['milestones_shown']:,}-milestone Gantt drawn in under 2 s (median)",
+                "measured": None,
+                "measured_text": f"not drawn within {gantt['runs'][-1]['timeout_s']:.0f} s",
+                "limit": GANTT_LIMIT_MS,
+                "met": False,
+            }
+        )
+    elif gantt and gantt.get("summary", {}).get("median_ms") is not None:
         summary = gantt["summary"]
         verdicts.append(
             {
@@ -145,7 +155,11 @@ def render(results: dict) -> str:
     lines = [
         "# ASCH programme tracker — benchmark",
         "",
-        f"Run on {machine['date']} with `{meta['command']}` ({meta['duration_s']:.0f} s in all).",
+        f"Run on {machine['date']} with `{meta['command']}` ({meta['duration_s']:.0f} s in all: "
+        + ", ".join(
+            f"{phase} {seconds:.0f} s" for phase, seconds in (meta.get("phase_seconds") or {}).items()
+        )
+        + ").",
         "",
         "## Machine",
         "",
@@ -155,6 +169,14 @@ def render(results: dict) -> str:
         f"- Python {machine['python']}; PostgreSQL server {meta.get('postgresql_server') or '–'}",
         f"- {machine['chromium'] or 'Chromium: not found'}; {machine['chromedriver'] or ''}",
         "- Packages: " + ", ".join(f"{name} {version}" for name, version in machine["packages"].items()),
+        "- Load average (1/5/15 min) as each phase started: "
+        + (
+            "; ".join(
+                f"{phase} {one:.2f}/{five:.2f}/{fifteen:.2f}"
+                for phase, (one, five, fifteen) in (meta.get("load_average_at_start") or {}).items()
+            )
+            or "–"
+        ),
         "",
         "## Data",
         "",
@@ -169,7 +191,9 @@ def render(results: dict) -> str:
         lines.append("")
     lines.append(
         f"Scale {meta['scale']} (the large database is the seed plus `benchmarks.generate.generate(url, "
-        f"scale={meta['scale']})`); both databases were VACUUM ANALYZEd before measuring."
+        f"scale={meta['scale']}, seed={meta['seed']})`); both databases were VACUUM ANALYZEd before "
+        f"measuring. The app's today is pinned to {meta['today']} (DASHBOARD_TODAY), the date the "
+        "generated data is spread around."
     )
     lines.append("")
 
@@ -198,7 +222,7 @@ def render(results: dict) -> str:
         if verdict.get("not_met_by"):
             lines.append("")
             lines.append(
-                f"Not met for budget {verdict['budget'][:2]} " + ", ".join(verdict["not_met_by"]) + "."
+                f"Budget {verdict['budget'][:1]} is not met by: " + ", ".join(verdict["not_met_by"]) + "."
             )
     lines.append("")
 
@@ -275,8 +299,9 @@ def _callbacks_section(results: dict) -> list[str]:
         "Per main callback at the large size: the round trip p50; the time in the callback on the server "
         "p50 (query code, pandas, building components and figures, Dash's JSON encoding); the rest of the "
         "round trip outside the callback (sign-in check, CSRF, compression, HTTP); then one captured call "
-        "(the median of up to 3): its time in the callback and the time its SQL statements took to execute "
-        "through SQLAlchemy; and that call's SQL replayed on a raw DBAPI connection (p50). Times in ms.",
+        "(the median of the warm-up calls, up to 3, whose SQL was captured): its time in the callback and "
+        "the time its SQL statements took to execute through SQLAlchemy; and that call's SQL replayed on a "
+        "raw DBAPI connection (p50). Times in ms.",
         "",
     ]
     rows = []
@@ -360,33 +385,37 @@ def _bytes_section(results: dict) -> list[str]:
         "until the content is drawn and the network is quiet.",
         "",
     ]
-    rows = [
-        [
-            "product `/` after sign-in (large database)",
-            _bytes(product["bytes"]),
-            _bytes(product["decoded_bytes"]),
-            str(product["requests"]),
-        ],
-    ]
-    if page_bytes.get("product_seed"):
-        seed = page_bytes["product_seed"]
-        rows.append(
-            [
-                "product `/` after sign-in (seed database)",
-                _bytes(seed["bytes"]),
-                _bytes(seed["decoded_bytes"]),
-                str(seed["requests"]),
-            ]
-        )
-    rows.append(
-        [
-            "bare Dash page (`benchmarks/bare_app.py`)",
-            _bytes(bare["bytes"]),
-            _bytes(bare["decoded_bytes"]),
-            str(bare["requests"]),
+    rows = []
+    for label, key in (
+        ("product `/` after sign-in (large database)", "product"),
+        ("product `/` after sign-in (seed database)", "product_seed"),
+        ("bare Dash page (`benchmarks/bare_app.py`)", "bare"),
+    ):
+        load = page_bytes.get(key)
+        if load:
+            drawn = (
+                f"{_ms(load['drawn_ms'])} ms"
+                if load.get("drawn")
+                else f"**not drawn within {load['draw_timeout_s']:.0f} s**"
+            )
+            rows.append(
+                [label, _bytes(load["bytes"]), _bytes(load["decoded_bytes"]), str(load["requests"]), drawn]
+            )
+    lines += _table(["page", "on the wire", "decoded", "requests", "content drawn at"], rows)
+    if not product.get("drawn"):
+        lines += [
+            "",
+            f"The product page's content was not drawn within {product['draw_timeout_s']:.0f} s (the renderer "
+            "was still busy): its bytes are everything it fetched until the network had been idle for 2 s "
+            "after that"
+            + (
+                "; requests the busy page had not finished reading count with the bytes received so far: "
+                + ", ".join(f"`{item['url'].split('/', 3)[-1][:60]}`" for item in product["unfinished"])
+                if product.get("unfinished")
+                else ""
+            )
+            + ".",
         ]
-    )
-    lines += _table(["page", "on the wire", "decoded", "requests"], rows)
     lines += [
         "",
         f"Ratio product ÷ bare: **{_ratio(page_bytes['ratio'])}** (budget ≤ {BYTES_RATIO_LIMIT}).",
@@ -444,8 +473,8 @@ def _bytes_section(results: dict) -> list[str]:
         same = sum(1 for item in check.values() if not item)
         lines += [
             "",
-            f"Callback bodies: the benchmark's bodies were compared with the ones Chromium sent on each "
-            f"page's first load: {same} of {len(check)} identical.",
+            f"Callback bodies: the bodies the benchmark builds were compared with the ones Chromium sent on "
+            f"each page's first load (seed database): {same} of {len(check)} identical.",
         ]
         for name, differences in check.items():
             if differences:
@@ -510,20 +539,33 @@ def _gantt_section(results: dict) -> list[str]:
         "untimed load (a returning user); the cold-cache run below is for comparison.",
         "",
     ]
-    rows = [
-        [
-            str(run["run"]),
-            run["cache"],
-            _ms(run["drawn_ms"]),
-            _ms(run["gantt_callback_started_ms"]),
-            _ms(run["gantt_callback_answered_ms"]),
-            _ms(run["drawn_ms"] - run["gantt_callback_answered_ms"])
-            if run["gantt_callback_answered_ms"]
-            else "–",
-            f"{run['bars_drawn']:,} / {run['diamonds_drawn']:,}",
-        ]
-        for run in gantt["runs"] + gantt.get("cold_runs", [])
-    ]
+    rows = []
+    for run in gantt["runs"] + gantt.get("cold_runs", []):
+        if run["drawn_ms"] is None:
+            rows.append(
+                [
+                    str(run["run"]),
+                    run["cache"],
+                    f"not drawn within {run['timeout_s']:.0f} s",
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                ]
+            )
+            continue
+        answered = run["gantt_callback_answered_ms"]
+        rows.append(
+            [
+                str(run["run"]),
+                run["cache"],
+                _ms(run["drawn_ms"]),
+                _ms(run["gantt_callback_started_ms"]),
+                _ms(answered),
+                _ms(run["drawn_ms"] - answered) if answered else "–",
+                f"{run['bars_drawn']:,} / {run['diamonds_drawn']:,}",
+            ]
+        )
     lines += _table(
         [
             "run",
@@ -551,7 +593,8 @@ def _method_section(results: dict) -> list[str]:
         "",
         "- Floor of a callback = the no-op callback's p95 (same server, sign-in check, CSRF check, "
         "`authorised`, Dash dispatch; no work) + the p95 of replaying exactly the SQL statements and "
-        "parameters that callback executed (captured with SQLAlchemy's cursor events while the callback ran) "
+        "parameters that callback executed (captured with SQLAlchemy's cursor events while the callback ran, "
+        "during its untimed warm-up calls) "
         "on a raw DBAPI connection, fetching every row.",
         "- Request bodies are the renderer's first-load bodies: the pages router is POSTed for the page, and "
         "each main callback's inputs are filled from the layout it returns.",

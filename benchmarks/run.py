@@ -1,6 +1,6 @@
 """The product's performance budgets, measured: `python -m benchmarks.run` (a report, not a test).
 
-    python -m benchmarks.run                 # the full run (about 10 minutes on 2 cores)
+    python -m benchmarks.run                 # the full run (about 11 minutes on 2 cores)
     python -m benchmarks.run --quick         # scale 0.05, fewer repetitions, 15 s of load
     python -m benchmarks.run --only callbacks,bytes --scale 0.2 --repeat 10
     python -m benchmarks.run --keep          # keep the PostgreSQL data directory afterwards
@@ -23,8 +23,11 @@ whether or not the budgets are met; it is non-zero only when the benchmark itsel
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import shlex
 import shutil
@@ -37,8 +40,8 @@ from sqlalchemy import create_engine, func, inspect, select, table
 
 from benchmarks import report
 from benchmarks.bench_browser import (
-    BARE_READY,
-    OVERVIEW_READY,
+    BARE_DRAWN,
+    OVERVIEW_DRAWN,
     capture_first_load_bodies,
     compare_bodies,
     gantt_marks,
@@ -80,8 +83,17 @@ PHASES = ("callbacks", "bytes", "load", "gantt")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GANTT_PATH = "/milestones?programme=bench-gantt-1000&per_page=1000"  # the page draws 100 by default
 META_FILE = "benchmark-databases.json"
-# The generated data is dated around this "today"; pinning it makes runs comparable.
+
+# The generated data is dated around the generator's "today"; pinning the app to it makes runs comparable.
 DEFAULT_TODAY = "2026-11-23"
+
+
+def _generator_today() -> str:
+    try:
+        from benchmarks.generate import TODAY
+    except ImportError:
+        return DEFAULT_TODAY
+    return TODAY.isoformat()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -94,7 +106,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, help="timed requests per callback (default 30; 8 with --quick)")
     parser.add_argument(
-        "--cap-seconds", type=float, help="time cap per timed loop (default 30; 5 with --quick)"
+        "--cap-seconds",
+        type=float,
+        help="time cap per timed loop; a loop stops there once it has 5 samples (default 20; 5 with --quick)",
     )
     parser.add_argument(
         "--load-seconds", type=float, help="length of the load phase (default 60; 15 with --quick)"
@@ -106,6 +120,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers", type=int, default=3, help="gunicorn workers for load and Gantt (default 3)"
     )
     parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
+    parser.add_argument(
+        "--draw-timeout",
+        type=float,
+        default=30.0,
+        help="seconds a page may take to draw in Chromium before it is given up on (default 30)",
+    )
     parser.add_argument(
         "--only", default=",".join(PHASES), help=f"comma-separated phases: {','.join(PHASES)}"
     )
@@ -124,7 +144,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     quick = args.quick
     args.scale = args.scale if args.scale is not None else (0.05 if quick else 1.0)
     args.repeat = args.repeat if args.repeat is not None else (8 if quick else 30)
-    args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 30.0)
+    args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 20.0)
     args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
     args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
     if args.name is None:
@@ -137,12 +157,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # --- databases ------------------------------------------------------------------------------------------
 
 
-def _generator():
+def _generate(url: str, scale: float, seed: int) -> dict[str, int]:
+    """`benchmarks.generate.generate` in a child process, so this process's heap (and so its garbage
+    collector's pauses during the in-process callback timings) stays as small as the app needs."""
     try:
         from benchmarks.generate import generate
     except ImportError as exc:
         raise BenchmarkError(f"benchmarks/generate.py is missing or broken: {exc}") from exc
-    return generate
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(generate, url, scale=scale, seed=seed).result()
 
 
 def _init_db(url: str) -> None:
@@ -182,14 +206,13 @@ def prepare_postgres(pg: PostgresServer, scale: float, seed: int) -> tuple[str, 
             log.info("reusing the seed and large databases in %s", pg.directory)
             return pg.url("seed"), pg.url("large"), meta
         meta_path.unlink()
-    generate = _generator()
     started = time.perf_counter()
     seed_url = pg.create_database("seed")
     log.info("init-db on the seed database")
     _init_db(seed_url)
     large_url = pg.create_database("large", template="seed")
     log.info("generating the large database (scale %s)", scale)
-    generated = generate(large_url, scale=scale, seed=seed)
+    generated = _generate(large_url, scale, seed)
     for name in ("seed", "large"):
         pg.vacuum_analyze(name)
     meta = {**wanted, "generated": generated, "prepared_s": round(time.perf_counter() - started, 1)}
@@ -204,7 +227,7 @@ def prepare_sqlite(directory: Path, scale: float, seed: int) -> tuple[str, str]:
         path.unlink(missing_ok=True)
     _init_db(f"sqlite:///{seed_path}")
     shutil.copyfile(seed_path, large_path)
-    _generator()(f"sqlite:///{large_path}", scale=scale, seed=seed)
+    _generate(f"sqlite:///{large_path}", scale, seed)
     return f"sqlite:///{seed_path}", f"sqlite:///{large_path}"
 
 
@@ -235,28 +258,49 @@ def phase_callbacks(args, seed_url: str, large_url: str) -> dict:
     }
 
 
+@contextlib.contextmanager
+def _chromium(directory: Path):
+    """A fresh headless Chromium (its own profile), quit afterwards."""
+    driver = chromium_driver(directory)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def phase_bytes(args, seed_url: str, large_url: str, workdir: Path) -> dict:
     from benchmarks.bare_app import create_bare_app
 
     result: dict = {}
-    driver = chromium_driver(workdir / "chromium-bytes")
-    try:
-        for label, url in (("product_seed", seed_url), ("product", large_url)):
-            app = _bench_app(url)
-            with ThreadedServer(app.server) as server:
+    # A fresh browser for every load: a page still drawing would hold the next one up.
+    for label, url in (("product_seed", seed_url), ("product", large_url)):
+        app = _bench_app(url)
+        with ThreadedServer(app.server) as server:
+            if label == "product_seed":
+                with _chromium(workdir / "chromium-bodies") as driver:
+                    browser_sign_in(driver, server.base, BENCH_USER)
+                    result["bodies_check"] = _check_bodies(app, driver, server.base)
+            with _chromium(workdir / f"chromium-{label}") as driver:
                 browser_sign_in(driver, server.base, BENCH_USER)
                 log.info("  first load of / (%s)", label)
-                result[label] = measure_page_bytes(driver, server.base + "/", OVERVIEW_READY)
-                if label == "product":
-                    result["bodies_check"] = _check_bodies(app, driver, server.base)
-            driver.delete_all_cookies()
-        with ThreadedServer(create_bare_app().server) as server:
-            log.info("  first load of the bare page")
-            result["bare"] = measure_page_bytes(driver, server.base + "/", BARE_READY)
-    finally:
-        driver.quit()
+                result[label] = measure_page_bytes(
+                    driver, server.base + "/", OVERVIEW_DRAWN, args.draw_timeout
+                )
+                _log_drawn(result[label])
+    with ThreadedServer(create_bare_app().server) as server, _chromium(workdir / "chromium-bare") as driver:
+        log.info("  first load of the bare page")
+        result["bare"] = measure_page_bytes(driver, server.base + "/", BARE_DRAWN, args.draw_timeout)
+        _log_drawn(result["bare"])
     result["ratio"] = result["product"]["bytes"] / result["bare"]["bytes"]
     return result
+
+
+def _log_drawn(load: dict) -> None:
+    if load["drawn"]:
+        log.info("    %s bytes, drawn at %.0f ms", f"{load['bytes']:,}", load["drawn_ms"])
+    else:
+        log.warning("    %s bytes; not drawn within %.0f s", f"{load['bytes']:,}", load["draw_timeout_s"])
 
 
 def _check_bodies(app, driver, base: str) -> dict[str, list[str]]:
@@ -311,15 +355,19 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
         raise BenchmarkError(f"the milestones page did not take the programme filter from {GANTT_PATH}")
     log.info("  gantt: %d milestones, %s expected", len(rows), marks)
 
-    driver = chromium_driver(workdir / "chromium-gantt")
-    try:
-        browser_sign_in(driver, base, BENCH_USER)
-        # One untimed load fills the HTTP cache: the timed runs are a returning user's.
-        cold = gantt_runs(driver, base + GANTT_PATH, marks, 1, cold=True)
-        gantt_runs(driver, base + GANTT_PATH, marks, 1)
-        runs = gantt_runs(driver, base + GANTT_PATH, marks, args.gantt_runs)
-    finally:
-        driver.quit()
+    def series(cold: bool, runs: int, label: str) -> list[dict]:
+        # Each series in a fresh browser: a run not drawn in time leaves its renderer busy.
+        with _chromium(workdir / "chromium-gantt") as driver:
+            browser_sign_in(driver, base, BENCH_USER)
+            if not cold:
+                # One untimed load fills the HTTP cache: the timed runs are a returning user's.
+                gantt_runs(driver, base + GANTT_PATH, marks, 1, args.draw_timeout, label="warm-up")
+            return gantt_runs(
+                driver, base + GANTT_PATH, marks, runs, args.draw_timeout, cold=cold, label=label
+            )
+
+    cold = series(True, 1, "cold-cache")
+    runs = series(False, args.gantt_runs, "timed")
     return {
         "path": GANTT_PATH,
         "milestones_shown": len(rows),
@@ -338,11 +386,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     log.setLevel(logging.INFO)
     args = parse_args(argv)
-    os.environ.setdefault("DASHBOARD_TODAY", DEFAULT_TODAY)
+    os.environ.setdefault("DASHBOARD_TODAY", _generator_today())
     began = time.perf_counter()
     results: dict = {
         "meta": {
-            "command": "python -m benchmarks.run " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "command": shlex.join(
+                ["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])]
+            ),
             "scale": args.scale,
             "seed": args.seed,
             "repeat": args.repeat,
@@ -360,14 +410,18 @@ def main(argv: list[str] | None = None) -> int:
         log.info("PostgreSQL in %s", pg_dir)
         pg.start()
         results["meta"]["postgresql_server"] = pg.server_version()
+        started = time.perf_counter()
         seed_url, large_url, db_meta = prepare_postgres(pg, args.scale, args.seed)
         results["meta"]["generated"] = db_meta.get("generated")
+        timings = results["meta"]["phase_seconds"] = {"databases": time.perf_counter() - started}
+        # Other work on the machine skews every number: the load average as each phase starts.
+        loads = results["meta"]["load_average_at_start"] = {}
         results["meta"]["row_counts"] = {"seed": row_counts(seed_url), "large": row_counts(large_url)}
-        timings = results["meta"]["phase_seconds"] = {}
 
         if "callbacks" in args.phases:
             started = time.perf_counter()
             log.info("callbacks")
+            loads["callbacks"] = os.getloadavg()
             if args.sqlite:
                 seed_cb, large_cb = prepare_sqlite(workdir, args.scale, args.seed)
             else:
@@ -377,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         if "bytes" in args.phases:
             started = time.perf_counter()
             log.info("bytes")
+            loads["bytes"] = os.getloadavg()
             results["bytes"] = phase_bytes(args, seed_url, large_url, workdir)
             timings["bytes"] = time.perf_counter() - started
         if {"load", "gantt"} & set(args.phases):
@@ -384,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         if "load" in args.phases:
             started = time.perf_counter()
             log.info("load")
+            loads["load"] = os.getloadavg()
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-load.log") as gunicorn:
                 results["load"] = phase_load(args, gunicorn, app)
             timings["load"] = time.perf_counter() - started
@@ -391,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             # A server of its own: nothing left over from the load may queue beside the measured loads.
             started = time.perf_counter()
             log.info("gantt")
+            loads["gantt"] = os.getloadavg()
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn:
                 results["gantt"] = phase_gantt(args, gunicorn, app, workdir)
             timings["gantt"] = time.perf_counter() - started
