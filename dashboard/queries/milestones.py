@@ -205,6 +205,11 @@ def milestones(
     return add_milestone_measures(frame, today)
 
 
+def count_where(condition):
+    """SQL: how many rows of the group meet `condition` (0, never NULL, for an empty group)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int]:
     """What the summary cards count, over every milestone matching `filters` (all pages), in SQL."""
     matching = _filtered(filters, today).order_by(None).subquery()
@@ -213,17 +218,14 @@ def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int
     cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
     horizon = today + dt.timedelta(weeks=4)
 
-    def count(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
     measures = {
         "shown": func.count(),
-        **{rag: count(matching.c.rag == rag) for rag in m.RAG_VALUES},
-        **{status: count(matching.c.status == status) for status in m.MILESTONE_STATUSES},
-        "overdue": count(and_(is_open, current_end < today)),
-        "due_in_4_weeks": count(and_(is_open, current_end >= today, current_end <= horizon)),
-        "stale": count(and_(is_open, matching.c.updated_at < cutoff)),
-        "illustrative": count(matching.c.illustrative.is_(True)),
+        **{rag: count_where(matching.c.rag == rag) for rag in m.RAG_VALUES},
+        **{status: count_where(matching.c.status == status) for status in m.MILESTONE_STATUSES},
+        "overdue": count_where(and_(is_open, current_end < today)),
+        "due_in_4_weeks": count_where(and_(is_open, current_end >= today, current_end <= horizon)),
+        "stale": count_where(and_(is_open, matching.c.updated_at < cutoff)),
+        "illustrative": count_where(matching.c.illustrative.is_(True)),
     }
     with session_scope() as db:
         row = db.execute(select(*measures.values())).one()

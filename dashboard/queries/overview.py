@@ -12,7 +12,12 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.formatting import financial_year_label, financial_year_of, financial_year_start, format_money
 from dashboard.queries import kpis as kpi_queries
-from dashboard.queries.milestones import CLOSED_STATUSES, STALE_AFTER_DAYS, _chosen_baseline_dates
+from dashboard.queries.milestones import (
+    CLOSED_STATUSES,
+    STALE_AFTER_DAYS,
+    _chosen_baseline_dates,
+    count_where,
+)
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
 
@@ -77,10 +82,6 @@ def _current_milestone_end():
     return chosen, current_end
 
 
-def _count(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def milestone_facts(today: dt.date) -> MilestoneFacts:
     """Counted in SQL over every current milestone (retired ones excluded), as the milestones page counts."""
     chosen, current_end = _current_milestone_end()
@@ -91,13 +92,13 @@ def milestone_facts(today: dt.date) -> MilestoneFacts:
         select(
             m.Project.name,
             func.count(m.Milestone.id),
-            _count(is_open),
-            _count(and_(is_open, m.Milestone.rag == "Red")),
-            _count(and_(is_open, m.Milestone.rag == "Amber")),
-            _count(and_(is_open, m.Milestone.rag == "Green")),
-            _count(overdue),
-            _count(due_soon),
-            _count(m.Milestone.illustrative.is_(True)),
+            count_where(is_open),
+            count_where(and_(is_open, m.Milestone.rag == "Red")),
+            count_where(and_(is_open, m.Milestone.rag == "Amber")),
+            count_where(and_(is_open, m.Milestone.rag == "Green")),
+            count_where(overdue),
+            count_where(due_soon),
+            count_where(m.Milestone.illustrative.is_(True)),
         )
         .join(m.Project, m.Project.id == m.Milestone.project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
@@ -132,11 +133,11 @@ def action_facts(today: dt.date) -> ActionFacts:
         row = db.execute(
             select(
                 func.count(m.ActionItem.id),
-                _count(is_open),
-                _count(and_(is_open, m.ActionItem.due_date < today)),
-                _count(and_(complete, ~accepted)),
-                _count(and_(complete, accepted)),
-                _count(m.ActionItem.illustrative.is_(True)),
+                count_where(is_open),
+                count_where(and_(is_open, m.ActionItem.due_date < today)),
+                count_where(and_(complete, ~accepted)),
+                count_where(and_(complete, accepted)),
+                count_where(m.ActionItem.illustrative.is_(True)),
             )
         ).one()
     total, open_count, overdue, awaiting, accepted_count, illustrative = (int(value) for value in row)
@@ -212,7 +213,7 @@ def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: i
             pence(lines.c.realised),
             func.coalesce(func.sum(lines.c.at_risk), 0),
             func.count(),
-            _count(lines.c.illustrative.is_(True)),
+            count_where(lines.c.illustrative.is_(True)),
         )
     ).one()
     target, forecast, realised = ((Decimal(int(value)) / 100).quantize(Decimal("0.01")) for value in row[:3])
