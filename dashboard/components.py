@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from markupsafe import Markup
 
 from dashboard.auth import signed_in_user
 
@@ -32,20 +33,44 @@ RAG_STYLES = {
 }
 
 
-def rag_badge(rag: str | None) -> html.Span:
+def _rag_parts(rag: str | None) -> tuple[str, str, str]:
+    """(classes, symbol, label) of a RAG badge; the Dash and the markup forms share them."""
     if not rag:
-        return html.Span("No RAG", className="badge text-bg-light border rag-badge")
+        return "badge text-bg-light border rag-badge", "", "No RAG"
     colour, symbol, label = RAG_STYLES.get(rag, ("secondary", "", rag))
+    return f"badge text-bg-{colour} rag-badge rag-{rag.lower()}", symbol, label
+
+
+def rag_badge(rag: str | None) -> html.Span:
+    classes, symbol, label = _rag_parts(rag)
+    if not symbol:
+        return html.Span(label, className=classes)
     return html.Span(
-        [html.Span(symbol, **{"aria-hidden": "true"}, className="me-1"), label],
-        className=f"badge text-bg-{colour} rag-badge rag-{rag.lower()}",
+        [html.Span(symbol, **{"aria-hidden": "true"}, className="me-1"), label], className=classes
     )
+
+
+def rag_badge_markup(rag: str | None) -> Markup:
+    """The same badge as escaped HTML, for tables drawn as one block of markup."""
+    classes, symbol, label = _rag_parts(rag)
+    icon = Markup('<span aria-hidden="true" class="me-1">{}</span>').format(symbol) if symbol else ""
+    return Markup('<span class="{}">{}{}</span>').format(classes, icon, label)
+
+
+ILLUSTRATIVE_NOTE = "Illustrative data: not from the source documents"
 
 
 def illustrative_marker(note: str | None = None) -> html.Span:
     """The visible marker for figures the source documents do not give."""
-    title = note or "Illustrative data: not from the source documents"
-    return html.Span("Illustrative data", className="badge illustrative-badge", title=title)
+    return html.Span(
+        "Illustrative data", className="badge illustrative-badge", title=note or ILLUSTRATIVE_NOTE
+    )
+
+
+def illustrative_marker_markup() -> Markup:
+    return Markup('<span class="badge illustrative-badge" title="{}">Illustrative data</span>').format(
+        ILLUSTRATIVE_NOTE
+    )
 
 
 def filter_select(

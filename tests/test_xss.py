@@ -83,3 +83,9 @@ def test_markup_in_a_title_is_shown_as_text_in_the_page(dash_duo, app, database_
     dash_duo.driver.get(base + "/audit")
     dash_duo.wait_for_contains_text("#audit-count", "shown")
     assert dash_duo.driver.execute_script("return window.__xss === undefined;")
+    # The board pack draws its tables as one block of markup each: the title is still text.
+    dash_duo.driver.get(base + "/pack?meeting=2026-11-24")
+    dash_duo.wait_for_contains_text("#pack-section-milestones", "onerror")
+    assert 'src=x onerror="window.__xss=1">Review' in dash_duo.find_element("#pack-section-milestones").text
+    assert dash_duo.driver.execute_script("return window.__xss === undefined;")
+    assert not dash_duo.driver.find_elements("css selector", "#pack-section-milestones img")
