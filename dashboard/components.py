@@ -57,6 +57,16 @@ def rag_badge_markup(rag: str | None) -> Markup:
     return Markup('<span class="{}">{}{}</span>').format(classes, icon, label)
 
 
+def markup_block(markup: Markup, class_name: str | None = None) -> dcc.Markdown:
+    """Already-escaped HTML drawn as one component.
+
+    Dash mounts every html.* component on its own and a few thousand of them take many seconds to
+    appear, so long lists and tables are sent as one block of markup. Build it with markupsafe
+    (Markup.format escapes every value); a blank line would end the HTML block, so keep it on one line.
+    """
+    return dcc.Markdown(str(markup), dangerously_allow_html=True, className=class_name)
+
+
 ILLUSTRATIVE_NOTE = "Illustrative data: not from the source documents"
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from dashboard import models as m
+from dashboard.callbacks.overview import CHANGES_LISTED
 from dashboard.db import session_scope
 from dashboard.queries import board
+from tests.conftest import callback_request, find_callback
 
 
 def _event(at, entity, entity_id, field, old, new, project_id=None, username="transition.lead"):
@@ -88,3 +91,85 @@ def test_last_meeting_before_today():
     assert board.last_meeting_before(dt.date(2026, 11, 23), meetings).meeting_date == dt.date(2026, 11, 17)
     assert board.last_meeting_before(dt.date(2026, 11, 24), meetings).meeting_date == dt.date(2026, 11, 24)
     assert board.last_meeting_before(dt.date(2026, 11, 1), meetings) is None
+
+
+def _milestone():
+    with session_scope() as db:
+        milestone = db.query(m.Milestone).filter_by(key="tr_joint_market_review").one()
+        return milestone.project_id, milestone.id
+
+
+def _overview_changes(app, client, since: str) -> str:
+    key = find_callback(app, "ov-changes.children")
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, key, values={("ov-since", "value"): since})
+    )
+    assert response.status_code == 200
+    answer = json.loads(response.get_data(as_text=True))["response"]
+    assert answer["ov-url"]["search"] == f"?since={since}"
+    return json.dumps(answer["ov-changes"]["children"], ensure_ascii=False)
+
+
+def test_overview_lists_the_changes_since_a_meeting_with_markup_shown_as_text(app, login_as, database_url):
+    project_id, milestone_id = _milestone()
+    with session_scope() as db:
+        db.add_all(
+            [
+                _event(
+                    dt.datetime(2026, 11, 12, 9, 30),
+                    "milestone",
+                    milestone_id,
+                    "status",
+                    "Not started",
+                    '<img src=x onerror="alert(1)">',
+                    project_id,
+                    username="cj.lead",
+                ),
+                _event(
+                    dt.datetime(2026, 11, 12, 9, 31), "action_item", 1, "evidence_status", "none", "submitted"
+                ),  # submitted, not signed off: not a board change
+            ]
+        )
+    shown = _overview_changes(app, login_as("cabinet.member"), "2026-11-10")
+    assert "1 change." in shown
+    assert "Status changed" in shown and "cj.lead, 12 Nov 2026" in shown
+    assert "&lt;img src=x onerror=" in shown and "<img" not in shown
+    assert "submitted" not in shown
+
+
+def test_overview_lists_the_newest_changes_and_counts_the_rest(app, login_as, database_url):
+    project_id, milestone_id = _milestone()
+    planted = CHANGES_LISTED + 7
+    start = dt.datetime(2026, 11, 11, 8, 0)
+    with session_scope() as db:
+        db.add_all(
+            _event(
+                start + dt.timedelta(minutes=i),
+                "milestone",
+                milestone_id,
+                "rag",
+                f"old-{i}",
+                f"new-{i}",
+                project_id,
+            )
+            for i in range(planted)
+        )
+    assert board.count_changes_since(dt.date(2026, 11, 10)) == planted
+    shown = _overview_changes(app, login_as("cabinet.member"), "2026-11-10")
+    assert f"{planted:,} changes. The newest {CHANGES_LISTED} are listed here" in shown
+    assert "/audit?from=2026-11-10" in shown
+    assert f"new-{planted - 1}<" in shown and f"new-{planted - CHANGES_LISTED}<" in shown
+    assert f"new-{planted - CHANGES_LISTED - 1}<" not in shown and "new-0<" not in shown
+    # Listed oldest first within the project, like the board pack.
+    assert shown.index(f"new-{planted - CHANGES_LISTED}<") < shown.index(f"new-{planted - 1}<")
+    newest = board.changes_since(dt.date(2026, 11, 10), newest=3)
+    assert list(newest["new"]) == [f"new-{planted - 3}", f"new-{planted - 2}", f"new-{planted - 1}"]
+
+
+def test_anonymous_cannot_read_the_changes(app, client):
+    key = find_callback(app, "ov-changes.children")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values={("ov-since", "value"): "2026-11-10"}),
+    )
+    assert response.status_code == 401

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
+from markupsafe import Markup
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, authorised
-from dashboard.components import error_message, illustrative_marker
+from dashboard.components import error_message, illustrative_marker, markup_block
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
@@ -107,32 +108,45 @@ def tile_groups(facts: overview_queries.Overview) -> list:
     return children
 
 
-def changes_list(changes: pd.DataFrame) -> list:
+CHANGES_LISTED = 200  # the newest changes listed on the overview; the audit page and the pack have all
+
+
+def _change_markup(row) -> Markup:
+    moved = ""
+    if row.days_moved is not None and not pd.isna(row.days_moved):
+        days = int(row.days_moved)
+        moved = f" ({'+' if days > 0 else ''}{days} days)"
+    return Markup(
+        '<li><strong>{}</strong>: {} — {} → {}{}<span class="text-body-secondary"> · {}, {}</span></li>'
+    ).format(row.kind, row.item, row.old or "—", row.new or "—", moved, row.username, format_datetime(row.at))
+
+
+def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date | None = None) -> list:
+    """The changes grouped by project, as one block of markup; `total` counts those not listed."""
     if changes.empty:
         return [
             html.P("No status, RAG, date, savings, confidence, note or sign-off changes since that meeting.")
         ]
-    sections = []
-    for project, rows in changes.groupby("project", sort=True):
-        items = []
-        for row in rows.itertuples(index=False):
-            moved = ""
-            if row.days_moved is not None and not pd.isna(row.days_moved):
-                days = int(row.days_moved)
-                moved = f" ({'+' if days > 0 else ''}{days} days)"
-            items.append(
-                html.Li(
-                    [
-                        html.Strong(row.kind),
-                        f": {row.item} — {row.old or '—'} → {row.new or '—'}{moved}",
-                        html.Span(
-                            f" · {row.username}, {format_datetime(row.at)}", className="text-body-secondary"
-                        ),
-                    ]
-                )
-            )
-        sections += [html.H3(project, className="h6 mt-3"), html.Ul(items)]
-    return [html.P(f"{len(changes)} change{'s' if len(changes) != 1 else ''}.", className="mb-1"), *sections]
+    total = len(changes) if total is None else total
+    sections = Markup("").join(
+        Markup('<h3 class="h6 mt-3">{}</h3><ul>{}</ul>').format(
+            project, Markup("").join(_change_markup(row) for row in rows.itertuples(index=False))
+        )
+        for project, rows in changes.groupby("project", sort=True)
+    )
+    if total > len(changes):
+        audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
+        count = html.P(
+            [
+                f"{total:,} changes. The newest {len(changes):,} are listed here; ",
+                dcc.Link("the audit page", href=audit),
+                " and the board pack have every one.",
+            ],
+            className="mb-1",
+        )
+    else:
+        count = html.P(f"{total:,} change{'s' if total != 1 else ''}.", className="mb-1")
+    return [count, markup_block(sections, "ov-change-list")]
 
 
 OWNERS_LISTED = 10  # owners named under "updates owed", most items first; the rest are counted
@@ -198,7 +212,9 @@ def register(app) -> None:
             f"Everything that changed since the board of {format_date(since_date)}.",
             className="text-body-secondary",
         )
-        return [heading, *changes_list(board.changes_since(since_date))], "?" + urlencode({"since": since})
+        changes = board.changes_since(since_date, newest=CHANGES_LISTED)
+        total = board.count_changes_since(since_date) if len(changes) == CHANGES_LISTED else len(changes)
+        return [heading, *changes_list(changes, total, since_date)], "?" + urlencode({"since": since})
 
     @authorised(
         app,

@@ -11,7 +11,12 @@ from markupsafe import Markup, escape
 from dashboard import clock
 from dashboard import pack as board_pack
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.components import illustrative_marker, illustrative_marker_markup, rag_badge_markup
+from dashboard.components import (
+    illustrative_marker,
+    illustrative_marker_markup,
+    markup_block,
+    rag_badge_markup,
+)
 from dashboard.formatting import format_date, format_money
 from dashboard.queries import board
 
@@ -60,11 +65,10 @@ def cell_markup(value, kind: str, heading: str) -> Markup:
 
 
 def table_markup(table: board_pack.Table) -> Markup:
-    """A pack table as one block of escaped HTML.
+    """A pack table as one block of escaped HTML (components.markup_block).
 
-    Dash mounts every html.* component separately, and a pack drawn as ~2,500 of them took 15–20 s
-    to appear in Chromium; as markup the same tables appear in well under a second. Every value
-    passes through markupsafe's escape, so text that looks like HTML is shown as text.
+    Drawn as ~2,500 Dash components the pack took 15–20 s to appear in Chromium; as markup, about
+    a second. Every value passes through markupsafe's escape, so text that looks like HTML is text.
     """
     wanted = [
         index
@@ -109,9 +113,7 @@ def html_table(table: board_pack.Table) -> list:
     if not table.rows:
         children.append(html.P(table.empty))
         return children
-    children.append(
-        dcc.Markdown(str(table_markup(table)), dangerously_allow_html=True, className="pack-table-block")
-    )
+    children.append(markup_block(table_markup(table), "pack-table-block"))
     return children
 
 

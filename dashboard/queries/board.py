@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -83,13 +83,40 @@ def _day_difference(old: str | None, new: str | None) -> int | None:
         return None
 
 
-def changes_since(since: dt.date, until: dt.datetime | None = None) -> pd.DataFrame:
+def _board_changes(since: dt.date, until: dt.datetime | None):
+    """Conditions for the audited changes the board cares about in the window, in SQL."""
+    event = m.AuditEvent
+    kinds = [
+        and_(event.entity == entity, event.field == field)
+        for entity, field in CHANGE_KINDS
+        if (entity, field) != ("action_item", "evidence_status")
+    ]
+    # Evidence counts as "signed off" only when it is accepted.
+    kinds.append(
+        and_(event.entity == "action_item", event.field == "evidence_status", event.new_value == "accepted")
+    )
+    conditions = [event.at >= dt.datetime.combine(since, dt.time.min), or_(*kinds)]
+    if until is not None:
+        conditions.append(event.at < until)
+    return conditions
+
+
+def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int:
+    with session_scope() as db:
+        return db.execute(
+            select(func.count()).select_from(m.AuditEvent).where(*_board_changes(since, until))
+        ).scalar_one()
+
+
+def changes_since(
+    since: dt.date, until: dt.datetime | None = None, newest: int | None = None
+) -> pd.DataFrame:
     """Changes the board cares about, made after the start of `since` (UTC) and before `until`.
 
-    One row per audited field change, with the project, what kind of change it is in the board's
-    words, and for moved dates the movement in calendar days (positive = later).
+    One row per audited field change, oldest first, with the project, what kind of change it is in
+    the board's words, and for moved dates the movement in calendar days (positive = later). With
+    `newest`, only that many of the latest changes (still oldest first).
     """
-    start = dt.datetime.combine(since, dt.time.min)
     statement = (
         select(
             m.AuditEvent.at,
@@ -114,20 +141,19 @@ def changes_since(since: dt.date, until: dt.datetime | None = None) -> pd.DataFr
         .outerjoin(
             m.SavingLine, (m.AuditEvent.entity == "saving_line") & (m.SavingLine.id == m.AuditEvent.entity_id)
         )
-        .where(m.AuditEvent.at >= start)
-        .order_by(m.AuditEvent.at, m.AuditEvent.id)
+        .where(*_board_changes(since, until))
     )
-    if until is not None:
-        statement = statement.where(m.AuditEvent.at < until)
+    if newest is None:
+        statement = statement.order_by(m.AuditEvent.at, m.AuditEvent.id)
+    else:
+        statement = statement.order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(newest)
     with session_scope() as db:
         rows = db.execute(statement).all()
+    if newest is not None:
+        rows.reverse()
     records = []
     for at, username, entity, entity_id, field, old, new, project, milestone, action, saving in rows:
-        kind = CHANGE_KINDS.get((entity, field))
-        if kind is None:
-            continue
-        if kind == "Evidence signed off" and new != "accepted":
-            continue
+        kind = CHANGE_KINDS[(entity, field)]
         records.append(
             {
                 "at": at,
