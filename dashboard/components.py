@@ -57,6 +57,20 @@ def rag_badge_markup(rag: str | None) -> Markup:
     return Markup('<span class="{}">{}{}</span>').format(classes, icon, label)
 
 
+def page_choices(total: int, per_page: int, noun: str) -> list[dict[str, str]]:
+    """A page selector's choices: "Page 2 of 4: milestones 101–200"."""
+    pages = max(1, -(-total // per_page))
+    return [
+        {
+            "label": f"Page {page} of {pages}: {noun} {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
+            if total
+            else "Page 1 of 1",
+            "value": str(page),
+        }
+        for page in range(1, pages + 1)
+    ]
+
+
 def markup_block(markup: Markup, class_name: str | None = None) -> dcc.Markdown:
     """Already-escaped HTML drawn as one component.
 
@@ -77,9 +91,9 @@ def illustrative_marker(note: str | None = None) -> html.Span:
     )
 
 
-def illustrative_marker_markup() -> Markup:
+def illustrative_marker_markup(note: str | None = None) -> Markup:
     return Markup('<span class="badge illustrative-badge" title="{}">Illustrative data</span>').format(
-        ILLUSTRATIVE_NOTE
+        note or ILLUSTRATIVE_NOTE
     )
 
 

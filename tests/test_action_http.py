@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import io
 import json
 
@@ -196,6 +197,65 @@ def test_filters_go_into_the_url_and_choose_the_sections(app, login_as):
     assert "Recommendation 2" in sections and "Recommendation 3" not in sections
     assert "Co-produce a carers engagement plan" in sections
     assert "1 of 3 actions are closed" in body["act-progress-summary"]["children"]
+
+
+def _plan(app, client, page: str | None, triggered: str | None = None, **filters) -> dict:
+    key = find_callback(app, "act-url.search", "act-sections.children")
+    values = _view_values(**filters)
+    values[("act-refresh", "data")] = 0
+    values[("act-page", "value")] = page
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, key, values=values, triggered=triggered)
+    )
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+def test_a_long_plan_is_drawn_a_page_at_a_time_and_counted_whole(app, login_as, database_url):
+    added = 60
+    with session_scope() as db:
+        rec = db.query(m.Recommendation).filter_by(number="6").one()
+        db.add_all(
+            m.ActionItem(
+                key=f"paging_{i:03d}",
+                recommendation_id=rec.id,
+                title=f"Paged action {i:03d} <b>bold</b>",
+                owner="Paging owner",
+                due_date=dt.date(2030, 1, 1) + dt.timedelta(days=i),
+                status="Not started",
+                version=1,
+                updated_by="admin",
+            )
+            for i in range(added)
+        )
+    client = login_as("cabinet.member")
+    first = _plan(app, client, "1", owner="Paging owner")
+    assert f"0 of {added} actions are closed" in first["act-progress-summary"]["children"]
+    assert [option["value"] for option in first["act-page"]["options"]] == ["1", "2"]
+    assert first["act-page"]["options"][1]["label"] == f"Page 2 of 2: actions 51–{added}"
+    assert first["act-page-position"]["children"].startswith(f"Showing actions 1–50 of {added}")
+    sections = json.dumps(first["act-sections"])
+    assert "Paged action 000 &lt;b&gt;bold&lt;/b&gt;" in sections and "Paged action 049" in sections
+    assert "Paged action 050" not in sections
+    # The section heading counts the whole recommendation, not just this page.
+    assert f"0 of {added} closed" in sections
+    assert len(first["act-choose"]["options"]) == 1 + 50
+    assert "of 50 actions on this page" in first["act-review-summary"]["children"]
+
+    second = _plan(app, client, "2", triggered="act-page.value", owner="Paging owner")
+    assert second["act-url"]["search"] == "?owner=Paging+owner&page=2"
+    sections = json.dumps(second["act-sections"])
+    assert "Paged action 050" in sections and "Paged action 049" not in sections
+    assert len(second["act-review-grid"]["rowData"]) == added - 50
+
+    # Changing a filter starts again at page 1; a page past the end shows the last page.
+    assert (
+        _plan(app, client, "2", triggered="act-filter-flags.value", owner="Paging owner")["act-page"]["value"]
+        == "1"
+    )
+    assert (
+        _plan(app, client, "9", triggered="act-page.value", owner="Paging owner")["act-page"]["value"] == "2"
+    )
 
 
 def _download(app, client, button: str, **filters):

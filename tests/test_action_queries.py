@@ -74,8 +74,8 @@ def test_filters_round_trip_through_the_url():
 
 
 def test_progress_counts_per_recommendation(database_url):
-    frame = action_queries.action_items(action_queries.ActionFilters(), TODAY)
-    progress = action_queries.progress_by_recommendation(frame, ["1b", "4"]).set_index("recommendation")
+    progress = action_queries.progress_by_recommendation(action_queries.ActionFilters(), TODAY)
+    progress = progress.set_index("recommendation")
     # 1b: two accepted, the re-audit open; 4: one accepted, one awaiting, one blocked (seed).
     assert progress.loc["1b"].to_dict() == {"total": 3, "accepted": 2, "awaiting": 0, "open": 1, "overdue": 0}
     assert progress.loc["4"].to_dict() == {"total": 3, "accepted": 1, "awaiting": 1, "open": 1, "overdue": 0}

@@ -51,7 +51,11 @@ def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
     dash_duo.driver.delete_all_cookies()
     sign_in(dash_duo, "admin", "/actions?rec=4")
     dash_duo.wait_for_contains_text("#act-progress-summary", "1 of 3 actions are closed")
-    open_action(dash_duo)
+    # View beside the action in the plan opens it from the keyboard, and moves focus to the details.
+    view = dash_duo.wait_for_element(f'#act-sections button[aria-label="View {ACTION}"]')
+    view.send_keys(Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#act-detail-title", ACTION)
+    assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "act-detail-heading"
     # Opening the action signs nothing off: only the button does.
     dash_duo.wait_for_text_to_equal("#act-detail-status", "Complete – awaiting sign-off")
     dash_duo.wait_for_element("#act-signoff").send_keys(Keys.ENTER)

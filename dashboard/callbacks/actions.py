@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from markupsafe import Markup
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, field_error, illustrative_marker, rag_badge
+from dashboard.components import (
+    chosen,
+    error_message,
+    field_error,
+    illustrative_marker,
+    illustrative_marker_markup,
+    markup_block,
+    page_choices,
+    rag_badge,
+    rag_badge_markup,
+)
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
@@ -52,12 +64,6 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
             "asat": as_at,
         }
     )
-
-
-def _numbers(frame: pd.DataFrame) -> list[str]:
-    recommendations = action_queries.recommendations()
-    shown = set(frame["recommendation"]) if not frame.empty else set()
-    return [number for number in recommendations["number"] if number in shown]
 
 
 def progress_figure(progress: pd.DataFrame) -> go.Figure:
@@ -128,136 +134,112 @@ def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> html
     )
 
 
-def _status_cell(row) -> list:
-    cell = [html.Span(row.display_status)]
-    if row.overdue:
-        cell += [" ", html.Span("Overdue", className="badge text-bg-danger")]
-    return cell
+def _status_cell(row) -> Markup:
+    overdue = Markup(' <span class="badge text-bg-danger">Overdue</span>') if row.overdue else ""
+    return Markup("<span>{}</span>{}").format(row.display_status, overdue)
 
 
-def _note_cell(row) -> list | str:
+def _note_cell(row) -> Markup:
     if not row.latest_note:
-        return "—"
-    cell = [html.Strong(format_date(row.latest_note_date)), f": {row.latest_note}"]
-    if row.latest_note_internal:
-        cell += [" ", html.Span("Internal", className="badge text-bg-secondary")]
-    return cell
+        return Markup("—")
+    internal = (
+        Markup(' <span class="badge text-bg-secondary">Internal</span>') if row.latest_note_internal else ""
+    )
+    return Markup("<strong>{}</strong>: {}{}").format(
+        format_date(row.latest_note_date), row.latest_note, internal
+    )
 
 
-def _evidence_cell(row) -> list | str:
-    parts = []
+def _evidence_cell(row) -> Markup:
+    parts = Markup("")
     if row.evidence:
-        parts.append(html.Span(row.evidence))
+        parts += Markup("<span>{}</span>").format(row.evidence)
     if row.evidence_items:
-        parts.append(
-            html.Div(
-                f"{row.evidence_items} item{'s' if row.evidence_items != 1 else ''} attached",
-                className="small",
-            )
-        )
-    return parts or "—"
+        items = f"{row.evidence_items} item{'s' if row.evidence_items != 1 else ''} attached"
+        parts += Markup('<div class="small">{}</div>').format(items)
+    return parts or Markup("—")
 
 
-def action_sections(frame: pd.DataFrame) -> list:
+ACTION_HEADINGS = (
+    "Action",
+    "Owner",
+    "Due",
+    "Status",
+    "RAG",
+    "Latest progress note",
+    "Evidence",
+    "Last updated",
+    "",
+)
+
+
+def _action_row(row) -> Markup:
+    delivered = (
+        Markup('<div class="small text-body-secondary">Delivered by {}</div>').format(row.project)
+        if row.project
+        else ""
+    )
+    # A plain button: assets/actionsView.js opens the action in the detail panel below.
+    view = Markup(
+        '<button type="button" class="btn btn-sm btn-outline-primary no-print act-view" '
+        'data-action-id="{}" aria-label="View {}">View</button>'
+    ).format(int(row.id), row.title)
+    cells = (
+        Markup("{}{}").format(row.title, delivered),
+        row.owner,
+        format_date(row.due_date),
+        _status_cell(row),
+        rag_badge_markup(row.rag) if row.rag else "—",
+        _note_cell(row),
+        _evidence_cell(row),
+        f"{format_datetime(row.updated_at)} by {row.updated_by}",
+        view,
+    )
+    return Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(cell) for cell in cells))
+
+
+def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
+    """The page's actions grouped by recommendation, as one block of markup.
+
+    `progress` counts every matching action, so a recommendation split across pages still shows
+    its whole count.
+    """
     if frame.empty:
         return [html.P("No actions match these filters.", className="fw-semibold")]
-    recommendations = action_queries.recommendations().set_index("number")
-    progress = action_queries.progress_by_recommendation(frame, _numbers(frame)).set_index("recommendation")
-    sections = []
-    for number in _numbers(frame):
-        rows = frame[frame["recommendation"] == number]
-        counts = progress.loc[number]
-        heading_id = f"act-rec-{number}"
-        sections.append(
-            html.Section(
-                [
-                    html.H3(f"Recommendation {number}", className="h5 mb-1", id=heading_id),
-                    html.P(html.Q(recommendations.loc[number, "text"]), className="act-rec-text mb-1"),
-                    html.P(
-                        f"{counts['accepted']} of {counts['total']} closed · {counts['awaiting']} awaiting "
-                        f"sign-off · {counts['overdue']} overdue",
-                        className="small fw-semibold mb-1",
-                    ),
-                    html.Div(
-                        html.Table(
-                            [
-                                html.Caption(
-                                    [
-                                        f"Actions on recommendation {number} ",
-                                        illustrative_marker(rows.iloc[0]["illustrative_note"]),
-                                    ]
-                                    if rows["illustrative"].any()
-                                    else f"Actions on recommendation {number}"
-                                ),
-                                html.Thead(
-                                    html.Tr(
-                                        [
-                                            html.Th(name, scope="col")
-                                            for name in (
-                                                "Action",
-                                                "Owner",
-                                                "Due",
-                                                "Status",
-                                                "RAG",
-                                                "Latest progress note",
-                                                "Evidence",
-                                                "Last updated",
-                                                "",
-                                            )
-                                        ]
-                                    )
-                                ),
-                                html.Tbody(
-                                    [
-                                        html.Tr(
-                                            [
-                                                html.Td(
-                                                    [row.title]
-                                                    + (
-                                                        [
-                                                            html.Div(
-                                                                f"Delivered by {row.project}",
-                                                                className="small text-body-secondary",
-                                                            )
-                                                        ]
-                                                        if row.project
-                                                        else []
-                                                    )
-                                                ),
-                                                html.Td(row.owner),
-                                                html.Td(format_date(row.due_date)),
-                                                html.Td(_status_cell(row)),
-                                                html.Td(rag_badge(row.rag) if row.rag else "—"),
-                                                html.Td(_note_cell(row)),
-                                                html.Td(_evidence_cell(row)),
-                                                html.Td(
-                                                    f"{format_datetime(row.updated_at)} by {row.updated_by}"
-                                                ),
-                                                html.Td(
-                                                    html.Button(
-                                                        "View",
-                                                        id={"type": "act-open", "index": int(row.id)},
-                                                        type="button",
-                                                        className="btn btn-sm btn-outline-primary no-print",
-                                                        **{"aria-label": f"View {row.title}"},
-                                                    )
-                                                ),
-                                            ]
-                                        )
-                                        for row in rows.itertuples(index=False)
-                                    ]
-                                ),
-                            ],
-                            className="table table-sm align-top act-table caption-top",
-                        ),
-                        className="table-responsive",
-                    ),
-                ],
-                className="act-rec-section mb-3",
-                **{"aria-labelledby": heading_id},
-            )
+    texts = action_queries.recommendations().set_index("number")["text"]
+    counts = progress.set_index("recommendation")
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(name) for name in ACTION_HEADINGS)
+    sections = Markup("")
+    for number, rows in frame.groupby("recommendation", sort=False):
+        count = counts.loc[number]
+        caption = Markup("Actions on recommendation {}").format(number)
+        if rows["illustrative"].any():
+            caption += Markup(" ") + illustrative_marker_markup(rows.iloc[0]["illustrative_note"])
+        body = Markup("").join(_action_row(row) for row in rows.itertuples(index=False))
+        sections += Markup(
+            '<section class="act-rec-section mb-3" aria-labelledby="act-rec-{0}">'
+            '<h3 class="h5 mb-1" id="act-rec-{0}">Recommendation {0}</h3>'
+            '<p class="act-rec-text mb-1"><q>{1}</q></p>'
+            '<p class="small fw-semibold mb-1">{2} of {3} closed · {4} awaiting sign-off · {5} overdue</p>'
+            '<div class="table-responsive"><table class="table table-sm align-top act-table caption-top">'
+            "<caption>{6}</caption><thead><tr>{7}</tr></thead><tbody>{8}</tbody></table></div></section>"
+        ).format(
+            number,
+            texts.get(number, ""),
+            count["accepted"],
+            count["total"],
+            count["awaiting"],
+            count["overdue"],
+            caption,
+            head,
+            body,
         )
-    return sections
+    return [markup_block(sections, "act-sections-list")]
+
+
+def _some_titles(titles: list[str], shown: int = 10) -> str:
+    more = f"; and {len(titles) - shown:,} more" if len(titles) > shown else ""
+    return "; ".join(titles[:shown]) + more
 
 
 def area_sections(areas: pd.DataFrame) -> list:
@@ -277,7 +259,7 @@ def area_sections(areas: pd.DataFrame) -> list:
                     else html.Span(
                         f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
                         className="badge text-bg-light border ms-1",
-                        title="; ".join(row.actions),
+                        title=_some_titles(row.actions),
                     )
                 )
             else:
@@ -397,15 +379,31 @@ def review_note(as_at: dt.date) -> html.P | None:
     )
 
 
-def review_summary(review: pd.DataFrame, as_at: dt.date) -> str:
+def review_summary(review: pd.DataFrame, as_at: dt.date, total: int | None = None) -> str:
+    """What the review table shows; `total` (every matching action) says when it is one page of them."""
     if review.empty:
         return "No actions match these filters."
     moved = int((review["moved"] != "").sum())
     closed_then = int((review["status_then"] == action_queries.ACCEPTED).sum())
     closed_now = int((review["status_now"] == action_queries.ACCEPTED).sum())
+    scope = (
+        f"{len(review)} actions on this page" if total and total > len(review) else f"{len(review)} actions"
+    )
     return (
-        f"At the end of {format_date(as_at)}, {closed_then} of {len(review)} actions were closed with "
+        f"At the end of {format_date(as_at)}, {closed_then} of {scope} were closed with "
         f"evidence accepted; now {closed_now} are. {moved} action{'s have' if moved != 1 else ' has'} moved since."
+    )
+
+
+def page_position(page: int, total: int) -> str:
+    """Which part of a long plan the sections and review draw (nothing when everything fits)."""
+    per_page = action_queries.ACTIONS_PER_PAGE
+    if total <= per_page:
+        return ""
+    first, last = (page - 1) * per_page + 1, min(page * per_page, total)
+    return (
+        f"Showing actions {first:,}–{last:,} of {total:,} in the letter's order: choose another page, "
+        "or narrow the filters. The progress figures and downloads count every matching action."
     )
 
 
@@ -424,15 +422,28 @@ def register(app) -> None:
         Output("act-review-summary", "children"),
         Output("act-review-grid", "rowData"),
         Output("act-choose", "options"),
+        Output("act-page", "options"),
+        Output("act-page", "value"),
+        Output("act-page-position", "children"),
         *FILTER_INPUTS,
         Input("act-refresh", "data"),
+        Input("act-page", "value"),
         roles=EVERYONE,
     )
-    def show_plan(rec, theme, owner, status, project, flags, as_at, _refresh):
+    def show_plan(rec, theme, owner, status, project, flags, as_at, _refresh, page):
         filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+        turned_page = ctx.triggered_id in (None, "act-page")
+        filters = replace(
+            filters, page=action_queries.ActionFilters.from_query({"page": page}).page if turned_page else 1
+        )
         today = clock.today()
-        frame = action_queries.action_items(filters, today)
-        progress = action_queries.progress_by_recommendation(frame, _numbers(frame))
+        progress = action_queries.progress_by_recommendation(filters, today)
+        total = int(progress["total"].sum())
+        pages = max(1, -(-total // action_queries.ACTIONS_PER_PAGE))
+        if filters.page > pages:
+            filters = replace(filters, page=pages)
+        frame = action_queries.action_items(filters, today, paged=True)
         note = None
         if not frame.empty and frame["illustrative"].any():
             note = html.P(
@@ -451,10 +462,10 @@ def register(app) -> None:
             f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
         )
         review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
-        everything = action_queries.action_items(action_queries.ActionFilters(), today)
+        # The chooser offers this page's actions; View beside any action opens it too.
         choices = [{"label": "Choose an action", "value": ""}] + [
             {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
-            for row in everything.itertuples(index=False)
+            for row in frame.itertuples(index=False)
         ]
         return (
             filters.query_string(),
@@ -462,29 +473,17 @@ def register(app) -> None:
             progress_summary(progress),
             progress_figure(progress),
             _html_table(progress_table(progress)),
-            action_sections(frame),
+            action_sections(frame, progress),
             areas_summary,
             area_sections(areas),
             review_note(filters.as_at),
-            review_summary(review, filters.as_at),
+            review_summary(review, filters.as_at, total),
             review_rows(review),
             choices,
+            page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions"),
+            str(filters.page),
+            page_position(filters.page, total),
         )
-
-    @authorised(
-        app,
-        Output("act-choose", "value"),
-        Input({"type": "act-open", "index": ALL}, "n_clicks"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
-    )
-    def choose_from_row(clicks):
-        if not ctx.triggered_id or not any(clicks or []):
-            return no_update
-        triggered = ctx.triggered[0].get("value") if ctx.triggered else None
-        if not triggered:
-            return no_update
-        return str(int(ctx.triggered_id["index"]))
 
     @authorised(
         app,
@@ -1006,7 +1005,7 @@ def _register_downloads(app) -> None:
         if table_name == "actions":
             table, title = actions_table(frame), "Actions"
         elif table_name == "progress":
-            table = progress_table(action_queries.progress_by_recommendation(frame, _numbers(frame)))
+            table = progress_table(action_queries.progress_by_recommendation(filters, today))
             title = "Progress"
         elif table_name == "areas":
             table, title = areas_table(action_queries.consideration_areas(filters.theme)), "Areas"

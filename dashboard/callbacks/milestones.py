@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import clock, figures, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, illustrative_marker, rag_badge
+from dashboard.components import chosen, error_message, illustrative_marker, page_choices, rag_badge
 from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import utcnow
@@ -102,19 +102,6 @@ def summary_cards(counts: dict[str, int], filters: queries.MilestoneFilters) -> 
     ]
 
 
-def page_options(total: int, per_page: int) -> list[dict[str, str]]:
-    pages = max(1, -(-total // per_page))
-    return [
-        {
-            "label": f"Page {page} of {pages}: milestones {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
-            if total
-            else "Page 1 of 1",
-            "value": str(page),
-        }
-        for page in range(1, pages + 1)
-    ]
-
-
 def page_position(filters: queries.MilestoneFilters, total: int) -> str:
     """Says which part of a long list the chart and table draw (nothing when everything fits)."""
     if total <= filters.per_page:
@@ -175,8 +162,8 @@ def register(app) -> None:
         filters = filters_from_controls(
             org, programme, project, status, rag, owner, search, due, baseline, flags
         )
-        # Any change but the page itself starts again at page 1.
-        turned_page = ctx.triggered_id == "ms-page"
+        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+        turned_page = ctx.triggered_id in (None, "ms-page")
         filters = queries.MilestoneFilters.from_query(
             {**filters.to_query(), "page": str(page) if turned_page else "1", "per_page": str(per_page)}
         )
@@ -205,7 +192,7 @@ def register(app) -> None:
             page_position(filters, counts["shown"]) + figures.gantt_summary(frame, today),
             grid_rows(frame),
             note,
-            page_options(counts["shown"], filters.per_page),
+            page_choices(counts["shown"], filters.per_page, "milestones"),
             str(filters.page),
         )
 

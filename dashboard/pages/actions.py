@@ -4,8 +4,16 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from markupsafe import Markup
 
-from dashboard.components import GRID_KEYBOARD, filter_select, illustrative_marker, page_header, rag_badge
+from dashboard.components import (
+    GRID_KEYBOARD,
+    filter_select,
+    illustrative_marker,
+    markup_block,
+    page_header,
+    rag_badge_markup,
+)
 from dashboard.formatting import format_date
 from dashboard.queries import actions as action_queries
 
@@ -191,6 +199,19 @@ def layout(**query):
                     className="small text-body-secondary mb-0 no-print",
                 ),
                 _download_buttons("act-download-actions", "actions"),
+                html.P(id="act-page-position", className="small mb-1"),
+                html.Div(
+                    [
+                        dbc.Label("Page", html_for="act-page", className="mb-0"),
+                        dbc.Select(
+                            id="act-page",
+                            options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
+                            value=str(filters.page),
+                            className="w-auto",
+                        ),
+                    ],
+                    className="d-flex flex-wrap align-items-center gap-2 mb-2 no-print",
+                ),
                 html.Div(id="act-sections"),
             ],
         ),
@@ -302,58 +323,34 @@ def published_layout() -> list:
     """What the council puts on its website: every action, public notes only, no user names."""
     plan = action_queries.published_plan()
     recommendations = action_queries.recommendations()
-    sections = []
+    headings = Markup("").join(
+        Markup('<th scope="col">{}</th>').format(name)
+        for name in ("Action", "Owner", "Due", "Status", "RAG", "Latest progress", "Evidence")
+    )
+    # One block of markup for the whole plan: it appears at once however many actions there are.
+    sections = Markup("")
     for rec in recommendations.itertuples(index=False):
         rows = plan[plan["Recommendation"] == rec.number]
-        label = f"Recommendation {rec.number}"
-        table = html.Table(
-            [
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(name, scope="col")
-                            for name in (
-                                "Action",
-                                "Owner",
-                                "Due",
-                                "Status",
-                                "RAG",
-                                "Latest progress",
-                                "Evidence",
-                            )
-                        ]
-                    )
-                ),
-                html.Tbody(
-                    [
-                        html.Tr(
-                            [
-                                html.Td(row["Action"]),
-                                html.Td(row["Owner (role)"]),
-                                html.Td(format_date(row["Due date"])),
-                                html.Td(row["Status"]),
-                                html.Td(rag_badge(row["RAG"]) if row["RAG"] else "—"),
-                                html.Td(row["Latest progress"] or "—"),
-                                html.Td(row["Evidence"] or "—", className="act-pre"),
-                            ]
-                        )
-                        for _, row in rows.iterrows()
-                    ]
-                    or [html.Tr(html.Td("No actions recorded.", colSpan=7))]
-                ),
-            ],
-            className="table table-sm align-top act-table act-published-table",
-        )
-        sections.append(
-            html.Section(
-                [
-                    html.H2(label, className="h5 mb-1"),
-                    html.P(html.Q(rec.text), className="act-rec-text"),
-                    table,
-                ],
-                className="act-published-section mb-3",
+        body = Markup("").join(
+            Markup(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                '<td class="act-pre">{}</td></tr>'
+            ).format(
+                row["Action"],
+                row["Owner (role)"],
+                format_date(row["Due date"]),
+                row["Status"],
+                rag_badge_markup(row["RAG"]) if row["RAG"] else "—",
+                row["Latest progress"] or "—",
+                row["Evidence"] or "—",
             )
-        )
+            for _, row in rows.iterrows()
+        ) or Markup('<tr><td colspan="7">No actions recorded.</td></tr>')
+        sections += Markup(
+            '<section class="act-published-section mb-3"><h2 class="h5 mb-1">Recommendation {}</h2>'
+            '<p class="act-rec-text"><q>{}</q></p><table class="table table-sm align-top act-table '
+            'act-published-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></section>'
+        ).format(rec.number, rec.text, headings, body)
     return [
         html.Div(
             [
@@ -386,7 +383,7 @@ def published_layout() -> list:
                     className="d-flex flex-wrap gap-1 mb-3 no-print",
                 ),
                 dcc.Download(id="act-publish-download"),
-                *sections,
+                markup_block(sections, "act-published-plan"),
                 html.P(
                     "Progress notes marked internal and the names of the people who recorded changes are "
                     "not published.",

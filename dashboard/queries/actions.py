@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -53,6 +53,7 @@ NEEDS_ACTION_KINDS = ("area_for_consideration", "finance_consideration")
 NOTE_SOURCE = "Added in the dashboard"
 UK_TIME = ZoneInfo("Europe/London")
 MARCH_2017_REVIEW = dt.date(2017, 3, 31)
+ACTIONS_PER_PAGE = 50  # actions drawn per page of the plan; downloads have every matching action
 
 # Fields of an action the audit trail records, as the audit `field` names them.
 TRACKED_FIELDS = (
@@ -88,6 +89,7 @@ class ActionFilters:
     project: str | None = None
     overdue: bool = False
     as_at: dt.date = MARCH_2017_REVIEW
+    page: int = 1  # which page of ACTIONS_PER_PAGE actions the plan draws
 
     @classmethod
     def from_query(cls, query: dict) -> ActionFilters:
@@ -103,7 +105,9 @@ class ActionFilters:
             as_at = dt.date.fromisoformat(one("asat") or "")
         except ValueError:
             as_at = MARCH_2017_REVIEW
+        page_text = one("page") or ""
         return cls(
+            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
             recommendation=one("rec"),
             theme=one("theme"),
             owner=one("owner"),
@@ -122,6 +126,7 @@ class ActionFilters:
             "project": self.project,
             "overdue": "1" if self.overdue else None,
             "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
+            "page": str(self.page) if self.page != 1 else None,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -158,38 +163,8 @@ ACTION_COLUMNS = [
 ]
 
 
-def action_items(filters: ActionFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
-    """Actions matching `filters` (filtered in SQL), in the letter's order, with their latest note."""
-    statement = (
-        select(
-            m.ActionItem.id,
-            m.ActionItem.key,
-            m.Recommendation.number,
-            m.Recommendation.text,
-            m.Recommendation.sort_order,
-            m.ActionItem.project_id,
-            m.Project.parent_id,
-            m.Project.name,
-            m.ActionItem.title,
-            m.ActionItem.owner,
-            m.ActionItem.due_date,
-            m.ActionItem.status,
-            m.ActionItem.rag,
-            m.ActionItem.percent_complete,
-            m.ActionItem.evidence,
-            m.ActionItem.evidence_status,
-            m.ActionItem.signed_off_by,
-            m.ActionItem.signed_off_at,
-            m.ActionItem.illustrative,
-            m.ActionItem.illustrative_note,
-            m.ActionItem.source,
-            m.ActionItem.version,
-            m.ActionItem.updated_by,
-            m.ActionItem.updated_at,
-        )
-        .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
-        .outerjoin(m.Project, m.Project.id == m.ActionItem.project_id)
-    )
+def _conditions(filters: ActionFilters, today: dt.date, ids: list[int] | None = None) -> list:
+    """The filters as SQL conditions on actions joined to their recommendation and project."""
     conditions = []
     if ids is not None:
         conditions.append(m.ActionItem.id.in_(ids))
@@ -220,9 +195,55 @@ def action_items(filters: ActionFilters, today: dt.date, ids: list[int] | None =
         conditions.extend(
             [m.ActionItem.status.not_in(("Complete", "Cancelled")), m.ActionItem.due_date < today]
         )
-    statement = statement.where(*conditions).order_by(
-        m.Recommendation.sort_order, m.ActionItem.due_date, m.ActionItem.id
+    return conditions
+
+
+def _joined(statement):
+    return statement.join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id).outerjoin(
+        m.Project, m.Project.id == m.ActionItem.project_id
     )
+
+
+def action_items(
+    filters: ActionFilters, today: dt.date, ids: list[int] | None = None, paged: bool = False
+) -> pd.DataFrame:
+    """Actions matching `filters` (filtered in SQL), in the letter's order, with their latest note.
+
+    With `paged`, only the filters' page of ACTIONS_PER_PAGE actions.
+    """
+    statement = select(
+        m.ActionItem.id,
+        m.ActionItem.key,
+        m.Recommendation.number,
+        m.Recommendation.text,
+        m.Recommendation.sort_order,
+        m.ActionItem.project_id,
+        m.Project.parent_id,
+        m.Project.name,
+        m.ActionItem.title,
+        m.ActionItem.owner,
+        m.ActionItem.due_date,
+        m.ActionItem.status,
+        m.ActionItem.rag,
+        m.ActionItem.percent_complete,
+        m.ActionItem.evidence,
+        m.ActionItem.evidence_status,
+        m.ActionItem.signed_off_by,
+        m.ActionItem.signed_off_at,
+        m.ActionItem.illustrative,
+        m.ActionItem.illustrative_note,
+        m.ActionItem.source,
+        m.ActionItem.version,
+        m.ActionItem.updated_by,
+        m.ActionItem.updated_at,
+    )
+    statement = (
+        _joined(statement)
+        .where(*_conditions(filters, today, ids))
+        .order_by(m.Recommendation.sort_order, m.ActionItem.due_date, m.ActionItem.id)
+    )
+    if paged:
+        statement = statement.limit(ACTIONS_PER_PAGE).offset((filters.page - 1) * ACTIONS_PER_PAGE)
     with session_scope() as db:
         rows = db.execute(statement).all()
         action_ids = [row[0] for row in rows]
@@ -307,17 +328,46 @@ def recommendations() -> pd.DataFrame:
 PROGRESS_COLUMNS = ["recommendation", "total", "accepted", "awaiting", "open", "overdue"]
 
 
-def progress_by_recommendation(frame: pd.DataFrame, numbers: list[str]) -> pd.DataFrame:
-    """Per recommendation: actions, closed (evidence accepted), awaiting sign-off, open on time, overdue."""
-    rows = []
-    for number in numbers:
-        part = frame[frame["recommendation"] == number] if not frame.empty else frame
-        accepted = int((part["display_status"] == ACCEPTED).sum()) if not part.empty else 0
-        awaiting = int((part["display_status"] == AWAITING).sum()) if not part.empty else 0
-        overdue = int(part["overdue"].sum()) if not part.empty else 0
-        total = len(part)
-        rows.append((number, total, accepted, awaiting, total - accepted - awaiting - overdue, overdue))
-    return pd.DataFrame.from_records(rows, columns=PROGRESS_COLUMNS)
+def progress_by_recommendation(filters: ActionFilters, today: dt.date) -> pd.DataFrame:
+    """Per recommendation with matching actions, in the letter's order, counted in SQL: actions,
+    closed (evidence accepted), awaiting sign-off, open on time, overdue."""
+    complete = m.ActionItem.status == "Complete"
+    accepted = func.coalesce(m.ActionItem.evidence_status, "") == "accepted"
+    late = m.ActionItem.status.not_in(("Complete", "Cancelled")) & (m.ActionItem.due_date < today)
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    statement = (
+        _joined(
+            select(
+                m.Recommendation.number,
+                func.count(m.ActionItem.id),
+                count(complete & accepted),
+                count(complete & ~accepted),
+                count(late),
+            )
+        )
+        .where(*_conditions(filters, today))
+        .group_by(m.Recommendation.id, m.Recommendation.number, m.Recommendation.sort_order)
+        .order_by(m.Recommendation.sort_order)
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    return pd.DataFrame.from_records(
+        [
+            (
+                number,
+                int(total),
+                int(closed),
+                int(awaiting),
+                int(total - closed - awaiting - overdue),
+                int(overdue),
+            )
+            for number, total, closed, awaiting, overdue in rows
+        ],
+        columns=PROGRESS_COLUMNS,
+    )
 
 
 def consideration_areas(theme: str | None = None) -> pd.DataFrame:
