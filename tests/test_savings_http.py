@@ -155,6 +155,56 @@ def test_filters_go_into_the_url_and_the_totals_reconcile(app, login_as):
         assert amount in years
 
 
+def test_a_long_list_of_lines_is_drawn_a_page_at_a_time_and_totalled_whole(app, login_as, database_url):
+    with session_scope() as db:
+        project = db.scalars(select(m.Project).where(m.Project.key == "barnet_savings")).one()
+        db.add_all(
+            m.SavingLine(
+                key=f"paging_{i:03d}",
+                project_id=project.id,
+                financial_year=2030,
+                description=f"Paged line {i:03d}",
+                category="efficiency",
+                target=1000,
+                forecast=1000,
+                realised=0,
+                confidence="High",
+                version=1,
+                updated_by="admin",
+            )
+            for i in range(260)
+        )
+    lines_in_project = 7 + 260
+    client = login_as("cabinet.member")
+    key = find_callback(app, "sv-url.search", "sv-grid.rowData")
+
+    def view(page, triggered=None):
+        values = _view_values(project="barnet_savings")
+        values[("sv-page", "value")] = page
+        response = client.post(
+            "/_dash-update-component", json=callback_request(app, key, values=values, triggered=triggered)
+        )
+        return json.loads(response.get_data(as_text=True))["response"]
+
+    first = view("1")
+    assert len(first["sv-grid"]["rowData"]) == 250
+    assert len(first["sv-detail-select"]["options"]) == 1 + 250
+    assert [option["value"] for option in first["sv-page"]["options"]] == ["1", "2"]
+    assert first["sv-page-position"]["children"].startswith(f"Showing lines 1–250 of {lines_in_project}")
+    # The total row, cards and years table count every line, not just this page: £18.5m + 260 × £1,000.
+    total = first["sv-grid"]["dashGridOptions"]["pinnedBottomRowData"][0]
+    assert total["target"] == 18_500_000 + 260_000
+    assert "£18.76m" in json.dumps(first["sv-cards"], ensure_ascii=False)
+
+    second = view("2", triggered="sv-page.value")
+    assert second["sv-url"]["search"] == "?project=barnet_savings&page=2"
+    assert len(second["sv-grid"]["rowData"]) == lines_in_project - 250
+    first_ids = {row["id"] for row in first["sv-grid"]["rowData"]}
+    assert not first_ids & {row["id"] for row in second["sv-grid"]["rowData"]}
+    # A filter change starts again at page 1.
+    assert view("2", triggered="sv-filter-flags.value")["sv-page"]["value"] == "1"
+
+
 def _download(app, client, button: str, shown_ids, **filters):
     key = find_callback(app, "sv-download.data")
     values = {k: v for k, v in _view_values(**filters).items() if k[0] not in ("sv-refresh", "sv-grid")}

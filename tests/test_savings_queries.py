@@ -131,6 +131,18 @@ def test_bridge_goes_from_target_to_forecast_with_the_short_lines(database_url):
     assert steps.iloc[0]["amount"] + sum(steps.iloc[1:-1]["amount"], Decimal(0)) == steps.iloc[-1]["amount"]
 
 
+def test_bridge_keeps_the_largest_lines_and_nets_the_rest_into_one_step(database_url):
+    steps = q.bridge_steps(lines(project="barnet_operating_model"), largest=1)
+    assert list(steps["label"])[1:] == [steps.iloc[1]["label"], "1 other line (net)", "Forecast"]
+    assert steps.iloc[1]["label"].startswith("2018/19")  # the 134k shortfall is the larger
+    assert list(steps["amount"]) == [
+        Decimal("1962000.00"),
+        Decimal("-134000.00"),
+        Decimal("-44000.00"),
+        Decimal("1784000.00"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("confidence", "expected"),
     [

@@ -122,15 +122,16 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> html.Table:
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(column, scope="col") for column in table.columns])),
-            html.Tbody(
-                [html.Tr([html.Td(str(value)) for value in row]) for row in table.itertuples(index=False)]
-            ),
-        ],
-        className=class_name,
+def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> dcc.Markdown:
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(column) for column in table.columns)
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(value) for value in row))
+        for row in table.itertuples(index=False)
+    )
+    return markup_block(
+        Markup('<table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
+            class_name, head, body
+        )
     )
 
 
@@ -243,46 +244,34 @@ def _some_titles(titles: list[str], shown: int = 10) -> str:
 
 
 def area_sections(areas: pd.DataFrame) -> list:
-    sections = []
+    """The letter's points by theme, each theme a disclosure, as one block of markup."""
+    sections = Markup("")
     themes = [t for t in action_queries.THEME_ORDER if t in set(areas["theme"])] + sorted(
         set(areas["theme"]) - set(action_queries.THEME_ORDER)
     )
     for theme in themes:
         part = areas[areas["theme"] == theme]
         uncovered = int(part["uncovered"].sum())
-        items = []
+        items = Markup("")
         for row in part.itertuples(index=False):
-            if row.needs_action:
-                status = (
-                    html.Span("No action yet", className="badge act-uncovered ms-1")
-                    if row.uncovered
-                    else html.Span(
-                        f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
-                        className="badge text-bg-light border ms-1",
-                        title=_some_titles(row.actions),
-                    )
+            status = ""
+            if row.needs_action and row.uncovered:
+                status = Markup(' <span class="badge act-uncovered ms-1">No action yet</span>')
+            elif row.needs_action:
+                status = Markup(' <span class="badge text-bg-light border ms-1" title="{}">{}</span>').format(
+                    _some_titles(row.actions),
+                    f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
                 )
-            else:
-                status = None
-            items.append(
-                html.Li(
-                    [
-                        html.Span(
-                            action_queries.KIND_LABELS.get(row.kind, row.kind) + ": ", className="fw-semibold"
-                        ),
-                        row.text,
-                        status,
-                    ],
-                    className="mb-1",
-                )
+            items += Markup('<li class="mb-1"><span class="fw-semibold">{}: </span>{}{}</li>').format(
+                action_queries.KIND_LABELS.get(row.kind, row.kind), row.text, status
             )
         summary = f"{theme} – {len(part)} points"
         if uncovered:
             summary += f", {uncovered} with no action"
-        sections.append(
-            html.Details([html.Summary(summary), html.Ul(items, className="mt-2")], className="mb-2")
-        )
-    return sections
+        sections += Markup(
+            '<details class="mb-2"><summary>{}</summary><ul class="mt-2">{}</ul></details>'
+        ).format(summary, items)
+    return [markup_block(sections, "act-areas-list")] if sections else []
 
 
 def areas_table(areas: pd.DataFrame) -> pd.DataFrame:

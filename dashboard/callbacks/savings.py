@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
+from markupsafe import Markup
 
 from dashboard import clock
 from dashboard import figures_savings as figures
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, illustrative_marker
+from dashboard.components import (
+    chosen,
+    error_message,
+    illustrative_marker,
+    illustrative_marker_markup,
+    markup_block,
+    page_choices,
+)
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.models import utcnow
@@ -95,18 +105,34 @@ def summary_cards(sums: dict) -> dbc.Row:
     )
 
 
-def _money_cell(value) -> html.Td:
-    return html.Td(format_money(value) if value is not None else "", className="text-end")
+def _money_cell(value) -> Markup:
+    return Markup('<td class="text-end">{}</td>').format(format_money(value) if value is not None else "")
+
+
+def _th(text) -> Markup:
+    return Markup('<th scope="row">{}</th>').format(text)
+
+
+def _td(text, class_name: str | None = None) -> Markup:
+    if class_name:
+        return Markup('<td class="{}">{}</td>').format(class_name, text)
+    return Markup("<td>{}</td>").format(text)
 
 
 def _table(header: list[str], rows: list[list], footer: list | None = None, table_id: str | None = None):
-    head = html.Thead(html.Tr([html.Th(cell, scope="col") for cell in header]))
-    body = html.Tbody([html.Tr(row) for row in rows])
-    parts = [head, body]
-    if footer:
-        parts.append(html.Tfoot(html.Tr(footer), className="fw-bold"))
-    extra = {"id": table_id} if table_id else {}
-    return dbc.Table(parts, bordered=False, striped=True, size="sm", className="savings-table", **extra)
+    """A savings table as one block of escaped markup (components.markup_block)."""
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(cell) for cell in header)
+    body = Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(row)) for row in rows)
+    foot = (
+        Markup('<tfoot class="fw-bold"><tr>{}</tr></tfoot>').format(Markup("").join(footer)) if footer else ""
+    )
+    table_id_attr = Markup(' id="{}"').format(table_id) if table_id else ""
+    return markup_block(
+        Markup(
+            '<div class="table-responsive"><table class="table table-striped table-sm savings-table"{}>'
+            "<thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table></div>"
+        ).format(table_id_attr, head, body, foot)
+    )
 
 
 def years_table(years: pd.DataFrame, sums: dict):
@@ -114,7 +140,7 @@ def years_table(years: pd.DataFrame, sums: dict):
         return html.P("No saving lines match these filters.")
     rows = [
         [
-            html.Th(row["fy_label"], scope="row"),
+            _th(row["fy_label"]),
             _money_cell(row["target"]),
             _money_cell(row["plain_forecast"]),
             _money_cell(row["realised"]),
@@ -127,15 +153,15 @@ def years_table(years: pd.DataFrame, sums: dict):
         for row in years.to_dict("records")
     ]
     footer = [
-        html.Th("Total", scope="row"),
+        _th("Total"),
         _money_cell(sums["target"]),
         _money_cell(sums["forecast"]),
         _money_cell(sums["realised"]),
         _money_cell(sums["variance"]),
         _money_cell(sums["weighted_forecast"]),
-        html.Td(),
-        html.Td(),
-        html.Td(),
+        _td(""),
+        _td(""),
+        _td(""),
     ]
     header = [
         "Financial year",
@@ -156,29 +182,26 @@ def projects_table(projects: pd.DataFrame, sums: dict):
         return html.P("No saving lines match these filters.")
     rows = [
         [
-            html.Td(row["programme"]),
-            html.Th(row["project"], scope="row"),
+            _td(row["programme"]),
+            _th(row["project"]),
             _money_cell(row["target"]),
             _money_cell(row["plain_forecast"]),
             _money_cell(row["realised"]),
             _money_cell(row["variance"]),
             _money_cell(row["weighted_forecast"]),
-            html.Td(
-                "" if row["fte"] is None or pd.isna(row["fte"]) else f"{row['fte']:,.0f}",
-                className="text-end",
-            ),
+            _td("" if row["fte"] is None or pd.isna(row["fte"]) else f"{row['fte']:,.0f}", "text-end"),
         ]
         for row in projects.to_dict("records")
     ]
     footer = [
-        html.Td(),
-        html.Th("Total", scope="row"),
+        _td(""),
+        _th("Total"),
         _money_cell(sums["target"]),
         _money_cell(sums["forecast"]),
         _money_cell(sums["realised"]),
         _money_cell(sums["variance"]),
         _money_cell(sums["weighted_forecast"]),
-        html.Td(f"{sums['fte']:,.0f}" if sums["fte"] else "", className="text-end"),
+        _td(f"{sums['fte']:,.0f}" if sums["fte"] else "", "text-end"),
     ]
     header = [
         "Programme",
@@ -199,7 +222,7 @@ def bridge_table(steps: pd.DataFrame):
     rows = []
     for step in steps.to_dict("records"):
         words = {"total": "Total", "short": "Short of target", "over": "Above target"}[step["kind"]]
-        rows.append([html.Th(step["label"], scope="row"), html.Td(words), _money_cell(step["amount"])])
+        rows.append([_th(step["label"]), _td(words), _money_cell(step["amount"])])
     return _table(["Step", "What it is", "Amount"], rows)
 
 
@@ -256,6 +279,9 @@ def total_row(sums: dict) -> list[dict]:
     ]
 
 
+SLIPPAGE_LISTED = 100  # at-risk lines described one by one; the rest are counted
+
+
 def slippage_section(frame: pd.DataFrame, today) -> list:
     at_risk = frame[frame["at_risk"]] if not frame.empty else frame
     if at_risk.empty:
@@ -267,7 +293,7 @@ def slippage_section(frame: pd.DataFrame, today) -> list:
             )
         ]
     items = []
-    for row in at_risk.to_dict("records"):
+    for row in at_risk.head(SLIPPAGE_LISTED).to_dict("records"):
         text = (
             f"{saving_queries.line_label(row)}: {format_money(row['target'])} depends on “{row['milestone']}”, "
             f"which now ends {format_date(row['milestone_end'])}, after the year starts on "
@@ -275,13 +301,21 @@ def slippage_section(frame: pd.DataFrame, today) -> list:
         )
         if row["proposed_year"] is not None:
             text += f" Proposal: re-phase to {financial_year_label(int(row['proposed_year']))}."
-        items.append(html.Li(text))
-    children = [html.Ul(items, id="sv-slippage-list")]
+        items.append(Markup("<li>{}</li>").format(text))
+    if len(at_risk) > SLIPPAGE_LISTED:
+        more = len(at_risk) - SLIPPAGE_LISTED
+        items.append(
+            Markup("<li>{}</li>").format(
+                f"and {more:,} more line{'s' if more != 1 else ''} at risk: the saving lines download lists "
+                "every line with its risk."
+            )
+        )
+    children = [markup_block(Markup('<ul id="sv-slippage-list">{}</ul>').format(Markup("").join(items)))]
     gap = saving_queries.rephasing_gap(frame)
     if not saving_queries.rephasing_proposals(frame).empty:
         rows = [
             [
-                html.Th(row["fy_label"], scope="row"),
+                _th(row["fy_label"]),
                 _money_cell(row["target_now"]),
                 _money_cell(row["target_after"]),
                 _money_cell(row["change"]),
@@ -290,7 +324,7 @@ def slippage_section(frame: pd.DataFrame, today) -> list:
             for row in gap.to_dict("records")
         ]
         footer = [
-            html.Th("Total", scope="row"),
+            _th("Total"),
             _money_cell(saving_queries.total(gap["target_now"])),
             _money_cell(saving_queries.total(gap["target_after"])),
             _money_cell(saving_queries.total(gap["change"])),
@@ -318,28 +352,32 @@ def benefits_table(frame: pd.DataFrame):
         return html.P("No benefits recorded for these filters.")
     rows = []
     for row in frame.to_dict("records"):
-        values = [
-            html.Li(f"{value['area']} {value['period']}: {_number(value['value'], row['unit'])}")
+        values = Markup("").join(
+            Markup("<li>{}</li>").format(
+                f"{value['area']} {value['period']}: {_number(value['value'], row['unit'])}"
+            )
             for value in row["kpi_values"]
-        ]
+        )
         if row["target_met"] is None:
             status = "No value recorded yet"
         else:
             status = "Target met" if row["target_met"] else "Not yet met"
             status += f" (latest {_number(row['latest_value'], row['unit'])}, {row['latest_period']})"
-        name = [row["name"]]
+        name = Markup("{}").format(row["name"])
         if row["illustrative"]:
-            name += [" ", illustrative_marker("Target date is illustrative: the document gives none")]
+            name += Markup(" ") + illustrative_marker_markup(
+                "Target date is illustrative: the document gives none"
+            )
         rows.append(
             [
-                html.Th(name, scope="row"),
-                html.Td(row["owner"]),
-                html.Td(row["kpi_name"] or ""),
-                html.Td(row["baseline_label"]),
-                html.Td(row["target_label"]),
-                html.Td(format_date(row["target_date"]) if row["target_date"] else ""),
-                html.Td(html.Ul(values, className="mb-0 ps-3") if values else "None"),
-                html.Td(status),
+                _th(name),
+                _td(row["owner"]),
+                _td(row["kpi_name"] or ""),
+                _td(row["baseline_label"]),
+                _td(row["target_label"]),
+                _td(format_date(row["target_date"]) if row["target_date"] else ""),
+                _td(Markup('<ul class="mb-0 ps-3">{}</ul>').format(values) if values else "None"),
+                _td(status),
             ]
         )
     return _table(
@@ -500,15 +538,29 @@ def register(app) -> None:
         Output("sv-slippage", "children"),
         Output("sv-benefits", "children"),
         Output("sv-detail-select", "options"),
+        Output("sv-page", "options"),
+        Output("sv-page", "value"),
+        Output("sv-page-position", "children"),
         *FILTER_INPUTS,
         Input("sv-refresh", "data"),
+        Input("sv-page", "value"),
         State("sv-grid", "dashGridOptions"),
         roles=EVERYONE,
     )
-    def show_savings(org, programme, project, year, category, confidence, flags, _refresh, grid_options):
+    def show_savings(
+        org, programme, project, year, category, confidence, flags, _refresh, page, grid_options
+    ):
         filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+        if ctx.triggered_id in (None, "sv-page"):
+            filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
         today = clock.today()
         frame = saving_queries.saving_lines(filters, today)
+        per_page = saving_queries.LINES_PER_PAGE
+        pages = max(1, -(-len(frame) // per_page))
+        if filters.page > pages:
+            filters = replace(filters, page=pages)
+        shown = frame.iloc[(filters.page - 1) * per_page : filters.page * per_page]
         sums = saving_queries.totals(frame)
         years = saving_queries.by_year(frame)
         steps = saving_queries.bridge_steps(frame)
@@ -529,8 +581,15 @@ def register(app) -> None:
                 "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
                 "value": str(int(row["id"])),
             }
-            for row in frame.to_dict("records")
+            for row in shown.to_dict("records")
         ]
+        position = ""
+        if len(frame) > per_page:
+            position = (
+                f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, len(frame)):,} "
+                f"of {len(frame):,}: choose another page, or narrow the filters. Totals, charts and the tables "
+                "above count every matching line."
+            )
         return (
             filters.query_string(),
             summary_cards(sums),
@@ -542,11 +601,14 @@ def register(app) -> None:
             figures.bridge_summary(steps),
             bridge_table(steps),
             projects_table(saving_queries.by_project(frame), sums),
-            grid_rows(frame),
+            grid_rows(shown),
             options,
             slippage_section(frame, today),
             benefits_table(saving_queries.benefits(filters)),
             line_options,
+            page_choices(len(frame), per_page, "lines"),
+            str(filters.page),
+            position,
         )
 
     download_buttons = [

@@ -402,8 +402,21 @@ def layout(**query):
                 _downloads("lines", "lines"),
                 html.P(
                     "Downloads contain exactly the rows shown, including any sorting or column filters "
-                    "applied in the table. The bottom row is the total of the rows shown.",
+                    "applied in the table. The bottom row totals every line that matches the filters.",
                     className="small text-body-secondary mt-2",
+                ),
+                html.P(id="sv-page-position", className="small mb-1"),
+                html.Div(
+                    [
+                        dbc.Label("Page", html_for="sv-page", className="mb-0"),
+                        dbc.Select(
+                            id="sv-page",
+                            options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
+                            value=str(filters.page),
+                            className="w-auto",
+                        ),
+                    ],
+                    className="d-flex flex-wrap align-items-center gap-2 mb-2 no-print",
                 ),
                 dag.AgGrid(
                     id="sv-grid",

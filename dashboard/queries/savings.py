@@ -108,6 +108,9 @@ def proposed_financial_year(
     return landing if landing > financial_year else None
 
 
+LINES_PER_PAGE = 250  # saving lines drawn per page of the table; totals and downloads count them all
+
+
 @dataclass(frozen=True)
 class SavingFilters:
     """The /savings view's filters; each one lives in the URL's query string."""
@@ -119,6 +122,7 @@ class SavingFilters:
     category: str | None = None
     confidence: str | None = None  # a confidence level, or "none"
     at_risk: bool = False
+    page: int = 1  # which page of LINES_PER_PAGE lines the table draws
 
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> SavingFilters:
@@ -141,7 +145,9 @@ class SavingFilters:
                 year = None
         category = one("category")
         confidence = one("confidence")
+        page_text = one("page") or ""
         return cls(
+            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
             organisation=one("org"),
             programme=one("programme"),
             project=one("project"),
@@ -160,6 +166,7 @@ class SavingFilters:
             "category": self.category,
             "confidence": self.confidence,
             "at_risk": "1" if self.at_risk else None,
+            "page": str(self.page) if self.page != 1 else None,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -368,22 +375,41 @@ def line_label(row) -> str:
     return f"{financial_year_label(int(get('financial_year')))} · {get('project')} · {category}"
 
 
-def bridge_steps(frame: pd.DataFrame) -> pd.DataFrame:
-    """Target → forecast: one step per line whose forecast differs from target, largest shortfall first."""
+BRIDGE_LINES = 15  # lines drawn as their own bridge step; the rest are one "other lines" step
+
+
+def bridge_steps(frame: pd.DataFrame, largest: int = BRIDGE_LINES) -> pd.DataFrame:
+    """Target → forecast: one step per line whose forecast differs from target, largest shortfall first.
+
+    Only the `largest` differences (by size) get a step of their own; any others are summed into one
+    "other lines" step, so the steps still add up from the target to the forecast.
+    """
     columns = ["label", "kind", "amount", "line_id"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     sums = totals(frame)
     steps = [{"label": "Target", "kind": "total", "amount": sums["target"], "line_id": None}]
     movers = [record for record in frame.to_dict("records") if record["variance"] != ZERO]
-    movers.sort(key=lambda record: (record["variance"], record["financial_year"], record["id"]))
-    for record in movers:
+    movers.sort(key=lambda record: (-abs(record["variance"]), record["financial_year"], record["id"]))
+    shown, rest = movers[:largest], movers[largest:]
+    shown.sort(key=lambda record: (record["variance"], record["financial_year"], record["id"]))
+    for record in shown:
         steps.append(
             {
                 "label": line_label(record),
                 "kind": "short" if record["variance"] < ZERO else "over",
                 "amount": record["variance"],
                 "line_id": int(record["id"]),
+            }
+        )
+    if rest:
+        net = total(record["variance"] for record in rest)
+        steps.append(
+            {
+                "label": f"{len(rest):,} other line{'s' if len(rest) != 1 else ''} (net)",
+                "kind": "short" if net < ZERO else "over",
+                "amount": net,
+                "line_id": None,
             }
         )
     steps.append({"label": "Forecast", "kind": "total", "amount": sums["forecast"], "line_id": None})
@@ -418,24 +444,28 @@ def rephasing_gap(frame: pd.DataFrame, line_ids: list[int] | None = None) -> pd.
         moving = moving[moving["id"].isin(line_ids)]
     moved = {int(row.id): int(row.proposed_year) for row in moving.itertuples(index=False)}
     years = sorted(set(int(year) for year in frame["financial_year"]) | set(moved.values()))
+    sums = {year: [ZERO, ZERO, ZERO, ZERO] for year in years}  # target now/after, forecast now/after
+    for line_id, year, target, forecast in zip(
+        frame["id"], frame["financial_year"], frame["target"], frame["plain_forecast"], strict=True
+    ):
+        year = int(year)
+        after = moved.get(int(line_id), year)
+        target, forecast = money(target) or ZERO, money(forecast) or ZERO
+        sums[year][0] += target
+        sums[year][2] += forecast
+        sums[after][1] += target
+        sums[after][3] += forecast
     rows = []
     for year in years:
-        now_rows = frame[frame["financial_year"] == year]
-        after_rows = [
-            record
-            for record in frame.to_dict("records")
-            if moved.get(int(record["id"]), int(record["financial_year"])) == year
-        ]
-        target_now = total(now_rows["target"])
-        target_after = total(record["target"] for record in after_rows)
+        target_now, target_after, forecast_now, forecast_after = sums[year]
         rows.append(
             {
                 "financial_year": year,
                 "fy_label": financial_year_label(year),
                 "target_now": target_now,
                 "target_after": target_after,
-                "forecast_now": total(now_rows["plain_forecast"]),
-                "forecast_after": total(record["plain_forecast"] for record in after_rows),
+                "forecast_now": forecast_now,
+                "forecast_after": forecast_after,
                 "change": target_after - target_now,
             }
         )
