@@ -129,8 +129,8 @@ def _table(header: list[str], rows: list[list], footer: list | None = None, tabl
     table_id_attr = Markup(' id="{}"').format(table_id) if table_id else ""
     return markup_block(
         Markup(
-            '<div class="table-responsive"><table class="table table-striped table-sm savings-table"{}>'
-            "<thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table></div>"
+            '<table class="table table-striped table-sm savings-table"{}>'
+            "<thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>"
         ).format(table_id_attr, head, body, foot)
     )
 
