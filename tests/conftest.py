@@ -12,12 +12,14 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from dashboard import db
 from dashboard.config import Settings, load_settings
@@ -95,7 +97,19 @@ class DatabaseFactory:
         db.get_engine().dispose()
         for name in self._created:
             if re.fullmatch(r"[A-Za-z0-9_]+", name):
+                self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        # A server-side worker still connected (one the test user may not terminate) leaves within
+        # moments; try again briefly before reporting it.
+        for attempt in range(20):
+            try:
                 self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except DBAPIError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")
