@@ -18,6 +18,7 @@ from sqlalchemy import event, text
 from benchmarks.generate import generate
 from dashboard import db
 from dashboard.queries import audit as audit_queries
+from dashboard.queries import board as board_queries
 from dashboard.queries import kpis as kpi_queries
 
 milestone_queries = importlib.import_module("dashboard.queries.milestones")
@@ -41,6 +42,12 @@ def _newest_changes():
     audit_queries.audit_events(audit_queries.AuditFilters(), limit=500)
 
 
+def _changes_since_the_last_board():
+    since = TODAY - dt.timedelta(days=14)
+    board_queries.changes_since(since, newest=200)
+    board_queries.count_changes_since(since)
+
+
 def _one_milestones_history():
     milestone_queries.milestone_history(1)
 
@@ -57,6 +64,7 @@ CASES = {
     ),
     "newest-changes": (_newest_changes, {"audit_events"}, {"ix_audit_events_at"}),
     "one-milestones-history": (_one_milestones_history, {"audit_events"}, set()),
+    "changes-since-the-last-board": (_changes_since_the_last_board, {"audit_events"}, {"ix_audit_events_at"}),
 }
 
 
