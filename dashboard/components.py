@@ -71,6 +71,24 @@ def page_choices(total: int, per_page: int, noun: str) -> list[dict[str, str]]:
     ]
 
 
+def page_select(
+    component_id: str, page: int, className: str = "d-flex flex-wrap align-items-center gap-2 mb-2 no-print"
+):
+    """A labelled "Page" select for a long list; its callback fills in the choices (page_choices)."""
+    return html.Div(
+        [
+            dbc.Label("Page", html_for=component_id, className="mb-0"),
+            dbc.Select(
+                id=component_id,
+                options=[{"label": f"Page {page}", "value": str(page)}],
+                value=str(page),
+                className="w-auto",
+            ),
+        ],
+        className=className,
+    )
+
+
 def markup_block(markup: Markup, class_name: str | None = None) -> dcc.Markdown:
     """Already-escaped HTML drawn as one component.
 

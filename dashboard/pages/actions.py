@@ -12,6 +12,7 @@ from dashboard.components import (
     illustrative_marker,
     markup_block,
     page_header,
+    page_select,
     rag_badge_markup,
 )
 from dashboard.formatting import format_date
@@ -200,18 +201,7 @@ def layout(**query):
                 ),
                 _download_buttons("act-download-actions", "actions"),
                 html.P(id="act-page-position", className="small mb-1"),
-                html.Div(
-                    [
-                        dbc.Label("Page", html_for="act-page", className="mb-0"),
-                        dbc.Select(
-                            id="act-page",
-                            options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
-                            value=str(filters.page),
-                            className="w-auto",
-                        ),
-                    ],
-                    className="d-flex flex-wrap align-items-center gap-2 mb-2 no-print",
-                ),
+                page_select("act-page", filters.page),
                 html.Div(id="act-sections"),
             ],
         ),

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
-from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -428,13 +428,7 @@ def _pager(filters: queries.MilestoneFilters):
     """Which page of a long list the chart and table draw; the summary cards always count them all."""
     return html.Div(
         [
-            dbc.Label("Page", html_for="ms-page", className="mb-0"),
-            dbc.Select(
-                id="ms-page",
-                options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
-                value=str(filters.page),
-                className="w-auto",
-            ),
+            page_select("ms-page", filters.page, className="d-flex align-items-center gap-2"),
             dbc.Label("Milestones per page", html_for="ms-per-page", className="mb-0 ms-2"),
             dbc.Select(
                 id="ms-per-page",

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard import models as m
 from dashboard.auth import signed_in_user
-from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 from dashboard.queries import savings as saving_queries
 
 dash.register_page(
@@ -406,18 +406,7 @@ def layout(**query):
                     className="small text-body-secondary mt-2",
                 ),
                 html.P(id="sv-page-position", className="small mb-1"),
-                html.Div(
-                    [
-                        dbc.Label("Page", html_for="sv-page", className="mb-0"),
-                        dbc.Select(
-                            id="sv-page",
-                            options=[{"label": f"Page {filters.page}", "value": str(filters.page)}],
-                            value=str(filters.page),
-                            className="w-auto",
-                        ),
-                    ],
-                    className="d-flex flex-wrap align-items-center gap-2 mb-2 no-print",
-                ),
+                page_select("sv-page", filters.page),
                 dag.AgGrid(
                     id="sv-grid",
                     columnDefs=GRID_COLUMNS,
