@@ -55,6 +55,7 @@ from dashboard import kpi_series
 from dashboard import models as m
 from dashboard.db import make_engine
 from dashboard.formatting import financial_year_label
+from dashboard.queries.actions import TRACKED_FIELDS
 from dashboard.services.core import display_value
 from dashboard.services.milestones import MILESTONE_FIELDS, suggest_rag
 
@@ -1700,17 +1701,8 @@ class _Generator:
                 )
 
 
-ACTION_FIELD_ORDER = (
-    "owner",
-    "due_date",
-    "status",
-    "rag",
-    "percent_complete",
-    "evidence_summary",
-    "evidence_status",
-    "signed_off_by",
-    "signed_off_at",
-)
+# The audited action fields a generated change touches (the app's list, less title and linked areas).
+ACTION_FIELD_ORDER = tuple(field for field in TRACKED_FIELDS if field not in ("title", "areas"))
 SAVING_FIELDS = ("target", "financial_year", "forecast", "realised", "confidence", "confidence_reason")
 
 
