@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 
 import pandas as pd
@@ -54,60 +56,97 @@ def _empty(message: str, height: int = 320) -> go.Figure:
     return figure
 
 
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, skipping plotly's per-property validation.
+
+    Validating every property of a dozen subplots took about 150 ms per call, most of the KPI page's
+    time; built this way it takes about 10 ms. tests/test_kpi_figures.py re-validates what these
+    functions make, so a misspelt property still fails a test.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def tile_map(comparison: pd.DataFrame, unit: str) -> go.Figure:
     """Each constituency a square on a rough geographic grid, coloured and labelled by RAG."""
     tiles = comparison[comparison["area_kind"] == "constituency"]
     if tiles.empty:
         return _empty("No values for this KPI and period")
-    figure = go.Figure()
-    xs, ys, hover = [], [], []
+    shapes, annotations, xs, ys, hover = [], [], [], [], []
     for row in tiles.itertuples(index=False):
         if row.area_key not in TILE_POSITIONS:
             continue
         col, line = TILE_POSITIONS[row.area_key]
         y = -line
         rag = row.rag if isinstance(row.rag, str) else None
-        figure.add_shape(
-            type="rect",
-            x0=col - 0.46,
-            x1=col + 0.46,
-            y0=y - 0.46,
-            y1=y + 0.46,
-            fillcolor=RAG_FILL[rag],
-            line={"color": "#0b0c0c", "width": 1},
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": col - 0.46,
+                "x1": col + 0.46,
+                "y0": y - 0.46,
+                "y1": y + 0.46,
+                "fillcolor": RAG_FILL[rag],
+                "line": {"color": "#0b0c0c", "width": 1},
+            }
         )
         rank = "" if row.rank is None or pd.isna(row.rank) else f"<br>rank {int(row.rank)}"
-        figure.add_annotation(
-            x=col,
-            y=y,
-            text=f"<b>{row.area}</b><br>{format_value(row.value, unit)}<br>{RAG_SYMBOL[rag]}{rank}",
-            showarrow=False,
-            font={"color": RAG_TEXT[rag], "size": 12},
+        annotations.append(
+            {
+                "x": col,
+                "y": y,
+                "text": f"<b>{row.area}</b><br>{format_value(row.value, unit)}<br>{RAG_SYMBOL[rag]}{rank}",
+                "showarrow": False,
+                "font": {"color": RAG_TEXT[rag], "size": 12},
+            }
         )
         xs.append(col)
         ys.append(y)
         hover.append(f"{row.area}: {format_value(row.value, unit)} ({RAG_SYMBOL[rag]})")
     # Invisible points give each tile a hover label.
-    figure.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="markers",
-            marker={"size": 60, "opacity": 0},
-            hovertext=hover,
-            hoverinfo="text",
-            showlegend=False,
-        )
+    hover_points = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "markers",
+        "marker": {"size": 60, "opacity": 0},
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "showlegend": False,
+    }
+    return _figure(
+        [hover_points],
+        {
+            "shapes": shapes,
+            "annotations": annotations,
+            "height": 470,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+            "xaxis": {"visible": False, "range": [-0.55, 3.55], "fixedrange": True},
+            "yaxis": {"visible": False, "range": [-3.55, 0.55], "fixedrange": True, "scaleanchor": "x"},
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
     )
-    figure.update_layout(
-        height=470,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"visible": False, "range": [-0.55, 3.55], "fixedrange": True},
-        yaxis={"visible": False, "range": [-3.55, 0.55], "fixedrange": True, "scaleanchor": "x"},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
+
+
+@functools.lru_cache(maxsize=32)
+def _subplot_grid(rows: int, columns: int) -> str:
+    """make_subplots' axes and title positions for a rows × columns grid, as JSON (copied per use)."""
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=["title"] * (rows * columns),
+        shared_yaxes=True,
+        vertical_spacing=0.12 if rows > 1 else 0.2,
+        horizontal_spacing=0.03,
     )
-    return figure
+    layout = figure.to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+def _axis_suffix(position: int) -> str:
+    """Plotly's axis name suffix for the subplot at `position` (0-based, row by row): "", "2", "3"…"""
+    return "" if position == 0 else str(position + 1)
 
 
 def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns: int = 4) -> go.Figure:
@@ -117,114 +156,132 @@ def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns:
     areas = list(dict.fromkeys(trends["area"]))
     columns = min(columns, len(areas))
     rows = math.ceil(len(areas) / columns)
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=areas,
-        shared_yaxes=True,
-        vertical_spacing=0.12 if rows > 1 else 0.2,
-        horizontal_spacing=0.03,
-    )
+    layout = json.loads(_subplot_grid(rows, columns))
+    # One title per chart drawn; a grid cell with no area has none.
+    layout["annotations"] = [
+        {**title, "text": area} for title, area in zip(layout["annotations"], areas, strict=False)
+    ]
+    data: list[dict] = []
     shown_in_legend: set[str] = set()
+
+    def add(trace: dict, position: int, legend_name: str | None = None) -> None:
+        suffix = _axis_suffix(position)
+        trace = {"type": "scatter", **trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        if legend_name is not None:
+            trace["legendgroup"] = legend_name
+            trace["showlegend"] = legend_name not in shown_in_legend
+            shown_in_legend.add(legend_name)
+        data.append(trace)
+
+    by_area: dict[str, list[dict]] = {area: [] for area in areas}
+    for record in trends.to_dict("records"):
+        by_area[record["area"]].append(record)
+
+    def column(series: list[dict], name: str) -> list:
+        """One column of an area's rows as JSON-ready numbers, NaN as None (a gap in the line)."""
+        return [
+            None if (value := record[name]) is None or value != value else float(value) for record in series
+        ]
+
     for position, area in enumerate(areas):
-        row, col = position // columns + 1, position % columns + 1
-        series = trends[trends["area"] == area]
-        labels = list(series["period_label"])
+        series = by_area[area]
+        labels = [record["period_label"] for record in series]
 
-        def line(values, name, dash, colour, width=1.5, _labels=labels, _row=row, _col=col):
-            figure.add_trace(
-                go.Scatter(
-                    x=_labels,
-                    y=values,
-                    mode="lines",
-                    name=name,
-                    line={"dash": dash, "color": colour, "width": width},
-                    hoverinfo="skip",
-                    legendgroup=name,
-                    showlegend=name not in shown_in_legend,
-                ),
-                row=_row,
-                col=_col,
+        def line(values, name, dash, colour, width=1.5, _labels=labels, _position=position):
+            add(
+                {
+                    "x": _labels,
+                    "y": values,
+                    "mode": "lines",
+                    "name": name,
+                    "line": {"dash": dash, "color": colour, "width": width},
+                    "hoverinfo": "skip",
+                },
+                _position,
+                name,
             )
-            shown_in_legend.add(name)
 
-        if series["mean"].notna().any():
-            line(list(series["mean"]), "Mean", "solid", "#505a5f", 1)
-        if series["upper_limit"].notna().any():
+        means, uppers, targets = (
+            column(series, "mean"),
+            column(series, "upper_limit"),
+            column(series, "target"),
+        )
+        if any(value is not None for value in means):
+            line(means, "Mean", "solid", "#505a5f", 1)
+        if any(value is not None for value in uppers):
             # Both limits as one trace (a gap between them) so the legend names them once.
-            figure.add_trace(
-                go.Scatter(
-                    x=[*labels, None, *labels],
-                    y=[*series["upper_limit"], None, *series["lower_limit"]],
-                    mode="lines",
-                    name="Process limits",
-                    line={"dash": "dash", "color": "#8c8c8c", "width": 1},
-                    hoverinfo="skip",
-                    legendgroup="Process limits",
-                    showlegend="Process limits" not in shown_in_legend,
-                    connectgaps=False,
-                ),
-                row=row,
-                col=col,
+            add(
+                {
+                    "x": [*labels, None, *labels],
+                    "y": [*uppers, None, *column(series, "lower_limit")],
+                    "mode": "lines",
+                    "name": "Process limits",
+                    "line": {"dash": "dash", "color": "#8c8c8c", "width": 1},
+                    "hoverinfo": "skip",
+                    "connectgaps": False,
+                },
+                position,
+                "Process limits",
             )
-            shown_in_legend.add("Process limits")
-        if series["target"].notna().any():
-            line(list(series["target"]), "Target", "dot", "#d4351c", 2)
-        figure.add_trace(
-            go.Scatter(
-                x=labels,
-                y=list(series["value"]),
-                mode="lines",
-                line={"color": "#b1b4b6", "width": 1},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=row,
-            col=col,
+        if any(value is not None for value in targets):
+            line(targets, "Target", "dot", "#d4351c", 2)
+        add(
+            {
+                "x": labels,
+                "y": column(series, "value"),
+                "mode": "lines",
+                "line": {"color": "#b1b4b6", "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            },
+            position,
         )
         for variation, (colour, symbol, name) in VARIATION_STYLE.items():
-            points = series[series["variation"] == variation]
-            if points.empty:
+            points = [record for record in series if record["variation"] == variation]
+            if not points:
                 continue
-            figure.add_trace(
-                go.Scatter(
-                    x=list(points["period_label"]),
-                    y=list(points["value"]),
-                    mode="markers",
-                    name=name,
-                    marker={
+            add(
+                {
+                    "x": [record["period_label"] for record in points],
+                    "y": column(points, "value"),
+                    "mode": "markers",
+                    "name": name,
+                    "marker": {
                         "color": colour,
                         "symbol": symbol,
                         "size": 9,
                         "line": {"color": "#0b0c0c", "width": 0.5},
                     },
-                    hovertext=[
-                        f"{area}, {label}: {format_value(value, unit)}"
-                        + (f" · {reason}" if isinstance(reason, str) else "")
-                        for label, value, reason in zip(
-                            points["period_label"], points["value"], points["special_cause"], strict=True
-                        )
+                    "hovertext": [
+                        f"{area}, {record['period_label']}: {format_value(record['value'], unit)}"
+                        + (f" · {reason}" if isinstance(reason := record["special_cause"], str) else "")
+                        for record in points
                     ],
-                    hoverinfo="text",
-                    legendgroup=name,
-                    showlegend=name not in shown_in_legend,
-                ),
-                row=row,
-                col=col,
+                    "hoverinfo": "text",
+                },
+                position,
+                name,
             )
-            shown_in_legend.add(name)
-    figure.update_xaxes(showticklabels=False)
-    for col in range(1, columns + 1):
-        figure.update_xaxes(showticklabels=True, tickangle=-45, tickfont={"size": 9}, row=rows, col=col)
-    figure.update_layout(
+    for position in range(rows * columns):
+        axis = layout[f"xaxis{_axis_suffix(position)}"]
+        if position >= len(areas):  # a grid cell with no chart
+            axis["visible"] = False
+            layout[f"yaxis{_axis_suffix(position)}"]["visible"] = False
+            continue
+        # Only the bottom chart of each column labels its periods.
+        if position >= len(areas) - columns:
+            axis.update(showticklabels=True, tickangle=-45, tickfont={"size": 9})
+        else:
+            axis["showticklabels"] = False
+        layout[f"yaxis{_axis_suffix(position)}"]["gridcolor"] = "#eeeeee"
+    layout.update(
         height=max(320, 250 * rows),
         margin={"l": 40, "r": 10, "t": 80, "b": 70},
         legend={"orientation": "h", "yanchor": "top", "y": 0.965, "yref": "container", "x": 0},
         title={"text": kpi_name, "font": {"size": 14}, "x": 0, "y": 0.99, "yanchor": "top"},
         plot_bgcolor="#ffffff",
     )
-    figure.update_yaxes(gridcolor="#eeeeee")
-    return figure
+    return _figure(data, layout)
 
 
 def funnel_figure(stages: pd.DataFrame, area_label: str) -> go.Figure:

@@ -149,9 +149,44 @@ def test_a_viewer_sees_the_comparison_with_a_summary_and_the_url_keeps_the_choic
     assert len(rows) == 11 and all(
         row["data_note"] == "Illustrative" for row in rows if row["value"] is not None
     )
+    assert "Illustrative data" in flat_text(result["kpi-definition"])
+
+
+def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
+    key = find_callback(app, "kpi-catalogue-grid.rowData")
+    values = {("kpi-outcome", "value"): "Customer journey", ("kpi-refresh", "data"): 0}
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=callback_request(app, key, values=values)
+    )
+    result = answer(response)
     catalogue = result["kpi-catalogue-grid"]["rowData"]
     assert catalogue and {row["outcome_area"] for row in catalogue} == {"Customer journey"}
-    assert "Illustrative data" in flat_text(result["kpi-definition"])
+    assert result["kpi-catalogue-summary"]["children"].startswith(
+        f"{len(catalogue)} KPIs in Customer journey"
+    )
+
+
+def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "kpi-trends.figure")
+    values = {("kpi-select", "value"): "CON-ADMISSIONS-65", ("kpi-refresh", "data"): 0}
+    trends = answer(client.post("/_dash-update-component", json=callback_request(app, key, values=values)))
+    charted = {row["area"] for row in trends["kpi-trends-grid"]["rowData"]}
+    titles = {note["text"] for note in trends["kpi-trends"]["figure"]["layout"]["annotations"]}
+    assert "Ladywood" in charted and charted == titles
+    assert "areas charted" in trends["kpi-trends-summary"]["children"]
+
+    key = find_callback(app, "kpi-exceptions-grid.rowData")
+    exceptions = answer(
+        client.post(
+            "/_dash-update-component",
+            json=callback_request(app, key, values={("kpi-refresh", "data"): 0}),
+        )
+    )
+    rows = exceptions["kpi-exceptions-grid"]["rowData"]
+    assert rows and exceptions["kpi-exceptions-summary"]["children"].startswith(
+        f"{len(rows)} KPI and area combinations need attention"
+    )
 
 
 def test_downloads_contain_the_chosen_kpis_rows(app, login_as):

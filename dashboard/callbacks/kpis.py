@@ -217,7 +217,16 @@ def download_table(name: str, filters: kpi_queries.KpiFilters, funnel_area: str)
     return frame
 
 
+def _chosen_kpi(kpi_code) -> dict:
+    """The chosen KPI's details; an unknown or missing code falls back to the default KPI."""
+    code = _filters(kpi_code, None, None).kpi
+    return kpi_queries.kpi_details(code) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)
+
+
 def register(app) -> None:
+    # The page's sections are separate callbacks, so the browser asks for them side by side and a
+    # choice redraws only what depends on it: the KPI and period redraw the map and comparison, the
+    # KPI the trends, the outcome area the catalogue; the exceptions depend on no choice at all.
     @authorised(
         app,
         Output("kpi-url", "search"),
@@ -227,13 +236,6 @@ def register(app) -> None:
         Output("kpi-map", "figure"),
         Output("kpi-map-summary", "children"),
         Output("kpi-comparison-grid", "rowData"),
-        Output("kpi-trends", "figure"),
-        Output("kpi-trends-summary", "children"),
-        Output("kpi-trends-grid", "rowData"),
-        Output("kpi-exceptions-summary", "children"),
-        Output("kpi-exceptions-grid", "rowData"),
-        Output("kpi-catalogue-summary", "children"),
-        Output("kpi-catalogue-grid", "rowData"),
         Input("kpi-select", "value"),
         Input("kpi-period", "value"),
         Input("kpi-outcome", "value"),
@@ -242,7 +244,7 @@ def register(app) -> None:
     )
     def show_kpis(kpi_code, period, outcome, _refresh):
         filters = _filters(kpi_code, period, outcome)
-        kpi = kpi_queries.kpi_details(filters.kpi) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)
+        kpi = _chosen_kpi(kpi_code)
         labels = kpi_queries.periods(kpi["code"])
         # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
         period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
@@ -252,9 +254,6 @@ def register(app) -> None:
             outcome_area=filters.outcome_area,
         )
         comparison = kpi_queries.constituency_comparison(kpi["code"], period_value)
-        trends = kpi_queries.spc_trends(kpi["code"])
-        exceptions = kpi_queries.exceptions()
-        catalogue = kpi_queries.kpi_catalogue(filters.outcome_area)
         unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
         target = (
             "no target"
@@ -277,16 +276,54 @@ def register(app) -> None:
             kpi_figures.tile_map(comparison, kpi["unit"]),
             comparison_summary(comparison, kpi),
             _records(comparison),
+        )
+
+    @authorised(
+        app,
+        Output("kpi-trends", "figure"),
+        Output("kpi-trends-summary", "children"),
+        Output("kpi-trends-grid", "rowData"),
+        Input("kpi-select", "value"),
+        Input("kpi-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_trends(kpi_code, _refresh):
+        kpi = _chosen_kpi(kpi_code)
+        trends = kpi_queries.spc_trends(kpi["code"])
+        return (
             kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
             trends_summary(trends),
             _records(trends),
-            exceptions_summary(exceptions),
-            _records(exceptions),
-            f"{len(catalogue)} KPIs"
-            + (f" in {filters.outcome_area}" if filters.outcome_area else "")
-            + f", {int(catalogue['illustrative'].sum())} of them with illustrative values.",
-            _records(catalogue_rows(catalogue)),
         )
+
+    @authorised(
+        app,
+        Output("kpi-exceptions-summary", "children"),
+        Output("kpi-exceptions-grid", "rowData"),
+        Input("kpi-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_exceptions(_refresh):
+        exceptions = kpi_queries.exceptions()
+        return exceptions_summary(exceptions), _records(exceptions)
+
+    @authorised(
+        app,
+        Output("kpi-catalogue-summary", "children"),
+        Output("kpi-catalogue-grid", "rowData"),
+        Input("kpi-outcome", "value"),
+        Input("kpi-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_catalogue(outcome, _refresh):
+        outcome_area = _filters(None, None, outcome).outcome_area
+        catalogue = kpi_queries.kpi_catalogue(outcome_area)
+        summary = (
+            f"{len(catalogue)} KPIs"
+            + (f" in {outcome_area}" if outcome_area else "")
+            + f", {int(catalogue['illustrative'].sum())} of them with illustrative values."
+        )
+        return summary, _records(catalogue_rows(catalogue))
 
     @authorised(
         app,

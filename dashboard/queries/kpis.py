@@ -298,39 +298,37 @@ def spc_trends(code: str) -> pd.DataFrame:
     values = kpi_values(code)
     if kpi is None or values.empty:
         return pd.DataFrame(columns=SPC_COLUMNS)
-    frames = []
-    order = [CITY] + sorted(key for key in values["area_key"].unique() if key != CITY)
-    for key in order:
-        series = values[values["area_key"] == key].sort_values(["period_end", "period_start"])
-        if series.empty:
+    # Grouped in plain Python: a KPI has a dozen short series, where pandas' per-group overhead
+    # (filter, sort, a frame per area) cost more than the statistics.
+    by_area: dict[str, list[dict]] = {}
+    for record in values.sort_values(["period_end", "period_start"], kind="stable").to_dict("records"):
+        by_area.setdefault(record["area_key"], []).append(record)
+    rows = []
+    for key in [CITY] + sorted(key for key in by_area if key != CITY):
+        series = by_area.get(key)
+        if not series:
             continue
-        result = kpi_rules.spc(list(series["value"]), kpi["polarity"])
-        frames.append(
-            pd.DataFrame(
-                {
-                    "area_key": key,
-                    "area": series["area"].iloc[0],
-                    "period_label": list(series["period_label"]),
-                    "period_end": list(series["period_end"]),
-                    "value": result.values,
-                    "mean": result.mean,
-                    "upper_limit": result.upper_limit,
-                    "lower_limit": result.lower_limit,
-                    "target": kpi["target"],
-                    "rag": [
-                        kpi_rules.rag_status(v, kpi["target"], kpi["tolerance"], kpi["polarity"])
-                        for v in result.values
-                    ],
-                    "variation": result.variation,
-                    "special_cause": [
-                        "; ".join(kpi_rules.special_cause_reasons(result, index)) or None
-                        for index in range(len(result.values))
-                    ],
-                    "illustrative": list(series["illustrative"].astype(bool)),
-                }
+        result = kpi_rules.spc([record["value"] for record in series], kpi["polarity"])
+        for index, record in enumerate(series):
+            value = result.values[index]
+            rows.append(
+                (
+                    key,
+                    record["area"],
+                    record["period_label"],
+                    record["period_end"],
+                    value,
+                    result.mean,
+                    result.upper_limit,
+                    result.lower_limit,
+                    kpi["target"],
+                    kpi_rules.rag_status(value, kpi["target"], kpi["tolerance"], kpi["polarity"]),
+                    result.variation[index],
+                    "; ".join(kpi_rules.special_cause_reasons(result, index)) or None,
+                    bool(record["illustrative"]),
+                )
             )
-        )
-    return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
+    return pd.DataFrame.from_records(rows, columns=SPC_COLUMNS)
 
 
 EXCEPTION_AREA_KINDS = ("constituency", "city", "team", "council")
