@@ -59,7 +59,7 @@ CASES = {
     "exceptions": (kpi_queries.exceptions, {"kpi_values", "kpi_series"}, set()),
     "milestones-of-a-programme": (
         _milestones_of_one_programme,
-        {"milestones", "audit_events"},
+        {"milestones", "milestone_baselines", "audit_events"},
         set(),
     ),
     "newest-changes": (_newest_changes, {"audit_events"}, {"ix_audit_events_at"}),

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
 from dashboard import models as m
-from dashboard.db import session_scope
+from dashboard.db import get_engine, session_scope
 from dashboard.workdays import working_days_between
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
@@ -124,37 +124,65 @@ class ChosenBaseline:
         )
 
 
-def _chosen_baseline_dates(baseline: str) -> ChosenBaseline:
-    """Per milestone, the baseline dates to compare against: the latest, the original or a named one.
-
-    The choice is a correlated lookup per milestone row (an index search on milestone_baselines),
-    so a filtered view reads only its own milestones' baselines, never the whole table.
-    """
-    candidate = m.MilestoneBaseline.__table__.alias("candidate")
-    candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
+def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
+    """Which of a milestone's baselines comes first: the latest, the original or a named one."""
     if baseline == "original":
-        ordering = (candidate_baseline.c.baseline_date.asc(), candidate_baseline.c.id.asc())
-    elif baseline.isdigit():
+        return (candidate_baseline.c.baseline_date.asc(), candidate_baseline.c.id.asc())
+    if baseline.isdigit():
         # The chosen baseline for its own project; other projects fall back to their latest.
-        ordering = (
+        return (
             case((candidate_baseline.c.id == int(baseline), 0), else_=1),
             candidate_baseline.c.baseline_date.desc(),
             candidate_baseline.c.id.desc(),
         )
-    else:
-        ordering = (candidate_baseline.c.baseline_date.desc(), candidate_baseline.c.id.desc())
-    chosen_link = (
-        select(candidate.c.id)
+    return (candidate_baseline.c.baseline_date.desc(), candidate_baseline.c.id.desc())
+
+
+def _baseline_lookup(baseline: str, pick):
+    """A correlated lookup of `pick(link)` on the chosen baseline of the enclosing query's milestone row
+    (an index search on milestone_baselines): cheap where it runs for a few rows, or lazily in COALESCE."""
+    candidate = m.MilestoneBaseline.__table__.alias("candidate")
+    candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
+    return (
+        select(pick(candidate))
         .join(candidate_baseline, candidate_baseline.c.id == candidate.c.baseline_id)
         .where(candidate.c.milestone_id == m.Milestone.id)
-        .order_by(*ordering)
+        .order_by(*_baseline_ordering(baseline, candidate_baseline))
         .limit(1)
         .correlate(m.Milestone)
         .scalar_subquery()
     )
-    link = m.MilestoneBaseline.__table__.alias("chosen_link")
+
+
+def _chosen_baseline_dates(baseline: str) -> ChosenBaseline:
+    """Per milestone, the baseline dates to compare against: the latest, the original or a named one."""
+    candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
+    links = m.MilestoneBaseline.__table__
     chosen = m.Baseline.__table__.alias("chosen_baseline")
+    if get_engine().dialect.name == "postgresql":
+        link = (
+            select(links.c.id, links.c.baseline_id, links.c.start_date, links.c.end_date)
+            .join(candidate_baseline, candidate_baseline.c.id == links.c.baseline_id)
+            .where(links.c.milestone_id == m.Milestone.id)
+            .order_by(*_baseline_ordering(baseline, candidate_baseline))
+            .limit(1)
+            .lateral("chosen_link")
+        )
+        return ChosenBaseline(link, true(), chosen, chosen.c.id == link.c.baseline_id)
+    chosen_link = _baseline_lookup(baseline, lambda link: link.c.id)
+    link = m.MilestoneBaseline.__table__.alias("chosen_link")
     return ChosenBaseline(link, link.c.id == chosen_link, chosen, chosen.c.id == link.c.baseline_id)
+
+
+def current_end_expression(baseline: str = "latest"):
+    """Per milestone row of the enclosing query, its current end: actual, else forecast, else its chosen
+    baseline's end. COALESCE stops at the first date it has, so the baseline is looked up only for a
+    milestone with neither an actual nor a forecast end."""
+    return func.coalesce(
+        m.Milestone.actual_end,
+        m.Milestone.forecast_end,
+        _baseline_lookup(baseline, lambda link: link.c.end_date),
+    )
 
 
 MILESTONE_COLUMNS = [
@@ -211,33 +239,46 @@ def count_where(condition):
 
 
 def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int]:
-    """What the summary cards count, over every milestone matching `filters` (all pages), in SQL."""
-    matching = _filtered(filters, today).order_by(None).subquery()
-    current_end = func.coalesce(matching.c.actual_end, matching.c.forecast_end, matching.c.baseline_end)
-    is_open = matching.c.status.not_in(CLOSED_STATUSES)
+    """What the summary cards count, over every milestone matching `filters` (all pages), in SQL.
+
+    No baseline is joined: a milestone's current end needs its baseline's end only when it has neither
+    an actual nor a forecast end, and COALESCE looks that up only then.
+    """
+    end = current_end_expression(filters.baseline)
+    is_open = m.Milestone.status.not_in(CLOSED_STATUSES)
     cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
     horizon = today + dt.timedelta(weeks=4)
 
     measures = {
         "shown": func.count(),
-        **{rag: count_where(matching.c.rag == rag) for rag in m.RAG_VALUES},
-        **{status: count_where(matching.c.status == status) for status in m.MILESTONE_STATUSES},
-        "overdue": count_where(and_(is_open, current_end < today)),
-        "due_in_4_weeks": count_where(and_(is_open, current_end >= today, current_end <= horizon)),
-        "stale": count_where(and_(is_open, matching.c.updated_at < cutoff)),
-        "illustrative": count_where(matching.c.illustrative.is_(True)),
+        **{rag: count_where(m.Milestone.rag == rag) for rag in m.RAG_VALUES},
+        **{status: count_where(m.Milestone.status == status) for status in m.MILESTONE_STATUSES},
+        "overdue": count_where(and_(is_open, end < today)),
+        "due_in_4_weeks": count_where(and_(is_open, end >= today, end <= horizon)),
+        "stale": count_where(and_(is_open, m.Milestone.updated_at < cutoff)),
+        "illustrative": count_where(m.Milestone.illustrative.is_(True)),
     }
+    statement = _with_plan(select(*measures.values())).where(*_conditions(filters, today, end))
     with session_scope() as db:
-        row = db.execute(select(*measures.values())).one()
+        row = db.execute(statement).one()
     return {name: int(value) for name, value in zip(measures, row, strict=True)}
+
+
+def _with_plan(statement):
+    """`statement` over milestones joined to their project, programme and organisation."""
+    return (
+        statement.select_from(m.Milestone)
+        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+    )
 
 
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
     """The milestones query: every filter applied in SQL, in plan order."""
     chosen = _chosen_baseline_dates(filters.baseline)
     current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
-    open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
-    statement = (
+    statement = _with_plan(
         select(
             m.Milestone.id,
             m.Milestone.key,
@@ -268,12 +309,18 @@ def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None =
             m.Milestone.updated_by,
             m.Milestone.updated_at,
         )
-        .join(m.Project, m.Project.id == m.Milestone.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(chosen.link, chosen.link_on)
-        .outerjoin(chosen.baseline, chosen.baseline_on)
     )
+    statement = statement.outerjoin(chosen.link, chosen.link_on).outerjoin(
+        chosen.baseline, chosen.baseline_on
+    )
+    return statement.where(*_conditions(filters, today, current_end, ids)).order_by(
+        m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
+    )
+
+
+def _conditions(filters: MilestoneFilters, today: dt.date, current_end, ids: list[int] | None = None) -> list:
+    """The WHERE conditions for `filters`, over milestones joined by `_with_plan`."""
+    open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
     conditions = []
     if ids is not None:
         conditions.append(m.Milestone.id.in_(ids))
@@ -316,9 +363,7 @@ def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None =
                 m.Project.name.ilike(pattern, escape="\\"),
             )
         )
-    return statement.where(*conditions).order_by(
-        m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
-    )
+    return conditions
 
 
 def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:

@@ -15,8 +15,8 @@ from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.milestones import (
     CLOSED_STATUSES,
     STALE_AFTER_DAYS,
-    _chosen_baseline_dates,
     count_where,
+    current_end_expression,
 )
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
@@ -75,19 +75,12 @@ class Overview:
     updates_owed: list[tuple[str, int]]  # (owner, items not updated for 14+ days)
 
 
-def _current_milestone_end():
-    """Per milestone: its current end (actual, else forecast, else its latest baseline's end), in SQL."""
-    chosen = _chosen_baseline_dates("latest")
-    current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
-    return chosen, current_end
-
-
 def milestone_facts(today: dt.date) -> MilestoneFacts:
     """Counted in SQL over every current milestone (retired ones excluded), as the milestones page counts."""
-    chosen, current_end = _current_milestone_end()
+    end = current_end_expression()
     is_open = m.Milestone.status.not_in(CLOSED_STATUSES)
-    overdue = and_(is_open, current_end < today)
-    due_soon = and_(is_open, current_end >= today, current_end <= today + dt.timedelta(weeks=4))
+    overdue = and_(is_open, end < today)
+    due_soon = and_(is_open, end >= today, end <= today + dt.timedelta(weeks=4))
     statement = (
         select(
             m.Project.name,
@@ -102,8 +95,6 @@ def milestone_facts(today: dt.date) -> MilestoneFacts:
         )
         .join(m.Project, m.Project.id == m.Milestone.project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(chosen.link, chosen.link_on)
-        .outerjoin(chosen.baseline, chosen.baseline_on)
         .where(m.Milestone.retired.is_(False))
         .group_by(m.Programme.name, m.Project.id, m.Project.name)
         .order_by(m.Programme.name, m.Project.name)
@@ -174,18 +165,11 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
 
 
 def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: int) -> SavingFacts:
-    chosen, current_end = _current_milestone_end()
-    ends = (
-        select(m.Milestone.id.label("milestone_id"), current_end.label("current_end"))
-        .outerjoin(chosen.link, chosen.link_on)
-        .outerjoin(chosen.baseline, chosen.baseline_on)
-        .subquery()
-    )
     # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
     # it depends on now ends after 1 April of the line's year.
     at_risk = and_(
         func.coalesce(m.SavingLine.confidence, "") != "Delivered",
-        ends.c.current_end > financial_year_start(year),
+        current_end_expression() > financial_year_start(year),
     )
     lines = (
         select(
@@ -197,7 +181,7 @@ def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: i
         )
         .join(m.Project, m.Project.id == m.SavingLine.project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(ends, ends.c.milestone_id == m.SavingLine.depends_on_milestone_id)
+        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
         .where(m.Programme.organisation_id == organisation_id, m.SavingLine.financial_year == year)
         .subquery()
     )
