@@ -25,6 +25,7 @@ from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.models import utcnow
 from dashboard.queries import savings as saving_queries
+from dashboard.queries import savings_summary
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.services import core as service_core
 from dashboard.services import savings as saving_services
@@ -282,8 +283,8 @@ def total_row(sums: dict) -> list[dict]:
 SLIPPAGE_LISTED = 100  # at-risk lines described one by one; the rest are counted
 
 
-def slippage_section(frame: pd.DataFrame, today) -> list:
-    at_risk = frame[frame["at_risk"]] if not frame.empty else frame
+def slippage_section(summary: savings_summary.SavingSummary) -> list:
+    at_risk = summary.at_risk_lines
     if at_risk.empty:
         return [
             html.P(
@@ -302,8 +303,8 @@ def slippage_section(frame: pd.DataFrame, today) -> list:
         if row["proposed_year"] is not None:
             text += f" Proposal: re-phase to {financial_year_label(int(row['proposed_year']))}."
         items.append(Markup("<li>{}</li>").format(text))
-    if len(at_risk) > SLIPPAGE_LISTED:
-        more = len(at_risk) - SLIPPAGE_LISTED
+    if summary.totals["at_risk"] > len(at_risk):
+        more = summary.totals["at_risk"] - len(at_risk)
         items.append(
             Markup("<li>{}</li>").format(
                 f"and {more:,} more line{'s' if more != 1 else ''} at risk: the saving lines download lists "
@@ -311,8 +312,8 @@ def slippage_section(frame: pd.DataFrame, today) -> list:
             )
         )
     children = [markup_block(Markup('<ul id="sv-slippage-list">{}</ul>').format(Markup("").join(items)))]
-    gap = saving_queries.rephasing_gap(frame)
-    if not saving_queries.rephasing_proposals(frame).empty:
+    gap = summary.gap
+    if summary.has_proposals:
         rows = [
             [
                 _th(row["fy_label"]),
@@ -555,17 +556,18 @@ def register(app) -> None:
         if ctx.triggered_id in (None, "sv-page"):
             filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
         today = clock.today()
-        frame = saving_queries.saving_lines(filters, today)
+        summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED)
+        sums = summary.totals
+        count = sums["lines"]
         per_page = saving_queries.LINES_PER_PAGE
-        pages = max(1, -(-len(frame) // per_page))
+        pages = max(1, -(-count // per_page))
         if filters.page > pages:
             filters = replace(filters, page=pages)
-        shown = frame.iloc[(filters.page - 1) * per_page : filters.page * per_page]
-        sums = saving_queries.totals(frame)
-        years = saving_queries.by_year(frame)
-        steps = saving_queries.bridge_steps(frame)
+        shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
+        years = summary.by_year
+        steps = summary.bridge
         note = None
-        if not frame.empty and frame["illustrative"].any():
+        if summary.illustrative:
             note = html.P(
                 [
                     illustrative_marker(),
@@ -584,10 +586,10 @@ def register(app) -> None:
             for row in shown.to_dict("records")
         ]
         position = ""
-        if len(frame) > per_page:
+        if count > per_page:
             position = (
-                f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, len(frame)):,} "
-                f"of {len(frame):,}: choose another page, or narrow the filters. Totals, charts and the tables "
+                f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, count):,} "
+                f"of {count:,}: choose another page, or narrow the filters. Totals, charts and the tables "
                 "above count every matching line."
             )
         return (
@@ -600,13 +602,13 @@ def register(app) -> None:
             figures.bridge_chart(steps),
             figures.bridge_summary(steps),
             bridge_table(steps),
-            projects_table(saving_queries.by_project(frame), sums),
+            projects_table(summary.by_project, sums),
             grid_rows(shown),
             options,
-            slippage_section(frame, today),
+            slippage_section(summary),
             benefits_table(saving_queries.benefits(filters)),
             line_options,
-            page_choices(len(frame), per_page, "lines"),
+            page_choices(count, per_page, "lines"),
             str(filters.page),
             position,
         )
