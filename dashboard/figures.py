@@ -27,9 +27,17 @@ CLOSED_STATUSES = ("Complete", "Cancelled")
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
 ROW_HEIGHT_PX = 28
 MIN_HEIGHT_PX = 320
-TITLE_LABEL_CHARS = 60
+TITLE_LABEL_CHARS = 48
+PROJECT_LABEL_CHARS = 28
 # The right margin leaves room for the RAG word beside a milestone that ends on the last date.
 _MARGIN = {"l": 10, "r": 80, "t": 90, "b": 20}
+# Row labels are 12 px text, about 6.3 px a character in the page's font, so the left margin is sized
+# from the longest label rather than measured in the browser: plotly's automargin measures every tick
+# label and draws the chart again, which took a second on 1,000 rows. The longest possible label
+# (project 28 + title 48 characters + " (illustrative)") fits the widest margin.
+TICK_FONT_PX = 12
+LABEL_CHAR_PX = 6.6
+MAX_LABEL_MARGIN_PX = 640
 _MS_PER_DAY = 86_400_000
 EMPTY_MESSAGE = "No milestones match these filters"
 _DATE_COLUMNS = (
@@ -146,7 +154,7 @@ def _truncate(text: str, limit: int = TITLE_LABEL_CHARS) -> str:
 
 def _row_label(milestone: _Milestone) -> str:
     # Truncate before escaping so an entity like &amp; is never cut in half.
-    label = f"{milestone.project} · {_truncate(milestone.title)}"
+    label = f"{_truncate(milestone.project, PROJECT_LABEL_CHARS)} · {_truncate(milestone.title)}"
     if milestone.illustrative:
         label += " (illustrative)"
     return html.escape(label, quote=False)
@@ -378,10 +386,13 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
         ]
     )
     today_iso = _as_date(today).isoformat()
+    labels = [_row_label(milestone) for milestone in rows]
+    longest = max(len(html.unescape(label)) for label in labels)
+    left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
     figure.update_layout(
         title=None,
         height=max(MIN_HEIGHT_PX, ROW_HEIGHT_PX * len(rows) + _MARGIN["t"] + _MARGIN["b"]),
-        margin=_MARGIN,
+        margin={**_MARGIN, "l": left},
         font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
@@ -402,16 +413,17 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
             "xanchor": "left",
         },
         # On a long chart the dates are wanted at the top, next to the legend and the today label.
-        xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#e5e6e7", "automargin": True},
+        xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#e5e6e7", "automargin": False},
         yaxis={
             "type": "category",
             "categoryorder": "array",
             "categoryarray": row_keys,
             "tickmode": "array",
             "tickvals": row_keys,
-            "ticktext": [_row_label(milestone) for milestone in rows],
+            "ticktext": labels,
+            "tickfont": {"size": TICK_FONT_PX},
             "autorange": "reversed",
-            "automargin": True,
+            "automargin": False,
         },
         shapes=[
             {

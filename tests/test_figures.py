@@ -220,10 +220,26 @@ def test_two_milestones_with_the_same_title_keep_separate_rows():
 def test_long_titles_are_shortened_on_the_axis_but_whole_in_the_hover():
     title = "Commission a new reablement service for people leaving hospital across all ten constituencies"
     figure = gantt(frame(milestone(project="Reablement", title=title)), TODAY)
-    # The 60-character cut falls inside "hospital", so the label ends on the whole word before it.
+    # The 48-character cut falls inside "leaving", so the label ends on the whole word before it.
     label = figure.layout.yaxis.ticktext[0]
-    assert label == "Reablement · Commission a new reablement service for people leaving…"
+    assert label == "Reablement · Commission a new reablement service for people…"
     assert title in trace(figure, "Baseline", "bar").hovertext[0]
+
+
+def test_the_left_margin_holds_the_longest_row_label():
+    project = "Transition Project - Preparation for Adulthood and Independent Living"
+    title = "Commission a new reablement service for people leaving hospital across all ten constituencies"
+    short = gantt(frame(milestone(project="Reablement", title="Go live")), TODAY)
+    long = gantt(
+        frame(milestone(id=1, project=project, title=title, illustrative=True), milestone(id=2)), TODAY
+    )
+    labels = list(long.layout.yaxis.ticktext)
+    assert labels[0] == "Transition Project… · Commission a new reablement service for people… (illustrative)"
+    # Sized on the server (no automargin, which redraws the chart), at about 6.3 px a character of
+    # 12 px text, so the longest label is never cut off at the left edge.
+    assert long.layout.yaxis.automargin is False and long.layout.yaxis.tickfont.size == 12
+    assert long.layout.margin.l >= 6.3 * max(len(label) for label in labels)
+    assert short.layout.margin.l < long.layout.margin.l
 
 
 def test_illustrative_milestones_are_marked_in_words():
