@@ -245,9 +245,25 @@ def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None =
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
         .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
     )
-    conditions = []
+    conditions = line_conditions(filters)
     if ids is not None:
         conditions.append(m.SavingLine.id.in_(ids))
+    statement = statement.where(*conditions).order_by(
+        m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id
+    )
+    with session_scope() as db:
+        rows = db.execute(statement).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=LINE_COLUMNS)
+    frame = add_saving_measures(frame, milestone_ends(frame["milestone_id"].dropna().tolist(), today))
+    if filters.at_risk:
+        frame = frame[frame["at_risk"]].reset_index(drop=True)
+    return frame
+
+
+def line_conditions(filters: SavingFilters) -> list:
+    """WHERE conditions for every filter but the at-risk flag, over saving lines joined to their project,
+    programme and organisation."""
+    conditions = []
     if filters.organisation:
         conditions.append(m.Organisation.key == filters.organisation)
     if filters.programme:
@@ -262,16 +278,7 @@ def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None =
         conditions.append(m.SavingLine.confidence.is_(None))
     elif filters.confidence:
         conditions.append(m.SavingLine.confidence == filters.confidence)
-    statement = statement.where(*conditions).order_by(
-        m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id
-    )
-    with session_scope() as db:
-        rows = db.execute(statement).all()
-    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=LINE_COLUMNS)
-    frame = add_saving_measures(frame, milestone_ends(frame["milestone_id"].dropna().tolist(), today))
-    if filters.at_risk:
-        frame = frame[frame["at_risk"]].reset_index(drop=True)
-    return frame
+    return conditions
 
 
 def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | None]:
@@ -349,7 +356,11 @@ def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def by_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Per financial year: target, forecast, realised, variance, weighted; cumulative series."""
-    table = _grouped(frame, ["financial_year"])
+    return with_cumulative(_grouped(frame, ["financial_year"]))
+
+
+def with_cumulative(table: pd.DataFrame) -> pd.DataFrame:
+    """A per-year table with running totals of target, forecast and realised, and the year's label."""
     for measure, cumulative in (
         ("target", "cumulative_target"),
         ("plain_forecast", "cumulative_forecast"),

@@ -36,9 +36,10 @@ from dashboard.queries.savings import (
     UNRATED_WEIGHT,
     ZERO,
     SavingFilters,
-    _project_condition,
+    line_conditions,
     line_label,
     saving_lines,
+    with_cumulative,
 )
 
 
@@ -102,7 +103,7 @@ def measured_lines(filters: SavingFilters):
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
         .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-        .where(*_conditions(filters))
+        .where(*line_conditions(filters))
         .subquery("lines")
     )
     plain = func.coalesce(lines.c.forecast, lines.c.target, 0)
@@ -133,25 +134,6 @@ def measured_lines(filters: SavingFilters):
     if filters.at_risk:
         measured = measured.where(at_risk)
     return measured.subquery("measured")
-
-
-def _conditions(filters: SavingFilters) -> list:
-    conditions = []
-    if filters.organisation:
-        conditions.append(m.Organisation.key == filters.organisation)
-    if filters.programme:
-        conditions.append(m.Programme.key == filters.programme)
-    if filters.project:
-        conditions.append(_project_condition(filters.project))
-    if filters.financial_year is not None:
-        conditions.append(m.SavingLine.financial_year == filters.financial_year)
-    if filters.category:
-        conditions.append(m.SavingLine.category == filters.category)
-    if filters.confidence == "none":
-        conditions.append(m.SavingLine.confidence.is_(None))
-    elif filters.confidence:
-        conditions.append(m.SavingLine.confidence == filters.confidence)
-    return conditions
 
 
 def _pounds(pence) -> Decimal:
@@ -236,22 +218,12 @@ def summary(filters: SavingFilters, listed: int = 100) -> SavingSummary:
 
 
 def _by_year(rows) -> pd.DataFrame:
-    table = pd.DataFrame(
-        [_summary_row(row, ["financial_year"]) for row in rows],
-        columns=["financial_year", *SUMMARY_MEASURES, "fte", "lines"],
+    return with_cumulative(
+        pd.DataFrame(
+            [_summary_row(row, ["financial_year"]) for row in rows],
+            columns=["financial_year", *SUMMARY_MEASURES, "fte", "lines"],
+        )
     )
-    for measure, cumulative in (
-        ("target", "cumulative_target"),
-        ("plain_forecast", "cumulative_forecast"),
-        ("realised", "cumulative_realised"),
-    ):
-        running, series = ZERO, []
-        for value in table[measure]:
-            running += value
-            series.append(running)
-        table[cumulative] = pd.Series(series, dtype="object", index=table.index)
-    table["fy_label"] = [financial_year_label(int(year)) for year in table["financial_year"]]
-    return table
 
 
 def _by_project(db, lines) -> pd.DataFrame:
