@@ -421,6 +421,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_entity", "entity", "entity_id"),
         Index("ix_audit_events_at", "at"),
+        # The changes the board cares about: a few (entity, field) kinds since a date.
+        Index("ix_audit_events_entity_field_at", "entity", "field", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -128,11 +128,15 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
             html.P("No status, RAG, date, savings, confidence, note or sign-off changes since that meeting.")
         ]
     total = len(changes) if total is None else total
+    # Grouped in plain Python: pandas' groupby made a frame and a row type per project.
+    by_project: dict[str, list] = {}
+    for row in changes.itertuples(index=False):
+        by_project.setdefault(row.project, []).append(row)
     sections = Markup("").join(
         Markup('<h3 class="h6 mt-3">{}</h3><ul>{}</ul>').format(
-            project, Markup("").join(_change_markup(row) for row in rows.itertuples(index=False))
+            project, Markup("").join(_change_markup(row) for row in by_project[project])
         )
-        for project, rows in changes.groupby("project", sort=True)
+        for project in sorted(by_project)
     )
     if total > len(changes):
         audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
