@@ -73,3 +73,33 @@ def test_a_long_history_shows_the_newest_and_says_how_many_there_are(app, login_
     data = json.loads(response.get_data(as_text=True))["response"]["audit-download"]["data"]
     content = base64.b64decode(data["content"]).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(content)))) - 1 == total
+
+
+def test_a_project_filter_counts_only_that_projects_changes(app, login_as):
+    _history(20)  # changes linked to no project
+    with session_scope() as db:
+        project_id = db.scalar(select(m.Project.id).where(m.Project.key == "barnet_savings"))
+        before = db.scalar(select(func.count()).where(m.AuditEvent.project_id == project_id))
+        db.execute(
+            insert(m.AuditEvent),
+            [
+                {
+                    "at": dt.datetime(2026, 2, 1, 9, 0) + dt.timedelta(minutes=number),
+                    "username": "history.person",
+                    "action": "update",
+                    "entity": "saving_line",
+                    "entity_id": 1,
+                    "project_id": project_id,
+                    "field": "forecast",
+                    "old_value": str(number),
+                    "new_value": str(number + 1),
+                }
+                for number in range(600)
+            ],
+        )
+    key = find_callback(app, "audit-grid.rowData")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=callback_request(app, key, values=_values(project="barnet_savings"))
+    )
+    count = json.loads(response.get_data(as_text=True))["response"]["audit-count"]["children"]
+    assert count.startswith(f"The newest 500 of {before + 600:,} changes are shown")
