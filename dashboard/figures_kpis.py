@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.figures import fast_figure
+
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
 TILE_POSITIONS = {
     "sutton_coldfield": (2, 0),
@@ -54,16 +56,6 @@ def _empty(message: str, height: int = 320) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
     return figure
-
-
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain trace and layout dicts, skipping plotly's per-property validation.
-
-    Validating every property of a dozen subplots took about 150 ms per call, most of the KPI page's
-    time; built this way it takes about 10 ms. tests/test_kpi_figures.py re-validates what these
-    functions make, so a misspelt property still fails a test.
-    """
-    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def tile_map(comparison: pd.DataFrame, unit: str) -> go.Figure:
@@ -113,7 +105,7 @@ def tile_map(comparison: pd.DataFrame, unit: str) -> go.Figure:
         "hoverinfo": "text",
         "showlegend": False,
     }
-    return _figure(
+    return fast_figure(
         [hover_points],
         {
             "shapes": shapes,
@@ -281,7 +273,7 @@ def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns:
         title={"text": kpi_name, "font": {"size": 14}, "x": 0, "y": 0.99, "yanchor": "top"},
         plot_bgcolor="#ffffff",
     )
-    return _figure(data, layout)
+    return fast_figure(data, layout)
 
 
 def funnel_figure(stages: pd.DataFrame, area_label: str) -> go.Figure:

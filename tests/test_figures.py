@@ -391,3 +391,35 @@ def test_figures_counts_the_same_statuses_as_closed_as_the_queries_do():
     from dashboard.queries import CLOSED_STATUSES as QUERY_CLOSED_STATUSES
 
     assert CLOSED_STATUSES == QUERY_CLOSED_STATUSES
+
+
+def test_the_action_progress_chart_is_a_valid_plotly_figure_with_a_bar_per_state():
+    import json
+
+    import plotly.graph_objects as go
+
+    from dashboard.callbacks.actions import progress_figure
+
+    progress = pd.DataFrame(
+        {
+            "recommendation": ["1", "2"],
+            "total": [5, 3],
+            "accepted": [2, 0],
+            "awaiting": [1, 1],
+            "open": [1, 2],
+            "overdue": [1, 0],
+        }
+    )
+    plain = json.loads(json.dumps(progress_figure(progress).to_plotly_json()))
+    go.Figure(plain)  # built without validation (figures.fast_figure); plotly must accept every property
+    by_name = {trace["name"]: trace for trace in plain["data"]}
+    assert list(by_name) == [
+        "Closed: evidence accepted",
+        "Complete: awaiting sign-off",
+        "Open, not yet due",
+        "Overdue",
+    ]
+    assert by_name["Closed: evidence accepted"]["x"] == [2, 0]
+    assert by_name["Closed: evidence accepted"]["text"] == [2, ""]  # no "0" printed on an empty bar
+    assert by_name["Overdue"]["y"] == ["Rec. 1", "Rec. 2"]
+    assert plain["layout"]["xaxis"]["title"]["text"] == "Actions"

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
@@ -26,6 +26,7 @@ from dashboard.components import (
     rag_badge_markup,
 )
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.figures import fast_figure
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
 from dashboard.queries import actions as action_queries
@@ -68,33 +69,39 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
 
 def progress_figure(progress: pd.DataFrame) -> go.Figure:
     labels = [f"Rec. {number}" for number in progress["recommendation"]]
-    figure = go.Figure()
+    data = []
     for column, name, colour in (
         ("accepted", "Closed: evidence accepted", "#00703c"),
         ("awaiting", "Complete: awaiting sign-off", "#1d70b8"),
         ("open", "Open, not yet due", "#b1b4b6"),
         ("overdue", "Overdue", "#d4351c"),
     ):
-        figure.add_bar(
-            y=labels,
-            x=progress[column],
-            name=name,
-            orientation="h",
-            marker_color=colour,
-            text=[value or "" for value in progress[column]],
-            textposition="inside",
-            hovertemplate=f"%{{y}}: %{{x}} {name.lower()}<extra></extra>",
+        counts = [int(value) for value in progress[column]]
+        data.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": counts,
+                "name": name,
+                "orientation": "h",
+                "marker": {"color": colour},
+                "text": [value or "" for value in counts],
+                "textposition": "inside",
+                "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}<extra></extra>",
+            }
         )
-    figure.update_layout(
-        barmode="stack",
-        height=max(220, 40 * len(labels) + 90),
-        margin={"l": 70, "r": 10, "t": 10, "b": 30},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"autorange": "reversed"},
-        xaxis={"title": "Actions", "dtick": 1},
-        plot_bgcolor="#fff",
+    return fast_figure(
+        data,
+        {
+            "barmode": "stack",
+            "height": max(220, 40 * len(labels) + 90),
+            "margin": {"l": 70, "r": 10, "t": 10, "b": 30},
+            "legend": {"orientation": "h", "y": -0.15},
+            "yaxis": {"autorange": "reversed"},
+            "xaxis": {"title": {"text": "Actions"}, "dtick": 1},
+            "plot_bgcolor": "#fff",
+        },
     )
-    return figure
 
 
 def progress_summary(progress: pd.DataFrame) -> str:
@@ -123,14 +130,15 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
 
 
 def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> dcc.Markdown:
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(column) for column in table.columns)
-    body = Markup("").join(
-        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(value) for value in row))
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
+    # Each value escaped, then joined as plain strings: Markup.format per cell cost 15 µs a cell.
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>"
         for row in table.itertuples(index=False)
     )
     return markup_block(
         Markup('<table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
-            class_name, head, body
+            class_name, Markup(head), Markup(body)
         )
     )
 
@@ -207,34 +215,41 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
     """
     if frame.empty:
         return [html.P("No actions match these filters.", className="fw-semibold")]
-    texts = action_queries.recommendations().set_index("number")["text"]
-    counts = progress.set_index("recommendation")
+    counts = {row["recommendation"]: row for row in progress.to_dict("records")}
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(name) for name in ACTION_HEADINGS)
-    sections = Markup("")
-    for number, rows in frame.groupby("recommendation", sort=False):
-        count = counts.loc[number]
+    # Grouped in plain Python, in the page's order (pandas' groupby made a frame per recommendation).
+    groups: dict[str, list] = {}
+    for row in frame.itertuples(index=False):
+        groups.setdefault(row.recommendation, []).append(row)
+    parts = []
+    for number, rows in groups.items():
+        count = counts[number]
         caption = Markup("Actions on recommendation {}").format(number)
-        if rows["illustrative"].any():
-            caption += Markup(" ") + illustrative_marker_markup(rows.iloc[0]["illustrative_note"])
-        body = Markup("").join(_action_row(row) for row in rows.itertuples(index=False))
-        sections += Markup(
-            '<section class="act-rec-section mb-3" aria-labelledby="act-rec-{0}">'
-            '<h3 class="h5 mb-1" id="act-rec-{0}">Recommendation {0}</h3>'
-            '<p class="act-rec-text mb-1"><q>{1}</q></p>'
-            '<p class="small fw-semibold mb-1">{2} of {3} closed · {4} awaiting sign-off · {5} overdue</p>'
-            '<div class="table-responsive"><table class="table table-sm align-top act-table caption-top">'
-            "<caption>{6}</caption><thead><tr>{7}</tr></thead><tbody>{8}</tbody></table></div></section>"
-        ).format(
-            number,
-            texts.get(number, ""),
-            count["accepted"],
-            count["total"],
-            count["awaiting"],
-            count["overdue"],
-            caption,
-            head,
-            body,
+        illustrative = next((row for row in rows if row.illustrative), None)
+        if illustrative is not None:
+            caption += Markup(" ") + illustrative_marker_markup(illustrative.illustrative_note)
+        body = Markup("").join(_action_row(row) for row in rows)
+        parts.append(
+            Markup(
+                '<section class="act-rec-section mb-3" aria-labelledby="act-rec-{0}">'
+                '<h3 class="h5 mb-1" id="act-rec-{0}">Recommendation {0}</h3>'
+                '<p class="act-rec-text mb-1"><q>{1}</q></p>'
+                '<p class="small fw-semibold mb-1">{2} of {3} closed · {4} awaiting sign-off · {5} overdue</p>'
+                '<div class="table-responsive"><table class="table table-sm align-top act-table caption-top">'
+                "<caption>{6}</caption><thead><tr>{7}</tr></thead><tbody>{8}</tbody></table></div></section>"
+            ).format(
+                number,
+                rows[0].recommendation_text or "",
+                count["accepted"],
+                count["total"],
+                count["awaiting"],
+                count["overdue"],
+                caption,
+                head,
+                body,
+            )
         )
+    sections = Markup("").join(parts)
     return [markup_block(sections, "act-sections-list")]
 
 
@@ -245,15 +260,18 @@ def _some_titles(titles: list[str], shown: int = 10) -> str:
 
 def area_sections(areas: pd.DataFrame) -> list:
     """The letter's points by theme, each theme a disclosure, as one block of markup."""
-    sections = Markup("")
-    themes = [t for t in action_queries.THEME_ORDER if t in set(areas["theme"])] + sorted(
-        set(areas["theme"]) - set(action_queries.THEME_ORDER)
+    by_theme: dict[str, list] = {}
+    for row in areas.itertuples(index=False):
+        by_theme.setdefault(row.theme, []).append(row)
+    themes = [t for t in action_queries.THEME_ORDER if t in by_theme] + sorted(
+        set(by_theme) - set(action_queries.THEME_ORDER)
     )
+    parts = []
     for theme in themes:
-        part = areas[areas["theme"] == theme]
-        uncovered = int(part["uncovered"].sum())
-        items = Markup("")
-        for row in part.itertuples(index=False):
+        rows = by_theme[theme]
+        uncovered = sum(1 for row in rows if row.uncovered)
+        items = []
+        for row in rows:
             status = ""
             if row.needs_action and row.uncovered:
                 status = Markup(' <span class="badge act-uncovered ms-1">No action yet</span>')
@@ -262,15 +280,20 @@ def area_sections(areas: pd.DataFrame) -> list:
                     _some_titles(row.actions),
                     f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
                 )
-            items += Markup('<li class="mb-1"><span class="fw-semibold">{}: </span>{}{}</li>').format(
-                action_queries.KIND_LABELS.get(row.kind, row.kind), row.text, status
+            items.append(
+                Markup('<li class="mb-1"><span class="fw-semibold">{}: </span>{}{}</li>').format(
+                    action_queries.KIND_LABELS.get(row.kind, row.kind), row.text, status
+                )
             )
-        summary = f"{theme} – {len(part)} points"
+        summary = f"{theme} – {len(rows)} points"
         if uncovered:
             summary += f", {uncovered} with no action"
-        sections += Markup(
-            '<details class="mb-2"><summary>{}</summary><ul class="mt-2">{}</ul></details>'
-        ).format(summary, items)
+        parts.append(
+            Markup('<details class="mb-2"><summary>{}</summary><ul class="mt-2">{}</ul></details>').format(
+                summary, Markup("").join(items)
+            )
+        )
+    sections = Markup("").join(parts)
     return [markup_block(sections, "act-areas-list")] if sections else []
 
 
