@@ -7,7 +7,6 @@ import json
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures import fast_figure
@@ -46,19 +45,20 @@ def format_value(value, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def _empty(message: str, height: int = 320) -> go.Figure:
-    figure = go.Figure()
-    figure.update_layout(
-        height=height,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+def _empty(message: str, height: int = 320) -> dict:
+    return fast_figure(
+        [],
+        {
+            "height": height,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [{"text": message, "showarrow": False, "font": {"size": 14}}],
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        },
     )
-    return figure
 
 
-def tile_map(comparison: pd.DataFrame, unit: str) -> go.Figure:
+def tile_map(comparison: pd.DataFrame, unit: str) -> dict:
     """Each constituency a square on a rough geographic grid, coloured and labelled by RAG."""
     tiles = comparison[comparison["area_kind"] == "constituency"]
     if tiles.empty:
@@ -141,7 +141,7 @@ def _axis_suffix(position: int) -> str:
     return "" if position == 0 else str(position + 1)
 
 
-def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns: int = 4) -> go.Figure:
+def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns: int = 4) -> dict:
     """One XmR chart per area (city first): values, mean, process limits, target, special causes."""
     if trends.empty:
         return _empty("No values to chart for this KPI")
@@ -276,47 +276,50 @@ def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns:
     return fast_figure(data, layout)
 
 
-def funnel_figure(stages: pd.DataFrame, area_label: str) -> go.Figure:
+def funnel_figure(stages: pd.DataFrame, area_label: str) -> dict:
     """Each stage as a share of all contacts, with the 7% target where the documents give one."""
     present = stages[stages["percent_of_contacts"].notna()]
     if present.empty:
         return _empty("No funnel figures for this area")
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            y=list(present["stage"]),
-            x=list(present["percent_of_contacts"]),
-            orientation="h",
-            name=area_label,
-            marker={"color": "#1d70b8"},
-            text=[
+    data = [
+        {
+            "type": "bar",
+            "y": list(present["stage"]),
+            "x": [float(value) for value in present["percent_of_contacts"]],
+            "orientation": "h",
+            "name": area_label,
+            "marker": {"color": "#1d70b8"},
+            "text": [
                 f"{percent:.0f}%" + ("" if pd.isna(count) else f" ({count:,.0f})")
                 for percent, count in zip(present["percent_of_contacts"], present["count"], strict=True)
             ],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:.0f}% of contacts<extra></extra>",
-        )
-    )
+            "textposition": "auto",
+            "hovertemplate": "%{y}: %{x:.0f}% of contacts<extra></extra>",
+        }
+    ]
     targets = present[present["target_percent"].notna()]
     if not targets.empty:
-        figure.add_trace(
-            go.Scatter(
-                y=list(targets["stage"]),
-                x=list(targets["target_percent"]),
-                mode="markers+text",
-                name="Target (P2P model, 7%)",
-                marker={"symbol": "line-ns-open", "size": 28, "color": "#d4351c", "line": {"width": 4}},
-                text=[f"target {value:.0f}%" for value in targets["target_percent"]],
-                textposition="top center",
-                hovertemplate="%{y}: target %{x:.0f}% of contacts<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "y": list(targets["stage"]),
+                "x": [float(value) for value in targets["target_percent"]],
+                "mode": "markers+text",
+                "name": "Target (P2P model, 7%)",
+                "marker": {"symbol": "line-ns-open", "size": 28, "color": "#d4351c", "line": {"width": 4}},
+                "text": [f"target {value:.0f}%" for value in targets["target_percent"]],
+                "textposition": "top center",
+                "hovertemplate": "%{y}: target %{x:.0f}% of contacts<extra></extra>",
+            }
         )
-    figure.update_layout(
-        height=340,
-        margin={"l": 10, "r": 20, "t": 30, "b": 40},
-        xaxis={"title": "% of all contacts", "range": [0, 105]},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        plot_bgcolor="#ffffff",
+    return fast_figure(
+        data,
+        {
+            "height": 340,
+            "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
+            "xaxis": {"title": {"text": "% of all contacts"}, "range": [0, 105]},
+            "yaxis": {"autorange": "reversed"},
+            "legend": {"orientation": "h", "y": 1.12, "x": 0},
+            "plot_bgcolor": "#ffffff",
+        },
     )
-    return figure

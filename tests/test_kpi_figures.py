@@ -25,9 +25,9 @@ CONSTITUENCIES = [
 PERIODS = ["Q1 2025/26", "Q2 2025/26", "Q3 2025/26", "Q4 2025/26", "Q1 2026/27"]
 
 
-def revalidated(figure: go.Figure) -> dict:
+def revalidated(figure: dict) -> dict:
     """The figure as the browser receives it, after plotly has validated every property of it."""
-    plain = json.loads(json.dumps(figure.to_plotly_json(), default=str))
+    plain = json.loads(json.dumps(figure, default=str))
     go.Figure(plain)  # raises ValueError on any property plotly does not know
     return plain
 
@@ -135,3 +135,32 @@ def test_spc_traces_sit_on_their_areas_chart_and_the_legend_names_each_line_once
 def test_spc_says_when_there_is_nothing_to_chart():
     figure = revalidated(figures_kpis.spc_small_multiples(trends_frame([]), "First contact", "percent"))
     assert figure["layout"]["annotations"][0]["text"] == "No values to chart for this KPI"
+
+
+def test_the_funnel_shows_each_stage_and_the_target_where_there_is_one():
+    stages = pd.DataFrame(
+        {
+            "stage": ["Contacts", "Full assessment", "Care package"],
+            "percent_of_contacts": [100.0, 26.0, float("nan")],
+            "count": [9835.0, 2557.0, float("nan")],
+            "target_percent": [float("nan"), 7.0, 7.0],
+        }
+    )
+    figure = revalidated(figures_kpis.funnel_figure(stages, "Barnet"))
+    bars, targets = figure["data"]
+    assert bars["y"] == ["Contacts", "Full assessment"]  # a stage with no figure is left out
+    assert bars["text"] == ["100% (9,835)", "26% (2,557)"]
+    assert targets["y"] == ["Full assessment"] and targets["text"] == ["target 7%"]
+
+
+def test_the_funnel_says_when_there_are_no_figures():
+    stages = pd.DataFrame(
+        {
+            "stage": ["Contacts"],
+            "percent_of_contacts": [float("nan")],
+            "count": [1.0],
+            "target_percent": [7.0],
+        }
+    )
+    figure = revalidated(figures_kpis.funnel_figure(stages, "Barnet"))
+    assert figure["layout"]["annotations"][0]["text"] == "No funnel figures for this area"

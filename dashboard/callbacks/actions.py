@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from markupsafe import Markup, escape
 
@@ -67,7 +66,7 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
     )
 
 
-def progress_figure(progress: pd.DataFrame) -> go.Figure:
+def progress_figure(progress: pd.DataFrame) -> dict:
     labels = [f"Rec. {number}" for number in progress["recommendation"]]
     data = []
     for column, name, colour in (
