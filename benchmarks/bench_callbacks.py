@@ -58,6 +58,8 @@ MAIN_CALLBACKS = [
     MainCallback("overview: changes", "overview", "/", "ov-changes.children"),
     MainCallback("milestones", "milestones", "/milestones", "ms-url.search"),
     MainCallback("actions", "actions", "/actions", "act-url.search"),
+    MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),
+    MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),
     MainCallback("savings", "savings", "/savings", "sv-url.search"),
     MainCallback("kpis: comparison", "kpis", "/kpis", "kpi-url.search"),
     MainCallback("kpis: trends", "kpis", "/kpis", "kpi-trends.figure"),

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -196,7 +197,56 @@ def test_filters_go_into_the_url_and_choose_the_sections(app, login_as):
     sections = json.dumps(body["act-sections"])
     assert "Recommendation 2" in sections and "Recommendation 3" not in sections
     assert "Co-produce a carers engagement plan" in sections
+    assert "1 of 3 actions are closed" in _progress(app, client, rec="2")["act-progress-summary"]["children"]
+
+
+def _progress(app, client, **filters) -> dict:
+    key = find_callback(app, "act-progress-summary.children")
+    values = _view_values(**filters)
+    values[("act-refresh", "data")] = 0
+    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+def test_progress_counts_every_matching_action_by_recommendation(app, login_as):
+    body = _progress(app, login_as("cabinet.member"), rec="2")
     assert "1 of 3 actions are closed" in body["act-progress-summary"]["children"]
+    bars = {trace["name"]: trace for trace in body["act-progress-chart"]["figure"]["data"]}
+    assert bars["Closed: evidence accepted"]["y"] == ["Rec. 2"]
+    assert sum(sum(trace["x"]) for trace in bars.values()) == 3
+    assert "<td>2</td><td>3</td>" in json.dumps(body["act-progress-table"])
+
+
+def test_the_letters_points_follow_the_theme_filter(app, login_as):
+    key = find_callback(app, "act-areas-summary.children")
+    client = login_as("cabinet.member")
+    everything = json.loads(
+        client.post(
+            "/_dash-update-component",
+            json=callback_request(
+                app, key, values={("act-filter-theme", "value"): "all", ("act-refresh", "data"): 0}
+            ),
+        ).get_data(as_text=True)
+    )["response"]
+    assert (
+        "strengths and areas for consideration from the letter" in everything["act-areas-summary"]["children"]
+    )
+    total = int(everything["act-areas-summary"]["children"].split(" ", 1)[0])
+    themes = re.findall(
+        r"<summary>(.+?) – (\d+) points", json.dumps(everything["act-areas"], ensure_ascii=False)
+    )
+    assert len(themes) > 1 and sum(int(count) for _, count in themes) == total
+    theme, count = themes[0]
+    one = json.loads(
+        client.post(
+            "/_dash-update-component",
+            json=callback_request(
+                app, key, values={("act-filter-theme", "value"): theme, ("act-refresh", "data"): 0}
+            ),
+        ).get_data(as_text=True)
+    )["response"]
+    assert one["act-areas-summary"]["children"].startswith(f"{count} strengths")
 
 
 def _plan(app, client, page: str | None, triggered: str | None = None, **filters) -> dict:
@@ -230,7 +280,8 @@ def test_a_long_plan_is_drawn_a_page_at_a_time_and_counted_whole(app, login_as, 
         )
     client = login_as("cabinet.member")
     first = _plan(app, client, "1", owner="Paging owner")
-    assert f"0 of {added} actions are closed" in first["act-progress-summary"]["children"]
+    progress = _progress(app, client, owner="Paging owner")["act-progress-summary"]["children"]
+    assert f"0 of {added} actions are closed" in progress
     assert [option["value"] for option in first["act-page"]["options"]] == ["1", "2"]
     assert first["act-page"]["options"][1]["label"] == f"Page 2 of 2: actions 51–{added}"
     assert first["act-page-position"]["children"].startswith(f"Showing actions 1–50 of {added}")

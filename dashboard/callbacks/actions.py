@@ -423,12 +423,7 @@ def register(app) -> None:
         app,
         Output("act-url", "search"),
         Output("act-illustrative", "children"),
-        Output("act-progress-summary", "children"),
-        Output("act-progress-chart", "figure"),
-        Output("act-progress-table", "children"),
         Output("act-sections", "children"),
-        Output("act-areas-summary", "children"),
-        Output("act-areas", "children"),
         Output("act-review-note", "children"),
         Output("act-review-summary", "children"),
         Output("act-review-grid", "rowData"),
@@ -465,13 +460,6 @@ def register(app) -> None:
                 ],
                 className="small mb-0",
             )
-        areas = action_queries.consideration_areas(filters.theme)
-        needing = int(areas["needs_action"].sum())
-        uncovered = int(areas["uncovered"].sum())
-        areas_summary = (
-            f"{len(areas)} strengths and areas for consideration from the letter; {needing - uncovered} of the "
-            f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
-        )
         review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
         # The chooser offers this page's actions; View beside any action opens it too.
         choices = [{"label": "Choose an action", "value": ""}] + [
@@ -481,12 +469,7 @@ def register(app) -> None:
         return (
             filters.query_string(),
             note,
-            progress_summary(progress),
-            progress_figure(progress),
-            _html_table(progress_table(progress)),
             action_sections(frame, progress),
-            areas_summary,
-            area_sections(areas),
             review_note(filters.as_at),
             review_summary(review, filters.as_at, total),
             review_rows(review),
@@ -495,6 +478,42 @@ def register(app) -> None:
             str(filters.page),
             page_position(filters.page, total),
         )
+
+    # Progress and the letter's points are callbacks of their own: the browser asks for them beside
+    # the plan, and turning a page of actions redraws neither.
+    @authorised(
+        app,
+        Output("act-progress-summary", "children"),
+        Output("act-progress-chart", "figure"),
+        Output("act-progress-table", "children"),
+        *FILTER_INPUTS,
+        Input("act-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_progress(rec, theme, owner, status, project, flags, as_at, _refresh):
+        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+        progress = action_queries.progress_by_recommendation(filters, clock.today())
+        return progress_summary(progress), progress_figure(progress), _html_table(progress_table(progress))
+
+    @authorised(
+        app,
+        Output("act-areas-summary", "children"),
+        Output("act-areas", "children"),
+        Input("act-filter-theme", "value"),
+        Input("act-refresh", "data"),
+        roles=EVERYONE,
+    )
+    def show_areas(theme, _refresh):
+        areas = action_queries.consideration_areas(
+            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme
+        )
+        needing = int(areas["needs_action"].sum())
+        uncovered = int(areas["uncovered"].sum())
+        summary = (
+            f"{len(areas)} strengths and areas for consideration from the letter; {needing - uncovered} of the "
+            f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
+        )
+        return summary, area_sections(areas)
 
     @authorised(
         app,

@@ -255,20 +255,28 @@ def action_items(
                 .group_by(m.ActionEvidence.action_item_id)
             ).all()
         )
-    frame = _objects(pd.DataFrame.from_records([tuple(row) for row in rows], columns=ACTION_COLUMNS))
-    frame["display_status"] = [
-        display_status(status, evidence)
-        for status, evidence in zip(frame["status"], frame["evidence_status"], strict=True)
-    ]
+    # Object columns throughout, so a missing value stays None as the database gave it (no NaN), without
+    # converting column by column afterwards (that was most of this function's time).
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=ACTION_COLUMNS, dtype=object)
+
+    def column(values: list) -> pd.Series:
+        return pd.Series(values, index=frame.index, dtype=object)
+
+    frame["display_status"] = column(
+        [
+            display_status(status, evidence)
+            for status, evidence in zip(frame["status"], frame["evidence_status"], strict=True)
+        ]
+    )
     frame["overdue"] = [
         bool(status not in ("Complete", "Cancelled") and due is not None and due < today)
         for status, due in zip(frame["status"], frame["due_date"], strict=True)
     ]
-    frame["latest_note_date"] = [latest.get(i, (None, None, None))[0] for i in frame["id"]]
-    frame["latest_note"] = [latest.get(i, (None, None, None))[1] for i in frame["id"]]
+    frame["latest_note_date"] = column([latest.get(i, (None, None, None))[0] for i in frame["id"]])
+    frame["latest_note"] = column([latest.get(i, (None, None, None))[1] for i in frame["id"]])
     frame["latest_note_internal"] = [bool(latest.get(i, (None, None, False))[2]) for i in frame["id"]]
     frame["evidence_items"] = [int(evidence_counts.get(i, 0)) for i in frame["id"]]
-    return _objects(frame)
+    return frame
 
 
 def _objects(frame: pd.DataFrame) -> pd.DataFrame:
