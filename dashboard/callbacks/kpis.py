@@ -30,20 +30,18 @@ def _unit_suffix(unit: str) -> str:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows for AG Grid: NaN → None, numpy → plain, and a Data column saying where figures come from."""
-    rows = []
-    for record in frame.to_dict("records"):
-        clean = {}
-        for key, value in record.items():
-            if value is not None and not isinstance(value, str | list) and pd.isna(value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            clean[key] = value
-        if "illustrative" in clean:
-            clean["data_note"] = "Illustrative" if clean["illustrative"] else "From documents"
-        rows.append(clean)
+    # Whole columns at a time: object dtype gives plain Python numbers, and where() puts None for NaN.
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    dated = [
+        column for column in frame.columns if any(hasattr(value, "isoformat") for value in frame[column][:1])
+    ]
+    for row in rows:
+        for column in dated:
+            value = row[column]
+            if value is not None and hasattr(value, "isoformat"):
+                row[column] = value.isoformat()
+        if "illustrative" in row:
+            row["data_note"] = "Illustrative" if row["illustrative"] else "From documents"
     return rows
 
 
