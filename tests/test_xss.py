@@ -15,6 +15,7 @@ from sqlalchemy import update
 from dashboard import figures
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.queries import actions as action_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
 from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
 
@@ -89,3 +90,31 @@ def test_markup_in_a_title_is_shown_as_text_in_the_page(dash_duo, app, database_
     assert 'src=x onerror="window.__xss=1">Review' in dash_duo.find_element("#pack-section-milestones").text
     assert dash_duo.driver.execute_script("return window.__xss === undefined;")
     assert not dash_duo.driver.find_elements("css selector", "#pack-section-milestones img")
+
+
+def test_markup_in_the_letters_points_and_action_titles_stays_text(app, login_as):
+    with session_scope() as db:
+        area = (
+            db.query(m.ConsiderationArea)
+            .filter(m.ConsiderationArea.kind.in_(action_queries.NEEDS_ACTION_KINDS))
+            .first()
+        )
+        area.text = MARKUP
+        action = db.query(m.ActionItem).first()
+        action.title = 'Quote " and <b>bold</b>'
+        if action not in area.actions:
+            area.actions.append(action)
+        theme = area.theme
+    key = find_callback(app, "act-areas-summary.children")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component",
+        json=callback_request(
+            app, key, values={("act-filter-theme", "value"): theme, ("act-refresh", "data"): 0}
+        ),
+    )
+    markup = json.loads(response.get_data(as_text=True))["response"]["act-areas"]["children"]
+    text = json.dumps(markup)
+    assert "<img" not in text and "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Review" in text
+    assert "<b>bold" not in text
+    # The action's title sits in a title attribute: its quote is escaped too, so it cannot end it early.
+    assert "Quote &#34; and &lt;b&gt;bold&lt;/b&gt;" in text

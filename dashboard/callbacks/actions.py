@@ -269,27 +269,29 @@ def area_sections(areas: pd.DataFrame) -> list:
     for theme in themes:
         rows = by_theme[theme]
         uncovered = sum(1 for row in rows if row.uncovered)
+        # Each value escaped (markupsafe.escape quotes too), then joined as plain strings:
+        # Markup.format per item was most of this callback's time over 335 points.
         items = []
         for row in rows:
             status = ""
             if row.needs_action and row.uncovered:
-                status = Markup(' <span class="badge act-uncovered ms-1">No action yet</span>')
+                status = ' <span class="badge act-uncovered ms-1">No action yet</span>'
             elif row.needs_action:
-                status = Markup(' <span class="badge text-bg-light border ms-1" title="{}">{}</span>').format(
-                    _some_titles(row.actions),
-                    f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}",
+                answered = f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}"
+                status = (
+                    f' <span class="badge text-bg-light border ms-1" title="{escape(_some_titles(row.actions))}">'
+                    f"{escape(answered)}</span>"
                 )
+            kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
             items.append(
-                Markup('<li class="mb-1"><span class="fw-semibold">{}: </span>{}{}</li>').format(
-                    action_queries.KIND_LABELS.get(row.kind, row.kind), row.text, status
-                )
+                f'<li class="mb-1"><span class="fw-semibold">{escape(kind)}: </span>{escape(row.text)}{status}</li>'
             )
         summary = f"{theme} – {len(rows)} points"
         if uncovered:
             summary += f", {uncovered} with no action"
         parts.append(
             Markup('<details class="mb-2"><summary>{}</summary><ul class="mt-2">{}</ul></details>').format(
-                summary, Markup("").join(items)
+                summary, Markup("".join(items))
             )
         )
     sections = Markup("").join(parts)
