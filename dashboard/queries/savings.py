@@ -395,36 +395,57 @@ def bridge_steps(frame: pd.DataFrame, largest: int = BRIDGE_LINES) -> pd.DataFra
     Only the `largest` differences (by size) get a step of their own; any others are summed into one
     "other lines" step, so the steps still add up from the target to the forecast.
     """
-    columns = ["label", "kind", "amount", "line_id"]
     if frame.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BRIDGE_COLUMNS)
     sums = totals(frame)
-    steps = [{"label": "Target", "kind": "total", "amount": sums["target"], "line_id": None}]
     movers = [record for record in frame.to_dict("records") if record["variance"] != ZERO]
     movers.sort(key=lambda record: (-abs(record["variance"]), record["financial_year"], record["id"]))
     shown, rest = movers[:largest], movers[largest:]
-    shown.sort(key=lambda record: (record["variance"], record["financial_year"], record["id"]))
-    for record in shown:
+    return bridge_frame(
+        sums["target"],
+        [
+            (line_label(record), record["variance"], int(record["id"]), record["financial_year"])
+            for record in shown
+        ],
+        len(rest),
+        total(record["variance"] for record in rest),
+        sums["forecast"],
+    )
+
+
+BRIDGE_COLUMNS = ["label", "kind", "amount", "line_id"]
+
+
+def bridge_frame(
+    target: Decimal,
+    shown: list[tuple[str, Decimal, int, int]],
+    rest: int,
+    rest_net: Decimal,
+    forecast: Decimal,
+) -> pd.DataFrame:
+    """The bridge's steps: the target, each shown line's difference (label, amount, line id, year) from
+    the largest shortfall to the largest gain, the `rest` other lines netted into one step, the forecast."""
+    steps = [{"label": "Target", "kind": "total", "amount": target, "line_id": None}]
+    for label, amount, line_id, _year in sorted(shown, key=lambda step: (step[1], step[3], step[2])):
         steps.append(
             {
-                "label": line_label(record),
-                "kind": "short" if record["variance"] < ZERO else "over",
-                "amount": record["variance"],
-                "line_id": int(record["id"]),
+                "label": label,
+                "kind": "short" if amount < ZERO else "over",
+                "amount": amount,
+                "line_id": line_id,
             }
         )
     if rest:
-        net = total(record["variance"] for record in rest)
         steps.append(
             {
-                "label": f"{len(rest):,} other line{'s' if len(rest) != 1 else ''} (net)",
-                "kind": "short" if net < ZERO else "over",
-                "amount": net,
+                "label": f"{rest:,} other line{'s' if rest != 1 else ''} (net)",
+                "kind": "short" if rest_net < ZERO else "over",
+                "amount": rest_net,
                 "line_id": None,
             }
         )
-    steps.append({"label": "Forecast", "kind": "total", "amount": sums["forecast"], "line_id": None})
-    return pd.DataFrame(steps, columns=columns)
+    steps.append({"label": "Forecast", "kind": "total", "amount": forecast, "line_id": None})
+    return pd.DataFrame(steps, columns=BRIDGE_COLUMNS)
 
 
 def rephasing_proposals(frame: pd.DataFrame) -> pd.DataFrame:

@@ -30,12 +30,14 @@ from dashboard.db import session_scope
 from dashboard.formatting import financial_year_label
 from dashboard.queries.milestones import current_end_expression
 from dashboard.queries.savings import (
+    BRIDGE_COLUMNS,
     BRIDGE_LINES,
     CONFIDENCE_WEIGHTS,
     SUMMARY_MEASURES,
     UNRATED_WEIGHT,
     ZERO,
     SavingFilters,
+    bridge_frame,
     line_conditions,
     line_label,
     saving_lines,
@@ -243,43 +245,22 @@ def _by_project(db, lines) -> pd.DataFrame:
 
 
 def _bridge(db, lines, totals: dict, movers: int, largest: int) -> pd.DataFrame:
-    columns = ["label", "kind", "amount", "line_id"]
     if not totals["lines"]:
-        return pd.DataFrame(columns=columns)
-    moving = lines.c.variance != 0
-    shown = db.execute(
+        return pd.DataFrame(columns=BRIDGE_COLUMNS)
+    rows = db.execute(
         select(lines.c.id, lines.c.financial_year, lines.c.project, lines.c.category, lines.c.variance)
-        .where(moving)
+        .where(lines.c.variance != 0)
         .order_by(func.abs(lines.c.variance).desc(), lines.c.financial_year, lines.c.id)
         .limit(largest)
     ).all()
-    shown = sorted(shown, key=lambda row: (row.variance, row.financial_year, row.id))
-    steps = [{"label": "Target", "kind": "total", "amount": totals["target"], "line_id": None}]
-    shown_total = ZERO
-    for row in shown:
-        amount = _pounds(row.variance)
-        shown_total += amount
-        steps.append(
-            {
-                "label": line_label(row._mapping),
-                "kind": "short" if amount < ZERO else "over",
-                "amount": amount,
-                "line_id": int(row.id),
-            }
-        )
-    rest = movers - len(shown)
-    if rest:
-        net = totals["variance"] - shown_total  # lines with no variance add nothing
-        steps.append(
-            {
-                "label": f"{rest:,} other line{'s' if rest != 1 else ''} (net)",
-                "kind": "short" if net < ZERO else "over",
-                "amount": net,
-                "line_id": None,
-            }
-        )
-    steps.append({"label": "Forecast", "kind": "total", "amount": totals["forecast"], "line_id": None})
-    return pd.DataFrame(steps, columns=columns)
+    shown = [
+        (line_label(row._mapping), _pounds(row.variance), int(row.id), row.financial_year) for row in rows
+    ]
+    shown_total = sum((amount for _, amount, _, _ in shown), ZERO)
+    # Lines with no variance add nothing, so the rest's net is the total less the lines shown.
+    return bridge_frame(
+        totals["target"], shown, movers - len(shown), totals["variance"] - shown_total, totals["forecast"]
+    )
 
 
 def _at_risk_lines(db, lines, listed: int) -> pd.DataFrame:
