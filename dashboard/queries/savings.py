@@ -460,17 +460,8 @@ def rephasing_gap(frame: pd.DataFrame, line_ids: list[int] | None = None) -> pd.
 
     The changes sum to exactly £0: re-phasing moves money between years, never adds or loses it.
     """
-    columns = [
-        "financial_year",
-        "fy_label",
-        "target_now",
-        "target_after",
-        "forecast_now",
-        "forecast_after",
-        "change",
-    ]
     if frame.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=GAP_COLUMNS)
     moving = rephasing_proposals(frame)
     if line_ids is not None:
         moving = moving[moving["id"].isin(line_ids)]
@@ -487,21 +478,35 @@ def rephasing_gap(frame: pd.DataFrame, line_ids: list[int] | None = None) -> pd.
         sums[year][2] += forecast
         sums[after][1] += target
         sums[after][3] += forecast
-    rows = []
-    for year in years:
-        target_now, target_after, forecast_now, forecast_after = sums[year]
-        rows.append(
-            {
-                "financial_year": year,
-                "fy_label": financial_year_label(year),
-                "target_now": target_now,
-                "target_after": target_after,
-                "forecast_now": forecast_now,
-                "forecast_after": forecast_after,
-                "change": target_after - target_now,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    return gap_frame(sums)
+
+
+GAP_COLUMNS = [
+    "financial_year",
+    "fy_label",
+    "target_now",
+    "target_after",
+    "forecast_now",
+    "forecast_after",
+    "change",
+]
+
+
+def gap_frame(sums: dict[int, list[Decimal]]) -> pd.DataFrame:
+    """The re-phasing gap from year → [target now, target after, forecast now, forecast after]."""
+    rows = [
+        {
+            "financial_year": year,
+            "fy_label": financial_year_label(year),
+            "target_now": target_now,
+            "target_after": target_after,
+            "forecast_now": forecast_now,
+            "forecast_after": forecast_after,
+            "change": target_after - target_now,
+        }
+        for year, (target_now, target_after, forecast_now, forecast_after) in sorted(sums.items())
+    ]
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
 def saving_filter_options() -> dict[str, list[dict[str, str]]]:

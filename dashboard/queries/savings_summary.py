@@ -27,7 +27,6 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label
 from dashboard.queries.milestones import current_end_expression
 from dashboard.queries.savings import (
     BRIDGE_COLUMNS,
@@ -38,6 +37,7 @@ from dashboard.queries.savings import (
     ZERO,
     SavingFilters,
     bridge_frame,
+    gap_frame,
     line_conditions,
     line_label,
     saving_lines,
@@ -295,15 +295,6 @@ def _at_risk_lines(db, lines, listed: int) -> pd.DataFrame:
 
 def _gap(db, lines, year_rows) -> pd.DataFrame:
     """Per year: target and forecast now and after every proposal is accepted, and the change."""
-    columns = [
-        "financial_year",
-        "fy_label",
-        "target_now",
-        "target_after",
-        "forecast_now",
-        "forecast_after",
-        "change",
-    ]
     sums: dict[int, list[Decimal]] = {}  # year → [target now, target after, forecast now, forecast after]
     for row in year_rows:
         entry = sums.setdefault(int(row.financial_year), [ZERO, ZERO, ZERO, ZERO])
@@ -315,19 +306,7 @@ def _gap(db, lines, year_rows) -> pd.DataFrame:
     for year, target, forecast in after:
         entry = sums.setdefault(int(year), [ZERO, ZERO, ZERO, ZERO])
         entry[1], entry[3] = _pounds(target), _pounds(forecast)
-    rows = [
-        {
-            "financial_year": year,
-            "fy_label": financial_year_label(year),
-            "target_now": values[0],
-            "target_after": values[1],
-            "forecast_now": values[2],
-            "forecast_after": values[3],
-            "change": values[1] - values[0],
-        }
-        for year, values in sorted(sums.items())
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return gap_frame(sums)
 
 
 def page_of_lines(filters: SavingFilters, today: dt.date, page: int, per_page: int) -> pd.DataFrame:
