@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.formatting import financial_year_label
+from dashboard.queries.actions import ACTION_ITEM_FIELDS
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -124,22 +125,7 @@ def _actions() -> Select:
             m.Recommendation.number.label("recommendation"),
             m.Recommendation.text.label("recommendation_text"),
             m.Project.name.label("delivered_by_project"),
-            m.ActionItem.title,
-            m.ActionItem.owner,
-            m.ActionItem.due_date,
-            m.ActionItem.status,
-            m.ActionItem.rag,
-            m.ActionItem.percent_complete,
-            m.ActionItem.evidence,
-            m.ActionItem.evidence_status,
-            m.ActionItem.signed_off_by,
-            m.ActionItem.signed_off_at,
-            m.ActionItem.illustrative,
-            m.ActionItem.illustrative_note,
-            m.ActionItem.source,
-            m.ActionItem.version,
-            m.ActionItem.updated_by,
-            m.ActionItem.updated_at,
+            *ACTION_ITEM_FIELDS,
         )
         .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
         .outerjoin(m.Project, m.Project.id == m.ActionItem.project_id)

@@ -163,6 +163,27 @@ ACTION_COLUMNS = [
 ]
 
 
+# An action's own columns, in the order the page's frame and the export file both use.
+ACTION_ITEM_FIELDS = (
+    m.ActionItem.title,
+    m.ActionItem.owner,
+    m.ActionItem.due_date,
+    m.ActionItem.status,
+    m.ActionItem.rag,
+    m.ActionItem.percent_complete,
+    m.ActionItem.evidence,
+    m.ActionItem.evidence_status,
+    m.ActionItem.signed_off_by,
+    m.ActionItem.signed_off_at,
+    m.ActionItem.illustrative,
+    m.ActionItem.illustrative_note,
+    m.ActionItem.source,
+    m.ActionItem.version,
+    m.ActionItem.updated_by,
+    m.ActionItem.updated_at,
+)
+
+
 def _conditions(filters: ActionFilters, today: dt.date, ids: list[int] | None = None) -> list:
     """The filters as SQL conditions on actions joined to their recommendation and project."""
     conditions = []
@@ -220,22 +241,7 @@ def action_items(
         m.ActionItem.project_id,
         m.Project.parent_id,
         m.Project.name,
-        m.ActionItem.title,
-        m.ActionItem.owner,
-        m.ActionItem.due_date,
-        m.ActionItem.status,
-        m.ActionItem.rag,
-        m.ActionItem.percent_complete,
-        m.ActionItem.evidence,
-        m.ActionItem.evidence_status,
-        m.ActionItem.signed_off_by,
-        m.ActionItem.signed_off_at,
-        m.ActionItem.illustrative,
-        m.ActionItem.illustrative_note,
-        m.ActionItem.source,
-        m.ActionItem.version,
-        m.ActionItem.updated_by,
-        m.ActionItem.updated_at,
+        *ACTION_ITEM_FIELDS,
     )
     statement = (
         _joined(statement)
