@@ -247,3 +247,19 @@ def test_throttling_counts_the_person_behind_a_trusted_proxy(database_url, trust
     with session_scope() as db:
         addresses = db.scalars(select(m.LoginFailure.address)).all()
     assert addresses == [recorded]
+
+
+@pytest.mark.parametrize(("environment", "secure"), [("production", True), ("development", False)])
+def test_cookies_are_secure_in_production_over_https(database_url, environment, secure):
+    """Production marks the session, remember-me and CSRF cookies Secure; a developer's plain http keeps them."""
+    from dashboard.web import create_app
+
+    app = create_app(_settings_for(database_url, DASHBOARD_ENV=environment))
+    client = app.server.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    response = login(client, "admin")
+    assert response.status_code == 302
+    cookies = {value.split("=", 1)[0]: value for value in response.headers.getlist("Set-Cookie")}
+    assert {"session", "_csrf_token"} <= set(cookies)
+    for name in ("session", "_csrf_token"):
+        assert ("; Secure" in cookies[name]) is secure, cookies[name]
