@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import CLOSED_STATUSES, gantt, gantt_summary
+from dashboard import figures
+from dashboard.figures import CLOSED_STATUSES, gantt_summary
 
 D = dt.date
 TODAY = D(2026, 11, 23)
@@ -31,6 +33,11 @@ def milestone(**overrides) -> dict:
     }
     row.update(overrides)
     return row
+
+
+def gantt(*args, **kwargs) -> go.Figure:
+    """The Gantt read back through go.Figure, which refuses any property plotly does not know."""
+    return go.Figure(figures.gantt(*args, **kwargs))
 
 
 def frame(*rows: dict) -> pd.DataFrame:
@@ -200,20 +207,24 @@ def test_rows_are_grouped_by_project_in_first_seen_order_then_by_baseline_start(
         TODAY,
     )
     axis = figure.layout.yaxis
-    assert list(axis.ticktext) == ["Alpha · Build", "Alpha · Go-live", "Beta · Design"]
+    assert list(axis.ticktext) == [
+        "Alpha · Build — Green",
+        "Alpha · Go-live — Green",
+        "Beta · Design — Green",
+    ]
     assert axis.autorange == "reversed"  # the first row is drawn at the top
     baseline = trace(figure, "Baseline", "bar")
     # Each bar sits on its own milestone's row.
     assert [(row_label(figure, row), bar_dates(baseline, i)[0]) for i, row in enumerate(baseline.y)] == [
-        ("Alpha · Build", D(2026, 1, 12)),
-        ("Alpha · Go-live", D(2026, 3, 2)),
-        ("Beta · Design", D(2026, 1, 5)),
+        ("Alpha · Build — Green", D(2026, 1, 12)),
+        ("Alpha · Go-live — Green", D(2026, 3, 2)),
+        ("Beta · Design — Green", D(2026, 1, 5)),
     ]
 
 
 def test_two_milestones_with_the_same_title_keep_separate_rows():
     figure = gantt(frame(milestone(id=1), milestone(id=2)), TODAY)
-    assert list(figure.layout.yaxis.ticktext) == ["Adult Social Care · Eclipse go-live"] * 2
+    assert list(figure.layout.yaxis.ticktext) == ["Adult Social Care · Eclipse go-live — Green"] * 2
     assert len(set(trace(figure, "Baseline", "bar").y)) == 2
 
 
@@ -222,7 +233,7 @@ def test_long_titles_are_shortened_on_the_axis_but_whole_in_the_hover():
     figure = gantt(frame(milestone(project="Reablement", title=title)), TODAY)
     # The 48-character cut falls inside "leaving", so the label ends on the whole word before it.
     label = figure.layout.yaxis.ticktext[0]
-    assert label == "Reablement · Commission a new reablement service for people…"
+    assert label == "Reablement · Commission a new reablement service for people… — Green"
     assert title in trace(figure, "Baseline", "bar").hovertext[0]
 
 
@@ -234,7 +245,9 @@ def test_the_left_margin_holds_the_longest_row_label():
         frame(milestone(id=1, project=project, title=title, illustrative=True), milestone(id=2)), TODAY
     )
     labels = list(long.layout.yaxis.ticktext)
-    assert labels[0] == "Transition Project… · Commission a new reablement service for people… (illustrative)"
+    assert labels[0] == (
+        "Transition Project… · Commission a new reablement service for people… (illustrative) — Green"
+    )
     # Sized on the server (no automargin, which redraws the chart), at about 6.3 px a character of
     # 12 px text, so the longest label is never cut off at the left edge.
     assert long.layout.yaxis.automargin is False and long.layout.yaxis.tickfont.size == 12
@@ -244,7 +257,7 @@ def test_the_left_margin_holds_the_longest_row_label():
 
 def test_illustrative_milestones_are_marked_in_words():
     figure = gantt(frame(milestone(illustrative=True)), TODAY)
-    assert figure.layout.yaxis.ticktext[0] == "Adult Social Care · Eclipse go-live (illustrative)"
+    assert figure.layout.yaxis.ticktext[0] == "Adult Social Care · Eclipse go-live (illustrative) — Green"
     assert "Illustrative" in trace(figure, "Baseline", "bar").hovertext[0]
 
 
@@ -263,8 +276,11 @@ def test_hover_says_the_rag_and_status_in_words():
     assert "RAG: Amber" in forecast.hovertext[0]
     assert "Status: In progress" in forecast.hovertext[0]
     assert "RAG: Not rated" in forecast.hovertext[1]
-    # The word is also printed beside the bar, so colour is not the only cue without hovering.
-    assert list(forecast.text) == ["Amber", "Not rated"]
+    # The word also ends the row's label, so colour is not the only cue without hovering.
+    assert [row_label(figure, row) for row in forecast.y] == [
+        "Adult Social Care · Eclipse go-live — Amber",
+        "Adult Social Care · Care market review — Not rated",
+    ]
 
 
 def test_hover_gives_both_date_ranges_in_uk_format():
@@ -307,8 +323,22 @@ def test_user_text_is_escaped_in_hover_and_labels():
     assert "<script>" not in hover and "<i>x" not in hover
     assert (
         figure.layout.yaxis.ticktext[0]
-        == "Ops &amp; &lt;b&gt;Care&lt;/b&gt; · &lt;script&gt;alert(1)&lt;/script&gt;"
+        == "Ops &amp; &lt;b&gt;Care&lt;/b&gt; · &lt;script&gt;alert(1)&lt;/script&gt; — Green"
     )
+
+
+def test_a_closed_milestone_is_labelled_with_its_status_not_its_old_rag():
+    figure = gantt(
+        frame(
+            milestone(id=1, title="Design", status="Complete", rag="Red", actual_end=D(2026, 10, 1)),
+            milestone(id=2, title="Pilot", status="Cancelled", rag="Amber"),
+        ),
+        TODAY,
+    )
+    assert list(figure.layout.yaxis.ticktext) == [
+        "Adult Social Care · Design — Complete",
+        "Adult Social Care · Pilot — Cancelled",
+    ]
 
 
 def test_bars_carry_the_milestone_id_for_click_through():

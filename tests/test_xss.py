@@ -36,7 +36,7 @@ def test_gantt_hover_escapes_markup(database_url):
     _plant()
     frame = milestones(MilestoneFilters(search="onerror"), dt.date(2026, 11, 23))
     figure = figures.gantt(frame, dt.date(2026, 11, 23))
-    text = json.dumps(figure.to_plotly_json(), default=str)
+    text = json.dumps(figure, default=str)
     assert "<img" not in text
     assert "&lt;img" in text
 
