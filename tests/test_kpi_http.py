@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.queries import kpis as kpi_queries
 from tests.conftest import callback_request, find_callback
 
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")
@@ -180,13 +181,44 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
     exceptions = answer(
         client.post(
             "/_dash-update-component",
-            json=callback_request(app, key, values={("kpi-refresh", "data"): 0}),
+            json=callback_request(
+                app, key, values={("kpi-refresh", "data"): 0, ("kpi-exceptions-page", "value"): "1"}
+            ),
         )
     )
     rows = exceptions["kpi-exceptions-grid"]["rowData"]
     assert rows and exceptions["kpi-exceptions-summary"]["children"].startswith(
         f"{len(rows)} KPI and area combinations need attention"
     )
+    # Everything fits on one page: one choice, and the summary does not talk of pages.
+    assert exceptions["kpi-exceptions-page"]["options"] == [
+        {"label": f"Page 1 of 1: exceptions 1–{len(rows)}", "value": "1"}
+    ]
+    assert "The table shows" not in exceptions["kpi-exceptions-summary"]["children"]
+
+
+def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, login_as, monkeypatch):
+    monkeypatch.setattr(kpi_queries, "EXCEPTIONS_PER_PAGE", 4)
+    client = login_as("cabinet.member")
+    key = find_callback(app, "kpi-exceptions-grid.rowData")
+    everything = kpi_queries.exceptions()
+
+    def page(value):
+        values = {("kpi-refresh", "data"): 0, ("kpi-exceptions-page", "value"): value}
+        response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+        return answer(response)
+
+    second = page("2")
+    assert [row["area"] for row in second["kpi-exceptions-grid"]["rowData"]] == list(everything["area"][4:8])
+    summary = second["kpi-exceptions-summary"]["children"]
+    assert summary.startswith(f"{len(everything)} KPI and area combinations need attention")
+    assert "The table shows 5–8, the longest-running Reds first" in summary
+    options = second["kpi-exceptions-page"]["options"]
+    assert len(options) == -(-len(everything) // 4)
+    assert options[1]["label"].startswith(f"Page 2 of {len(options)}: exceptions 5–8")
+    # A page past the end, or not a number, shows a page that exists.
+    assert page("999")["kpi-exceptions-page"]["value"] == str(len(options))
+    assert page("<script>")["kpi-exceptions-page"]["value"] == "1"
 
 
 def test_downloads_contain_the_chosen_kpis_rows(app, login_as):

@@ -134,6 +134,27 @@ def test_exceptions_include_documented_and_illustrative_reds(database_url):
     assert all(frame["red_periods"].ge(2) | frame["variation"].eq("concern"))
 
 
+def test_exception_pages_together_are_the_whole_list_in_order(database_url, monkeypatch):
+    everything = kpi_queries.exceptions()
+    monkeypatch.setattr(kpi_queries, "EXCEPTIONS_PER_PAGE", 4)
+    pages = [kpi_queries.exceptions(page) for page in range(1, -(-len(everything) // 4) + 1)]
+    assert all(len(page) == 4 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 4
+    rows = [tuple(row) for page in pages for row in page[["kpi", "area"]].itertuples(index=False)]
+    assert rows == list(everything[["kpi", "area"]].itertuples(index=False, name=None))
+    assert kpi_queries.exceptions(len(pages) + 1).empty
+
+
+def test_exception_counts_agree_with_the_rows_they_count(database_url):
+    everything = kpi_queries.exceptions()
+    counts = kpi_queries.exception_counts()
+    assert counts.total == len(everything) > 0
+    assert counts.red == int((everything["red_periods"] >= 2).sum())
+    assert counts.concern == int((everything["variation"] == "concern").sum())
+    # The KPIs in the order the list first names them (the longest-running Red first).
+    assert counts.kpis == list(dict.fromkeys(everything["kpi"]))
+    assert counts.illustrative == bool(everything["illustrative"].any())
+
+
 def test_barnet_funnel_from_003_section_7(database_url):
     stages = kpi_queries.funnel("barnet").set_index("stage")
     # 003 §7: 10,026 contacts; 34% referred to a social worker; 26% full assessment (2,557);

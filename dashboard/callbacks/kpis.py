@@ -13,7 +13,7 @@ from dashboard import clock
 from dashboard import figures_kpis as kpi_figures
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, illustrative_marker, rag_badge
+from dashboard.components import chosen, error_message, illustrative_marker, page_choices, rag_badge
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
 from dashboard.queries import kpis as kpi_queries
@@ -109,15 +109,21 @@ def trends_summary(trends: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-def exceptions_summary(frame: pd.DataFrame) -> str:
-    if frame.empty:
+def exceptions_summary(counts: kpi_queries.ExceptionCounts, page: int) -> str:
+    if not counts.total:
         return "No KPI is Red for two periods in a row or showing special-cause concern."
-    red = int((frame["red_periods"] >= 2).sum())
-    concern = int((frame["variation"] == "concern").sum())
-    return (
-        f"{len(frame)} KPI and area combinations need attention: {red} Red for two or more periods in a row "
-        f"and {concern} with special-cause concern at the latest point."
+    summary = (
+        f"{counts.total:,} KPI and area combinations need attention: {counts.red:,} Red for two or more "
+        f"periods in a row and {counts.concern:,} with special-cause concern at the latest point."
     )
+    per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+    if counts.total > per_page:
+        first, last = (page - 1) * per_page + 1, min(page * per_page, counts.total)
+        summary += (
+            f" The table shows {first:,}–{last:,}, the longest-running Reds first: choose another page, "
+            "or download them all."
+        )
+    return summary
 
 
 def funnel_summary(stages: pd.DataFrame, area_label: str) -> str:
@@ -298,12 +304,24 @@ def register(app) -> None:
         app,
         Output("kpi-exceptions-summary", "children"),
         Output("kpi-exceptions-grid", "rowData"),
+        Output("kpi-exceptions-page", "options"),
+        Output("kpi-exceptions-page", "value"),
+        Input("kpi-exceptions-page", "value"),
         Input("kpi-refresh", "data"),
         roles=EVERYONE,
     )
-    def show_exceptions(_refresh):
-        exceptions = kpi_queries.exceptions()
-        return exceptions_summary(exceptions), _records(exceptions)
+    def show_exceptions(page, _refresh):
+        counts = kpi_queries.exception_counts()
+        per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+        pages = max(1, -(-counts.total // per_page))
+        page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
+        exceptions = kpi_queries.exceptions(page)
+        return (
+            exceptions_summary(counts, page),
+            _records(exceptions),
+            page_choices(counts.total, per_page, "exceptions"),
+            str(page),
+        )
 
     @authorised(
         app,

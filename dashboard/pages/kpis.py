@@ -6,7 +6,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth import signed_in_user
-from dashboard.components import ALL, GRID_KEYBOARD, field_error, illustrative_marker, page_header
+from dashboard.components import (
+    ALL,
+    GRID_KEYBOARD,
+    field_error,
+    illustrative_marker,
+    page_header,
+    page_select,
+)
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
 
@@ -427,6 +434,7 @@ def layout(**query):
             "Exceptions",
             [
                 html.P(id="kpi-exceptions-summary", className="chart-summary"),
+                page_select("kpi-exceptions-page", 1),
                 _grid(
                     "kpi-exceptions-grid",
                     EXCEPTION_COLUMNS,

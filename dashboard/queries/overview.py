@@ -215,12 +215,8 @@ def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: i
 
 
 def kpi_facts() -> KpiFacts:
-    frame = kpi_queries.exceptions()
-    if frame.empty:
-        return KpiFacts(0)
-    codes = list(dict.fromkeys(frame["kpi"]))
-    illustrative = bool(frame["illustrative"].any()) if "illustrative" in frame else False
-    return KpiFacts(len(codes), codes, illustrative)
+    counts = kpi_queries.exception_counts()
+    return KpiFacts(len(counts.kpis), counts.kpis, counts.illustrative)
 
 
 def updates_owed(today: dt.date) -> list[tuple[str, int]]:
