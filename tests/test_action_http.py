@@ -237,6 +237,12 @@ def test_the_letters_points_follow_the_theme_filter(app, login_as):
         r"<summary>(.+?) – (\d+) points", json.dumps(everything["act-areas"], ensure_ascii=False)
     )
     assert len(themes) > 1 and sum(int(count) for _, count in themes) == total
+    # Which recommendations answer a point is said in words beside it, not in a hover-only tooltip.
+    answered = re.findall(
+        r"Answered by (\d+) actions? under recommendations? ([^<]+)<",
+        json.dumps(everything["act-areas"], ensure_ascii=False),
+    )
+    assert answered and all(int(count) >= 1 and numbers.strip() for count, numbers in answered)
     theme, count = themes[0]
     one = json.loads(
         client.post(
@@ -334,6 +340,17 @@ def test_csv_download_has_exactly_the_filtered_actions(app, login_as):
     header = [cell.value for cell in sheet[1]]
     assert "Status at 31 Mar 2017" in header and "What moved since" in header
     assert sheet.max_row == 1 + 3
+
+
+def test_the_points_download_names_every_answering_action(app, login_as):
+    with session_scope() as db:
+        area = db.scalars(select(m.ConsiderationArea).where(m.ConsiderationArea.key == "lead_afc_1")).one()
+        titles = sorted(f"{action.recommendation.number}: {action.title}" for action in area.actions)
+        text = area.text
+    assert len(titles) == 2
+    _filename, content = _download(app, login_as("cabinet.member"), "act-download-areas-csv")
+    rows = {row["Text"]: row for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
+    assert sorted(rows[text]["Actions answering it"].split("; ")) == titles
 
 
 def test_published_excel_has_no_internal_notes_or_names(app, login_as):

@@ -92,6 +92,29 @@ def test_areas_with_no_action_are_uncovered(database_url):
     assert bool(areas.loc["lead_str_1", "uncovered"]) is False  # strengths never need an action
 
 
+def test_each_point_names_the_recommendations_and_actions_answering_it(database_url):
+    """Counted in SQL for the page; the titles, for the downloads, agree with the counts."""
+    with session_scope() as db:
+        links = db.execute(
+            select(m.ConsiderationArea.key, m.Recommendation.number, m.ActionItem.title)
+            .join(m.action_areas, m.action_areas.c.consideration_area_id == m.ConsiderationArea.id)
+            .join(m.ActionItem, m.ActionItem.id == m.action_areas.c.action_item_id)
+            .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
+        ).all()
+    assert links
+    areas = action_queries.consideration_areas(titles=True).set_index("key")
+    for key, row in areas.iterrows():
+        mine = [(number, title) for area, number, title in links if area == key]
+        assert row["action_count"] == len(mine)
+        assert set(row["recommendations"]) == {number for number, _ in mine}
+        assert sorted(row["actions"]) == sorted(f"{number}: {title}" for number, title in mine)
+    # Without titles (the page), the same counts; and a theme counts only its own points.
+    plain = action_queries.consideration_areas().set_index("key")
+    assert "actions" not in plain and plain["action_count"].equals(areas["action_count"])
+    leadership = action_queries.consideration_areas("Leadership").set_index("key")
+    assert leadership["action_count"].equals(areas.loc[leadership.index, "action_count"])
+
+
 def _stamp(action_id: int, since_id: int, when: dt.datetime) -> None:
     """Script the history: audit events (and notes) written after `since_id` happened at `when`."""
     with session_scope() as db:

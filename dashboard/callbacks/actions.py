@@ -252,9 +252,19 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
     return [markup_block(sections, "act-sections-list")]
 
 
-def _some_titles(titles: list[str], shown: int = 10) -> str:
-    more = f"; and {len(titles) - shown:,} more" if len(titles) > shown else ""
-    return "; ".join(titles[:shown]) + more
+def _listed(items: list[str], shown: int = 5) -> str:
+    """1, 3 and 5; past `shown` items, 1, 2, 3, 4, 5 and 3 more."""
+    if len(items) > shown:
+        return ", ".join(items[:shown]) + f" and {len(items) - shown:,} more"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _answered(row) -> str:
+    """Answered by 14 actions under recommendations 1a, 3 and 5 (the downloads name every action)."""
+    actions = f"{row.action_count:,} action{'s' if row.action_count != 1 else ''}"
+    numbers = row.recommendations
+    under = f"recommendation{'s' if len(numbers) != 1 else ''} {_listed(numbers)}" if numbers else ""
+    return f"Answered by {actions}" + (f" under {under}" if under else "")
 
 
 def area_sections(areas: pd.DataFrame) -> list:
@@ -270,22 +280,18 @@ def area_sections(areas: pd.DataFrame) -> list:
         rows = by_theme[theme]
         uncovered = sum(1 for row in rows if row.uncovered)
         # Each value escaped (markupsafe.escape quotes too), then joined as plain strings:
-        # Markup.format per item was most of this callback's time over 335 points.
+        # Markup.format per item was most of this callback's time over 335 points. Styling is in
+        # actions.css (.act-areas-list) rather than in utility classes repeated on every point.
         items = []
         for row in rows:
             status = ""
             if row.needs_action and row.uncovered:
-                status = ' <span class="badge act-uncovered ms-1">No action yet</span>'
+                status = ' <span class="act-uncovered">No action yet</span>'
             elif row.needs_action:
-                answered = f"Answered by {row.action_count} action{'s' if row.action_count != 1 else ''}"
-                status = (
-                    f' <span class="badge text-bg-light border ms-1" title="{escape(_some_titles(row.actions))}">'
-                    f"{escape(answered)}</span>"
-                )
+                # In words on the page, not in a hover-only tooltip: the downloads name every action.
+                status = f' <span class="act-answered">{escape(_answered(row))}</span>'
             kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
-            items.append(
-                f'<li class="mb-1"><span class="fw-semibold">{escape(kind)}: </span>{escape(row.text)}{status}</li>'
-            )
+            items.append(f"<li><b>{escape(kind)}:</b> {escape(row.text)}{status}</li>")
         summary = f"{theme} – {len(rows)} points"
         if uncovered:
             summary += f", {uncovered} with no action"
@@ -1040,7 +1046,10 @@ def _register_downloads(app) -> None:
             table = progress_table(action_queries.progress_by_recommendation(filters, today))
             title = "Progress"
         elif table_name == "areas":
-            table, title = areas_table(action_queries.consideration_areas(filters.theme)), "Areas"
+            table, title = (
+                areas_table(action_queries.consideration_areas(filters.theme, titles=True)),
+                "Areas",
+            )
         else:
             review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
             table, title = review_table(review, filters.as_at), f"Review {filters.as_at.isoformat()}"
