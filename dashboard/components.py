@@ -57,9 +57,14 @@ def rag_badge_markup(rag: str | None) -> Markup:
     return Markup('<span class="{}">{}{}</span>').format(classes, icon, label)
 
 
+def page_count(total: int, per_page: int) -> int:
+    """Pages a list of `total` rows fills at `per_page` a page (one page when it is empty)."""
+    return max(1, -(-total // per_page))
+
+
 def page_choices(total: int, per_page: int, noun: str) -> list[dict[str, str]]:
     """A page selector's choices: "Page 2 of 4: milestones 101–200"."""
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     return [
         {
             "label": f"Page {page} of {pages}: {noun} {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
@@ -153,19 +158,6 @@ def page_header(title: str, lead: str | None = None) -> html.Div:
     if lead:
         children.append(html.P(lead, className="text-body-secondary mb-3"))
     return html.Div(children, className="page-header mb-3")
-
-
-def not_built_notice(what_is_coming: list[str]) -> dbc.Alert:
-    """Says plainly that a page is not built yet; it never stands in with made-up figures."""
-    return dbc.Alert(
-        [
-            html.H2("This page is not built yet", className="h5"),
-            html.P("It will show:", className="mb-1"),
-            html.Ul([html.Li(item) for item in what_is_coming], className="mb-0"),
-        ],
-        color="secondary",
-        className="not-built",
-    )
 
 
 def navbar() -> html.Header:

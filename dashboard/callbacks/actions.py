@@ -21,6 +21,7 @@ from dashboard.components import (
     illustrative_marker_markup,
     markup_block,
     page_choices,
+    page_count,
     rag_badge,
     rag_badge_markup,
 )
@@ -454,7 +455,7 @@ def register(app) -> None:
         today = clock.today()
         progress = action_queries.progress_by_recommendation(filters, today)
         total = int(progress["total"].sum())
-        pages = max(1, -(-total // action_queries.ACTIONS_PER_PAGE))
+        pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
         if filters.page > pages:
             filters = replace(filters, page=pages)
         frame = action_queries.action_items(filters, today, paged=True)

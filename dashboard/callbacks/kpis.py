@@ -13,7 +13,14 @@ from dashboard import clock
 from dashboard import figures_kpis as kpi_figures
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, illustrative_marker, page_choices, rag_badge
+from dashboard.components import (
+    chosen,
+    error_message,
+    illustrative_marker,
+    page_choices,
+    page_count,
+    rag_badge,
+)
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
 from dashboard.queries import kpis as kpi_queries
@@ -313,7 +320,7 @@ def register(app) -> None:
     def show_exceptions(page, _refresh):
         counts = kpi_queries.exception_counts()
         per_page = kpi_queries.EXCEPTIONS_PER_PAGE
-        pages = max(1, -(-counts.total // per_page))
+        pages = page_count(counts.total, per_page)
         page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
         exceptions = kpi_queries.exceptions(page)
         return (

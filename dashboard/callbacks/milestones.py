@@ -9,7 +9,14 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import clock, figures, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
-from dashboard.components import chosen, error_message, illustrative_marker, page_choices, rag_badge
+from dashboard.components import (
+    chosen,
+    error_message,
+    illustrative_marker,
+    page_choices,
+    page_count,
+    rag_badge,
+)
 from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import utcnow
@@ -169,7 +176,7 @@ def register(app) -> None:
         )
         today = clock.today()
         counts = queries.milestone_counts(filters, today)
-        pages = max(1, -(-counts["shown"] // filters.per_page))
+        pages = page_count(counts["shown"], filters.per_page)
         if filters.page > pages:
             filters = queries.MilestoneFilters(**{**filters.__dict__, "page": pages})
         frame = queries.milestones(filters, today, paged=True)

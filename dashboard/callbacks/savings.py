@@ -20,6 +20,7 @@ from dashboard.components import (
     illustrative_marker_markup,
     markup_block,
     page_choices,
+    page_count,
 )
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
@@ -560,7 +561,7 @@ def register(app) -> None:
         sums = summary.totals
         count = sums["lines"]
         per_page = saving_queries.LINES_PER_PAGE
-        pages = max(1, -(-count // per_page))
+        pages = page_count(count, per_page)
         if filters.page > pages:
             filters = replace(filters, page=pages)
         shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
