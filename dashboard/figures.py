@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import html
@@ -93,6 +94,16 @@ def fast_figure(data: list[dict], layout: dict) -> dict:
     property still fails a test.
     """
     return {"data": data, "layout": {"template": _default_template(), **layout}}
+
+
+@functools.lru_cache(maxsize=1)
+def _gantt_template() -> dict:
+    """The default template without its y-axis title standoff. plotly measures every tick label of an
+    axis whose title has a standoff, to keep the title clear of them, even when there is no title:
+    on a 1,000-row Gantt that was 1,000 forced layouts, about 0.5 s of the draw."""
+    template = copy.deepcopy(_default_template())
+    template["layout"]["yaxis"].pop("title", None)
+    return template
 
 
 def _missing(value) -> bool:
@@ -398,6 +409,7 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
     return fast_figure(
         data,
         {
+            "template": _gantt_template(),
             "height": max(MIN_HEIGHT_PX, ROW_HEIGHT_PX * len(rows) + _MARGIN["t"] + _MARGIN["b"]),
             "margin": {**_MARGIN, "l": left},
             "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR},
