@@ -41,6 +41,10 @@ class MainCallback:
     page: str
     path: str
     first_output: str  # "component-id.property" of the callback's first output
+    # For a callback that another callback's answer fires rather than the layout: each
+    # (component id, property, value) that answer sets on the page's first load. The browser sends
+    # those values and names them as changed.
+    after: tuple[tuple[str, str, object], ...] = ()
 
 
 PAGES = {
@@ -57,6 +61,9 @@ MAIN_CALLBACKS = [
     MainCallback("overview: headlines", "overview", "/", "ov-plain.children"),
     MainCallback("overview: changes", "overview", "/", "ov-changes.children"),
     MainCallback("milestones", "milestones", "/milestones", "ms-url.search"),
+    MainCallback(
+        "milestones: table", "milestones", "/milestones", "ms-grid.rowData", after=(("ms-url", "search", ""),)
+    ),
     MainCallback("actions", "actions", "/actions", "act-url.search"),
     MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),
     MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),
@@ -195,9 +202,14 @@ def page_bodies(app, session: requests.Session, base: str) -> tuple[dict, dict]:
         routers[page] = body
         for callback in MAIN_CALLBACKS:
             if callback.page == page:
-                bodies[callback.name] = callback_body(
-                    app, find_callback_key(app, callback.first_output), values
+                settled = {(cid, prop): value for cid, prop, value in callback.after}
+                body = callback_body(
+                    app, find_callback_key(app, callback.first_output), {**values, **settled}
                 )
+                if settled:
+                    changed = [f"{cid}.{prop}" for cid, prop in settled]
+                    body.update({"changedPropIds": changed, "parsedChangedPropsIds": changed})
+                bodies[callback.name] = body
     return routers, bodies
 
 

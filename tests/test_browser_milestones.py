@@ -44,11 +44,24 @@ def gantt_hover_text(dash_duo) -> str:
     )
 
 
+def table_forecast_ends(dash_duo) -> dict:
+    """{milestone title: forecast end} of the rows the table holds (every page of it)."""
+    return dash_duo.driver.execute_script(
+        "var api = window.dash_ag_grid && dash_ag_grid.getApi && dash_ag_grid.getApi('ms-grid');"
+        "var rows = {}; if (api) { api.forEachNode(function (node) {"
+        "  rows[node.data.title] = node.data.forecast_end; }); }"
+        "return rows;"
+    )
+
+
 def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash_duo, app):
     dash_duo.start_server(app, navigate=False)
     base = sign_in(dash_duo, "transition.lead", "/milestones?project=transition")
     dash_duo.wait_for_text_to_equal("h1", "Milestones")
     dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")
+    # The table is filled after the chart, from the URL the page settled on.
+    dash_duo.wait_for_contains_text("#ms-grid", MILESTONE)
+    assert len(table_forecast_ends(dash_duo)) == 17
 
     # Choose the milestone to update (only the lead's own milestones are offered).
     choices = Select(dash_duo.find_element("#ms-edit-select"))
@@ -81,6 +94,15 @@ def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash
         lambda driver: "29 Jan 2027" in gantt_hover_text(dash_duo),
         timeout=10,
         msg="the Gantt did not show the new forecast end",
+    )
+    # And so does the table.
+    dash_duo._wait_for(
+        lambda driver: (
+            [end for title, end in table_forecast_ends(dash_duo).items() if title.startswith(MILESTONE)]
+            == ["2027-01-29"]
+        ),
+        timeout=10,
+        msg="the table did not show the new forecast end",
     )
 
     # The change is in the audit trail, attributed to the lead.

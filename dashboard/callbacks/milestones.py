@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
@@ -153,7 +155,6 @@ def register(app) -> None:
         Output("ms-cards", "children"),
         Output("ms-gantt", "figure"),
         Output("ms-gantt-summary", "children"),
-        Output("ms-grid", "rowData"),
         Output("ms-illustrative", "children"),
         Output("ms-page", "options"),
         Output("ms-page", "value"),
@@ -197,11 +198,24 @@ def register(app) -> None:
             summary_cards(counts, filters),
             figure,
             page_position(filters, counts["shown"]) + figures.gantt_summary(frame, today),
-            grid_rows(frame),
             note,
             page_choices(counts["shown"], filters.per_page, "milestones"),
             str(filters.page),
         )
+
+    # The table follows the URL the callback above settles (the page already brought within range),
+    # so it is drawn after the chart rather than with it: while a 1,000-row chart was drawing, the
+    # table's 50 rendered rows took about 0.5 s more of the browser's time.
+    @authorised(
+        app,
+        Output("ms-grid", "rowData"),
+        Input("ms-url", "search"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def show_milestone_rows(search):
+        filters = queries.MilestoneFilters.from_query(parse_qs((search or "").lstrip("?")))
+        return grid_rows(queries.milestones(filters, clock.today(), paged=True))
 
     @authorised(
         app,
