@@ -41,6 +41,7 @@ LABEL_CHAR_PX = 6.6
 MAX_LABEL_MARGIN_PX = 700
 _MS_PER_DAY = 86_400_000
 EMPTY_MESSAGE = "No milestones match these filters"
+ILLUSTRATIVE_HOVER = "<i>Illustrative: not from the source documents</i>"
 _DATE_COLUMNS = (
     "baseline_start",
     "baseline_end",
@@ -116,42 +117,60 @@ def _missing(value) -> bool:
 
 
 def _as_date(value) -> dt.date | None:
-    if _missing(value):
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, dt.datetime):  # also pandas Timestamp
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if _missing(value):
+        return None
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _as_text(value) -> str:
-    return "" if _missing(value) else str(value)
+def _blank(value) -> bool:
+    """None, NaN, NaT or NA: a missing value as a frame column's tolist() gives it (pd.isna per value
+    was most of turning 1,000 rows into milestones)."""
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _milestones(frame: pd.DataFrame) -> list[_Milestone]:
-    # reindex tolerates frames without the optional columns (actuals, slippage, illustrative).
-    records = frame.reindex(columns=[f.name for f in fields(_Milestone)]).to_dict("records")
+def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
+    """The frame's milestones as the Gantt and its summary read them; build once, pass to both."""
+    # Frames without the optional columns (actuals, slippage, illustrative) read them as blank.
+    names = [f.name for f in fields(_Milestone)]
+    columns = {name: frame[name].tolist() for name in names if name in frame.columns}
+    blank = [None] * len(frame)
+    ids, projects, titles, statuses, rags, slips, illustrative = (
+        columns.get(name, blank)
+        for name in ("id", "project", "title", "status", "rag", "slippage_working_days", "illustrative")
+    )
+    dates = [[_as_date(value) for value in columns.get(name, blank)] for name in _DATE_COLUMNS]
     rows = []
-    for record in records:
-        rag = _as_text(record["rag"]).strip().capitalize()
+    for index in range(len(frame)):
+        rag = _text(rags[index]).strip().capitalize()
+        slip = slips[index]
+        flag = illustrative[index]
         rows.append(
             _Milestone(
-                id=None if _missing(record["id"]) else record["id"],
-                project=_as_text(record["project"]),
-                title=_as_text(record["title"]),
-                status=_as_text(record["status"]),
+                id=None if _blank(ids[index]) else ids[index],
+                project=_text(projects[index]),
+                title=_text(titles[index]),
+                status=_text(statuses[index]),
                 rag=rag if rag in RAG_COLOURS else None,
-                **{name: _as_date(record[name]) for name in _DATE_COLUMNS},
-                slippage_working_days=(
-                    None
-                    if _missing(record["slippage_working_days"])
-                    else int(record["slippage_working_days"])
-                ),
-                illustrative=not _missing(record["illustrative"]) and bool(record["illustrative"]),
+                **{name: column[index] for name, column in zip(_DATE_COLUMNS, dates, strict=True)},
+                slippage_working_days=None if _blank(slip) else int(slip),
+                illustrative=not _blank(flag) and bool(flag),
             )
         )
     return rows
+
+
+def _text(value) -> str:
+    return "" if _blank(value) else str(value)
+
+
+def _rows(milestones: pd.DataFrame | list[_Milestone]) -> list[_Milestone]:
+    return milestones if isinstance(milestones, list) else milestone_rows(milestones)
 
 
 def _in_display_order(milestones: list[_Milestone]) -> list[_Milestone]:
@@ -245,7 +264,20 @@ def _hover_text(milestone: _Milestone) -> str:
         f"Slippage: {slippage_text(milestone.slippage_working_days)}",
     ]
     if milestone.illustrative:
-        lines.append("<i>Illustrative: not from the source documents</i>")
+        lines.append(ILLUSTRATIVE_HOVER)
+    return "<br>".join(lines)
+
+
+def _baseline_hover_text(milestone: _Milestone) -> str:
+    """The baseline bar's hover: which milestone, its baseline dates and how far it has slipped. The
+    forecast bar beside it has the whole story; repeating it here doubled the chart's data."""
+    lines = [
+        f"<b>{html.escape(milestone.title, quote=False)}</b>",
+        f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
+        f"Slippage: {slippage_text(milestone.slippage_working_days)}",
+    ]
+    if milestone.illustrative:
+        lines.append(ILLUSTRATIVE_HOVER)
     return "<br>".join(lines)
 
 
@@ -369,7 +401,9 @@ def _empty_figure(message: str) -> dict:
     )
 
 
-def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Baseline") -> dict:
+def gantt(
+    milestones: pd.DataFrame | list[_Milestone], today: dt.date, baseline_label: str = "Baseline"
+) -> dict:
     """Baseline and forecast/actual bars per milestone, grouped by project, with a line at today.
 
     Rows are categories keyed by position ("0", "1", …) with the readable "Project · Title — RAG" as
@@ -377,7 +411,7 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
     customdata is [milestone id] for click-through. A plain dict (fast_figure): go.Figure's checks
     took 140 ms of a 1,000-row page; tests/test_figures.py reads every figure back through go.Figure.
     """
-    rows = _in_display_order(_milestones(milestones))
+    rows = _in_display_order(_rows(milestones))
     if not rows:
         return _empty_figure(EMPTY_MESSAGE)
 
@@ -385,16 +419,20 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
     current = _Series()
     row_keys = [str(position) for position in range(len(rows))]
     for row_key, milestone in zip(row_keys, rows, strict=True):
-        hover = _hover_text(milestone)
         baseline.add(
-            row_key, milestone.baseline_start, milestone.baseline_end, BASELINE_COLOUR, hover, milestone.id
+            row_key,
+            milestone.baseline_start,
+            milestone.baseline_end,
+            BASELINE_COLOUR,
+            _baseline_hover_text(milestone),
+            milestone.id,
         )
         current.add(
             row_key,
             milestone.current_start,
             milestone.current_end,
             _current_colour(milestone),
-            hover,
+            _hover_text(milestone),
             milestone.id,
         )
 
@@ -482,9 +520,9 @@ def gantt(milestones: pd.DataFrame, today: dt.date, baseline_label: str = "Basel
     )
 
 
-def gantt_summary(milestones: pd.DataFrame, today: dt.date) -> str:
+def gantt_summary(milestones: pd.DataFrame | list[_Milestone], today: dt.date) -> str:
     """One plain-English sentence describing what the Gantt shows (plain text, not HTML)."""
-    rows = _milestones(milestones)
+    rows = _rows(milestones)
     if not rows:
         return f"{EMPTY_MESSAGE}."
     today = _as_date(today)

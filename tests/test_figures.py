@@ -269,6 +269,26 @@ def test_illustrative_milestones_are_marked_in_words():
     figure = gantt(frame(milestone(illustrative=True)), TODAY)
     assert figure.layout.yaxis.ticktext[0] == "Adult Social Care · Eclipse go-live (illustrative) — Green"
     assert "Illustrative" in trace(figure, "Baseline", "bar").hovertext[0]
+    assert "Illustrative" in trace(figure, "Forecast / actual", "bar").hovertext[0]
+
+
+def test_missing_values_of_every_pandas_kind_read_as_not_known():
+    # What a frame from the database can hold: NA in a nullable integer column, NaN, NaT, None.
+    rows = frame(
+        milestone(id=1, slippage_working_days=None, rag=None, actual_end=None),
+        milestone(id=2, title="Care market review", slippage_working_days=4),
+    )
+    rows["slippage_working_days"] = rows["slippage_working_days"].astype("Int64")
+    rows["actual_end"] = pd.to_datetime(rows["actual_end"])
+    rows["illustrative"] = [float("nan"), True]
+    figure = gantt(rows, TODAY)
+    forecast = trace(figure, "Forecast / actual", "bar")
+    assert "Slippage: not known" in forecast.hovertext[0]
+    assert "RAG: Not rated" in forecast.hovertext[0]
+    assert "Illustrative" not in forecast.hovertext[0]
+    assert "Slippage: +4 working days (0.8 weeks)" in forecast.hovertext[1]
+    assert "Illustrative" in forecast.hovertext[1]
+    assert gantt_summary(rows, TODAY).startswith("2 milestones shown")
 
 
 # --- hover text ------------------------------------------------------------------------------
@@ -300,10 +320,15 @@ def test_hover_gives_both_date_ranges_in_uk_format():
         ),
         TODAY,
     )
-    hover = trace(figure, "Baseline", "bar").hovertext[0]
+    hover = trace(figure, "Forecast / actual", "bar").hovertext[0]
     assert "Baseline: 2 Nov 2026 – 30 Nov 2026" in hover
     assert "Forecast: 9 Nov 2026 – 14 Dec 2026" in hover
     assert "Project: Adult Social Care" in hover
+    # The baseline bar says which milestone it is, its own dates and the slippage.
+    assert trace(figure, "Baseline", "bar").hovertext[0] == (
+        "<b>Eclipse go-live</b><br>Baseline: 2 Nov 2026 – 30 Nov 2026<br>"
+        "Slippage: +10 working days (2.0 weeks)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -326,7 +351,9 @@ def test_user_text_is_escaped_in_hover_and_labels():
         frame(milestone(project="Ops & <b>Care</b>", title="<script>alert(1)</script>", status="<i>x</i>")),
         TODAY,
     )
-    hover = trace(figure, "Baseline", "bar").hovertext[0]
+    baseline_hover = trace(figure, "Baseline", "bar").hovertext[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in baseline_hover and "<script>" not in baseline_hover
+    hover = trace(figure, "Forecast / actual", "bar").hovertext[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover
     assert "Ops &amp; &lt;b&gt;Care&lt;/b&gt;" in hover
     assert "&lt;i&gt;x&lt;/i&gt;" in hover

@@ -180,9 +180,9 @@ def register(app) -> None:
         pages = page_count(counts["shown"], filters.per_page)
         if filters.page > pages:
             filters = queries.MilestoneFilters(**{**filters.__dict__, "page": pages})
-        frame = queries.milestones(filters, today, paged=True)
+        rows = figures.milestone_rows(queries.milestones(filters, today, paged=True))
         baseline_label = "chosen baseline" if filters.baseline.isdigit() else f"{filters.baseline} baseline"
-        figure = figures.gantt(frame, today, baseline_label=baseline_label.capitalize())
+        figure = figures.gantt(rows, today, baseline_label=baseline_label.capitalize())
         note = None
         if counts["illustrative"]:
             note = html.P(
@@ -197,7 +197,7 @@ def register(app) -> None:
             filters.query_string(),
             summary_cards(counts, filters),
             figure,
-            page_position(filters, counts["shown"]) + figures.gantt_summary(frame, today),
+            page_position(filters, counts["shown"]) + figures.gantt_summary(rows, today),
             note,
             page_choices(counts["shown"], filters.per_page, "milestones"),
             str(filters.page),
