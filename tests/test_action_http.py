@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from dashboard import clock
 from dashboard import models as m
 from dashboard.db import session_scope
 from tests.conftest import callback_request, find_callback
@@ -147,7 +148,8 @@ def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app,
     assert "Enter the owner" in json.dumps(body["act-edit-owner-error"])
     assert "There is a problem" in json.dumps(body["act-form-summary"])
     response = client.post(
-        "/_dash-update-component", json=note_body(app, target, "Later", note_date="2026-12-01")
+        "/_dash-update-component",
+        json=note_body(app, target, "Later", note_date=(clock.today() + dt.timedelta(days=1)).isoformat()),
     )
     body = json.loads(response.get_data(as_text=True))["response"]
     assert "today or in the past" in json.dumps(body["act-note-date-error"])
