@@ -92,6 +92,7 @@ def create_server(settings: Settings) -> Flask:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     auth.init_app(server)
+    server.teardown_request(db.release_request_connection)
 
     @server.errorhandler(OperationalError)
     @server.errorhandler(InterfaceError)
