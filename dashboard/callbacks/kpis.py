@@ -264,7 +264,7 @@ def register(app) -> None:
             period=None if period_value == (labels[0] if labels else None) else period_value,
             outcome_area=filters.outcome_area,
         )
-        comparison = kpi_queries.constituency_comparison(kpi["code"], period_value)
+        comparison = kpi_queries.constituency_comparison(kpi["code"], period_value, kpi=kpi, labels=labels)
         unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
         target = (
             "no target"

@@ -202,50 +202,77 @@ def _value_or_none(value):
     return None if value is None or pd.isna(value) else float(value)
 
 
-def constituency_comparison(code: str, period: str | None) -> pd.DataFrame:
-    """The ten constituencies and the city for one KPI and period: value, target, RAG, rank, change."""
-    kpi = kpi_details(code)
-    columns = [
-        "area_key",
-        "area",
-        "area_kind",
-        "period_label",
-        "value",
-        "target",
-        "tolerance",
-        "rag",
-        "rank",
-        "previous_value",
-        "change",
-        "illustrative",
-        "source",
-        "note",
-    ]
+COMPARISON_COLUMNS = [
+    "area_key",
+    "area",
+    "area_kind",
+    "period_label",
+    "value",
+    "target",
+    "tolerance",
+    "rag",
+    "rank",
+    "previous_value",
+    "change",
+    "illustrative",
+    "source",
+    "note",
+]
+
+
+def constituency_comparison(
+    code: str, period: str | None, kpi: dict | None = None, labels: list[str] | None = None
+) -> pd.DataFrame:
+    """The ten constituencies and the city for one KPI and period: value, target, RAG, rank, change.
+
+    `kpi` (kpi_details) and `labels` (periods) may be passed by a caller that has already read them.
+    Built in plain Python from the rows: on eleven areas pandas' indexing was most of the time.
+    """
+    kpi = kpi if kpi is not None else kpi_details(code)
     if kpi is None:
-        return pd.DataFrame(columns=columns)
-    labels = periods(code)
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    labels = labels if labels is not None else periods(code)
     if not labels:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
     chosen = period if period in labels else labels[0]
-    previous = labels[labels.index(chosen) + 1] if labels.index(chosen) + 1 < len(labels) else None
-    values = kpi_values(code, period_labels=[label for label in (chosen, previous) if label])
+    position = labels.index(chosen)
+    previous = labels[position + 1] if position + 1 < len(labels) else None
+    wanted = [label for label in (chosen, previous) if label]
     with session_scope() as db:
+        values = db.execute(
+            select(
+                m.Area.key,
+                m.KpiValue.period_label,
+                m.KpiValue.value,
+                m.KpiValue.note,
+                m.KpiValue.source,
+                m.KpiValue.illustrative,
+            )
+            .join(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+            .where(
+                m.Kpi.code == code,
+                m.Area.kind.in_(("constituency", "city")),
+                m.KpiValue.period_label.in_(wanted),
+            )
+            .order_by(m.KpiValue.period_end, m.KpiValue.period_start)
+        ).all()
         areas = db.execute(
             select(m.Area.key, m.Area.name, m.Area.kind)
             .where(m.Area.kind.in_(("constituency", "city")))
             .order_by(m.Area.kind.desc(), m.Area.name)
         ).all()
-    current = values[values["period_label"] == chosen].set_index("area_key")
-    before = values[values["period_label"] == previous].set_index("area_key") if previous else None
+    # (kpi, area, period) is unique, so each area has at most one value in each period.
+    current = {row.key: row for row in values if row.period_label == chosen}
+    before = {row.key: row for row in values if previous and row.period_label == previous}
     records = []
     for key, name, kind in areas:
         if kind == "city" and key != CITY:
             continue
-        row = current.loc[key] if key in current.index else None
-        value = _value_or_none(row["value"]) if row is not None else None
-        previous_value = (
-            _value_or_none(before.loc[key]["value"]) if before is not None and key in before.index else None
-        )
+        row = current.get(key)
+        value = _value_or_none(row.value) if row is not None else None
+        previous_row = before.get(key)
+        previous_value = _value_or_none(previous_row.value) if previous_row is not None else None
         records.append(
             {
                 "area_key": key,
@@ -256,23 +283,22 @@ def constituency_comparison(code: str, period: str | None) -> pd.DataFrame:
                 "target": kpi["target"],
                 "tolerance": kpi["tolerance"],
                 "rag": kpi_rules.rag_status(value, kpi["target"], kpi["tolerance"], kpi["polarity"]),
+                "rank": None,
                 "previous_value": previous_value,
                 "change": None
                 if value is None or previous_value is None
                 else round(value - previous_value, 2),
-                "illustrative": bool(row["illustrative"]) if row is not None else False,
-                "source": row["source"] if row is not None else "",
-                "note": row["note"] if row is not None else None,
+                "illustrative": bool(row.illustrative) if row is not None else False,
+                "source": row.source if row is not None else "",
+                "note": row.note if row is not None else None,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=[c for c in columns if c != "rank"])
-    constituencies = frame["area_kind"] == "constituency"
-    ranks = kpi_rules.rank_values(list(frame.loc[constituencies, "value"]), kpi["polarity"])
-    frame["rank"] = None
-    frame.loc[constituencies, "rank"] = ranks
-    frame = frame[columns]
+    constituencies = [record for record in records if record["area_kind"] == "constituency"]
+    ranks = kpi_rules.rank_values([record["value"] for record in constituencies], kpi["polarity"])
+    for record, rank in zip(constituencies, ranks, strict=True):
+        record["rank"] = rank
     # Missing stays None (never NaN or 0) so every reader sees "no value".
-    return frame.astype(object).where(frame.notna(), None)
+    return pd.DataFrame(records, columns=COMPARISON_COLUMNS, dtype=object)
 
 
 SPC_COLUMNS = [
