@@ -40,28 +40,53 @@ def _history(count: int) -> int:
         return int(db.scalar(select(func.count(m.AuditEvent.id))))
 
 
-def _values(**chosen):
-    return {(f"audit-filter-{name}", "value"): chosen.get(name) for name in FILTERS}
+def _values(page=None, **chosen):
+    values = {(f"audit-filter-{name}", "value"): chosen.get(name) for name in FILTERS}
+    values[("audit-page", "value")] = page
+    return values
 
 
-def test_a_long_history_shows_the_newest_and_says_how_many_there_are(app, login_as):
+def _show(app, client, page=None, triggered=None, **chosen) -> dict:
+    key = find_callback(app, "audit-grid.rowData")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=_values(page, **chosen), triggered=triggered),
+    )
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))["response"]
+
+
+def test_a_long_history_is_drawn_a_page_at_a_time_newest_first_and_counted_whole(app, login_as):
     total = _history(650)
     client = login_as("cabinet.member")
-    key = find_callback(app, "audit-grid.rowData")
-    response = client.post("/_dash-update-component", json=callback_request(app, key, values=_values()))
-    body = json.loads(response.get_data(as_text=True))["response"]
-    rows = body["audit-grid"]["rowData"]
-    assert len(rows) == 500
+    first = _show(app, client)
+    with session_scope() as db:
+        newest_first = db.scalars(
+            select(m.AuditEvent.id).order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+        ).all()
+    rows = first["audit-grid"]["rowData"]
+    assert [row["id"] for row in rows] == newest_first[:50]
     mine = [row["new_value"] for row in rows if row["username"] == "history.person"]
-    assert mine[:2] == ["note 650", "note 649"]  # the newest first
-    assert body["audit-count"]["children"].startswith(f"The newest 500 of {total:,} changes are shown")
+    assert mine[:2] == ["note 650", "note 649"]
+    assert first["audit-count"]["children"].startswith(f"Changes 1–50 of {total:,} shown, newest first")
+    pages = -(-total // 50)
+    assert len(first["audit-page"]["options"]) == pages
+    assert first["audit-page"]["options"][1]["label"] == f"Page 2 of {pages}: changes 51–100"
 
-    narrowed = client.post(
-        "/_dash-update-component",
-        json=callback_request(app, key, values=_values(person="admin")),
-    )
-    count = json.loads(narrowed.get_data(as_text=True))["response"]["audit-count"]["children"]
-    assert count.endswith("shown, newest first.")
+    # Each page carries on where the last stopped, and the URL says which page it is.
+    second = _show(app, client, page="2", triggered="audit-page.value")
+    assert second["audit-url"]["search"] == "?page=2"
+    assert [row["id"] for row in second["audit-grid"]["rowData"]] == newest_first[50:100]
+    last = _show(app, client, page=str(pages), triggered="audit-page.value")
+    assert [row["id"] for row in last["audit-grid"]["rowData"]] == newest_first[50 * (pages - 1) :]
+    # A page past the end (an old link) shows the last page there is.
+    beyond = _show(app, client, page="999")
+    assert beyond["audit-page"]["value"] == str(pages)
+
+    # Choosing a person starts again at page 1; a short list just says how many it shows.
+    narrowed = _show(app, client, page="3", triggered="audit-filter-person.value", person="admin")
+    assert narrowed["audit-page"]["value"] == "1"
+    assert narrowed["audit-count"]["children"].endswith("shown, newest first.")
 
     download = find_callback(app, "audit-download.data")
     values = {(f"audit-filter-{name}", "value"): None for name in FILTERS}
@@ -73,6 +98,22 @@ def test_a_long_history_shows_the_newest_and_says_how_many_there_are(app, login_
     data = json.loads(response.get_data(as_text=True))["response"]["audit-download"]["data"]
     content = base64.b64decode(data["content"]).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(content)))) - 1 == total
+
+
+def test_past_ten_thousand_changes_the_count_stops_and_says_so(app, login_as):
+    total = _history(10_050)
+    client = login_as("cabinet.member")
+    first = _show(app, client)
+    count = first["audit-count"]["children"]
+    assert count.startswith("Changes 1–50 of more than 10,000 shown, newest first")
+    assert "The newest 10,000 can be paged through here" in count
+    assert len(first["audit-page"]["options"]) == 200  # 10,000 ÷ 50
+    # Narrowed below the cap, the count is exact again.
+    later = _show(app, client, triggered="audit-filter-from.value", **{"from": "2026-01-05"})
+    with session_scope() as db:
+        after = db.scalar(select(func.count()).where(m.AuditEvent.at >= dt.datetime(2026, 1, 5)))
+    assert after < 10_000 < total
+    assert f"of {after:,} shown" in later["audit-count"]["children"]
 
 
 def test_a_project_filter_counts_only_that_projects_changes(app, login_as):
@@ -97,9 +138,5 @@ def test_a_project_filter_counts_only_that_projects_changes(app, login_as):
                 for number in range(600)
             ],
         )
-    key = find_callback(app, "audit-grid.rowData")
-    response = login_as("cabinet.member").post(
-        "/_dash-update-component", json=callback_request(app, key, values=_values(project="barnet_savings"))
-    )
-    count = json.loads(response.get_data(as_text=True))["response"]["audit-count"]["children"]
-    assert count.startswith(f"The newest 500 of {before + 600:,} changes are shown")
+    body = _show(app, login_as("cabinet.member"), project="barnet_savings")
+    assert body["audit-count"]["children"].startswith(f"Changes 1–50 of {before + 600:,} shown")

@@ -39,7 +39,7 @@ def _milestones_of_one_programme():
 
 
 def _newest_changes():
-    audit_queries.audit_events(audit_queries.AuditFilters(), limit=500)
+    audit_queries.audit_events(audit_queries.AuditFilters(), paged=True)
 
 
 def _changes_since_the_last_board():

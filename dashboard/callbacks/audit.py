@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc
 
 from dashboard import clock, queries
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.components import chosen
+from dashboard.components import chosen, page_choices, page_count
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
-from dashboard.queries.audit import audit_count
+from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
 
 FILTERS = ["person", "entity", "project", "from", "to"]
 
 
-def audit_filters(person, entity, project, date_from, date_to) -> queries.AuditFilters:
+def audit_filters(person, entity, project, date_from, date_to, page=None) -> queries.AuditFilters:
     return queries.AuditFilters.from_query(
         {
             "person": chosen(person),
@@ -25,8 +26,24 @@ def audit_filters(person, entity, project, date_from, date_to) -> queries.AuditF
             "project": chosen(project),
             "from": date_from,
             "to": date_to,
+            "page": str(page) if page is not None else None,
         }
     )
+
+
+def count_text(filters: queries.AuditFilters, matching: int, shown: int) -> str:
+    """What the table holds: "Changes 51–100 of 1,234 shown, newest first: …"."""
+    if filters.page == 1 and shown == matching:
+        return f"{matching:,} change{'s' if matching != 1 else ''} shown, newest first."
+    first = (filters.page - 1) * AUDIT_PER_PAGE + 1
+    total = f"more than {AUDIT_COUNT_CAP:,}" if matching > AUDIT_COUNT_CAP else f"{matching:,}"
+    text = (
+        f"Changes {first:,}–{first + shown - 1:,} of {total} shown, newest first: choose another page, or "
+        "narrow by person, area, project or dates. The downloads have every matching change."
+    )
+    if matching > AUDIT_COUNT_CAP:
+        text += f" The newest {AUDIT_COUNT_CAP:,} can be paged through here; narrow the filters to reach older ones."
+    return text
 
 
 def describe(row) -> str:
@@ -51,21 +68,27 @@ def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-SHOWN = 500  # the newest changes drawn in the table; the download has every matching change
-
-
 def register(app) -> None:
     @authorised(
         app,
         Output("audit-url", "search"),
         Output("audit-grid", "rowData"),
         Output("audit-count", "children"),
+        Output("audit-page", "options"),
+        Output("audit-page", "value"),
         *[Input(f"audit-filter-{name}", "value") for name in FILTERS],
+        Input("audit-page", "value"),
         roles=EVERYONE,
     )
-    def show_audit(person, entity, project, date_from, date_to):
-        filters = audit_filters(person, entity, project, date_from, date_to)
-        frame = queries.audit_events(filters, limit=SHOWN)
+    def show_audit(person, entity, project, date_from, date_to, page):
+        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+        turned_page = ctx.triggered_id in (None, "audit-page")
+        filters = audit_filters(person, entity, project, date_from, date_to, page if turned_page else 1)
+        matching = audit_count(filters)
+        pages = page_count(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE)
+        if filters.page > pages:
+            filters = replace(filters, page=pages)
+        frame = queries.audit_events(filters, paged=True)
         rows = [
             {
                 "id": int(row.id),
@@ -80,15 +103,13 @@ def register(app) -> None:
             }
             for row in frame.itertuples(index=False)
         ]
-        count = f"{len(rows):,} change{'s' if len(rows) != 1 else ''} shown, newest first."
-        if len(rows) == SHOWN:
-            matching = audit_count(filters)
-            if matching > SHOWN:
-                count = (
-                    f"The newest {SHOWN:,} of {matching:,} changes are shown: choose a person, area, project "
-                    "or dates to see others, or download them all."
-                )
-        return filters.query_string(), rows, count
+        return (
+            filters.query_string(),
+            rows,
+            count_text(filters, matching, len(rows)),
+            page_choices(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE, "changes"),
+            str(filters.page),
+        )
 
     @authorised(
         app,

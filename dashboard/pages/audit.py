@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.components import GRID_KEYBOARD, filter_select, page_header
+from dashboard.components import GRID_KEYBOARD, filter_select, page_header, page_select
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
 
@@ -102,6 +102,7 @@ def layout(**query):
                     className="d-flex align-items-center mb-2 flex-wrap gap-1",
                 ),
                 html.P(id="audit-count", className="small text-body-secondary", role="status"),
+                page_select("audit-page", filters.page),
                 dcc.Download(id="audit-download"),
                 dag.AgGrid(
                     id="audit-grid",
@@ -110,9 +111,8 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_KEYBOARD,
+                        # One page of changes at a time comes from the server (the Page choice above).
                         "domLayout": "autoHeight",
-                        "pagination": True,
-                        "paginationPageSize": 50,
                         "localeText": {"noRowsToShow": "No changes match these filters"},
                     },
                     getRowId="params.data.id",

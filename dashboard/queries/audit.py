@@ -23,6 +23,12 @@ ENTITY_LABELS = {
 }
 
 
+AUDIT_PER_PAGE = 50  # changes the page draws at a time, newest first; the downloads have every one
+# Counting every match read the whole trail (200,000 changes: most of the page's time); past this many
+# the page says "more than 10,000" and pages through the newest of them.
+AUDIT_COUNT_CAP = 10_000
+
+
 @dataclass(frozen=True)
 class AuditFilters:
     person: str | None = None
@@ -30,6 +36,7 @@ class AuditFilters:
     project: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    page: int = 1
 
     @classmethod
     def from_query(cls, query: dict) -> AuditFilters:
@@ -46,12 +53,14 @@ class AuditFilters:
             except ValueError:
                 return None
 
+        page = one("page") or ""
         return cls(
             person=one("person"),
             entity=one("entity"),
             project=one("project"),
             date_from=day("from"),
             date_to=day("to"),
+            page=max(1, min(int(page), AUDIT_COUNT_CAP)) if page.isdigit() else 1,
         )
 
     def to_query(self) -> dict[str, str]:
@@ -61,6 +70,7 @@ class AuditFilters:
             "project": self.project,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "page": str(self.page) if self.page > 1 else None,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -84,8 +94,11 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit_events(filters: AuditFilters, limit: int | None = None) -> pd.DataFrame:
-    """The change log, newest first, filtered in SQL; what each change was to (title) beside its id."""
+def audit_events(filters: AuditFilters, paged: bool = False) -> pd.DataFrame:
+    """The change log, newest first, filtered in SQL; what each change was to (title) beside its id.
+
+    `paged` reads only the filters' page of AUDIT_PER_PAGE changes; without it, every match (downloads).
+    """
     statement = (
         select(
             m.AuditEvent.id,
@@ -105,23 +118,29 @@ def audit_events(filters: AuditFilters, limit: int | None = None) -> pd.DataFram
             m.Milestone, (m.AuditEvent.entity == "milestone") & (m.Milestone.id == m.AuditEvent.entity_id)
         )
     )
-    statement = (
-        statement.where(*_conditions(filters))
-        .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-        .limit(limit)
+    statement = statement.where(*_conditions(filters)).order_by(
+        m.AuditEvent.at.desc(), m.AuditEvent.id.desc()
     )
+    if paged:
+        statement = statement.limit(AUDIT_PER_PAGE).offset((filters.page - 1) * AUDIT_PER_PAGE)
     with session_scope() as db:
         rows = db.execute(statement).all()
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
 
 
-def audit_count(filters: AuditFilters) -> int:
-    """How many changes match `filters` (the page draws only the newest of them)."""
-    statement = select(func.count()).select_from(m.AuditEvent)
+def audit_count(filters: AuditFilters, cap: int | None = AUDIT_COUNT_CAP) -> int:
+    """How many changes match `filters`, counting no further than `cap` + 1 (None: count them all).
+
+    A result above `cap` means "more than `cap`": the database stops reading there.
+    """
+    matching = select(m.AuditEvent.id)
     if filters.project:  # the join is needed only to filter by project key
-        statement = statement.join(m.Project, m.Project.id == m.AuditEvent.project_id)
+        matching = matching.join(m.Project, m.Project.id == m.AuditEvent.project_id)
+    matching = matching.where(*_conditions(filters))
+    if cap is not None:
+        matching = matching.limit(cap + 1)
     with session_scope() as db:
-        return int(db.scalar(statement.where(*_conditions(filters))))
+        return int(db.scalar(select(func.count()).select_from(matching.subquery())))
 
 
 def _conditions(filters: AuditFilters) -> list:
