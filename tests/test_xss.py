@@ -118,3 +118,17 @@ def test_markup_in_the_letters_points_stays_text(app, login_as):
     assert "<b>bold" not in text
     # The point says in words which recommendations answer it; action titles are left to the downloads.
     assert "Answered by " in text and "Quote" not in text
+
+
+def test_markup_in_a_project_name_stays_text_in_the_savings_tables(app, login_as):
+    with session_scope() as db:
+        db.execute(update(m.Project).where(m.Project.key == "barnet_savings").values(name=MARKUP))
+    key = find_callback(app, "sv-url.search")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=callback_request(app, key, values={("sv-refresh", "data"): 0})
+    )
+    assert response.status_code == 200
+    body = json.loads(response.get_data(as_text=True))["response"]
+    tables = json.dumps([body["sv-projects-table"]["children"], body["sv-bridge-table"]["children"]])
+    assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Review" in tables
+    assert "<img" not in tables

@@ -35,8 +35,7 @@ from dashboard.formatting import (
     financial_year_start,
     parse_financial_year,
 )
-from dashboard.queries.milestones import MilestoneFilters
-from dashboard.queries.milestones import milestones as milestone_rows
+from dashboard.queries.milestones import current_end_expression
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -282,12 +281,23 @@ def line_conditions(filters: SavingFilters) -> list:
 
 
 def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | None]:
-    """Each milestone's current end date, as the milestones page computes it (baselines included)."""
+    """Each milestone's current end date, as the milestones page computes it (baselines included).
+
+    Read with the milestones page's own SQL expression for it, not its whole row and measures.
+    """
     wanted = sorted({int(value) for value in milestone_ids})
     if not wanted:
         return {}
-    frame = milestone_rows(MilestoneFilters(include_retired=True), today, ids=wanted)
-    return {int(row.id): row.current_end for row in frame.itertuples(index=False)}
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Milestone.id, current_end_expression().label("end")).where(m.Milestone.id.in_(wanted))
+        ).all()
+    return {int(milestone_id): _as_date(end) for milestone_id, end in rows}
+
+
+def _as_date(value) -> dt.date | None:
+    # SQLite hands back the COALESCE of date columns as ISO text.
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) -> pd.DataFrame:

@@ -21,7 +21,21 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    Numeric,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -80,8 +94,12 @@ def _half_up(numerator, denominator: int):
     )
 
 
-def measured_lines(filters: SavingFilters):
-    """Every line matching `filters` (the at-risk flag included) with its measures in pence, as a subquery."""
+def measured_lines(filters: SavingFilters, materialized: bool = False):
+    """Every line matching `filters` (the at-risk flag included) with its measures in pence, as a subquery.
+
+    `materialized` gives it as a common table expression the database works out once per statement,
+    for a statement that reads the lines several times (`summary`).
+    """
     # A line with no milestone has no end (and no baseline to look up).
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
     lines = (
@@ -106,8 +124,10 @@ def measured_lines(filters: SavingFilters):
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
         .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
         .where(*line_conditions(filters))
-        .subquery("lines")
     )
+    # Materialised, the milestone's end (a baseline lookup when it has no actual or forecast end) is
+    # worked out once per line; as a plain subquery the database repeated it for every use below.
+    lines = lines.cte("lines").prefix_with("MATERIALIZED") if materialized else lines.subquery("lines")
     plain = func.coalesce(lines.c.forecast, lines.c.target, 0)
     at_risk = and_(
         func.coalesce(lines.c.confidence, "") != "Delivered",
@@ -135,19 +155,18 @@ def measured_lines(filters: SavingFilters):
     )
     if filters.at_risk:
         measured = measured.where(at_risk)
-    return measured.subquery("measured")
+    return (
+        measured.cte("measured").prefix_with("MATERIALIZED")
+        if materialized
+        else measured.subquery("measured")
+    )
 
 
 def _pounds(pence) -> Decimal:
     return (Decimal(int(pence or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def _sums(lines) -> list:
-    return [func.coalesce(func.sum(lines.c[measure]), 0).label(measure) for measure in SUMMARY_MEASURES]
-
-
-def _summary_row(row, keys: list[str]) -> dict:
-    values = dict(row._mapping)
+def _summary_row(values: dict, keys: list[str]) -> dict:
     result = {key: values[key] for key in keys}
     for measure in SUMMARY_MEASURES:
         result[measure] = _pounds(values[measure])
@@ -170,101 +189,98 @@ class SavingSummary:
     has_proposals: bool
 
 
-def summary(filters: SavingFilters, listed: int = 100) -> SavingSummary:
-    """Totals, years, projects, bridge, the first `listed` at-risk lines and the re-phasing gap.
-
-    Five statements: per year (which also gives the totals, the counts and the gap's "now" side), per
-    project, per year after re-phasing, the bridge's largest differences, and the first at-risk lines.
-    """
-    lines = measured_lines(filters)
-    with session_scope() as db:
-        year_rows = db.execute(
-            select(
-                lines.c.financial_year,
-                *_sums(lines),
-                func.sum(lines.c.fte).label("fte"),
-                func.count().label("lines"),
-                func.sum(lines.c.at_risk).label("at_risk"),
-                func.sum(case((lines.c.illustrative.is_(True), 1), else_=0)).label("illustrative"),
-                func.count(lines.c.proposed_year).label("proposals"),
-                func.sum(case((lines.c.variance != 0, 1), else_=0)).label("movers"),
-            )
-            .group_by(lines.c.financial_year)
-            .order_by(lines.c.financial_year)
-        ).all()
-        counts = {
-            name: sum(int(row._mapping[name]) for row in year_rows)
-            for name in ("lines", "at_risk", "illustrative", "proposals", "movers")
-        }
-        pence = {
-            measure: sum(int(row._mapping[measure]) for row in year_rows) for measure in SUMMARY_MEASURES
-        }
-        totals = {
-            "target": _pounds(pence["target"]),
-            "forecast": _pounds(pence["plain_forecast"]),
-            "realised": _pounds(pence["realised"]),
-            "variance": _pounds(pence["variance"]),
-            "weighted_forecast": _pounds(pence["weighted_forecast"]),
-            "fte": sum(float(row.fte) for row in year_rows if row.fte is not None),
-            "lines": counts["lines"],
-            "at_risk": counts["at_risk"],
-        }
-        years = _by_year(year_rows)
-        projects = _by_project(db, lines)
-        bridge = _bridge(db, lines, totals, counts["movers"], BRIDGE_LINES)
-        at_risk = _at_risk_lines(db, lines, listed) if totals["at_risk"] else pd.DataFrame()
-        gap = _gap(db, lines, year_rows)
-    return SavingSummary(
-        totals, counts["illustrative"] > 0, years, projects, bridge, at_risk, gap, counts["proposals"] > 0
-    )
+# Every part of the summary is one branch of a single statement over the measured lines, so the
+# database reads and measures the matching lines once (five statements read them five times). Each
+# branch fills the columns it has and leaves the rest NULL; `part` says which branch a row is from.
+_PARTS_COLUMNS = {
+    "part": String(),
+    "financial_year": Integer(),
+    "programme": String(),
+    "project": String(),
+    "category": String(),
+    "id": Integer(),
+    **{measure: BigInteger() for measure in SUMMARY_MEASURES},
+    "fte": Numeric(),
+    "lines": Integer(),
+    "at_risk": Integer(),
+    "illustrative": Integer(),
+    "proposals": Integer(),
+    "movers": Integer(),
+    "milestone": String(),
+    "milestone_end": Date(),
+    "proposed_year": Integer(),
+    "position": Integer(),
+}
 
 
-def _by_year(rows) -> pd.DataFrame:
-    return with_cumulative(
-        pd.DataFrame(
-            [_summary_row(row, ["financial_year"]) for row in rows],
-            columns=["financial_year", *SUMMARY_MEASURES, "fte", "lines"],
-        )
-    )
+def _part(name: str, source, **given):
+    """One branch: the given columns, NULL for the others, all in the same order and types."""
+    columns = [literal(name, String()).label("part")]
+    for column_name, column_type in list(_PARTS_COLUMNS.items())[1:]:
+        value = given.get(column_name)
+        columns.append((value if value is not None else cast(null(), column_type)).label(column_name))
+    return select(*columns).select_from(source)
 
 
-def _by_project(db, lines) -> pd.DataFrame:
-    rows = db.execute(
+def summary_statement(filters: SavingFilters, listed: int = 100, largest: int = BRIDGE_LINES):
+    """The summary's statement (see `summary`); its rows are told apart by their `part` column."""
+    lines = measured_lines(filters, materialized=True)
+    sums = {measure: func.coalesce(func.sum(lines.c[measure]), 0) for measure in SUMMARY_MEASURES}
+    years = _part(
+        "year",
+        lines,
+        financial_year=lines.c.financial_year,
+        **sums,
+        fte=func.sum(lines.c.fte),
+        lines=func.count(),
+        at_risk=func.sum(lines.c.at_risk),
+        illustrative=func.sum(case((lines.c.illustrative.is_(True), 1), else_=0)),
+        proposals=func.count(lines.c.proposed_year),
+        movers=func.sum(case((lines.c.variance != 0, 1), else_=0)),
+    ).group_by(lines.c.financial_year)
+    projects = _part(
+        "project",
+        lines,
+        programme=lines.c.programme,
+        project=lines.c.project,
+        **sums,
+        fte=func.sum(lines.c.fte),
+        lines=func.count(),
+    ).group_by(lines.c.programme, lines.c.project)
+    after_year = func.coalesce(lines.c.proposed_year, lines.c.financial_year)
+    after = _part(
+        "after",
+        lines,
+        financial_year=after_year,
+        target=sums["target"],
+        plain_forecast=sums["plain_forecast"],
+    ).group_by(after_year)
+    # The bridge's largest differences and the first at-risk lines, numbered in the page's order.
+    movers = (
         select(
-            lines.c.programme,
+            lines.c.id,
+            lines.c.financial_year,
             lines.c.project,
-            *_sums(lines),
-            func.sum(lines.c.fte).label("fte"),
-            func.count().label("lines"),
-        ).group_by(lines.c.programme, lines.c.project)
-    ).all()
-    records = [_summary_row(row, ["programme", "project"]) for row in rows]
-    # Sorted here, not in SQL, so names order the same way whatever the database's collation.
-    records.sort(key=lambda record: (record["programme"], record["project"]))
-    return pd.DataFrame(records, columns=["programme", "project", *SUMMARY_MEASURES, "fte", "lines"])
-
-
-def _bridge(db, lines, totals: dict, movers: int, largest: int) -> pd.DataFrame:
-    if not totals["lines"]:
-        return pd.DataFrame(columns=BRIDGE_COLUMNS)
-    rows = db.execute(
-        select(lines.c.id, lines.c.financial_year, lines.c.project, lines.c.category, lines.c.variance)
+            lines.c.category,
+            lines.c.variance,
+            func.row_number()
+            .over(order_by=(func.abs(lines.c.variance).desc(), lines.c.financial_year, lines.c.id))
+            .label("position"),
+        )
         .where(lines.c.variance != 0)
-        .order_by(func.abs(lines.c.variance).desc(), lines.c.financial_year, lines.c.id)
-        .limit(largest)
-    ).all()
-    shown = [
-        (line_label(row._mapping), _pounds(row.variance), int(row.id), row.financial_year) for row in rows
-    ]
-    shown_total = sum((amount for _, amount, _, _ in shown), ZERO)
-    # Lines with no variance add nothing, so the rest's net is the total less the lines shown.
-    return bridge_frame(
-        totals["target"], shown, movers - len(shown), totals["variance"] - shown_total, totals["forecast"]
+        .subquery("movers")
     )
-
-
-def _at_risk_lines(db, lines, listed: int) -> pd.DataFrame:
-    rows = db.execute(
+    bridge = _part(
+        "bridge",
+        movers,
+        id=movers.c.id,
+        financial_year=movers.c.financial_year,
+        project=movers.c.project,
+        category=movers.c.category,
+        variance=movers.c.variance,
+        position=movers.c.position,
+    ).where(movers.c.position <= largest)
+    risky = (
         select(
             lines.c.id,
             lines.c.financial_year,
@@ -274,18 +290,111 @@ def _at_risk_lines(db, lines, listed: int) -> pd.DataFrame:
             lines.c.milestone,
             lines.c.milestone_end,
             lines.c.proposed_year,
+            func.row_number()
+            .over(order_by=(lines.c.financial_year, lines.c.programme, lines.c.project, lines.c.id))
+            .label("position"),
         )
         .where(lines.c.at_risk == 1)
-        .order_by(lines.c.financial_year, lines.c.programme, lines.c.project, lines.c.id)
-        .limit(listed)
-    ).all()
+        .subquery("risky")
+    )
+    at_risk = _part(
+        "at_risk",
+        risky,
+        id=risky.c.id,
+        financial_year=risky.c.financial_year,
+        project=risky.c.project,
+        category=risky.c.category,
+        target=risky.c.target,
+        milestone=risky.c.milestone,
+        milestone_end=risky.c.milestone_end,
+        proposed_year=risky.c.proposed_year,
+        position=risky.c.position,
+    ).where(risky.c.position <= listed)
+    return union_all(years, projects, after, bridge, at_risk)
+
+
+def summary(filters: SavingFilters, listed: int = 100) -> SavingSummary:
+    """Totals, years, projects, bridge, the first `listed` at-risk lines and the re-phasing gap.
+
+    One statement (summary_statement): per year (which also gives the totals, the counts and the
+    gap's "now" side), per project, per year after re-phasing, the bridge's largest differences, and
+    the first at-risk lines.
+    """
+    with session_scope() as db:
+        rows = [dict(row._mapping) for row in db.execute(summary_statement(filters, listed))]
+    parts: dict[str, list[dict]] = {"year": [], "project": [], "after": [], "bridge": [], "at_risk": []}
+    for row in rows:
+        parts[row["part"]].append(row)
+    year_rows = sorted(parts["year"], key=lambda row: row["financial_year"])
+    counts = {
+        name: sum(int(row[name] or 0) for row in year_rows)
+        for name in ("lines", "at_risk", "illustrative", "proposals", "movers")
+    }
+    pence = {measure: sum(int(row[measure]) for row in year_rows) for measure in SUMMARY_MEASURES}
+    totals = {
+        "target": _pounds(pence["target"]),
+        "forecast": _pounds(pence["plain_forecast"]),
+        "realised": _pounds(pence["realised"]),
+        "variance": _pounds(pence["variance"]),
+        "weighted_forecast": _pounds(pence["weighted_forecast"]),
+        "fte": sum(float(row["fte"]) for row in year_rows if row["fte"] is not None),
+        "lines": counts["lines"],
+        "at_risk": counts["at_risk"],
+    }
+    bridge_rows = sorted(parts["bridge"], key=lambda row: row["position"])
+    at_risk_rows = sorted(parts["at_risk"], key=lambda row: row["position"])
+    return SavingSummary(
+        totals,
+        counts["illustrative"] > 0,
+        _by_year(year_rows),
+        _by_project(parts["project"]),
+        _bridge(bridge_rows, totals, counts["movers"]),
+        _at_risk_lines(at_risk_rows) if totals["at_risk"] else pd.DataFrame(),
+        _gap(year_rows, parts["after"]),
+        counts["proposals"] > 0,
+    )
+
+
+def _by_year(rows: list[dict]) -> pd.DataFrame:
+    return with_cumulative(
+        pd.DataFrame(
+            [_summary_row(row, ["financial_year"]) for row in rows],
+            columns=["financial_year", *SUMMARY_MEASURES, "fte", "lines"],
+        )
+    )
+
+
+def _by_project(rows: list[dict]) -> pd.DataFrame:
+    records = [_summary_row(row, ["programme", "project"]) for row in rows]
+    # Sorted here, not in SQL, so names order the same way whatever the database's collation.
+    records.sort(key=lambda record: (record["programme"], record["project"]))
+    return pd.DataFrame(records, columns=["programme", "project", *SUMMARY_MEASURES, "fte", "lines"])
+
+
+def _bridge(rows: list[dict], totals: dict, movers: int) -> pd.DataFrame:
+    if not totals["lines"]:
+        return pd.DataFrame(columns=BRIDGE_COLUMNS)
+    shown = [
+        (line_label(row), _pounds(row["variance"]), int(row["id"]), row["financial_year"]) for row in rows
+    ]
+    shown_total = sum((amount for _, amount, _, _ in shown), ZERO)
+    # Lines with no variance add nothing, so the rest's net is the total less the lines shown.
+    return bridge_frame(
+        totals["target"], shown, movers - len(shown), totals["variance"] - shown_total, totals["forecast"]
+    )
+
+
+def _at_risk_lines(rows: list[dict]) -> pd.DataFrame:
     records = []
     for row in rows:
-        record = dict(row._mapping)
+        record = {
+            key: row[key]
+            for key in ("id", "financial_year", "project", "category", "target", "milestone", "milestone_end")
+        }
         record["target"] = None if record["target"] is None else _pounds(record["target"])
         end = record["milestone_end"]
         record["milestone_end"] = dt.date.fromisoformat(end) if isinstance(end, str) else end
-        record["proposed_year"] = None if record["proposed_year"] is None else int(record["proposed_year"])
+        record["proposed_year"] = None if row["proposed_year"] is None else int(row["proposed_year"])
         records.append(record)
     frame = pd.DataFrame(records)
     if records:  # None stays None (pandas would make a column of years and None into floats and NaN)
@@ -293,19 +402,15 @@ def _at_risk_lines(db, lines, listed: int) -> pd.DataFrame:
     return frame
 
 
-def _gap(db, lines, year_rows) -> pd.DataFrame:
+def _gap(year_rows: list[dict], after_rows: list[dict]) -> pd.DataFrame:
     """Per year: target and forecast now and after every proposal is accepted, and the change."""
     sums: dict[int, list[Decimal]] = {}  # year → [target now, target after, forecast now, forecast after]
     for row in year_rows:
-        entry = sums.setdefault(int(row.financial_year), [ZERO, ZERO, ZERO, ZERO])
-        entry[0], entry[2] = _pounds(row.target), _pounds(row.plain_forecast)
-    after_year = func.coalesce(lines.c.proposed_year, lines.c.financial_year)
-    after = db.execute(
-        select(after_year, func.sum(lines.c.target), func.sum(lines.c.plain_forecast)).group_by(after_year)
-    ).all()
-    for year, target, forecast in after:
-        entry = sums.setdefault(int(year), [ZERO, ZERO, ZERO, ZERO])
-        entry[1], entry[3] = _pounds(target), _pounds(forecast)
+        entry = sums.setdefault(int(row["financial_year"]), [ZERO, ZERO, ZERO, ZERO])
+        entry[0], entry[2] = _pounds(row["target"]), _pounds(row["plain_forecast"])
+    for row in after_rows:
+        entry = sums.setdefault(int(row["financial_year"]), [ZERO, ZERO, ZERO, ZERO])
+        entry[1], entry[3] = _pounds(row["target"]), _pounds(row["plain_forecast"])
     return gap_frame(sums)
 
 
