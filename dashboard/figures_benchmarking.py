@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.figures import fast_figure
 from dashboard.ranking import is_missing
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
@@ -86,133 +86,161 @@ def _bar_label(row) -> str:
     return f"{rank}. {name}"
 
 
-def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) -> go.Figure:
+def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) -> dict:
     """Councils as horizontal bars, best rank at the top; the national average as a labelled line.
 
     `comparison` is queries.benchmarking.measure_comparison's frame: ranked councils first (best
-    first), then the national average, then councils with no value (listed, with no bar).
+    first), then the national average, then councils with no value (listed, with no bar). A plain
+    dict (figures.fast_figure); tests/test_benchmarking_queries.py reads it back through go.Figure.
     """
-    councils = comparison[comparison["kind"] != "national"].reset_index(drop=True)
-    national = comparison[comparison["kind"] == "national"]
-    figure = go.Figure()
-    if councils.empty:
-        figure.update_layout(
-            annotations=[
-                {"text": "No values for this measure and year", "showarrow": False, "x": 0.5, "y": 0.5}
-            ],
-            xaxis={"visible": False},
-            yaxis={"visible": False},
-            height=240,
-            font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+    records = comparison.to_dict("records")
+    councils = [row for row in records if row["kind"] != "national"]
+    national = [row for row in records if row["kind"] == "national"]
+    font = {"family": FONT_FAMILY, "color": TEXT_COLOUR}
+    if not councils:
+        return fast_figure(
+            [],
+            {
+                "annotations": [
+                    {"text": "No values for this measure and year", "showarrow": False, "x": 0.5, "y": 0.5}
+                ],
+                "xaxis": {"visible": False},
+                "yaxis": {"visible": False},
+                "height": 240,
+                "font": font,
+            },
         )
-        return figure
-    labels = [_bar_label(row) for _, row in councils.iterrows()]
-    councils = councils.assign(label=labels)
+    for row in councils:
+        row["label"] = _bar_label(row)
+    labels = [row["label"] for row in councils]
 
-    def bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str) -> go.Bar:
-        return go.Bar(
-            name=name,
-            orientation="h",
-            x=[None if is_missing(v) else float(v) for v in rows["value"]],
-            y=list(rows["label"]),
-            marker={
+    def bar_trace(rows: list[dict], name: str, colour: str, pattern: str) -> dict:
+        return {
+            "type": "bar",
+            "name": name,
+            "orientation": "h",
+            "x": [None if is_missing(row["value"]) else float(row["value"]) for row in rows],
+            "y": [row["label"] for row in rows],
+            "marker": {
                 "color": colour,
                 "line": {"color": TEXT_COLOUR if pattern else colour, "width": 1},
                 "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6, "solidity": 0.25},
             },
             # The bars carry the number (and % for percentages); the axis title names the unit.
-            text=[
-                "" if is_missing(v) else format_number(v) + ("%" if unit == "percent" else "")
-                for v in rows["value"]
+            "text": [
+                ""
+                if is_missing(row["value"])
+                else format_number(row["value"]) + ("%" if unit == "percent" else "")
+                for row in rows
             ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[
+            "textposition": "outside",
+            "cliponaxis": False,
+            "customdata": [
                 [
                     html.escape(str(row["area"]), quote=False),
                     "" if _int_or_none(row["rank"]) is None else f"rank {int(row['rank'])}",
                     format_value(row["value"], unit),
                 ]
-                for _, row in rows.iterrows()
+                for row in rows
             ],
-            hovertemplate="%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
-        )
+            "hovertemplate": "%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
+        }
 
-    present = councils[~councils["missing"]]
-    figure.add_trace(bar_trace(present[~present["is_city"]], "Comparator councils", COMPARATOR_COLOUR, ""))
-    figure.add_trace(bar_trace(present[present["is_city"]], "Birmingham (hatched)", CITY_COLOUR, "/"))
-    missing = councils[councils["missing"]]
-    if not missing.empty:
-        figure.add_trace(
-            go.Scatter(
-                name="No value: not ranked",
-                x=[0] * len(missing),
-                y=list(missing["label"]),
-                mode="text",
-                text=[MISSING_TEXT] * len(missing),
-                textposition="middle right",
-                hoverinfo="skip",
-                showlegend=False,
-            )
+    present = [row for row in councils if not row["missing"]]
+    data = [
+        bar_trace(
+            [row for row in present if not row["is_city"]], "Comparator councils", COMPARATOR_COLOUR, ""
+        ),
+        bar_trace([row for row in present if row["is_city"]], "Birmingham (hatched)", CITY_COLOUR, "/"),
+    ]
+    missing = [row for row in councils if row["missing"]]
+    if missing:
+        data.append(
+            {
+                "type": "scatter",
+                "name": "No value: not ranked",
+                "x": [0] * len(missing),
+                "y": [row["label"] for row in missing],
+                "mode": "text",
+                "text": [MISSING_TEXT] * len(missing),
+                "textposition": "middle right",
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
-    if not national.empty and not is_missing(national["value"].iloc[0]):
-        national_value = float(national["value"].iloc[0])
-        figure.add_vline(
-            x=national_value,
-            line={"color": NATIONAL_COLOUR, "dash": "dash", "width": 2},
-            annotation={
+    shapes, annotations = [], []
+    if national and not is_missing(national[0]["value"]):
+        national_value = float(national[0]["value"])
+        line = {"color": NATIONAL_COLOUR, "dash": "dash", "width": 2}
+        shapes.append(
+            {"type": "line", "xref": "x", "yref": "paper", "x0": national_value, "x1": national_value}
+            | {"y0": 0, "y1": 1, "line": line}
+        )
+        annotations.append(
+            {
                 "text": f"National average {format_value(national_value, unit)} (not ranked)",
                 "font": {"size": 12, "color": TEXT_COLOUR},
                 "bgcolor": "rgba(255,255,255,0.85)",
-            },
-            annotation_position="top",
+                "x": national_value,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
         )
         # A legend entry for the line (shapes have none).
-        figure.add_trace(
-            go.Scatter(
-                name="National average (dashed line)",
-                x=[None],
-                y=[None],
-                mode="lines",
-                line={"color": NATIONAL_COLOUR, "dash": "dash", "width": 2},
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "name": "National average (dashed line)",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "line": line,
+                "hoverinfo": "skip",
+            }
         )
     height = max(360, ROW_HEIGHT_PX * len(councils) + 170)
     margin = {"l": 10, "r": 60, "t": 70, "b": 80}
     plot_height = height - margin["t"] - margin["b"]
-    figure.update_layout(
-        barmode="overlay",
-        height=height,
-        margin=margin,
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        # Below the x-axis tick labels, whatever the number of rows.
-        legend={"orientation": "h", "x": 0, "y": -40 / plot_height, "yanchor": "top"},
-        title={
-            "text": (
-                f"{html.escape(year)}: best at the top ({polarity_words(polarity)}); "
-                f"{UNIT_PHRASE.get(unit, 'values')}"
-            ),
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 14},
-        },
-        xaxis={
-            "gridcolor": "#dddddd",
-            "zeroline": True,
-            "zerolinecolor": "#b1b4b6",
-            "rangemode": "tozero",
-        },
-        yaxis={
-            "categoryorder": "array",
-            "categoryarray": list(reversed(labels)),
-            "automargin": True,
-            "ticksuffix": "  ",
+    return fast_figure(
+        data,
+        {
+            "barmode": "overlay",
+            "height": height,
+            "margin": margin,
+            "font": {**font, "size": 13},
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
+            # Below the x-axis tick labels, whatever the number of rows.
+            "legend": {"orientation": "h", "x": 0, "y": -40 / plot_height, "yanchor": "top"},
+            "title": {
+                "text": (
+                    f"{html.escape(year)}: best at the top ({polarity_words(polarity)}); "
+                    f"{UNIT_PHRASE.get(unit, 'values')}"
+                ),
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 14},
+            },
+            "xaxis": {
+                "gridcolor": "#dddddd",
+                "zeroline": True,
+                "zerolinecolor": "#b1b4b6",
+                "rangemode": "tozero",
+            },
+            "yaxis": {
+                "categoryorder": "array",
+                "categoryarray": list(reversed(labels)),
+                "automargin": True,
+                "ticksuffix": "  ",
+            },
+            "shapes": shapes,
+            "annotations": annotations,
         },
     )
-    return figure
 
 
 def ranked_bar_summary(
@@ -261,30 +289,29 @@ def _measure_label(code: str, name: str) -> str:
     return html.escape(text, quote=False)
 
 
-def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = None) -> go.Figure:
+def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = None) -> dict:
     """Birmingham's computed rank per measure (rows) and year (columns); each cell prints the rank,
     and the published rank too where the two differ. `selected` measure's row label is marked ▶.
+    A plain dict (figures.fast_figure), read back through go.Figure in the tests.
     """
-    figure = go.Figure()
     if ranks.empty:
-        figure.update_layout(height=240, xaxis={"visible": False}, yaxis={"visible": False})
-        return figure
+        return fast_figure([], {"height": 240, "xaxis": {"visible": False}, "yaxis": {"visible": False}})
     measures = ranks.drop_duplicates("code")[["code", "name"]].to_records(index=False)
     labels = []
     for code, name in measures:
         label = _measure_label(code, name)
         labels.append(f"<b>▶ {label}</b>" if code == selected else label)
+    by_cell = {(row["code"], row["period_label"]): row for row in ranks.to_dict("records")}
     z, text, hover = [], [], []
     for code, _name in measures:
         z_row, text_row, hover_row = [], [], []
         for year in years:
-            match = ranks[(ranks["code"] == code) & (ranks["period_label"] == year)]
-            if match.empty or is_missing(match["rank"].iloc[0]):
+            row = by_cell.get((code, year))
+            if row is None or is_missing(row["rank"]):
                 z_row.append(None)
                 text_row.append("missing")
                 hover_row.append(f"{html.escape(code)} {html.escape(year)}: not ranked (value missing)")
                 continue
-            row = match.iloc[0]
             rank = int(row["rank"])
             published = _int_or_none(row["published_rank"])
             z_row.append(rank)
@@ -299,40 +326,41 @@ def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = N
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
-    figure.add_trace(
-        go.Heatmap(
-            z=z,
-            x=list(years),
-            y=labels,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 13},
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            colorscale=RANK_COLOURSCALE,
-            zmin=1,
-            zmax=16,
-            xgap=2,
-            ygap=2,
-            colorbar={
-                "title": {"text": "Rank<br>(1 = best)"},
-                "tickvals": [1, 4, 8, 12, 16],
-                "len": 0.5,
-                "y": 1,
-                "yanchor": "top",
-            },
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": list(years),
+        "y": labels,
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": 13},
+        "customdata": hover,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "colorscale": RANK_COLOURSCALE,
+        "zmin": 1,
+        "zmax": 16,
+        "xgap": 2,
+        "ygap": 2,
+        "colorbar": {
+            "title": {"text": "Rank<br>(1 = best)"},
+            "tickvals": [1, 4, 8, 12, 16],
+            "len": 0.5,
+            "y": 1,
+            "yanchor": "top",
+        },
+    }
+    return fast_figure(
+        [heatmap],
+        {
+            "height": ROW_HEIGHT_PX * len(labels) + 110,
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
+            "xaxis": {"side": "top", "type": "category"},
+            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+        },
     )
-    figure.update_layout(
-        height=ROW_HEIGHT_PX * len(labels) + 110,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        xaxis={"side": "top", "type": "category"},
-        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-    )
-    return figure
 
 
 def rank_heatmap_summary(ranks: pd.DataFrame, years: list[str]) -> str:

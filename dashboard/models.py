@@ -339,10 +339,12 @@ class KpiValue(Sourced, Versioned, Base):
             "kpi_id", "area_id", "period_start", "period_end", name="uq_kpi_values_kpi_area_period"
         ),
         Index("ix_kpi_values_kpi_period", "kpi_id", "period_end"),
+        # Also every lookup by area: the benchmarking measures are the KPIs of the comparator areas.
+        Index("ix_kpi_values_area_kpi", "area_id", "kpi_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     period_label: Mapped[str] = mapped_column(String(60))
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)

@@ -10,6 +10,7 @@ better than Birmingham, plus one"; the national average row is not counted; '-' 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures_benchmarking as bench_figures
@@ -149,7 +150,7 @@ def test_filters_round_trip_through_the_url_and_fall_back_when_unknown():
 
 def test_ranked_bar_highlights_birmingham_by_colour_pattern_and_label(seeded):
     frame = q.measure_comparison(q.BenchmarkFilters("2A(1)", "2015/16"))
-    figure = bench_figures.ranked_bar(frame, "rate_per_100k", "lower", "2015/16")
+    figure = go.Figure(bench_figures.ranked_bar(frame, "rate_per_100k", "lower", "2015/16"))
     city = next(trace for trace in figure.data if trace.name.startswith("Birmingham"))
     others = next(trace for trace in figure.data if trace.name == "Comparator councils")
     assert city.marker.color != others.marker.color
@@ -168,7 +169,7 @@ def test_ranked_bar_highlights_birmingham_by_colour_pattern_and_label(seeded):
 
 def test_ranked_bar_lists_missing_councils_without_a_bar(seeded):
     frame = q.measure_comparison(q.BenchmarkFilters("1C(1B)", "2014/15"))
-    figure = bench_figures.ranked_bar(frame, "percent", "higher", "2014/15")
+    figure = go.Figure(bench_figures.ranked_bar(frame, "percent", "higher", "2014/15"))
     bars = [label for trace in figure.data if trace.type == "bar" for label in trace.y]
     missing = next(trace for trace in figure.data if trace.type == "scatter" and trace.mode == "text")
     assert list(missing.y) == ["Kirklees · missing", "Nottingham · missing", "Sandwell · missing"]
@@ -195,7 +196,7 @@ def test_ranked_bar_summary_sentence(seeded):
 
 def test_heatmap_prints_each_rank_and_the_published_rank_where_it_differs(seeded):
     ranks = q.birmingham_ranks()
-    figure = bench_figures.rank_heatmap(ranks, ["2014/15", "2015/16"], selected="2A(1)")
+    figure = go.Figure(bench_figures.rank_heatmap(ranks, ["2014/15", "2015/16"], selected="2A(1)"))
     heat = figure.data[0]
     labels = list(heat.y)
     row = next(i for i, label in enumerate(labels) if "2A(1)" in label)
@@ -204,6 +205,18 @@ def test_heatmap_prints_each_rank_and_the_published_rank_where_it_differs(seeded
     assert list(heat.z[row]) == [14, 10]
     row_1g = next(i for i, label in enumerate(labels) if label.startswith("1G "))
     assert list(heat.text[row_1g]) == ["16", "16"]  # computed and published agree: just the rank
+
+
+def test_empty_charts_are_valid_figures_that_say_so(seeded):
+    empty = go.Figure(bench_figures.ranked_bar(pd.DataFrame(columns=["kind"]), "", "higher", ""))
+    assert empty.layout.annotations[0].text == "No values for this measure and year"
+    assert not go.Figure(bench_figures.rank_heatmap(pd.DataFrame(), ["2014/15"])).data
+
+
+def test_published_ranks_are_the_documents_birmingham_row(seeded):
+    # 002's "Birmingham Ranking" row for 2A(1): 13 in 2014/15, 11 in 2015/16.
+    assert q.published_ranks("2A(1)") == {"2014/15": 13, "2015/16": 11}
+    assert q.published_ranks("no such measure") == {}
 
 
 def test_value_formatting_keeps_the_documents_figures():

@@ -112,9 +112,13 @@ def comparison_table(frame: pd.DataFrame, measure, year: str, years: list[str]) 
 
 
 def heat_rows(ranks: pd.DataFrame, years: list[str], selected: str | None) -> list[dict]:
+    by_code: dict[str, dict[str, dict]] = {}
+    for record in ranks.to_dict("records"):
+        by_code.setdefault(record["code"], {})[record["period_label"]] = record
     rows = []
-    for code, group in ranks.groupby("code", sort=True):
-        first = group.iloc[0]
+    for code in sorted(by_code):
+        cells = by_code[code]
+        first = next(iter(cells.values()))
         row = {
             "id": code,
             "code": code,
@@ -124,13 +128,13 @@ def heat_rows(ranks: pd.DataFrame, years: list[str], selected: str | None) -> li
         }
         by_year = {}
         for index, year in enumerate(years):
-            match = group[group["period_label"] == year]
-            rank = _int(match["rank"].iloc[0]) if not match.empty else None
-            published = _int(match["published_rank"].iloc[0]) if not match.empty else None
-            differs = bool(match["differs"].iloc[0]) if not match.empty else False
+            match = cells.get(year)
+            rank = _int(match["rank"]) if match is not None else None
+            published = _int(match["published_rank"]) if match is not None else None
+            differs = bool(match["differs"]) if match is not None else False
             by_year[year] = rank
             row[f"rank_y{index}"] = rank
-            row[f"of_y{index}"] = _int(match["ranked_of"].iloc[0]) if not match.empty else None
+            row[f"of_y{index}"] = _int(match["ranked_of"]) if match is not None else None
             row[f"published_y{index}"] = published
             row[f"differs_y{index}"] = differs
             if rank is None or published is None:
@@ -173,13 +177,15 @@ def _card(title: str, main, extra=None, tone: str = "secondary", card_id: str | 
     )
 
 
-def headline(frame: pd.DataFrame, ranks: pd.DataFrame, measure, year: str, years: list[str]) -> list:
-    """Birmingham's rank (computed and published), value against the national average, and the change."""
+def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str, years: list[str]) -> list:
+    """Birmingham's rank (computed and published), value against the national average, and the change.
+
+    `published` is the measure's printed rank by year (queries.benchmarking.published_ranks).
+    """
     unit, polarity = measure["unit"], measure["polarity"]
     city = frame[frame["is_city"]]
     national = frame[frame["kind"] == "national"]
-    published = ranks[(ranks["code"] == measure["code"]) & (ranks["period_label"] == year)]
-    published_rank = _int(published["published_rank"].iloc[0]) if not published.empty else None
+    published_rank = published.get(year)
     rank = _int(city["rank"].iloc[0]) if not city.empty else None
     ranked_of = _int(city["ranked_of"].iloc[0]) if not city.empty else None
     first, last = years[0], years[-1]
@@ -243,13 +249,9 @@ def headline(frame: pd.DataFrame, ranks: pd.DataFrame, measure, year: str, years
             html.Div(f"{bench_figures.format_change(row['change'], unit)} ({direction.lower()})"),
             html.Div(f"Computed rank {rank_change_words(_int(row['rank_from']), _int(row['rank_to']))}"),
         ]
-        published_both = ranks[(ranks["code"] == measure["code"])].set_index("period_label")["published_rank"]
-        if first in published_both.index and last in published_both.index:
+        if first in published and last in published:
             change_extra.append(
-                html.Div(
-                    "Published rank "
-                    + rank_change_words(_int(published_both[first]), _int(published_both[last]))
-                )
+                html.Div("Published rank " + rank_change_words(published[first], published[last]))
             )
         cards.append(
             _card(f"Change {first} to {last}", change_main, change_extra, "secondary", "bm-card-change")
@@ -329,14 +331,14 @@ def register(app) -> None:
                 [],
             )
         frame = benchmark_queries.measure_comparison(filters, years)
-        ranks = benchmark_queries.birmingham_ranks()
+        published = benchmark_queries.published_ranks(filters.measure)
         figure = bench_figures.ranked_bar(frame, chosen["unit"], chosen["polarity"], filters.year)
         summary = bench_figures.ranked_bar_summary(
             frame, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
         )
         return (
             filters.query_string(),
-            headline(frame, ranks, chosen, filters.year, years),
+            headline(frame, published, chosen, filters.year, years),
             f"{chosen['code']} {chosen['name']}: councils ranked, {filters.year}",
             figure,
             summary,
