@@ -138,6 +138,14 @@ def ascof_values(code: str | None = None) -> pd.DataFrame:
 
     A missing value ("-" in the document) stays missing (NaN), never 0.
     """
+    frame = pd.DataFrame.from_records(ascof_value_records(code), columns=VALUE_COLUMNS)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame
+
+
+def ascof_value_records(code: str | None = None) -> list[dict]:
+    """ascof_values as plain records (a missing value is None), for readers that group them in Python:
+    turning the frame back into records cost more than the ranking done with them."""
     with session_scope() as db:
         # The measures' ids first, then their values by id: with the ids as a subquery PostgreSQL
         # expected most KPIs to match and read every value in the table (100 ms at 500,000 values).
@@ -165,9 +173,10 @@ def ascof_values(code: str | None = None) -> pd.DataFrame:
         if code is not None:
             statement = statement.where(m.Kpi.code == code)
         rows = db.execute(statement).all()
-    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=VALUE_COLUMNS)
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    return frame
+    records = [dict(zip(VALUE_COLUMNS, row, strict=True)) for row in rows]
+    for record in records:
+        record["value"] = None if is_missing(record["value"]) else float(record["value"])
+    return records
 
 
 def _ranks_by_year(values: pd.DataFrame | list[dict]) -> dict[str, dict[str, int | None]]:
@@ -213,64 +222,54 @@ def measure_comparison(filters: BenchmarkFilters, years: list[str] | None = None
     years = years if years is not None else ascof_years()
     if not filters.measure or filters.year not in years:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    values = ascof_values(filters.measure)
-    if values.empty:
+    values = ascof_value_records(filters.measure)
+    if not values:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     ranks = _ranks_by_year(values)
-    polarity = values["polarity"].iloc[0]
+    polarity = values[0]["polarity"]
     first, last = years[0], years[-1]
-    by_area_year = {(row.area_key, row.period_label): row.value for row in values.itertuples(index=False)}
-    chosen = values[values["period_label"] == filters.year]
-    ranked_of = ranked_count(
-        dict(zip(chosen["area_key"], chosen["value"].where(chosen["kind"].isin(RANKED_KINDS)), strict=True))
-    )
+    by_area_year = {(row["area_key"], row["period_label"]): row["value"] for row in values}
+    chosen = [row for row in values if row["period_label"] == filters.year]
+    ranked_of = ranked_count({row["area_key"]: row["value"] for row in chosen if row["kind"] in RANKED_KINDS})
     records = []
-    for row in chosen.itertuples(index=False):
-        value_from = by_area_year.get((row.area_key, first))
-        value_to = by_area_year.get((row.area_key, last))
-        missing = pd.isna(row.value)
-        change = None if pd.isna(value_from) or pd.isna(value_to) else round(value_to - value_from, 6)
+    for row in chosen:
+        value_from = by_area_year.get((row["area_key"], first))
+        value_to = by_area_year.get((row["area_key"], last))
+        missing = row["value"] is None
+        change = None if value_from is None or value_to is None else round(value_to - value_from, 6)
         records.append(
             {
-                "area_key": row.area_key,
-                "area": row.area,
-                "kind": row.kind,
-                "is_city": row.area_key == CITY_KEY,
-                "value": None if missing else float(row.value),
-                "missing": bool(missing),
-                "rank": ranks.get(filters.year, {}).get(row.area_key),
-                "ranked_of": ranked_of if row.kind in RANKED_KINDS else None,
-                "note": row.note,
-                "value_from": None if pd.isna(value_from) else float(value_from),
-                "value_to": None if pd.isna(value_to) else float(value_to),
+                "area_key": row["area_key"],
+                "area": row["area"],
+                "kind": row["kind"],
+                "is_city": row["area_key"] == CITY_KEY,
+                "value": row["value"],
+                "missing": missing,
+                "rank": ranks.get(filters.year, {}).get(row["area_key"]),
+                "ranked_of": ranked_of if row["kind"] in RANKED_KINDS else None,
+                "note": row["note"],
+                "value_from": value_from,
+                "value_to": value_to,
                 "change": change,
                 "improved": is_improvement(value_from, value_to, polarity),
-                "rank_from": ranks.get(first, {}).get(row.area_key),
-                "rank_to": ranks.get(last, {}).get(row.area_key),
-                "source": row.source,
+                "rank_from": ranks.get(first, {}).get(row["area_key"]),
+                "rank_to": ranks.get(last, {}).get(row["area_key"]),
+                "source": row["source"],
             }
         )
+
+    def order(record: dict) -> tuple:
+        # Ranked councils (best first, then by name), the national average, councils with no value.
+        if record["rank"] is not None:
+            return (0, record["rank"], record["area"])
+        return (1 if record["kind"] == "national" else 2, 999, record["area"])
+
+    records.sort(key=order)
     frame = pd.DataFrame.from_records(records, columns=COMPARISON_COLUMNS)
-    order_group = frame.apply(
-        lambda r: (
-            0 if r["rank"] is not None and not pd.isna(r["rank"]) else (1 if r["kind"] == "national" else 2)
-        ),
-        axis=1,
-    )
-    frame = (
-        frame.assign(_group=order_group, _rank=frame["rank"].astype(float).fillna(999))
-        .sort_values(["_group", "_rank", "area"])
-        .drop(columns=["_group", "_rank"])
-        .reset_index(drop=True)
-    )
     for column in ("rank", "ranked_of", "rank_from", "rank_to"):
         frame[column] = frame[column].astype("Int64")
     # True, False or None (unchanged or not known): kept as Python objects, never coerced to bool.
-    frame["improved"] = pd.Series(
-        [None if value is None or pd.isna(value) else bool(value) for value in frame["improved"]],
-        index=frame.index,
-        dtype=object,
-    )
+    frame["improved"] = pd.Series([record["improved"] for record in records], index=frame.index, dtype=object)
     return frame
 
 
@@ -307,7 +306,7 @@ def birmingham_ranks() -> pd.DataFrame:
     document printed in its "Birmingham Ranking" row. Grouped in plain Python: a frame per measure
     and year cost more than the ranking itself.
     """
-    values = ascof_values()
+    values = ascof_value_records()
     with session_scope() as db:
         published = {
             (code, label): rank
@@ -318,8 +317,7 @@ def birmingham_ranks() -> pd.DataFrame:
             ).all()
         }
     by_code: dict[str, list[dict]] = {}
-    for record in values.to_dict("records"):
-        record["value"] = None if is_missing(record["value"]) else float(record["value"])
+    for record in values:
         by_code.setdefault(record["code"], []).append(record)
     rows = []
     for code in sorted(by_code):
