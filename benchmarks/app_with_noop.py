@@ -24,7 +24,7 @@ from sqlalchemy import event
 from dashboard import db
 from dashboard.callbacks import EVERYONE, authorised
 from dashboard.config import Settings, load_settings
-from dashboard.web import create_app
+from dashboard.web import create_app, freeze_startup_heap
 
 NOOP_OUTPUT = ("bench-noop", "children")
 NOOP_INPUT = ("bench-noop-in", "value")
@@ -39,6 +39,7 @@ def create_bench_app(settings: Settings | None = None) -> Dash:
     def bench_noop(value):
         return value
 
+    freeze_startup_heap()  # as app.py does for the servers the product runs in
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -149,6 +150,15 @@ def add_security_headers(app: Dash) -> None:
             # Callback answers carry data: never cached by a proxy or the browser.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def freeze_startup_heap() -> None:
+    """Tell the garbage collector that everything built so far (modules, the app, its pages and
+    callbacks) lives as long as the process. Otherwise every full collection walked all of it again:
+    one callback in twenty waited about 150 ms for it (the letter's points: p95 200 ms, 46 ms frozen).
+    Called by app.py for the servers; tests build many apps and do not freeze them."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> Dash:
