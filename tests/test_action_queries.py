@@ -115,6 +115,34 @@ def test_each_point_names_the_recommendations_and_actions_answering_it(database_
     assert leadership["action_count"].equals(areas.loc[leadership.index, "action_count"])
 
 
+def test_the_page_names_the_first_five_recommendations_of_a_point_and_counts_the_rest(database_url):
+    from dashboard.callbacks.actions import _answered
+
+    with session_scope() as db:
+        recommendations = db.scalars(select(m.Recommendation).order_by(m.Recommendation.sort_order)).all()
+        # One action under each of seven recommendations answers the point.
+        chosen = [r for r in recommendations if r.actions][:7]
+        area = db.scalars(select(m.ConsiderationArea).where(m.ConsiderationArea.key == "lead_afc_2")).one()
+        area.actions = [recommendation.actions[0] for recommendation in chosen]
+        numbers = [recommendation.number for recommendation in chosen]
+    assert len(numbers) == 7
+    row = action_queries.consideration_areas(named=5).set_index("key").loc["lead_afc_2"]
+    assert row["recommendations"] == numbers[:5]  # in the letter's order
+    assert (row["recommendation_count"], row["action_count"]) == (7, 7)
+    everything = action_queries.consideration_areas().set_index("key").loc["lead_afc_2"]
+    assert everything["recommendations"] == numbers
+    assert _answered(_Row(row)) == (
+        f"Answered by 7 actions under recommendations {', '.join(numbers[:5])} and 2 more"
+    )
+
+
+class _Row:
+    """A frame row read by attribute, as the page reads itertuples() rows."""
+
+    def __init__(self, series):
+        self.__dict__.update(series.to_dict())
+
+
 def _stamp(action_id: int, since_id: int, when: dt.datetime) -> None:
     """Script the history: audit events (and notes) written after `since_id` happened at `when`."""
     with session_scope() as db:

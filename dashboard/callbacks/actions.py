@@ -253,18 +253,22 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
     return [markup_block(sections, "act-sections-list")]
 
 
-def _listed(items: list[str], shown: int = 5) -> str:
-    """1, 3 and 5; past `shown` items, 1, 2, 3, 4, 5 and 3 more."""
-    if len(items) > shown:
-        return ", ".join(items[:shown]) + f" and {len(items) - shown:,} more"
+RECOMMENDATIONS_NAMED = 5  # per point of the letter; the rest are counted ("and 3 more")
+
+
+def _listed(items: list[str], total: int | None = None, shown: int = RECOMMENDATIONS_NAMED) -> str:
+    """1, 3 and 5; past `shown` of `total` items (all of `items` by default), 1, 2, 3, 4, 5 and 3 more."""
+    total = len(items) if total is None else total
+    if total > shown:
+        return ", ".join(items[:shown]) + f" and {total - shown:,} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _answered(row) -> str:
     """Answered by 14 actions under recommendations 1a, 3 and 5 (the downloads name every action)."""
     actions = f"{row.action_count:,} action{'s' if row.action_count != 1 else ''}"
-    numbers = row.recommendations
-    under = f"recommendation{'s' if len(numbers) != 1 else ''} {_listed(numbers)}" if numbers else ""
+    numbers, total = row.recommendations, row.recommendation_count
+    under = f"recommendation{'s' if total != 1 else ''} {_listed(numbers, total)}" if numbers else ""
     return f"Answered by {actions}" + (f" under {under}" if under else "")
 
 
@@ -514,7 +518,8 @@ def register(app) -> None:
     )
     def show_areas(theme, _refresh):
         areas = action_queries.consideration_areas(
-            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme
+            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme,
+            named=RECOMMENDATIONS_NAMED,
         )
         needing = int(areas["needs_action"].sum())
         uncovered = int(areas["uncovered"].sum())

@@ -384,13 +384,17 @@ def progress_by_recommendation(filters: ActionFilters, today: dt.date) -> pd.Dat
     )
 
 
-def consideration_areas(theme: str | None = None, titles: bool = False) -> pd.DataFrame:
+def consideration_areas(
+    theme: str | None = None, titles: bool = False, named: int | None = None
+) -> pd.DataFrame:
     """The letter's strengths and areas for consideration, each with the actions answering it.
 
-    Every point gets `action_count` and `recommendations` (the numbers of the recommendations whose
-    actions answer it, in the letter's order), counted in SQL. `titles=True` also lists each answering
-    action as "number: title" (`actions`), for the downloads: at 5,000 actions that is every link's
-    title, which the page does not need.
+    Every point gets `action_count`, `recommendation_count` and `recommendations` (the numbers of the
+    recommendations whose actions answer it, in the letter's order), counted in SQL. `named` keeps only
+    the first that many numbers in `recommendations` (the page names five and counts the rest): the
+    database then sends a few rows per point rather than one per point and recommendation. `titles=True`
+    also lists each answering action as "number: title" (`actions`), for the downloads: at 5,000
+    actions that is every link's title, which the page does not need.
     """
     statement = select(
         m.ConsiderationArea.id,
@@ -415,15 +419,34 @@ def consideration_areas(theme: str | None = None, titles: bool = False) -> pd.Da
         .join(m.Recommendation, m.Recommendation.id == m.ActionItem.recommendation_id)
         .where(*in_theme)
     )
+    # One row per point and recommendation, numbered in the letter's order within the point, with the
+    # point's totals beside it.
+    pairs = (
+        links.add_columns(m.Recommendation.number, m.Recommendation.sort_order, func.count().label("actions"))
+        .group_by(
+            m.action_areas.c.consideration_area_id, m.Recommendation.number, m.Recommendation.sort_order
+        )
+        .subquery("pairs")
+    )
+    per_point = {"partition_by": pairs.c.consideration_area_id}
+    numbered = select(
+        pairs.c.consideration_area_id,
+        pairs.c.number,
+        func.row_number().over(**per_point, order_by=(pairs.c.sort_order, pairs.c.number)).label("position"),
+        func.count().over(**per_point).label("recommendations"),
+        func.sum(pairs.c.actions).over(**per_point).label("actions"),
+    ).subquery("numbered")
+    counted_query = select(
+        numbered.c.consideration_area_id,
+        numbered.c.number,
+        numbered.c.recommendations,
+        numbered.c.actions,
+    ).order_by(numbered.c.consideration_area_id, numbered.c.position)
+    if named is not None:
+        counted_query = counted_query.where(numbered.c.position <= named)
     with session_scope() as db:
         rows = db.execute(statement).all()
-        counted = db.execute(
-            links.add_columns(m.Recommendation.number, func.count())
-            .group_by(
-                m.action_areas.c.consideration_area_id, m.Recommendation.number, m.Recommendation.sort_order
-            )
-            .order_by(m.Recommendation.sort_order)
-        ).all()
+        counted = db.execute(counted_query).all()
         listed = (
             db.execute(
                 links.add_columns(m.Recommendation.number, m.ActionItem.title).order_by(
@@ -433,16 +456,17 @@ def consideration_areas(theme: str | None = None, titles: bool = False) -> pd.Da
             if titles
             else []
         )
-    counts: dict[int, int] = {}
+    counts: dict[int, tuple[int, int]] = {}
     recommendations: dict[int, list[str]] = {}
-    for area_id, number, count in counted:
-        counts[area_id] = counts.get(area_id, 0) + int(count)
+    for area_id, number, recommendation_count, action_count in counted:
+        counts[area_id] = (int(action_count), int(recommendation_count))
         recommendations.setdefault(area_id, []).append(number)
     frame = pd.DataFrame.from_records(
         [tuple(row) for row in rows],
         columns=["id", "key", "theme", "kind", "text", "sort_order", "source"],
     )
-    frame["action_count"] = [counts.get(i, 0) for i in frame["id"]]
+    frame["action_count"] = [counts.get(i, (0, 0))[0] for i in frame["id"]]
+    frame["recommendation_count"] = [counts.get(i, (0, 0))[1] for i in frame["id"]]
     frame["recommendations"] = [recommendations.get(i, []) for i in frame["id"]]
     if titles:
         answered: dict[int, list[str]] = {}
