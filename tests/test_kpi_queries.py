@@ -202,3 +202,14 @@ def test_catalogue_lists_the_transition_outcomes_and_filters_by_outcome_area(dat
         "CON-DP-TAKEUP",
     }
     assert only["illustrative"].all()
+
+
+def test_the_catalogue_grid_says_what_the_catalogue_download_says(database_url):
+    from dashboard.callbacks.kpis import _records, catalogue_grid_rows, catalogue_rows
+
+    for outcome_area in (None, "Constituency performance"):
+        page = catalogue_grid_rows(kpi_queries.kpi_catalogue_records(outcome_area))
+        assert page == _records(catalogue_rows(kpi_queries.kpi_catalogue(outcome_area)))
+    rows = {row["code"]: row for row in page}
+    assert rows["CON-ADMISSIONS-65"]["polarity"] == "Lower"
+    assert rows["CON-ADMISSIONS-65"]["data_note"] == "Illustrative"

@@ -175,13 +175,31 @@ def access_panel(frame: pd.DataFrame):
     return html.Ul(items, className="kpi-access-list")
 
 
+POLARITY_WORDS = {"higher": "Higher", "lower": "Lower"}
+
+
+def _values_source(source) -> str:
+    return "Illustrative" if source == "illustrative" else "From documents"
+
+
 def catalogue_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["polarity"] = frame["polarity"].map({"higher": "Higher", "lower": "Lower"})
-    frame["values_source"] = frame["values_source"].map(
-        lambda source: "Illustrative" if source == "illustrative" else "From documents"
-    )
+    frame["polarity"] = frame["polarity"].map(POLARITY_WORDS)
+    frame["values_source"] = frame["values_source"].map(_values_source)
     return frame
+
+
+def catalogue_grid_rows(records: list[dict]) -> list[dict]:
+    """The catalogue grid's rows, as _records(catalogue_rows(...)) gives them, from plain records:
+    pandas' frame and conversions were most of this small callback's time."""
+    rows = []
+    for record in records:
+        row = {key: (None if value is None or value != value else value) for key, value in record.items()}
+        row["polarity"] = POLARITY_WORDS.get(record["polarity"])
+        row["values_source"] = _values_source(record["values_source"])
+        row["data_note"] = "Illustrative" if record["illustrative"] else "From documents"
+        rows.append(row)
+    return rows
 
 
 def _filters(kpi, period, outcome) -> kpi_queries.KpiFilters:
@@ -340,13 +358,13 @@ def register(app) -> None:
     )
     def show_catalogue(outcome, _refresh):
         outcome_area = _filters(None, None, outcome).outcome_area
-        catalogue = kpi_queries.kpi_catalogue(outcome_area)
+        catalogue = kpi_queries.kpi_catalogue_records(outcome_area)
         summary = (
             f"{len(catalogue)} KPIs"
             + (f" in {outcome_area}" if outcome_area else "")
-            + f", {int(catalogue['illustrative'].sum())} of them with illustrative values."
+            + f", {sum(1 for record in catalogue if record['illustrative'])} of them with illustrative values."
         )
-        return summary, _records(catalogue_rows(catalogue))
+        return summary, catalogue_grid_rows(catalogue)
 
     @authorised(
         app,

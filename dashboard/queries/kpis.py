@@ -73,6 +73,11 @@ CATALOGUE_COLUMNS = [
 
 
 def kpi_catalogue(outcome_area: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame.from_records(kpi_catalogue_records(outcome_area), columns=CATALOGUE_COLUMNS)
+
+
+def kpi_catalogue_records(outcome_area: str | None = None) -> list[dict]:
+    """Every KPI (in one outcome area) as plain records, by outcome area and code."""
     statement = select(*(getattr(m.Kpi, column) for column in CATALOGUE_COLUMNS)).order_by(
         m.Kpi.outcome_area, m.Kpi.code
     )
@@ -80,7 +85,7 @@ def kpi_catalogue(outcome_area: str | None = None) -> pd.DataFrame:
         statement = statement.where(m.Kpi.outcome_area == outcome_area)
     with session_scope() as db:
         rows = db.execute(statement).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=CATALOGUE_COLUMNS)
+    return [dict(zip(CATALOGUE_COLUMNS, row, strict=True)) for row in rows]
 
 
 def kpi_details(code: str) -> dict | None:
@@ -158,6 +163,13 @@ def kpi_values(
     code: str, area_kinds: tuple[str, ...] = ("constituency", "city"), period_labels: list[str] | None = None
 ) -> pd.DataFrame:
     """Every value of one KPI for areas of these kinds (in these periods), oldest period first."""
+    return pd.DataFrame.from_records(_kpi_value_rows(code, area_kinds, period_labels), columns=VALUE_COLUMNS)
+
+
+def _kpi_value_rows(
+    code: str, area_kinds: tuple[str, ...] = ("constituency", "city"), period_labels: list[str] | None = None
+) -> list[tuple]:
+    """kpi_values' rows as tuples in VALUE_COLUMNS order (oldest period first, then by area name)."""
     conditions = [m.KpiValue.period_label.in_(period_labels)] if period_labels is not None else []
     with session_scope() as db:
         rows = db.execute(
@@ -181,7 +193,7 @@ def kpi_values(
             .where(m.Kpi.code == code, m.Area.kind.in_(area_kinds), *conditions)
             .order_by(m.KpiValue.period_end, m.KpiValue.period_start, m.Area.name)
         ).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=VALUE_COLUMNS)
+    return [tuple(row) for row in rows]
 
 
 def periods(code: str) -> list[str]:
@@ -321,13 +333,14 @@ SPC_COLUMNS = [
 def spc_trends(code: str) -> pd.DataFrame:
     """One row per area and period with its XmR statistics (city first, then constituencies by name)."""
     kpi = kpi_details(code)
-    values = kpi_values(code)
-    if kpi is None or values.empty:
+    values = _kpi_value_rows(code)
+    if kpi is None or not values:
         return pd.DataFrame(columns=SPC_COLUMNS)
     # Grouped in plain Python: a KPI has a dozen short series, where pandas' per-group overhead
-    # (filter, sort, a frame per area) cost more than the statistics.
+    # (filter, sort, a frame per area) cost more than the statistics. The rows come oldest first.
     by_area: dict[str, list[dict]] = {}
-    for record in values.sort_values(["period_end", "period_start"], kind="stable").to_dict("records"):
+    for row in values:
+        record = dict(zip(VALUE_COLUMNS, row, strict=True))
         by_area.setdefault(record["area_key"], []).append(record)
     rows = []
     for key in [CITY] + sorted(key for key in by_area if key != CITY):
