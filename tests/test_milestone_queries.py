@@ -164,3 +164,43 @@ def test_malformed_url_values_are_ignored():
         {"status": "Nope", "rag": "Purple", "due_within": "soon", "overdue": "x"}
     )
     assert filters == MilestoneFilters()
+
+
+def _twin_project() -> None:
+    """A second project with the same programme and name as Transition, and milestones with and
+    without baselines in both, so plan order interleaves two projects' milestones."""
+    with session_scope() as db:
+        original = db.scalars(select(m.Project).where(m.Project.key == "transition")).one()
+        twin = m.Project(key="transition_twin", name=original.name, programme_id=original.programme_id)
+        db.add(twin)
+        db.flush()
+        for number in range(9):
+            db.add(
+                m.Milestone(
+                    key=f"twin_{number}",
+                    project_id=twin.id,
+                    title=f"Twin milestone {number}",
+                    owner="Twin owner",
+                    status="In progress",
+                    rag="Amber",
+                    percent_complete=10,
+                )
+            )
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 7, 100])
+def test_every_page_is_its_slice_of_the_whole_plan(database_url, per_page):
+    _twin_project()
+    today = dt.date(2026, 11, 23)
+    everything = list(queries.milestones(MilestoneFilters(), today)["id"])
+    pages = -(-len(everything) // per_page)
+    drawn = []
+    for page in range(1, pages + 2):  # and one past the end, which is empty
+        frame = queries.milestones(MilestoneFilters(page=page, per_page=per_page), today, paged=True)
+        assert list(frame["id"]) == everything[(page - 1) * per_page : page * per_page], page
+        drawn.extend(frame["id"])
+    assert drawn == everything
+    # A filter narrows the plan before it is paged.
+    amber = list(queries.milestones(MilestoneFilters(rag="Amber"), today)["id"])
+    second = queries.milestones(MilestoneFilters(rag="Amber", page=2, per_page=per_page), today, paged=True)
+    assert list(second["id"]) == amber[per_page : 2 * per_page]

@@ -225,12 +225,57 @@ def milestones(
     `paged` returns only the filters' page (LIMIT/OFFSET in SQL), in plan order.
     """
     statement = _filtered(filters, today, ids)
-    if paged:
-        statement = statement.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     with session_scope() as db:
+        if paged:
+            first = (filters.page - 1) * filters.per_page
+            projects, before = _page_projects(db, filters, today, ids, first, first + filters.per_page)
+            statement = (
+                statement.where(m.Milestone.project_id.in_(projects))
+                .limit(filters.per_page)
+                .offset(first - before)
+            )
         rows = db.execute(statement).all()
     frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=MILESTONE_COLUMNS)
     return add_milestone_measures(frame, today)
+
+
+def _page_projects(
+    db, filters: MilestoneFilters, today: dt.date, ids: list[int] | None, first: int, last: int
+) -> tuple[list[int], int]:
+    """The projects whose matching milestones hold plan-order rows first..last-1, and how many
+    matching milestones come before them.
+
+    Plan order sorts by programme and project name before a milestone's baseline start, so a page
+    lies within a run of whole projects: counting milestones per project (cheap) finds that run, and
+    only its milestones need their chosen baseline looked up and sorted. Ordering every match by its
+    baseline for a page of 100 took 70 ms at 10,000 milestones. Projects sharing both names sort
+    together (their milestones interleave), so they are taken or left together.
+    """
+    end = current_end_expression(filters.baseline)
+    counted = db.execute(
+        _with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
+        .where(*_conditions(filters, today, end, ids))
+        .group_by(m.Programme.name, m.Project.name, m.Project.id)
+        .order_by(m.Programme.name, m.Project.name, m.Project.id)
+    ).all()
+    groups: list[tuple[tuple[str, str], list[int], int]] = []
+    for programme, project, project_id, count in counted:
+        if groups and groups[-1][0] == (programme, project):
+            names, members, total = groups[-1]
+            groups[-1] = (names, [*members, project_id], total + int(count))
+        else:
+            groups.append(((programme, project), [project_id], int(count)))
+    chosen: list[int] = []
+    before = position = 0
+    for _names, members, count in groups:
+        if position + count <= first:
+            before = position = position + count
+            continue
+        if position >= last:
+            break
+        chosen.extend(members)
+        position += count
+    return chosen, before
 
 
 def count_where(condition):
