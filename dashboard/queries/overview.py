@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label, financial_year_of, financial_year_start, format_money
+from dashboard.formatting import financial_year_label, financial_year_of, format_money
 from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.milestones import (
     CLOSED_STATUSES,
@@ -18,6 +18,7 @@ from dashboard.queries.milestones import (
     count_where,
     current_end_expression,
 )
+from dashboard.queries.savings_summary import date_key
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
 
@@ -137,81 +138,67 @@ def action_facts(today: dt.date) -> ActionFacts:
 
 def saving_facts(today: dt.date) -> list[SavingFacts]:
     """Per organisation (councils' savings are never added together): this financial year's savings,
-    or, when none are planned for it, the latest year that has lines. Summed in SQL."""
+    or, when none are planned for it, the latest year that has lines. Summed in SQL, every
+    organisation and year in one statement, then each organisation's year chosen here."""
     current = financial_year_of(today)
-    with session_scope() as db:
-        years = db.execute(
-            select(m.Organisation.id, m.Organisation.name, m.SavingLine.financial_year)
-            .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
-            .join(m.Project, m.Project.programme_id == m.Programme.id)
-            .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
-            .distinct()
-        ).all()
-        by_organisation: dict[tuple[int, str], set[int]] = {}
-        for organisation_id, name, year in years:
-            by_organisation.setdefault((organisation_id, name), set()).add(int(year))
-        facts = []
-        for (organisation_id, name), org_years in sorted(
-            by_organisation.items(), key=lambda item: item[0][1]
-        ):
-            year = (
-                current if current in org_years else max((y for y in org_years if y <= current), default=None)
-            )
-            if year is None:
-                facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False))
-                continue
-            facts.append(_saving_facts_for(db, organisation_id, name, year, current))
-    return facts
-
-
-def _saving_facts_for(db, organisation_id: int, name: str, year: int, current: int) -> SavingFacts:
     # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
     # it depends on now ends after 1 April of the line's year.
+    end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
     at_risk = and_(
         func.coalesce(m.SavingLine.confidence, "") != "Delivered",
-        current_end_expression() > financial_year_start(year),
-    )
-    lines = (
-        select(
-            m.SavingLine.target,
-            func.coalesce(m.SavingLine.forecast, m.SavingLine.target, 0).label("forecast"),
-            m.SavingLine.realised,
-            case((at_risk, 1), else_=0).label("at_risk"),
-            m.SavingLine.illustrative,
-        )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-        .where(m.Programme.organisation_id == organisation_id, m.SavingLine.financial_year == year)
-        .subquery()
+        date_key(end) > m.SavingLine.financial_year * 10000 + 401,
     )
 
     # Amounts summed as exact pence (integers) so SQLite's floating point cannot add a stray penny.
     def pence(column):
         return func.coalesce(func.sum(func.round(column * 100)), 0)
 
-    row = db.execute(
-        select(
-            pence(lines.c.target),
-            pence(lines.c.forecast),
-            pence(lines.c.realised),
-            func.coalesce(func.sum(lines.c.at_risk), 0),
-            func.count(),
-            count_where(lines.c.illustrative.is_(True)),
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.Organisation.id,
+                m.Organisation.name,
+                m.SavingLine.financial_year,
+                pence(m.SavingLine.target),
+                pence(func.coalesce(m.SavingLine.forecast, m.SavingLine.target, 0)),
+                pence(m.SavingLine.realised),
+                count_where(at_risk),
+                func.count(),
+                count_where(m.SavingLine.illustrative.is_(True)),
+            )
+            .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
+            .join(m.Project, m.Project.programme_id == m.Programme.id)
+            .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+            .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
+            .group_by(m.Organisation.id, m.Organisation.name, m.SavingLine.financial_year)
+        ).all()
+    by_organisation: dict[tuple[int, str], dict[int, tuple]] = {}
+    for organisation_id, name, year, *sums in rows:
+        by_organisation.setdefault((organisation_id, name), {})[int(year)] = tuple(sums)
+    facts = []
+    for (_organisation_id, name), years in sorted(by_organisation.items(), key=lambda item: item[0][1]):
+        year = current if current in years else max((y for y in years if y <= current), default=None)
+        if year is None:
+            facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False))
+            continue
+        target, forecast, realised, at_risk_lines, lines, illustrative = years[year]
+        target, forecast, realised = (
+            (Decimal(int(value)) / 100).quantize(Decimal("0.01")) for value in (target, forecast, realised)
         )
-    ).one()
-    target, forecast, realised = ((Decimal(int(value)) / 100).quantize(Decimal("0.01")) for value in row[:3])
-    return SavingFacts(
-        organisation=name,
-        financial_year=year,
-        is_current_year=year == current,
-        target=target,
-        forecast=forecast,
-        realised=realised,
-        at_risk=int(row[3]),
-        lines=int(row[4]),
-        illustrative=int(row[5]) > 0,
-    )
+        facts.append(
+            SavingFacts(
+                organisation=name,
+                financial_year=year,
+                is_current_year=year == current,
+                target=target,
+                forecast=forecast,
+                realised=realised,
+                at_risk=int(at_risk_lines),
+                lines=int(lines),
+                illustrative=int(illustrative) > 0,
+            )
+        )
+    return facts
 
 
 def kpi_facts() -> KpiFacts:
