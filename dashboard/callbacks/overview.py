@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
@@ -111,14 +111,17 @@ def tile_groups(facts: overview_queries.Overview) -> list:
 CHANGES_LISTED = 200  # the newest changes listed on the overview; the audit page and the pack have all
 
 
-def _change_markup(row) -> Markup:
+def _change_markup(row) -> str:
+    # Each value escaped and joined as a plain string: Markup.format per change was most of this list.
     moved = ""
     if row.days_moved is not None and not pd.isna(row.days_moved):
         days = int(row.days_moved)
         moved = f" ({'+' if days > 0 else ''}{days} days)"
-    return Markup(
-        '<li><strong>{}</strong>: {} — {} → {}{}<span class="text-body-secondary"> · {}, {}</span></li>'
-    ).format(row.kind, row.item, row.old or "—", row.new or "—", moved, row.username, format_datetime(row.at))
+    return (
+        f"<li><strong>{escape(row.kind)}</strong>: {escape(row.item)} — {escape(row.old or '—')} → "
+        f'{escape(row.new or "—")}{escape(moved)}<span class="text-body-secondary"> · '
+        f"{escape(row.username)}, {escape(format_datetime(row.at))}</span></li>"
+    )
 
 
 def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date | None = None) -> list:
@@ -132,11 +135,13 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
     by_project: dict[str, list] = {}
     for row in changes.itertuples(index=False):
         by_project.setdefault(row.project, []).append(row)
-    sections = Markup("").join(
-        Markup('<h3 class="h6 mt-3">{}</h3><ul>{}</ul>').format(
-            project, Markup("").join(_change_markup(row) for row in by_project[project])
+    sections = Markup(
+        "".join(
+            f'<h3 class="h6 mt-3">{escape(project)}</h3><ul>'
+            + "".join(_change_markup(row) for row in by_project[project])
+            + "</ul>"
+            for project in sorted(by_project)
         )
-        for project in sorted(by_project)
     )
     if total > len(changes):
         audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
