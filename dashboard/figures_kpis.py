@@ -141,11 +141,17 @@ def _axis_suffix(position: int) -> str:
     return "" if position == 0 else str(position + 1)
 
 
-def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns: int = 4) -> dict:
-    """One XmR chart per area (city first): values, mean, process limits, target, special causes."""
-    if trends.empty:
+def spc_small_multiples(
+    trends: pd.DataFrame | list[dict], kpi_name: str, unit: str, columns: int = 4
+) -> dict:
+    """One XmR chart per area (city first): values, mean, process limits, target, special causes.
+
+    `trends` is spc_trends' frame or spc_trend_records' records.
+    """
+    records = trends.to_dict("records") if isinstance(trends, pd.DataFrame) else trends
+    if not records:
         return _empty("No values to chart for this KPI")
-    areas = list(dict.fromkeys(trends["area"]))
+    areas = list(dict.fromkeys(record["area"] for record in records))
     columns = min(columns, len(areas))
     rows = math.ceil(len(areas) / columns)
     layout = json.loads(_subplot_grid(rows, columns))
@@ -166,7 +172,7 @@ def spc_small_multiples(trends: pd.DataFrame, kpi_name: str, unit: str, columns:
         data.append(trace)
 
     by_area: dict[str, list[dict]] = {area: [] for area in areas}
-    for record in trends.to_dict("records"):
+    for record in records:
         by_area[record["area"]].append(record)
 
     def column(series: list[dict], name: str) -> list:

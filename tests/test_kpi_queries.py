@@ -213,3 +213,13 @@ def test_the_catalogue_grid_says_what_the_catalogue_download_says(database_url):
     rows = {row["code"]: row for row in page}
     assert rows["CON-ADMISSIONS-65"]["polarity"] == "Lower"
     assert rows["CON-ADMISSIONS-65"]["data_note"] == "Illustrative"
+
+
+@pytest.mark.parametrize("code", ["CON-ADMISSIONS-65", "CON-FIRST-CONTACT", "TR-EET", "no such KPI"])
+def test_the_trends_page_reads_the_same_rows_as_the_trends_download(database_url, code):
+    from dashboard.callbacks.kpis import _records, grid_rows, trends_summary
+
+    records = kpi_queries.spc_trend_records(code)
+    frame = kpi_queries.spc_trends(code)
+    assert grid_rows(records) == _records(frame)
+    assert trends_summary(records) == trends_summary(frame)

@@ -52,6 +52,24 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def grid_rows(records: list[dict]) -> list[dict]:
+    """Plain records as _records gives a frame's rows to AG Grid: NaN → None, dates as ISO text, and
+    the Data column saying where figures come from."""
+    rows = []
+    for record in records:
+        row = {}
+        for key, value in record.items():
+            if value is None or (isinstance(value, float) and value != value):
+                value = None
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            row[key] = value
+        if "illustrative" in row:
+            row["data_note"] = "Illustrative" if row["illustrative"] else "From documents"
+        rows.append(row)
+    return rows
+
+
 def comparison_summary(frame: pd.DataFrame, kpi: dict) -> str:
     tiles = frame[frame["area_kind"] == "constituency"]
     unit = kpi["unit"]
@@ -92,13 +110,20 @@ def comparison_summary(frame: pd.DataFrame, kpi: dict) -> str:
     )
 
 
-def trends_summary(trends: pd.DataFrame) -> str:
-    if trends.empty:
+def trends_summary(trends: pd.DataFrame | list[dict]) -> str:
+    """What the SPC charts show at the latest period, from spc_trends' frame or records."""
+    records = trends.to_dict("records") if isinstance(trends, pd.DataFrame) else trends
+    if not records:
         return "There are no values to chart for this KPI."
-    latest = trends.dropna(subset=["value"]).groupby("area", sort=False).tail(1)
-    improving = list(latest.loc[latest["variation"] == "improvement", "area"])
-    concern = list(latest.loc[latest["variation"] == "concern", "area"])
-    points = int(trends.groupby("area")["value"].count().max())
+    latest: dict[str, dict] = {}  # each area's latest period with a value, areas in chart order
+    points: dict[str, int] = {}
+    for record in records:
+        if record["value"] is not None and record["value"] == record["value"]:  # not missing (NaN)
+            latest[record["area"]] = record
+            points[record["area"]] = points.get(record["area"], 0) + 1
+    improving = [area for area, record in latest.items() if record["variation"] == "improvement"]
+    concern = [area for area, record in latest.items() if record["variation"] == "concern"]
+    points = max(points.values(), default=0)
     parts = [f"At the latest period, {len(latest)} area{'s' if len(latest) != 1 else ''} charted:"]
     parts.append(
         f" special-cause concern in {', '.join(concern)};" if concern else " no special-cause concern;"
@@ -318,11 +343,11 @@ def register(app) -> None:
     )
     def show_trends(kpi_code, _refresh):
         kpi = _chosen_kpi(kpi_code)
-        trends = kpi_queries.spc_trends(kpi["code"])
+        trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
         return (
             kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
             trends_summary(trends),
-            _records(trends),
+            grid_rows(trends),
         )
 
     @authorised(

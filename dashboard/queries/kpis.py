@@ -332,10 +332,15 @@ SPC_COLUMNS = [
 
 def spc_trends(code: str) -> pd.DataFrame:
     """One row per area and period with its XmR statistics (city first, then constituencies by name)."""
-    kpi = kpi_details(code)
+    return pd.DataFrame.from_records(spc_trend_records(code), columns=SPC_COLUMNS)
+
+
+def spc_trend_records(code: str, kpi: dict | None = None) -> list[dict]:
+    """spc_trends as plain records (SPC_COLUMNS keys), for the page: `kpi` may be passed when read."""
+    kpi = kpi if kpi is not None else kpi_details(code)
     values = _kpi_value_rows(code)
     if kpi is None or not values:
-        return pd.DataFrame(columns=SPC_COLUMNS)
+        return []
     # Grouped in plain Python: a KPI has a dozen short series, where pandas' per-group overhead
     # (filter, sort, a frame per area) cost more than the statistics. The rows come oldest first.
     by_area: dict[str, list[dict]] = {}
@@ -367,7 +372,7 @@ def spc_trends(code: str) -> pd.DataFrame:
                     bool(record["illustrative"]),
                 )
             )
-    return pd.DataFrame.from_records(rows, columns=SPC_COLUMNS)
+    return [dict(zip(SPC_COLUMNS, row, strict=True)) for row in rows]
 
 
 EXCEPTION_AREA_KINDS = ("constituency", "city", "team", "council")
