@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 from plotly.subplots import make_subplots
@@ -58,13 +59,17 @@ def _empty(message: str, height: int = 320) -> dict:
     )
 
 
-def tile_map(comparison: pd.DataFrame, unit: str) -> dict:
-    """Each constituency a square on a rough geographic grid, coloured and labelled by RAG."""
-    tiles = comparison[comparison["area_kind"] == "constituency"]
-    if tiles.empty:
+def tile_map(comparison: pd.DataFrame | list[dict], unit: str) -> dict:
+    """Each constituency a square on a rough geographic grid, coloured and labelled by RAG.
+
+    `comparison` is constituency_comparison's frame or its records.
+    """
+    records = comparison.to_dict("records") if isinstance(comparison, pd.DataFrame) else comparison
+    tiles = [SimpleNamespace(**record) for record in records if record["area_kind"] == "constituency"]
+    if not tiles:
         return _empty("No values for this KPI and period")
     shapes, annotations, xs, ys, hover = [], [], [], [], []
-    for row in tiles.itertuples(index=False):
+    for row in tiles:
         if row.area_key not in TILE_POSITIONS:
             continue
         col, line = TILE_POSITIONS[row.area_key]

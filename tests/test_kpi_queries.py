@@ -223,3 +223,24 @@ def test_the_trends_page_reads_the_same_rows_as_the_trends_download(database_url
     frame = kpi_queries.spc_trends(code)
     assert grid_rows(records) == _records(frame)
     assert trends_summary(records) == trends_summary(frame)
+
+
+@pytest.mark.parametrize(
+    ("code", "period"),
+    [
+        ("CON-ADMISSIONS-65", None),
+        ("CON-FIRST-CONTACT", "Q2 2026/27"),
+        ("TR-EET", None),
+        ("no such KPI", None),
+    ],
+)
+def test_the_comparison_page_reads_the_same_rows_as_the_comparison_download(database_url, code, period):
+    from dashboard import figures_kpis
+    from dashboard.callbacks.kpis import _records, comparison_summary, grid_rows
+
+    kpi = kpi_queries.kpi_details(code) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)
+    records = kpi_queries.constituency_comparison_records(code, period)
+    frame = kpi_queries.constituency_comparison(code, period)
+    assert grid_rows(records) == _records(frame)
+    assert comparison_summary(records, kpi) == comparison_summary(frame, kpi)
+    assert figures_kpis.tile_map(records, "percent") == figures_kpis.tile_map(frame, "percent")

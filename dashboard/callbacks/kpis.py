@@ -70,39 +70,48 @@ def grid_rows(records: list[dict]) -> list[dict]:
     return rows
 
 
-def comparison_summary(frame: pd.DataFrame, kpi: dict) -> str:
-    tiles = frame[frame["area_kind"] == "constituency"]
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)
+
+
+def comparison_summary(comparison: pd.DataFrame | list[dict], kpi: dict) -> str:
+    """The comparison in two sentences, from constituency_comparison's frame or records."""
+    records = comparison.to_dict("records") if isinstance(comparison, pd.DataFrame) else comparison
+    tiles = [record for record in records if record["area_kind"] == "constituency"]
     unit = kpi["unit"]
-    if tiles.empty or tiles["value"].isna().all():
-        city = frame[(frame["area_kind"] == "city") & frame["value"].notna()]
-        if city.empty:
+    city = [record for record in records if record["area_kind"] == "city"]
+    present = [record for record in tiles if _present(record["value"])]
+    if not present:
+        measured = [record for record in city if _present(record["value"])]
+        if not measured:
             return "There are no constituency values for this KPI and period."
-        row = city.iloc[0]
+        row = measured[0]
         return (
             f"This KPI is measured for the city only, so there are no constituency values: Birmingham was "
             f"{kpi_figures.format_value(row['value'], unit)} in {row['period_label']} ({row['rag'] or 'no RAG'})."
         )
-    period = tiles["period_label"].iloc[0]
-    counts = tiles["rag"].value_counts()
-    present = tiles[tiles["value"].notna()]
-    best = present.sort_values("rank").iloc[0]
-    worst = present.sort_values("rank").iloc[-1]
-    city = frame[frame["area_kind"] == "city"]
+    period = tiles[0]["period_label"]
+    counts: dict[str | None, int] = {}
+    for record in tiles:
+        counts[record["rag"]] = counts.get(record["rag"], 0) + 1
+    # sorted() is stable, as the frame's sort by rank was for equal ranks.
+    by_rank = sorted(present, key=lambda record: record["rank"])
+    best, worst = by_rank[0], by_rank[-1]
     city_text = ""
-    if not city.empty and city["value"].notna().any():
-        city_rag = city["rag"].iloc[0] or "no RAG"
+    if city and any(_present(record["value"]) for record in city):
+        city_rag = city[0]["rag"] or "no RAG"
         city_text = (
-            f" The city as a whole was {kpi_figures.format_value(city['value'].iloc[0], unit)} ({city_rag})."
+            f" The city as a whole was {kpi_figures.format_value(city[0]['value'], unit)} ({city_rag})."
         )
-    if kpi["target"] is None or pd.isna(kpi["target"]):
+    if not _present(kpi["target"]):
         target_text = f"In {period}, {kpi['name']} has no target, so no RAG."
     else:
         target_text = (
-            f"In {period}, {int(counts.get('Green', 0))} of {len(tiles)} constituencies met the target of "
+            f"In {period}, {counts.get('Green', 0)} of {len(tiles)} constituencies met the target of "
             f"{kpi_figures.format_value(kpi['target'], unit)} for {kpi['name'].lower()}, "
-            f"{int(counts.get('Amber', 0))} were Amber and {int(counts.get('Red', 0))} Red."
+            f"{counts.get('Amber', 0)} were Amber and {counts.get('Red', 0)} Red."
         )
-    missing = int(tiles["value"].isna().sum())
+    missing = len(tiles) - len(present)
     missing_text = f" {missing} had no value." if missing else ""
     return (
         f"{target_text}{missing_text} Best: {best['area']} ({kpi_figures.format_value(best['value'], unit)}); "
@@ -307,7 +316,7 @@ def register(app) -> None:
             period=None if period_value == (labels[0] if labels else None) else period_value,
             outcome_area=filters.outcome_area,
         )
-        comparison = kpi_queries.constituency_comparison(kpi["code"], period_value, kpi=kpi, labels=labels)
+        comparison = kpi_queries.constituency_comparison_records(kpi["code"], period_value, kpi, labels)
         unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
         target = (
             "no target"
@@ -320,7 +329,7 @@ def register(app) -> None:
             f": {kpi['definition']} Unit: {unit_label}; {kpi['polarity']} is better; {target}; "
             f"{kpi['frequency']}.",
         ]
-        if kpi["illustrative"] or (not comparison.empty and comparison["illustrative"].any()):
+        if kpi["illustrative"] or any(record["illustrative"] for record in comparison):
             definition += [" ", illustrative_marker(kpi["source"] if kpi["illustrative"] else None)]
         return (
             filters.query_string(),
@@ -329,7 +338,7 @@ def register(app) -> None:
             definition,
             kpi_figures.tile_map(comparison, kpi["unit"]),
             comparison_summary(comparison, kpi),
-            _records(comparison),
+            grid_rows(comparison),
         )
 
     @authorised(

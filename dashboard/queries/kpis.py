@@ -238,14 +238,23 @@ def constituency_comparison(
     """The ten constituencies and the city for one KPI and period: value, target, RAG, rank, change.
 
     `kpi` (kpi_details) and `labels` (periods) may be passed by a caller that has already read them.
-    Built in plain Python from the rows: on eleven areas pandas' indexing was most of the time.
+    Missing stays None (never NaN or 0) so every reader sees "no value".
     """
+    records = constituency_comparison_records(code, period, kpi, labels)
+    return pd.DataFrame(records, columns=COMPARISON_COLUMNS, dtype=object)
+
+
+def constituency_comparison_records(
+    code: str, period: str | None, kpi: dict | None = None, labels: list[str] | None = None
+) -> list[dict]:
+    """constituency_comparison as plain records (COMPARISON_COLUMNS keys), for the page. Built in plain
+    Python from the rows: on eleven areas pandas' indexing was most of the time."""
     kpi = kpi if kpi is not None else kpi_details(code)
     if kpi is None:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return []
     labels = labels if labels is not None else periods(code)
     if not labels:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return []
     chosen = period if period in labels else labels[0]
     position = labels.index(chosen)
     previous = labels[position + 1] if position + 1 < len(labels) else None
@@ -309,8 +318,7 @@ def constituency_comparison(
     ranks = kpi_rules.rank_values([record["value"] for record in constituencies], kpi["polarity"])
     for record, rank in zip(constituencies, ranks, strict=True):
         record["rank"] = rank
-    # Missing stays None (never NaN or 0) so every reader sees "no value".
-    return pd.DataFrame(records, columns=COMPARISON_COLUMNS, dtype=object)
+    return records
 
 
 SPC_COLUMNS = [
