@@ -132,3 +132,28 @@ def test_markup_in_a_project_name_stays_text_in_the_savings_tables(app, login_as
     tables = json.dumps([body["sv-projects-table"]["children"], body["sv-bridge-table"]["children"]])
     assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Review" in tables
     assert "<img" not in tables
+
+
+def test_markup_in_an_action_title_stays_text_in_the_action_plan(app, login_as):
+    with session_scope() as db:
+        action = db.query(m.ActionItem).first()
+        action.title = MARKUP
+        action.owner = '"><script>window.__xss=1</script>'
+    key = find_callback(app, "act-url.search", "act-sections.children")
+    values = {
+        ("act-filter-rec", "value"): None,
+        ("act-filter-theme", "value"): None,
+        ("act-filter-owner", "value"): None,
+        ("act-filter-status", "value"): None,
+        ("act-filter-project", "value"): None,
+        ("act-filter-flags", "value"): [],
+        ("act-asat", "value"): None,
+        ("act-refresh", "data"): 0,
+    }
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component", json=callback_request(app, key, values=values)
+    )
+    sections = json.dumps(json.loads(response.get_data(as_text=True))["response"]["act-sections"])
+    assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Review" in sections
+    assert "<img" not in sections and "<script>" not in sections
+    assert 'aria-label=\\"View &lt;img' in sections  # the View button's label is escaped too

@@ -182,29 +182,32 @@ ACTION_HEADINGS = (
 )
 
 
-def _action_row(row) -> Markup:
+def _action_row(row) -> str:
+    # Each value escaped (markupsafe.escape quotes too) and the cells joined as plain strings:
+    # Markup.format per cell was a third of this callback's time over a page of 50 actions.
+    title = escape(row.title)
     delivered = (
-        Markup('<div class="small text-body-secondary">Delivered by {}</div>').format(row.project)
+        f'<div class="small text-body-secondary">Delivered by {escape(row.project)}</div>'
         if row.project
         else ""
     )
     # A plain button: assets/actionsView.js opens the action in the detail panel below.
-    view = Markup(
+    view = (
         '<button type="button" class="btn btn-sm btn-outline-primary no-print act-view" '
-        'data-action-id="{}" aria-label="View {}">View</button>'
-    ).format(int(row.id), row.title)
+        f'data-action-id="{int(row.id)}" aria-label="View {title}">View</button>'
+    )
     cells = (
-        Markup("{}{}").format(row.title, delivered),
-        row.owner,
-        format_date(row.due_date),
-        _status_cell(row),
-        rag_badge_markup(row.rag) if row.rag else "—",
-        _note_cell(row),
-        _evidence_cell(row),
-        f"{format_datetime(row.updated_at)} by {row.updated_by}",
+        f"{title}{delivered}",
+        escape(row.owner),
+        escape(format_date(row.due_date)),
+        escape(_status_cell(row)),
+        escape(rag_badge_markup(row.rag)) if row.rag else "—",
+        escape(_note_cell(row)),
+        escape(_evidence_cell(row)),
+        escape(f"{format_datetime(row.updated_at)} by {row.updated_by}"),
         view,
     )
-    return Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(cell) for cell in cells))
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
 def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
@@ -228,7 +231,7 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
         illustrative = next((row for row in rows if row.illustrative), None)
         if illustrative is not None:
             caption += Markup(" ") + illustrative_marker_markup(illustrative.illustrative_note)
-        body = Markup("").join(_action_row(row) for row in rows)
+        body = Markup("".join(_action_row(row) for row in rows))
         parts.append(
             Markup(
                 '<section class="act-rec-section mb-3" aria-labelledby="act-rec-{0}">'
