@@ -222,6 +222,19 @@ def _part(name: str, source, **given):
     return select(*columns).select_from(source)
 
 
+def _first(part: str, lines, condition, order_by: tuple, columns: tuple[str, ...], limit: int):
+    """A branch holding the first `limit` lines meeting `condition` in `order_by` order, numbered."""
+    numbered = (
+        select(
+            *(lines.c[name] for name in columns), func.row_number().over(order_by=order_by).label("position")
+        )
+        .where(condition)
+        .subquery(part)
+    )
+    given = {name: numbered.c[name] for name in (*columns, "position")}
+    return _part(part, numbered, **given).where(numbered.c.position <= limit)
+
+
 def summary_statement(filters: SavingFilters, listed: int = 100, largest: int = BRIDGE_LINES):
     """The summary's statement (see `summary`); its rows are told apart by their `part` column."""
     lines = measured_lines(filters, materialized=True)
@@ -256,60 +269,31 @@ def summary_statement(filters: SavingFilters, listed: int = 100, largest: int = 
         plain_forecast=sums["plain_forecast"],
     ).group_by(after_year)
     # The bridge's largest differences and the first at-risk lines, numbered in the page's order.
-    movers = (
-        select(
-            lines.c.id,
-            lines.c.financial_year,
-            lines.c.project,
-            lines.c.category,
-            lines.c.variance,
-            func.row_number()
-            .over(order_by=(func.abs(lines.c.variance).desc(), lines.c.financial_year, lines.c.id))
-            .label("position"),
-        )
-        .where(lines.c.variance != 0)
-        .subquery("movers")
-    )
-    bridge = _part(
+    bridge = _first(
         "bridge",
-        movers,
-        id=movers.c.id,
-        financial_year=movers.c.financial_year,
-        project=movers.c.project,
-        category=movers.c.category,
-        variance=movers.c.variance,
-        position=movers.c.position,
-    ).where(movers.c.position <= largest)
-    risky = (
-        select(
-            lines.c.id,
-            lines.c.financial_year,
-            lines.c.project,
-            lines.c.category,
-            lines.c.target,
-            lines.c.milestone,
-            lines.c.milestone_end,
-            lines.c.proposed_year,
-            func.row_number()
-            .over(order_by=(lines.c.financial_year, lines.c.programme, lines.c.project, lines.c.id))
-            .label("position"),
-        )
-        .where(lines.c.at_risk == 1)
-        .subquery("risky")
+        lines,
+        lines.c.variance != 0,
+        (func.abs(lines.c.variance).desc(), lines.c.financial_year, lines.c.id),
+        ("id", "financial_year", "project", "category", "variance"),
+        largest,
     )
-    at_risk = _part(
+    at_risk = _first(
         "at_risk",
-        risky,
-        id=risky.c.id,
-        financial_year=risky.c.financial_year,
-        project=risky.c.project,
-        category=risky.c.category,
-        target=risky.c.target,
-        milestone=risky.c.milestone,
-        milestone_end=risky.c.milestone_end,
-        proposed_year=risky.c.proposed_year,
-        position=risky.c.position,
-    ).where(risky.c.position <= listed)
+        lines,
+        lines.c.at_risk == 1,
+        (lines.c.financial_year, lines.c.programme, lines.c.project, lines.c.id),
+        (
+            "id",
+            "financial_year",
+            "project",
+            "category",
+            "target",
+            "milestone",
+            "milestone_end",
+            "proposed_year",
+        ),
+        listed,
+    )
     return union_all(years, projects, after, bridge, at_risk)
 
 
