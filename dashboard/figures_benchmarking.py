@@ -173,8 +173,16 @@ def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) ->
         national_value = float(national[0]["value"])
         line = {"color": NATIONAL_COLOUR, "dash": "dash", "width": 2}
         shapes.append(
-            {"type": "line", "xref": "x", "yref": "paper", "x0": national_value, "x1": national_value}
-            | {"y0": 0, "y1": 1, "line": line}
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": national_value,
+                "x1": national_value,
+                "y0": 0,
+                "y1": 1,
+                "line": line,
+            }
         )
         annotations.append(
             {

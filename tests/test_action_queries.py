@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from sqlalchemy import select, update
 
@@ -131,16 +132,9 @@ def test_the_page_names_the_first_five_recommendations_of_a_point_and_counts_the
     assert (row["recommendation_count"], row["action_count"]) == (7, 7)
     everything = action_queries.consideration_areas().set_index("key").loc["lead_afc_2"]
     assert everything["recommendations"] == numbers
-    assert _answered(_Row(row)) == (
+    assert _answered(SimpleNamespace(**row.to_dict())) == (
         f"Answered by 7 actions under recommendations {', '.join(numbers[:5])} and 2 more"
     )
-
-
-class _Row:
-    """A frame row read by attribute, as the page reads itertuples() rows."""
-
-    def __init__(self, series):
-        self.__dict__.update(series.to_dict())
 
 
 def _stamp(action_id: int, since_id: int, when: dt.datetime) -> None:

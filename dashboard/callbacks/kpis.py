@@ -24,6 +24,7 @@ from dashboard.components import (
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
 from dashboard.queries import kpis as kpi_queries
+from dashboard.ranking import is_missing
 from dashboard.services import core as service_core
 from dashboard.services import kpis as kpi_services
 
@@ -36,25 +37,14 @@ def _unit_suffix(unit: str) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows for AG Grid: NaN → None, numpy → plain, and a Data column saying where figures come from."""
+    """Rows for AG Grid from a frame, as grid_rows gives them from records."""
     # Whole columns at a time: object dtype gives plain Python numbers, and where() puts None for NaN.
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    dated = [
-        column for column in frame.columns if any(hasattr(value, "isoformat") for value in frame[column][:1])
-    ]
-    for row in rows:
-        for column in dated:
-            value = row[column]
-            if value is not None and hasattr(value, "isoformat"):
-                row[column] = value.isoformat()
-        if "illustrative" in row:
-            row["data_note"] = "Illustrative" if row["illustrative"] else "From documents"
-    return rows
+    return grid_rows(frame.astype(object).where(frame.notna(), None).to_dict("records"))
 
 
 def grid_rows(records: list[dict]) -> list[dict]:
-    """Plain records as _records gives a frame's rows to AG Grid: NaN → None, dates as ISO text, and
-    the Data column saying where figures come from."""
+    """Rows for AG Grid from plain records: NaN → None, dates as ISO text, and the Data column saying
+    where figures come from."""
     rows = []
     for record in records:
         row = {}
@@ -70,19 +60,15 @@ def grid_rows(records: list[dict]) -> list[dict]:
     return rows
 
 
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and value != value)
-
-
 def comparison_summary(comparison: pd.DataFrame | list[dict], kpi: dict) -> str:
     """The comparison in two sentences, from constituency_comparison's frame or records."""
     records = comparison.to_dict("records") if isinstance(comparison, pd.DataFrame) else comparison
     tiles = [record for record in records if record["area_kind"] == "constituency"]
     unit = kpi["unit"]
     city = [record for record in records if record["area_kind"] == "city"]
-    present = [record for record in tiles if _present(record["value"])]
+    present = [record for record in tiles if not is_missing(record["value"])]
     if not present:
-        measured = [record for record in city if _present(record["value"])]
+        measured = [record for record in city if not is_missing(record["value"])]
         if not measured:
             return "There are no constituency values for this KPI and period."
         row = measured[0]
@@ -98,12 +84,12 @@ def comparison_summary(comparison: pd.DataFrame | list[dict], kpi: dict) -> str:
     by_rank = sorted(present, key=lambda record: record["rank"])
     best, worst = by_rank[0], by_rank[-1]
     city_text = ""
-    if city and any(_present(record["value"]) for record in city):
+    if city and any(not is_missing(record["value"]) for record in city):
         city_rag = city[0]["rag"] or "no RAG"
         city_text = (
             f" The city as a whole was {kpi_figures.format_value(city[0]['value'], unit)} ({city_rag})."
         )
-    if not _present(kpi["target"]):
+    if is_missing(kpi["target"]):
         target_text = f"In {period}, {kpi['name']} has no target, so no RAG."
     else:
         target_text = (
@@ -226,14 +212,16 @@ def catalogue_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def catalogue_grid_rows(records: list[dict]) -> list[dict]:
     """The catalogue grid's rows, as _records(catalogue_rows(...)) gives them, from plain records:
     pandas' frame and conversions were most of this small callback's time."""
-    rows = []
-    for record in records:
-        row = {key: (None if value is None or value != value else value) for key, value in record.items()}
-        row["polarity"] = POLARITY_WORDS.get(record["polarity"])
-        row["values_source"] = _values_source(record["values_source"])
-        row["data_note"] = "Illustrative" if record["illustrative"] else "From documents"
-        rows.append(row)
-    return rows
+    return grid_rows(
+        [
+            {
+                **record,
+                "polarity": POLARITY_WORDS.get(record["polarity"]),
+                "values_source": _values_source(record["values_source"]),
+            }
+            for record in records
+        ]
+    )
 
 
 def _filters(kpi, period, outcome) -> kpi_queries.KpiFilters:

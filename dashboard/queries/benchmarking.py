@@ -142,19 +142,9 @@ VALUE_COLUMNS = [
 ]
 
 
-def ascof_values(code: str | None = None) -> pd.DataFrame:
-    """Every ASCOF value (one measure's when `code` is given) for the councils and the national average.
-
-    A missing value ("-" in the document) stays missing (NaN), never 0.
-    """
-    frame = pd.DataFrame.from_records(ascof_value_records(code), columns=VALUE_COLUMNS)
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    return frame
-
-
 def ascof_value_records(code: str | None = None) -> list[dict]:
-    """ascof_values as plain records (a missing value is None), for readers that group them in Python:
-    turning the frame back into records cost more than the ranking done with them."""
+    """Every ASCOF value (one measure's when `code` is given) for the councils and the national average,
+    as plain records. A missing value ("-" in the document) stays missing (None), never 0."""
     with session_scope() as db:
         # The measures' ids first, then their values by id: with the ids as a subquery PostgreSQL
         # expected most KPIs to match and read every value in the table (100 ms at 500,000 values).
@@ -188,9 +178,8 @@ def ascof_value_records(code: str | None = None) -> list[dict]:
     return records
 
 
-def _ranks_by_year(values: pd.DataFrame | list[dict]) -> dict[str, dict[str, int | None]]:
+def _ranks_by_year(records: list[dict]) -> dict[str, dict[str, int | None]]:
     """{year: {area_key: computed rank}} for the councils of one measure (national excluded)."""
-    records = values.to_dict("records") if isinstance(values, pd.DataFrame) else values
     by_year: dict[str, dict[str, float | None]] = {}
     polarity = None
     for record in records:
