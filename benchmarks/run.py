@@ -78,6 +78,7 @@ from benchmarks.support import (
     make_temp_dir,
     sign_in,
 )
+from dashboard import migrate
 
 PHASES = ("callbacks", "bytes", "load", "gantt")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -203,7 +204,12 @@ def prepare_postgres(pg: PostgresServer, scale: float, seed: int) -> tuple[str, 
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if {key: meta.get(key) for key in wanted} == wanted and {"seed", "large"} <= pg.databases():
-            log.info("reusing the seed and large databases in %s", pg.directory)
+            log.info(
+                "reusing the seed and large databases in %s (upgraded to the latest schema)", pg.directory
+            )
+            for name in ("seed", "large"):
+                migrate.upgrade(pg.url(name))
+                pg.vacuum_analyze(name)
             return pg.url("seed"), pg.url("large"), meta
         meta_path.unlink()
     started = time.perf_counter()

@@ -285,9 +285,13 @@ class SavingLine(Sourced, Versioned, Base):
     """Project × financial year: target, forecast and realised savings, with confidence."""
 
     __tablename__ = "saving_lines"
+    __table_args__ = (
+        # Also every lookup by project: the overview finds each project's latest year up to this one.
+        Index("ix_saving_lines_project_year", "project_id", "financial_year"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     financial_year: Mapped[int] = mapped_column(Integer, index=True)  # start year: 2019 means 2019/20
     description: Mapped[str] = mapped_column(String(300))
     category: Mapped[str] = mapped_column(String(40), default="")

@@ -214,3 +214,50 @@ def test_plain_language_names_the_five_latest_projects_and_counts_the_rest():
     assert sentence.endswith(f"and {late_total - named} milestones are late in {225 - 5} other projects."), (
         sentence
     )
+
+
+def test_each_council_shows_this_years_savings_or_else_its_latest_year_before(database_url):
+    # TODAY is in 2026/27. Birmingham's seed lines end in 2019/20; give it one 2026/27 line and one
+    # for 2027/28, which is later than this year and so never shown. Barnet's lines all move to 2030/31.
+    with session_scope() as db:
+        project_id = db.scalars(
+            select(m.SavingLine.project_id).where(m.SavingLine.key == "cj_workforce_2019_20")
+        ).one()
+        for year, target in ((2026, 120_000), (2027, 999_000)):
+            db.add(
+                m.SavingLine(
+                    key=f"cj_overview_{year}",
+                    project_id=project_id,
+                    financial_year=year,
+                    description=f"Line for {year}",
+                    category="efficiency",
+                    target=target,
+                    forecast=None,
+                    realised=30_000,
+                    confidence="High",
+                    version=1,
+                    updated_by="admin",
+                )
+            )
+        barnet = (
+            select(m.Project.id)
+            .join(m.Programme, m.Programme.id == m.Project.programme_id)
+            .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+            .where(m.Organisation.name == "London Borough of Barnet")
+        )
+        db.execute(
+            update(m.SavingLine).where(m.SavingLine.project_id.in_(barnet)).values(financial_year=2030)
+        )
+
+    facts = {saving.organisation: saving for saving in overview.overview(TODAY).savings}
+    birmingham = facts["Birmingham City Council"]
+    assert (birmingham.financial_year, birmingham.is_current_year, birmingham.lines) == (2026, True, 1)
+    assert (birmingham.target, birmingham.forecast, birmingham.realised) == (120_000, 120_000, 30_000)
+    assert facts["London Borough of Barnet"].financial_year is None
+
+    sentences = overview.plain_language(overview.overview(TODAY))
+    assert any(
+        s.startswith("Birmingham City Council: the latest forecast for 2026/27 savings is £120k")
+        for s in sentences
+    )
+    assert not any(s.startswith("London Borough of Barnet") for s in sentences)

@@ -21,6 +21,7 @@ from dashboard.queries import audit as audit_queries
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.queries import board as board_queries
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries import overview as overview_queries
 
 milestone_queries = importlib.import_module("dashboard.queries.milestones")
 
@@ -76,6 +77,9 @@ CASES = {
     "newest-changes": (_newest_changes, {"audit_events"}, {"ix_audit_events_at"}),
     "one-milestones-history": (_one_milestones_history, {"audit_events"}, set()),
     "changes-since-the-last-board": (_changes_since_the_last_board, {"audit_events"}, {"ix_audit_events_at"}),
+    # Each project's latest year up to this one is looked up by (project_id, financial_year); only the
+    # chosen years' lines are summed.
+    "overview-savings": (lambda: overview_queries.saving_facts(TODAY), {"saving_lines"}, set()),
 }
 
 

@@ -108,7 +108,9 @@ def tile_groups(facts: overview_queries.Overview) -> list:
     return children
 
 
-CHANGES_LISTED = 200  # the newest changes listed on the overview; the audit page and the pack have all
+# The newest changes listed on the overview: a screenful to read out at the board, as many as a page of
+# the audit trail, to which the list links for the rest; the board pack has every one.
+CHANGES_LISTED = 50
 
 
 def _change_markup(row) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -77,28 +77,41 @@ class Overview:
 
 
 def milestone_facts(today: dt.date) -> MilestoneFacts:
-    """Counted in SQL over every current milestone (retired ones excluded), as the milestones page counts."""
+    """Counted in SQL over every current milestone (retired ones excluded), as the milestones page counts.
+
+    The milestones are counted by project id first and only the per-project counts are joined to the
+    projects' names: joined first, every milestone row was carried through two joins and a sort by
+    name. MATERIALIZED keeps PostgreSQL from folding the counts back into the join, where it misjudged
+    the counts' cost (a correlated baseline lookup per row) and compared every project with every count.
+    """
     end = current_end_expression()
     is_open = m.Milestone.status.not_in(CLOSED_STATUSES)
     overdue = and_(is_open, end < today)
     due_soon = and_(is_open, end >= today, end <= today + dt.timedelta(weeks=4))
-    statement = (
+    counted = [
+        func.count(m.Milestone.id),
+        count_where(is_open),
+        count_where(and_(is_open, m.Milestone.rag == "Red")),
+        count_where(and_(is_open, m.Milestone.rag == "Amber")),
+        count_where(and_(is_open, m.Milestone.rag == "Green")),
+        count_where(overdue),
+        count_where(due_soon),
+        count_where(m.Milestone.illustrative.is_(True)),
+    ]
+    counts = (
         select(
-            m.Project.name,
-            func.count(m.Milestone.id),
-            count_where(is_open),
-            count_where(and_(is_open, m.Milestone.rag == "Red")),
-            count_where(and_(is_open, m.Milestone.rag == "Amber")),
-            count_where(and_(is_open, m.Milestone.rag == "Green")),
-            count_where(overdue),
-            count_where(due_soon),
-            count_where(m.Milestone.illustrative.is_(True)),
+            m.Milestone.project_id, *(column.label(f"count_{index}") for index, column in enumerate(counted))
         )
-        .join(m.Project, m.Project.id == m.Milestone.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
         .where(m.Milestone.retired.is_(False))
-        .group_by(m.Programme.name, m.Project.id, m.Project.name)
-        .order_by(m.Programme.name, m.Project.name)
+        .group_by(m.Milestone.project_id)
+        .cte("project_counts")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    statement = (
+        select(m.Project.name, *(counts.c[f"count_{index}"] for index in range(len(counted))))
+        .join(counts, counts.c.project_id == m.Project.id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .order_by(m.Programme.name, m.Project.name, m.Project.id)
     )
     with session_scope() as db:
         rows = db.execute(statement).all()
@@ -138,9 +151,27 @@ def action_facts(today: dt.date) -> ActionFacts:
 
 def saving_facts(today: dt.date) -> list[SavingFacts]:
     """Per organisation (councils' savings are never added together): this financial year's savings,
-    or, when none are planned for it, the latest year that has lines. Summed in SQL, every
-    organisation and year in one statement, then each organisation's year chosen here."""
+    or, when none are planned for it, the latest year before it that has lines.
+
+    Two statements. The first finds each organisation's year: per project, its latest year up to this
+    one (a backward search of the (project_id, financial_year) index), then the latest per
+    organisation. The second sums only that year's lines; summing every year and choosing one here
+    read all of an organisation's lines to use a few of them."""
     current = financial_year_of(today)
+    latest_for_project = (
+        select(func.max(m.SavingLine.financial_year))
+        .where(m.SavingLine.project_id == m.Project.id, m.SavingLine.financial_year <= current)
+        .correlate(m.Project)
+        .scalar_subquery()
+    )
+    has_lines = select(m.SavingLine.id).where(m.SavingLine.project_id == m.Project.id).exists()
+    years_statement = (
+        select(m.Organisation.id, m.Organisation.name, func.max(latest_for_project))
+        .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
+        .join(m.Project, m.Project.programme_id == m.Programme.id)
+        .where(has_lines)
+        .group_by(m.Organisation.id, m.Organisation.name)
+    )
     # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
     # it depends on now ends after 1 April of the line's year.
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
@@ -154,41 +185,52 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
         return func.coalesce(func.sum(func.round(column * 100)), 0)
 
     with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.Organisation.id,
-                m.Organisation.name,
-                m.SavingLine.financial_year,
-                pence(m.SavingLine.target),
-                pence(func.coalesce(m.SavingLine.forecast, m.SavingLine.target, 0)),
-                pence(m.SavingLine.realised),
-                count_where(at_risk),
-                func.count(),
-                count_where(m.SavingLine.illustrative.is_(True)),
-            )
-            .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
-            .join(m.Project, m.Project.programme_id == m.Programme.id)
-            .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
-            .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-            .group_by(m.Organisation.id, m.Organisation.name, m.SavingLine.financial_year)
-        ).all()
-    by_organisation: dict[tuple[int, str], dict[int, tuple]] = {}
-    for organisation_id, name, year, *sums in rows:
-        by_organisation.setdefault((organisation_id, name), {})[int(year)] = tuple(sums)
+        organisations = sorted(db.execute(years_statement).all(), key=lambda row: row[1])
+        chosen = {organisation_id: year for organisation_id, _name, year in organisations if year is not None}
+        sums = {}
+        if chosen:
+            sums = {
+                row[0]: row[1:]
+                for row in db.execute(
+                    select(
+                        m.Programme.organisation_id,
+                        pence(m.SavingLine.target),
+                        pence(func.coalesce(m.SavingLine.forecast, m.SavingLine.target, 0)),
+                        pence(m.SavingLine.realised),
+                        count_where(at_risk),
+                        func.count(),
+                        count_where(m.SavingLine.illustrative.is_(True)),
+                    )
+                    .join(m.Project, m.Project.programme_id == m.Programme.id)
+                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                    .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
+                    .where(
+                        or_(
+                            *(
+                                and_(
+                                    m.Programme.organisation_id == organisation_id,
+                                    m.SavingLine.financial_year == year,
+                                )
+                                for organisation_id, year in chosen.items()
+                            )
+                        )
+                    )
+                    .group_by(m.Programme.organisation_id)
+                )
+            }
     facts = []
-    for (_organisation_id, name), years in sorted(by_organisation.items(), key=lambda item: item[0][1]):
-        year = current if current in years else max((y for y in years if y <= current), default=None)
+    for organisation_id, name, year in organisations:
         if year is None:
             facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False))
             continue
-        target, forecast, realised, at_risk_lines, lines, illustrative = years[year]
+        target, forecast, realised, at_risk_lines, lines, illustrative = sums[organisation_id]
         target, forecast, realised = (
             (Decimal(int(value)) / 100).quantize(Decimal("0.01")) for value in (target, forecast, realised)
         )
         facts.append(
             SavingFacts(
                 organisation=name,
-                financial_year=year,
+                financial_year=int(year),
                 is_current_year=year == current,
                 target=target,
                 forecast=forecast,
@@ -207,22 +249,22 @@ def kpi_facts() -> KpiFacts:
 
 
 def updates_owed(today: dt.date) -> list[tuple[str, int]]:
-    """Open milestones and actions not updated for 14+ days, counted by owner in SQL, most first."""
+    """Open milestones and actions not updated for 14+ days, counted by owner in SQL (one statement), most first."""
     cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
-    owners: dict[str, int] = {}
+    stale = union_all(
+        *(
+            select(model.owner.label("owner")).where(
+                model.status.not_in(CLOSED_STATUSES), model.updated_at < cutoff, *extra
+            )
+            for model, extra in ((m.Milestone, [m.Milestone.retired.is_(False)]), (m.ActionItem, []))
+        )
+    ).subquery("stale")
     with session_scope() as db:
-        for model, extra in (
-            (m.Milestone, [m.Milestone.retired.is_(False)]),
-            (m.ActionItem, []),
-        ):
-            rows = db.execute(
-                select(model.owner, func.count(model.id))
-                .where(model.status.not_in(CLOSED_STATUSES), model.updated_at < cutoff, *extra)
-                .group_by(model.owner)
-            ).all()
-            for owner, count in rows:
-                name = owner or "No owner recorded"
-                owners[name] = owners.get(name, 0) + int(count)
+        rows = db.execute(select(stale.c.owner, func.count()).group_by(stale.c.owner)).all()
+    owners: dict[str, int] = {}
+    for owner, count in rows:
+        name = owner or "No owner recorded"
+        owners[name] = owners.get(name, 0) + int(count)
     return sorted(owners.items(), key=lambda item: (-item[1], item[0]))
 
 
