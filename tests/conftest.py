@@ -216,6 +216,21 @@ def callback_request(
     }
 
 
+def pattern_callback_request(
+    app, component_type: str, prop: str, outputs: list[dict], inputs: list[dict], state
+):
+    """The body the renderer POSTs for a callback whose one output is a pattern-matching (ALL) id of
+    `component_type`: `outputs` are the matched ids, `state` the state list as the renderer fills it."""
+    key = next(k for k in app.callback_map if f'"type":"{component_type}"' in k and k.endswith(f".{prop}"))
+    return {
+        "output": key,
+        "outputs": [{"id": component_id, "property": prop} for component_id in outputs],
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
+
+
 def pytest_setup_options():
     """Headless Chromium for dash[testing] (see TOOLCHAIN.md for why each flag)."""
     from selenium.webdriver.chrome.options import Options

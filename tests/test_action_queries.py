@@ -93,6 +93,28 @@ def test_areas_with_no_action_are_uncovered(database_url):
     assert bool(areas.loc["lead_str_1", "uncovered"]) is False  # strengths never need an action
 
 
+def test_each_themes_counts_agree_with_its_points(database_url):
+    # 001 Appendix 1 Leadership: ten points, five of them areas for consideration, one with no action.
+    leadership = action_queries.consideration_area_counts("Leadership")
+    assert leadership == [action_queries.ThemeCount("Leadership", 10, 5, 1)]
+    # Unlink the Leadership point that has actions: now two of its areas have none.
+    with session_scope() as db:
+        area = db.scalars(select(m.ConsiderationArea).where(m.ConsiderationArea.key == "lead_afc_1")).one()
+        area.actions.clear()
+    counts = action_queries.consideration_area_counts()
+    assert [count.theme for count in counts] == [
+        t for t in action_queries.THEME_ORDER if t in {c.theme for c in counts}
+    ]
+    for count in counts:
+        points = action_queries.consideration_areas(count.theme)
+        assert (count.points, count.needing_action, count.uncovered) == (
+            len(points),
+            int(points["needs_action"].sum()),
+            int(points["uncovered"].sum()),
+        ), count.theme
+    assert next(count for count in counts if count.theme == "Leadership").uncovered == 2
+
+
 def test_each_point_names_the_recommendations_and_actions_answering_it(database_url):
     """Counted in SQL for the page; the titles, for the downloads, agree with the counts."""
     with session_scope() as db:

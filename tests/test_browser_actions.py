@@ -34,6 +34,15 @@ def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
     dash_duo.start_server(app, navigate=False)
     base = sign_in(dash_duo, "cj.lead", "/actions?rec=4")
     dash_duo.wait_for_contains_text("#act-progress-summary", "1 of 3 actions are closed")
+    # The letter's themes start closed; opening one from the keyboard reads its points.
+    theme = dash_duo.wait_for_element("#act-areas .accordion-button")
+    assert theme.get_attribute("aria-expanded") == "false"
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#act-areas .act-areas-list li") == []
+    theme.send_keys(Keys.ENTER)
+    points = dash_duo.wait_for_element("#act-areas .act-areas-list")
+    assert theme.get_attribute("aria-expanded") == "true"
+    # textContent: the theme may still be sliding open, and .text reads only what is on screen.
+    assert "Answered by" in points.get_attribute("textContent")
     open_action(dash_duo)
     dash_duo.wait_for_text_to_equal("#act-detail-status", "Complete – awaiting sign-off")
     # The lead is not the sponsor: no sign-off control.

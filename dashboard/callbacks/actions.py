@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from markupsafe import Markup, escape
 
 from dashboard import clock
@@ -275,41 +275,51 @@ def _answered(row) -> str:
     return f"Answered by {actions}" + (f" under {under}" if under else "")
 
 
-def area_sections(areas: pd.DataFrame) -> list:
-    """The letter's points by theme, each theme a disclosure, as one block of markup."""
-    by_theme: dict[str, list] = {}
-    for row in areas.itertuples(index=False):
-        by_theme.setdefault(row.theme, []).append(row)
-    themes = [t for t in action_queries.THEME_ORDER if t in by_theme] + sorted(
-        set(by_theme) - set(action_queries.THEME_ORDER)
-    )
-    parts = []
-    for theme in themes:
-        rows = by_theme[theme]
-        uncovered = sum(1 for row in rows if row.uncovered)
-        # Each value escaped (markupsafe.escape quotes too), then joined as plain strings:
-        # Markup.format per item was most of this callback's time over 335 points. Styling is in
-        # actions.css (.act-areas-list) rather than in utility classes repeated on every point.
-        items = []
-        for row in rows:
-            status = ""
-            if row.needs_action and row.uncovered:
-                status = ' <span class="act-uncovered">No action yet</span>'
-            elif row.needs_action:
-                # In words on the page, not in a hover-only tooltip: the downloads name every action.
-                status = f' <span class="act-answered">{escape(_answered(row))}</span>'
-            kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
-            items.append(f"<li><b>{escape(kind)}:</b> {escape(row.text)}{status}</li>")
-        summary = f"{theme} – {len(rows)} points"
-        if uncovered:
-            summary += f", {uncovered} with no action"
-        parts.append(
-            Markup('<details class="mb-2"><summary>{}</summary><ul class="mt-2">{}</ul></details>').format(
-                summary, Markup("".join(items))
-            )
+def theme_item_id(position: int) -> str:
+    return f"act-theme-{position}"
+
+
+def theme_title(count: action_queries.ThemeCount) -> str:
+    title = f"{count.theme} – {count.points} point{'s' if count.points != 1 else ''}"
+    return title + (f", {count.uncovered} with no action" if count.uncovered else "")
+
+
+def theme_items(counts: list[action_queries.ThemeCount]) -> list:
+    """One collapsed accordion item per theme, titled with its counts; the points load when it opens."""
+    return [
+        dbc.AccordionItem(
+            html.Div(id={"type": "act-area-points", "item": theme_item_id(position), "theme": count.theme}),
+            title=theme_title(count),
+            item_id=theme_item_id(position),
         )
-    sections = Markup("").join(parts)
-    return [markup_block(sections, "act-areas-list")] if sections else []
+        for position, count in enumerate(counts)
+    ]
+
+
+def area_points(areas: pd.DataFrame) -> list:
+    """One theme's points, as one block of markup."""
+    # Each value escaped (markupsafe.escape quotes too), then joined as plain strings: Markup.format
+    # per item was most of this callback's time. Styling is in actions.css (.act-areas-list) rather
+    # than in utility classes repeated on every point.
+    items = []
+    for row in areas.itertuples(index=False):
+        status = ""
+        if row.needs_action and row.uncovered:
+            status = ' <span class="act-uncovered">No action yet</span>'
+        elif row.needs_action:
+            # In words on the page, not in a hover-only tooltip: the downloads name every action.
+            status = f' <span class="act-answered">{escape(_answered(row))}</span>'
+        kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
+        items.append(f"<li><b>{escape(kind)}:</b> {escape(row.text)}{status}</li>")
+    if not items:
+        return [html.P("This theme has no points now.")]
+    return [markup_block(Markup(f'<ul class="mb-0">{"".join(items)}</ul>'), "act-areas-list")]
+
+
+def _open_items(active) -> set[str]:
+    if isinstance(active, str):
+        return {active}
+    return {item for item in active or [] if isinstance(item, str)}
 
 
 def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
@@ -515,22 +525,53 @@ def register(app) -> None:
         app,
         Output("act-areas-summary", "children"),
         Output("act-areas", "children"),
+        Output("act-areas", "active_item"),
         Input("act-filter-theme", "value"),
         Input("act-refresh", "data"),
+        State("act-areas", "active_item"),
         roles=EVERYONE,
     )
-    def show_areas(theme, _refresh):
-        areas = action_queries.consideration_areas(
-            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme,
-            named=RECOMMENDATIONS_NAMED,
+    def show_areas(theme, _refresh, active):
+        counts = action_queries.consideration_area_counts(
+            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme
         )
-        needing = int(areas["needs_action"].sum())
-        uncovered = int(areas["uncovered"].sum())
+        points = sum(count.points for count in counts)
+        needing = sum(count.needing_action for count in counts)
+        uncovered = sum(count.uncovered for count in counts)
         summary = (
-            f"{len(areas)} strengths and areas for consideration from the letter; {needing - uncovered} of the "
+            f"{points} strengths and areas for consideration from the letter; {needing - uncovered} of the "
             f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
         )
-        return summary, area_sections(areas)
+        if ctx.triggered_id == "act-refresh":
+            # After a change, the themes that were open stay open (their points are read again).
+            opened = sorted(_open_items(active))
+        else:
+            # One theme chosen: opened at once. Otherwise every theme starts closed.
+            opened = [theme_item_id(0)] if len(counts) == 1 else []
+        if not counts:
+            return summary, [html.P("The letter's points are not recorded yet.")], []
+        return summary, theme_items(counts), opened
+
+    @authorised(
+        app,
+        Output({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
+        Input("act-areas", "active_item"),
+        State({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
+        roles=EVERYONE,
+        prevent_initial_call=True,
+    )
+    def show_area_points(active, shown):
+        """Each theme's points, read when it is first opened (a closed theme's are never sent)."""
+        opened = _open_items(active)
+        answers = []
+        for output, children in zip(ctx.outputs_list, shown or [], strict=False):
+            target = output["id"]
+            if target.get("item") not in opened or children:
+                answers.append(no_update)
+                continue
+            areas = action_queries.consideration_areas(target.get("theme"), named=RECOMMENDATIONS_NAMED)
+            answers.append(area_points(areas))
+        return answers
 
     @authorised(
         app,

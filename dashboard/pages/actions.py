@@ -233,7 +233,11 @@ def layout(**query):
             "What the peer challenge found, by theme",
             [
                 html.P(id="act-areas-summary", className="chart-summary"),
-                html.Div(id="act-areas"),
+                html.P(
+                    "Open a theme to read its points and which recommendations' actions answer each.",
+                    className="text-body-secondary small mb-2 no-print",
+                ),
+                dbc.Accordion(id="act-areas", always_open=True, start_collapsed=True, class_name="mb-2"),
                 _download_buttons("act-download-areas", "areas"),
             ],
         ),

@@ -478,6 +478,39 @@ def consideration_areas(
     return frame
 
 
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    points: int
+    needing_action: int  # areas for consideration (finance ones included): the points that call for action
+    uncovered: int  # of those, the points no action answers
+
+
+def consideration_area_counts(theme: str | None = None) -> list[ThemeCount]:
+    """Per theme of the letter (in THEME_ORDER, then by name): its points, how many call for action and
+    how many of those no action answers, counted in SQL. The page shows these first and reads a theme's
+    points only when it is opened, so its first answer does not grow with the letter."""
+    area = m.ConsiderationArea
+    needs_action = area.kind.in_(NEEDS_ACTION_KINDS)
+    # IN over the links, not a correlated EXISTS: the links have no index by point, and PostgreSQL hashes
+    # the subquery's ids once rather than scanning the links for every point (5 ms → 1 ms at 335 points).
+    answered = area.id.in_(select(m.action_areas.c.consideration_area_id))
+    statement = select(
+        area.theme,
+        func.count(area.id),
+        func.coalesce(func.sum(case((needs_action, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((needs_action & ~answered, 1), else_=0)), 0),
+    ).group_by(area.theme)
+    if theme:
+        statement = statement.where(area.theme == theme)
+    with session_scope() as db:
+        rows = {
+            row[0]: ThemeCount(row[0], int(row[1]), int(row[2]), int(row[3])) for row in db.execute(statement)
+        }
+    ordered = [t for t in THEME_ORDER if t in rows] + sorted(set(rows) - set(THEME_ORDER))
+    return [rows[t] for t in ordered]
+
+
 def area_options() -> list[dict[str, str]]:
     with session_scope() as db:
         rows = db.execute(
