@@ -297,19 +297,20 @@ def _measure_label(code: str, name: str) -> str:
     return html.escape(text, quote=False)
 
 
-def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = None) -> dict:
+def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = None) -> dict:
     """Birmingham's computed rank per measure (rows) and year (columns); each cell prints the rank,
     and the published rank too where the two differ. `selected` measure's row label is marked ▶.
-    A plain dict (figures.fast_figure), read back through go.Figure in the tests.
+    `ranks` are queries.benchmarking.birmingham_rank_records. A plain dict (figures.fast_figure), read
+    back through go.Figure in the tests.
     """
-    if ranks.empty:
+    if not ranks:
         return fast_figure([], {"height": 240, "xaxis": {"visible": False}, "yaxis": {"visible": False}})
-    measures = ranks.drop_duplicates("code")[["code", "name"]].to_records(index=False)
+    measures = list(dict.fromkeys((row["code"], row["name"]) for row in ranks))
     labels = []
     for code, name in measures:
         label = _measure_label(code, name)
         labels.append(f"<b>▶ {label}</b>" if code == selected else label)
-    by_cell = {(row["code"], row["period_label"]): row for row in ranks.to_dict("records")}
+    by_cell = {(row["code"], row["period_label"]): row for row in ranks}
     z, text, hover = [], [], []
     for code, _name in measures:
         z_row, text_row, hover_row = [], [], []
@@ -371,17 +372,17 @@ def rank_heatmap(ranks: pd.DataFrame, years: list[str], selected: str | None = N
     )
 
 
-def rank_heatmap_summary(ranks: pd.DataFrame, years: list[str]) -> str:
+def rank_heatmap_summary(ranks: list[dict], years: list[str]) -> str:
     """One sentence: how often Birmingham is near the top or bottom, and how often the ranks disagree."""
-    if ranks.empty:
+    if not ranks:
         return "There are no ASCOF ranks to show."
     latest = years[-1]
-    in_latest = ranks[(ranks["period_label"] == latest) & ranks["rank"].notna()]
-    bottom = int(((in_latest["ranked_of"] - in_latest["rank"]) < 4).sum())
-    top = int((in_latest["rank"] <= 4).sum())
-    measures = ranks["code"].nunique()
-    compared = ranks[ranks["rank"].notna() & ranks["published_rank"].notna()]
-    differs = int(ranks["differs"].sum())
+    in_latest = [row for row in ranks if row["period_label"] == latest and row["rank"] is not None]
+    bottom = sum(1 for row in in_latest if row["ranked_of"] - row["rank"] < 4)
+    top = sum(1 for row in in_latest if row["rank"] <= 4)
+    measures = len({row["code"] for row in ranks})
+    compared = [row for row in ranks if row["rank"] is not None and row["published_rank"] is not None]
+    differs = sum(1 for row in ranks if row["differs"])
     return (
         f"In {latest} Birmingham's computed rank was in the bottom four of the councils for {bottom} of "
         f"{measures} measures and in the top four for {top}; the computed rank differs from the "

@@ -195,7 +195,7 @@ def test_ranked_bar_summary_sentence(seeded):
 
 
 def test_heatmap_prints_each_rank_and_the_published_rank_where_it_differs(seeded):
-    ranks = q.birmingham_ranks()
+    ranks = q.birmingham_rank_records()
     figure = go.Figure(bench_figures.rank_heatmap(ranks, ["2014/15", "2015/16"], selected="2A(1)"))
     heat = figure.data[0]
     labels = list(heat.y)
@@ -210,7 +210,7 @@ def test_heatmap_prints_each_rank_and_the_published_rank_where_it_differs(seeded
 def test_empty_charts_are_valid_figures_that_say_so(seeded):
     empty = go.Figure(bench_figures.ranked_bar(pd.DataFrame(columns=["kind"]), "", "higher", ""))
     assert empty.layout.annotations[0].text == "No values for this measure and year"
-    assert not go.Figure(bench_figures.rank_heatmap(pd.DataFrame(), ["2014/15"])).data
+    assert not go.Figure(bench_figures.rank_heatmap([], ["2014/15"])).data
 
 
 def test_published_ranks_are_the_documents_birmingham_row(seeded):
@@ -225,3 +225,9 @@ def test_value_formatting_keeps_the_documents_figures():
     assert bench_figures.format_value(None, "percent") == "Missing ('-' in source)"
     assert bench_figures.format_change(0.3, "rate_per_100k") == "+0.3 per 100,000"
     assert bench_figures.format_change(-2.4, "percent") == "−2.4 percentage points"
+
+
+def test_the_measure_codes_are_the_measures_in_the_same_order(seeded):
+    codes = q.ascof_measure_codes()
+    assert codes == list(q.ascof_measures()["code"])
+    assert len(codes) == 22 and "2A(1)" in codes  # 002's two tables: 22 measures

@@ -47,6 +47,15 @@ def current_filters(measure, year) -> tuple[benchmark_queries.BenchmarkFilters, 
     return filters, measures, years
 
 
+def chosen_measure(measure) -> tuple[str, list[str]]:
+    """The measure a URL's value gives (unknown values fall back to the default), and the years."""
+    years = benchmark_queries.ascof_years()
+    filters = benchmark_queries.BenchmarkFilters.from_query({"measure": measure}).resolved(
+        benchmark_queries.ascof_measure_codes(), years
+    )
+    return filters.measure, years
+
+
 def _measure_row(measures: pd.DataFrame, code: str | None):
     match = measures[measures["code"] == code]
     return None if match.empty else match.iloc[0]
@@ -111,9 +120,10 @@ def comparison_table(frame: pd.DataFrame, measure, year: str, years: list[str]) 
     return table
 
 
-def heat_rows(ranks: pd.DataFrame, years: list[str], selected: str | None) -> list[dict]:
+def heat_rows(ranks: list[dict], years: list[str], selected: str | None) -> list[dict]:
+    """The heat-table grid's rows from queries.benchmarking.birmingham_rank_records."""
     by_code: dict[str, dict[str, dict]] = {}
-    for record in ranks.to_dict("records"):
+    for record in ranks:
         by_code.setdefault(record["code"], {})[record["period_label"]] = record
     rows = []
     for code in sorted(by_code):
@@ -273,14 +283,15 @@ def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str,
     return [definition, dbc.Row(cards, className="g-2"), note]
 
 
-def differences_list(ranks: pd.DataFrame) -> html.Details:
-    differing = ranks[ranks["differs"]]
-    compared = ranks[ranks["rank"].notna() & ranks["published_rank"].notna()]
+def differences_list(ranks: list[dict]) -> html.Details:
+    differing = [row for row in ranks if row["differs"]]
+    compared = [row for row in ranks if row["rank"] is not None and row["published_rank"] is not None]
     items = [
         html.Li(
-            f"{row.code} {row.name}, {row.period_label}: computed {int(row.rank)}, published {int(row.published_rank)}"
+            f"{row['code']} {row['name']}, {row['period_label']}: computed {row['rank']}, "
+            f"published {row['published_rank']}"
         )
-        for row in differing.itertuples(index=False)
+        for row in differing
     ]
     return html.Details(
         [
@@ -355,13 +366,13 @@ def register(app) -> None:
         roles=EVERYONE,
     )
     def show_heat(measure):
-        filters, _measures, years = current_filters(measure, None)
-        ranks = benchmark_queries.birmingham_ranks()
+        selected, years = chosen_measure(measure)
+        ranks = benchmark_queries.birmingham_rank_records()
         return (
-            bench_figures.rank_heatmap(ranks, years, selected=filters.measure),
+            bench_figures.rank_heatmap(ranks, years, selected=selected),
             bench_figures.rank_heatmap_summary(ranks, years),
             differences_list(ranks),
-            heat_rows(ranks, years, filters.measure),
+            heat_rows(ranks, years, selected),
         )
 
     @authorised(
@@ -398,8 +409,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def download_heat(_csv, _xlsx, measure, shown_rows):
-        filters, _measures, years = current_filters(measure, None)
-        rows = heat_rows(benchmark_queries.birmingham_ranks(), years, filters.measure)
+        selected, years = chosen_measure(measure)
+        rows = heat_rows(benchmark_queries.birmingham_rank_records(), years, selected)
         if shown_rows is not None:
             order = [str(row["id"]) for row in shown_rows if isinstance(row, dict) and "id" in row]
             by_code = {row["id"]: row for row in rows}

@@ -96,6 +96,12 @@ def ascof_measures() -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=MEASURE_COLUMNS)
 
 
+def ascof_measure_codes() -> list[str]:
+    """The ASCOF measures' codes in ASCOF order (ascof_measures' order), without their details."""
+    with session_scope() as db:
+        return list(db.scalars(select(m.Kpi.code).where(m.Kpi.id.in_(_ascof_kpi_ids())).order_by(m.Kpi.code)))
+
+
 def ascof_years() -> list[str]:
     """The years the comparator tables cover, oldest first ('2014/15', '2015/16')."""
     with session_scope() as db:
@@ -297,17 +303,18 @@ def published_ranks(code: str) -> dict[str, int]:
     return {label: int(rank) for label, rank in rows}
 
 
-def birmingham_ranks() -> pd.DataFrame:
-    """Birmingham's computed and published rank for every ASCOF measure and year (the heat-table).
+def birmingham_rank_records() -> list[dict]:
+    """Birmingham's computed and published rank for every ASCOF measure and year (the heat-table), as
+    plain records (keys RANK_COLUMNS; ranks int or None), by code then year.
 
     `differs` is True where the rank computed from the document's values is not the rank the
     document printed in its "Birmingham Ranking" row. Grouped in plain Python: a frame per measure
-    and year cost more than the ranking itself.
+    and year cost more than the ranking itself, and the page reads the records as they are.
     """
     values = ascof_value_records()
     with session_scope() as db:
         published = {
-            (code, label): rank
+            (code, label): int(rank)
             for code, label, rank in db.execute(
                 select(m.Kpi.code, m.PublishedRank.period_label, m.PublishedRank.rank).join(
                     m.Kpi, m.Kpi.id == m.PublishedRank.kpi_id
@@ -326,26 +333,31 @@ def birmingham_ranks() -> pd.DataFrame:
         for record in measure:
             by_year.setdefault(record["period_label"], []).append(record)
         for year, in_year in by_year.items():
-            city = next((r["value"] for r in in_year if r["area_key"] == CITY_KEY), None)
-            national = next((r["value"] for r in in_year if r["kind"] == "national"), None)
             rank = ranks.get(year, {}).get(CITY_KEY)
             published_rank = published.get((code, year))
             rows.append(
-                (
-                    code,
-                    first["name"],
-                    first["unit"],
-                    first["polarity"],
-                    year,
-                    city,
-                    national,
-                    rank,
-                    ranked_count({r["area_key"]: r["value"] for r in in_year if r["kind"] in RANKED_KINDS}),
-                    published_rank,
-                    rank is not None and published_rank is not None and rank != published_rank,
-                )
+                {
+                    "code": code,
+                    "name": first["name"],
+                    "unit": first["unit"],
+                    "polarity": first["polarity"],
+                    "period_label": year,
+                    "value": next((r["value"] for r in in_year if r["area_key"] == CITY_KEY), None),
+                    "national_value": next((r["value"] for r in in_year if r["kind"] == "national"), None),
+                    "rank": rank,
+                    "ranked_of": ranked_count(
+                        {r["area_key"]: r["value"] for r in in_year if r["kind"] in RANKED_KINDS}
+                    ),
+                    "published_rank": published_rank,
+                    "differs": rank is not None and published_rank is not None and rank != published_rank,
+                }
             )
-    frame = pd.DataFrame.from_records(rows, columns=RANK_COLUMNS)
+    return rows
+
+
+def birmingham_ranks() -> pd.DataFrame:
+    """birmingham_rank_records as a frame (ranks as nullable integers), for the heat-table's tables."""
+    frame = pd.DataFrame.from_records(birmingham_rank_records(), columns=RANK_COLUMNS)
     for column in ("rank", "ranked_of", "published_rank"):
         frame[column] = frame[column].astype("Int64")
     return frame
