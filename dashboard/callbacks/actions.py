@@ -131,11 +131,16 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
 
 def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> dcc.Markdown:
     head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
-    # Each value escaped, then joined as plain strings: Markup.format per cell cost 15 µs a cell.
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>"
-        for row in table.itertuples(index=False)
-    )
+    # Column by column: numbers as they are, everything else escaped, then joined as plain strings
+    # (Markup.format per cell cost 15 µs a cell; escaping every count row by row, 9 µs).
+    columns = [
+        [
+            str(value) if type(value) in (int, float) else str(escape(value))
+            for value in table[column].tolist()
+        ]
+        for column in table.columns
+    ]
+    body = "".join("<tr><td>" + "</td><td>".join(cells) + "</td></tr>" for cells in zip(*columns))
     return markup_block(
         Markup('<table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
             class_name, Markup(head), Markup(body)
