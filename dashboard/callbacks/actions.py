@@ -140,7 +140,9 @@ def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> dcc.
         ]
         for column in table.columns
     ]
-    body = "".join("<tr><td>" + "</td><td>".join(cells) + "</td></tr>" for cells in zip(*columns))
+    body = "".join(
+        "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" for cells in zip(*columns, strict=True)
+    )
     return markup_block(
         Markup('<table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
             class_name, Markup(head), Markup(body)
@@ -475,12 +477,15 @@ def register(app) -> None:
             filters, page=action_queries.ActionFilters.from_query({"page": page}).page if turned_page else 1
         )
         today = clock.today()
-        progress = action_queries.progress_by_recommendation(filters, today)
-        total = int(progress["total"].sum())
+        total = action_queries.action_count(filters, today)
         pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
         if filters.page > pages:
             filters = replace(filters, page=pages)
         frame = action_queries.action_items(filters, today, paged=True)
+        # The sections' counts: for this page's recommendations only, each over all its matching actions.
+        progress = action_queries.progress_by_recommendation(
+            filters, today, numbers=list(dict.fromkeys(frame["recommendation"]))
+        )
         note = None
         if not frame.empty and frame["illustrative"].any():
             note = html.P(

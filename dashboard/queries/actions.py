@@ -342,9 +342,19 @@ def recommendations() -> pd.DataFrame:
 PROGRESS_COLUMNS = ["recommendation", "total", "accepted", "awaiting", "open", "overdue"]
 
 
-def progress_by_recommendation(filters: ActionFilters, today: dt.date) -> pd.DataFrame:
+def action_count(filters: ActionFilters, today: dt.date) -> int:
+    """How many actions match `filters` (every page), counted in SQL."""
+    statement = _joined(select(func.count(m.ActionItem.id))).where(*_conditions(filters, today))
+    with session_scope() as db:
+        return int(db.execute(statement).scalar_one())
+
+
+def progress_by_recommendation(
+    filters: ActionFilters, today: dt.date, numbers: list[str] | None = None
+) -> pd.DataFrame:
     """Per recommendation with matching actions, in the letter's order, counted in SQL: actions,
-    closed (evidence accepted), awaiting sign-off, open on time, overdue."""
+    closed (evidence accepted), awaiting sign-off, open on time, overdue. With `numbers`, only those
+    recommendations (all their matching actions, whichever page they are on)."""
     complete = m.ActionItem.status == "Complete"
     accepted = func.coalesce(m.ActionItem.evidence_status, "") == "accepted"
     late = m.ActionItem.status.not_in(("Complete", "Cancelled")) & (m.ActionItem.due_date < today)
@@ -362,7 +372,10 @@ def progress_by_recommendation(filters: ActionFilters, today: dt.date) -> pd.Dat
                 count(late),
             )
         )
-        .where(*_conditions(filters, today))
+        .where(
+            *_conditions(filters, today),
+            *([m.Recommendation.number.in_(numbers)] if numbers is not None else []),
+        )
         .group_by(m.Recommendation.id, m.Recommendation.number, m.Recommendation.sort_order)
         .order_by(m.Recommendation.sort_order)
     )
