@@ -18,7 +18,7 @@ from dashboard.queries.milestones import (
     count_where,
     current_end_expression,
 )
-from dashboard.queries.savings_summary import date_key
+from dashboard.queries.savings_summary import april_first
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
 
@@ -177,7 +177,7 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
     at_risk = and_(
         func.coalesce(m.SavingLine.confidence, "") != "Delivered",
-        date_key(end) > m.SavingLine.financial_year * 10000 + 401,
+        end > april_first(m.SavingLine.financial_year),
     )
 
     # Amounts summed as exact pence (integers) so SQLite's floating point cannot add a stray penny.
