@@ -107,7 +107,7 @@ def proposed_financial_year(
     return landing if landing > financial_year else None
 
 
-LINES_PER_PAGE = 250  # saving lines drawn per page of the table; totals and downloads count them all
+LINES_PER_PAGE = 100  # saving lines drawn per page of the table (as the milestones page); totals and downloads count them all
 
 
 @dataclass(frozen=True)
