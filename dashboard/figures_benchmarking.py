@@ -1,4 +1,4 @@
-"""Pure functions for the benchmarking page: DataFrames in, plotly figures and one-sentence summaries out.
+"""Pure functions for the benchmarking page: the queries' plain records in, figures (plain dicts) and one-sentence summaries out.
 
 Birmingham is picked out by colour AND a hatched pattern AND its label ("▶ Birmingham · rank 13 of
 16"), so the chart reads in greyscale and for people who cannot tell the colours apart. Ranks are
@@ -8,8 +8,6 @@ always printed as numbers; colour is only a second cue.
 from __future__ import annotations
 
 import html
-
-import pandas as pd
 
 from dashboard.figures import fast_figure
 from dashboard.ranking import is_missing
@@ -86,16 +84,15 @@ def _bar_label(row) -> str:
     return f"{rank}. {name}"
 
 
-def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) -> dict:
+def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> dict:
     """Councils as horizontal bars, best rank at the top; the national average as a labelled line.
 
-    `comparison` is queries.benchmarking.measure_comparison's frame: ranked councils first (best
+    `comparison` is queries.benchmarking.measure_comparison_records: ranked councils first (best
     first), then the national average, then councils with no value (listed, with no bar). A plain
     dict (figures.fast_figure); tests/test_benchmarking_queries.py reads it back through go.Figure.
     """
-    records = comparison.to_dict("records")
-    councils = [row for row in records if row["kind"] != "national"]
-    national = [row for row in records if row["kind"] == "national"]
+    councils = [dict(row) for row in comparison if row["kind"] != "national"]
+    national = [row for row in comparison if row["kind"] == "national"]
     font = {"family": FONT_FAMILY, "color": TEXT_COLOUR}
     if not councils:
         return fast_figure(
@@ -251,35 +248,33 @@ def ranked_bar(comparison: pd.DataFrame, unit: str, polarity: str, year: str) ->
     )
 
 
-def ranked_bar_summary(
-    comparison: pd.DataFrame, measure_name: str, unit: str, polarity: str, year: str
-) -> str:
+def ranked_bar_summary(comparison: list[dict], measure_name: str, unit: str, polarity: str, year: str) -> str:
     """One sentence saying where Birmingham stands, against what, and who is best."""
-    if comparison.empty:
+    if not comparison:
         return f"There are no values for {measure_name} in {year}."
-    city = comparison[comparison["is_city"]]
-    national = comparison[comparison["kind"] == "national"]
-    ranked = comparison[comparison["rank"].notna()]
-    missing = comparison[(comparison["kind"] != "national") & comparison["missing"]]
-    if city.empty or is_missing(city["rank"].iloc[0]):
+    city = next((row for row in comparison if row["is_city"]), None)
+    national = next((row for row in comparison if row["kind"] == "national"), None)
+    ranked = [row for row in comparison if row["rank"] is not None]
+    missing = [row for row in comparison if row["kind"] != "national" and row["missing"]]
+    if city is None or city["rank"] is None:
         where = f"In {year} Birmingham has no value for {measure_name}, so it is not ranked"
     else:
-        row = city.iloc[0]
-        joint = "joint " if int((ranked["rank"] == row["rank"]).sum()) > 1 else ""
+        joint = "joint " if sum(1 for row in ranked if row["rank"] == city["rank"]) > 1 else ""
         where = (
-            f"In {year} Birmingham ranked {joint}{ordinal(int(row['rank']))} of {int(row['ranked_of'])} councils "
-            f"on {measure_name} with {format_value(row['value'], unit)} ({polarity_words(polarity)})"
+            f"In {year} Birmingham ranked {joint}{ordinal(city['rank'])} of {city['ranked_of']} councils "
+            f"on {measure_name} with {format_value(city['value'], unit)} ({polarity_words(polarity)})"
         )
     sentence = where
-    if not national.empty and not is_missing(national["value"].iloc[0]):
-        sentence += f", against a national average of {format_value(national['value'].iloc[0], unit)}"
-    best = ranked[ranked["rank"] == ranked["rank"].min()] if not ranked.empty else ranked
-    if not best.empty:
-        best_value = format_value(best["value"].iloc[0], unit)
+    if national is not None and not is_missing(national["value"]):
+        sentence += f", against a national average of {format_value(national['value'], unit)}"
+    best_rank = min((row["rank"] for row in ranked), default=None)
+    best = [row for row in ranked if row["rank"] == best_rank]
+    if best:
+        best_value = format_value(best[0]["value"], unit)
         if len(best) == 1:
-            sentence += f"; the best was {best['area'].iloc[0]} ({best_value})"
+            sentence += f"; the best was {best[0]['area']} ({best_value})"
         elif len(best) <= 3:
-            names = sorted(best["area"])
+            names = sorted(row["area"] for row in best)
             sentence += f"; the best were {', '.join(names[:-1])} and {names[-1]} ({best_value})"
         else:
             sentence += f"; {len(best)} councils shared the best value ({best_value})"

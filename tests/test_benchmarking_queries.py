@@ -149,8 +149,8 @@ def test_filters_round_trip_through_the_url_and_fall_back_when_unknown():
 
 
 def test_ranked_bar_highlights_birmingham_by_colour_pattern_and_label(seeded):
-    frame = q.measure_comparison(q.BenchmarkFilters("2A(1)", "2015/16"))
-    figure = go.Figure(bench_figures.ranked_bar(frame, "rate_per_100k", "lower", "2015/16"))
+    records = q.measure_comparison_records(q.BenchmarkFilters("2A(1)", "2015/16"))
+    figure = go.Figure(bench_figures.ranked_bar(records, "rate_per_100k", "lower", "2015/16"))
     city = next(trace for trace in figure.data if trace.name.startswith("Birmingham"))
     others = next(trace for trace in figure.data if trace.name == "Comparator councils")
     assert city.marker.color != others.marker.color
@@ -168,8 +168,8 @@ def test_ranked_bar_highlights_birmingham_by_colour_pattern_and_label(seeded):
 
 
 def test_ranked_bar_lists_missing_councils_without_a_bar(seeded):
-    frame = q.measure_comparison(q.BenchmarkFilters("1C(1B)", "2014/15"))
-    figure = go.Figure(bench_figures.ranked_bar(frame, "percent", "higher", "2014/15"))
+    records = q.measure_comparison_records(q.BenchmarkFilters("1C(1B)", "2014/15"))
+    figure = go.Figure(bench_figures.ranked_bar(records, "percent", "higher", "2014/15"))
     bars = [label for trace in figure.data if trace.type == "bar" for label in trace.y]
     missing = next(trace for trace in figure.data if trace.type == "scatter" and trace.mode == "text")
     assert list(missing.y) == ["Kirklees · missing", "Nottingham · missing", "Sandwell · missing"]
@@ -178,17 +178,17 @@ def test_ranked_bar_lists_missing_councils_without_a_bar(seeded):
 
 
 def test_ranked_bar_summary_sentence(seeded):
-    frame = q.measure_comparison(q.BenchmarkFilters("2A(1)", "2015/16"))
+    records = q.measure_comparison_records(q.BenchmarkFilters("2A(1)", "2015/16"))
     sentence = bench_figures.ranked_bar_summary(
-        frame, "younger adults admitted to care homes", "rate_per_100k", "lower", "2015/16"
+        records, "younger adults admitted to care homes", "rate_per_100k", "lower", "2015/16"
     )
     assert sentence == (
         "In 2015/16 Birmingham ranked joint 10th of 16 councils on younger adults admitted to care homes "
         "with 16.3 per 100,000 (lower is better), against a national average of 11.3 per 100,000; "
         "the best was Derby (3.2 per 100,000)."
     )
-    frame = q.measure_comparison(q.BenchmarkFilters("1C(1B)", "2014/15"))
-    sentence = bench_figures.ranked_bar_summary(frame, "carers' SDS", "percent", "higher", "2014/15")
+    records = q.measure_comparison_records(q.BenchmarkFilters("1C(1B)", "2014/15"))
+    sentence = bench_figures.ranked_bar_summary(records, "carers' SDS", "percent", "higher", "2014/15")
     assert "joint 1st of 13 councils" in sentence
     assert "8 councils shared the best value (100%)" in sentence
     assert sentence.endswith("3 councils have no value and are not ranked.")
@@ -208,7 +208,7 @@ def test_heatmap_prints_each_rank_and_the_published_rank_where_it_differs(seeded
 
 
 def test_empty_charts_are_valid_figures_that_say_so(seeded):
-    empty = go.Figure(bench_figures.ranked_bar(pd.DataFrame(columns=["kind"]), "", "higher", ""))
+    empty = go.Figure(bench_figures.ranked_bar([], "", "higher", ""))
     assert empty.layout.annotations[0].text == "No values for this measure and year"
     assert not go.Figure(bench_figures.rank_heatmap([], ["2014/15"])).data
 
@@ -231,3 +231,25 @@ def test_the_measure_codes_are_the_measures_in_the_same_order(seeded):
     codes = q.ascof_measure_codes()
     assert codes == list(q.ascof_measures()["code"])
     assert len(codes) == 22 and "2A(1)" in codes  # 002's two tables: 22 measures
+
+
+@pytest.mark.parametrize(("code", "year"), [("2A(1)", "2015/16"), ("1C(1B)", "2014/15"), ("4B", "2014/15")])
+def test_the_page_and_the_download_read_the_same_comparison(seeded, code, year):
+    """The page reads plain records and the download a frame of them: the same councils, values and ranks."""
+    filters = q.BenchmarkFilters(code, year)
+    records = q.measure_comparison_records(filters)
+    frame = q.measure_comparison(filters)
+    assert len(records) == len(frame) > 10
+    for record, row in zip(records, frame.to_dict("records"), strict=True):
+        for column in (
+            "area_key",
+            "value",
+            "rank",
+            "ranked_of",
+            "rank_from",
+            "rank_to",
+            "improved",
+            "missing",
+        ):
+            expected = None if pd.isna(row[column]) else row[column]
+            assert record[column] == expected, (record["area_key"], column)

@@ -61,29 +61,28 @@ def _measure_row(measures: pd.DataFrame, code: str | None):
     return None if match.empty else match.iloc[0]
 
 
-def comparison_rows(frame: pd.DataFrame, unit: str) -> list[dict]:
-    rows = []
-    for row in frame.itertuples(index=False):
-        rows.append(
-            {
-                "id": row.area_key,
-                "area": row.area,
-                "is_city": bool(row.is_city),
-                "kind": row.kind,
-                "kind_label": KIND_LABELS.get(row.kind, row.kind),
-                "unit": unit,
-                "value": _float(row.value),
-                "rank": _int(row.rank),
-                "ranked_of": _int(row.ranked_of),
-                "value_from": _float(row.value_from),
-                "value_to": _float(row.value_to),
-                "change_text": bench_figures.format_change(row.change, unit),
-                "direction": _direction(row.improved),
-                "rank_from": _int(row.rank_from),
-                "rank_to": _int(row.rank_to),
-            }
-        )
-    return rows
+def comparison_rows(records: list[dict], unit: str) -> list[dict]:
+    """The ranked grid's rows from queries.benchmarking.measure_comparison_records."""
+    return [
+        {
+            "id": row["area_key"],
+            "area": row["area"],
+            "is_city": bool(row["is_city"]),
+            "kind": row["kind"],
+            "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+            "unit": unit,
+            "value": _float(row["value"]),
+            "rank": row["rank"],
+            "ranked_of": row["ranked_of"],
+            "value_from": _float(row["value_from"]),
+            "value_to": _float(row["value_to"]),
+            "change_text": bench_figures.format_change(row["change"], unit),
+            "direction": _direction(row["improved"]),
+            "rank_from": row["rank_from"],
+            "rank_to": row["rank_to"],
+        }
+        for row in records
+    ]
 
 
 def comparison_table(frame: pd.DataFrame, measure, year: str, years: list[str]) -> pd.DataFrame:
@@ -187,21 +186,22 @@ def _card(title: str, main, extra=None, tone: str = "secondary", card_id: str | 
     )
 
 
-def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str, years: list[str]) -> list:
+def headline(records: list[dict], published: dict[str, int], measure, year: str, years: list[str]) -> list:
     """Birmingham's rank (computed and published), value against the national average, and the change.
 
-    `published` is the measure's printed rank by year (queries.benchmarking.published_ranks).
+    `records` are queries.benchmarking.measure_comparison_records; `published` is the measure's
+    printed rank by year (queries.benchmarking.published_ranks).
     """
     unit, polarity = measure["unit"], measure["polarity"]
-    city = frame[frame["is_city"]]
-    national = frame[frame["kind"] == "national"]
+    city = next((row for row in records if row["is_city"]), None)
+    national = next((row for row in records if row["kind"] == "national"), None)
     published_rank = published.get(year)
-    rank = _int(city["rank"].iloc[0]) if not city.empty else None
-    ranked_of = _int(city["ranked_of"].iloc[0]) if not city.empty else None
+    rank = city["rank"] if city is not None else None
+    ranked_of = city["ranked_of"] if city is not None else None
     first, last = years[0], years[-1]
 
     rank_main = f"{rank} of {ranked_of}" if rank is not None else "Not ranked"
-    tied = rank is not None and int((frame["rank"] == rank).sum()) > 1
+    tied = rank is not None and sum(1 for row in records if row["rank"] == rank) > 1
     cards = [
         _card(
             f"Computed rank, {year}",
@@ -236,8 +236,8 @@ def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str,
                 "bm-card-published",
             )
         )
-    value = city["value"].iloc[0] if not city.empty else None
-    national_value = national["value"].iloc[0] if not national.empty else None
+    value = city["value"] if city is not None else None
+    national_value = national["value"] if national is not None else None
     cards.append(
         _card(
             f"Birmingham, {year}",
@@ -248,8 +248,8 @@ def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str,
             "bm-card-value",
         )
     )
-    if not city.empty:
-        row = city.iloc[0]
+    if city is not None:
+        row = city
         change_main = (
             f"{bench_figures.format_value(row['value_from'], unit)} → "
             f"{bench_figures.format_value(row['value_to'], unit)}"
@@ -257,7 +257,7 @@ def headline(frame: pd.DataFrame, published: dict[str, int], measure, year: str,
         direction = _direction(row["improved"])
         change_extra = [
             html.Div(f"{bench_figures.format_change(row['change'], unit)} ({direction.lower()})"),
-            html.Div(f"Computed rank {rank_change_words(_int(row['rank_from']), _int(row['rank_to']))}"),
+            html.Div(f"Computed rank {rank_change_words(row['rank_from'], row['rank_to'])}"),
         ]
         if first in published and last in published:
             change_extra.append(
@@ -337,23 +337,23 @@ def register(app) -> None:
                 filters.query_string(),
                 dbc.Alert("No ASCOF measures are loaded.", color="warning"),
                 ("Councils ranked"),
-                bench_figures.ranked_bar(pd.DataFrame(columns=["kind"]), "", "higher", ""),
+                bench_figures.ranked_bar([], "", "higher", ""),
                 "",
                 [],
             )
-        frame = benchmark_queries.measure_comparison(filters, years)
+        records = benchmark_queries.measure_comparison_records(filters, years)
         published = benchmark_queries.published_ranks(filters.measure)
-        figure = bench_figures.ranked_bar(frame, chosen["unit"], chosen["polarity"], filters.year)
+        figure = bench_figures.ranked_bar(records, chosen["unit"], chosen["polarity"], filters.year)
         summary = bench_figures.ranked_bar_summary(
-            frame, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
+            records, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
         )
         return (
             filters.query_string(),
-            headline(frame, published, chosen, filters.year, years),
+            headline(records, published, chosen, filters.year, years),
             f"{chosen['code']} {chosen['name']}: councils ranked, {filters.year}",
             figure,
             summary,
-            comparison_rows(frame, chosen["unit"]),
+            comparison_rows(records, chosen["unit"]),
         )
 
     @authorised(

@@ -215,20 +215,22 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def measure_comparison(filters: BenchmarkFilters, years: list[str] | None = None) -> pd.DataFrame:
-    """One row per council and the national average for one measure and year, best rank first.
+def measure_comparison_records(filters: BenchmarkFilters, years: list[str] | None = None) -> list[dict]:
+    """One record per council and the national average for one measure and year, best rank first
+    (keys COMPARISON_COLUMNS; ranks int or None).
 
     `rank` is computed from the values with the measure's polarity among the councils that have a
     value; ties share the best rank. Beside it: the value and rank in the first and last years and
     the change between them (`improved` is True/False/None with the polarity applied).
     Order: ranked councils (best first, then by name), the national average, councils with no value.
+    The page reads these records as they are; measure_comparison gives them as a frame.
     """
     years = years if years is not None else ascof_years()
     if not filters.measure or filters.year not in years:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return []
     values = ascof_value_records(filters.measure)
     if not values:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return []
     ranks = _ranks_by_year(values)
     polarity = values[0]["polarity"]
     first, last = years[0], years[-1]
@@ -269,6 +271,12 @@ def measure_comparison(filters: BenchmarkFilters, years: list[str] | None = None
         return (1 if record["kind"] == "national" else 2, 999, record["area"])
 
     records.sort(key=order)
+    return records
+
+
+def measure_comparison(filters: BenchmarkFilters, years: list[str] | None = None) -> pd.DataFrame:
+    """measure_comparison_records as a frame (ranks as nullable integers), for the downloads."""
+    records = measure_comparison_records(filters, years)
     frame = pd.DataFrame.from_records(records, columns=COMPARISON_COLUMNS)
     for column in ("rank", "ranked_of", "rank_from", "rank_to"):
         frame[column] = frame[column].astype("Int64")
