@@ -234,7 +234,8 @@ def layout(**query):
             [
                 html.P(id="act-areas-summary", className="chart-summary"),
                 html.P(
-                    "Open a theme to read its points and which recommendations' actions answer each.",
+                    "Open a theme to read its points and which recommendations' actions answer each. "
+                    'Open themes are printed as they are; "Download areas" lists every point.',
                     className="text-body-secondary small mb-2 no-print",
                 ),
                 dbc.Accordion(id="act-areas", always_open=True, start_collapsed=True, class_name="mb-2"),
