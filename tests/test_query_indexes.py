@@ -39,7 +39,7 @@ def _benchmarking_page():
     years = benchmark_queries.ascof_years()
     filters = benchmark_queries.BenchmarkFilters().resolved(list(measures["code"]), years)
     benchmark_queries.measure_comparison(filters, years)
-    benchmark_queries.birmingham_ranks()
+    benchmark_queries.birmingham_rank_records()
 
 
 def _milestones_of_one_programme():

@@ -361,29 +361,3 @@ def birmingham_rank_records() -> list[dict]:
                 }
             )
     return rows
-
-
-def birmingham_ranks() -> pd.DataFrame:
-    """birmingham_rank_records as a frame (ranks as nullable integers), for the heat-table's tables."""
-    frame = pd.DataFrame.from_records(birmingham_rank_records(), columns=RANK_COLUMNS)
-    for column in ("rank", "ranked_of", "published_rank"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def rank_heat_table(ranks: pd.DataFrame, years: list[str]) -> pd.DataFrame:
-    """The heat-table's rows: one per measure, each year's computed and published rank side by side."""
-    if ranks.empty:
-        return pd.DataFrame(columns=["code", "name", "polarity"])
-    records = []
-    for code, group in ranks.groupby("code", sort=True):
-        first = group.iloc[0]
-        record = {"code": code, "name": first["name"], "polarity": first["polarity"]}
-        for year in years:
-            row = group[group["period_label"] == year]
-            found = not row.empty
-            record[f"rank {year}"] = row["rank"].iloc[0] if found else pd.NA
-            record[f"published {year}"] = row["published_rank"].iloc[0] if found else pd.NA
-            record[f"differs {year}"] = bool(row["differs"].iloc[0]) if found else False
-        records.append(record)
-    return pd.DataFrame.from_records(records)

@@ -83,32 +83,9 @@ def _day_difference(old: str | None, new: str | None) -> int | None:
         return None
 
 
-def _board_changes(since: dt.date, until: dt.datetime | None):
-    """Conditions for the audited changes the board cares about in the window, in SQL."""
+def _change_kinds() -> list[list]:
+    """Per kind of change the board cares about, the conditions that pick its audit events."""
     event = m.AuditEvent
-    kinds = [
-        and_(event.entity == entity, event.field == field)
-        for entity, field in CHANGE_KINDS
-        if (entity, field) != ("action_item", "evidence_status")
-    ]
-    # Evidence counts as "signed off" only when it is accepted.
-    kinds.append(
-        and_(event.entity == "action_item", event.field == "evidence_status", event.new_value == "accepted")
-    )
-    conditions = [event.at >= dt.datetime.combine(since, dt.time.min), or_(*kinds)]
-    if until is not None:
-        conditions.append(event.at < until)
-    return conditions
-
-
-def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int:
-    """How many changes changes_since would list, counted kind by kind: each kind's count reads only
-    its own entries of the (entity, field, at) index, where one count of every kind together read the
-    window's whole trail through the `at` index (6,000 of 13,700 events: 7.5 ms → about 2 ms)."""
-    event = m.AuditEvent
-    window = [event.at >= dt.datetime.combine(since, dt.time.min)]
-    if until is not None:
-        window.append(event.at < until)
     kinds = [
         [event.entity == entity, event.field == field]
         for entity, field in CHANGE_KINDS
@@ -118,6 +95,27 @@ def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int
     kinds.append(
         [event.entity == "action_item", event.field == "evidence_status", event.new_value == "accepted"]
     )
+    return kinds
+
+
+def _window(since: dt.date, until: dt.datetime | None) -> list:
+    conditions = [m.AuditEvent.at >= dt.datetime.combine(since, dt.time.min)]
+    if until is not None:
+        conditions.append(m.AuditEvent.at < until)
+    return conditions
+
+
+def _board_changes(since: dt.date, until: dt.datetime | None):
+    """Conditions for the audited changes the board cares about in the window, in SQL."""
+    return [*_window(since, until), or_(*(and_(*kind) for kind in _change_kinds()))]
+
+
+def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int:
+    """How many changes changes_since would list, counted kind by kind: each kind's count reads only
+    its own entries of the (entity, field, at) index, where one count of every kind together read the
+    window's whole trail through the `at` index (6,000 of 13,700 events: 7.5 ms → about 2 ms)."""
+    window = _window(since, until)
+    kinds = _change_kinds()
     counts = union_all(
         *(select(func.count().label("changes")).where(*kind, *window) for kind in kinds)
     ).subquery()
