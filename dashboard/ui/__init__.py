@@ -1,0 +1,1 @@
+"""Shared pieces of the screens: layout components, form helpers and the one module that builds HTML."""
