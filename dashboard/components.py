@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from markupsafe import Markup
 
 from dashboard.auth import signed_in_user
+from dashboard.ui.markup import ILLUSTRATIVE_NOTE, rag_parts
 
 ALL = "all"  # the "All" choice of a filter select (an empty value would show as a blank select)
 
@@ -25,36 +25,14 @@ NAV_ITEMS = (
     ("Audit", "/audit"),
 )
 
-RAG_STYLES = {
-    # Text label and an icon-like symbol as well as colour: RAG is never colour alone.
-    "Red": ("danger", "▲", "Red"),
-    "Amber": ("warning", "●", "Amber"),
-    "Green": ("success", "✔", "Green"),
-}
-
-
-def _rag_parts(rag: str | None) -> tuple[str, str, str]:
-    """(classes, symbol, label) of a RAG badge; the Dash and the markup forms share them."""
-    if not rag:
-        return "badge text-bg-light border rag-badge", "", "No RAG"
-    colour, symbol, label = RAG_STYLES.get(rag, ("secondary", "", rag))
-    return f"badge text-bg-{colour} rag-badge rag-{rag.lower()}", symbol, label
-
 
 def rag_badge(rag: str | None) -> html.Span:
-    classes, symbol, label = _rag_parts(rag)
+    classes, symbol, label = rag_parts(rag)
     if not symbol:
         return html.Span(label, className=classes)
     return html.Span(
         [html.Span(symbol, **{"aria-hidden": "true"}, className="me-1"), label], className=classes
     )
-
-
-def rag_badge_markup(rag: str | None) -> Markup:
-    """The same badge as escaped HTML, for tables drawn as one block of markup."""
-    classes, symbol, label = _rag_parts(rag)
-    icon = Markup('<span aria-hidden="true" class="me-1">{}</span>').format(symbol) if symbol else ""
-    return Markup('<span class="{}">{}{}</span>').format(classes, icon, label)
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -94,29 +72,10 @@ def page_select(
     )
 
 
-def markup_block(markup: Markup, class_name: str | None = None) -> dcc.Markdown:
-    """Already-escaped HTML drawn as one component.
-
-    Dash mounts every html.* component on its own and a few thousand of them take many seconds to
-    appear, so long lists and tables are sent as one block of markup. Build it with markupsafe
-    (Markup.format escapes every value); a blank line would end the HTML block, so keep it on one line.
-    """
-    return dcc.Markdown(str(markup), dangerously_allow_html=True, className=class_name)
-
-
-ILLUSTRATIVE_NOTE = "Illustrative data: not from the source documents"
-
-
 def illustrative_marker(note: str | None = None) -> html.Span:
     """The visible marker for figures the source documents do not give."""
     return html.Span(
         "Illustrative data", className="badge illustrative-badge", title=note or ILLUSTRATIVE_NOTE
-    )
-
-
-def illustrative_marker_markup(note: str | None = None) -> Markup:
-    return Markup('<span class="badge illustrative-badge" title="{}">Illustrative data</span>').format(
-        note or ILLUSTRATIVE_NOTE
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import format_date
+from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
 # Colours have at least 3:1 contrast against the white page (WCAG 2.2 non-text contrast). GOV.UK's
 # orange (#f47738) is only 2.8:1, so amber is a darker orange that is still much lighter than red,
@@ -207,7 +208,7 @@ def _row_label(milestone: _Milestone) -> str:
     label = f"{_truncate(milestone.project, PROJECT_LABEL_CHARS)} · {_truncate(milestone.title)}"
     if milestone.illustrative:
         label += " (illustrative)"
-    return html.escape(f"{label} — {_status_word(milestone)}", quote=False)
+    return plot_text(f"{label} — {_status_word(milestone)}")
 
 
 def _date_range(start: dt.date | None, end: dt.date | None) -> str:
@@ -251,13 +252,10 @@ def _current_label(milestone: _Milestone) -> str:
 
 def _hover_text(milestone: _Milestone) -> str:
     # Every user string is escaped: plotly renders a subset of HTML tags in hover labels.
-    def safe(text: str) -> str:
-        return html.escape(text, quote=False)
-
     lines = [
-        f"<b>{safe(milestone.title)}</b>",
-        f"Project: {safe(milestone.project)}",
-        f"Status: {safe(milestone.status) or 'not set'}",
+        plot_bold(milestone.title),
+        f"Project: {plot_text(milestone.project)}",
+        f"Status: {plot_text(milestone.status) or 'not set'}",
         f"RAG: {_rag_words(milestone)}",
         f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
         f"{_current_label(milestone)}: {_date_range(milestone.current_start, milestone.current_end)}",
@@ -265,20 +263,20 @@ def _hover_text(milestone: _Milestone) -> str:
     ]
     if milestone.illustrative:
         lines.append(ILLUSTRATIVE_HOVER)
-    return "<br>".join(lines)
+    return plot_lines(*lines)
 
 
 def _baseline_hover_text(milestone: _Milestone) -> str:
     """The baseline bar's hover: which milestone, its baseline dates and how far it has slipped. The
     forecast bar beside it has the whole story; repeating it here doubled the chart's data."""
     lines = [
-        f"<b>{html.escape(milestone.title, quote=False)}</b>",
+        plot_bold(milestone.title),
         f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
         f"Slippage: {slippage_text(milestone.slippage_working_days)}",
     ]
     if milestone.illustrative:
         lines.append(ILLUSTRATIVE_HOVER)
-    return "<br>".join(lines)
+    return plot_lines(*lines)
 
 
 def _current_colour(milestone: _Milestone) -> str:
@@ -372,7 +370,7 @@ def _baseline_legend(baseline_label: str) -> str:
     label = (baseline_label or "").strip()
     if not label or label.casefold() == "baseline":
         return "Baseline"
-    return f"Baseline ({html.escape(label, quote=False)})"
+    return f"Baseline ({plot_text(label)})"
 
 
 def _empty_figure(message: str) -> dict:

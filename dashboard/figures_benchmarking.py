@@ -7,10 +7,9 @@ always printed as numbers; colour is only a second cue.
 
 from __future__ import annotations
 
-import html
-
 from dashboard.figures import fast_figure
 from dashboard.ranking import is_missing
+from dashboard.ui.markup import plot_bold, plot_text
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
 TEXT_COLOUR = "#0b0c0c"
@@ -73,15 +72,15 @@ def _int_or_none(value) -> int | None:
 
 
 def _bar_label(row) -> str:
-    name = html.escape(str(row["area"]), quote=False)
+    name = str(row["area"])
     rank = _int_or_none(row["rank"])
     if row["is_city"]:
         if rank is None:
-            return f"<b>▶ {name} · missing</b>"
-        return f"<b>▶ {name} · rank {rank} of {int(row['ranked_of'])}</b>"
+            return plot_bold(f"▶ {name} · missing")
+        return plot_bold(f"▶ {name} · rank {rank} of {int(row['ranked_of'])}")
     if rank is None:
-        return f"{name} · missing"
-    return f"{rank}. {name}"
+        return plot_text(f"{name} · missing")
+    return plot_text(f"{rank}. {name}")
 
 
 def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> dict:
@@ -134,7 +133,7 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
             "cliponaxis": False,
             "customdata": [
                 [
-                    html.escape(str(row["area"]), quote=False),
+                    plot_text(row["area"]),
                     "" if _int_or_none(row["rank"]) is None else f"rank {int(row['rank'])}",
                     format_value(row["value"], unit),
                 ]
@@ -223,7 +222,7 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
             "legend": {"orientation": "h", "x": 0, "y": -40 / plot_height, "yanchor": "top"},
             "title": {
                 "text": (
-                    f"{html.escape(year)}: best at the top ({polarity_words(polarity)}); "
+                    f"{plot_text(year)}: best at the top ({polarity_words(polarity)}); "
                     f"{UNIT_PHRASE.get(unit, 'values')}"
                 ),
                 "x": 0,
@@ -289,7 +288,7 @@ def _measure_label(code: str, name: str) -> str:
     text = f"{code} {name}"
     if len(text) > MEASURE_LABEL_CHARS:
         text = text[: MEASURE_LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return html.escape(text, quote=False)
+    return text
 
 
 def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = None) -> dict:
@@ -303,8 +302,8 @@ def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = Non
     measures = list(dict.fromkeys((row["code"], row["name"]) for row in ranks))
     labels = []
     for code, name in measures:
-        label = _measure_label(code, name)
-        labels.append(f"<b>▶ {label}</b>" if code == selected else label)
+        text = _measure_label(code, name)
+        labels.append(plot_bold(f"▶ {text}") if code == selected else plot_text(text))
     by_cell = {(row["code"], row["period_label"]): row for row in ranks}
     z, text, hover = [], [], []
     for code, _name in measures:
@@ -314,7 +313,7 @@ def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = Non
             if row is None or is_missing(row["rank"]):
                 z_row.append(None)
                 text_row.append("missing")
-                hover_row.append(f"{html.escape(code)} {html.escape(year)}: not ranked (value missing)")
+                hover_row.append(f"{plot_text(code)} {plot_text(year)}: not ranked (value missing)")
                 continue
             rank = int(row["rank"])
             published = _int_or_none(row["published_rank"])
@@ -324,7 +323,7 @@ def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = Non
                 cell += f" (published {published})"
             text_row.append(cell)
             hover_row.append(
-                f"{html.escape(code)} {html.escape(year)}: rank {rank} of {int(row['ranked_of'])}"
+                f"{plot_text(code)} {plot_text(year)}: rank {rank} of {int(row['ranked_of'])}"
                 + (f"; published {published}" if published is not None else "; no published rank")
             )
         z.append(z_row)

@@ -11,6 +11,7 @@ import pandas as pd
 from plotly.subplots import make_subplots
 
 from dashboard.figures import fast_figure
+from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
 TILE_POSITIONS = {
@@ -86,12 +87,14 @@ def tile_map(comparison: pd.DataFrame | list[dict], unit: str) -> dict:
                 "line": {"color": "#0b0c0c", "width": 1},
             }
         )
-        rank = "" if row.rank is None or pd.isna(row.rank) else f"<br>rank {int(row.rank)}"
+        lines = [plot_bold(row.area), plot_text(format_value(row.value, unit)), RAG_SYMBOL[rag]]
+        if row.rank is not None and not pd.isna(row.rank):
+            lines.append(f"rank {int(row.rank)}")
         annotations.append(
             {
                 "x": col,
                 "y": y,
-                "text": f"<b>{row.area}</b><br>{format_value(row.value, unit)}<br>{RAG_SYMBOL[rag]}{rank}",
+                "text": plot_lines(*lines),
                 "showarrow": False,
                 "font": {"color": RAG_TEXT[rag], "size": 12},
             }

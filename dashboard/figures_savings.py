@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import format_money
+from dashboard.ui.markup import plot_text
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
 TARGET_COLOUR = "#505a5f"
@@ -95,7 +95,7 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
         return _empty("No saving lines match these filters")
     measures = ["absolute" if kind == "total" else "relative" for kind in steps["kind"]]
     amounts = [_pounds(value) for value in steps["amount"]]
-    labels = [html.escape(_short(str(label)), quote=False) for label in steps["label"]]
+    labels = [plot_text(_short(str(label))) for label in steps["label"]]
     text = []
     for kind, value in zip(steps["kind"], steps["amount"], strict=True):
         if kind == "total":

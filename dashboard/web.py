@@ -18,6 +18,7 @@ from dashboard import __version__, auth, db
 from dashboard.callbacks import register_all
 from dashboard.components import shell_layout
 from dashboard.config import Settings, load_settings
+from dashboard.ui import markup
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ class TrackerDash(Dash):
     """Dash with the regenerator runtime in the place of the Babel polyfill (see BABEL_POLYFILL_TAG)."""
 
     def interpolate_index(self, **kwargs) -> str:
-        runtime = f'<script src="{self.get_asset_url(REGENERATOR_RUNTIME)}"></script>'
+        runtime = str(markup.element("script", src=self.get_asset_url(REGENERATOR_RUNTIME)))
         kwargs["scripts"] = BABEL_POLYFILL_TAG.sub(runtime, kwargs.get("scripts", ""), count=1)
         return super().interpolate_index(**kwargs)
 

@@ -8,7 +8,6 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
-from markupsafe import Markup, escape
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
@@ -18,12 +17,9 @@ from dashboard.components import (
     error_message,
     field_error,
     illustrative_marker,
-    illustrative_marker_markup,
-    markup_block,
     page_choices,
     page_count,
     rag_badge,
-    rag_badge_markup,
 )
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.figures import fast_figure
@@ -32,6 +28,7 @@ from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
 from dashboard.queries import actions as action_queries
 from dashboard.services import actions as action_services
 from dashboard.services.core import ConflictError, NotFoundError, ValidationError
+from dashboard.ui import markup
 
 FILTER_INPUTS = [
     Input("act-filter-rec", "value"),
@@ -87,7 +84,7 @@ def progress_figure(progress: pd.DataFrame) -> dict:
                 "marker": {"color": colour},
                 "text": [value or "" for value in counts],
                 "textposition": "inside",
-                "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}<extra></extra>",
+                "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}{markup.PLOT_NO_TRACE_NAME}",
             }
         )
     return fast_figure(
@@ -129,51 +126,38 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _html_table(table: pd.DataFrame, class_name: str = "table table-sm") -> dcc.Markdown:
-    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
-    # Column by column: numbers as they are, everything else escaped, then joined as plain strings
-    # (Markup.format per cell cost 15 µs a cell; escaping every count row by row, 9 µs).
-    columns = [
-        [
-            str(value) if type(value) in (int, float) else str(escape(value))
-            for value in table[column].tolist()
-        ]
-        for column in table.columns
-    ]
-    body = "".join(
-        "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" for cells in zip(*columns, strict=True)
-    )
-    return markup_block(
-        Markup('<table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
-            class_name, Markup(head), Markup(body)
-        )
-    )
+def _html_table(table: pd.DataFrame, class_name: str = "table table-sm"):
+    # Rows read column by column (a frame's rows are slow to iterate).
+    rows = zip(*(table[column].tolist() for column in table.columns), strict=True)
+    return markup.block(markup.table(list(table.columns), rows, class_=class_name))
 
 
-def _status_cell(row) -> Markup:
-    overdue = Markup(' <span class="badge text-bg-danger">Overdue</span>') if row.overdue else ""
-    return Markup("<span>{}</span>{}").format(row.display_status, overdue)
+OVERDUE_BADGE = markup.element("span", "Overdue", class_="badge text-bg-danger")
+INTERNAL_BADGE = markup.element("span", "Internal", class_="badge text-bg-secondary")
 
 
-def _note_cell(row) -> Markup:
+def _status_cell(row) -> markup.Html:
+    status = markup.element("span", row.display_status)
+    return markup.join([status, " ", OVERDUE_BADGE]) if row.overdue else status
+
+
+def _note_cell(row) -> markup.Html | str:
     if not row.latest_note:
-        return Markup("—")
-    internal = (
-        Markup(' <span class="badge text-bg-secondary">Internal</span>') if row.latest_note_internal else ""
-    )
-    return Markup("<strong>{}</strong>: {}{}").format(
-        format_date(row.latest_note_date), row.latest_note, internal
-    )
+        return "—"
+    parts = [markup.element("strong", format_date(row.latest_note_date)), ": ", row.latest_note]
+    if row.latest_note_internal:
+        parts += [" ", INTERNAL_BADGE]
+    return markup.join(parts)
 
 
-def _evidence_cell(row) -> Markup:
-    parts = Markup("")
+def _evidence_cell(row) -> markup.Html | str:
+    parts = []
     if row.evidence:
-        parts += Markup("<span>{}</span>").format(row.evidence)
+        parts.append(markup.element("span", row.evidence))
     if row.evidence_items:
         items = f"{row.evidence_items} item{'s' if row.evidence_items != 1 else ''} attached"
-        parts += Markup('<div class="small">{}</div>').format(items)
-    return parts or Markup("—")
+        parts.append(markup.element("div", items, class_="small"))
+    return markup.join(parts) if parts else "—"
 
 
 ACTION_HEADINGS = (
@@ -189,32 +173,30 @@ ACTION_HEADINGS = (
 )
 
 
-def _action_row(row) -> str:
-    # Each value escaped (markupsafe.escape quotes too) and the cells joined as plain strings:
-    # Markup.format per cell was a third of this callback's time over a page of 50 actions.
-    title = escape(row.title)
-    delivered = (
-        f'<div class="small text-body-secondary">Delivered by {escape(row.project)}</div>'
-        if row.project
-        else ""
-    )
+def _action_row(row) -> list:
+    title = [row.title]
+    if row.project:
+        title.append(markup.element("div", f"Delivered by {row.project}", class_="small text-body-secondary"))
     # A plain button: assets/actionsView.js opens the action in the detail panel below.
-    view = (
-        '<button type="button" class="btn btn-sm btn-outline-primary no-print act-view" '
-        f'data-action-id="{int(row.id)}" aria-label="View {title}">View</button>'
+    view = markup.element(
+        "button",
+        "View",
+        type="button",
+        class_="btn btn-sm btn-outline-primary no-print act-view",
+        data_action_id=int(row.id),
+        aria_label=f"View {row.title}",
     )
-    cells = (
-        f"{title}{delivered}",
-        escape(row.owner),
-        escape(format_date(row.due_date)),
-        escape(_status_cell(row)),
-        escape(rag_badge_markup(row.rag)) if row.rag else "—",
-        escape(_note_cell(row)),
-        escape(_evidence_cell(row)),
-        escape(f"{format_datetime(row.updated_at)} by {row.updated_by}"),
+    return [
+        markup.join(title),
+        row.owner,
+        format_date(row.due_date),
+        _status_cell(row),
+        markup.rag_badge(row.rag) if row.rag else "—",
+        _note_cell(row),
+        _evidence_cell(row),
+        f"{format_datetime(row.updated_at)} by {row.updated_by}",
         view,
-    )
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    ]
 
 
 def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
@@ -226,7 +208,6 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
     if frame.empty:
         return [html.P("No actions match these filters.", className="fw-semibold")]
     counts = {row["recommendation"]: row for row in progress.to_dict("records")}
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(name) for name in ACTION_HEADINGS)
     # Grouped in plain Python, in the page's order (pandas' groupby made a frame per recommendation).
     groups: dict[str, list] = {}
     for row in frame.itertuples(index=False):
@@ -234,33 +215,39 @@ def action_sections(frame: pd.DataFrame, progress: pd.DataFrame) -> list:
     parts = []
     for number, rows in groups.items():
         count = counts[number]
-        caption = Markup("Actions on recommendation {}").format(number)
+        caption = [f"Actions on recommendation {number}"]
         illustrative = next((row for row in rows if row.illustrative), None)
         if illustrative is not None:
-            caption += Markup(" ") + illustrative_marker_markup(illustrative.illustrative_note)
-        body = Markup("".join(_action_row(row) for row in rows))
+            caption += [" ", markup.illustrative_marker(illustrative.illustrative_note)]
+        heading_id = f"act-rec-{number}"
         parts.append(
-            Markup(
-                '<section class="act-rec-section mb-3" aria-labelledby="act-rec-{0}">'
-                '<h3 class="h5 mb-1" id="act-rec-{0}">Recommendation {0}</h3>'
-                '<p class="act-rec-text mb-1"><q>{1}</q></p>'
-                '<p class="small fw-semibold mb-1">{2} of {3} closed · {4} awaiting sign-off · {5} overdue</p>'
-                '<div class="table-responsive"><table class="table table-sm align-top act-table caption-top">'
-                "<caption>{6}</caption><thead><tr>{7}</tr></thead><tbody>{8}</tbody></table></div></section>"
-            ).format(
-                number,
-                rows[0].recommendation_text or "",
-                count["accepted"],
-                count["total"],
-                count["awaiting"],
-                count["overdue"],
-                caption,
-                head,
-                body,
+            markup.element(
+                "section",
+                markup.element("h3", f"Recommendation {number}", class_="h5 mb-1", id=heading_id),
+                markup.element(
+                    "p", markup.element("q", rows[0].recommendation_text or ""), class_="act-rec-text mb-1"
+                ),
+                markup.element(
+                    "p",
+                    f"{count['accepted']} of {count['total']} closed · {count['awaiting']} awaiting sign-off · "
+                    f"{count['overdue']} overdue",
+                    class_="small fw-semibold mb-1",
+                ),
+                markup.element(
+                    "div",
+                    markup.table(
+                        ACTION_HEADINGS,
+                        (_action_row(row) for row in rows),
+                        caption=markup.join(caption),
+                        class_="table table-sm align-top act-table caption-top",
+                    ),
+                    class_="table-responsive",
+                ),
+                class_="act-rec-section mb-3",
+                aria_labelledby=heading_id,
             )
         )
-    sections = Markup("").join(parts)
-    return [markup_block(sections, "act-sections-list")]
+    return [markup.block(markup.join(parts), "act-sections-list")]
 
 
 RECOMMENDATIONS_NAMED = 5  # per point of the letter; the rest are counted ("and 3 more")
@@ -303,24 +290,24 @@ def theme_items(counts: list[action_queries.ThemeCount]) -> list:
     ]
 
 
+NO_ACTION_YET = markup.element("span", "No action yet", class_="act-uncovered")
+
+
 def area_points(areas: pd.DataFrame) -> list:
-    """One theme's points, as one block of markup."""
-    # Each value escaped (markupsafe.escape quotes too), then joined as plain strings: Markup.format
-    # per item was most of this callback's time. Styling is in actions.css (.act-areas-list) rather
-    # than in utility classes repeated on every point.
+    """One theme's points, as one block of markup (styled in actions.css, .act-areas-list)."""
     items = []
     for row in areas.itertuples(index=False):
-        status = ""
+        kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
+        parts = [markup.element("b", f"{kind}:"), " ", row.text]
         if row.needs_action and row.uncovered:
-            status = ' <span class="act-uncovered">No action yet</span>'
+            parts += [" ", NO_ACTION_YET]
         elif row.needs_action:
             # In words on the page, not in a hover-only tooltip: the downloads name every action.
-            status = f' <span class="act-answered">{escape(_answered(row))}</span>'
-        kind = action_queries.KIND_LABELS.get(row.kind, row.kind)
-        items.append(f"<li><b>{escape(kind)}:</b> {escape(row.text)}{status}</li>")
+            parts += [" ", markup.element("span", _answered(row), class_="act-answered")]
+        items.append(markup.element("li", *parts))
     if not items:
         return [html.P("This theme has no points now.")]
-    return [markup_block(Markup(f'<ul class="mb-0">{"".join(items)}</ul>'), "act-areas-list")]
+    return [markup.block(markup.element("ul", *items, class_="mb-0"), "act-areas-list")]
 
 
 def _open_items(active) -> set[str]:

@@ -8,17 +8,17 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
-from markupsafe import Markup, escape
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, authorised
-from dashboard.components import error_message, illustrative_marker, markup_block
+from dashboard.components import error_message, illustrative_marker
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
 from dashboard.services import ValidationError
 from dashboard.services.board import add_board_meeting
+from dashboard.ui import markup
 
 
 def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:
@@ -113,16 +113,16 @@ def tile_groups(facts: overview_queries.Overview) -> list:
 CHANGES_LISTED = 50
 
 
-def _change_markup(row) -> str:
-    # Each value escaped and joined as a plain string: Markup.format per change was most of this list.
+def _change_markup(row) -> markup.Html:
     moved = ""
     if row.days_moved is not None and not pd.isna(row.days_moved):
         days = int(row.days_moved)
         moved = f" ({'+' if days > 0 else ''}{days} days)"
-    return (
-        f"<li><strong>{escape(row.kind)}</strong>: {escape(row.item)} — {escape(row.old or '—')} → "
-        f'{escape(row.new or "—")}{escape(moved)}<span class="text-body-secondary"> · '
-        f"{escape(row.username)}, {escape(format_datetime(row.at))}</span></li>"
+    return markup.element(
+        "li",
+        markup.element("strong", row.kind),
+        f": {row.item} — {row.old or '—'} → {row.new or '—'}{moved}",
+        markup.element("span", f" · {row.username}, {format_datetime(row.at)}", class_="text-body-secondary"),
     )
 
 
@@ -137,13 +137,14 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
     by_project: dict[str, list] = {}
     for row in changes.itertuples(index=False):
         by_project.setdefault(row.project, []).append(row)
-    sections = Markup(
-        "".join(
-            f'<h3 class="h6 mt-3">{escape(project)}</h3><ul>'
-            + "".join(_change_markup(row) for row in by_project[project])
-            + "</ul>"
-            for project in sorted(by_project)
+    sections = markup.join(
+        markup.join(
+            [
+                markup.element("h3", project, class_="h6 mt-3"),
+                markup.element("ul", *(_change_markup(row) for row in by_project[project])),
+            ]
         )
+        for project in sorted(by_project)
     )
     if total > len(changes):
         audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
@@ -157,7 +158,7 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
         )
     else:
         count = html.P(f"{total:,} change{'s' if total != 1 else ''}.", className="mb-1")
-    return [count, markup_block(sections, "ov-change-list")]
+    return [count, markup.block(sections, "ov-change-list")]
 
 
 OWNERS_LISTED = 10  # owners named under "updates owed", most items first; the rest are counted

@@ -6,19 +6,14 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from dash import Input, Output, State, dcc, html, no_update
-from markupsafe import Markup, escape
 
 from dashboard import clock
 from dashboard import pack as board_pack
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.components import (
-    illustrative_marker,
-    illustrative_marker_markup,
-    markup_block,
-    rag_badge_markup,
-)
+from dashboard.components import illustrative_marker
 from dashboard.formatting import format_date, format_money
 from dashboard.queries import board
+from dashboard.ui import markup
 
 
 def meeting_date(value) -> dt.date | None:
@@ -52,58 +47,56 @@ def cell_text(value, kind: str) -> str:
     return str(value)
 
 
-def cell_markup(value, kind: str, heading: str) -> Markup:
-    """One cell's escaped HTML: RAG as text and symbol, the illustrative marker, else the text."""
+def cell_markup(value, kind: str, heading: str):
+    """One cell's content: RAG as text and symbol, the illustrative marker, else the text."""
     if value is None or value == "":
-        return Markup("")
+        return ""
     if heading == "Illustrative data":
         flagged = value == "yes" if isinstance(value, str) else bool(value)
-        return illustrative_marker_markup() if flagged else Markup("")
+        return markup.illustrative_marker() if flagged else ""
     if heading == "RAG":
-        return rag_badge_markup(value)
-    return escape(cell_text(value, kind))
+        return markup.rag_badge(value)
+    return cell_text(value, kind)
 
 
-def table_markup(table: board_pack.Table) -> Markup:
-    """A pack table as one block of escaped HTML (components.markup_block).
+def table_markup(table: board_pack.Table) -> markup.Html:
+    """A pack table as one block of markup (dashboard.ui.markup).
 
     Drawn as ~2,500 Dash components the pack took 15–20 s to appear in Chromium; as markup, about
-    a second. Every value passes through markupsafe's escape, so text that looks like HTML is text.
+    a second.
     """
     wanted = [
         index
         for index, column in enumerate(table.columns)
         if table.print_columns is None or column.heading in table.print_columns
     ]
-    numeric = (board_pack.MONEY, board_pack.NUMBER, board_pack.INTEGER, board_pack.PERCENT)
+    numeric_kinds = (board_pack.MONEY, board_pack.NUMBER, board_pack.INTEGER, board_pack.PERCENT)
+    numeric = [position for position, i in enumerate(wanted) if table.columns[i].kind in numeric_kinds]
 
-    def row(values, tag: str, row_class: str = "") -> Markup:
-        cells = Markup("").join(
-            Markup("<{0}{1}>{2}</{0}>").format(
-                Markup(tag),
-                Markup(' class="text-end"') if table.columns[i].kind in numeric else "",
-                cell_markup(
-                    values[i] if i < len(values) else None, table.columns[i].kind, table.columns[i].heading
-                ),
+    def cells(values) -> list:
+        return [
+            cell_markup(
+                values[i] if i < len(values) else None, table.columns[i].kind, table.columns[i].heading
             )
             for i in wanted
-        )
-        return (
-            Markup('<tr class="{}">{}</tr>').format(row_class, cells)
-            if row_class
-            else Markup("<tr>{}</tr>").format(cells)
-        )
+        ]
 
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(table.columns[i].heading) for i in wanted)
-    body = Markup("").join(row(values, "td") for values in table.rows)
-    foot = Markup("<tfoot>{}</tfoot>").format(row(table.total, "th", "pack-total")) if table.total else ""
     # On screen a wide table scrolls inside a focusable region (no page-wide sideways scroll on a
-    # tablet); print CSS lets it run full width. One line: a blank line would end the HTML block.
-    return Markup(
-        '<div class="table-responsive pack-table-wrap" tabindex="0" role="region" aria-label="{}">'
-        '<table class="table table-sm table-bordered pack-table"><thead><tr>{}</tr></thead>'
-        "<tbody>{}</tbody>{}</table></div>"
-    ).format(table.title or "Board pack table", head, body, foot)
+    # tablet); print CSS lets it run full width.
+    return markup.element(
+        "div",
+        markup.table(
+            [table.columns[i].heading for i in wanted],
+            (cells(values) for values in table.rows),
+            footer=cells(table.total) if table.total else None,
+            numeric=numeric,
+            class_="table table-sm table-bordered pack-table",
+        ),
+        class_="table-responsive pack-table-wrap",
+        tabindex=0,
+        role="region",
+        aria_label=table.title or "Board pack table",
+    )
 
 
 def html_table(table: board_pack.Table) -> list:
@@ -113,7 +106,7 @@ def html_table(table: board_pack.Table) -> list:
     if not table.rows:
         children.append(html.P(table.empty))
         return children
-    children.append(markup_block(table_markup(table), "pack-table-block"))
+    children.append(markup.block(table_markup(table), "pack-table-block"))
     return children
 
 

@@ -4,19 +4,17 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from markupsafe import Markup
 
 from dashboard.components import (
     GRID_KEYBOARD,
     filter_select,
     illustrative_marker,
-    markup_block,
     page_header,
     page_select,
-    rag_badge_markup,
 )
 from dashboard.formatting import format_date
 from dashboard.queries import actions as action_queries
+from dashboard.ui import markup
 
 dash.register_page(
     __name__, path="/actions", name="Actions", title="Actions – ASCH programme tracker", order=2
@@ -318,34 +316,37 @@ def published_layout() -> list:
     """What the council puts on its website: every action, public notes only, no user names."""
     plan = action_queries.published_plan()
     recommendations = action_queries.recommendations()
-    headings = Markup("").join(
-        Markup('<th scope="col">{}</th>').format(name)
-        for name in ("Action", "Owner", "Due", "Status", "RAG", "Latest progress", "Evidence")
-    )
+    headings = ("Action", "Owner", "Due", "Status", "RAG", "Latest progress", "Evidence")
     # One block of markup for the whole plan: it appears at once however many actions there are.
-    sections = Markup("")
+    sections = []
     for rec in recommendations.itertuples(index=False):
         rows = plan[plan["Recommendation"] == rec.number]
-        body = Markup("").join(
-            Markup(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                '<td class="act-pre">{}</td></tr>'
-            ).format(
+        cells = [
+            [
                 row["Action"],
                 row["Owner (role)"],
                 format_date(row["Due date"]),
                 row["Status"],
-                rag_badge_markup(row["RAG"]) if row["RAG"] else "—",
+                markup.rag_badge(row["RAG"]) if row["RAG"] else "—",
                 row["Latest progress"] or "—",
                 row["Evidence"] or "—",
-            )
+            ]
             for _, row in rows.iterrows()
-        ) or Markup('<tr><td colspan="7">No actions recorded.</td></tr>')
-        sections += Markup(
-            '<section class="act-published-section mb-3"><h2 class="h5 mb-1">Recommendation {}</h2>'
-            '<p class="act-rec-text"><q>{}</q></p><table class="table table-sm align-top act-table '
-            'act-published-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></section>'
-        ).format(rec.number, rec.text, headings, body)
+        ]
+        sections.append(
+            markup.element(
+                "section",
+                markup.element("h2", f"Recommendation {rec.number}", class_="h5 mb-1"),
+                markup.element("p", markup.element("q", rec.text), class_="act-rec-text"),
+                markup.table(
+                    headings,
+                    cells,
+                    empty="No actions recorded.",
+                    class_="table table-sm align-top act-table act-published-table",
+                ),
+                class_="act-published-section mb-3",
+            )
+        )
     return [
         html.Div(
             [
@@ -378,7 +379,7 @@ def published_layout() -> list:
                     className="d-flex flex-wrap gap-1 mb-3 no-print",
                 ),
                 dcc.Download(id="act-publish-download"),
-                markup_block(sections, "act-published-plan"),
+                markup.block(markup.join(sections), "act-published-plan"),
                 html.P(
                     "Progress notes marked internal and the names of the people who recorded changes are "
                     "not published.",
