@@ -19,7 +19,7 @@ def test_text_escapes_markup_and_shows_line_breaks_as_breaks():
     typed = 'Done.\r\n\r\n[portal](https://example.org) ![x](/logout) <img src=x onerror=alert(1)> & "q"'
     shown = str(markup.text(typed))
     assert "\n" not in shown and "\r" not in shown
-    assert shown.startswith("Done.<br><br>[portal](https://example.org) ![x](/logout) ")
+    assert shown.startswith("Done.<br/><br/>[portal](https://example.org) ![x](/logout) ")
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;q&#34;" in shown
 
 
@@ -55,7 +55,7 @@ def test_block_draws_only_markup_built_here_and_on_one_line():
     with pytest.raises(TypeError):
         markup.block("<p>typed</p>")
     drawn = markup.block(markup.element("p", "a\n\n# heading\n\n- item"), "x")
-    assert drawn.children == "<div><p>a<br><br># heading<br><br>- item</p></div>"
+    assert drawn.children == "<div><p>a<br/><br/># heading<br/><br/>- item</p></div>"
     assert drawn.dangerously_allow_html is True and drawn.className == "x"
 
 
@@ -73,7 +73,7 @@ def test_table_escapes_every_cell_heading_caption_and_footer():
     )
     assert built == (
         '<table class="table"><caption>&lt;q&gt;</caption><thead><tr><th scope="col">&lt;h1&gt;</th>'
-        '<th scope="col" class="text-end">n</th></tr></thead><tbody><tr><th scope="row">a<br><br>b</th>'
+        '<th scope="col" class="text-end">n</th></tr></thead><tbody><tr><th scope="row">a<br/><br/>b</th>'
         '<td class="text-end">3</td></tr></tbody><tfoot class="fw-bold"><tr><th scope="row">Total</th>'
         '<td class="text-end">3</td></tr></tfoot></table>'
     )
@@ -163,3 +163,32 @@ g = f"%{{y}}<extra></extra>"
         "uses .escape",
         "builds a tag with str.join",
     }
+
+
+@pytest.mark.browser
+def test_the_browser_shows_each_block_as_typed_line_breaks_included(dash_duo):
+    from dash import Dash, html
+
+    from tests.test_hostile_text import ENTITIES, HOSTILE, LONG_WORD, MARKUP, NOTE, RTL
+
+    typed = {
+        "note": NOTE,
+        "markup": MARKUP,
+        "entities": ENTITIES,
+        "long": LONG_WORD,
+        "rtl": RTL,
+        "all": HOSTILE,
+    }
+    app = Dash(__name__)
+    app.layout = html.Div(
+        [html.Div(markup.block(markup.element("p", text)), id=f"typed-{key}") for key, text in typed.items()]
+    )
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element("#typed-all p")
+    shown = dash_duo.driver.execute_script(
+        "const out = {}; document.querySelectorAll('[id^=typed-]').forEach(e => { out[e.id.slice(6)] = {"
+        "text: e.innerText, tags: Array.from(e.querySelectorAll('*')).map(c => c.tagName.toLowerCase())}; });"
+        "return out;"
+    )
+    assert {key: value["text"] for key, value in shown.items()} == typed
+    assert {tag for value in shown.values() for tag in value["tags"]} == {"div", "p", "br"}

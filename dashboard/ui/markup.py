@@ -4,12 +4,12 @@ Long lists and tables are sent to the browser as one block of HTML, because Dash
 html.* component on its own and a few thousand of them take seconds to appear. Those blocks are the
 only HTML the product writes, and this module is the only code that writes it:
 
-- `text` turns any value into HTML text: `<`, `>`, `&` and quotes escaped, line breaks as `<br>`;
+- `text` turns any value into HTML text: `<`, `>`, `&` and quotes escaped, line breaks as `<br/>`;
 - `element`, `join` and `table` build markup from values and from markup built here;
 - `block` is the only component that hands HTML to the browser (a `dcc.Markdown` with raw HTML).
   Markdown ends an HTML block at a blank line and parses whatever follows as Markdown, so a blank
   line in a note would turn the rest of it into live links and images. Nothing built here contains
-  a line break at all (text's breaks are `<br>`, attributes' are spaces), and `block` refuses
+  a line break at all (text's breaks are `<br/>`, attributes' are spaces), and `block` refuses
   anything not built here, so a user's text never reaches the Markdown parser.
 - `plot_text` and friends do the same for plotly's labels, which render a subset of HTML tags.
 
@@ -43,7 +43,10 @@ __all__ = [
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _TAG = re.compile(r"^[a-z][a-z0-9]*$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9-]*$")
+# Void elements are written self-closing (<br/>): dcc.Markdown's HTML parser draws nothing at all
+# for a block holding a bare <br>.
 VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr"})
+LINE_BREAK = "<br/>"
 Html = Markup  # the type of markup built here
 EMPTY = Markup("")
 # Ends a plotly hovertemplate: leaves out the trace's name, which the template already says.
@@ -68,7 +71,7 @@ def rag_parts(rag: str | None) -> tuple[str, str, str]:
 
 
 def text(value) -> Markup:
-    """A value as HTML text: escaped, line breaks as <br>, nothing for None; markup built here as it is."""
+    """A value as HTML text: escaped, line breaks as <br/>, nothing for None; markup built here as it is."""
     if value is None:
         return EMPTY
     kind = type(value)
@@ -78,7 +81,7 @@ def text(value) -> Markup:
         return value
     escaped = str(escape(value))
     if "\n" in escaped or "\r" in escaped or "\u2028" in escaped or "\u2029" in escaped:
-        escaped = _LINE_BREAK.sub("<br>", escaped)
+        escaped = _LINE_BREAK.sub(LINE_BREAK, escaped)
     return Markup(escaped)
 
 
@@ -106,7 +109,7 @@ def element(tag: str, *children, **attrs) -> Markup:
         raise ValueError(f"not a tag name: {tag!r}")
     opening = f"<{tag}{attributes(attrs)}>" if attrs else f"<{tag}>"
     if tag in VOID_TAGS:
-        return Markup(opening)
+        return Markup(opening[:-1] + "/>")
     return Markup(opening + "".join(text(child) for child in children) + f"</{tag}>")
 
 
