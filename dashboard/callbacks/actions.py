@@ -645,7 +645,7 @@ def action_detail(row: pd.Series, user) -> list:
                 html.Span("Internal – not published", className="badge text-bg-secondary")
                 if note.internal
                 else None,
-                html.Div(note.text),
+                html.Div(note.text, className="user-text"),
                 html.Div(f"Recorded by {note.author}", className="small text-body-secondary")
                 if note.author
                 else None,
