@@ -7,13 +7,18 @@ heading, or a heading that changes its kind, fails here.
 
 from __future__ import annotations
 
+import base64
+import csv
 import datetime as dt
 import io
+import json
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 from dashboard.pack import pack_data, pack_workbook
+from tests.conftest import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)
@@ -234,3 +239,96 @@ def test_every_column_of_every_pack_sheet_holds_values_of_its_headings_kind(data
     savings = book["Savings"]
     headings = {cell.value for header, _body, _total in pack_tables(savings) for cell in header}
     assert {"Confidence", "FTE", "Depends on milestone", "Target"} <= headings
+
+
+def table_problems(name: str, header: list[str], rows: list[list], formats=None) -> list[str]:
+    problems = []
+    for position, heading in enumerate(header):
+        kind = kind_of(name, heading)
+        if kind is None:
+            problems.append(f"{name}: heading {heading!r} has no kind in this test")
+            continue
+        for number, row in enumerate(rows):
+            if formats is None:
+                problem = csv_problem(kind, row[position])
+            else:
+                problem = cell_problem(kind, row[position], formats[number][position])
+            if problem:
+                problems.append(
+                    f"{name}, row {number + 2}: {heading!r} holds {row[position]!r}, which {problem}"
+                )
+    return problems
+
+
+def read_download(filename: str, content: bytes) -> tuple[list[str], list[list], list[list] | None]:
+    """Header, rows and (for Excel) each cell's number format."""
+    if filename.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        return rows[0], rows[1:], None
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    body = list(sheet.iter_rows(min_row=2))
+    return (
+        header,
+        [[cell.value for cell in row] for row in body],
+        [[c.number_format for c in row] for row in body],
+    )
+
+
+def _download(app, client, output: str, button: str, values: dict):
+    key = find_callback(app, output)
+    values = {**values, (button, "n_clicks"): 1}
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values=values, triggered=f"{button}.n_clicks"),
+    )
+    assert response.status_code == 200
+    data = json.loads(response.get_data(as_text=True))["response"][output.split(".")[0]]["data"]
+    return data["filename"], base64.b64decode(data["content"])
+
+
+MILESTONE_FILTERS = {
+    **{
+        (f"ms-filter-{name}", "value"): ""
+        for name in ("org", "programme", "project", "status", "rag", "owner")
+    },
+    ("ms-filter-search", "value"): "",
+    ("ms-filter-due", "value"): None,
+    ("ms-filter-baseline", "value"): "latest",
+    ("ms-filter-flags", "value"): [],
+    ("ms-grid", "virtualRowData"): None,
+}
+ACTION_FILTERS = {
+    **{(f"act-filter-{name}", "value"): "all" for name in ("rec", "theme", "owner", "status", "project")},
+    ("act-filter-flags", "value"): [],
+    ("act-asat", "value"): "2017-03-31",
+}
+SAVING_FILTERS = {
+    **{
+        (f"sv-filter-{name}", "value"): "all"
+        for name in ("org", "programme", "project", "fy", "category", "confidence")
+    },
+    ("sv-filter-flags", "value"): [],
+    ("sv-grid", "virtualRowData"): None,
+}
+DOWNLOADS = [
+    ("ms-download.data", "ms-download-{}", MILESTONE_FILTERS, "Milestone"),
+    ("act-download.data", "act-download-actions-{}", ACTION_FILTERS, "Action"),
+    ("sv-download.data", "sv-download-lines-{}", SAVING_FILTERS, "Confidence"),
+    ("sv-download.data", "sv-download-years-{}", SAVING_FILTERS, "Lines"),
+    ("sv-download.data", "sv-download-projects-{}", SAVING_FILTERS, "Lines"),
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize(("output", "button", "values", "heading"), DOWNLOADS, ids=lambda v: str(v)[:22])
+def test_page_downloads_hold_values_of_each_headings_kind(
+    app, login_as, output, button, values, heading, kind
+):
+    button = button.format(kind)
+    filename, content = _download(app, login_as("cabinet.member"), output, button, values)
+    assert filename.endswith(f".{kind}")
+    header, rows, formats = read_download(filename, content)
+    assert heading in header and rows
+    problems = table_problems(button, header, rows, formats)
+    assert problems == [], "\n".join(problems[:40])

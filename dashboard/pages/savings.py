@@ -9,57 +9,25 @@ from dashboard import models as m
 from dashboard.auth import signed_in_user
 from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 from dashboard.queries import savings as saving_queries
+from dashboard.reports.tables import SAVING_LINE_GRID
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
 )
 
-MONEY_COLUMN = {
-    "type": "numericColumn",
-    "valueFormatter": {"function": "ukMoney(params.value)"},
-    "minWidth": 120,
-}
-
-GRID_COLUMNS = [
-    {"field": "fy_label", "headerName": "Financial year", "minWidth": 120, "pinned": "left"},
-    {"field": "programme", "headerName": "Programme", "minWidth": 180},
-    {"field": "project", "headerName": "Project", "minWidth": 170},
-    {
-        "field": "description",
-        "headerName": "Saving",
-        "minWidth": 280,
-        "flex": 2,
-        "wrapText": True,
-        "autoHeight": True,
-    },
-    {"field": "category", "headerName": "Kind", "minWidth": 120},
-    {"field": "target", "headerName": "Target", **MONEY_COLUMN},
-    {"field": "forecast", "headerName": "Forecast", **MONEY_COLUMN},
-    {"field": "realised", "headerName": "Realised", **MONEY_COLUMN},
-    {
-        "field": "variance",
-        "headerName": "Variance (forecast − target)",
-        **MONEY_COLUMN,
-        "cellClassRules": {"savings-short": "params.value < 0"},
-    },
-    {"field": "confidence", "headerName": "Confidence", "minWidth": 120},
-    {"field": "weighted_forecast", "headerName": "Confidence-weighted forecast", **MONEY_COLUMN},
-    {"field": "fte", "headerName": "FTE", "type": "numericColumn", "minWidth": 90},
-    {"field": "milestone", "headerName": "Depends on milestone", "minWidth": 200, "wrapText": True},
-    {
-        "field": "milestone_end",
-        "headerName": "Milestone ends",
-        "valueFormatter": {"function": "ukDate(params.value)"},
-        "minWidth": 130,
-    },
-    {
-        "field": "at_risk",
-        "headerName": "Slippage",
-        "minWidth": 190,
-        "cellClassRules": {"savings-at-risk": "params.value && params.value.length > 0"},
-    },
-    {"field": "data_note", "headerName": "Data", "minWidth": 120},
-]
+GRID_COLUMNS = SAVING_LINE_GRID.grid_columns(
+    fy_label={"minWidth": 120, "pinned": "left"},
+    programme={"minWidth": 180},
+    project={"minWidth": 170},
+    description={"minWidth": 280, "flex": 2, "wrapText": True, "autoHeight": True},
+    category={"minWidth": 120},
+    variance={"cellClassRules": {"savings-short": "params.value < 0"}},
+    confidence={"minWidth": 120},
+    fte={"minWidth": 90},
+    milestone={"minWidth": 200, "wrapText": True},
+    at_risk={"minWidth": 130, "cellClassRules": {"savings-at-risk": "params.value === 'yes'"}},
+    proposed_year={"minWidth": 120},
+)
 
 
 def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Section:

@@ -169,6 +169,10 @@ class TableDefinition:
         return [column.key for column in self.columns]
 
     @property
+    def kinds(self) -> list[str]:
+        return [column.kind for column in self.columns]
+
+    @property
     def headings(self) -> list[str]:
         return [column.heading for column in self.columns]
 
@@ -256,6 +260,24 @@ MILESTONES = TableDefinition(
         Column("illustrative", "Illustrative data", YES_NO),
         Column("source", "Source"),
     ),
+)
+
+# The milestones page's grid: the columns a screen has room for, headed as the download heads them.
+MILESTONE_GRID = MILESTONES.only(
+    "project",
+    "title",
+    "owner",
+    "status",
+    "rag",
+    "percent_complete",
+    "baseline_end",
+    "forecast_end",
+    "actual_end",
+    "slippage_working_days",
+    "slippage_weeks",
+    "updated_at",
+    "updated_by",
+    "illustrative",
 )
 
 
@@ -363,6 +385,26 @@ SAVING_SUMMARY = TableDefinition(
         FTE,
         Column("lines", "Lines", INTEGER),
     ),
+)
+# The savings page's grid of lines (the page shows one organisation's lines at a time).
+SAVING_LINE_GRID = SAVING_LINES.only(
+    "fy_label",
+    "programme",
+    "project",
+    "description",
+    "category",
+    "target",
+    "plain_forecast",
+    "realised",
+    "variance",
+    "confidence",
+    "weighted_forecast",
+    "fte",
+    "milestone",
+    "milestone_end",
+    "at_risk",
+    "proposed_year",
+    "illustrative",
 )
 SAVINGS_BY_YEAR = SAVING_SUMMARY.without("programme", "project")
 SAVINGS_BY_PROJECT = SAVING_SUMMARY.without("fy_label")
