@@ -144,7 +144,8 @@ def test_filters_go_into_the_url_and_the_totals_reconcile(app, login_as):
         json=callback_request(app, key, values=_view_values(project="barnet_savings")),
     )
     body = json.loads(response.get_data(as_text=True))["response"]
-    assert body["sv-url"]["search"] == "?project=barnet_savings"
+    # The project names its organisation: the page shows one organisation's savings at a time.
+    assert body["sv-url"]["search"] == "?org=barnet&project=barnet_savings"
     rows = body["sv-grid"]["rowData"]
     assert len(rows) == 7  # 003 §2: four "identified" years and three "additional" years
     total = body["sv-grid"]["dashGridOptions"]["pinnedBottomRowData"][0]
@@ -197,7 +198,7 @@ def test_a_long_list_of_lines_is_drawn_a_page_at_a_time_and_totalled_whole(app, 
     assert "£18.76m" in json.dumps(first["sv-cards"], ensure_ascii=False)
 
     second = view("2", triggered="sv-page.value")
-    assert second["sv-url"]["search"] == "?project=barnet_savings&page=2"
+    assert second["sv-url"]["search"] == "?org=barnet&project=barnet_savings&page=2"
     assert len(second["sv-grid"]["rowData"]) == 100
     last = view("3", triggered="sv-page.value")
     assert len(last["sv-grid"]["rowData"]) == lines_in_project - 200

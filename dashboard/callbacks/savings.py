@@ -61,6 +61,17 @@ def filters_from_controls(org, programme, project, year, category, confidence, f
     )
 
 
+def one_organisation(filters: saving_queries.SavingFilters) -> saving_queries.SavingFilters:
+    """The filters narrowed to one organisation: figures of different councils are never summed.
+
+    The organisation control has no "All" choice; whatever the browser sends, no organisation means
+    the chosen project's or programme's, else the first with savings (queries.savings.organisation_for).
+    """
+    if filters.organisation:
+        return filters
+    return replace(filters, organisation=saving_queries.organisation_for(filters))
+
+
 def _card(label: str, value: str, tone: str = "secondary", card_id: str | None = None, extra=None) -> dbc.Col:
     return dbc.Col(
         dbc.Card(
@@ -477,7 +488,9 @@ def register(app) -> None:
     def show_savings(
         org, programme, project, year, category, confidence, flags, _refresh, page, grid_options
     ):
-        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        filters = one_organisation(
+            filters_from_controls(org, programme, project, year, category, confidence, flags)
+        )
         # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
         if ctx.triggered_id in (None, "sv-page"):
             filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
@@ -557,7 +570,9 @@ def register(app) -> None:
     def download(*values):
         clicks_count = len(download_buttons)
         org, programme, project, year, category, confidence, flags, shown_rows = values[clicks_count:]
-        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        filters = one_organisation(
+            filters_from_controls(org, programme, project, year, category, confidence, flags)
+        )
         today = clock.today()
         triggered = ctx.triggered_id or ""
         if triggered not in download_buttons:

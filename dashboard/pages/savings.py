@@ -1,5 +1,7 @@
 """Savings page (/savings): targets, forecasts and realised savings by year and project; benefits; edits."""
 
+from dataclasses import replace
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -40,8 +42,13 @@ def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Se
             html.H2("Filters", className="visually-hidden", id="sv-filters-heading"),
             dbc.Row(
                 [
+                    # No "All": councils' savings are never added together (see organisation_note).
                     filter_select(
-                        "sv-filter-org", "Organisation", options["organisations"], filters.organisation
+                        "sv-filter-org",
+                        "Organisation",
+                        options["organisations"],
+                        filters.organisation,
+                        placeholder=None,
                     ),
                     filter_select(
                         "sv-filter-programme", "Programme", options["programmes"], filters.programme
@@ -88,6 +95,15 @@ def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Se
         ],
         className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
         **{"aria-labelledby": "sv-filters-heading"},
+    )
+
+
+def _organisation_note() -> html.P:
+    return html.P(
+        "Savings are shown for one organisation at a time: figures of different councils are never "
+        "added together. Choose the organisation above to see its savings.",
+        className="small text-body-secondary",
+        id="sv-organisation-note",
     )
 
 
@@ -307,6 +323,10 @@ def _table_with_downloads(prefix: str, label: str, table_id: str) -> list:
 def layout(**query):
     filters = saving_queries.SavingFilters.from_query(query)
     options = saving_queries.saving_filter_options()
+    if filters.organisation not in {option["value"] for option in options["organisations"]}:
+        filters = replace(
+            filters, organisation=saving_queries.organisation_for(replace(filters, organisation=None))
+        )
     user = signed_in_user()
     is_admin = user is not None and user.role == "admin"
     children = [
@@ -319,6 +339,7 @@ def layout(**query):
         dcc.Store(id="sv-refresh", data=0),
         dcc.Download(id="sv-download"),
         _filter_bar(filters, options),
+        _organisation_note(),
         html.Div(id="sv-illustrative", className="mb-2"),
         html.Section(
             [html.H2("Totals", className="visually-hidden", id="sv-cards-heading"), html.Div(id="sv-cards")],
