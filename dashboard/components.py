@@ -80,15 +80,14 @@ def illustrative_marker(note: str | None = None) -> html.Span:
 
 
 def filter_select(
-    component_id: str, label: str, options: list[dict], value, placeholder: str = "All"
+    component_id: str, label: str, options: list[dict], value, placeholder: str | None = "All"
 ) -> dbc.Col:
-    """A labelled select for a filter bar; its first choice means "no filter"."""
+    """A labelled select for a filter bar; its first choice means "no filter" (none with no placeholder)."""
+    choices = [{"label": placeholder, "value": ALL}, *options] if placeholder is not None else options
     return dbc.Col(
         [
             dbc.Label(label, html_for=component_id, className="form-label small fw-semibold mb-1"),
-            dbc.Select(
-                id=component_id, options=[{"label": placeholder, "value": ALL}, *options], value=value or ALL
-            ),
+            dbc.Select(id=component_id, options=choices, value=value or ALL),
         ],
         xs=12,
         sm=6,

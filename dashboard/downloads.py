@@ -11,38 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboard.export import excel_safe_text
-
-
-def milestone_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The milestone rows as a person reads them: named columns, dates as dates, no internal ids."""
-    columns = {
-        "organisation": "Organisation",
-        "programme": "Programme",
-        "project": "Project",
-        "title": "Milestone",
-        "owner": "Owner",
-        "status": "Status",
-        "rag": "RAG",
-        "rag_reason": "RAG reason",
-        "percent_complete": "% complete",
-        "baseline_name": "Baseline",
-        "baseline_start": "Baseline start",
-        "baseline_end": "Baseline end",
-        "forecast_start": "Forecast start",
-        "forecast_end": "Forecast end",
-        "actual_start": "Actual start",
-        "actual_end": "Actual end",
-        "slippage_working_days": "Slippage (working days)",
-        "slippage_weeks": "Slippage (weeks)",
-        "commentary": "Commentary",
-        "updated_by": "Last updated by",
-        "updated_at": "Last updated",
-        "illustrative": "Illustrative data",
-        "source": "Source",
-    }
-    table = frame.reindex(columns=list(columns)).rename(columns=columns)
-    table["Illustrative data"] = table["Illustrative data"].map(lambda value: "yes" if value else "no")
-    return table
+from dashboard.reports.tables import NUMBER_FORMATS, TableDefinition
 
 
 def _plain(value):
@@ -70,7 +39,9 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
-def to_excel_bytes(table: pd.DataFrame, sheet_title: str) -> bytes:
+def to_excel_bytes(table: pd.DataFrame, sheet_title: str, kinds: list[str] | None = None) -> bytes:
+    """`table` as a one-sheet workbook; `kinds` (a table definition's column kinds) format its numbers
+    as the board pack does (money in £); without them dates are still formatted as dates."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
@@ -85,8 +56,11 @@ def to_excel_bytes(table: pd.DataFrame, sheet_title: str) -> bytes:
         sheet.append(row)
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
+        kind = kinds[index - 1] if kinds else None
         for cell in sheet[letter][1:]:
-            if isinstance(cell.value, dt.datetime):
+            if kind in NUMBER_FORMATS and cell.value is not None and not isinstance(cell.value, str):
+                cell.number_format = NUMBER_FORMATS[kind]
+            elif isinstance(cell.value, dt.datetime):
                 cell.number_format = "d mmm yyyy hh:mm"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "d mmm yyyy"
@@ -98,3 +72,11 @@ def to_excel_bytes(table: pd.DataFrame, sheet_title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_bytes(definition: TableDefinition, records, file_kind: str, sheet_title: str) -> bytes:
+    """A defined table's records as a CSV or an .xlsx file (`file_kind` "csv" or "xlsx")."""
+    table = definition.frame(records)
+    if file_kind == "xlsx":
+        return to_excel_bytes(table, sheet_title, definition.kinds)
+    return to_csv_bytes(table)

@@ -9,66 +9,81 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.downloads import milestone_table
 from dashboard.export import excel_safe_text
-from dashboard.formatting import UK_TIME, financial_year_label, format_date
+from dashboard.formatting import financial_year_label, format_date
 from dashboard.queries import actions as action_queries
 from dashboard.queries import board
 from dashboard.queries import kpis as kpi_queries
 from dashboard.queries import overview as overview_queries
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
+from dashboard.reports import tables
+from dashboard.reports.tables import (
+    ACTIONS,
+    MILESTONES,
+    NUMBER_FORMATS,
+    SAVING_LINES,
+    SAVINGS_BY_PROJECT,
+    SAVINGS_BY_YEAR,
+    TableDefinition,
+)
 
 SHEETS = ("Summary", "Milestones", "Actions", "Savings", "KPIs", "Changes since last board")
 ILLUSTRATIVE_NOTE = (
     "Rows marked 'yes' under Illustrative data are illustrative: the source documents do not give them."
 )
 
-# Column kinds decide the Excel number format and how the HTML page writes the value.
+# Column kinds (reports/tables.py) decide the Excel number format and how the printed page writes a value.
 TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO = (
-    "text",
-    "date",
-    "datetime",
-    "money",
-    "number",
-    "integer",
-    "percent",
-    "yes_no",
+    tables.TEXT,
+    tables.DATE,
+    tables.DATETIME,
+    tables.MONEY,
+    tables.NUMBER,
+    tables.INTEGER,
+    tables.PERCENT,
+    tables.YES_NO,
 )
-NUMBER_FORMATS = {
-    DATE: "d mmm yyyy",
-    DATETIME: "d mmm yyyy hh:mm",
-    MONEY: "£#,##0",
-    NUMBER: "#,##0.0#",
-    INTEGER: "0",
-    PERCENT: "0",
-}
 
 
-@dataclass(frozen=True)
-class Column:
-    heading: str
-    kind: str = TEXT
+def Column(heading: str, kind: str = TEXT) -> tables.Column:
+    """A column of a table this module builds row by row (the changes list): its heading is its key."""
+    return tables.Column(heading, heading, kind)
 
 
 @dataclass
 class Table:
     """One block of a section: an optional title, a header row, rows, and an optional totals row."""
 
-    columns: list[Column]
+    columns: list[tables.Column]
     rows: list[list]
     title: str | None = None
     total: list | None = None
     empty: str = "Nothing to show."
-    print_columns: tuple[str, ...] | None = None  # the columns the printed page shows (None: all)
+    print_columns: tuple[str, ...] | None = None  # the headings the printed page shows (None: all)
+
+    @classmethod
+    def of(
+        cls,
+        definition: TableDefinition,
+        records: Iterable[Mapping],
+        total: Mapping | None = None,
+        **options,
+    ) -> Table:
+        """A table whose rows (and totals row) are read from records by each column's key."""
+        return cls(
+            columns=list(definition.columns),
+            rows=definition.rows(records),
+            total=definition.partial_row(total) if total is not None else None,
+            **options,
+        )
 
 
 @dataclass
@@ -98,86 +113,82 @@ class PackData:
         return next(section for section in self.sections if section.sheet == sheet)
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str | list | dict | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _plain(value):
     """A DataFrame value as a plain Python value (None for missing, dates as dates)."""
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str | dt.date | Decimal):
-        return value.item()  # numpy scalars
-    return value
+    return tables.plain(value)
 
 
 def _uk_time(moment) -> dt.datetime | None:
     """A stored timestamp (naive UTC) as UK wall-clock time, which is what the pages show."""
     moment = _plain(moment)
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(UK_TIME).replace(tzinfo=None)
+    return None if moment is None else tables.uk_time(moment)
 
 
 def _yes_no(value) -> str:
     return "yes" if bool(_plain(value)) else "no"
 
 
+HEADLINES = TableDefinition(
+    "headlines",
+    (
+        tables.Column("measure", "Measure"),
+        tables.Column("number", "Number", INTEGER),
+        tables.Column("illustrative", "Illustrative data", YES_NO),
+    ),
+)
+SAVINGS_BY_ORGANISATION = TableDefinition(
+    "savings by organisation",
+    (
+        tables.Column("organisation", "Organisation"),
+        SAVING_LINES.column("fy_label"),
+        tables.Column("target", "Target", MONEY),
+        tables.Column("forecast", "Forecast", MONEY),
+        tables.Column("realised", "Realised", MONEY),
+        tables.Column("at_risk", "Lines at risk from slippage", INTEGER),
+        tables.Column("illustrative", "Illustrative data", YES_NO),
+    ),
+)
+
+
 def _summary_section(facts: overview_queries.Overview, sentences: list[str], data_title: str) -> Section:
     ms, ac = facts.milestones, facts.actions
-    measures = Table(
+    headlines = [
+        ("Milestones", ms.total, ms.illustrative),
+        ("Milestones still open", ms.open, ms.illustrative),
+        ("Open milestones at Red", ms.red, ms.illustrative),
+        ("Open milestones at Amber", ms.amber, ms.illustrative),
+        ("Open milestones at Green", ms.green, ms.illustrative),
+        ("Milestones overdue", ms.overdue, ms.illustrative),
+        ("Milestones due in the next four weeks", ms.due_in_4_weeks, ms.illustrative),
+        ("Peer challenge actions", ac.total, ac.illustrative),
+        ("Actions open", ac.open, ac.illustrative),
+        ("Actions overdue", ac.overdue, ac.illustrative),
+        ("Actions complete, awaiting sign-off", ac.awaiting_sign_off, ac.illustrative),
+        ("KPIs needing attention", facts.kpis.exceptions, facts.kpis.illustrative),
+        *[(f"Updates owed: {owner}", count, False) for owner, count in facts.updates_owed],
+    ]
+    measures = Table.of(
+        HEADLINES,
+        [{"measure": name, "number": number, "illustrative": flag} for name, number, flag in headlines],
         title="Headlines",
-        columns=[Column("Measure"), Column("Number", INTEGER), Column("Illustrative data", YES_NO)],
-        rows=[
-            ["Milestones", ms.total, ms.illustrative],
-            ["Milestones still open", ms.open, ms.illustrative],
-            ["Open milestones at Red", ms.red, ms.illustrative],
-            ["Open milestones at Amber", ms.amber, ms.illustrative],
-            ["Open milestones at Green", ms.green, ms.illustrative],
-            ["Milestones overdue", ms.overdue, ms.illustrative],
-            ["Milestones due in the next four weeks", ms.due_in_4_weeks, ms.illustrative],
-            ["Peer challenge actions", ac.total, ac.illustrative],
-            ["Actions open", ac.open, ac.illustrative],
-            ["Actions overdue", ac.overdue, ac.illustrative],
-            ["Actions complete, awaiting sign-off", ac.awaiting_sign_off, ac.illustrative],
-            ["KPIs needing attention", facts.kpis.exceptions, facts.kpis.illustrative],
-            *[[f"Updates owed: {owner}", count, False] for owner, count in facts.updates_owed],
-        ],
     )
-    savings = Table(
-        title="Savings by organisation (councils' savings are never added together)",
-        columns=[
-            Column("Organisation"),
-            Column("Financial year"),
-            Column("Target", MONEY),
-            Column("Forecast", MONEY),
-            Column("Realised", MONEY),
-            Column("Lines at risk from slippage", INTEGER),
-            Column("Illustrative data", YES_NO),
-        ],
-        rows=[
-            [
-                saving.organisation,
-                financial_year_label(saving.financial_year) if saving.financial_year is not None else None,
-                saving.target,
-                saving.forecast,
-                saving.realised,
-                saving.at_risk,
-                saving.illustrative,
-            ]
+    savings = Table.of(
+        SAVINGS_BY_ORGANISATION,
+        [
+            {
+                "organisation": saving.organisation,
+                "fy_label": financial_year_label(saving.financial_year)
+                if saving.financial_year is not None
+                else None,
+                "target": saving.target,
+                "forecast": saving.forecast,
+                "realised": saving.realised,
+                "at_risk": saving.at_risk,
+                "illustrative": saving.illustrative,
+            }
             for saving in facts.savings
         ],
+        title="Savings by organisation (councils' savings are never added together)",
         empty="No saving lines are recorded.",
     )
     illustrative = any(
@@ -193,219 +204,138 @@ def _summary_section(facts: overview_queries.Overview, sentences: list[str], dat
 
 
 # An A4 page cannot hold all 23 columns of the milestones download; the workbook keeps them all.
-MILESTONE_PRINT_COLUMNS = (
-    "Project",
-    "Milestone",
-    "Owner",
-    "Status",
-    "RAG",
-    "% complete",
-    "Baseline end",
-    "Forecast end",
-    "Actual end",
-    "Slippage (working days)",
-    "Commentary",
-    "Illustrative data",
+MILESTONE_PRINT_KEYS = (
+    "project",
+    "title",
+    "owner",
+    "status",
+    "rag",
+    "percent_complete",
+    "baseline_end",
+    "forecast_end",
+    "actual_end",
+    "slippage_working_days",
+    "commentary",
+    "illustrative",
 )
+MILESTONE_PRINT_COLUMNS = tuple(MILESTONES.only(*MILESTONE_PRINT_KEYS).headings)
 
 
 def _milestone_section(today: dt.date) -> Section:
     # The rows the /milestones page shows with no filter, in the columns its download uses.
-    table = milestone_table(milestones(MilestoneFilters(), today))
-    kinds = {
-        "% complete": PERCENT,
-        "Baseline start": DATE,
-        "Baseline end": DATE,
-        "Forecast start": DATE,
-        "Forecast end": DATE,
-        "Actual start": DATE,
-        "Actual end": DATE,
-        "Slippage (working days)": INTEGER,
-        "Slippage (weeks)": NUMBER,
-        "Last updated": DATETIME,
-    }
-    columns = [Column(name, kinds.get(name, TEXT)) for name in table.columns]
-    rows = []
-    for record in table.itertuples(index=False):
-        row = [_plain(value) for value in record]
-        updated = table.columns.get_loc("Last updated")
-        row[updated] = _uk_time(row[updated])
-        rows.append(row)
+    frame = milestones(MilestoneFilters(), today)
+    records = frame.to_dict("records")
     return Section(
         sheet="Milestones",
         heading="Milestones",
-        intro=[f"{len(rows)} milestone{'s' if len(rows) != 1 else ''}, as on the milestones page."],
+        intro=[f"{len(records)} milestone{'s' if len(records) != 1 else ''}, as on the milestones page."],
         tables=[
-            Table(
-                columns=columns,
-                rows=rows,
+            Table.of(
+                MILESTONES,
+                records,
                 empty="No milestones are recorded.",
                 print_columns=MILESTONE_PRINT_COLUMNS,
             )
         ],
-        illustrative=any(row[table.columns.get_loc("Illustrative data")] == "yes" for row in rows),
+        illustrative=any(bool(_plain(record["illustrative"])) for record in records),
     )
+
+
+# The pack's columns of the actions download, in the order the board reads them.
+PACK_ACTIONS = ACTIONS.only(
+    "recommendation",
+    "title",
+    "project",
+    "owner",
+    "due_date",
+    "display_status",
+    "rag",
+    "percent_complete",
+    "overdue",
+    "latest_note_date",
+    "latest_note",
+    "latest_note_internal",
+    "illustrative",
+)
 
 
 def _action_section(today: dt.date) -> Section:
     frame = action_queries.action_items(action_queries.ActionFilters(), today)
-    columns = [
-        Column("Recommendation"),
-        Column("Action"),
-        Column("Delivered by"),
-        Column("Owner"),
-        Column("Due date", DATE),
-        Column("Status"),
-        Column("RAG"),
-        Column("% complete", PERCENT),
-        Column("Overdue", YES_NO),
-        Column("Latest note date", DATE),
-        Column("Latest note"),
-        Column("Latest note is internal", YES_NO),
-        Column("Illustrative data", YES_NO),
-    ]
-    rows = [
-        [
-            _plain(row["recommendation"]),
-            _plain(row["title"]),
-            _plain(row["project"]),
-            _plain(row["owner"]),
-            _plain(row["due_date"]),
-            _plain(row["display_status"]),
-            _plain(row["rag"]),
-            _plain(row["percent_complete"]),
-            _plain(row["overdue"]),
-            _plain(row["latest_note_date"]),
-            _plain(row["latest_note"]),
-            _plain(row["latest_note_internal"]) if row["latest_note"] else None,
-            _plain(row["illustrative"]),
-        ]
-        for _, row in frame.iterrows()
-    ]
     overdue = int(frame["overdue"].sum()) if not frame.empty else 0
     return Section(
         sheet="Actions",
         heading="Peer challenge actions",
-        intro=[f"{len(rows)} actions in the letter's order; {overdue} overdue."],
-        tables=[Table(columns=columns, rows=rows, empty="No actions are recorded.")],
+        intro=[f"{len(frame)} actions in the letter's order; {overdue} overdue."],
+        tables=[Table.of(PACK_ACTIONS, frame.to_dict("records"), empty="No actions are recorded.")],
         illustrative=bool(frame["illustrative"].any()) if not frame.empty else False,
     )
 
 
-SAVING_LINE_COLUMNS = [
-    Column("Financial year"),
-    Column("Programme"),
-    Column("Project"),
-    Column("Saving"),
-    Column("Category"),
-    Column("Target", MONEY),
-    Column("Forecast", MONEY),
-    Column("Realised", MONEY),
-    Column("Variance", MONEY),
-    Column("Confidence-weighted forecast", MONEY),
-    Column("Confidence"),
-    Column("FTE", NUMBER),
-    Column("Depends on milestone"),
-    Column("At risk from slippage", YES_NO),
-    Column("Illustrative data", YES_NO),
-]
-SAVING_SUMMARY_MEASURES = [
-    Column("Target", MONEY),
-    Column("Forecast", MONEY),
-    Column("Realised", MONEY),
-    Column("Variance", MONEY),
-    Column("Confidence-weighted forecast", MONEY),
-    Column("FTE", NUMBER),
-    Column("Lines", INTEGER),
-]
+# The pack's columns of the saving lines (each organisation's sheet block names its organisation).
+PACK_SAVING_LINES = SAVING_LINES.only(
+    "fy_label",
+    "programme",
+    "project",
+    "description",
+    "category",
+    "target",
+    "plain_forecast",
+    "realised",
+    "variance",
+    "confidence",
+    "weighted_forecast",
+    "fte",
+    "milestone",
+    "at_risk",
+    "illustrative",
+)
 
 
-def _summary_row(row) -> list:
-    return [
-        row["target"],
-        row["plain_forecast"],
-        row["realised"],
-        row["variance"],
-        row["weighted_forecast"],
-        _plain(row["fte"]),
-        int(row["lines"]),
-    ]
+def _measure_totals(totals: dict) -> dict:
+    """An organisation's totals() keyed as the savings tables' measure columns."""
+    return {
+        "target": totals["target"],
+        "plain_forecast": totals["forecast"],
+        "realised": totals["realised"],
+        "variance": totals["variance"],
+        "weighted_forecast": totals["weighted_forecast"],
+        "fte": totals["fte"] or None,
+    }
 
 
 def _saving_section(today: dt.date) -> tuple[Section, dict[str, dict]]:
     lines = saving_queries.saving_lines(saving_queries.SavingFilters(), today)
-    tables, all_totals = [], {}
+    tables_, all_totals = [], {}
     for organisation, rows in lines.groupby("organisation", sort=True) if not lines.empty else []:
         totals = saving_queries.totals(rows)
         all_totals[organisation] = totals
-        line_rows = [
-            [
-                row["fy_label"],
-                _plain(row["programme"]),
-                _plain(row["project"]),
-                _plain(row["description"]),
-                saving_queries.CATEGORY_LABELS.get(row["category"], row["category"]),
-                row["target"],
-                row["plain_forecast"],
-                _plain(row["realised"]),
-                row["variance"],
-                row["weighted_forecast"],
-                _plain(row["fte"]),
-                _plain(row["milestone"]),
-                _plain(row["at_risk"]),
-                _plain(row["illustrative"]),
-            ]
-            for _, row in rows.iterrows()
-        ]
-        tables.append(
-            Table(
+        count = totals["lines"]
+        tables_.append(
+            Table.of(
+                PACK_SAVING_LINES,
+                rows.to_dict("records"),
+                total={
+                    "fy_label": "Total",
+                    "description": f"{count} line{'s' if count != 1 else ''}",
+                    **_measure_totals(totals),
+                    "at_risk": f"{totals['at_risk']} at risk",
+                },
                 title=f"{organisation}: saving lines",
-                columns=SAVING_LINE_COLUMNS,
-                rows=line_rows,
-                total=[
-                    "Total",
-                    None,
-                    None,
-                    f"{totals['lines']} line{'s' if totals['lines'] != 1 else ''}",
-                    None,
-                    totals["target"],
-                    totals["forecast"],
-                    totals["realised"],
-                    totals["variance"],
-                    totals["weighted_forecast"],
-                    totals["fte"] or None,
-                    None,
-                    f"{totals['at_risk']} at risk",
-                    None,
-                ],
             )
         )
-        years = saving_queries.by_year(rows)
-        tables.append(
-            Table(
+        tables_.append(
+            Table.of(
+                SAVINGS_BY_YEAR,
+                saving_queries.by_year(rows).to_dict("records"),
+                total={"fy_label": "Total", **_measure_totals(totals), "lines": count},
                 title=f"{organisation}: by financial year",
-                columns=[Column("Financial year"), *SAVING_SUMMARY_MEASURES],
-                rows=[[row["fy_label"], *_summary_row(row)] for _, row in years.iterrows()],
-                total=[
-                    "Total",
-                    totals["target"],
-                    totals["forecast"],
-                    totals["realised"],
-                    totals["variance"],
-                    totals["weighted_forecast"],
-                    totals["fte"] or None,
-                    totals["lines"],
-                ],
             )
         )
-        projects = saving_queries.by_project(rows)
-        tables.append(
-            Table(
+        tables_.append(
+            Table.of(
+                SAVINGS_BY_PROJECT,
+                saving_queries.by_project(rows).to_dict("records"),
                 title=f"{organisation}: by project",
-                columns=[Column("Programme"), Column("Project"), *SAVING_SUMMARY_MEASURES],
-                rows=[
-                    [row["programme"], row["project"], *_summary_row(row)] for _, row in projects.iterrows()
-                ],
             )
         )
     section = Section(
@@ -416,46 +346,54 @@ def _saving_section(today: dt.date) -> tuple[Section, dict[str, dict]]:
             "Forecast counts a line with no forecast yet at its target; the confidence-weighted forecast "
             "weights each line by its delivery confidence."
         ],
-        tables=tables or [Table(columns=SAVING_LINE_COLUMNS, rows=[], empty="No saving lines are recorded.")],
+        tables=tables_ or [Table.of(PACK_SAVING_LINES, [], empty="No saving lines are recorded.")],
         illustrative=bool(lines["illustrative"].any()) if not lines.empty else False,
     )
     return section, all_totals
 
 
+KPI_EXCEPTIONS = TableDefinition(
+    "KPI exceptions",
+    (
+        tables.Column("kpi", "KPI"),
+        tables.Column("kpi_name", "Measure"),
+        tables.Column("area", "Area"),
+        tables.Column("latest_period", "Latest period"),
+        tables.Column("latest_value", "Latest value", NUMBER),
+        tables.Column("target", "Target", NUMBER),
+        tables.Column("rag", "RAG"),
+        tables.Column("red_periods", "Red periods in a row", INTEGER),
+        tables.Column("why", "Why it is here"),
+        tables.Column("illustrative", "Illustrative data", YES_NO),
+    ),
+)
+KPI_COMPARISON = TableDefinition(
+    "KPI constituency comparison",
+    (
+        tables.Column("kpi", "KPI"),
+        tables.Column("kpi_name", "Measure"),
+        tables.Column("period_label", "Period"),
+        tables.Column("area", "Area"),
+        tables.Column("value", "Value", NUMBER),
+        tables.Column("target", "Target", NUMBER),
+        tables.Column("rag", "RAG"),
+        tables.Column("rank", "Rank (1 = best)", INTEGER),
+        tables.Column("previous_value", "Previous period", NUMBER),
+        tables.Column("change", "Change", NUMBER),
+        tables.Column("illustrative", "Illustrative data", YES_NO),
+    ),
+)
+
+
 def _kpi_section() -> Section:
     exceptions = kpi_queries.exceptions()
-    exception_table = Table(
+    exception_table = Table.of(
+        KPI_EXCEPTIONS,
+        exceptions.to_dict("records"),
         title="Exceptions: red for two periods running or a real (not chance) deterioration",
-        columns=[
-            Column("KPI"),
-            Column("Measure"),
-            Column("Area"),
-            Column("Latest period"),
-            Column("Latest value", NUMBER),
-            Column("Target", NUMBER),
-            Column("RAG"),
-            Column("Red periods in a row", INTEGER),
-            Column("Why it is here"),
-            Column("Illustrative data", YES_NO),
-        ],
-        rows=[
-            [
-                _plain(row["kpi"]),
-                _plain(row["kpi_name"]),
-                _plain(row["area"]),
-                _plain(row["latest_period"]),
-                _plain(row["latest_value"]),
-                _plain(row["target"]),
-                _plain(row["rag"]),
-                _plain(row["red_periods"]),
-                _plain(row["why"]),
-                _plain(row["illustrative"]),
-            ]
-            for _, row in exceptions.iterrows()
-        ],
         empty="No KPI is red twice in a row or showing a real deterioration.",
     )
-    comparison_rows, illustrative = (
+    comparison_records, illustrative = (
         [],
         bool(exceptions["illustrative"].any()) if not exceptions.empty else False,
     )
@@ -465,40 +403,16 @@ def _kpi_section() -> Section:
         comparison = kpi_queries.constituency_comparison(code, None)
         # Only the areas that have a value: transition KPIs are reported for the city alone.
         comparison = comparison[comparison["value"].notna()] if not comparison.empty else comparison
-        for _, row in comparison.iterrows():
+        for row in comparison.to_dict("records"):
             flagged = bool(row["illustrative"]) or bool(details.get("illustrative"))
             illustrative = illustrative or flagged
-            comparison_rows.append(
-                [
-                    code,
-                    details.get("name"),
-                    _plain(row["period_label"]),
-                    _plain(row["area"]),
-                    _plain(row["value"]),
-                    _plain(row["target"]),
-                    _plain(row["rag"]),
-                    _plain(row["rank"]),
-                    _plain(row["previous_value"]),
-                    _plain(row["change"]),
-                    flagged,
-                ]
+            comparison_records.append(
+                {**row, "kpi": code, "kpi_name": details.get("name"), "illustrative": flagged}
             )
-    comparison_table = Table(
+    comparison_table = Table.of(
+        KPI_COMPARISON,
+        comparison_records,
         title="Latest constituency comparison, by KPI",
-        columns=[
-            Column("KPI"),
-            Column("Measure"),
-            Column("Period"),
-            Column("Area"),
-            Column("Value", NUMBER),
-            Column("Target", NUMBER),
-            Column("RAG"),
-            Column("Rank (1 = best)", INTEGER),
-            Column("Previous period", NUMBER),
-            Column("Change", NUMBER),
-            Column("Illustrative data", YES_NO),
-        ],
-        rows=comparison_rows,
         empty="No constituency values are recorded.",
     )
     codes = len(dict.fromkeys(exceptions["kpi"])) if not exceptions.empty else 0

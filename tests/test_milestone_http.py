@@ -168,7 +168,7 @@ def test_filters_go_into_the_url_and_choose_the_rows(app, login_as):
     rows = _table_rows(app, client, body["ms-url"]["search"])
     assert len(rows) == 8
     assert {row["project"] for row in rows} == {"Customer Journey"}
-    assert all(row["data_note"] == "Illustrative" for row in rows)
+    assert all(row["illustrative"] == "yes" for row in rows)
 
 
 def _download(app, client, button: str, shown_ids, **filters):

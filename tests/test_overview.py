@@ -99,7 +99,8 @@ def test_headlines_callback_links_each_tile_to_its_filtered_page(app, login_as):
         "/milestones?due_within=4",
         "/actions?overdue=1",
         "/actions?status=awaiting",
-        "/savings?fy=2019%2F20",
+        "/savings?org=bcc&fy=2019%2F20",
+        "/savings?org=barnet&fy=2019%2F20",
         "/kpis#kpi-exc",
     ):
         assert href in text, href

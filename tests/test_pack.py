@@ -88,7 +88,7 @@ def test_savings_totals_equal_the_savings_page_for_each_organisation(database_ur
             ("Target", "target"),
             ("Forecast", "forecast"),
             ("Realised", "realised"),
-            ("Variance", "variance"),
+            ("Variance (forecast − target)", "variance"),
         ):
             assert Decimal(str(total[column])) == expected[key], (organisation, column)
         assert body[-1][header.index("Target")].number_format == "£#,##0"

@@ -13,6 +13,16 @@ dagfuncs.ukDate = function (value) {
   return parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1] + " " + parts[0];
 };
 
+// "2026-11-23T10:41" (UK time, from reports/tables.grid_value) as 23 Nov 2026 10:41.
+dagfuncs.ukDateTime = function (value) {
+  if (!value) {
+    return "";
+  }
+  var text = String(value);
+  var time = text.length > 10 ? text.slice(11, 16) : "";
+  return (dagfuncs.ukDate(text) + " " + time).trim();
+};
+
 dagfuncs.ragLabel = function (value) {
   var symbols = { Red: "▲ Red", Amber: "● Amber", Green: "✔ Green" };
   return value ? symbols[value] || value : "No RAG";

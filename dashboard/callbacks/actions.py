@@ -26,6 +26,7 @@ from dashboard.figures import fast_figure
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
 from dashboard.queries import actions as action_queries
+from dashboard.reports.tables import ACTIONS
 from dashboard.services import actions as action_services
 from dashboard.services.core import ConflictError, NotFoundError, ValidationError
 from dashboard.ui import markup
@@ -330,30 +331,8 @@ def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
 
 
 def actions_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Recommendation": frame["recommendation"],
-            "Action": frame["title"],
-            "Delivered by": frame["project"].fillna(""),
-            "Owner": frame["owner"],
-            "Due date": frame["due_date"],
-            "Status": frame["display_status"],
-            "Overdue": ["yes" if flag else "no" for flag in frame["overdue"]],
-            "RAG": frame["rag"].fillna(""),
-            "% complete": frame["percent_complete"],
-            "Latest progress note date": frame["latest_note_date"],
-            "Latest progress note": frame["latest_note"].fillna(""),
-            "Latest note internal": ["yes" if flag else "no" for flag in frame["latest_note_internal"]],
-            "Evidence": frame["evidence"],
-            "Evidence items": frame["evidence_items"],
-            "Signed off by": frame["signed_off_by"].fillna(""),
-            "Signed off at": frame["signed_off_at"],
-            "Last updated": frame["updated_at"],
-            "Last updated by": frame["updated_by"],
-            "Illustrative data": ["yes" if flag else "no" for flag in frame["illustrative"]],
-            "Source": frame["source"],
-        }
-    )
+    """The actions download: the actions table's columns (reports/tables.py), read by key."""
+    return ACTIONS.frame(frame.to_dict("records"))
 
 
 def review_table(review: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
@@ -1087,8 +1066,9 @@ def _register_downloads(app) -> None:
         today = clock.today()
         frame = action_queries.action_items(filters, today)
         _prefix, _download, table_name, kind = button.split("-")
+        kinds = None  # the column kinds of a defined table, which format its Excel cells
         if table_name == "actions":
-            table, title = actions_table(frame), "Actions"
+            table, title, kinds = actions_table(frame), "Actions", ACTIONS.kinds
         elif table_name == "progress":
             table = progress_table(action_queries.progress_by_recommendation(filters, today))
             title = "Progress"
@@ -1102,7 +1082,7 @@ def _register_downloads(app) -> None:
             table, title = review_table(review, filters.as_at), f"Review {filters.as_at.isoformat()}"
         name = f"action-plan-{table_name}-{today.isoformat()}"
         if kind == "xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
+            return dcc.send_bytes(to_excel_bytes(table, title, kinds), f"{name}.xlsx")
         return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
 
     @authorised(

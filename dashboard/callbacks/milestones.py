@@ -19,9 +19,10 @@ from dashboard.components import (
     page_count,
     rag_badge,
 )
-from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
+from dashboard.downloads import table_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import utcnow
+from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
 
 FILTER_INPUTS = [
     Input("ms-filter-org", "value"),
@@ -124,28 +125,10 @@ def page_position(filters: queries.MilestoneFilters, total: int) -> str:
 
 
 def grid_rows(frame: pd.DataFrame) -> list[dict]:
-    rows = []
-    for row in frame.itertuples(index=False):
-        slip = row.slippage_working_days
-        rows.append(
-            {
-                "id": int(row.id),
-                "project": row.project,
-                "title": row.title,
-                "owner": row.owner,
-                "status": row.status,
-                "rag": row.rag,
-                "percent_complete": int(row.percent_complete),
-                "baseline_end": row.baseline_end.isoformat() if row.baseline_end else None,
-                "forecast_end": row.forecast_end.isoformat() if row.forecast_end else None,
-                "actual_end": row.actual_end.isoformat() if row.actual_end else None,
-                "slippage_working_days": None if pd.isna(slip) else int(slip),
-                "slippage_weeks": row.slippage_weeks,
-                "last_updated": f"{format_datetime(row.updated_at)} by {row.updated_by}",
-                "data_note": "Illustrative" if row.illustrative else "From documents",
-            }
-        )
-    return rows
+    """The grid's rows: the milestones table's columns by key, and each milestone's id."""
+    return [
+        {"id": int(record["id"]), **MILESTONE_GRID.grid_row(record)} for record in frame.to_dict("records")
+    ]
 
 
 def register(app) -> None:
@@ -243,11 +226,9 @@ def register(app) -> None:
             frame = (
                 frame.assign(_order=frame["id"].map(position)).sort_values("_order").drop(columns="_order")
             )
-        table = milestone_table(frame)
-        stamp = today.isoformat()
-        if ctx.triggered_id == "ms-download-xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, "Milestones"), f"milestones-{stamp}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"milestones-{stamp}.csv")
+        kind = "xlsx" if ctx.triggered_id == "ms-download-xlsx" else "csv"
+        content = table_bytes(MILESTONES, frame.to_dict("records"), kind, "Milestones")
+        return dcc.send_bytes(content, f"milestones-{today.isoformat()}.{kind}")
 
     @authorised(
         app,

@@ -69,7 +69,8 @@ def tile_groups(facts: overview_queries.Overview) -> list:
         if sv.financial_year is None:
             continue
         year = financial_year_label(sv.financial_year)
-        query = urlencode({"fy": year})
+        # The savings page shows one organisation at a time: the tile opens on this one.
+        query = urlencode({"org": sv.organisation_key, "fy": year})
         note = None if sv.is_current_year else "latest year with savings planned"
         saving_tiles += [
             tile(

@@ -19,12 +19,13 @@ from dashboard.components import (
     page_choices,
     page_count,
 )
-from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.downloads import table_bytes, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.models import utcnow
 from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
 from dashboard.queries.milestones import editable_project_ids
+from dashboard.reports.tables import SAVING_LINE_GRID, SAVING_LINES, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
 from dashboard.services import core as service_core
 from dashboard.services import savings as saving_services
 from dashboard.ui import markup
@@ -56,6 +57,17 @@ def filters_from_controls(org, programme, project, year, category, confidence, f
             "at_risk": "1" if "at_risk" in flags else None,
         }
     )
+
+
+def one_organisation(filters: saving_queries.SavingFilters) -> saving_queries.SavingFilters:
+    """The filters narrowed to one organisation: figures of different councils are never summed.
+
+    The organisation control has no "All" choice; whatever the browser sends, no organisation means
+    the chosen project's or programme's, else the first with savings (queries.savings.organisation_for).
+    """
+    if filters.organisation:
+        return filters
+    return replace(filters, organisation=saving_queries.organisation_for(filters))
 
 
 def _card(label: str, value: str, tone: str = "secondary", card_id: str | None = None, extra=None) -> dbc.Col:
@@ -229,46 +241,23 @@ def _float(value):
 
 
 def grid_rows(frame: pd.DataFrame) -> list[dict]:
-    rows = []
-    for row in frame.to_dict("records"):
-        fte = row["fte"]
-        risk = ""
-        if row["at_risk"]:
-            risk = "At risk from slippage"
-            if row["proposed_year"] is not None:
-                risk += f" (re-phase to {financial_year_label(int(row['proposed_year']))})"
-        rows.append(
-            {
-                "id": str(int(row["id"])),  # AG Grid row ids are strings
-                "fy_label": row["fy_label"],
-                "programme": row["programme"],
-                "project": row["project"],
-                "description": row["description"],
-                "category": saving_queries.CATEGORY_LABELS.get(row["category"], row["category"]),
-                "target": _float(row["target"]),
-                "forecast": _float(row["forecast"]),
-                "realised": _float(row["realised"]),
-                "variance": _float(row["variance"]),
-                "confidence": row["confidence"] or "Not rated",
-                "weighted_forecast": _float(row["weighted_forecast"]),
-                "fte": None if fte is None or pd.isna(fte) else float(fte),
-                "milestone": row["milestone"] if isinstance(row["milestone"], str) else "",
-                "milestone_end": row["milestone_end"].isoformat() if row["milestone_end"] else None,
-                "at_risk": risk,
-                "data_note": "Illustrative" if row["illustrative"] else "From documents",
-            }
-        )
-    return rows
+    """The grid's rows: the saving lines table's columns by key, and each line's id."""
+    return [
+        # AG Grid row ids are strings.
+        {"id": str(int(record["id"])), **SAVING_LINE_GRID.grid_row(record)}
+        for record in frame.to_dict("records")
+    ]
 
 
 def total_row(sums: dict) -> list[dict]:
+    """The grid's pinned bottom row: every matching line's totals (one organisation's lines)."""
     return [
         {
             "id": "total",
             "fy_label": "Total",
             "description": f"{sums['lines']} line{'s' if sums['lines'] != 1 else ''}",
             "target": _float(sums["target"]),
-            "forecast": _float(sums["forecast"]),
+            "plain_forecast": _float(sums["forecast"]),
             "realised": _float(sums["realised"]),
             "variance": _float(sums["variance"]),
             "weighted_forecast": _float(sums["weighted_forecast"]),
@@ -404,61 +393,6 @@ def _number(value, unit) -> str:
     return {"percent": f"{text}%", "days": f"{text} days"}.get(unit, text)
 
 
-def line_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The saving lines as a person reads them in Excel: named columns, pounds as plain numbers."""
-    columns = {
-        "fy_label": "Financial year",
-        "organisation": "Organisation",
-        "programme": "Programme",
-        "project": "Project",
-        "description": "Saving",
-        "category": "Kind",
-        "target": "Target (£)",
-        "forecast": "Forecast (£)",
-        "realised": "Realised (£)",
-        "variance": "Variance (£)",
-        "confidence": "Confidence",
-        "confidence_reason": "Confidence reason",
-        "weighted_forecast": "Confidence-weighted forecast (£)",
-        "fte": "FTE",
-        "milestone": "Depends on milestone",
-        "milestone_end": "Milestone ends",
-        "at_risk": "At risk from slippage",
-        "proposed_year": "Re-phase to",
-        "updated_by": "Last updated by",
-        "updated_at": "Last updated",
-        "illustrative": "Illustrative data",
-        "illustrative_note": "Illustrative note",
-        "source": "Source",
-    }
-    table = frame.reindex(columns=list(columns)).copy()
-    for column in ("target", "forecast", "realised", "variance", "weighted_forecast"):
-        table[column] = [None if value is None else float(value) for value in table[column]]
-    table["category"] = [saving_queries.CATEGORY_LABELS.get(value, value) for value in table["category"]]
-    table["at_risk"] = ["yes" if value else "no" for value in table["at_risk"]]
-    table["proposed_year"] = [
-        financial_year_label(int(value)) if value is not None and not pd.isna(value) else None
-        for value in table["proposed_year"]
-    ]
-    table["illustrative"] = ["yes" if value else "no" for value in table["illustrative"]]
-    return table.rename(columns=columns)
-
-
-def _summary_table(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
-    columns = {
-        **keys,
-        "target": "Target (£)",
-        "plain_forecast": "Forecast (£)",
-        "realised": "Realised (£)",
-        "variance": "Variance (£)",
-        "weighted_forecast": "Confidence-weighted forecast (£)",
-    }
-    table = frame.reindex(columns=list(columns)).copy()
-    for column in ("target", "plain_forecast", "realised", "variance", "weighted_forecast"):
-        table[column] = [float(value) for value in table[column]]
-    return table.rename(columns=columns)
-
-
 def benefit_table(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in frame.to_dict("records"):
@@ -551,7 +485,9 @@ def register(app) -> None:
     def show_savings(
         org, programme, project, year, category, confidence, flags, _refresh, page, grid_options
     ):
-        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        filters = one_organisation(
+            filters_from_controls(org, programme, project, year, category, confidence, flags)
+        )
         # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
         if ctx.triggered_id in (None, "sv-page"):
             filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
@@ -631,12 +567,15 @@ def register(app) -> None:
     def download(*values):
         clicks_count = len(download_buttons)
         org, programme, project, year, category, confidence, flags, shown_rows = values[clicks_count:]
-        filters = filters_from_controls(org, programme, project, year, category, confidence, flags)
+        filters = one_organisation(
+            filters_from_controls(org, programme, project, year, category, confidence, flags)
+        )
         today = clock.today()
         triggered = ctx.triggered_id or ""
         if triggered not in download_buttons:
             return no_update
         _prefix, _download, which, kind = triggered.split("-")
+        name = f"savings-{which}-{today.isoformat()}"
         frame = saving_queries.saving_lines(filters, today)
         if which == "lines":
             # The grid says which rows (and in which order) the user sees after its own filters; the
@@ -654,18 +593,16 @@ def register(app) -> None:
                     .sort_values("_order")
                     .drop(columns="_order")
                 )
-            table, title = line_table(frame), "Saving lines"
-        elif which == "years":
-            table = _summary_table(saving_queries.by_year(frame), {"fy_label": "Financial year"})
-            title = "Savings by year"
-        elif which == "projects":
-            table = _summary_table(
-                saving_queries.by_project(frame), {"programme": "Programme", "project": "Project"}
-            )
-            title = "Savings by project"
-        else:
-            table, title = benefit_table(saving_queries.benefits(filters)), "Benefits"
-        name = f"savings-{which}-{today.isoformat()}"
+            content = table_bytes(SAVING_LINES, frame.to_dict("records"), kind, "Saving lines")
+            return dcc.send_bytes(content, f"{name}.{kind}")
+        if which in ("years", "projects"):
+            definition, sums, title = {
+                "years": (SAVINGS_BY_YEAR, saving_queries.by_year, "Savings by year"),
+                "projects": (SAVINGS_BY_PROJECT, saving_queries.by_project, "Savings by project"),
+            }[which]
+            content = table_bytes(definition, sums(frame).to_dict("records"), kind, title)
+            return dcc.send_bytes(content, f"{name}.{kind}")
+        table, title = benefit_table(saving_queries.benefits(filters)), "Benefits"
         if kind == "xlsx":
             return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
         return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")

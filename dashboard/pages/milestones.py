@@ -9,26 +9,18 @@ from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
 from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
+from dashboard.reports.tables import MILESTONE_GRID
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
 )
 
-GRID_COLUMNS = [
-    {"field": "project", "headerName": "Project", "minWidth": 160},
-    {
-        "field": "title",
-        "headerName": "Milestone",
-        "minWidth": 260,
-        "flex": 2,
-        "wrapText": True,
-        "autoHeight": True,
-    },
-    {"field": "owner", "headerName": "Owner", "minWidth": 160},
-    {"field": "status", "headerName": "Status", "minWidth": 120},
-    {
-        "field": "rag",
-        "headerName": "RAG",
+GRID_COLUMNS = MILESTONE_GRID.grid_columns(
+    project={"minWidth": 160},
+    title={"minWidth": 260, "flex": 2, "wrapText": True, "autoHeight": True},
+    owner={"minWidth": 160},
+    status={"minWidth": 120},
+    rag={
         "minWidth": 110,
         "valueFormatter": {"function": "ragLabel(params.value)"},
         "cellClassRules": {
@@ -37,35 +29,10 @@ GRID_COLUMNS = [
             "rag-cell rag-cell-green": "params.value === 'Green'",
         },
     },
-    {"field": "percent_complete", "headerName": "% complete", "type": "numericColumn", "minWidth": 110},
-    {
-        "field": "baseline_end",
-        "headerName": "Baseline end",
-        "valueFormatter": {"function": "ukDate(params.value)"},
-        "minWidth": 130,
-    },
-    {
-        "field": "forecast_end",
-        "headerName": "Forecast end",
-        "valueFormatter": {"function": "ukDate(params.value)"},
-        "minWidth": 130,
-    },
-    {
-        "field": "actual_end",
-        "headerName": "Actual end",
-        "valueFormatter": {"function": "ukDate(params.value)"},
-        "minWidth": 130,
-    },
-    {
-        "field": "slippage_working_days",
-        "headerName": "Slippage (working days)",
-        "type": "numericColumn",
-        "minWidth": 140,
-    },
-    {"field": "slippage_weeks", "headerName": "Slippage (weeks)", "type": "numericColumn", "minWidth": 120},
-    {"field": "last_updated", "headerName": "Last updated", "minWidth": 200},
-    {"field": "data_note", "headerName": "Data", "minWidth": 120},
-]
+    slippage_working_days={"minWidth": 140},
+    slippage_weeks={"minWidth": 120},
+    updated_by={"minWidth": 140},
+)
 
 
 def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Section:

@@ -1,5 +1,7 @@
 """Savings page (/savings): targets, forecasts and realised savings by year and project; benefits; edits."""
 
+from dataclasses import replace
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -9,57 +11,25 @@ from dashboard import models as m
 from dashboard.auth import signed_in_user
 from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 from dashboard.queries import savings as saving_queries
+from dashboard.reports.tables import SAVING_LINE_GRID
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
 )
 
-MONEY_COLUMN = {
-    "type": "numericColumn",
-    "valueFormatter": {"function": "ukMoney(params.value)"},
-    "minWidth": 120,
-}
-
-GRID_COLUMNS = [
-    {"field": "fy_label", "headerName": "Financial year", "minWidth": 120, "pinned": "left"},
-    {"field": "programme", "headerName": "Programme", "minWidth": 180},
-    {"field": "project", "headerName": "Project", "minWidth": 170},
-    {
-        "field": "description",
-        "headerName": "Saving",
-        "minWidth": 280,
-        "flex": 2,
-        "wrapText": True,
-        "autoHeight": True,
-    },
-    {"field": "category", "headerName": "Kind", "minWidth": 120},
-    {"field": "target", "headerName": "Target", **MONEY_COLUMN},
-    {"field": "forecast", "headerName": "Forecast", **MONEY_COLUMN},
-    {"field": "realised", "headerName": "Realised", **MONEY_COLUMN},
-    {
-        "field": "variance",
-        "headerName": "Variance (forecast − target)",
-        **MONEY_COLUMN,
-        "cellClassRules": {"savings-short": "params.value < 0"},
-    },
-    {"field": "confidence", "headerName": "Confidence", "minWidth": 120},
-    {"field": "weighted_forecast", "headerName": "Confidence-weighted forecast", **MONEY_COLUMN},
-    {"field": "fte", "headerName": "FTE", "type": "numericColumn", "minWidth": 90},
-    {"field": "milestone", "headerName": "Depends on milestone", "minWidth": 200, "wrapText": True},
-    {
-        "field": "milestone_end",
-        "headerName": "Milestone ends",
-        "valueFormatter": {"function": "ukDate(params.value)"},
-        "minWidth": 130,
-    },
-    {
-        "field": "at_risk",
-        "headerName": "Slippage",
-        "minWidth": 190,
-        "cellClassRules": {"savings-at-risk": "params.value && params.value.length > 0"},
-    },
-    {"field": "data_note", "headerName": "Data", "minWidth": 120},
-]
+GRID_COLUMNS = SAVING_LINE_GRID.grid_columns(
+    fy_label={"minWidth": 120, "pinned": "left"},
+    programme={"minWidth": 180},
+    project={"minWidth": 170},
+    description={"minWidth": 280, "flex": 2, "wrapText": True, "autoHeight": True},
+    category={"minWidth": 120},
+    variance={"cellClassRules": {"savings-short": "params.value < 0"}},
+    confidence={"minWidth": 120},
+    fte={"minWidth": 90},
+    milestone={"minWidth": 200, "wrapText": True},
+    at_risk={"minWidth": 130, "cellClassRules": {"savings-at-risk": "params.value === 'yes'"}},
+    proposed_year={"minWidth": 120},
+)
 
 
 def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Section:
@@ -72,8 +42,13 @@ def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Se
             html.H2("Filters", className="visually-hidden", id="sv-filters-heading"),
             dbc.Row(
                 [
+                    # No "All": councils' savings are never added together (see organisation_note).
                     filter_select(
-                        "sv-filter-org", "Organisation", options["organisations"], filters.organisation
+                        "sv-filter-org",
+                        "Organisation",
+                        options["organisations"],
+                        filters.organisation,
+                        placeholder=None,
                     ),
                     filter_select(
                         "sv-filter-programme", "Programme", options["programmes"], filters.programme
@@ -120,6 +95,15 @@ def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Se
         ],
         className="filter-bar mb-3 p-3 bg-body-tertiary rounded",
         **{"aria-labelledby": "sv-filters-heading"},
+    )
+
+
+def _organisation_note() -> html.P:
+    return html.P(
+        "Savings are shown for one organisation at a time: figures of different councils are never "
+        "added together. Choose the organisation above to see its savings.",
+        className="small text-body-secondary",
+        id="sv-organisation-note",
     )
 
 
@@ -339,6 +323,10 @@ def _table_with_downloads(prefix: str, label: str, table_id: str) -> list:
 def layout(**query):
     filters = saving_queries.SavingFilters.from_query(query)
     options = saving_queries.saving_filter_options()
+    if filters.organisation not in {option["value"] for option in options["organisations"]}:
+        filters = replace(
+            filters, organisation=saving_queries.organisation_for(replace(filters, organisation=None))
+        )
     user = signed_in_user()
     is_admin = user is not None and user.role == "admin"
     children = [
@@ -351,6 +339,7 @@ def layout(**query):
         dcc.Store(id="sv-refresh", data=0),
         dcc.Download(id="sv-download"),
         _filter_bar(filters, options),
+        _organisation_note(),
         html.Div(id="sv-illustrative", className="mb-2"),
         html.Section(
             [html.H2("Totals", className="visually-hidden", id="sv-cards-heading"), html.Div(id="sv-cards")],

@@ -57,6 +57,7 @@ class SavingFacts:
     at_risk: int
     lines: int
     illustrative: bool
+    organisation_key: str = ""  # for links to the savings page, which shows one organisation at a time
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,11 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
     )
     has_lines = select(m.SavingLine.id).where(m.SavingLine.project_id == m.Project.id).exists()
     years_statement = (
-        select(m.Organisation.id, m.Organisation.name, func.max(latest_for_project))
+        select(m.Organisation.id, m.Organisation.name, func.max(latest_for_project), m.Organisation.key)
         .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
         .join(m.Project, m.Project.programme_id == m.Programme.id)
         .where(has_lines)
-        .group_by(m.Organisation.id, m.Organisation.name)
+        .group_by(m.Organisation.id, m.Organisation.name, m.Organisation.key)
     )
     # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
     # it depends on now ends after 1 April of the line's year.
@@ -186,7 +187,7 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
 
     with session_scope() as db:
         organisations = sorted(db.execute(years_statement).all(), key=lambda row: row[1])
-        chosen = {organisation_id: year for organisation_id, _name, year in organisations if year is not None}
+        chosen = {row[0]: row[2] for row in organisations if row[2] is not None}
         sums = {}
         if chosen:
             sums = {
@@ -219,9 +220,9 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
                 )
             }
     facts = []
-    for organisation_id, name, year in organisations:
+    for organisation_id, name, year, key in organisations:
         if year is None:
-            facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False))
+            facts.append(SavingFacts(name, None, False, Decimal(0), Decimal(0), Decimal(0), 0, 0, False, key))
             continue
         target, forecast, realised, at_risk_lines, lines, illustrative = sums[organisation_id]
         target, forecast, realised = (
@@ -238,6 +239,7 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
                 at_risk=int(at_risk_lines),
                 lines=int(lines),
                 illustrative=int(illustrative) > 0,
+                organisation_key=key,
             )
         )
     return facts

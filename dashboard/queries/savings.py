@@ -280,6 +280,38 @@ def line_conditions(filters: SavingFilters) -> list:
     return conditions
 
 
+def organisation_for(filters: SavingFilters) -> str | None:
+    """The organisation whose savings the page shows: the one chosen, else the chosen project's or
+    programme's, else the first (by name) that has saving lines. None when no line is recorded.
+
+    Figures of different organisations are never added together, so the page always shows one.
+    """
+    if filters.organisation:
+        return filters.organisation
+    with session_scope() as db:
+        if filters.project or filters.programme:
+            owner = (
+                select(m.Organisation.key)
+                .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
+                .join(m.Project, m.Project.programme_id == m.Programme.id)
+            )
+            owner = owner.where(
+                m.Project.key == filters.project if filters.project else m.Programme.key == filters.programme
+            )
+            found = db.scalars(owner.limit(1)).first()
+            if found is not None:
+                return found
+        with_lines = (
+            select(m.Organisation.key)
+            .join(m.Programme, m.Programme.organisation_id == m.Organisation.id)
+            .join(m.Project, m.Project.programme_id == m.Programme.id)
+            .where(m.Project.id.in_(select(m.SavingLine.project_id)))
+            .order_by(m.Organisation.name, m.Organisation.key)
+            .limit(1)
+        )
+        return db.scalars(with_lines).first()
+
+
 def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | None]:
     """Each milestone's current end date, as the milestones page computes it (baselines included).
 
