@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 from decimal import Decimal
 
@@ -87,6 +88,14 @@ BAD_DATES = {
     "list": ["2026-01-01"],
     "dict": {"date": "2026-01-01"},
     "bool": True,
+    # A date must be the whole value, not the start of a longer one (it was cut to 10 characters).
+    "trailing-text": "2026-12-01 and more",
+    "trailing-junk": "2026-12-01junk",
+    "date-and-time": "2026-12-01T10:00:00",
+    "compact": "20261201",
+    "week-date": "2026-W49-2",
+    "float": 2026.12,
+    "nan": float("nan"),
 }
 
 BAD_PERCENTS = {
@@ -139,8 +148,17 @@ def text_cases(field: str, limit: int, normalise=trimmed, extra=None):
     cases.append(pytest.param(field, "x" * (limit + 1), REFUSE, id=f"{field}-{limit + 1}-chars"))
     if limit < 5000:
         cases.append(pytest.param(field, "y" * 10_000, REFUSE, id=f"{field}-10000-chars"))
-    for name, value in (("list", ["x"]), ("dict", {"text": "x"}), ("bool", True)):
+    for name, value in (
+        ("list", ["x"]),
+        ("dict", {"text": "x"}),
+        ("bool", True),
+        ("nan", float("nan")),
+        ("infinity", float("inf")),
+    ):
         cases.append(pytest.param(field, value, REFUSE, id=f"{field}-{name}"))
+    # A crafted POST can send a number where a form sends text: stored as the text typed.
+    cases.append(pytest.param(field, 2027, "2027", id=f"{field}-whole-number"))
+    cases.append(pytest.param(field, 4.5, "4.5", id=f"{field}-decimal-number"))
     return cases + (extra or [])
 
 
@@ -222,6 +240,7 @@ MILESTONE_UPDATE_CASES = [
         [
             pytest.param("forecast_end", "9999-12-31", dt.date(9999, 12, 31), id="forecast_end-far-future"),
             pytest.param("forecast_end", "2026-12-31", dt.date(2026, 12, 31), id="forecast_end-good"),
+            pytest.param("forecast_end", " 2026-12-31 ", dt.date(2026, 12, 31), id="forecast_end-padded"),
         ],
     ),
     *date_cases(
@@ -230,6 +249,7 @@ MILESTONE_UPDATE_CASES = [
             pytest.param("actual_start", "9999-12-31", REFUSE, id="actual_start-future"),
             pytest.param("actual_start", "", None, id="actual_start-empty-clears"),
             pytest.param("actual_start", None, None, id="actual_start-none-clears"),
+            pytest.param("actual_start", "   ", None, id="actual_start-blank-clears"),
         ],
     ),
     *date_cases(
@@ -875,7 +895,10 @@ def import_cases(kind: str, column: str, values: dict, expected=REFUSE, xlsx: bo
     ]  # fmt: skip
 
 
-IMPORT_DATES = {name: value for name, value in BAD_DATES.items() if isinstance(value, str)}
+# A spreadsheet may hold a date and time as text ("2026-12-01T10:00:00"): the import reads its date.
+IMPORT_DATES = {
+    name: value for name, value in BAD_DATES.items() if isinstance(value, str) and name != "date-and-time"
+}
 IMPORT_MONEY = {
     name: value
     for name, value in BAD_MONEY.items()
@@ -1079,6 +1102,7 @@ BOARD_CASES = [
         [
             pytest.param("meeting_date", "", REFUSE, id="meeting_date-empty"),
             pytest.param("meeting_date", None, REFUSE, id="meeting_date-none"),
+            pytest.param("meeting_date", "   ", REFUSE, id="meeting_date-blank"),
             pytest.param("meeting_date", "2026-11-24", REFUSE, id="meeting_date-already-a-meeting"),
             pytest.param("meeting_date", "9999-12-31", dt.date(9999, 12, 31), id="meeting_date-far-future"),
         ],
@@ -1097,3 +1121,107 @@ def test_add_board_meeting(database_url, field, value, expected):
     else:
         meeting_id = add_board_meeting(admin, **arguments)
         assert row(m.BoardMeeting, id=meeting_id)[field] == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Crafted POSTs to the write callbacks: a write that committed is answered as saved
+# ---------------------------------------------------------------------------------------------
+
+NOTHING_SAVED = "Nothing you entered has been saved"
+
+
+def post_callback(app, client, first_output: str, values: dict, triggered: str) -> str:
+    """POST one callback as the browser would, with `values` as crafted; returns the response text."""
+    from tests.conftest import callback_request, find_callback
+
+    body = callback_request(app, find_callback(app, first_output), values=values, triggered=triggered)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.status_code
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_a_milestone_titled_with_a_number_is_added_and_answered_as_added(app, login_as, database_url):
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ms-add-message.children",
+        {
+            ("ms-add-save", "n_clicks"): 1,
+            ("ms-add-project", "value"): "transition",
+            ("ms-add-title", "value"): 2027,
+            ("ms-add-owner", "value"): "Head of Probes",
+            ("ms-add-baseline_start", "value"): "2026-11-01",
+            ("ms-add-baseline_end", "value"): "2026-12-31",
+            ("ms-refresh", "data"): 0,
+        },
+        "ms-add-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Added “2027”." in text
+    assert newest(m.Milestone)["title"] == "2027"
+    assert world()["Milestone"] == counts["Milestone"] + 1
+
+
+def test_a_baseline_named_with_a_number_is_recorded_and_answered_as_recorded(app, login_as, database_url):
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ms-rebaseline-message.children",
+        {
+            ("ms-rebaseline-save", "n_clicks"): 1,
+            ("ms-rebaseline-project", "value"): "transition",
+            ("ms-rebaseline-name", "value"): 2027,
+            ("ms-rebaseline-date", "value"): "2026-11-23",
+            ("ms-refresh", "data"): 0,
+        },
+        "ms-rebaseline-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Recorded baseline “2027”." in text
+    assert newest(m.Baseline)["name"] == "2027"
+
+
+@pytest.mark.parametrize(
+    "meeting_date",
+    ["2026-12-01 and more", "2026-12-01junk", "2026-12-01T10:00:00"],
+    ids=["trailing-text", "trailing-junk", "date-and-time"],
+)
+def test_a_board_meeting_date_with_more_after_it_is_refused_next_to_the_field(
+    app, login_as, database_url, meeting_date
+):
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ov-meeting-message.children",
+        {
+            ("ov-meeting-save", "n_clicks"): 1,
+            ("ov-meeting-date", "value"): meeting_date,
+            ("ov-meeting-title", "value"): "Programme board",
+        },
+        "ov-meeting-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Meeting date must be a real date" in text
+    assert world() == counts
+
+
+def test_a_kpi_value_is_answered_with_the_kpi_area_and_period_stored(app, login_as, database_url):
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "kpi-entry-message.children",
+        {
+            ("kpi-entry-save", "n_clicks"): 1,
+            ("kpi-entry-kpi", "value"): KPI.lower(),
+            ("kpi-entry-area", "value"): AREA.upper(),
+            ("kpi-entry-period", "value"): "q1   2019/20",
+            ("kpi-entry-value", "value"): "51.5",
+            ("kpi-entry-note", "value"): None,
+            ("kpi-refresh", "data"): 0,
+        },
+        "kpi-entry-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert f"Saved {KPI} for Ladywood in Q1 2019/20." in text

@@ -494,15 +494,19 @@ def _register_admin(app) -> None:
     )
     def add(_clicks, project, title, owner, start, end, refresh):
         try:
-            services.add_milestone(signed_in_user(), project or "", title, owner, start, end)
+            milestone_id = services.add_milestone(signed_in_user(), project or "", title, owner, start, end)
         except services.ValidationError as exc:
             return (
                 dbc.Alert("There is a problem: check the fields below.", color="danger"),
                 *[error_message(exc.errors[field]) if field in exc.errors else None for field in add_fields],
                 no_update,
             )
+        # The answer names what was stored, not what the browser sent.
+        stored = queries.milestones(
+            queries.MilestoneFilters(include_retired=True), clock.today(), ids=[milestone_id]
+        )
         return (
-            dbc.Alert(f"Added “{title.strip()}”.", color="success"),
+            dbc.Alert(f"Added “{stored.iloc[0]['title']}”.", color="success"),
             *([None] * len(add_fields)),
             (refresh or 0) + 1,
         )
@@ -524,7 +528,7 @@ def _register_admin(app) -> None:
     )
     def rebaseline(_clicks, project, name, when, refresh):
         try:
-            services.rebaseline_project(signed_in_user(), project or "", name, when)
+            baseline_id = services.rebaseline_project(signed_in_user(), project or "", name, when)
         except services.ValidationError as exc:
             return (
                 dbc.Alert("There is a problem: check the fields below.", color="danger"),
@@ -536,7 +540,8 @@ def _register_admin(app) -> None:
             )
         return (
             dbc.Alert(
-                f"Recorded baseline “{name.strip()}”. Choose it under “Compare against”.", color="success"
+                f"Recorded baseline “{queries.baseline_name(baseline_id)}”. Choose it under “Compare against”.",
+                color="success",
             ),
             None,
             None,
