@@ -12,6 +12,7 @@ stored exactly as given, trimmed: proof that it went in as text.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
@@ -474,8 +475,16 @@ ACTION_UPDATE_CASES = [
             "number": 5,
             "dict": {"a": 1},
             "sql-drop": "'; DROP TABLE areas; --",
+            # Not a list of ids: "12" was read as areas 1 and 2, True as area 1, 1.5 as area 1.
+            "digits-string": "12",
+            "bool-in-list": [True],
+            "fraction-in-list": [1.5],
+            "dict-of-ids": {"1": "1"},
+            "list-in-list": [["1"]],
         }.items()
     ],
+    pytest.param("areas", ["1", 2, " 3 "], [1, 2, 3], id="areas-ids-as-text-and-numbers"),
+    pytest.param("areas", [], [], id="areas-none-chosen"),
     pytest.param("evidence_summary", "e" * 2001, REFUSE, id="evidence_summary-2001-chars"),
     pytest.param(
         "evidence_summary", ODD_TEXT["img-onerror"], ODD_TEXT["img-onerror"], id="evidence_summary-markup"
@@ -494,6 +503,15 @@ def test_action_update(database_url, field, value, expected):
     if expected is REFUSE:
         errors = assert_refused(call, lambda: row(m.ActionItem, key=CJ_ACTION))
         assert field in errors
+    elif field == "areas":
+        call()
+        with session_scope() as db:
+            stored = db.scalars(
+                select(m.action_areas.c.consideration_area_id)
+                .where(m.action_areas.c.action_item_id == before["id"])
+                .order_by(m.action_areas.c.consideration_area_id)
+            ).all()
+        assert list(stored) == expected
     else:
         call()
         after = row(m.ActionItem, key=CJ_ACTION)
@@ -519,6 +537,13 @@ NOTE_CASES = [
             pytest.param("note_date", None, REFUSE, id="note_date-none"),
         ],
     ),
+    # The checkbox sends true or false: the string "false" was read as internal, a list as public.
+    *[
+        pytest.param("internal", value, REFUSE, id=f"internal-{name}")
+        for name, value in {"text-false": "false", "one": 1, "list": [], "dict": {"a": 1}}.items()
+    ],
+    pytest.param("internal", True, "Met the team", id="internal-true"),
+    pytest.param("internal", None, "Met the team", id="internal-none"),
 ]
 
 
@@ -526,10 +551,12 @@ NOTE_CASES = [
 def test_add_progress_note(database_url, field, value, expected):
     lead = user("cj.lead")
     action_id = row(m.ActionItem, key=CJ_ACTION)["id"]
-    arguments = {"note_date": "2026-11-20", "text": "Met the team", field: value}
+    arguments = {"note_date": "2026-11-20", "text": "Met the team", "internal": False, field: value}
 
     def call():
-        return add_progress_note(lead, action_id, arguments["note_date"], arguments["text"], False, TODAY)
+        return add_progress_note(
+            lead, action_id, arguments["note_date"], arguments["text"], arguments["internal"], TODAY
+        )
 
     if expected is REFUSE:
         assert_refused(call, lambda: row(m.ActionItem, key=CJ_ACTION))
@@ -1130,11 +1157,13 @@ def test_add_board_meeting(database_url, field, value, expected):
 NOTHING_SAVED = "Nothing you entered has been saved"
 
 
-def post_callback(app, client, first_output: str, values: dict, triggered: str) -> str:
-    """POST one callback as the browser would, with `values` as crafted; returns the response text."""
+def post_callback(app, client, outputs: str | tuple, values: dict, triggered: str) -> str:
+    """POST the callback with `outputs` ("id.prop") as the browser would, with `values` as crafted;
+    returns the response as text."""
     from tests.conftest import callback_request, find_callback
 
-    body = callback_request(app, find_callback(app, first_output), values=values, triggered=triggered)
+    outputs = (outputs,) if isinstance(outputs, str) else outputs
+    body = callback_request(app, find_callback(app, *outputs), values=values, triggered=triggered)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.status_code
     return json.dumps(response.get_json(), ensure_ascii=False)
@@ -1225,3 +1254,140 @@ def test_a_kpi_value_is_answered_with_the_kpi_area_and_period_stored(app, login_
     )
     assert NOTHING_SAVED not in text
     assert f"Saved {KPI} for Ladywood in Q1 2019/20." in text
+
+
+CRAFTED_STORES = {
+    "no-id": {"version": 1},
+    "word-id": {"id": "first", "version": 1},
+    "list-version": {"id": 1, "version": [1]},
+    "dict-version": {"id": 1, "version": {"v": 1}},
+    "empty-version": {"id": 1, "version": ""},
+    "none-version": {"id": 1, "version": None},
+    "bool-id": {"id": True, "version": 1},
+}
+
+# Each edit form's save (and the admin's buttons beside it): the callback's first output, what the
+# browser sends besides the form's store, the button pressed and the words of the answer.
+STORE_FORMS = {
+    "milestone-save": (
+        ("ms-edit-saved.children", "ms-refresh.data"),
+        "ms-edit-version",
+        {("ms-edit-save", "n_clicks"): 1, ("ms-edit-status", "value"): "In progress",
+         ("ms-edit-percent_complete", "value"): 90, ("ms-refresh", "data"): 0},
+        "ms-edit-save.n_clicks",
+        "Choose a milestone to update first.",
+    ),
+    "milestone-retire": (
+        "ms-retire-message.children",
+        "ms-edit-version",
+        {("ms-retire", "n_clicks"): 1, ("ms-refresh", "data"): 0},
+        "ms-retire.n_clicks",
+        "Choose a milestone in the update form first.",
+    ),
+    "saving-save": (
+        ("sv-edit-saved.children", "sv-refresh.data"),
+        "sv-edit-version",
+        {("sv-edit-save", "n_clicks"): 1, ("sv-edit-forecast", "value"): "5", ("sv-refresh", "data"): 0},
+        "sv-edit-save.n_clicks",
+        "Choose a saving line to update first.",
+    ),
+    "action-save": (
+        "act-form-summary.children",
+        "act-edit-version",
+        {("act-save", "n_clicks"): 1, ("act-edit-owner", "value"): "Someone", ("act-refresh", "data"): 0},
+        "act-save.n_clicks",
+        "Choose an action first.",
+    ),
+    "action-sign-off": (
+        "act-signoff-error.children",
+        "act-edit-version",
+        {("act-signoff", "n_clicks"): 1, ("act-refresh", "data"): 0},
+        "act-signoff.n_clicks",
+        "Choose an action first.",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("store", list(CRAFTED_STORES), ids=list(CRAFTED_STORES))
+@pytest.mark.parametrize("form", list(STORE_FORMS), ids=list(STORE_FORMS))
+def test_a_crafted_form_store_is_answered_in_words_and_changes_nothing(
+    app, login_as, database_url, form, store
+):
+    outputs, store_id, values, triggered, answer = STORE_FORMS[form]
+    counts = world()
+    values = {**values, (store_id, "data"): CRAFTED_STORES[store]}
+    text = post_callback(app, login_as("admin"), outputs, values, triggered)
+    assert NOTHING_SAVED not in text
+    assert answer in text
+    assert world() == counts
+
+
+def test_a_progress_note_marked_internal_with_text_is_refused_in_words(app, login_as, database_url):
+    action = row(m.ActionItem, key=CJ_ACTION)
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "act-note-text-error.children",
+        {
+            ("act-note-add", "n_clicks"): 1,
+            ("act-edit-version", "data"): {"id": action["id"], "version": action["version"]},
+            ("act-note-date", "value"): "2026-11-20",
+            ("act-note-text", "value"): "Met the team",
+            ("act-note-internal", "value"): "false",
+            ("act-refresh", "data"): 0,
+        },
+        "act-note-add.n_clicks",
+    )
+    assert "Tick the box to keep the note internal, or leave it clear" in text
+    assert world() == counts
+
+
+@pytest.mark.parametrize(
+    ("kind", "filename"),
+    [
+        pytest.param(["milestones"], "plan.csv", id="kind-list"),
+        pytest.param({"kind": "milestones"}, "plan.csv", id="kind-dict"),
+        pytest.param("milestones", ["plan.csv"], id="filename-list"),
+        pytest.param("milestones", 2027, id="filename-number"),
+    ],
+)
+def test_an_import_with_a_crafted_kind_or_file_name_is_answered_in_words(
+    app, login_as, database_url, kind, filename
+):
+    counts = world()
+    content = csv_bytes([["Project", "Milestone"], ["transition", "Probe"]])
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "import-report.children",
+        {
+            ("import-upload", "contents"): "data:text/csv;base64," + base64.b64encode(content).decode(),
+            ("import-kind", "value"): kind,
+            ("import-run", "n_clicks"): 1,
+            ("import-upload", "filename"): filename,
+        },
+        "import-run.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Choose what the file holds." in text or "Nothing was imported" in text
+    assert world() == counts
+
+
+@pytest.mark.parametrize("filename", [["values.csv"], 2027, {"name": "values.csv"}])
+def test_a_kpi_upload_with_a_crafted_file_name_is_answered_in_words(app, login_as, database_url, filename):
+    counts = world()
+    content = csv_bytes([UPLOAD_HEADER, upload_row()])
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "kpi-upload-report.children",
+        {
+            ("kpi-upload", "contents"): "data:text/csv;base64," + base64.b64encode(content).decode(),
+            ("kpi-upload", "filename"): filename,
+            ("kpi-refresh", "data"): 0,
+        },
+        "kpi-upload.contents",
+    )
+    assert NOTHING_SAVED not in text
+    assert world() == counts

@@ -546,6 +546,7 @@ def _register_entry(app) -> None:
     def upload(contents, filename, refresh):
         if not contents:
             return no_update, no_update
+        filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
         try:
             _header, encoded = str(contents).split(",", 1)
             content = base64.b64decode(encoded, validate=True)

@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock, figures, queries, services
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
 from dashboard.components import (
     chosen,
     error_message,
@@ -414,7 +414,7 @@ def register(app) -> None:
     def save(_clicks, opened, *values):
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
-        if not opened or not isinstance(opened, dict):
+        if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a milestone to update first.", color="warning"),
                 None,
@@ -422,11 +422,10 @@ def register(app) -> None:
                 no_update,
                 *no_errors,
             )
+        milestone_id, opened_version = row
         changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
         try:
-            version = services.update_milestone(
-                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
-            )
+            version = services.update_milestone(signed_in_user(), milestone_id, changes, opened_version)
         except services.ValidationError as exc:
             return (
                 _error_summary(exc.errors),
@@ -442,7 +441,7 @@ def register(app) -> None:
         return (
             None,
             f"Saved at {format_datetime(utcnow())}.",
-            {"id": int(opened["id"]), "version": version},
+            {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
             *no_errors,
         )
@@ -562,17 +561,16 @@ def _register_admin(app) -> None:
         prevent_initial_call=True,
     )
     def retire(_retire, _restore, opened, refresh):
-        if not opened or not isinstance(opened, dict):
+        if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a milestone in the update form first.", color="warning"),
                 no_update,
                 no_update,
             )
+        milestone_id, opened_version = row
         retired = ctx.triggered_id == "ms-retire"
         try:
-            version = services.set_milestone_retired(
-                signed_in_user(), int(opened["id"]), retired, int(opened["version"])
-            )
+            version = services.set_milestone_retired(signed_in_user(), milestone_id, retired, opened_version)
         except services.ConflictError as exc:
             return _conflict_alert(exc), no_update, no_update
         except services.NotFoundError as exc:
@@ -580,6 +578,6 @@ def _register_admin(app) -> None:
         message = "Retired: hidden unless “Include retired” is ticked." if retired else "Restored."
         return (
             dbc.Alert(message, color="success"),
-            {"id": int(opened["id"]), "version": version},
+            {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
         )

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from dashboard import clock
 from dashboard import figures_savings as figures
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
 from dashboard.components import (
     chosen,
     error_message,
@@ -783,7 +783,7 @@ def _register_edit(app) -> None:
     def save(_clicks, opened, *values):
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
-        if not opened or not isinstance(opened, dict):
+        if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a saving line to update first.", color="warning"),
                 None,
@@ -791,11 +791,10 @@ def _register_edit(app) -> None:
                 no_update,
                 *no_errors,
             )
+        line_id, opened_version = row
         changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
         try:
-            version = saving_services.update_saving_line(
-                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
-            )
+            version = saving_services.update_saving_line(signed_in_user(), line_id, changes, opened_version)
         except service_core.ValidationError as exc:
             return (
                 _error_summary(exc.errors),
@@ -811,7 +810,7 @@ def _register_edit(app) -> None:
         return (
             None,
             f"Saved at {format_datetime(utcnow())}.",
-            {"id": int(opened["id"]), "version": version},
+            {"id": line_id, "version": version},
             (refresh or 0) + 1,
             *no_errors,
         )
