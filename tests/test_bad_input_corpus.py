@@ -136,6 +136,10 @@ BAD_MONEY = {
 }
 
 
+# Values a select never sends that Python reads as false: none of them means "none chosen".
+FALSY_NOT_EMPTY = {"false": False, "zero": 0, "empty-list": [], "empty-dict": {}}
+
+
 def trimmed(value: str) -> str:
     return value.replace("\r\n", "\n").strip()
 
@@ -287,6 +291,8 @@ MILESTONE_UPDATE_CASES = [
             "sql-drop": "'; DROP TABLE milestones; --",
             "list": ["Red"],
             "dict": {"rag": "Red"},
+            # Not "no RAG" (that is "" or nothing): these cleared the RAG.
+            **FALSY_NOT_EMPTY,
         }.items()
     ],
     *text_cases("commentary", 2000),
@@ -465,7 +471,12 @@ ACTION_UPDATE_CASES = [
     ],
     *[
         pytest.param("rag", value, REFUSE, id=f"rag-{name}")
-        for name, value in {"unknown": "Purple", "sql-or": "1 OR 1=1", "list": ["Red"]}.items()
+        for name, value in {
+            "unknown": "Purple",
+            "sql-or": "1 OR 1=1",
+            "list": ["Red"],
+            **FALSY_NOT_EMPTY,
+        }.items()
     ],
     *[
         pytest.param("areas", value, REFUSE, id=f"areas-{name}")
@@ -648,6 +659,7 @@ SAVING_LEAD_CASES = [
             "markup": "<b>High</b>",
             "list": ["High"],
             "dict": {"c": "High"},
+            **FALSY_NOT_EMPTY,
         }.items()
     ],
     *text_cases(

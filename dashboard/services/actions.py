@@ -24,6 +24,7 @@ from dashboard.services.core import (
     ValidationError,
     audit,
     changes_since,
+    chosen,
     clean_text,
     display_value,
     parse_date,
@@ -103,7 +104,7 @@ def validate_action_values(values: dict, has_evidence_items: bool) -> dict:
     status = values.get("status")
     if status not in m.ACTION_STATUSES:
         errors["status"] = "Select a status"
-    rag = values.get("rag") or None
+    rag = chosen(values.get("rag"))
     if rag is not None and rag not in m.RAG_VALUES:
         errors["rag"] = "Select Red, Amber or Green"
     cleaned["rag"] = rag

@@ -187,6 +187,12 @@ def text_problem(value, label: str) -> str | None:
     return f"{label} must be plain text"
 
 
+def chosen(value):
+    """An option from a select: "" or None mean none chosen; anything else is returned as sent, for
+    the caller to check against its options (0, False or [] is not "none", it is not an option)."""
+    return None if value is None or (isinstance(value, str) and value == "") else value
+
+
 def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:
     """Trimmed text from a form; anything not storable as text or over `limit` characters records
     a message under `field`."""

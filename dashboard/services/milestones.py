@@ -18,6 +18,7 @@ from dashboard.services.core import (
     audit,
     can_edit_project,
     changes_since,
+    chosen,
     clean_text,
     display_value,
     parse_date,
@@ -116,7 +117,7 @@ def validate_milestone_values(
     status = values.get("status")
     if status not in m.MILESTONE_STATUSES:
         errors["status"] = "Select a status"
-    rag = values.get("rag") or None
+    rag = chosen(values.get("rag"))
     if rag is not None and rag not in m.RAG_VALUES:
         errors["rag"] = "Select Red, Amber or Green"
     cleaned["rag"] = rag
@@ -224,7 +225,7 @@ def update_milestone(
                 _date(proposed.get("actual_end"), "actual_end", {}),
                 today,
             )
-            rag_changed = (proposed.get("rag") or None) != before["rag"]
+            rag_changed = chosen(proposed.get("rag")) != before["rag"]
             cleaned = validate_milestone_values(
                 proposed, today, suggested_rag=suggested, rag_changed=rag_changed
             )
