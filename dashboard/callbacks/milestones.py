@@ -331,33 +331,7 @@ def register(app) -> None:
             elif field == "percent_complete":
                 value = int(value)
             values.append(value)
-        context = [
-            html.Strong(row["title"]),
-            f" · {row['project']} · baseline end ",
-            format_date(row["baseline_end"]) if row["baseline_end"] is not None else "not set",
-            " · version ",
-            str(row["version"]),
-            " · last updated ",
-            format_datetime(row["updated_at"]),
-            f" by {row['updated_by']}",
-        ]
-        if row["illustrative"]:
-            context += [" ", illustrative_marker(row["illustrative_note"])]
-        history = queries.milestone_history(int(milestone_id))
-        history_list = (
-            html.Ul(
-                [
-                    html.Li(
-                        f"{format_datetime(event.at)} · {event.username} · "
-                        f"{services.FIELD_LABELS.get(event.field, event.field)}: "
-                        f"{event.old or '—'} → {event.new or '—'}"
-                    )
-                    for event in history.itertuples()
-                ]
-            )
-            if not history.empty
-            else html.P("No changes recorded since the seed data was loaded.")
-        )
+        context, history_list = edit_panel_state(row)
         return (
             False,
             context,
@@ -403,6 +377,8 @@ def register(app) -> None:
         Output("ms-edit-saved", "children"),
         Output("ms-edit-version", "data", allow_duplicate=True),
         Output("ms-refresh", "data"),
+        Output("ms-edit-context", "children", allow_duplicate=True),
+        Output("ms-edit-history", "children", allow_duplicate=True),
         *[Output(f"ms-edit-{field}-error", "children") for field in EDIT_FIELDS],
         Input("ms-edit-save", "n_clicks"),
         State("ms-edit-version", "data"),
@@ -414,12 +390,12 @@ def register(app) -> None:
     def save(_clicks, opened, *values):
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
+        unchanged = (no_update,) * 4  # the form's store, the page and the panel stay as they are
         if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a milestone to update first.", color="warning"),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *no_errors,
             )
         milestone_id, opened_version = row
@@ -430,23 +406,67 @@ def register(app) -> None:
             return (
                 _error_summary(exc.errors),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
             )
         except services.ConflictError as exc:
-            return (_conflict_alert(exc), None, no_update, no_update, *no_errors)
+            return (_conflict_alert(exc), None, *unchanged, *no_errors)
         except services.NotFoundError as exc:
-            return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
+            return (dbc.Alert(str(exc), color="warning"), None, *unchanged, *no_errors)
+        # The version line and the change history as stored, so the panel shows this save at once.
+        context, history_list = edit_panel_state(_stored_milestone(milestone_id))
         return (
             None,
             f"Saved at {format_datetime(utcnow())}.",
             {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
+            context,
+            history_list,
             *no_errors,
         )
 
     _register_admin(app)
+
+
+def _stored_milestone(milestone_id: int) -> pd.Series:
+    frame = queries.milestones(
+        queries.MilestoneFilters(include_retired=True), clock.today(), ids=[milestone_id]
+    )
+    return frame.iloc[0]
+
+
+def edit_panel_state(row: pd.Series) -> tuple[list, object]:
+    """The update panel's version line and change history for a milestone as stored."""
+    context = [
+        html.Strong(row["title"]),
+        f" · {row['project']} · baseline end ",
+        format_date(row["baseline_end"]) if row["baseline_end"] is not None else "not set",
+        " · version ",
+        str(row["version"]),
+        " · last updated ",
+        format_datetime(row["updated_at"]),
+        f" by {row['updated_by']}",
+    ]
+    if row["retired"]:
+        context += [" · ", html.Strong("retired")]
+    if row["illustrative"]:
+        context += [" ", illustrative_marker(row["illustrative_note"])]
+    history = queries.milestone_history(int(row["id"]))
+    history_list = (
+        html.Ul(
+            [
+                html.Li(
+                    f"{format_datetime(event.at)} · {event.username} · "
+                    f"{services.FIELD_LABELS.get(event.field, event.field)}: "
+                    f"{event.old or '—'} → {event.new or '—'}"
+                )
+                for event in history.itertuples()
+            ]
+        )
+        if not history.empty
+        else html.P("No changes recorded since the seed data was loaded.")
+    )
+    return context, history_list
 
 
 def _error_summary(errors: dict[str, str]) -> dbc.Alert:
@@ -553,6 +573,8 @@ def _register_admin(app) -> None:
         Output("ms-retire-message", "children"),
         Output("ms-edit-version", "data", allow_duplicate=True),
         Output("ms-refresh", "data", allow_duplicate=True),
+        Output("ms-edit-context", "children", allow_duplicate=True),
+        Output("ms-edit-history", "children", allow_duplicate=True),
         Input("ms-retire", "n_clicks"),
         Input("ms-restore", "n_clicks"),
         State("ms-edit-version", "data"),
@@ -561,23 +583,23 @@ def _register_admin(app) -> None:
         prevent_initial_call=True,
     )
     def retire(_retire, _restore, opened, refresh):
+        unchanged = (no_update,) * 4
         if (row := opened_row(opened)) is None:
-            return (
-                dbc.Alert("Choose a milestone in the update form first.", color="warning"),
-                no_update,
-                no_update,
-            )
+            return (dbc.Alert("Choose a milestone in the update form first.", color="warning"), *unchanged)
         milestone_id, opened_version = row
         retired = ctx.triggered_id == "ms-retire"
         try:
             version = services.set_milestone_retired(signed_in_user(), milestone_id, retired, opened_version)
         except services.ConflictError as exc:
-            return _conflict_alert(exc), no_update, no_update
+            return (_conflict_alert(exc), *unchanged)
         except services.NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, no_update
+            return (dbc.Alert(str(exc), color="warning"), *unchanged)
         message = "Retired: hidden unless “Include retired” is ticked." if retired else "Restored."
+        context, history_list = edit_panel_state(_stored_milestone(milestone_id))
         return (
             dbc.Alert(message, color="success"),
             {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
+            context,
+            history_list,
         )
