@@ -838,7 +838,11 @@ def _check_milestones(db: Session, table: Table, problems: list[Problem], today:
         )
         try:
             cleaned = validate_milestone_values(
-                proposed, today, suggested_rag=suggested, rag_changed=proposed["rag"] != before_rag
+                proposed,
+                today,
+                suggested_rag=suggested,
+                rag_changed=proposed["rag"] != before_rag,
+                previous_reason=before.get("rag_reason"),
             )
         except ValidationError as exc:
             row.validation(exc)

@@ -157,6 +157,21 @@ def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app,
     assert audit_count() == 0
 
 
+def test_clearing_the_rag_of_a_slipping_milestone_over_http_asks_for_a_reason(app, login_as):
+    # Enablement 14–25 is open, Amber and slipping: its dates suggest Red.
+    target = milestone("tr_enablement_14_25")
+    client = login_as("transition.lead")
+    response = client.post("/_dash-update-component", json=save_body(app, target, rag="", rag_reason=""))
+    body = response.get_json()["response"]
+    assert "Enter the reason for No RAG: the dates suggest Red" in shown_text(
+        body["ms-edit-rag_reason-error"]["children"]
+    )
+    assert "There is a problem" in shown_text(body["ms-edit-summary"]["children"])
+    after = milestone("tr_enablement_14_25")
+    assert (after.rag, after.version) == ("Amber", target.version)
+    assert audit_count() == 0
+
+
 def test_a_conflicting_save_shows_what_changed(app, login_as):
     target = milestone("tr_joint_market_review")
     admin = login_as("admin")

@@ -369,7 +369,13 @@ def register(app) -> None:
             services.parse_date(actual_end, "Actual end date", "actual_end", errors),
             clock.today(),
         )
-        return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
+        if rag is None:
+            return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
+        return [
+            "Suggested from the dates: ",
+            rag_badge(rag),
+            f" {reason} Choosing another RAG, or No RAG, needs a reason.",
+        ]
 
     @authorised(
         app,
