@@ -97,7 +97,8 @@ def parse_money(value) -> Decimal | None:
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
 _MONTHS["sept"] = 9
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+# A time of day may follow (a spreadsheet's date-time written as text); nothing else may.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _NUMERIC_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{2}|\d{4})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})$")
@@ -837,7 +838,11 @@ def _check_milestones(db: Session, table: Table, problems: list[Problem], today:
         )
         try:
             cleaned = validate_milestone_values(
-                proposed, today, suggested_rag=suggested, rag_changed=proposed["rag"] != before_rag
+                proposed,
+                today,
+                suggested_rag=suggested,
+                rag_changed=proposed["rag"] != before_rag,
+                previous_reason=before.get("rag_reason"),
             )
         except ValidationError as exc:
             row.validation(exc)

@@ -12,9 +12,11 @@ stored exactly as given, trimmed: proof that it went in as text.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
+import json
 import os
 from decimal import Decimal
 
@@ -87,6 +89,14 @@ BAD_DATES = {
     "list": ["2026-01-01"],
     "dict": {"date": "2026-01-01"},
     "bool": True,
+    # A date must be the whole value, not the start of a longer one (it was cut to 10 characters).
+    "trailing-text": "2026-12-01 and more",
+    "trailing-junk": "2026-12-01junk",
+    "date-and-time": "2026-12-01T10:00:00",
+    "compact": "20261201",
+    "week-date": "2026-W49-2",
+    "float": 2026.12,
+    "nan": float("nan"),
 }
 
 BAD_PERCENTS = {
@@ -126,6 +136,10 @@ BAD_MONEY = {
 }
 
 
+# Values a select never sends that Python reads as false: none of them means "none chosen".
+FALSY_NOT_EMPTY = {"false": False, "zero": 0, "empty-list": [], "empty-dict": {}}
+
+
 def trimmed(value: str) -> str:
     return value.replace("\r\n", "\n").strip()
 
@@ -139,8 +153,17 @@ def text_cases(field: str, limit: int, normalise=trimmed, extra=None):
     cases.append(pytest.param(field, "x" * (limit + 1), REFUSE, id=f"{field}-{limit + 1}-chars"))
     if limit < 5000:
         cases.append(pytest.param(field, "y" * 10_000, REFUSE, id=f"{field}-10000-chars"))
-    for name, value in (("list", ["x"]), ("dict", {"text": "x"}), ("bool", True)):
+    for name, value in (
+        ("list", ["x"]),
+        ("dict", {"text": "x"}),
+        ("bool", True),
+        ("nan", float("nan")),
+        ("infinity", float("inf")),
+    ):
         cases.append(pytest.param(field, value, REFUSE, id=f"{field}-{name}"))
+    # A crafted POST can send a number where a form sends text: stored as the text typed.
+    cases.append(pytest.param(field, 2027, "2027", id=f"{field}-whole-number"))
+    cases.append(pytest.param(field, 4.5, "4.5", id=f"{field}-decimal-number"))
     return cases + (extra or [])
 
 
@@ -222,6 +245,7 @@ MILESTONE_UPDATE_CASES = [
         [
             pytest.param("forecast_end", "9999-12-31", dt.date(9999, 12, 31), id="forecast_end-far-future"),
             pytest.param("forecast_end", "2026-12-31", dt.date(2026, 12, 31), id="forecast_end-good"),
+            pytest.param("forecast_end", " 2026-12-31 ", dt.date(2026, 12, 31), id="forecast_end-padded"),
         ],
     ),
     *date_cases(
@@ -230,6 +254,7 @@ MILESTONE_UPDATE_CASES = [
             pytest.param("actual_start", "9999-12-31", REFUSE, id="actual_start-future"),
             pytest.param("actual_start", "", None, id="actual_start-empty-clears"),
             pytest.param("actual_start", None, None, id="actual_start-none-clears"),
+            pytest.param("actual_start", "   ", None, id="actual_start-blank-clears"),
         ],
     ),
     *date_cases(
@@ -266,6 +291,8 @@ MILESTONE_UPDATE_CASES = [
             "sql-drop": "'; DROP TABLE milestones; --",
             "list": ["Red"],
             "dict": {"rag": "Red"},
+            # Not "no RAG" (that is "" or nothing): these cleared the RAG.
+            **FALSY_NOT_EMPTY,
         }.items()
     ],
     *text_cases("commentary", 2000),
@@ -444,7 +471,12 @@ ACTION_UPDATE_CASES = [
     ],
     *[
         pytest.param("rag", value, REFUSE, id=f"rag-{name}")
-        for name, value in {"unknown": "Purple", "sql-or": "1 OR 1=1", "list": ["Red"]}.items()
+        for name, value in {
+            "unknown": "Purple",
+            "sql-or": "1 OR 1=1",
+            "list": ["Red"],
+            **FALSY_NOT_EMPTY,
+        }.items()
     ],
     *[
         pytest.param("areas", value, REFUSE, id=f"areas-{name}")
@@ -454,8 +486,16 @@ ACTION_UPDATE_CASES = [
             "number": 5,
             "dict": {"a": 1},
             "sql-drop": "'; DROP TABLE areas; --",
+            # Not a list of ids: "12" was read as areas 1 and 2, True as area 1, 1.5 as area 1.
+            "digits-string": "12",
+            "bool-in-list": [True],
+            "fraction-in-list": [1.5],
+            "dict-of-ids": {"1": "1"},
+            "list-in-list": [["1"]],
         }.items()
     ],
+    pytest.param("areas", ["1", 2, " 3 "], [1, 2, 3], id="areas-ids-as-text-and-numbers"),
+    pytest.param("areas", [], [], id="areas-none-chosen"),
     pytest.param("evidence_summary", "e" * 2001, REFUSE, id="evidence_summary-2001-chars"),
     pytest.param(
         "evidence_summary", ODD_TEXT["img-onerror"], ODD_TEXT["img-onerror"], id="evidence_summary-markup"
@@ -474,6 +514,15 @@ def test_action_update(database_url, field, value, expected):
     if expected is REFUSE:
         errors = assert_refused(call, lambda: row(m.ActionItem, key=CJ_ACTION))
         assert field in errors
+    elif field == "areas":
+        call()
+        with session_scope() as db:
+            stored = db.scalars(
+                select(m.action_areas.c.consideration_area_id)
+                .where(m.action_areas.c.action_item_id == before["id"])
+                .order_by(m.action_areas.c.consideration_area_id)
+            ).all()
+        assert list(stored) == expected
     else:
         call()
         after = row(m.ActionItem, key=CJ_ACTION)
@@ -499,6 +548,13 @@ NOTE_CASES = [
             pytest.param("note_date", None, REFUSE, id="note_date-none"),
         ],
     ),
+    # The checkbox sends true or false: the string "false" was read as internal, a list as public.
+    *[
+        pytest.param("internal", value, REFUSE, id=f"internal-{name}")
+        for name, value in {"text-false": "false", "one": 1, "list": [], "dict": {"a": 1}}.items()
+    ],
+    pytest.param("internal", True, "Met the team", id="internal-true"),
+    pytest.param("internal", None, "Met the team", id="internal-none"),
 ]
 
 
@@ -506,10 +562,12 @@ NOTE_CASES = [
 def test_add_progress_note(database_url, field, value, expected):
     lead = user("cj.lead")
     action_id = row(m.ActionItem, key=CJ_ACTION)["id"]
-    arguments = {"note_date": "2026-11-20", "text": "Met the team", field: value}
+    arguments = {"note_date": "2026-11-20", "text": "Met the team", "internal": False, field: value}
 
     def call():
-        return add_progress_note(lead, action_id, arguments["note_date"], arguments["text"], False, TODAY)
+        return add_progress_note(
+            lead, action_id, arguments["note_date"], arguments["text"], arguments["internal"], TODAY
+        )
 
     if expected is REFUSE:
         assert_refused(call, lambda: row(m.ActionItem, key=CJ_ACTION))
@@ -601,6 +659,7 @@ SAVING_LEAD_CASES = [
             "markup": "<b>High</b>",
             "list": ["High"],
             "dict": {"c": "High"},
+            **FALSY_NOT_EMPTY,
         }.items()
     ],
     *text_cases(
@@ -875,7 +934,10 @@ def import_cases(kind: str, column: str, values: dict, expected=REFUSE, xlsx: bo
     ]  # fmt: skip
 
 
-IMPORT_DATES = {name: value for name, value in BAD_DATES.items() if isinstance(value, str)}
+# A spreadsheet may hold a date and time as text ("2026-12-01T10:00:00"): the import reads its date.
+IMPORT_DATES = {
+    name: value for name, value in BAD_DATES.items() if isinstance(value, str) and name != "date-and-time"
+}
 IMPORT_MONEY = {
     name: value
     for name, value in BAD_MONEY.items()
@@ -1079,6 +1141,7 @@ BOARD_CASES = [
         [
             pytest.param("meeting_date", "", REFUSE, id="meeting_date-empty"),
             pytest.param("meeting_date", None, REFUSE, id="meeting_date-none"),
+            pytest.param("meeting_date", "   ", REFUSE, id="meeting_date-blank"),
             pytest.param("meeting_date", "2026-11-24", REFUSE, id="meeting_date-already-a-meeting"),
             pytest.param("meeting_date", "9999-12-31", dt.date(9999, 12, 31), id="meeting_date-far-future"),
         ],
@@ -1097,3 +1160,246 @@ def test_add_board_meeting(database_url, field, value, expected):
     else:
         meeting_id = add_board_meeting(admin, **arguments)
         assert row(m.BoardMeeting, id=meeting_id)[field] == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Crafted POSTs to the write callbacks: a write that committed is answered as saved
+# ---------------------------------------------------------------------------------------------
+
+NOTHING_SAVED = "Nothing you entered has been saved"
+
+
+def post_callback(app, client, outputs: str | tuple, values: dict, triggered: str) -> str:
+    """POST the callback with `outputs` ("id.prop") as the browser would, with `values` as crafted;
+    returns the response as text."""
+    from tests.conftest import callback_request, find_callback
+
+    outputs = (outputs,) if isinstance(outputs, str) else outputs
+    body = callback_request(app, find_callback(app, *outputs), values=values, triggered=triggered)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.status_code
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_a_milestone_titled_with_a_number_is_added_and_answered_as_added(app, login_as, database_url):
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ms-add-message.children",
+        {
+            ("ms-add-save", "n_clicks"): 1,
+            ("ms-add-project", "value"): "transition",
+            ("ms-add-title", "value"): 2027,
+            ("ms-add-owner", "value"): "Head of Probes",
+            ("ms-add-baseline_start", "value"): "2026-11-01",
+            ("ms-add-baseline_end", "value"): "2026-12-31",
+            ("ms-refresh", "data"): 0,
+        },
+        "ms-add-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Added “2027”." in text
+    assert newest(m.Milestone)["title"] == "2027"
+    assert world()["Milestone"] == counts["Milestone"] + 1
+
+
+def test_a_baseline_named_with_a_number_is_recorded_and_answered_as_recorded(app, login_as, database_url):
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ms-rebaseline-message.children",
+        {
+            ("ms-rebaseline-save", "n_clicks"): 1,
+            ("ms-rebaseline-project", "value"): "transition",
+            ("ms-rebaseline-name", "value"): 2027,
+            ("ms-rebaseline-date", "value"): "2026-11-23",
+            ("ms-refresh", "data"): 0,
+        },
+        "ms-rebaseline-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Recorded baseline “2027”." in text
+    assert newest(m.Baseline)["name"] == "2027"
+
+
+@pytest.mark.parametrize(
+    "meeting_date",
+    ["2026-12-01 and more", "2026-12-01junk", "2026-12-01T10:00:00"],
+    ids=["trailing-text", "trailing-junk", "date-and-time"],
+)
+def test_a_board_meeting_date_with_more_after_it_is_refused_next_to_the_field(
+    app, login_as, database_url, meeting_date
+):
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "ov-meeting-message.children",
+        {
+            ("ov-meeting-save", "n_clicks"): 1,
+            ("ov-meeting-date", "value"): meeting_date,
+            ("ov-meeting-title", "value"): "Programme board",
+        },
+        "ov-meeting-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Meeting date must be a real date" in text
+    assert world() == counts
+
+
+def test_a_kpi_value_is_answered_with_the_kpi_area_and_period_stored(app, login_as, database_url):
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "kpi-entry-message.children",
+        {
+            ("kpi-entry-save", "n_clicks"): 1,
+            ("kpi-entry-kpi", "value"): KPI.lower(),
+            ("kpi-entry-area", "value"): AREA.upper(),
+            ("kpi-entry-period", "value"): "q1   2019/20",
+            ("kpi-entry-value", "value"): "51.5",
+            ("kpi-entry-note", "value"): None,
+            ("kpi-refresh", "data"): 0,
+        },
+        "kpi-entry-save.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert f"Saved {KPI} for Ladywood in Q1 2019/20." in text
+
+
+CRAFTED_STORES = {
+    "no-id": {"version": 1},
+    "word-id": {"id": "first", "version": 1},
+    "list-version": {"id": 1, "version": [1]},
+    "dict-version": {"id": 1, "version": {"v": 1}},
+    "empty-version": {"id": 1, "version": ""},
+    "none-version": {"id": 1, "version": None},
+    "bool-id": {"id": True, "version": 1},
+}
+
+# Each edit form's save (and the admin's buttons beside it): the callback's first output, what the
+# browser sends besides the form's store, the button pressed and the words of the answer.
+STORE_FORMS = {
+    "milestone-save": (
+        ("ms-edit-saved.children", "ms-refresh.data"),
+        "ms-edit-version",
+        {("ms-edit-save", "n_clicks"): 1, ("ms-edit-status", "value"): "In progress",
+         ("ms-edit-percent_complete", "value"): 90, ("ms-refresh", "data"): 0},
+        "ms-edit-save.n_clicks",
+        "Choose a milestone to update first.",
+    ),
+    "milestone-retire": (
+        "ms-retire-message.children",
+        "ms-edit-version",
+        {("ms-retire", "n_clicks"): 1, ("ms-refresh", "data"): 0},
+        "ms-retire.n_clicks",
+        "Choose a milestone in the update form first.",
+    ),
+    "saving-save": (
+        ("sv-edit-saved.children", "sv-refresh.data"),
+        "sv-edit-version",
+        {("sv-edit-save", "n_clicks"): 1, ("sv-edit-forecast", "value"): "5", ("sv-refresh", "data"): 0},
+        "sv-edit-save.n_clicks",
+        "Choose a saving line to update first.",
+    ),
+    "action-save": (
+        "act-form-summary.children",
+        "act-edit-version",
+        {("act-save", "n_clicks"): 1, ("act-edit-owner", "value"): "Someone", ("act-refresh", "data"): 0},
+        "act-save.n_clicks",
+        "Choose an action first.",
+    ),
+    "action-sign-off": (
+        "act-signoff-error.children",
+        "act-edit-version",
+        {("act-signoff", "n_clicks"): 1, ("act-refresh", "data"): 0},
+        "act-signoff.n_clicks",
+        "Choose an action first.",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("store", list(CRAFTED_STORES), ids=list(CRAFTED_STORES))
+@pytest.mark.parametrize("form", list(STORE_FORMS), ids=list(STORE_FORMS))
+def test_a_crafted_form_store_is_answered_in_words_and_changes_nothing(
+    app, login_as, database_url, form, store
+):
+    outputs, store_id, values, triggered, answer = STORE_FORMS[form]
+    counts = world()
+    values = {**values, (store_id, "data"): CRAFTED_STORES[store]}
+    text = post_callback(app, login_as("admin"), outputs, values, triggered)
+    assert NOTHING_SAVED not in text
+    assert answer in text
+    assert world() == counts
+
+
+def test_a_progress_note_marked_internal_with_text_is_refused_in_words(app, login_as, database_url):
+    action = row(m.ActionItem, key=CJ_ACTION)
+    counts = world()
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "act-note-text-error.children",
+        {
+            ("act-note-add", "n_clicks"): 1,
+            ("act-edit-version", "data"): {"id": action["id"], "version": action["version"]},
+            ("act-note-date", "value"): "2026-11-20",
+            ("act-note-text", "value"): "Met the team",
+            ("act-note-internal", "value"): "false",
+            ("act-refresh", "data"): 0,
+        },
+        "act-note-add.n_clicks",
+    )
+    assert "Tick the box to keep the note internal, or leave it clear" in text
+    assert world() == counts
+
+
+@pytest.mark.parametrize(
+    ("kind", "filename"),
+    [
+        pytest.param(["milestones"], "plan.csv", id="kind-list"),
+        pytest.param({"kind": "milestones"}, "plan.csv", id="kind-dict"),
+        pytest.param("milestones", ["plan.csv"], id="filename-list"),
+        pytest.param("milestones", 2027, id="filename-number"),
+    ],
+)
+def test_an_import_with_a_crafted_kind_or_file_name_is_answered_in_words(
+    app, login_as, database_url, kind, filename
+):
+    counts = world()
+    content = csv_bytes([["Project", "Milestone"], ["transition", "Probe"]])
+    text = post_callback(
+        app,
+        login_as("admin"),
+        "import-report.children",
+        {
+            ("import-upload", "contents"): "data:text/csv;base64," + base64.b64encode(content).decode(),
+            ("import-kind", "value"): kind,
+            ("import-run", "n_clicks"): 1,
+            ("import-upload", "filename"): filename,
+        },
+        "import-run.n_clicks",
+    )
+    assert NOTHING_SAVED not in text
+    assert "Choose what the file holds." in text or "Nothing was imported" in text
+    assert world() == counts
+
+
+@pytest.mark.parametrize("filename", [["values.csv"], 2027, {"name": "values.csv"}])
+def test_a_kpi_upload_with_a_crafted_file_name_is_answered_in_words(app, login_as, database_url, filename):
+    counts = world()
+    content = csv_bytes([UPLOAD_HEADER, upload_row()])
+    text = post_callback(
+        app,
+        login_as("cj.lead"),
+        "kpi-upload-report.children",
+        {
+            ("kpi-upload", "contents"): "data:text/csv;base64," + base64.b64encode(content).decode(),
+            ("kpi-upload", "filename"): filename,
+            ("kpi-refresh", "data"): 0,
+        },
+        "kpi-upload.contents",
+    )
+    assert NOTHING_SAVED not in text
+    assert world() == counts

@@ -30,6 +30,13 @@ def open_action(dash_duo) -> None:
     dash_duo.wait_for_text_to_equal("#act-detail-title", ACTION)
 
 
+def change_history(dash_duo) -> str:
+    """The action's change history as text (textContent: the list is folded away until opened)."""
+    return dash_duo.driver.execute_script(
+        "var d = document.querySelector('#act-detail details'); return d ? d.textContent : '';"
+    )
+
+
 def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
     dash_duo.start_server(app, navigate=False)
     base = sign_in(dash_duo, "cj.lead", "/actions?rec=4")
@@ -55,6 +62,13 @@ def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
     # Newest first, and the earlier note is still there.
     dash_duo.wait_for_contains_text("#act-notes li:first-child", "Roll-out agreed with the STP board")
     assert "Pilot evaluation drafted" in dash_duo.find_element("#act-notes").text
+    # The version line and the change history show the note at once, without reloading the page.
+    dash_duo._wait_for(
+        lambda driver: "Progress note added" in change_history(dash_duo),
+        timeout=10,
+        msg="the change history did not show the note",
+    )
+    assert "last updated" in dash_duo.find_element("#act-detail").text
     assert dash_duo.get_logs() == []
 
     dash_duo.driver.delete_all_cookies()

@@ -87,6 +87,10 @@ def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash
     dash_duo.find_element("#ms-edit-save").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#ms-edit-saved", "Saved at")
     assert dash_duo.find_element("#ms-edit-percent_complete-error").text == ""
+    # The panel's version line and change history show the save without reloading the page.
+    dash_duo.wait_for_contains_text("#ms-edit-context", "by transition.lead")
+    history = dash_duo.find_element("#ms-edit-history").get_attribute("textContent")
+    assert "transition.lead · Percentage complete" in history, history
 
     # The Gantt redraws with the new forecast end.
     dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")

@@ -59,6 +59,10 @@ def test_lead_records_a_forecast_and_sees_the_total_change(dash_duo, app):
     forecast.send_keys("5,700,000")
     dash_duo.find_element("#sv-edit-save").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#sv-edit-saved", "Saved at")
+    # The panel's version line and change history show the save without reloading the page.
+    dash_duo.wait_for_contains_text("#sv-edit-context", "by cj.lead")
+    history = dash_duo.find_element("#sv-edit-history").get_attribute("textContent")
+    assert "cj.lead · Forecast" in history, history
     dash_duo.wait_for_text_to_equal("#sv-total-forecast", "£5.7m")
     assert dash_duo.find_element("#sv-edit-forecast-error").text == ""
     assert dash_duo.get_logs() == []

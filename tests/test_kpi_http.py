@@ -96,7 +96,7 @@ def test_a_lead_saves_a_value_over_http(app, login_as):
     response = login_as("cj.lead").post("/_dash-update-component", json=save_body(app))
     assert response.status_code == 200
     result = answer(response)
-    assert "Saved CON-FIRST-CONTACT for ladywood in Q3 2026/27" in flat_text(result["kpi-entry-message"])
+    assert "Saved CON-FIRST-CONTACT for Ladywood in Q3 2026/27" in flat_text(result["kpi-entry-message"])
     assert result["kpi-refresh"]["data"] == 1
     assert counts()[0] == before[0] + 1
 

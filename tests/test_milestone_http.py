@@ -95,6 +95,50 @@ def test_the_projects_lead_saves_over_http(app, login_as):
     assert audit_count() == 2
 
 
+def shown_text(component) -> str:
+    """The words a component shows (its children's strings, in order), as a person reads them."""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, list):
+        return "".join(shown_text(item) for item in component)
+    if isinstance(component, dict):
+        return shown_text(component.get("props", {}).get("children"))
+    return "" if component is None else str(component)
+
+
+def test_after_a_save_the_panel_shows_the_new_version_and_the_change_in_its_history(app, login_as):
+    target = milestone("tr_joint_market_review")
+    client = login_as("transition.lead")
+    response = client.post(
+        "/_dash-update-component", json=save_body(app, target, commentary="Draft report with partners")
+    )
+    answer = response.get_json()["response"]
+    context = shown_text(answer["ms-edit-context"]["children"])
+    history = shown_text(answer["ms-edit-history"]["children"])
+    assert f"version {target.version + 1}" in context and "by transition.lead" in context
+    assert "No changes recorded" not in history
+    assert "transition.lead · Commentary:" in history and "Draft report with partners" in history
+
+
+def test_after_retiring_the_panel_shows_the_new_version_and_the_change_in_its_history(app, login_as):
+    target = milestone("tr_joint_market_review")
+    key = find_callback(app, "ms-retire-message.children")
+    body = callback_request(
+        app,
+        key,
+        values={
+            ("ms-retire", "n_clicks"): 1,
+            ("ms-edit-version", "data"): {"id": target.id, "version": target.version},
+            ("ms-refresh", "data"): 0,
+        },
+        triggered="ms-retire.n_clicks",
+    )
+    answer = login_as("admin").post("/_dash-update-component", json=body).get_json()["response"]
+    context = shown_text(answer["ms-edit-context"]["children"])
+    assert f"version {target.version + 1}" in context and "retired" in context
+    assert "admin · Retired:" in shown_text(answer["ms-edit-history"]["children"])
+
+
 def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app, login_as):
     target = milestone("tr_joint_market_review")
     client = login_as("transition.lead")
@@ -110,6 +154,21 @@ def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app,
     assert "same as or after the forecast start date" in json.dumps(body["ms-edit-forecast_end-error"])
     assert "There is a problem" in json.dumps(body["ms-edit-summary"])
     assert milestone("tr_joint_market_review").version == target.version
+    assert audit_count() == 0
+
+
+def test_clearing_the_rag_of_a_slipping_milestone_over_http_asks_for_a_reason(app, login_as):
+    # Enablement 14–25 is open, Amber and slipping: its dates suggest Red.
+    target = milestone("tr_enablement_14_25")
+    client = login_as("transition.lead")
+    response = client.post("/_dash-update-component", json=save_body(app, target, rag="", rag_reason=""))
+    body = response.get_json()["response"]
+    assert "Enter the reason for No RAG: the dates suggest Red" in shown_text(
+        body["ms-edit-rag_reason-error"]["children"]
+    )
+    assert "There is a problem" in shown_text(body["ms-edit-summary"]["children"])
+    after = milestone("tr_enablement_14_25")
+    assert (after.rag, after.version) == ("Amber", target.version)
     assert audit_count() == 0
 
 

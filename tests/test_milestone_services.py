@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import models as m
-from dashboard import services
+from dashboard import queries, services
 from dashboard.auth import AuthorisationError, load_user
 from dashboard.db import session_scope
 
@@ -253,6 +253,71 @@ def test_overriding_the_suggested_rag_needs_a_reason(database_url):
         today=TODAY,
     )
     assert milestone("tr_enablement_14_25").rag == "Green"
+
+
+def amber_and_red_counts() -> tuple[int, int]:
+    counts = queries.milestone_counts(queries.MilestoneFilters(), TODAY)
+    return counts["Amber"], counts["Red"]
+
+
+# Enablement 14–25 is open and Amber (with its reason) and slipping: its dates suggest Red.
+SLIPPING = "tr_enablement_14_25"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        pytest.param("", id="no-reason"),
+        pytest.param("   ", id="blank-reason"),
+        pytest.param(None, id="reason-left-as-it-was-for-amber"),
+    ],
+)
+def test_clearing_the_rag_the_dates_suggest_needs_a_reason(database_url, reason):
+    target = milestone(SLIPPING)
+    counts = amber_and_red_counts()
+    changes = {"rag": ""} if reason is None else {"rag": "", "rag_reason": reason}
+    with pytest.raises(services.ValidationError) as raised:
+        services.update_milestone(user("transition.lead"), target.id, changes, target.version, today=TODAY)
+    assert raised.value.errors["rag_reason"].startswith(
+        "Enter the reason for No RAG: the dates suggest Red, so clearing the RAG needs a reason"
+    )
+    after = milestone(SLIPPING)
+    assert (after.rag, after.version) == ("Amber", target.version)
+    assert amber_and_red_counts() == counts
+    assert audit_rows(target.id) == []
+
+
+def test_clearing_the_rag_with_a_reason_is_saved(database_url):
+    target = milestone(SLIPPING)
+    services.update_milestone(
+        user("transition.lead"),
+        target.id,
+        {"rag": "", "rag_reason": "Paused while the board reviews the pilot"},
+        target.version,
+        today=TODAY,
+    )
+    after = milestone(SLIPPING)
+    assert (after.rag, after.rag_reason) == (None, "Paused while the board reviews the pilot")
+
+
+def test_choosing_another_rag_needs_a_reason_of_its_own(database_url):
+    # The form shows the reason given for Amber; leaving it there does not explain Green.
+    target = milestone(SLIPPING)
+    with pytest.raises(services.ValidationError) as raised:
+        services.update_milestone(
+            user("transition.lead"), target.id, {"rag": "Green"}, target.version, today=TODAY
+        )
+    assert (
+        "the dates suggest Red, so choosing another RAG needs a reason" in raised.value.errors["rag_reason"]
+    )
+    assert milestone(SLIPPING).rag == "Amber"
+
+
+def test_choosing_the_suggested_rag_keeps_the_reason_given(database_url):
+    target = milestone(SLIPPING)
+    services.update_milestone(user("transition.lead"), target.id, {"rag": "Red"}, target.version, today=TODAY)
+    after = milestone(SLIPPING)
+    assert (after.rag, after.rag_reason) == ("Red", target.rag_reason)
 
 
 def test_adding_commentary_is_not_held_up_by_an_earlier_rag_choice(database_url):

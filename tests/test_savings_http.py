@@ -87,6 +87,30 @@ def test_the_lead_saves_forecast_over_http(app, login_as):
     assert audit_count() == 1
 
 
+def shown_text(component) -> str:
+    """The words a component shows (its children's strings, in order), as a person reads them."""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, list):
+        return "".join(shown_text(item) for item in component)
+    if isinstance(component, dict):
+        return shown_text(component.get("props", {}).get("children"))
+    return "" if component is None else str(component)
+
+
+def test_after_a_save_the_panel_shows_the_new_version_and_the_change_in_its_history(app, login_as):
+    target = line("cj_workforce_2019_20")
+    response = login_as("cj.lead").post(
+        "/_dash-update-component", json=save_body(app, target, forecast="5,600,000")
+    )
+    answer = response.get_json()["response"]
+    context = shown_text(answer["sv-edit-context"]["children"])
+    history = shown_text(answer["sv-edit-history"]["children"])
+    assert f"version {target.version + 1}" in context and "by cj.lead" in context
+    assert "No changes recorded" not in history
+    assert "cj.lead · Forecast:" in history
+
+
 def test_invalid_input_gets_messages_next_to_the_fields_and_changes_nothing(app, login_as):
     target = line("cj_workforce_2019_20")
     response = login_as("admin").post(

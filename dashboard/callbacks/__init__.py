@@ -45,6 +45,23 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
     return decorate
 
 
+def _whole_number(value) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
+        return int(value)
+    return None
+
+
+def opened_row(value) -> tuple[int, int] | None:
+    """(id, version) of the row an edit form has open, from its store; None unless both are whole
+    numbers. The store is the browser's: a crafted one is answered "choose one first", not a crash."""
+    if not isinstance(value, dict):
+        return None
+    row_id, version = _whole_number(value.get("id")), _whole_number(value.get("version"))
+    return None if row_id is None or version is None else (row_id, version)
+
+
 def register_all(app) -> None:
     from dashboard.callbacks import (
         actions,

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
 from dashboard.components import (
     chosen,
     error_message,
@@ -888,9 +888,8 @@ def _conflict_alert(exc: ConflictError) -> dbc.Alert:
 
 
 def _opened(value) -> int | None:
-    if isinstance(value, dict) and str(value.get("id", "")).isdigit():
-        return int(value["id"])
-    return None
+    opened = opened_row(value)
+    return None if opened is None else opened[0]
 
 
 def _register_writes(app) -> None:
@@ -912,14 +911,12 @@ def _register_writes(app) -> None:
             return (no_update,) * (3 + len(EDIT_FIELDS))
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
-        action_id = _opened(opened)
-        if action_id is None:
+        if (row := opened_row(opened)) is None:
             return dbc.Alert("Choose an action first.", color="warning"), no_update, None, *no_errors
+        action_id, version = row
         changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
         try:
-            action_services.update_action(
-                signed_in_user(), action_id, changes, int(opened.get("version") or 0)
-            )
+            action_services.update_action(signed_in_user(), action_id, changes, version)
         except ValidationError as exc:
             return (
                 no_update,
@@ -961,11 +958,13 @@ def _register_writes(app) -> None:
             return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
         try:
             action_services.add_progress_note(
-                signed_in_user(), action_id, note_date, text, bool(internal), clock.today()
+                signed_in_user(), action_id, note_date, text, internal, clock.today()
             )
         except ValidationError as exc:
             return (
-                no_update,
+                dbc.Alert(exc.errors["note_internal"], color="danger")
+                if "note_internal" in exc.errors
+                else no_update,
                 no_update,
                 error_message(exc.errors["note_date"]) if "note_date" in exc.errors else None,
                 error_message(exc.errors["note_text"]) if "note_text" in exc.errors else None,
@@ -1024,11 +1023,11 @@ def _register_writes(app) -> None:
     def sign_off(clicks, opened, refresh):
         if not clicks:
             return (no_update,) * 4
-        action_id = _opened(opened)
-        if action_id is None:
+        if (row := opened_row(opened)) is None:
             return dbc.Alert("Choose an action first.", color="warning"), no_update, None, no_update
+        action_id, version = row
         try:
-            action_services.sign_off_evidence(signed_in_user(), action_id, int(opened.get("version") or 0))
+            action_services.sign_off_evidence(signed_in_user(), action_id, version)
         except ValidationError as exc:
             message = next(iter(exc.errors.values()))
             if "already been accepted" in message:

@@ -95,7 +95,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def check_or_import(contents, kind, _check, _run, filename):
-        if kind not in importer.KINDS:
+        filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
+        if not isinstance(kind, str) or kind not in importer.KINDS:
             return dbc.Alert("Choose what the file holds.", color="danger"), True
         if ctx.triggered_id in ("import-upload", "import-kind"):
             if not contents:

@@ -501,7 +501,7 @@ def _register_entry(app) -> None:
     def save_value(_clicks, kpi_code, area, period, value, note, refresh):
         kpi_code, area = ("" if choice == kpi_queries.NOT_CHOSEN else choice for choice in (kpi_code, area))
         try:
-            kpi_services.add_kpi_value(
+            value_id = kpi_services.add_kpi_value(
                 signed_in_user(), kpi_code, area, period, value, note, today=clock.today()
             )
         except service_core.ValidationError as exc:
@@ -526,9 +526,9 @@ def _register_entry(app) -> None:
                 ],
                 no_update,
             )
-        label = kpi_services.parse_period(period).label
+        stored = kpi_queries.kpi_value_label(value_id)  # what was stored, not what the browser sent
         return (
-            dbc.Alert(f"Saved {kpi_code} for {area} in {label}.", color="success"),
+            dbc.Alert(f"Saved {stored['kpi']} for {stored['area']} in {stored['period']}.", color="success"),
             *([None] * len(ENTRY_FIELDS)),
             (refresh or 0) + 1,
         )
@@ -546,6 +546,7 @@ def _register_entry(app) -> None:
     def upload(contents, filename, refresh):
         if not contents:
             return no_update, no_update
+        filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
         try:
             _header, encoded = str(contents).split(",", 1)
             content = base64.b64decode(encoded, validate=True)

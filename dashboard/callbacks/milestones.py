@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock, figures, queries, services
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
 from dashboard.components import (
     chosen,
     error_message,
@@ -312,33 +312,7 @@ def register(app) -> None:
             elif field == "percent_complete":
                 value = int(value)
             values.append(value)
-        context = [
-            html.Strong(row["title"]),
-            f" · {row['project']} · baseline end ",
-            format_date(row["baseline_end"]) if row["baseline_end"] is not None else "not set",
-            " · version ",
-            str(row["version"]),
-            " · last updated ",
-            format_datetime(row["updated_at"]),
-            f" by {row['updated_by']}",
-        ]
-        if row["illustrative"]:
-            context += [" ", illustrative_marker(row["illustrative_note"])]
-        history = queries.milestone_history(int(milestone_id))
-        history_list = (
-            html.Ul(
-                [
-                    html.Li(
-                        f"{format_datetime(event.at)} · {event.username} · "
-                        f"{services.FIELD_LABELS.get(event.field, event.field)}: "
-                        f"{event.old or '—'} → {event.new or '—'}"
-                    )
-                    for event in history.itertuples()
-                ]
-            )
-            if not history.empty
-            else html.P("No changes recorded since the seed data was loaded.")
-        )
+        context, history_list = edit_panel_state(row)
         return (
             False,
             context,
@@ -376,7 +350,13 @@ def register(app) -> None:
             services.parse_date(actual_end, "Actual end date", "actual_end", errors),
             clock.today(),
         )
-        return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
+        if rag is None:
+            return ["Suggested from the dates: ", rag_badge(rag), f" {reason}"]
+        return [
+            "Suggested from the dates: ",
+            rag_badge(rag),
+            f" {reason} Choosing another RAG, or No RAG, needs a reason.",
+        ]
 
     @authorised(
         app,
@@ -384,6 +364,8 @@ def register(app) -> None:
         Output("ms-edit-saved", "children"),
         Output("ms-edit-version", "data", allow_duplicate=True),
         Output("ms-refresh", "data"),
+        Output("ms-edit-context", "children", allow_duplicate=True),
+        Output("ms-edit-history", "children", allow_duplicate=True),
         *[Output(f"ms-edit-{field}-error", "children") for field in EDIT_FIELDS],
         Input("ms-edit-save", "n_clicks"),
         State("ms-edit-version", "data"),
@@ -395,40 +377,83 @@ def register(app) -> None:
     def save(_clicks, opened, *values):
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
-        if not opened or not isinstance(opened, dict):
+        unchanged = (no_update,) * 4  # the form's store, the page and the panel stay as they are
+        if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a milestone to update first.", color="warning"),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *no_errors,
             )
+        milestone_id, opened_version = row
         changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
         try:
-            version = services.update_milestone(
-                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
-            )
+            version = services.update_milestone(signed_in_user(), milestone_id, changes, opened_version)
         except services.ValidationError as exc:
             return (
                 _error_summary(exc.errors),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
             )
         except services.ConflictError as exc:
-            return (_conflict_alert(exc), None, no_update, no_update, *no_errors)
+            return (_conflict_alert(exc), None, *unchanged, *no_errors)
         except services.NotFoundError as exc:
-            return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
+            return (dbc.Alert(str(exc), color="warning"), None, *unchanged, *no_errors)
+        # The version line and the change history as stored, so the panel shows this save at once.
+        context, history_list = edit_panel_state(_stored_milestone(milestone_id))
         return (
             None,
             f"Saved at {format_datetime(utcnow())}.",
-            {"id": int(opened["id"]), "version": version},
+            {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
+            context,
+            history_list,
             *no_errors,
         )
 
     _register_admin(app)
+
+
+def _stored_milestone(milestone_id: int) -> pd.Series:
+    frame = queries.milestones(
+        queries.MilestoneFilters(include_retired=True), clock.today(), ids=[milestone_id]
+    )
+    return frame.iloc[0]
+
+
+def edit_panel_state(row: pd.Series) -> tuple[list, object]:
+    """The update panel's version line and change history for a milestone as stored."""
+    context = [
+        html.Strong(row["title"]),
+        f" · {row['project']} · baseline end ",
+        format_date(row["baseline_end"]) if row["baseline_end"] is not None else "not set",
+        " · version ",
+        str(row["version"]),
+        " · last updated ",
+        format_datetime(row["updated_at"]),
+        f" by {row['updated_by']}",
+    ]
+    if row["retired"]:
+        context += [" · ", html.Strong("retired")]
+    if row["illustrative"]:
+        context += [" ", illustrative_marker(row["illustrative_note"])]
+    history = queries.milestone_history(int(row["id"]))
+    history_list = (
+        html.Ul(
+            [
+                html.Li(
+                    f"{format_datetime(event.at)} · {event.username} · "
+                    f"{services.FIELD_LABELS.get(event.field, event.field)}: "
+                    f"{event.old or '—'} → {event.new or '—'}"
+                )
+                for event in history.itertuples()
+            ]
+        )
+        if not history.empty
+        else html.P("No changes recorded since the seed data was loaded.")
+    )
+    return context, history_list
 
 
 def _error_summary(errors: dict[str, str]) -> dbc.Alert:
@@ -475,15 +500,19 @@ def _register_admin(app) -> None:
     )
     def add(_clicks, project, title, owner, start, end, refresh):
         try:
-            services.add_milestone(signed_in_user(), project or "", title, owner, start, end)
+            milestone_id = services.add_milestone(signed_in_user(), project or "", title, owner, start, end)
         except services.ValidationError as exc:
             return (
                 dbc.Alert("There is a problem: check the fields below.", color="danger"),
                 *[error_message(exc.errors[field]) if field in exc.errors else None for field in add_fields],
                 no_update,
             )
+        # The answer names what was stored, not what the browser sent.
+        stored = queries.milestones(
+            queries.MilestoneFilters(include_retired=True), clock.today(), ids=[milestone_id]
+        )
         return (
-            dbc.Alert(f"Added “{title.strip()}”.", color="success"),
+            dbc.Alert(f"Added “{stored.iloc[0]['title']}”.", color="success"),
             *([None] * len(add_fields)),
             (refresh or 0) + 1,
         )
@@ -505,7 +534,7 @@ def _register_admin(app) -> None:
     )
     def rebaseline(_clicks, project, name, when, refresh):
         try:
-            services.rebaseline_project(signed_in_user(), project or "", name, when)
+            baseline_id = services.rebaseline_project(signed_in_user(), project or "", name, when)
         except services.ValidationError as exc:
             return (
                 dbc.Alert("There is a problem: check the fields below.", color="danger"),
@@ -517,7 +546,8 @@ def _register_admin(app) -> None:
             )
         return (
             dbc.Alert(
-                f"Recorded baseline “{name.strip()}”. Choose it under “Compare against”.", color="success"
+                f"Recorded baseline “{queries.baseline_name(baseline_id)}”. Choose it under “Compare against”.",
+                color="success",
             ),
             None,
             None,
@@ -530,6 +560,8 @@ def _register_admin(app) -> None:
         Output("ms-retire-message", "children"),
         Output("ms-edit-version", "data", allow_duplicate=True),
         Output("ms-refresh", "data", allow_duplicate=True),
+        Output("ms-edit-context", "children", allow_duplicate=True),
+        Output("ms-edit-history", "children", allow_duplicate=True),
         Input("ms-retire", "n_clicks"),
         Input("ms-restore", "n_clicks"),
         State("ms-edit-version", "data"),
@@ -538,24 +570,23 @@ def _register_admin(app) -> None:
         prevent_initial_call=True,
     )
     def retire(_retire, _restore, opened, refresh):
-        if not opened or not isinstance(opened, dict):
-            return (
-                dbc.Alert("Choose a milestone in the update form first.", color="warning"),
-                no_update,
-                no_update,
-            )
+        unchanged = (no_update,) * 4
+        if (row := opened_row(opened)) is None:
+            return (dbc.Alert("Choose a milestone in the update form first.", color="warning"), *unchanged)
+        milestone_id, opened_version = row
         retired = ctx.triggered_id == "ms-retire"
         try:
-            version = services.set_milestone_retired(
-                signed_in_user(), int(opened["id"]), retired, int(opened["version"])
-            )
+            version = services.set_milestone_retired(signed_in_user(), milestone_id, retired, opened_version)
         except services.ConflictError as exc:
-            return _conflict_alert(exc), no_update, no_update
+            return (_conflict_alert(exc), *unchanged)
         except services.NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, no_update
+            return (dbc.Alert(str(exc), color="warning"), *unchanged)
         message = "Retired: hidden unless “Include retired” is ticked." if retired else "Restored."
+        context, history_list = edit_panel_state(_stored_milestone(milestone_id))
         return (
             dbc.Alert(message, color="success"),
-            {"id": int(opened["id"]), "version": version},
+            {"id": milestone_id, "version": version},
             (refresh or 0) + 1,
+            context,
+            history_list,
         )

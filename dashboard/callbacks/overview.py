@@ -245,7 +245,7 @@ def register(app) -> None:
         if not clicks:
             return no_update, no_update, no_update, no_update
         try:
-            add_board_meeting(signed_in_user(), when, title or "Programme board")
+            meeting_id = add_board_meeting(signed_in_user(), when, title or "Programme board")
         except ValidationError as exc:
             return (
                 dbc.Alert("There is a problem: check the fields below.", color="danger"),
@@ -253,11 +253,14 @@ def register(app) -> None:
                 error_message(exc.errors["title"]) if "title" in exc.errors else None,
                 no_update,
             )
+        meetings = board.board_meetings()
+        # The answer names the date stored, not what the browser sent.
+        stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
         return (
-            dbc.Alert(f"Added the meeting of {format_date(dt.date.fromisoformat(when))}.", color="success"),
+            dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
             None,
             None,
-            board.meeting_choices(),
+            board.meeting_choices(meetings),
         )
 
     @authorised(app, Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)

@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import clock
 from dashboard import figures_savings as figures
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
 from dashboard.components import (
     chosen,
     error_message,
@@ -652,6 +652,7 @@ def _register_edit(app) -> None:
         Output("sv-edit-context", "children"),
         Output("sv-edit-version", "data"),
         *[Output(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
+        Output("sv-edit-history", "children"),
         Output("sv-edit-summary", "children", allow_duplicate=True),
         Output("sv-edit-saved", "children", allow_duplicate=True),
         *[Output(f"sv-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
@@ -662,7 +663,7 @@ def _register_edit(app) -> None:
     def open_line(line_id):
         blank = [None] * len(EDIT_FIELDS)
         if not line_id or not str(line_id).isdigit():
-            return (True, None, None, *blank, None, None, *blank)
+            return (True, None, None, *blank, None, None, None, *blank)
         frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[int(line_id)])
         if frame.empty:
             return (
@@ -670,6 +671,7 @@ def _register_edit(app) -> None:
                 None,
                 None,
                 *blank,
+                None,
                 dbc.Alert("That saving line no longer exists.", color="warning"),
                 None,
                 *blank,
@@ -683,18 +685,13 @@ def _register_edit(app) -> None:
             "confidence": row["confidence"] or "",
             "confidence_reason": row["confidence_reason"],
         }
-        context = [
-            html.Strong(row["description"]),
-            f" · {row['project']} · {row['fy_label']} · version {int(row['version'])} · last updated "
-            f"{format_datetime(row['updated_at'])} by {row['updated_by']}",
-        ]
-        if row["illustrative"]:
-            context += [" ", illustrative_marker(row["illustrative_note"])]
+        context, history_list = edit_panel_state(row)
         return (
             False,
             context,
             {"id": int(row["id"]), "version": int(row["version"])},
             *[values[field] for field in EDIT_FIELDS],
+            history_list,
             None,
             None,
             *blank,
@@ -706,6 +703,8 @@ def _register_edit(app) -> None:
         Output("sv-edit-saved", "children"),
         Output("sv-edit-version", "data", allow_duplicate=True),
         Output("sv-refresh", "data"),
+        Output("sv-edit-context", "children", allow_duplicate=True),
+        Output("sv-edit-history", "children", allow_duplicate=True),
         *[Output(f"sv-edit-{field}-error", "children") for field in EDIT_FIELDS],
         Input("sv-edit-save", "n_clicks"),
         State("sv-edit-version", "data"),
@@ -717,38 +716,68 @@ def _register_edit(app) -> None:
     def save(_clicks, opened, *values):
         *field_values, refresh = values
         no_errors = [None] * len(EDIT_FIELDS)
-        if not opened or not isinstance(opened, dict):
+        unchanged = (no_update,) * 4  # the form's store, the page and the panel stay as they are
+        if (row := opened_row(opened)) is None:
             return (
                 dbc.Alert("Choose a saving line to update first.", color="warning"),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *no_errors,
             )
+        line_id, opened_version = row
         changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
         try:
-            version = saving_services.update_saving_line(
-                signed_in_user(), int(opened["id"]), changes, int(opened["version"])
-            )
+            version = saving_services.update_saving_line(signed_in_user(), line_id, changes, opened_version)
         except service_core.ValidationError as exc:
             return (
                 _error_summary(exc.errors),
                 None,
-                no_update,
-                no_update,
+                *unchanged,
                 *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
             )
         except service_core.ConflictError as exc:
-            return (_conflict_alert(exc), None, no_update, no_update, *no_errors)
+            return (_conflict_alert(exc), None, *unchanged, *no_errors)
         except service_core.NotFoundError as exc:
-            return (dbc.Alert(str(exc), color="warning"), None, no_update, no_update, *no_errors)
+            return (dbc.Alert(str(exc), color="warning"), None, *unchanged, *no_errors)
+        # The version line and the change history as stored, so the panel shows this save at once.
+        stored = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[line_id])
+        context, history_list = edit_panel_state(stored.iloc[0])
         return (
             None,
             f"Saved at {format_datetime(utcnow())}.",
-            {"id": int(opened["id"]), "version": version},
+            {"id": line_id, "version": version},
             (refresh or 0) + 1,
+            context,
+            history_list,
             *no_errors,
         )
+
+
+def edit_panel_state(row) -> tuple[list, object]:
+    """The update panel's version line and change history for a saving line as stored."""
+    context = [
+        html.Strong(row["description"]),
+        f" · {row['project']} · {row['fy_label']} · version {int(row['version'])} · last updated "
+        f"{format_datetime(row['updated_at'])} by {row['updated_by']}",
+    ]
+    if row["illustrative"]:
+        context += [" ", illustrative_marker(row["illustrative_note"])]
+    changes = saving_queries.line_history(int(row["id"]))
+    history_list = (
+        html.Ul(
+            [
+                html.Li(
+                    f"{format_datetime(event.at)} · {event.username} · "
+                    f"{saving_services.FIELD_LABELS.get(event.field, event.field)}: "
+                    f"{event.old or '—'} → {event.new or '—'}"
+                )
+                for event in changes.itertuples()
+            ]
+        )
+        if not changes.empty
+        else html.P("No changes recorded since the seed data was loaded.")
+    )
+    return context, history_list
 
 
 def _error_summary(errors: dict[str, str]) -> dbc.Alert:

@@ -226,7 +226,8 @@ def _update_form() -> html.Section:
                         "Reason for the RAG status",
                         dbc.Textarea(id="ms-edit-rag_reason", maxLength=600, rows=2),
                         "rag_reason",
-                        "Required for Amber or Red, or when you choose a RAG the dates do not suggest",
+                        "Required for Amber or Red, and when you choose a RAG the dates do not suggest or No RAG: "
+                        "then give the reason for that choice",
                     ),
                     dbc.Row(
                         [

@@ -270,6 +270,10 @@ def _edit_form(is_admin: bool) -> html.Section:
                         ],
                         className="d-flex align-items-center",
                     ),
+                    html.Details(
+                        [html.Summary("Change history"), html.Div(id="sv-edit-history", className="mt-2")],
+                        className="mt-3",
+                    ),
                 ],
                 id="sv-edit-fields",
                 hidden=True,

@@ -536,3 +536,9 @@ def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
     )
+
+
+def baseline_name(baseline_id: int) -> str | None:
+    """A baseline's name as stored (for the answer after one is recorded)."""
+    with session_scope() as db:
+        return db.scalar(select(m.Baseline.name).where(m.Baseline.id == baseline_id))

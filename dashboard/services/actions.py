@@ -24,6 +24,7 @@ from dashboard.services.core import (
     ValidationError,
     audit,
     changes_since,
+    chosen,
     clean_text,
     display_value,
     parse_date,
@@ -103,7 +104,7 @@ def validate_action_values(values: dict, has_evidence_items: bool) -> dict:
     status = values.get("status")
     if status not in m.ACTION_STATUSES:
         errors["status"] = "Select a status"
-    rag = values.get("rag") or None
+    rag = chosen(values.get("rag"))
     if rag is not None and rag not in m.RAG_VALUES:
         errors["rag"] = "Select Red, Amber or Green"
     cleaned["rag"] = rag
@@ -139,14 +140,33 @@ def validate_action_values(values: dict, has_evidence_items: bool) -> dict:
             errors["evidence_summary"] = (
                 "Describe the evidence before marking the action complete: the sponsor signs it off"
             )
-    areas = values.get("areas") or []
-    try:
-        cleaned["areas"] = sorted({int(area) for area in areas})
-    except (TypeError, ValueError):
+    area_ids = _area_ids(values.get("areas"))
+    if area_ids is None:
         errors["areas"] = "Choose the areas from the list"
+    cleaned["areas"] = area_ids
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _area_ids(value) -> list[int] | None:
+    """The ids the checklist sends (a list of digit strings or numbers), sorted; None for anything else.
+
+    A string is not a list of ids ("12" is not areas 1 and 2), nor is True area 1.
+    """
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        return None
+    ids = set()
+    for item in value:
+        if isinstance(item, str) and item.strip().isdecimal() and item.strip().isascii():
+            ids.add(int(item.strip()))
+        elif isinstance(item, int) and not isinstance(item, bool):
+            ids.add(item)
+        else:
+            return None
+    return sorted(ids)
 
 
 def update_action(actor, action_id: int, changes: dict, expected_version: int) -> int:
@@ -238,6 +258,9 @@ def add_progress_note(actor, action_id: int, note_date, text: str, internal: boo
     body = clean_text(text, "Progress note", "note_text", NOTE_MAX, errors)
     if not body and "note_text" not in errors:
         errors["note_text"] = "Enter the progress note"
+    if internal is not None and not isinstance(internal, bool):
+        # The checkbox sends true or false; anything else is not a choice the form offers.
+        errors["note_internal"] = "Tick the box to keep the note internal, or leave it clear"
     with session_scope() as db:
         action = _load(db, actor, action_id)
         if errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,16 +140,27 @@ class NotFoundError(LookupError):
     """The row asked for does not exist (or no longer does)."""
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(value, label: str, field: str, errors: dict[str, str]) -> dt.date | None:
-    """An ISO date from a form; on a bad one, records a GOV.UK-style message under `field`."""
-    if value in (None, ""):
+    """An ISO date from a form; on a bad one, records a GOV.UK-style message under `field`.
+
+    The whole value must be the date (a date input sends YYYY-MM-DD): "2026-12-01 and more", a
+    date and time or any other type is refused rather than cut down to the date it starts with,
+    so what is stored is exactly what was sent.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         errors[field] = f"{label} must be a real date, for example 22 11 2026"
         return None
@@ -158,15 +170,27 @@ def text_problem(value, label: str) -> str | None:
     """Why `value` cannot be stored as text, in plain words; None when it can.
 
     Forms send strings, but a crafted POST can send a list or an object, and PostgreSQL refuses
-    a NUL character in text outright, so both are refused here before anything is written.
+    a NUL character in text outright, so both are refused here before anything is written. A
+    number is kept as the text a person would type ("2027"); NaN and infinity are refused.
     """
     if isinstance(value, str):
         if "\x00" in value:
             return f"{label} contains a null character (\\0), which cannot be stored: remove it and try again"
         return None
+    if (isinstance(value, float) and not math.isfinite(value)) or (
+        isinstance(value, Decimal) and not value.is_finite()
+    ):
+        # "nan" or "inf" stored as text would read as a value nobody typed.
+        return f"{label} must be plain text"
     if value is None or isinstance(value, int | float | Decimal | dt.date) and not isinstance(value, bool):
         return None  # a spreadsheet cell holding a number or a date, written as text
     return f"{label} must be plain text"
+
+
+def chosen(value):
+    """An option from a select: "" or None mean none chosen; anything else is returned as sent, for
+    the caller to check against its options (0, False or [] is not "none", it is not an option)."""
+    return None if value is None or (isinstance(value, str) and value == "") else value
 
 
 def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ from dashboard.services.core import (
     audit,
     can_edit_project,
     changes_since,
+    chosen,
     clean_text,
     display_value,
     parse_date,
@@ -102,13 +103,19 @@ def suggest_rag(
 
 
 def validate_milestone_values(
-    values: dict, today: dt.date, suggested_rag: str | None = None, rag_changed: bool = True
+    values: dict,
+    today: dt.date,
+    suggested_rag: str | None = None,
+    rag_changed: bool = True,
+    previous_reason: str | None = None,
 ) -> dict:
     """Check a milestone's values as a whole; returns them cleaned, or raises ValidationError.
 
-    An override of the suggested RAG needs a reason when the user sets it (`rag_changed`), so a
-    lead adding commentary is not held up by a RAG someone else chose earlier.
-    Messages follow the GOV.UK style: say what is wrong and how to fix it.
+    Choosing a RAG other than the one the dates suggest, "No RAG" included, needs a reason when the
+    user makes that choice (`rag_changed`), so a lead adding commentary is not held up by a RAG
+    someone else chose earlier. The reason must be one given for this choice: the form shows the
+    reason for the previous RAG (`previous_reason`), and leaving it there does not explain the new
+    one. Messages follow the GOV.UK style: say what is wrong and how to fix it.
     """
     errors: dict[str, str] = {}
     cleaned = dict(values)
@@ -116,7 +123,7 @@ def validate_milestone_values(
     status = values.get("status")
     if status not in m.MILESTONE_STATUSES:
         errors["status"] = "Select a status"
-    rag = values.get("rag") or None
+    rag = chosen(values.get("rag"))
     if rag is not None and rag not in m.RAG_VALUES:
         errors["rag"] = "Select Red, Amber or Green"
     cleaned["rag"] = rag
@@ -160,13 +167,17 @@ def validate_milestone_values(
     cleaned["commentary"] = _text(values.get("commentary"), "commentary", COMMENTARY_MAX, errors)
     reason = _text(values.get("rag_reason"), "rag_reason", RAG_REASON_MAX, errors)
     cleaned["rag_reason"] = reason or None
-    if "rag_reason" not in errors and not reason:
-        if rag in ("Amber", "Red"):
-            errors["rag_reason"] = f"Enter the reason the milestone is {rag}"
-        elif rag_changed and rag != suggested_rag and suggested_rag is not None and rag is not None:
-            errors["rag_reason"] = (
-                f"Enter the reason for {rag}: the dates suggest {suggested_rag}, so an override needs a reason"
-            )
+    overrides_suggestion = rag_changed and suggested_rag is not None and rag != suggested_rag
+    reason_for_this_choice = bool(reason) and reason != (previous_reason or "").strip()
+    if "rag_reason" not in errors and not reason and rag in ("Amber", "Red"):
+        errors["rag_reason"] = f"Enter the reason the milestone is {rag}"
+    elif "rag_reason" not in errors and overrides_suggestion and not reason_for_this_choice:
+        choice = "No RAG" if rag is None else rag
+        what = "clearing the RAG" if rag is None else "choosing another RAG"
+        errors["rag_reason"] = (
+            f"Enter the reason for {choice}: the dates suggest {suggested_rag}, so {what} needs a "
+            "reason of its own"
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -224,9 +235,13 @@ def update_milestone(
                 _date(proposed.get("actual_end"), "actual_end", {}),
                 today,
             )
-            rag_changed = (proposed.get("rag") or None) != before["rag"]
+            rag_changed = chosen(proposed.get("rag")) != before["rag"]
             cleaned = validate_milestone_values(
-                proposed, today, suggested_rag=suggested, rag_changed=rag_changed
+                proposed,
+                today,
+                suggested_rag=suggested,
+                rag_changed=rag_changed,
+                previous_reason=before["rag_reason"],
             )
             changed = {field: cleaned[field] for field in MILESTONE_FIELDS if cleaned[field] != before[field]}
             if not changed:

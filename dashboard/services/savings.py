@@ -35,6 +35,7 @@ from dashboard.services.core import (
     audit,
     can_edit_project,
     changes_since,
+    chosen,
     clean_text,
 )
 
@@ -139,7 +140,7 @@ def validate_saving_values(values: dict, today: dt.date) -> dict:
                 f"{financial_year_label(year)} starts on {format_date(starts)}. Leave realised blank"
             )
 
-    confidence = values.get("confidence") or None
+    confidence = chosen(values.get("confidence"))
     if confidence is not None and confidence not in m.CONFIDENCE_LEVELS:
         errors["confidence"] = "Select Delivered, High, Medium or Low"
     cleaned["confidence"] = confidence
