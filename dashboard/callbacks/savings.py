@@ -28,6 +28,7 @@ from dashboard.models import utcnow
 from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
 from dashboard.queries.milestones import editable_project_ids
+from dashboard.reports import values
 from dashboard.services import core as service_core
 from dashboard.services import savings as saving_services
 
@@ -495,25 +496,19 @@ def _history_view(line_id: int):
     for state in states.to_dict("records"):
         when = (
             "As loaded from the seed data"
-            if state["at"] is None
-            else (f"{format_datetime(state['at'])} by {state['username']} (version {state['version']})")
+            if values.is_empty(state["at"])
+            else f"{values.show(state['at'], values.DATETIME)} by {state['username']} (version {state['version']})"
         )
         items.append(
             html.Li(
                 [
-                    html.Strong(state["confidence"] or "Not rated"),
-                    f" — {state['reason'] or 'no reason given'} · {when}",
+                    html.Strong(values.show(state["confidence"], values.CONFIDENCE, "Not rated")),
+                    f" — {values.show(state['reason'], values.TEXT, 'no reason given')} · {when}",
                 ]
             )
         )
     changes = saving_queries.line_history(line_id)
-    change_items = [
-        html.Li(
-            f"{format_datetime(event.at)} · {event.username} · "
-            f"{saving_services.FIELD_LABELS.get(event.field, event.field)}: {event.old or '—'} → {event.new or '—'}"
-        )
-        for event in changes.itertuples()
-    ]
+    change_items = [html.Li(values.change_line("saving_line", event)) for event in changes.itertuples()]
     return [
         html.H3("Confidence over time", className="h6"),
         html.Ol(items, id="sv-confidence-history"),
