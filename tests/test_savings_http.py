@@ -116,7 +116,7 @@ def test_a_conflicting_save_shows_what_changed(app, login_as):
     )
     text = response.get_data(as_text=True)
     assert "changed while you were editing it" in text
-    assert "Forecast: 5450000.00 → 5500000.00" in text
+    assert "Forecast: £5.45m → £5.5m" in text
     assert str(line("cj_workforce_2019_20").forecast) == "5500000.00"
 
 

@@ -22,6 +22,7 @@ from dashboard.components import (
 from dashboard.downloads import milestone_table, to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import utcnow
+from dashboard.reports.values import change_line, show_change
 
 FILTER_INPUTS = [
     Input("ms-filter-org", "value"),
@@ -345,16 +346,7 @@ def register(app) -> None:
             context += [" ", illustrative_marker(row["illustrative_note"])]
         history = queries.milestone_history(int(milestone_id))
         history_list = (
-            html.Ul(
-                [
-                    html.Li(
-                        f"{format_datetime(event.at)} · {event.username} · "
-                        f"{services.FIELD_LABELS.get(event.field, event.field)}: "
-                        f"{event.old or '—'} → {event.new or '—'}"
-                    )
-                    for event in history.itertuples()
-                ]
-            )
+            html.Ul([html.Li(change_line("milestone", event)) for event in history.itertuples()])
             if not history.empty
             else html.P("No changes recorded since the seed data was loaded.")
         )
@@ -466,8 +458,12 @@ def _error_summary(errors: dict[str, str]) -> dbc.Alert:
 def _conflict_alert(exc: services.ConflictError) -> dbc.Alert:
     changes = [
         html.Li(
-            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
-            f"({change['by']}, {format_datetime(change['at'])})"
+            "{}: {} → {} ({}, {})".format(
+                change["label"],
+                *show_change("milestone", change["field"], change["old"], change["new"]),
+                change["by"],
+                format_datetime(change["at"]),
+            )
         )
         for change in exc.changes
     ]

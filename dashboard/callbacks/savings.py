@@ -29,6 +29,7 @@ from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.reports import values
+from dashboard.reports.values import show_change
 from dashboard.services import core as service_core
 from dashboard.services import savings as saving_services
 
@@ -828,8 +829,12 @@ def _error_summary(errors: dict[str, str]) -> dbc.Alert:
 def _conflict_alert(exc: service_core.ConflictError) -> dbc.Alert:
     changes = [
         html.Li(
-            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
-            f"({change['by']}, {format_datetime(change['at'])})"
+            "{}: {} → {} ({}, {})".format(
+                change["label"],
+                *show_change("saving_line", change["field"], change["old"], change["new"]),
+                change["by"],
+                format_datetime(change["at"]),
+            )
         )
         for change in exc.changes
     ]

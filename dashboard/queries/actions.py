@@ -634,6 +634,7 @@ def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
             select(
                 m.AuditEvent.at,
                 m.AuditEvent.username,
+                m.AuditEvent.action,
                 m.AuditEvent.field,
                 m.AuditEvent.old_value,
                 m.AuditEvent.new_value,
@@ -643,7 +644,7 @@ def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
             .limit(limit)
         ).all()
     return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
+        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
     )
 
 
