@@ -330,7 +330,10 @@ def test_confidence_history_of_an_edited_line_shows_each_rating(app, login_as):
     response = client.post(
         "/_dash-update-component",
         json=callback_request(
-            app, key, values={("sv-detail-select", "value"): str(target.id)}, triggered="sv-detail-select.value"
+            app,
+            key,
+            values={("sv-detail-select", "value"): str(target.id)},
+            triggered="sv-detail-select.value",
         ),
     )
     assert response.status_code == 200

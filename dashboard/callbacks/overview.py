@@ -8,12 +8,11 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
-from markupsafe import Markup, escape
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, authorised
-from dashboard.components import error_message, illustrative_marker, markup_block
+from dashboard.components import error_message, illustrative_marker
 from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
@@ -113,38 +112,34 @@ def tile_groups(facts: overview_queries.Overview) -> list:
 CHANGES_LISTED = 50
 
 
-def _change_markup(row) -> str:
-    # Each value escaped and joined as a plain string: Markup.format per change was most of this list.
-    moved = ""
+def _change_item(row) -> html.Li:
+    # Plain components: at 50 changes they appear as fast as one block of markup, and what users typed
+    # is always shown as text.
+    parts = [html.Strong(row.kind), f": {row.item}"]
+    if row.shows_values:
+        parts.append(f" — {row.old_shown} → {row.new_shown}")
     if row.days_moved is not None and not pd.isna(row.days_moved):
         days = int(row.days_moved)
-        moved = f" ({'+' if days > 0 else ''}{days} days)"
-    return (
-        f"<li><strong>{escape(row.kind)}</strong>: {escape(row.item)} — {escape(row.old or '—')} → "
-        f'{escape(row.new or "—")}{escape(moved)}<span class="text-body-secondary"> · '
-        f"{escape(row.username)}, {escape(format_datetime(row.at))}</span></li>"
-    )
+        parts.append(f" ({'+' if days > 0 else ''}{days} day{'s' if abs(days) != 1 else ''})")
+    parts.append(html.Span(f" · {row.username}, {format_datetime(row.at)}", className="text-body-secondary"))
+    return html.Li(parts)
 
 
 def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date | None = None) -> list:
-    """The changes grouped by project, as one block of markup; `total` counts those not listed."""
+    """The changes grouped by project, each in words with old → new; `total` counts those not listed."""
     if changes.empty:
-        return [
-            html.P("No status, RAG, date, savings, confidence, note or sign-off changes since that meeting.")
-        ]
+        return [html.P("No changes since that meeting.")]
     total = len(changes) if total is None else total
     # Grouped in plain Python: pandas' groupby made a frame and a row type per project.
     by_project: dict[str, list] = {}
     for row in changes.itertuples(index=False):
         by_project.setdefault(row.project, []).append(row)
-    sections = Markup(
-        "".join(
-            f'<h3 class="h6 mt-3">{escape(project)}</h3><ul>'
-            + "".join(_change_markup(row) for row in by_project[project])
-            + "</ul>"
-            for project in sorted(by_project)
-        )
-    )
+    sections = []
+    for project in sorted(by_project):
+        sections += [
+            html.H3(project, className="h6 mt-3"),
+            html.Ul([_change_item(row) for row in by_project[project]]),
+        ]
     if total > len(changes):
         audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
         count = html.P(
@@ -157,7 +152,7 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
         )
     else:
         count = html.P(f"{total:,} change{'s' if total != 1 else ''}.", className="mb-1")
-    return [count, markup_block(sections, "ov-change-list")]
+    return [count, html.Div(sections, className="ov-change-list")]
 
 
 OWNERS_LISTED = 10  # owners named under "updates owed", most items first; the rest are counted

@@ -11,16 +11,50 @@ from sqlalchemy import func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.formatting import financial_year_label
+from dashboard.reports.values import ENTITY_LABELS
 
-ENTITY_LABELS = {
-    "milestone": "Milestone",
-    "project": "Project",
-    "user": "User",
-    "action_item": "Action",
-    "saving_line": "Saving line",
-    "kpi_value": "KPI value",
-    "board_meeting": "Board meeting",
-}
+# What each change was to: the names an item's event is joined to (read by item_name, in this order).
+ITEM_COLUMNS = (
+    m.Milestone.title,
+    m.ActionItem.title,
+    m.SavingLine.description,
+    m.SavingLine.financial_year,
+    m.BoardMeeting.title,
+    m.Kpi.code,
+    m.Area.name,
+    m.KpiValue.period_label,
+    m.User.username,
+)
+
+
+def join_items(statement):
+    """`statement` over audit events, outer-joined by primary key to the item each event changed."""
+    event = m.AuditEvent
+    return (
+        statement.outerjoin(m.Milestone, (event.entity == "milestone") & (m.Milestone.id == event.entity_id))
+        .outerjoin(m.ActionItem, (event.entity == "action_item") & (m.ActionItem.id == event.entity_id))
+        .outerjoin(m.SavingLine, (event.entity == "saving_line") & (m.SavingLine.id == event.entity_id))
+        .outerjoin(m.BoardMeeting, (event.entity == "board_meeting") & (m.BoardMeeting.id == event.entity_id))
+        .outerjoin(m.KpiValue, (event.entity == "kpi_value") & (m.KpiValue.id == event.entity_id))
+        .outerjoin(m.Kpi, m.Kpi.id == m.KpiValue.kpi_id)
+        .outerjoin(m.Area, m.Area.id == m.KpiValue.area_id)
+        .outerjoin(m.User, (event.entity == "user") & (m.User.id == event.entity_id))
+    )
+
+
+def item_name(
+    entity, project, milestone, action, saving, year, meeting, kpi, area, period, user
+) -> str | None:
+    """What a change was to, in the users' words (None when the item no longer exists)."""
+    if entity == "saving_line" and saving:
+        return f"{saving} ({financial_year_label(int(year))})" if year is not None else saving
+    if entity == "kpi_value" and kpi:
+        return " · ".join(part for part in (kpi, area, period) if part)
+    if entity == "project":
+        return project or None
+    named = {"milestone": milestone, "action_item": action, "board_meeting": meeting, "user": user}
+    return named.get(entity) or None
 
 
 AUDIT_PER_PAGE = 50  # changes the page draws at a time, newest first; the downloads have every one
@@ -95,11 +129,12 @@ AUDIT_COLUMNS = [
 
 
 def audit_events(filters: AuditFilters, paged: bool = False) -> pd.DataFrame:
-    """The change log, newest first, filtered in SQL; what each change was to (title) beside its id.
+    """The change log, newest first, filtered in SQL; what each change was to (entity_title, None when
+    it no longer exists) beside its id.
 
     `paged` reads only the filters' page of AUDIT_PER_PAGE changes; without it, every match (downloads).
     """
-    statement = (
+    statement = join_items(
         select(
             m.AuditEvent.id,
             m.AuditEvent.at,
@@ -111,12 +146,8 @@ def audit_events(filters: AuditFilters, paged: bool = False) -> pd.DataFrame:
             m.AuditEvent.field,
             m.AuditEvent.old_value,
             m.AuditEvent.new_value,
-            m.Milestone.title,
-        )
-        .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
-        .outerjoin(
-            m.Milestone, (m.AuditEvent.entity == "milestone") & (m.Milestone.id == m.AuditEvent.entity_id)
-        )
+            *ITEM_COLUMNS,
+        ).outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
     )
     statement = statement.where(*_conditions(filters)).order_by(
         m.AuditEvent.at.desc(), m.AuditEvent.id.desc()
@@ -125,7 +156,10 @@ def audit_events(filters: AuditFilters, paged: bool = False) -> pd.DataFrame:
         statement = statement.limit(AUDIT_PER_PAGE).offset((filters.page - 1) * AUDIT_PER_PAGE)
     with session_scope() as db:
         rows = db.execute(statement).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
+    width = len(AUDIT_COLUMNS) - 1
+    return pd.DataFrame.from_records(
+        [(*row[:width], item_name(row[4], row[6], *row[width:])) for row in rows], columns=AUDIT_COLUMNS
+    )
 
 
 def audit_count(filters: AuditFilters, cap: int | None = AUDIT_COUNT_CAP) -> int:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
+from dashboard.formatting import UK_TIME, financial_year_label, format_date, format_datetime, format_money
 
 TEXT = "text"
 MONEY = "money"
@@ -203,6 +203,15 @@ def change_line(entity: str, row) -> str:
         old, new = show_change(entity, row.field, row.old, row.new)
         text += f": {old} → {new}"
     return text
+
+
+def in_uk_time(moment: dt.datetime) -> dt.datetime:
+    """A stored timestamp (naive UTC) as UK wall-clock time, for a spreadsheet cell that sorts as a time."""
+    if hasattr(moment, "to_pydatetime"):
+        moment = moment.to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK_TIME).replace(tzinfo=None)
 
 
 # -- readers, by kind ---------------------------------------------------------------------------
