@@ -9,163 +9,19 @@ import datetime as dt
 import io
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 
-from dashboard import clock, importer
-from dashboard import models as m
-from dashboard.auth import authenticate
-from dashboard.db import session_scope
+from dashboard.callbacks.pack import pack_document
 from dashboard.pack import pack_data, pack_workbook
 from dashboard.queries import board
-from dashboard.services import actions as action_services
-from dashboard.services import board as board_services
-from dashboard.services import core, kpis
-from dashboard.services import milestones as milestone_services
-from dashboard.services import savings as saving_services
-from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
+from tests.conftest import callback_request, find_callback
+from tests.edit_rounds import day_shown, make_one_change_of_each_kind
 
 SINCE = "2026-11-24"  # the seed's latest board meeting
 # What a stored value looks like before it is shown: missing values, ISO dates, plain decimals.
 RAW = re.compile(r"\b(nan|None|NaT)\b|\d{4}-\d\d-\d\d|\d{7}\.\d\d|\b6200000\b")
-
-
-def _user(name):
-    return authenticate(name, DEMO_PASSWORDS[name])
-
-
-def _one(model, **where):
-    with session_scope() as db:
-        return db.scalars(select(model).filter_by(**where)).one()
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _make_one_change_of_each_kind() -> tuple[list[tuple[str, str, str, str]], dt.date]:
-    """Makes the changes; returns what each should read as: (what it did, item, old, new)."""
-    admin, lead, transition = _user("admin"), _user("cj.lead"), _user("transition.lead")
-    today = clock.today()
-    review = _one(m.Milestone, key="tr_joint_market_review")
-    milestone_services.update_milestone(
-        transition,
-        review.id,
-        {
-            "forecast_end": "2027-01-29",
-            "percent_complete": 90,
-            "rag": "Amber",
-            "rag_reason": "Waiting for the providers' returns",
-            "commentary": "Extended to January.",
-        },
-        review.version,
-    )
-    new_id = milestone_services.add_milestone(
-        admin,
-        "transition",
-        "Publish the market position statement",
-        "Commissioning lead",
-        "2027-01-04",
-        "2027-03-31",
-    )
-    milestone_services.set_milestone_retired(admin, new_id, True, _one(m.Milestone, id=new_id).version)
-    milestone_services.rebaseline_project(admin, "transition", "Re-plan December 2026", today.isoformat())
-
-    workforce = _one(m.SavingLine, key="cj_workforce_2019_20")
-    version = saving_services.update_saving_line(
-        admin, workforce.id, {"target": "6200000"}, workforce.version
-    )
-    saving_services.update_saving_line(
-        lead,
-        workforce.id,
-        {"forecast": "5400000", "confidence": "High", "confidence_reason": "Two posts still to go"},
-        version,
-    )
-    # A line whose milestone now ends in a later year than its own, for the programme office to re-phase.
-    with session_scope() as db:
-        line = m.SavingLine(
-            key="tr_transport_2025_26",
-            project_id=review.project_id,
-            financial_year=2025,
-            description="Transport review savings",
-            category="efficiency",
-            target=Decimal("250000.00"),
-            forecast=Decimal("250000.00"),
-            depends_on_milestone_id=review.id,
-        )
-        db.add(line)
-        db.flush()
-        line_id = line.id
-    saving_services.accept_rephasing(admin, line_id, 1, 2026)
-
-    action = _one(m.ActionItem, key="a5_neighbourhood_networks_review")
-    action_services.update_action(
-        lead,
-        action.id,
-        {
-            "due_date": "2027-02-26",
-            "percent_complete": 100,
-            "status": "Complete",
-            "evidence_summary": "Network review report",
-        },
-        action.version,
-    )
-    action_services.add_progress_note(lead, action.id, today.isoformat(), "Review finished.", False, today)
-    version = action_services.add_evidence(lead, action.id, "Board minutes", "https://example.org/minutes")
-    action_services.sign_off_evidence(admin, action.id, version)
-
-    board_services.add_board_meeting(admin, today.isoformat(), "Extra programme board")
-    value_id = kpis.add_kpi_value(admin, "CON-FIRST-CONTACT", "ladywood", "Q3 2026/27", "63.5", today=today)
-    kpis.correct_kpi_value(admin, value_id, "64", _one(m.KpiValue, id=value_id).version)
-    core.create_user(admin, "new.lead", "lead", "a-long-password-2026", lead_of=["transition"])
-
-    tracker = (
-        "Project,Milestone,Forecast end,% complete\n"
-        "transition,Phase 2 (18-25) Transition Pathway and Life Planning implementation,30/06/2027,80\n"
-    )
-    phase_two = _one(m.Milestone, key="tr_phase2_18_25")
-    report = importer.import_file(
-        admin,
-        "milestones",
-        "tracker.csv",
-        tracker.replace(
-            "Phase 2 (18-25) Transition Pathway and Life Planning implementation", phase_two.title
-        ).encode(),
-        today=today,
-    )
-    assert report.imported, report.problems
-
-    workforce_line = f"{workforce.description} (2019/20)"
-    return [
-        ("Forecast end date moved", review.title, "18 Dec 2026", "29 Jan 2027"),
-        ("Percentage complete revised", review.title, "85%", "90%"),
-        ("RAG status changed", review.title, "Green", "Amber"),
-        ("Reason for the RAG status set", review.title, "blank", "Waiting for the providers' returns"),
-        ("Commentary changed", review.title, review.commentary, "Extended to January."),
-        ("New milestone", "Publish the market position statement", "", ""),
-        ("Milestone retired", "Publish the market position statement", "no", "yes"),
-        ("Re-baselined", "Transition Project - Preparation for Adulthood", "blank", "Re-plan December 2026"),
-        ("Target revised", workforce_line, "£6.0m", "£6.2m"),
-        ("Forecast revised", workforce_line, "£5.45m", "£5.4m"),
-        ("Confidence changed", workforce_line, "Delivered", "High"),
-        ("Re-phased: financial year moved", "Transport review savings (2026/27)", "2025/26", "2026/27"),
-        ("Due date moved", action.title, "31 Dec 2026", "26 Feb 2027"),
-        ("Percentage complete revised", action.title, "60%", "100%"),
-        ("Status changed", action.title, "In progress", "Complete"),
-        ("Evidence summary set", action.title, "blank", "Network review report"),
-        ("Sent for sign-off", action.title, "Not awaiting sign-off", "Awaiting sign-off"),
-        ("Progress note added", action.title, "blank", f"{_day(today)}: Review finished."),
-        ("Evidence added", action.title, "blank", "Board minutes (https://example.org/minutes)"),
-        ("Evidence signed off", action.title, "Awaiting sign-off", "Evidence accepted"),
-        ("Board meeting added", "Extra programme board", "blank", _day(today)),
-        ("KPI value added", "CON-FIRST-CONTACT · Ladywood · Q3 2026/27", "blank", "63.5"),
-        ("KPI value corrected", "CON-FIRST-CONTACT · Ladywood · Q3 2026/27", "63.5", "64"),
-        ("Forecast end date moved (imported)", phase_two.title, "31 Mar 2027", "30 Jun 2027"),
-        ("Percentage complete revised (imported)", phase_two.title, "75%", "80%"),
-    ], today
 
 
 def _texts(component) -> str:
@@ -193,7 +49,7 @@ def _list_items(component) -> list[str]:
 
 @pytest.fixture
 def changes(database_url):
-    return _make_one_change_of_each_kind()
+    return make_one_change_of_each_kind()
 
 
 def test_every_kind_of_change_is_on_the_overview_in_words(app, login_as, changes):
@@ -213,7 +69,7 @@ def test_every_kind_of_change_is_on_the_overview_in_words(app, login_as, changes
     # By whom and when (UK time), and a moved date says by how much.
     assert any(
         text.startswith("Forecast end date moved: Comprehensive")
-        and "(+42 days) · transition.lead, " + _day(today) in text
+        and "(+42 days) · transition.lead, " + day_shown(today) in text
         for text in items
     )
     # What is counted is what is listed: nothing else, and the accounts made are on /audit only.
@@ -244,6 +100,9 @@ def test_every_kind_of_change_is_in_the_packs_changes_sheet(changes):
     assert missing == []
     moved = next(row for row in rows if row["Change"] == "Forecast end date moved")
     assert moved["Days moved"] == 42 and moved["Who"] == "transition.lead"
+    # The printed pack says a whole number of days, not 42.0.
+    printed = str(pack_document(pack_data(today, today)))
+    assert "42.0" not in printed and "Forecast end date moved" in printed
 
 
 def test_every_kind_of_change_is_on_the_audit_page_and_in_its_download(app, login_as, changes):

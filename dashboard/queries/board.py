@@ -196,4 +196,7 @@ def changes_since(
         "shows_values",
         "days_moved",
     ]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    # Whole days as whole numbers: among the changes that moved no date, pandas would make them 42.0.
+    frame["days_moved"] = pd.Series([record["days_moved"] for record in records], dtype=object)
+    return frame
