@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from selenium.webdriver.support.ui import Select
 
 from tests.conftest import DEMO_PASSWORDS
 from tests.edit_rounds import clear_and_set_every_kind_of_field, make_one_change_of_each_kind
@@ -35,7 +36,7 @@ return [
 """
 
 
-def _settle(driver, timeout: float = 20.0, quiet: float = 0.5) -> None:
+def _settle(driver, timeout: float = 20.0, quiet: float = 0.35) -> None:
     start, last, changed = time.monotonic(), None, time.monotonic()
     while time.monotonic() - start < timeout:
         busy, requests = driver.execute_script(PROGRESS)
@@ -45,6 +46,16 @@ def _settle(driver, timeout: float = 20.0, quiet: float = 0.5) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"{driver.current_url} still loading after {timeout} s")
+
+
+def _open_line_history(dash_duo, description: str) -> None:
+    """Chooses a line edited in the round for its confidence history and changes."""
+    choices = Select(dash_duo.find_element("#sv-detail-select"))
+    line = next(option.text for option in choices.options if description in option.text)
+    choices.select_by_visible_text(line)
+    dash_duo.wait_for_contains_text("#sv-detail", "Confidence over time")
+    dash_duo.wait_for_contains_text("#sv-detail", "Forecast cleared")
+    _settle(dash_duo.driver)
 
 
 def _sign_in(dash_duo, base: str, username: str) -> None:
@@ -68,6 +79,8 @@ def test_every_page_reads_cleanly_for_each_role_after_a_round_of_edits(dash_duo,
             dash_duo.driver.get(base + path)
             dash_duo.wait_for_element("main#main h1")
             _settle(dash_duo.driver)
+            if path == "/savings":
+                _open_line_history(dash_duo, "Workforce cost reduction")
             text = dash_duo.driver.execute_script("return document.body.innerText;")
             for pattern, name in NEVER_SHOWN:
                 for match in pattern.finditer(text):
