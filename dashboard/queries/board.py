@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, not_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.queries.audit import ITEM_COLUMNS, item_name, join_items
+from dashboard.queries.audit import read_events
 from dashboard.reports import values
 
 # Every change to the programme the audit trail records is listed, but for those that only restate
@@ -122,42 +122,14 @@ def changes_since(
     and for moved dates the movement in calendar days (positive = later). With `newest`, only that
     many of the latest changes (still oldest first).
     """
-    statement = join_items(
-        select(
-            m.AuditEvent.at,
-            m.AuditEvent.username,
-            m.AuditEvent.entity,
-            m.AuditEvent.entity_id,
-            m.AuditEvent.field,
-            m.AuditEvent.old_value,
-            m.AuditEvent.new_value,
-            m.AuditEvent.action,
-            m.Project.name,
-            *ITEM_COLUMNS,
-        ).outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
-    )
-    if newest is None:
-        statement = statement.where(*_board_changes(since, until)).order_by(m.AuditEvent.at, m.AuditEvent.id)
-    else:
-        # The newest events are picked from the trail alone, then joined to their items: with the joins
-        # in the same query the database joined every event sharing the newest timestamps (490 rows at
-        # 6,000 changes) before it kept `newest` of them.
-        newest_ids = (
-            select(m.AuditEvent.id)
-            .where(*_board_changes(since, until))
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(newest)
-        )
-        statement = statement.where(m.AuditEvent.id.in_(newest_ids)).order_by(
-            m.AuditEvent.at.desc(), m.AuditEvent.id.desc()
-        )
-    with session_scope() as db:
-        rows = db.execute(statement).all()
+    chosen = select(m.AuditEvent.id).where(*_board_changes(since, until))
     if newest is not None:
-        rows.reverse()
+        chosen = chosen.order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(newest)
+    rows = read_events(chosen.subquery())
+    rows.reverse()  # oldest first
     records = []
     for row in rows:
-        at, username, entity, entity_id, field, old, new, action, project = row[:9]
+        _id, at, username, action, entity, entity_id, project, field, old, new, item = row
         old_shown, new_shown = values.show_change(entity, field, old, new)
         records.append(
             {
@@ -166,8 +138,7 @@ def changes_since(
                 "entity": entity,
                 "entity_id": entity_id,
                 "project": project or "Not linked to a project",
-                "item": item_name(entity, project, *row[9:])
-                or f"{values.ENTITY_LABELS.get(entity, entity)} no. {entity_id}",
+                "item": item or f"{values.ENTITY_LABELS.get(entity, entity)} no. {entity_id}",
                 "kind": values.describe_change(entity, field, action, old, new),
                 "field": field,
                 "old": old,
