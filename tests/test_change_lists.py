@@ -13,9 +13,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from dashboard import importer
 from dashboard.callbacks.pack import pack_document
 from dashboard.pack import pack_data, pack_workbook
 from dashboard.queries import board
+from dashboard.services.core import SYSTEM
 from tests.conftest import callback_request, find_callback
 from tests.edit_rounds import day_shown, make_one_change_of_each_kind
 
@@ -157,3 +159,38 @@ def test_every_kind_of_change_is_on_the_audit_page_and_in_its_download(app, logi
     assert len(downloaded) == len(rows)
     listed = {(row["What"], row["Field"], row["Old value"], row["New value"]) for row in downloaded}
     assert {(row["what"], row["field"], row["old_value"], row["new_value"]) for row in rows} == listed
+
+
+def test_an_imported_actions_delivering_project_is_named_in_the_trail(database_url):
+    from dashboard.queries.audit import AuditFilters, audit_events
+
+    action = _one_action("a2_carers_strategy_refresh")
+    tracker = (
+        "Recommendation,Action,Owner,Due date,Project\n"
+        f'2,"{action.title}","{action.owner}",31/03/2027,customer_journey\n'
+    )
+    report = importer.import_file(SYSTEM, "actions", "plan.csv", tracker.encode())
+    assert report.imported, report.problems
+    frame = audit_events(AuditFilters(entity="action_item"))
+    moved = frame[frame["field"] == "project"].iloc[0]
+    assert (moved["old_value"], moved["new_value"]) == (
+        "Transition Project - Preparation for Adulthood",
+        "Customer Journey",
+    )
+    changes = board.changes_since(dt.date.fromisoformat(SINCE))
+    said = changes[changes["field"] == "project"].iloc[0]
+    assert (said["kind"], said["old_shown"], said["new_shown"]) == (
+        "Delivering project changed (imported)",
+        "Transition Project - Preparation for Adulthood",
+        "Customer Journey",
+    )
+
+
+def _one_action(key: str):
+    from sqlalchemy import select
+
+    from dashboard import models as m
+    from dashboard.db import session_scope
+
+    with session_scope() as db:
+        return db.scalars(select(m.ActionItem).where(m.ActionItem.key == key)).one()

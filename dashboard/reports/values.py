@@ -319,7 +319,9 @@ def _sign_off(value) -> str:
 
 
 def _project_ref(value) -> str:
-    return f"project no. {_text(value)}"
+    # Imports once wrote the delivering project's id; they now write its name.
+    text = _text(value)
+    return f"project no. {text}" if text.isdigit() else text
 
 
 _READERS = {
