@@ -719,6 +719,9 @@ def _changes(before: dict, after: dict) -> dict:
 
 def _audit_all(db, actor, entity: str, row_id: int, changes: dict, project_id, version) -> None:
     for name, (old, new) in changes.items():
+        if (entity, name) == ("action_item", "project"):
+            # The delivering project by name, as a person reads it, not by its id.
+            old, new = (None if value is None else db.get(m.Project, value).name for value in (old, new))
         audit(
             db,
             actor,

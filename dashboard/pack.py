@@ -460,8 +460,8 @@ def _change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.d
             _plain(row["username"]),
             _plain(row["item"]),
             _plain(row["kind"]),
-            _plain(row["old"]),
-            _plain(row["new"]),
+            row["old_shown"],
+            row["new_shown"],
             _plain(row["days_moved"]),
         ]
         for _, row in changes.iterrows()
@@ -487,7 +487,7 @@ def _change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.d
                     Column("Days moved", INTEGER),
                 ],
                 rows=rows,
-                empty="No status, RAG, date, savings, confidence, note or sign-off changes in this period.",
+                empty="No changes in this period.",
             )
         ],
     )

@@ -170,7 +170,7 @@ def test_a_conflicting_save_shows_what_changed(app, login_as):
     )
     text = response.get_data(as_text=True)
     assert "changed while you were editing it" in text
-    assert "Percentage complete: 40 → 50" in text
+    assert "Percentage complete: 40% → 50%" in text
     assert action(TRANSITION_ACTION).rag == "Green"
 
 

@@ -230,12 +230,12 @@ def test_the_plan_as_at_a_date_is_rebuilt_from_a_scripted_history(database_url):
         "Amber",
         60,
     )
-    assert mid_october["latest_note_then"].startswith("2026-10-20: Carers survey")
+    assert mid_october["latest_note_then"].startswith("20 Oct 2026: Carers survey")
     assert "1 progress note added" in mid_october["moved"]
 
     awaiting = as_at(dt.date(2026, 11, 15))
     assert (awaiting["status_then"], awaiting["percent_then"]) == ("Complete – awaiting sign-off", 100)
-    assert awaiting["latest_note_then"] == "2026-11-10: Draft out for consultation"
+    assert awaiting["latest_note_then"] == "10 Nov 2026: Draft out for consultation"
     assert awaiting["moved"] == "Status Complete – awaiting sign-off → Complete – evidence accepted"
 
     now = as_at(dt.date(2026, 11, 23))

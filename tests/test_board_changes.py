@@ -69,14 +69,16 @@ def test_changes_since_a_meeting_in_the_boards_words(database_url):
                     "a",
                     "b",
                     project_id,
-                ),  # commentary alone is not a board-level change
+                ),
             ]
         )
     changes = board.changes_since(dt.date(2026, 11, 10))
-    assert list(changes["kind"]) == ["RAG changed", "Date moved"]
+    changes = changes[changes["entity"] != "user"]  # (the demo users were created as the database was)
+    assert list(changes["kind"]) == ["RAG status changed", "Forecast end date moved", "Commentary changed"]
     moved = changes.iloc[1]
     # 18 Dec 2026 → 29 Jan 2027 is 42 calendar days later.
     assert moved["days_moved"] == 42
+    assert (moved["old_shown"], moved["new_shown"]) == ("18 Dec 2026", "29 Jan 2027")
     assert moved["item"].startswith("Comprehensive joint market review")
     assert set(changes["project"]) == {"Transition Project - Preparation for Adulthood"}
     assert board.changes_since(dt.date(2026, 11, 14)).empty
@@ -110,6 +112,17 @@ def _overview_changes(app, client, since: str) -> str:
     return json.dumps(answer["ov-changes"]["children"], ensure_ascii=False)
 
 
+def _texts(component) -> list[str]:
+    """Every piece of text in a Dash component tree as the callback sent it."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list):
+        return [text for child in component for text in _texts(child)]
+    if isinstance(component, dict):
+        return _texts(component.get("props", {}).get("children"))
+    return []
+
+
 def test_overview_lists_the_changes_since_a_meeting_with_markup_shown_as_text(app, login_as, database_url):
     project_id, milestone_id = _milestone()
     with session_scope() as db:
@@ -125,16 +138,20 @@ def test_overview_lists_the_changes_since_a_meeting_with_markup_shown_as_text(ap
                     project_id,
                     username="cj.lead",
                 ),
-                _event(
-                    dt.datetime(2026, 11, 12, 9, 31), "action_item", 1, "evidence_status", "none", "submitted"
-                ),  # submitted, not signed off: not a board change
             ]
         )
-    shown = _overview_changes(app, login_as("cabinet.member"), "2026-11-10")
-    assert "1 change." in shown
-    assert "Status changed" in shown and "cj.lead, 12 Nov 2026" in shown
-    assert "&lt;img src=x onerror=" in shown and "<img" not in shown
-    assert "submitted" not in shown
+    key = find_callback(app, "ov-changes.children")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values={("ov-since", "value"): "2026-11-10"}),
+    )
+    components = json.loads(response.get_data(as_text=True))["response"]["ov-changes"]["children"]
+    texts = _texts(components)
+    assert "1 change." in texts
+    assert "Status changed" in texts and any("cj.lead, 12 Nov 2026" in text for text in texts)
+    # What the user typed is a piece of text, never markup handed to a Markdown component.
+    assert ' — Not started → <img src=x onerror="alert(1)">' in texts
+    assert "Markdown" not in json.dumps(components) and "dangerously_allow_html" not in json.dumps(components)
 
 
 def test_overview_lists_the_newest_changes_and_counts_the_rest(app, login_as, database_url):
@@ -158,10 +175,10 @@ def test_overview_lists_the_newest_changes_and_counts_the_rest(app, login_as, da
     shown = _overview_changes(app, login_as("cabinet.member"), "2026-11-10")
     assert f"{planted:,} changes. The newest {CHANGES_LISTED} are listed here" in shown
     assert "/audit?from=2026-11-10" in shown
-    assert f"new-{planted - 1}<" in shown and f"new-{planted - CHANGES_LISTED}<" in shown
-    assert f"new-{planted - CHANGES_LISTED - 1}<" not in shown and "new-0<" not in shown
+    assert f'→ new-{planted - 1}"' in shown and f'→ new-{planted - CHANGES_LISTED}"' in shown
+    assert f'→ new-{planted - CHANGES_LISTED - 1}"' not in shown and '→ new-0"' not in shown
     # Listed oldest first within the project, like the board pack.
-    assert shown.index(f"new-{planted - CHANGES_LISTED}<") < shown.index(f"new-{planted - 1}<")
+    assert shown.index(f'→ new-{planted - CHANGES_LISTED}"') < shown.index(f'→ new-{planted - 1}"')
     newest = board.changes_since(dt.date(2026, 11, 10), newest=3)
     assert list(newest["new"]) == [f"new-{planted - 3}", f"new-{planted - 2}", f"new-{planted - 1}"]
 
@@ -181,11 +198,16 @@ def test_the_count_of_changes_is_the_number_listed_whatever_the_kind_and_window(
     events = [
         _event(day, "milestone", milestone_id, "status", "Not started", "In progress", project_id),
         _event(day, "milestone", milestone_id, "forecast_end", "2026-12-01", "2027-01-08", project_id),
-        _event(day, "milestone", milestone_id, "title", "Old", "New", project_id),  # not a board change
-        _event(day, "action_item", 1, "evidence_status", "none", "submitted"),  # not signed off
-        _event(day, "action_item", 1, "evidence_status", "submitted", "accepted"),
-        _event(day, "action_item", 1, "progress_note", None, "Noted"),
+        _event(day, "milestone", milestone_id, "title", "Old", "New", project_id),
+        _event(day, "action_item", 1, "evidence_status", "none", "awaiting"),
+        _event(day, "action_item", 1, "evidence_status", "awaiting", "accepted"),
+        _event(day, "action_item", 1, "signed_off_by", None, "admin"),  # said by "Evidence signed off"
+        _event(day, "action_item", 1, None, None, "a change with no field"),
+        _event(day, "action_item", 1, "progress_note", None, "2026-11-12: Noted"),
         _event(day, "saving_line", 1, "forecast", "1000", "900"),
+        _event(day, "kpi_value", 1, "area", None, "ladywood"),  # said by the value's own entry
+        _event(day, "kpi_value", 1, "value", None, "63.2"),
+        _event(day, "user", 1, "role", None, "lead"),  # accounts are on the audit page only
         _event(
             dt.datetime(2026, 11, 9, 23, 59), "milestone", milestone_id, "rag", "Green", "Red", project_id
         ),
@@ -197,10 +219,11 @@ def test_the_count_of_changes_is_the_number_listed_whatever_the_kind_and_window(
     for until in (None, dt.datetime(2026, 11, 15)):
         listed = board.changes_since(since, until)
         assert board.count_changes_since(since, until) == len(listed)
-    # Five of the window's seven events are board changes, and the one on 20 Nov only without `until`.
+        assert len(board.changes_since(since, until, newest=3)) == min(3, len(listed))
+    # Nine of the window's twelve events are listed, and the one on 20 Nov only without `until`.
     assert (
         board.count_changes_since(since, dt.datetime(2026, 11, 15))
         - board.count_changes_since(dt.date(2026, 11, 13), dt.datetime(2026, 11, 15))
-        == 5
+        == 9
     )
     assert board.count_changes_since(since) == board.count_changes_since(since, dt.datetime(2026, 11, 15)) + 1

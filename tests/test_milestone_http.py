@@ -183,7 +183,7 @@ def test_a_conflicting_save_shows_what_changed(app, login_as):
     response = lead.post("/_dash-update-component", json=save_body(app, target, commentary="Mine"))
     text = response.get_data(as_text=True)
     assert "changed while you were editing it" in text
-    assert "Percentage complete: 85 → 95" in text
+    assert "Percentage complete: 85% → 95%" in text
     assert milestone("tr_joint_market_review").commentary == target.commentary
 
 

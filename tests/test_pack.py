@@ -138,7 +138,7 @@ def test_changes_sheet_lists_changes_since_the_previous_board_only(database_url)
     _, header, body = table_below(sheet, "Project")
     rows = rows_as_dicts(header, body)
     assert [(row["Change"], row["From"], row["To"]) for row in rows] == [
-        ("Date moved", "2026-12-18", "2027-01-29")
+        ("Forecast end date moved", "18 Dec 2026", "29 Jan 2027")
     ]
     assert rows[0]["Project"] == "Transition Project - Preparation for Adulthood"
     assert rows[0]["Item"].startswith("Comprehensive joint market review")

@@ -140,7 +140,7 @@ def test_a_conflicting_save_shows_what_changed(app, login_as):
     )
     text = response.get_data(as_text=True)
     assert "changed while you were editing it" in text
-    assert "Forecast: 5450000.00 → 5500000.00" in text
+    assert "Forecast: £5.45m → £5.5m" in text
     assert str(line("cj_workforce_2019_20").forecast) == "5500000.00"
 
 
@@ -332,3 +332,38 @@ def test_re_phasing_over_http_is_for_admins_only(app, login_as):
     assert "Re-phased to 2020/21" in json.dumps(json.loads(response.get_data(as_text=True)))
     assert line("cj_workforce_2019_20").financial_year == 2020
     assert audit_count() == 1
+
+
+def test_confidence_history_of_an_edited_line_shows_each_rating(app, login_as):
+    """An edited line's history used to fail on the loaded rating's missing time (NaT), so the panel
+    kept showing nothing, or the line chosen before."""
+    from dashboard.auth import authenticate
+    from dashboard.services.savings import update_saving_line
+    from tests.conftest import DEMO_PASSWORDS
+
+    target = line("cj_workforce_2019_20")
+    lead = authenticate("cj.lead", DEMO_PASSWORDS["cj.lead"])
+    update_saving_line(
+        lead,
+        target.id,
+        {"confidence": "Medium", "confidence_reason": "Move slipping", "forecast": "5400000"},
+        target.version,
+        today=dt.date(2026, 11, 23),
+    )
+    client = login_as("cabinet.member")
+    key = find_callback(app, "sv-detail.children")
+    response = client.post(
+        "/_dash-update-component",
+        json=callback_request(
+            app,
+            key,
+            values={("sv-detail-select", "value"): str(target.id)},
+            triggered="sv-detail-select.value",
+        ),
+    )
+    assert response.status_code == 200
+    shown = json.dumps(json.loads(response.get_data(as_text=True))["response"], ensure_ascii=False)
+    assert "As loaded from the seed data" in shown and "Delivered" in shown
+    assert "Medium" in shown and "Move slipping" in shown and "by cj.lead" in shown
+    assert "Forecast revised: £5.45m → £5.4m" in shown
+    assert "NaT" not in shown and "nan" not in shown

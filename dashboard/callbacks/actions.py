@@ -27,6 +27,7 @@ from dashboard.formatting import format_date, format_datetime
 from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
 from dashboard.queries import actions as action_queries
 from dashboard.reports.tables import ACTIONS
+from dashboard.reports.values import change_line, show_change
 from dashboard.services import actions as action_services
 from dashboard.services.core import ConflictError, NotFoundError, ValidationError
 from dashboard.ui import markup
@@ -681,14 +682,7 @@ def action_detail(row: pd.Series, user) -> list:
             [
                 html.Summary("Change history"),
                 html.Ul(
-                    [
-                        html.Li(
-                            f"{format_datetime(event.at)} · {event.username} · "
-                            f"{action_services.FIELD_LABELS.get(event.field, event.field)}: "
-                            f"{event.old or '—'} → {event.new or '—'}"
-                        )
-                        for event in history.itertuples(index=False)
-                    ]
+                    [html.Li(change_line("action_item", event)) for event in history.itertuples(index=False)]
                 )
                 if not history.empty
                 else html.P("No changes recorded since the seed data was loaded."),
@@ -877,7 +871,12 @@ def _error_summary(errors: dict[str, str]) -> dbc.Alert:
 def _conflict_alert(exc: ConflictError) -> dbc.Alert:
     changes = [
         html.Li(
-            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} ({change['by']}, {format_datetime(change['at'])})"
+            "{}: {} → {} ({}, {})".format(
+                change["label"],
+                *show_change("action_item", change["field"], change["old"], change["new"]),
+                change["by"],
+                format_datetime(change["at"]),
+            )
         )
         for change in exc.changes
     ]

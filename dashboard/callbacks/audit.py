@@ -14,6 +14,7 @@ from dashboard.components import chosen, page_choices, page_count
 from dashboard.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.formatting import format_datetime
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
+from dashboard.reports.values import describe_change, field_label, in_uk_time, show_change
 
 FILTERS = ["person", "entity", "project", "from", "to"]
 
@@ -47,25 +48,43 @@ def count_text(filters: queries.AuditFilters, matching: int, shown: int) -> str:
 
 
 def describe(row) -> str:
+    """What changed, in words: "Milestone Conduct TU consultation: Forecast end date moved"."""
     label = queries.ENTITY_LABELS.get(row.entity, row.entity)
     title = (
-        row.entity_title if isinstance(row.entity_title, str) and row.entity_title else f"#{row.entity_id}"
+        row.entity_title if isinstance(row.entity_title, str) and row.entity_title else f"no. {row.entity_id}"
     )
-    return f"{label} {title}: {row.action}"
+    return (
+        f"{label} {title}: {describe_change(row.entity, row.field, row.action, row.old_value, row.new_value)}"
+    )
+
+
+def shown_row(row) -> dict:
+    """One change as the page and the downloads show it: each value read by its field's kind."""
+    old, new = show_change(row.entity, row.field, row.old_value, row.new_value)
+    return {
+        "when": format_datetime(row.at),
+        "username": row.username,
+        "what": describe(row),
+        "project": row.project if isinstance(row.project, str) else "",
+        "field": field_label(row.entity, row.field),
+        "old_value": old,
+        "new_value": new,
+    }
 
 
 def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "When": frame["at"],
-            "Who": frame["username"],
-            "What": [describe(row) for row in frame.itertuples(index=False)],
-            "Project": frame["project"],
-            "Field": frame["field"],
-            "Old value": frame["old_value"],
-            "New value": frame["new_value"],
-        }
-    )
+    # The time as a UK wall-clock datetime: Excel shows it as the page does, and sorts it as a time.
+    rows = [{**shown_row(row), "when": in_uk_time(row.at)} for row in frame.itertuples(index=False)]
+    headings = {
+        "when": "When (UK time)",
+        "username": "Who",
+        "what": "What",
+        "project": "Project",
+        "field": "Field",
+        "old_value": "Old value",
+        "new_value": "New value",
+    }
+    return pd.DataFrame(rows, columns=list(headings)).rename(columns=headings)
 
 
 def register(app) -> None:
@@ -92,14 +111,8 @@ def register(app) -> None:
         rows = [
             {
                 "id": int(row.id),
-                "when": format_datetime(row.at),
                 "when_iso": row.at.isoformat() if isinstance(row.at, dt.datetime) else None,
-                "username": row.username,
-                "what": describe(row),
-                "project": row.project,
-                "field": row.field,
-                "old_value": row.old_value,
-                "new_value": row.new_value,
+                **shown_row(row),
             }
             for row in frame.itertuples(index=False)
         ]

@@ -23,6 +23,7 @@ from dashboard.downloads import table_bytes
 from dashboard.formatting import format_date, format_datetime
 from dashboard.models import utcnow
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
+from dashboard.reports.values import change_line, show_change
 
 FILTER_INPUTS = [
     Input("ms-filter-org", "value"),
@@ -440,16 +441,7 @@ def edit_panel_state(row: pd.Series) -> tuple[list, object]:
         context += [" ", illustrative_marker(row["illustrative_note"])]
     history = queries.milestone_history(int(row["id"]))
     history_list = (
-        html.Ul(
-            [
-                html.Li(
-                    f"{format_datetime(event.at)} · {event.username} · "
-                    f"{services.FIELD_LABELS.get(event.field, event.field)}: "
-                    f"{event.old or '—'} → {event.new or '—'}"
-                )
-                for event in history.itertuples()
-            ]
-        )
+        html.Ul([html.Li(change_line("milestone", event)) for event in history.itertuples()])
         if not history.empty
         else html.P("No changes recorded since the seed data was loaded.")
     )
@@ -472,8 +464,12 @@ def _error_summary(errors: dict[str, str]) -> dbc.Alert:
 def _conflict_alert(exc: services.ConflictError) -> dbc.Alert:
     changes = [
         html.Li(
-            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
-            f"({change['by']}, {format_datetime(change['at'])})"
+            "{}: {} → {} ({}, {})".format(
+                change["label"],
+                *show_change("milestone", change["field"], change["old"], change["new"]),
+                change["by"],
+                format_datetime(change["at"]),
+            )
         )
         for change in exc.changes
     ]

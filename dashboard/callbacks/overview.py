@@ -18,7 +18,6 @@ from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
 from dashboard.services import ValidationError
 from dashboard.services.board import add_board_meeting
-from dashboard.ui import markup
 
 
 def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:
@@ -114,39 +113,34 @@ def tile_groups(facts: overview_queries.Overview) -> list:
 CHANGES_LISTED = 50
 
 
-def _change_markup(row) -> markup.Html:
-    moved = ""
+def _change_item(row) -> html.Li:
+    # Plain components: at 50 changes they appear as fast as one block of markup, and what users typed
+    # is always shown as text.
+    parts = [html.Strong(row.kind), f": {row.item}"]
+    if row.shows_values:
+        parts.append(f" — {row.old_shown} → {row.new_shown}")
     if row.days_moved is not None and not pd.isna(row.days_moved):
         days = int(row.days_moved)
-        moved = f" ({'+' if days > 0 else ''}{days} days)"
-    return markup.element(
-        "li",
-        markup.element("strong", row.kind),
-        f": {row.item} — {row.old or '—'} → {row.new or '—'}{moved}",
-        markup.element("span", f" · {row.username}, {format_datetime(row.at)}", class_="text-body-secondary"),
-    )
+        parts.append(f" ({'+' if days > 0 else ''}{days} day{'s' if abs(days) != 1 else ''})")
+    parts.append(html.Span(f" · {row.username}, {format_datetime(row.at)}", className="text-body-secondary"))
+    return html.Li(parts)
 
 
 def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date | None = None) -> list:
-    """The changes grouped by project, as one block of markup; `total` counts those not listed."""
+    """The changes grouped by project, each in words with old → new; `total` counts those not listed."""
     if changes.empty:
-        return [
-            html.P("No status, RAG, date, savings, confidence, note or sign-off changes since that meeting.")
-        ]
+        return [html.P("No changes since that meeting.")]
     total = len(changes) if total is None else total
     # Grouped in plain Python: pandas' groupby made a frame and a row type per project.
     by_project: dict[str, list] = {}
     for row in changes.itertuples(index=False):
         by_project.setdefault(row.project, []).append(row)
-    sections = markup.join(
-        markup.join(
-            [
-                markup.element("h3", project, class_="h6 mt-3"),
-                markup.element("ul", *(_change_markup(row) for row in by_project[project])),
-            ]
-        )
-        for project in sorted(by_project)
-    )
+    sections = []
+    for project in sorted(by_project):
+        sections += [
+            html.H3(project, className="h6 mt-3"),
+            html.Ul([_change_item(row) for row in by_project[project]]),
+        ]
     if total > len(changes):
         audit = "/audit" + (f"?{urlencode({'from': since.isoformat()})}" if since else "")
         count = html.P(
@@ -159,7 +153,7 @@ def changes_list(changes: pd.DataFrame, total: int | None = None, since: dt.date
         )
     else:
         count = html.P(f"{total:,} change{'s' if total != 1 else ''}.", className="mb-1")
-    return [count, markup.block(sections, "ov-change-list")]
+    return [count, html.Div(sections, className="ov-change-list")]
 
 
 OWNERS_LISTED = 10  # owners named under "updates owed", most items first; the rest are counted

@@ -25,7 +25,9 @@ from dashboard.models import utcnow
 from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
 from dashboard.queries.milestones import editable_project_ids
+from dashboard.reports import values
 from dashboard.reports.tables import SAVING_LINE_GRID, SAVING_LINES, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
+from dashboard.reports.values import show_change
 from dashboard.services import core as service_core
 from dashboard.services import savings as saving_services
 from dashboard.ui import markup
@@ -426,25 +428,19 @@ def _history_view(line_id: int):
     for state in states.to_dict("records"):
         when = (
             "As loaded from the seed data"
-            if state["at"] is None
-            else (f"{format_datetime(state['at'])} by {state['username']} (version {state['version']})")
+            if values.is_empty(state["at"])
+            else f"{values.show(state['at'], values.DATETIME)} by {state['username']} (version {state['version']})"
         )
         items.append(
             html.Li(
                 [
-                    html.Strong(state["confidence"] or "Not rated"),
-                    f" — {state['reason'] or 'no reason given'} · {when}",
+                    html.Strong(values.show(state["confidence"], values.CONFIDENCE, "Not rated")),
+                    f" — {values.show(state['reason'], values.TEXT, 'no reason given')} · {when}",
                 ]
             )
         )
     changes = saving_queries.line_history(line_id)
-    change_items = [
-        html.Li(
-            f"{format_datetime(event.at)} · {event.username} · "
-            f"{saving_services.FIELD_LABELS.get(event.field, event.field)}: {event.old or '—'} → {event.new or '—'}"
-        )
-        for event in changes.itertuples()
-    ]
+    change_items = [html.Li(values.change_line("saving_line", event)) for event in changes.itertuples()]
     return [
         html.H3("Confidence over time", className="h6"),
         html.Ol(items, id="sv-confidence-history"),
@@ -796,8 +792,12 @@ def _error_summary(errors: dict[str, str]) -> dbc.Alert:
 def _conflict_alert(exc: service_core.ConflictError) -> dbc.Alert:
     changes = [
         html.Li(
-            f"{change['label']}: {change['old'] or '—'} → {change['new'] or '—'} "
-            f"({change['by']}, {format_datetime(change['at'])})"
+            "{}: {} → {} ({}, {})".format(
+                change["label"],
+                *show_change("saving_line", change["field"], change["old"], change["new"]),
+                change["by"],
+                format_datetime(change["at"]),
+            )
         )
         for change in exc.changes
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.formatting import format_date
 from dashboard.queries.milestones import editable_project_ids
 
 AWAITING = "Complete – awaiting sign-off"
@@ -634,6 +635,7 @@ def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
             select(
                 m.AuditEvent.at,
                 m.AuditEvent.username,
+                m.AuditEvent.action,
                 m.AuditEvent.field,
                 m.AuditEvent.old_value,
                 m.AuditEvent.new_value,
@@ -643,7 +645,7 @@ def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
             .limit(limit)
         ).all()
     return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
+        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
     )
 
 
@@ -810,7 +812,7 @@ def plan_as_at(as_at: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
                 then["rag"] if existed else None,
                 int(then["percent_complete"]) if existed and then["percent_complete"] else 0,
                 _date_or_none(then["due_date"]) if existed else None,
-                (f"{note[0].isoformat()}: {note[1]}" + (" (internal)" if note[2] else "")) if note else None,
+                (f"{format_date(note[0])}: {note[1]}" + (" (internal)" if note[2] else "")) if note else None,
                 display_status(now["status"], now["evidence_status"]),
                 now["rag"],
                 int(now["percent_complete"] or 0),

@@ -525,6 +525,7 @@ def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
             select(
                 m.AuditEvent.at,
                 m.AuditEvent.username,
+                m.AuditEvent.action,
                 m.AuditEvent.field,
                 m.AuditEvent.old_value,
                 m.AuditEvent.new_value,
@@ -534,7 +535,7 @@ def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
             .limit(limit)
         ).all()
     return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "field", "old", "new"]
+        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
     )
 
 

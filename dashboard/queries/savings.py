@@ -676,7 +676,8 @@ def confidence_history(line_id: int) -> pd.DataFrame:
             states[-1] = state
         else:
             states.append(state)
-    return pd.DataFrame(states, columns=["at", "username", "confidence", "reason", "version"])
+    # Kept as objects: pandas would turn the loaded rating's missing time into NaT among the datetimes.
+    return pd.DataFrame(states, columns=["at", "username", "confidence", "reason", "version"], dtype=object)
 
 
 def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
