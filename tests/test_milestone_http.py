@@ -117,7 +117,7 @@ def test_after_a_save_the_panel_shows_the_new_version_and_the_change_in_its_hist
     history = shown_text(answer["ms-edit-history"]["children"])
     assert f"version {target.version + 1}" in context and "by transition.lead" in context
     assert "No changes recorded" not in history
-    assert "transition.lead · Commentary:" in history and "Draft report with partners" in history
+    assert "transition.lead · Commentary changed:" in history and "Draft report with partners" in history
 
 
 def test_after_retiring_the_panel_shows_the_new_version_and_the_change_in_its_history(app, login_as):
@@ -136,7 +136,8 @@ def test_after_retiring_the_panel_shows_the_new_version_and_the_change_in_its_hi
     answer = login_as("admin").post("/_dash-update-component", json=body).get_json()["response"]
     context = shown_text(answer["ms-edit-context"]["children"])
     assert f"version {target.version + 1}" in context and "retired" in context
-    assert "admin · Retired:" in shown_text(answer["ms-edit-history"]["children"])
+    history = shown_text(answer["ms-edit-history"]["children"])
+    assert "admin · Milestone retired" in history and "→" not in history
 
 
 def test_invalid_input_gets_a_message_next_to_the_field_and_changes_nothing(app, login_as):

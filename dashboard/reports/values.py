@@ -191,9 +191,14 @@ def describe_change(entity: str, name: str | None, action: str | None, old, new)
     return phrase
 
 
+# Changes whose description says all there is ("Milestone retired"): no "no → yes" after it.
+_SAID_IN_FULL = {("milestone", "retired")}
+
+
 def shows_values(entity: str, name: str | None, old) -> bool:
-    """Whether old → new says more than the description: not for the name of an item just added."""
-    return not (is_empty(old) and (entity, name) in _ITEM_NAMES)
+    """Whether old → new says more than the description: not for the name of an item just added, nor
+    for a change its description says in full."""
+    return (entity, name) not in _SAID_IN_FULL and not (is_empty(old) and (entity, name) in _ITEM_NAMES)
 
 
 def change_line(entity: str, row) -> str:
