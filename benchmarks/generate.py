@@ -51,11 +51,11 @@ from pathlib import Path
 from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dashboard import kpi_series
 from dashboard import models as m
 from dashboard.db import make_engine
-from dashboard.formatting import financial_year_label
+from dashboard.domain.formatting import financial_year_label
 from dashboard.queries.actions import TRACKED_FIELDS
+from dashboard.services import kpi_series
 from dashboard.services.core import display_value
 from dashboard.services.milestones import MILESTONE_FIELDS, suggest_rag
 

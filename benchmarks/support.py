@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.initdb import DEMO_USERS
+from dashboard.cli.initdb import DEMO_USERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SCRIPT = ROOT / "scripts" / "pg_server.sh"

@@ -10,7 +10,7 @@ from dashboard.config import ConfigError, load_settings
 
 
 def _init_db(args) -> int:
-    from dashboard.initdb import init_db
+    from dashboard.cli.initdb import init_db
 
     for line in init_db(load_settings()):
         print(line)
@@ -49,7 +49,7 @@ def _create_user(args) -> int:
 
 def _export(args) -> int:
     from dashboard import db
-    from dashboard.export import export_csv
+    from dashboard.reports.export import export_csv
 
     settings = load_settings()
     db.configure(settings.database_url)
@@ -61,14 +61,14 @@ def _export(args) -> int:
 
 def _import(args) -> int:
     from dashboard import db
-    from dashboard.import_cli import run_import
+    from dashboard.cli.imports import run_import
 
     db.configure(load_settings().database_url)
     return run_import(args.kind, args.file, dry_run=args.check)
 
 
 def _backup(args) -> int:
-    from dashboard.backup import BackupError, backup
+    from dashboard.cli.backup import BackupError, backup
 
     try:
         written = backup(load_settings().database_url, Path(args.file))
@@ -80,7 +80,7 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
-    from dashboard.backup import BackupError, restore
+    from dashboard.cli.backup import BackupError, restore
 
     try:
         restored = restore(load_settings().database_url, Path(args.file))

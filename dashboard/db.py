@@ -52,7 +52,7 @@ def _turn_off_postgres_jit(dbapi_connection, _record) -> None:
 def configure(database_url: str) -> Engine:
     """Point the process at a database; called once at start-up (and by tests)."""
     global _engine, _session_factory
-    import dashboard.kpi_series  # noqa: F401  (its session listeners keep kpi_series in step)
+    import dashboard.services.kpi_series  # noqa: F401  (its session listeners keep kpi_series in step)
 
     if _engine is not None:
         _engine.dispose()

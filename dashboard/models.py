@@ -363,7 +363,7 @@ class KpiSeries(Base):
     """Where each KPI's series for one area stands now: its latest value, RAG, red streak and SPC signal.
 
     Derived from kpi_values and kept up to date in the same transaction as every change to them
-    (dashboard/kpi_series.py), so the exceptions list reads one small table however many values
+    (dashboard/services/kpi_series.py), so the exceptions list reads one small table however many values
     the directorate has recorded.
     """
 

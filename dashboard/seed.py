@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard.config import SEED_DIR
-from dashboard.formatting import parse_financial_year
+from dashboard.domain.formatting import parse_financial_year
 
 SEED_FILES = (
     "organisations.csv",

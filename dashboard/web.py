@@ -16,9 +16,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import __version__, auth, db
 from dashboard.callbacks import register_all
-from dashboard.components import shell_layout
 from dashboard.config import Settings, load_settings
 from dashboard.ui import markup
+from dashboard.ui.components import shell_layout
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)

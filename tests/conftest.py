@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from dashboard import db
+from dashboard.cli.initdb import DEMO_USERS
 from dashboard.config import Settings, load_settings
-from dashboard.initdb import DEMO_USERS
 from dashboard.web import create_app
 
 DEMO_PASSWORDS = {user["username"]: user["password"] for user in DEMO_USERS}
@@ -70,7 +70,7 @@ class DatabaseFactory:
 
     def template(self) -> str:
         if self._template is None:
-            from dashboard.initdb import init_db
+            from dashboard.cli.initdb import init_db
 
             url = self.empty()
             init_db(_settings_for(url))

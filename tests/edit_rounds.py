@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from dashboard import clock, importer
+from dashboard import clock
 from dashboard import models as m
 from dashboard.auth import authenticate
 from dashboard.db import session_scope
 from dashboard.services import actions as action_services
 from dashboard.services import board as board_services
-from dashboard.services import core, kpis
+from dashboard.services import core, importer, kpis
 from dashboard.services import milestones as milestone_services
 from dashboard.services import savings as saving_services
 from tests.conftest import DEMO_PASSWORDS

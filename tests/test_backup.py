@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from dashboard import models as m
-from dashboard.backup import BackupError, backup, restore
+from dashboard.cli.backup import BackupError, backup, restore
 from dashboard.db import get_engine, session_scope
 
 

@@ -23,12 +23,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, inspect, select
 
-from dashboard import importer
 from dashboard import models as m
 from dashboard.auth import load_user
+from dashboard.cli.imports import run_import
 from dashboard.db import session_scope
-from dashboard.import_cli import run_import
-from dashboard.services import SYSTEM, ValidationError, add_milestone, create_user, rebaseline_project
+from dashboard.services import (
+    SYSTEM,
+    ValidationError,
+    add_milestone,
+    create_user,
+    importer,
+    rebaseline_project,
+)
 from dashboard.services import update_milestone as update_milestone_service
 from dashboard.services.actions import add_evidence, add_progress_note, update_action
 from dashboard.services.board import add_board_meeting

@@ -30,7 +30,7 @@ from benchmarks import generate as bench
 from dashboard import db, migrate, queries, services
 from dashboard import models as m
 from dashboard.auth import load_user
-from dashboard.formatting import financial_year_label
+from dashboard.domain.formatting import financial_year_label
 from dashboard.services.actions import update_action, validate_action_values
 from dashboard.services.kpis import correct_kpi_value
 from dashboard.services.savings import update_saving_line, validate_saving_values

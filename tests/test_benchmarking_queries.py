@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import figures_benchmarking as bench_figures
 from dashboard.callbacks.benchmarking import heat_rows
+from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as q
 
 LOWER_IS_BETTER = {"2A(1)", "2A(2)", "2C(1)", "2C(2)"}

@@ -13,10 +13,10 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import importer
 from dashboard.callbacks.pack import pack_document
-from dashboard.pack import pack_data, pack_workbook
 from dashboard.queries import board
+from dashboard.reports.pack import pack_data, pack_workbook
+from dashboard.services import importer
 from dashboard.services.core import SYSTEM
 from tests.conftest import callback_request, find_callback
 from tests.edit_rounds import day_shown, make_one_change_of_each_kind

@@ -85,7 +85,7 @@ def test_database_outage_shows_a_message_and_the_app_recovers_without_restart():
         [str(script), "start", str(workdir), str(port)], check=True, capture_output=True, text=True
     ).stdout.strip()
     try:
-        from dashboard.initdb import init_db
+        from dashboard.cli.initdb import init_db
         from dashboard.web import create_app
 
         settings = _settings_for(url)

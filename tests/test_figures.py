@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import figures
-from dashboard.figures import CLOSED_STATUSES, gantt_summary
+from dashboard.figures import gantt as figures
+from dashboard.figures.common import fast_figure
+from dashboard.figures.gantt import CLOSED_STATUSES, gantt_summary
 
 D = dt.date
 TODAY = D(2026, 11, 23)
@@ -187,7 +188,7 @@ def test_the_row_axis_has_no_title_standoff_to_measure_labels_for():
     assert "standoff" not in figure["layout"]["template"]["layout"]["yaxis"].get("title", {})
     assert "title" not in figure["layout"]["yaxis"]
     # The other charts keep plotly's default template untouched.
-    assert figures.fast_figure([], {})["layout"]["template"]["layout"]["yaxis"]["title"] == {"standoff": 15}
+    assert fast_figure([], {})["layout"]["template"]["layout"]["yaxis"]["title"] == {"standoff": 15}
 
 
 # --- rows and labels -------------------------------------------------------------------------
@@ -478,7 +479,7 @@ def test_the_action_progress_chart_is_a_valid_plotly_figure_with_a_bar_per_state
         }
     )
     plain = json.loads(json.dumps(progress_figure(progress)))
-    go.Figure(plain)  # built without validation (figures.fast_figure); plotly must accept every property
+    go.Figure(plain)  # built without validation (figures.common.fast_figure); plotly must accept every property
     by_name = {trace["name"]: trace for trace in plain["data"]}
     assert list(by_name) == [
         "Closed: evidence accepted",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.formatting import (
+from dashboard.domain.formatting import (
     financial_year_label,
     financial_year_of,
     format_date,
@@ -58,7 +58,7 @@ def test_financial_year_labels_round_trip():
 
 
 def test_times_are_shown_in_uk_time():
-    from dashboard.formatting import format_datetime
+    from dashboard.domain.formatting import format_datetime
 
     # Stored as UTC: 12:30 UTC is 13:30 in British Summer Time and 12:30 in winter.
     assert format_datetime(dt.datetime(2026, 7, 1, 12, 30)) == "1 Jul 2026 13:30"

@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from selenium.common.exceptions import TimeoutException
 from sqlalchemy import select
 
-from dashboard import importer
 from dashboard import models as m
 from dashboard.auth import load_user
 from dashboard.db import session_scope
 from dashboard.services import actions as action_services
+from dashboard.services import importer
 from dashboard.services import milestones as milestone_services
 from dashboard.services import savings as saving_services
 from dashboard.services.board import add_board_meeting

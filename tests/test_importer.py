@@ -10,10 +10,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from dashboard import importer, services
 from dashboard import models as m
+from dashboard import services
+from dashboard.cli.imports import run_import
 from dashboard.db import session_scope
-from dashboard.import_cli import run_import
+from dashboard.services import importer
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from dashboard import models as m
+from dashboard.cli.initdb import init_db
 from dashboard.config import ConfigError, load_settings
-from dashboard.initdb import init_db
 
 ROOT = Path(__file__).resolve().parent.parent
 

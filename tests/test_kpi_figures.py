@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import figures_kpis
+from dashboard.figures import kpis as figures_kpis
 
 CONSTITUENCIES = [
     ("edgbaston", "Edgbaston"),

@@ -235,8 +235,8 @@ def test_the_trends_page_reads_the_same_rows_as_the_trends_download(database_url
     ],
 )
 def test_the_comparison_page_reads_the_same_rows_as_the_comparison_download(database_url, code, period):
-    from dashboard import figures_kpis
     from dashboard.callbacks.kpis import _records, comparison_summary, grid_rows
+    from dashboard.figures import kpis as figures_kpis
 
     kpi = kpi_queries.kpi_details(code) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)
     records = kpi_queries.constituency_comparison_records(code, period)

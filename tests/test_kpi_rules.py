@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import kpi_rules
+from dashboard.domain import kpi_rules
 
 
 @pytest.mark.parametrize(

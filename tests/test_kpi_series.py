@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from dashboard import kpi_series, migrate
+from dashboard import migrate
 from dashboard import models as m
 from dashboard.auth import load_user
 from dashboard.db import get_engine, session_scope
 from dashboard.queries import kpis as kpi_queries
+from dashboard.services import kpi_series
 from dashboard.services import kpis as kpi_services
 
 TODAY = dt.date(2026, 11, 23)

@@ -169,7 +169,7 @@ def test_a_save_through_one_worker_is_seen_through_every_worker_at_once(deployme
         response = reader.post(base + "/_dash-update-component", json=table_body(app), timeout=30)
         assert response.status_code == 200
         rows = response.json()["response"]["ms-grid"]["rowData"]
-        assert len(rows) == 1 and rows[0]["last_updated"].endswith("by transition.lead")
+        assert len(rows) == 1 and rows[0]["updated_by"] == "transition.lead"
 
 
 def test_fifty_pairs_of_conflicting_saves_each_have_exactly_one_winner(deployment):

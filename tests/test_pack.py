@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from dashboard import clock
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import format_money
-from dashboard.pack import chosen_meeting, pack_data, pack_workbook
+from dashboard.domain.formatting import format_money
 from dashboard.queries import board
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
+from dashboard.reports.pack import chosen_meeting, pack_data, pack_workbook
 from tests.conftest import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dashboard.ranking import is_improvement, rank_change_words, rank_values, ranked_count
+from dashboard.domain.ranking import is_improvement, rank_change_words, rank_values, ranked_count
 
 
 def test_higher_is_better_ranks_the_biggest_value_first():

@@ -17,7 +17,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.pack import pack_data, pack_workbook
+from dashboard.reports.pack import pack_data, pack_workbook
 from tests.conftest import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import format_money
+from dashboard.domain.formatting import format_money
 from dashboard.queries import savings as q
 
 TODAY = dt.date(2026, 11, 23)

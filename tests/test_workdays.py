@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.workdays import add_working_days, bank_holidays, working_days_between
+from dashboard.domain.workdays import add_working_days, bank_holidays, working_days_between
 
 D = dt.date
 

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from dashboard import figures
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.figures import gantt as figures
 from dashboard.queries import actions as action_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
 from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
@@ -118,7 +118,7 @@ def test_markup_in_the_letters_points_stays_text(app, login_as):
 
 def test_markup_in_a_project_name_stays_text_in_the_savings_tables(app, login_as):
     with session_scope() as db:
-        db.execute(update(m.Project).where(m.Project.key == "barnet_savings").values(name=MARKUP))
+        db.execute(update(m.Project).where(m.Project.key == "customer_journey").values(name=MARKUP))
     key = find_callback(app, "sv-url.search")
     response = login_as("cabinet.member").post(
         "/_dash-update-component", json=callback_request(app, key, values={("sv-refresh", "data"): 0})

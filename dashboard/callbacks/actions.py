@@ -12,7 +12,17 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
-from dashboard.components import (
+from dashboard.domain.formatting import format_date, format_datetime
+from dashboard.figures.common import fast_figure
+from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
+from dashboard.queries import actions as action_queries
+from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.reports.tables import ACTIONS
+from dashboard.reports.values import change_line, show_change
+from dashboard.services import actions as action_services
+from dashboard.services.core import ConflictError, NotFoundError, ValidationError
+from dashboard.ui import markup
+from dashboard.ui.components import (
     chosen,
     error_message,
     field_error,
@@ -21,16 +31,6 @@ from dashboard.components import (
     page_count,
     rag_badge,
 )
-from dashboard.downloads import to_csv_bytes, to_excel_bytes
-from dashboard.figures import fast_figure
-from dashboard.formatting import format_date, format_datetime
-from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
-from dashboard.queries import actions as action_queries
-from dashboard.reports.tables import ACTIONS
-from dashboard.reports.values import change_line, show_change
-from dashboard.services import actions as action_services
-from dashboard.services.core import ConflictError, NotFoundError, ValidationError
-from dashboard.ui import markup
 
 FILTER_INPUTS = [
     Input("act-filter-rec", "value"),

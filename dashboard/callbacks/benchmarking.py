@@ -10,11 +10,11 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock
-from dashboard import figures_benchmarking as bench_figures
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.domain.ranking import is_missing, rank_change_words
+from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
-from dashboard.ranking import is_missing, rank_change_words
+from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 
 KIND_LABELS = {
     "city": "City (ranked)",

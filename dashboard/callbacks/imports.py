@@ -8,10 +8,11 @@ import binascii
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import clock, importer
+from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, authorised
-from dashboard.downloads import to_excel_bytes
+from dashboard.reports.downloads import to_excel_bytes
+from dashboard.services import importer
 from dashboard.services.core import display_value
 
 

@@ -10,10 +10,16 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
-from dashboard import figures_kpis as kpi_figures
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, EVERYONE, authorised
-from dashboard.components import (
+from dashboard.domain.formatting import format_datetime
+from dashboard.domain.ranking import is_missing
+from dashboard.figures import kpis as kpi_figures
+from dashboard.queries import kpis as kpi_queries
+from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.services import core as service_core
+from dashboard.services import kpis as kpi_services
+from dashboard.ui.components import (
     chosen,
     error_message,
     illustrative_marker,
@@ -21,12 +27,6 @@ from dashboard.components import (
     page_count,
     rag_badge,
 )
-from dashboard.downloads import to_csv_bytes, to_excel_bytes
-from dashboard.formatting import format_datetime
-from dashboard.queries import kpis as kpi_queries
-from dashboard.ranking import is_missing
-from dashboard.services import core as service_core
-from dashboard.services import kpis as kpi_services
 
 TABLES = ("comparison", "trends", "exceptions", "funnel", "catalogue")
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")

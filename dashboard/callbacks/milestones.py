@@ -8,10 +8,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import clock, figures, queries, services
+from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
-from dashboard.components import (
+from dashboard.domain.formatting import format_date, format_datetime
+from dashboard.figures import gantt as figures
+from dashboard.models import utcnow
+from dashboard.reports.downloads import table_bytes
+from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
+from dashboard.reports.values import change_line, show_change
+from dashboard.ui.components import (
     chosen,
     error_message,
     illustrative_marker,
@@ -19,11 +25,6 @@ from dashboard.components import (
     page_count,
     rag_badge,
 )
-from dashboard.downloads import table_bytes
-from dashboard.formatting import format_date, format_datetime
-from dashboard.models import utcnow
-from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
-from dashboard.reports.values import change_line, show_change
 
 FILTER_INPUTS = [
     Input("ms-filter-org", "value"),

@@ -12,12 +12,12 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, authorised
-from dashboard.components import error_message, illustrative_marker
-from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
+from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
 from dashboard.services import ValidationError
 from dashboard.services.board import add_board_meeting
+from dashboard.ui.components import error_message, illustrative_marker
 
 
 def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:

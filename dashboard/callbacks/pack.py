@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import clock
-from dashboard import pack as board_pack
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.components import illustrative_marker
-from dashboard.formatting import format_date, format_money
+from dashboard.domain.formatting import format_date, format_money
 from dashboard.queries import board
+from dashboard.reports import pack as board_pack
 from dashboard.ui import markup
+from dashboard.ui.components import illustrative_marker
 
 
 def meeting_date(value) -> dt.date | None:

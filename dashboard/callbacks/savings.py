@@ -9,28 +9,28 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
-from dashboard import figures_savings as figures
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
-from dashboard.components import (
+from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
+from dashboard.figures import savings as figures
+from dashboard.models import utcnow
+from dashboard.queries import savings as saving_queries
+from dashboard.queries import savings_summary
+from dashboard.queries.milestones import editable_project_ids
+from dashboard.reports import values
+from dashboard.reports.downloads import table_bytes, to_csv_bytes, to_excel_bytes
+from dashboard.reports.tables import SAVING_LINE_GRID, SAVING_LINES, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
+from dashboard.reports.values import show_change
+from dashboard.services import core as service_core
+from dashboard.services import savings as saving_services
+from dashboard.ui import markup
+from dashboard.ui.components import (
     chosen,
     error_message,
     illustrative_marker,
     page_choices,
     page_count,
 )
-from dashboard.downloads import table_bytes, to_csv_bytes, to_excel_bytes
-from dashboard.formatting import financial_year_label, format_date, format_datetime, format_money
-from dashboard.models import utcnow
-from dashboard.queries import savings as saving_queries
-from dashboard.queries import savings_summary
-from dashboard.queries.milestones import editable_project_ids
-from dashboard.reports import values
-from dashboard.reports.tables import SAVING_LINE_GRID, SAVING_LINES, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
-from dashboard.reports.values import show_change
-from dashboard.services import core as service_core
-from dashboard.services import savings as saving_services
-from dashboard.ui import markup
 
 FILTER_INPUTS = [
     Input("sv-filter-org", "value"),

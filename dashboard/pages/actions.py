@@ -5,16 +5,16 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import (
+from dashboard.domain.formatting import format_date
+from dashboard.queries import actions as action_queries
+from dashboard.ui import markup
+from dashboard.ui.components import (
     GRID_KEYBOARD,
     filter_select,
     illustrative_marker,
     page_header,
     page_select,
 )
-from dashboard.formatting import format_date
-from dashboard.queries import actions as action_queries
-from dashboard.ui import markup
 
 dash.register_page(
     __name__, path="/actions", name="Actions", title="Actions – ASCH programme tracker", order=2

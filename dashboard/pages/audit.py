@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
 

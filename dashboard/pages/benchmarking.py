@@ -5,8 +5,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import GRID_KEYBOARD, page_header
 from dashboard.queries import benchmarking as benchmark_queries
+from dashboard.ui.components import GRID_KEYBOARD, page_header
 
 dash.register_page(
     __name__,

@@ -5,8 +5,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth import signed_in_user
-from dashboard.components import page_header
-from dashboard.importer import KIND_CHOICES, KINDS, MAX_BYTES
+from dashboard.services.importer import KIND_CHOICES, KINDS, MAX_BYTES
+from dashboard.ui.components import page_header
 
 dash.register_page(__name__, path="/import", name="Import", title="Import – ASCH programme tracker", order=8)
 

@@ -6,7 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth import signed_in_user
-from dashboard.components import (
+from dashboard.queries import kpis as kpi_queries
+from dashboard.services import kpis as kpi_services
+from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
     field_error,
@@ -14,8 +16,6 @@ from dashboard.components import (
     page_header,
     page_select,
 )
-from dashboard.queries import kpis as kpi_queries
-from dashboard.services import kpis as kpi_services
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
 

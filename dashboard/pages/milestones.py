@@ -8,8 +8,8 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
-from dashboard.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 from dashboard.reports.tables import MILESTONE_GRID
+from dashboard.ui.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1

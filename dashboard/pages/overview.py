@@ -8,9 +8,9 @@ from dash import dcc, html
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.components import field_error, page_header
-from dashboard.formatting import format_date
+from dashboard.domain.formatting import format_date
 from dashboard.queries import board
+from dashboard.ui.components import field_error, page_header
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview – ASCH programme tracker", order=0)
 

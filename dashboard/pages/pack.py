@@ -5,9 +5,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import clock
-from dashboard.components import page_header
-from dashboard.pack import chosen_meeting
 from dashboard.queries import board
+from dashboard.reports.pack import chosen_meeting
+from dashboard.ui.components import page_header
 
 dash.register_page(
     __name__, path="/pack", name="Board pack", title="Board pack – ASCH programme tracker", order=7

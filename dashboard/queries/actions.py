@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import format_date
+from dashboard.domain.formatting import format_date
 from dashboard.queries.milestones import editable_project_ids
 
 AWAITING = "Complete – awaiting sign-off"

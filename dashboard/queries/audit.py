@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label
+from dashboard.domain.formatting import financial_year_label
 from dashboard.reports.values import ENTITY_LABELS
 
 # What each kind of item is called, by id: (id, name, and up to two more parts of it).

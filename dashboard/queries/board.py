@@ -59,7 +59,7 @@ def board_meetings() -> list[Meeting]:
 
 def meeting_choices(meetings: list[Meeting] | None = None) -> list[dict[str, str]]:
     """Meetings for a picker, newest first, labelled like "24 Nov 2026 – Programme board"."""
-    from dashboard.formatting import format_date
+    from dashboard.domain.formatting import format_date
 
     meetings = board_meetings() if meetings is None else meetings
     return [

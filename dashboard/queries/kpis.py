@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
 
-from dashboard import kpi_rules
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.domain import kpi_rules
 
 DEFAULT_KPI = "CON-FIRST-CONTACT"
 CITY = "birmingham"
@@ -411,7 +411,7 @@ def exceptions(page: int | None = None) -> pd.DataFrame:
 
     The longest-running Reds first. `page` reads one page of EXCEPTIONS_PER_PAGE rows; without it,
     every row (the board pack and the downloads). Read from kpi_series, which the write path keeps
-    in step with every value (dashboard/kpi_series.py).
+    in step with every value (dashboard/services/kpi_series.py).
     """
     query = (
         select(

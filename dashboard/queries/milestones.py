@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 
 from dashboard import models as m
 from dashboard.db import get_engine, session_scope
-from dashboard.workdays import working_days_between
+from dashboard.domain.workdays import working_days_between
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
 STALE_AFTER_DAYS = 14  # "not updated for 14+ days": last change on or before today minus 14 days

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select, union_all
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label, financial_year_of, format_money
+from dashboard.domain.formatting import financial_year_label, financial_year_of, format_money
 from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.milestones import (
     CLOSED_STATUSES,

@@ -29,7 +29,7 @@ from sqlalchemy import or_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import (
+from dashboard.domain.formatting import (
     financial_year_label,
     financial_year_of,
     financial_year_start,

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.formatting import UK_TIME, financial_year_label
+from dashboard.domain.formatting import UK_TIME, financial_year_label
 from dashboard.queries.savings import CATEGORY_LABELS
 
 # Column kinds decide the Excel number format, the grid's formatter and how the printed pack writes

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from dashboard.formatting import UK_TIME, financial_year_label, format_date, format_datetime, format_money
+from dashboard.domain.formatting import (
+    UK_TIME,
+    financial_year_label,
+    format_date,
+    format_datetime,
+    format_money,
+)
 
 TEXT = "text"
 MONEY = "money"

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import financial_year_label, format_date
 from dashboard.services.core import (
     ConflictError,
     NotFoundError,

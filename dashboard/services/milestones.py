@@ -78,7 +78,7 @@ def suggest_rag(
     tolerance: int = RAG_TOLERANCE_WORKING_DAYS,
 ) -> tuple[str | None, str]:
     """The RAG the dates suggest, with the reason in words. See README for the rule."""
-    from dashboard.workdays import working_days_between
+    from dashboard.domain.workdays import working_days_between
 
     if status == "Cancelled":
         return None, "Cancelled milestones carry no RAG."

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dashboard import models as m
 from dashboard.auth import AuthorisationError, require_role
 from dashboard.db import session_scope
-from dashboard.formatting import (
+from dashboard.domain.formatting import (
     financial_year_label,
     financial_year_start,
     format_date,

@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_kpi_series_is_exception"), ["is_exception"], unique=False)
 
     # A database upgraded from 0001 already holds values: compute every series' standing once.
-    from dashboard import kpi_series
+    from dashboard.services import kpi_series
 
     kpi_series.refresh(op.get_bind())
 

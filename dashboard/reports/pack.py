@@ -16,8 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.export import excel_safe_text
-from dashboard.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import financial_year_label, format_date
 from dashboard.queries import actions as action_queries
 from dashboard.queries import board
 from dashboard.queries import kpis as kpi_queries
@@ -25,6 +24,7 @@ from dashboard.queries import overview as overview_queries
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
 from dashboard.reports import tables
+from dashboard.reports.export import excel_safe_text
 from dashboard.reports.tables import (
     ACTIONS,
     MILESTONES,

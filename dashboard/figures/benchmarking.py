@@ -7,12 +7,10 @@ always printed as numbers; colour is only a second cue.
 
 from __future__ import annotations
 
-from dashboard.figures import fast_figure
-from dashboard.ranking import is_missing
+from dashboard.domain.ranking import is_missing
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure
 from dashboard.ui.markup import plot_bold, plot_text
 
-FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
-TEXT_COLOUR = "#0b0c0c"
 # Comparators: light blue (3.2:1 on white). Birmingham: dark purple (8:1) with a hatch pattern.
 COMPARATOR_COLOUR = "#5694ca"
 CITY_COLOUR = "#912b88"
@@ -88,7 +86,7 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
 
     `comparison` is queries.benchmarking.measure_comparison_records: ranked councils first (best
     first), then the national average, then councils with no value (listed, with no bar). A plain
-    dict (figures.fast_figure); tests/test_benchmarking_queries.py reads it back through go.Figure.
+    dict (figures.common.fast_figure); tests/test_benchmarking_queries.py reads it back through go.Figure.
     """
     councils = [dict(row) for row in comparison if row["kind"] != "national"]
     national = [row for row in comparison if row["kind"] == "national"]
@@ -294,7 +292,7 @@ def _measure_label(code: str, name: str) -> str:
 def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = None) -> dict:
     """Birmingham's computed rank per measure (rows) and year (columns); each cell prints the rank,
     and the published rank too where the two differ. `selected` measure's row label is marked ▶.
-    `ranks` are queries.benchmarking.birmingham_rank_records. A plain dict (figures.fast_figure), read
+    `ranks` are queries.benchmarking.birmingham_rank_records. A plain dict (figures.common.fast_figure), read
     back through go.Figure in the tests.
     """
     if not ranks:

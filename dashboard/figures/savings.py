@@ -7,16 +7,15 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import format_money
+from dashboard.domain.formatting import format_money
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR
 from dashboard.ui.markup import plot_text
 
-FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
 TARGET_COLOUR = "#505a5f"
 FORECAST_COLOUR = "#1d70b8"
 REALISED_COLOUR = "#00703c"
 SHORT_COLOUR = "#d4351c"
 OVER_COLOUR = "#00703c"
-TEXT_COLOUR = "#0b0c0c"
 
 
 def _layout(figure: go.Figure, height: int = 380) -> go.Figure:

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from dashboard import db, migrate, services
 from dashboard.config import Settings
-from dashboard.formatting import format_datetime
+from dashboard.domain.formatting import format_datetime
 from dashboard.seed import already_seeded, load_seed
 
 # Development only (never with DASHBOARD_ENV=production); README lists these passwords.

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.export import excel_safe_text
+from dashboard.reports.export import excel_safe_text
 from dashboard.reports.tables import NUMBER_FORMATS, TableDefinition
 
 

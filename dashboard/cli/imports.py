@@ -17,7 +17,8 @@ KIND_ALIASES = {
 
 def run_import(kind: str, path, dry_run: bool) -> int:
     """Check (and unless `dry_run`, import) a file; prints the plain-words report. 0 = good file, 1 = bad."""
-    from dashboard import db, importer, services
+    from dashboard import db, services
+    from dashboard.services import importer
 
     db.get_engine()  # configures from DATABASE_URL unless already configured
     name = KIND_ALIASES.get(kind.lower(), kind.lower().replace("-", "_"))

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, delete, event, insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from dashboard import kpi_rules
 from dashboard import models as m
+from dashboard.domain import kpi_rules
 
 _PENDING = "kpi_series_pending"
 _ALL = "all"

@@ -28,8 +28,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label, format_date
-from dashboard.formatting import parse_financial_year as _parse_fy_label
+from dashboard.domain.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
 from dashboard.services import kpis as kpi_services
 from dashboard.services.actions import validate_action_values
 from dashboard.services.core import ValidationError, audit, display_value, text_problem

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.formatting import financial_year_label
+from dashboard.domain.formatting import financial_year_label
 from dashboard.queries.actions import ACTION_ITEM_FIELDS
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.

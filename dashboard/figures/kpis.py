@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 from plotly.subplots import make_subplots
 
-from dashboard.figures import fast_figure
+from dashboard.figures.common import fast_figure
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).

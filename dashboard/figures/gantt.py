@@ -1,4 +1,4 @@
-"""Pure functions that turn query DataFrames into plotly figures and plain-English summaries."""
+"""The milestones Gantt: baseline against forecast or actual per milestone, and its summary sentence."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import html
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.formatting import format_date
+from dashboard.domain.formatting import format_date
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
 # Colours have at least 3:1 contrast against the white page (WCAG 2.2 non-text contrast). GOV.UK's
@@ -20,14 +20,12 @@ from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 RAG_COLOURS = {"Red": "#d4351c", "Amber": "#dd6b00", "Green": "#00703c"}
 NOT_RATED_COLOUR = "#1d70b8"
 BASELINE_COLOUR = "#6f777b"
-TEXT_COLOUR = "#0b0c0c"
 
 # The same closed statuses as queries.CLOSED_STATUSES; repeated so figures imports no database code.
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
 # The page's system font stack (Bootstrap's), named rather than "inherit": plotly measures labels
 # in a detached element, where "inherit" resolves to a different font and clips legend and tick text.
-FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", Arial, sans-serif'
 ROW_HEIGHT_PX = 28
 MIN_HEIGHT_PX = 320
 TITLE_LABEL_CHARS = 48
@@ -83,27 +81,11 @@ class _Milestone:
 
 
 @functools.lru_cache(maxsize=1)
-def _default_template() -> dict:
-    """plotly's default template as plain JSON, so a dict figure looks the same as a go.Figure."""
-    return go.Figure().to_plotly_json()["layout"]["template"]
-
-
-def fast_figure(data: list[dict], layout: dict) -> dict:
-    """A figure as the plain dict dcc.Graph takes, with plotly's default template, built without
-    go.Figure: its per-property validation and copying took most of a callback's time on the KPI and
-    actions pages (150 ms for a dozen small charts; a few ms this way). The tests validate what each
-    caller makes with go.Figure (tests/test_kpi_figures.py, tests/test_figures.py), so a misspelt
-    property still fails a test.
-    """
-    return {"data": data, "layout": {"template": _default_template(), **layout}}
-
-
-@functools.lru_cache(maxsize=1)
 def _gantt_template() -> dict:
     """The default template without its y-axis title standoff. plotly measures every tick label of an
     axis whose title has a standoff, to keep the title clear of them, even when there is no title:
     on a 1,000-row Gantt that was 1,000 forced layouts, about 0.5 s of the draw."""
-    template = copy.deepcopy(_default_template())
+    template = copy.deepcopy(default_template())
     template["layout"]["yaxis"].pop("title", None)
     return template
 

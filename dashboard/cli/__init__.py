@@ -1,0 +1,1 @@
+"""The `python -m dashboard …` commands, each in its own module."""
