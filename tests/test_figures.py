@@ -479,7 +479,9 @@ def test_the_action_progress_chart_is_a_valid_plotly_figure_with_a_bar_per_state
         }
     )
     plain = json.loads(json.dumps(progress_figure(progress)))
-    go.Figure(plain)  # built without validation (figures.common.fast_figure); plotly must accept every property
+    go.Figure(
+        plain
+    )  # built without validation (figures.common.fast_figure); plotly must accept every property
     by_name = {trace["name"]: trace for trace in plain["data"]}
     assert list(by_name) == [
         "Closed: evidence accepted",
