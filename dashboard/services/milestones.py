@@ -24,7 +24,7 @@ from dashboard.services.core import (
     parse_date,
 )
 
-# RAG rule (README "How RAG is suggested"): a milestone slipped by more than this many working
+# RAG rule (README "Milestones: slippage and the RAG rule"): a milestone slipped by more than this many working
 # days past its baseline end is Red; slipped by 1 up to this many is Amber.
 RAG_TOLERANCE_WORKING_DAYS = 20
 TITLE_MAX = 300
