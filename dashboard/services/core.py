@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import models as m
-from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, hash_password, require_role
+from dashboard import policy
+from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
 from dashboard.db import session_scope
 
 DISPLAY_NAME_MAX = 120  # users.display_name
@@ -20,13 +21,14 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
-class SystemActor:
-    """Changes made from the command line by whoever runs it on the server."""
+class SystemActor(SessionUser):
+    """Changes made from the command line by whoever runs it on the server: an admin with every
+    attribute of a signed-in user (`is_admin`, `led_project_ids`, …), so every check reads both alike."""
 
-    username: str = "system"
-    role: str = "admin"
     id: int | None = None
-    is_authenticated: bool = True
+    username: str = "system"
+    display_name: str = "system"
+    role: str = policy.ADMIN
 
 
 SYSTEM = SystemActor()
@@ -239,14 +241,3 @@ def changes_since(
         }
         for event in events
     ]
-
-
-def can_edit_project(db: Session, actor, project: m.Project) -> bool:
-    if actor.role == "admin":
-        return True
-    if actor.role != "lead":
-        return False
-    led = set(getattr(actor, "led_project_ids", ()))
-    # Rights come from the database row's project (and its parent for a work-stream), never
-    # from anything the browser sent.
-    return project.id in led or (project.parent_id is not None and project.parent_id in led)

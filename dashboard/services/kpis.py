@@ -12,22 +12,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label, format_date
-from dashboard.services.core import (
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-    audit,
-    changes_since,
-    text_problem,
-)
+from dashboard.services import rows
+from dashboard.services.core import ValidationError, audit, text_problem
 
-EDITOR_ROLES = ("lead", "admin")
+EDITOR_ROLES = policy.EDITOR_ROLES
 UPLOAD_COLUMNS = ("kpi_code", "area", "period", "value")
 OPTIONAL_COLUMNS = ("note",)
 MAX_UPLOAD_ROWS = 5000
@@ -245,34 +239,40 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
         return row.id
 
 
+KPI_VALUE = rows.Entity(m.KpiValue, "kpi_value", "KPI value", {})
+
+
 def correct_kpi_value(actor, value_id: int, value, expected_version: int) -> int:
     """Correct an existing value, with an optimistic-locking check; returns the new version."""
     require_role(actor, *EDITOR_ROLES)
-    try:
-        with session_scope() as db:
-            row = db.get(m.KpiValue, value_id)
-            if row is None:
-                raise NotFoundError("That KPI value no longer exists.")
-            problems: list[tuple[str, str]] = []
-            number = _check_value(row.kpi, value, problems)
-            if problems:
-                raise ValidationError(dict(problems[:1]))
-            if row.version != expected_version:
-                raise ConflictError(
-                    "Someone else changed this value after you opened it.",
-                    changes_since(db, "kpi_value", row.id, expected_version),
-                )
-            old = row.value
-            if old == number:
-                return row.version
-            row.value = number
-            row.updated_by = actor.username
-            row.updated_at = m.utcnow()
-            db.flush()
-            audit(db, actor, "update", "kpi_value", row.id, "value", old, f"{number:g}", version=row.version)
-            return row.version
-    except StaleDataError as exc:
-        raise ConflictError("Someone else changed this value at the same time; open it again.") from exc
+    checked: dict[str, float | None] = {}
+
+    def validate(_db, row: m.KpiValue) -> None:
+        # Before the version check: a value that is wrong is wrong whoever saved last.
+        problems: list[tuple[str, str]] = []
+        checked["value"] = _check_value(row.kpi, value, problems)
+        if problems:
+            raise ValidationError(dict(problems[:1]))
+
+    def edit(_db, row: m.KpiValue) -> rows.Changes:
+        number = checked["value"]
+        if row.value == number:
+            return {}
+        old, row.value = row.value, number
+        return {"value": (old, f"{number:g}")}
+
+    # Any lead may correct any KPI value: KPIs belong to areas, not to projects.
+    return rows.update_row(
+        actor,
+        KPI_VALUE,
+        value_id,
+        expected_version,
+        edit,
+        check_editor=False,
+        before_version_check=validate,
+        conflict="Someone else changed this value after you opened it.",
+        stale="Someone else changed this value at the same time; open it again.",
+    )
 
 
 @dataclass(frozen=True)
