@@ -19,7 +19,7 @@ from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.queries.actions import NOTE_SOURCE
 from dashboard.services import rows
-from dashboard.services.core import ValidationError, chosen, clean_text, parse_date
+from dashboard.services.core import ValidationError, clean_text, parse_date, progress
 
 ACTION_FIELDS = ("owner", "due_date", "status", "rag", "percent_complete", "evidence_summary", "areas")
 FIELD_LABELS = {
@@ -59,7 +59,7 @@ def _area_keys(action: m.ActionItem) -> str | None:
     return ";".join(sorted(area.key for area in action.areas)) or None
 
 
-def _snapshot(action: m.ActionItem) -> dict:
+def snapshot(action: m.ActionItem) -> dict:
     return {
         "owner": action.owner,
         "due_date": action.due_date,
@@ -76,25 +76,8 @@ def validate_action_values(values: dict, has_evidence_items: bool) -> dict:
     errors: dict[str, str] = {}
     cleaned = dict(values)
     status = values.get("status")
-    if status not in m.ACTION_STATUSES:
-        errors["status"] = "Select a status"
-    rag = chosen(values.get("rag"))
-    if rag is not None and rag not in m.RAG_VALUES:
-        errors["rag"] = "Select Red, Amber or Green"
-    cleaned["rag"] = rag
-    raw = values.get("percent_complete")
-    percent = None
-    if raw in (None, ""):
-        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
-    else:
-        try:
-            number = float(str(raw).strip())
-            if not number.is_integer() or not 0 <= number <= 100:
-                raise ValueError
-            percent = int(number)
-        except ValueError:
-            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
-    cleaned["percent_complete"] = percent
+    cleaned.update(progress(values, m.ACTION_STATUSES, errors))
+    percent = cleaned["percent_complete"]
     due = parse_date(values.get("due_date"), "Due date", "due_date", errors)
     if due is None and "due_date" not in errors:
         errors["due_date"] = "Enter the date the action is due"
@@ -149,7 +132,7 @@ def update_action(actor, action_id: int, changes: dict, expected_version: int) -
     rows.refuse_unknown(changes, ACTION_FIELDS)
 
     def edit(db: Session, action: m.ActionItem) -> rows.Changes:
-        before = _snapshot(action)
+        before = snapshot(action)
         cleaned = validate_action_values({**before, **changes}, bool(action.evidence_items))
         changed = rows.changes(before, {field: cleaned[field] for field in ACTION_FIELDS})
         if not changed:

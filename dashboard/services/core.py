@@ -195,6 +195,28 @@ def chosen(value):
     return None if value is None or (isinstance(value, str) and value == "") else value
 
 
+def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) -> dict:
+    """A milestone's or an action's RAG and percentage complete from a form, its status checked
+    against `statuses`: the same rules and messages for both."""
+    if values.get("status") not in statuses:
+        errors["status"] = "Select a status"
+    rag = chosen(values.get("rag"))
+    if rag is not None and rag not in m.RAG_VALUES:
+        errors["rag"] = "Select Red, Amber or Green"
+    raw, percent = values.get("percent_complete"), None
+    if raw in (None, ""):
+        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
+    else:
+        try:
+            number = float(str(raw).strip())
+            if not number.is_integer() or not 0 <= number <= 100:
+                raise ValueError
+            percent = int(number)
+        except ValueError:
+            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
+    return {"rag": rag, "percent_complete": percent}
+
+
 def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:
     """Trimmed text from a form; anything not storable as text or over `limit` characters records
     a message under `field`."""

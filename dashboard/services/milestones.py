@@ -19,6 +19,7 @@ from dashboard.services.core import (
     clean_text,
     display_value,
     parse_date,
+    progress,
 )
 
 # RAG rule (README "How RAG is suggested"): a milestone slipped by more than this many working
@@ -118,29 +119,8 @@ def validate_milestone_values(
     cleaned = dict(values)
 
     status = values.get("status")
-    if status not in m.MILESTONE_STATUSES:
-        errors["status"] = "Select a status"
-    rag = chosen(values.get("rag"))
-    if rag is not None and rag not in m.RAG_VALUES:
-        errors["rag"] = "Select Red, Amber or Green"
-    cleaned["rag"] = rag
-
-    raw_percent = values.get("percent_complete")
-    percent = None
-    if raw_percent in (None, ""):
-        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
-    else:
-        try:
-            number = float(str(raw_percent).strip())
-            if not number.is_integer():
-                raise ValueError
-            percent = int(number)
-        except ValueError:
-            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
-        else:
-            if not 0 <= percent <= 100:
-                errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
-    cleaned["percent_complete"] = percent
+    cleaned.update(progress(values, m.MILESTONE_STATUSES, errors))
+    rag, percent = cleaned["rag"], cleaned["percent_complete"]
 
     for field in ("forecast_start", "forecast_end", "actual_start", "actual_end"):
         cleaned[field] = _date(values.get(field), field, errors)

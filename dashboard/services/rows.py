@@ -115,9 +115,8 @@ def audit_changes(
     row,
     changed: Changes,
     display: Display = plain_display,
-    project_id: int | None = None,
 ) -> None:
-    """One audit event per changed field, at the row's (new) version."""
+    """One audit event per changed field, at the row's (new) version, under the row's project."""
     for name, (old, new) in changed.items():
         audit(
             db,
@@ -128,7 +127,7 @@ def audit_changes(
             name,
             display(name, old),
             display(name, new),
-            project_id=project_id if project_id is not None else getattr(row, "project_id", None),
+            project_id=getattr(row, "project_id", None),
             version=row.version,
         )
 
