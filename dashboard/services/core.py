@@ -87,7 +87,7 @@ def create_user(
     lead_of: list[str] | tuple[str, ...] = (),
 ) -> int:
     """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     username = (username or "").strip()
     errors: dict[str, str] = {}
     if not username:
@@ -102,7 +102,7 @@ def create_user(
         errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
     if len(password or "") < PASSWORD_MIN:
         errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
-    if lead_of and role != "lead":
+    if lead_of and role != policy.LEAD:
         errors["lead_of"] = (
             "Only a user with the lead role leads projects; admins can already edit every project."
         )
