@@ -4,10 +4,10 @@
 * a lead may edit the rows of the projects they lead and of those projects' work-streams;
 * a viewer, and anyone signed out, may edit nothing.
 
-Services decide on the row loaded from the database (`may_edit_project`); pages and pickers ask
-the same question of the database (`editable_projects_condition`) so they offer only what a save
-would accept. It lives beside `auth` rather than in services because reads need it too, and reads
-never import the write path.
+Services decide on the row loaded from the database (`may_edit_project`); reads ask the same
+question of the database (`editable_projects_condition`), so edit pickers offer only what a save
+would accept. It lives beside `auth`, not in services, because reads need it too and reads never
+import the write path; it runs no query itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from dashboard import models as m
-from dashboard.db import session_scope
 
 ADMIN = "admin"
 LEAD = "lead"
@@ -63,22 +62,3 @@ def editable_projects_condition(user, project_id=m.Project.id) -> ColumnElement[
     if not is_editor(user) or not _led(user):
         return false()
     return project_id.in_(editable_project_ids_select(user))
-
-
-def editable_project_ids(user) -> set[int] | None:
-    """The ids of the projects `user` may edit; None means all (an admin)."""
-    if is_admin(user):
-        return None
-    if not is_editor(user) or not _led(user):
-        return set()
-    with session_scope() as db:
-        return set(db.scalars(editable_project_ids_select(user)).all())
-
-
-def may_edit_project_id(user, project_id: int | None) -> bool:
-    """For showing a form only: the services decide on the database row whatever this says."""
-    if is_admin(user):
-        return True
-    if project_id is None or not is_editor(user):
-        return False
-    return project_id in (editable_project_ids(user) or set())

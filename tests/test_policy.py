@@ -13,6 +13,7 @@ from dashboard import policy
 from dashboard import queries as milestone_queries
 from dashboard.auth import SessionUser
 from dashboard.db import session_scope
+from dashboard.queries import actions as action_queries
 from dashboard.queries import savings as saving_queries
 from dashboard.services.core import SYSTEM
 
@@ -62,7 +63,7 @@ def test_the_check_on_a_row_and_the_sql_condition_agree_for_every_kind_of_user(d
     for name, user in users().items():
         in_python, in_sql = editable_in_python(user), editable_in_sql(user)
         assert in_python == in_sql, name
-        allowed = policy.editable_project_ids(user)
+        allowed = milestone_queries.editable_project_ids(user)
         assert (every if allowed is None else {keys[i] for i in allowed}) == in_python, name
 
 
@@ -73,22 +74,31 @@ def test_a_lead_edits_their_projects_and_work_streams_an_admin_all_and_a_viewer_
     assert editable_in_sql(everyone["lead of nothing"]) == set()
     assert editable_in_sql(everyone["viewer who once led"]) == set()
     assert editable_in_sql(everyone["nobody"]) == set()
-    assert policy.editable_project_ids(everyone["admin"]) is None
-    assert policy.editable_project_ids(SYSTEM) is None
+    assert milestone_queries.editable_project_ids(everyone["admin"]) is None
+    assert milestone_queries.editable_project_ids(SYSTEM) is None
 
 
 def test_a_row_no_project_owns_is_the_programme_offices_alone(database_url):
     everyone = users()
     assert policy.may_edit_project(everyone["admin"], None)
     assert not policy.may_edit_project(everyone["parent lead"], None)
-    assert policy.may_edit_project_id(everyone["admin"], None)
-    assert not policy.may_edit_project_id(everyone["parent lead"], None)
+    assert action_queries.user_can_update(everyone["admin"], None)
+    assert not action_queries.user_can_update(everyone["parent lead"], None)
+
+
+def test_the_forms_are_shown_to_whoever_the_policy_lets_edit_the_project(database_url):
+    with session_scope() as db:
+        projects = db.scalars(select(m.Project)).all()
+        for name, user in users().items():
+            for project in projects:
+                shown = action_queries.user_can_update(user, project.id)
+                assert shown == policy.may_edit_project(user, project), (name, project.key)
 
 
 @pytest.mark.parametrize("name", ["admin", "parent lead", "work-stream lead", "lead of nothing"])
 def test_the_edit_pickers_ask_the_database_for_editable_rows_only(database_url, name):
     user = users()[name]
-    allowed = policy.editable_project_ids(user)
+    allowed = milestone_queries.editable_project_ids(user)
     filters = milestone_queries.MilestoneFilters(include_retired=policy.is_admin(user))
     every_milestone = milestone_queries.milestones(filters, TODAY)
     picked = milestone_queries.milestones(filters, TODAY, editable_by=user)

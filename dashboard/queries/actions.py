@@ -621,7 +621,13 @@ def _short(text: str, limit: int) -> str:
 
 def user_can_update(user, project_id: int | None) -> bool:
     """For showing the forms only: services decide on the database row whatever this says."""
-    return policy.may_edit_project_id(user, project_id)
+    if policy.is_admin(user):
+        return True  # an action no project delivers included
+    if project_id is None or not policy.is_editor(user):
+        return False
+    condition = policy.editable_projects_condition(user, m.Project.id)
+    with session_scope() as db:
+        return db.scalar(select(m.Project.id).where(m.Project.id == project_id, condition)) is not None
 
 
 def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:

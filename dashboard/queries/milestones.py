@@ -513,8 +513,17 @@ def milestone_filter_options() -> dict[str, list[dict[str, str]]]:
     }
 
 
-# The edit pickers' old name for the policy's answer; `milestones(..., editable_by=user)` asks in SQL.
-editable_project_ids = policy.editable_project_ids
+def editable_project_ids(user) -> set[int] | None:
+    """The ids of the projects `user` may edit (`dashboard.policy`); None means all (an admin).
+
+    An edit picker asks `milestones(..., editable_by=user)` instead, which filters in SQL.
+    """
+    if policy.is_admin(user):
+        return None
+    if not policy.is_editor(user):
+        return set()
+    with session_scope() as db:
+        return set(db.scalars(select(m.Project.id).where(policy.editable_projects_condition(user))).all())
 
 
 def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
