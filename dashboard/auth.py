@@ -15,6 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.db import session_scope
 
 ROLE_LABELS = {"viewer": "Viewer", "lead": "Project lead", "admin": "Administrator"}
@@ -49,7 +50,11 @@ class SessionUser:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return policy.is_admin(self)
+
+    @property
+    def is_editor(self) -> bool:
+        return policy.is_editor(self)
 
     @property
     def role_label(self) -> str:

@@ -17,9 +17,9 @@ import pandas as pd
 from sqlalchemy import case, func, select
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
-from dashboard.queries.milestones import editable_project_ids
 
 AWAITING = "Complete – awaiting sign-off"
 ACCEPTED = "Complete – evidence accepted"
@@ -621,12 +621,13 @@ def _short(text: str, limit: int) -> str:
 
 def user_can_update(user, project_id: int | None) -> bool:
     """For showing the forms only: services decide on the database row whatever this says."""
-    if user is None or getattr(user, "role", None) not in ("lead", "admin"):
+    if policy.is_admin(user):
+        return True  # an action no project delivers included
+    if project_id is None or not policy.is_editor(user):
         return False
-    allowed = editable_project_ids(user)
-    if allowed is None:
-        return True
-    return project_id is not None and project_id in allowed
+    condition = policy.editable_projects_condition(user, m.Project.id)
+    with session_scope() as db:
+        return db.scalar(select(m.Project.id).where(m.Project.id == project_id, condition)) is not None
 
 
 def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select, true
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.db import get_engine, session_scope
 from dashboard.domain.workdays import working_days_between
 
@@ -218,13 +219,20 @@ MILESTONE_COLUMNS = [
 
 
 def milestones(
-    filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None, paged: bool = False
+    filters: MilestoneFilters,
+    today: dt.date,
+    ids: list[int] | None = None,
+    paged: bool = False,
+    editable_by=None,
 ) -> pd.DataFrame:
     """Milestones matching `filters` (filtered in SQL), with slippage and overdue/due/stale flags.
 
-    `paged` returns only the filters' page (LIMIT/OFFSET in SQL), in plan order.
+    `paged` returns only the filters' page (LIMIT/OFFSET in SQL), in plan order. `editable_by` (a
+    user) keeps only the milestones of projects that user may edit, for an edit picker.
     """
     statement = _filtered(filters, today, ids)
+    if editable_by is not None:
+        statement = statement.where(policy.editable_projects_condition(editable_by, m.Milestone.project_id))
     with session_scope() as db:
         if paged:
             first = (filters.page - 1) * filters.per_page
@@ -506,17 +514,16 @@ def milestone_filter_options() -> dict[str, list[dict[str, str]]]:
 
 
 def editable_project_ids(user) -> set[int] | None:
-    """Projects whose milestones `user` may edit: None means all (admin); leads get theirs and sub-projects."""
-    if user is None or getattr(user, "role", None) not in ("lead", "admin"):
-        return set()
-    if user.role == "admin":
+    """The ids of the projects `user` may edit (`dashboard.policy`); None means all (an admin).
+
+    An edit picker asks `milestones(..., editable_by=user)` instead, which filters in SQL.
+    """
+    if policy.is_admin(user):
         return None
-    led = set(user.led_project_ids)
-    if not led:
+    if not policy.is_editor(user):
         return set()
     with session_scope() as db:
-        children = db.scalars(select(m.Project.id).where(m.Project.parent_id.in_(led))).all()
-    return led | set(children)
+        return set(db.scalars(select(m.Project.id).where(policy.editable_projects_condition(user))).all())
 
 
 def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:

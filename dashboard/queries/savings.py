@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.db import session_scope
 from dashboard.domain.formatting import (
     financial_year_label,
@@ -210,8 +211,13 @@ def _project_condition(project_key: str):
     return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
-def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
-    """Saving lines matching `filters` (filtered in SQL, except the at-risk flag), with measures."""
+def saving_lines(
+    filters: SavingFilters, today: dt.date, ids: list[int] | None = None, editable_by=None
+) -> pd.DataFrame:
+    """Saving lines matching `filters` (filtered in SQL, except the at-risk flag), with measures.
+
+    `editable_by` (a user) keeps only the lines of projects that user may edit, for an edit picker.
+    """
     statement = (
         select(
             m.SavingLine.id,
@@ -247,6 +253,8 @@ def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None =
     conditions = line_conditions(filters)
     if ids is not None:
         conditions.append(m.SavingLine.id.in_(ids))
+    if editable_by is not None:
+        conditions.append(policy.editable_projects_condition(editable_by, m.SavingLine.project_id))
     statement = statement.where(*conditions).order_by(
         m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id
     )

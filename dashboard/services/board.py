@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.services.core import ValidationError, audit, clean_text, parse_date
@@ -12,7 +13,7 @@ from dashboard.services.core import ValidationError, audit, clean_text, parse_da
 
 def add_board_meeting(actor, meeting_date, title: str = "Programme board") -> int:
     """Admin adds a meeting; "since the last board" and the weekly pack are built around these dates."""
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     errors: dict[str, str] = {}
     when = parse_date(meeting_date, "Meeting date", "meeting_date", errors)
     if when is None and "meeting_date" not in errors:

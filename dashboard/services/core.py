@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import models as m
-from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, hash_password, require_role
+from dashboard import policy
+from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
 from dashboard.db import session_scope
 
 DISPLAY_NAME_MAX = 120  # users.display_name
@@ -20,13 +21,14 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
-class SystemActor:
-    """Changes made from the command line by whoever runs it on the server."""
+class SystemActor(SessionUser):
+    """Changes made from the command line by whoever runs it on the server: an admin with every
+    attribute of a signed-in user (`is_admin`, `led_project_ids`, …), so every check reads both alike."""
 
-    username: str = "system"
-    role: str = "admin"
     id: int | None = None
-    is_authenticated: bool = True
+    username: str = "system"
+    display_name: str = "system"
+    role: str = policy.ADMIN
 
 
 SYSTEM = SystemActor()
@@ -85,7 +87,7 @@ def create_user(
     lead_of: list[str] | tuple[str, ...] = (),
 ) -> int:
     """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     username = (username or "").strip()
     errors: dict[str, str] = {}
     if not username:
@@ -100,7 +102,7 @@ def create_user(
         errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
     if len(password or "") < PASSWORD_MIN:
         errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
-    if lead_of and role != "lead":
+    if lead_of and role != policy.LEAD:
         errors["lead_of"] = (
             "Only a user with the lead role leads projects; admins can already edit every project."
         )
@@ -193,6 +195,28 @@ def chosen(value):
     return None if value is None or (isinstance(value, str) and value == "") else value
 
 
+def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) -> dict:
+    """A milestone's or an action's RAG and percentage complete from a form, its status checked
+    against `statuses`: the same rules and messages for both."""
+    if values.get("status") not in statuses:
+        errors["status"] = "Select a status"
+    rag = chosen(values.get("rag"))
+    if rag is not None and rag not in m.RAG_VALUES:
+        errors["rag"] = "Select Red, Amber or Green"
+    raw, percent = values.get("percent_complete"), None
+    if raw in (None, ""):
+        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
+    else:
+        try:
+            number = float(str(raw).strip())
+            if not number.is_integer() or not 0 <= number <= 100:
+                raise ValueError
+            percent = int(number)
+        except ValueError:
+            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
+    return {"rag": rag, "percent_complete": percent}
+
+
 def clean_text(value, label: str, field: str, limit: int, errors: dict[str, str]) -> str:
     """Trimmed text from a form; anything not storable as text or over `limit` characters records
     a message under `field`."""
@@ -239,14 +263,3 @@ def changes_since(
         }
         for event in events
     ]
-
-
-def can_edit_project(db: Session, actor, project: m.Project) -> bool:
-    if actor.role == "admin":
-        return True
-    if actor.role != "lead":
-        return False
-    led = set(getattr(actor, "led_project_ids", ()))
-    # Rights come from the database row's project (and its parent for a work-stream), never
-    # from anything the browser sent.
-    return project.id in led or (project.parent_id is not None and project.parent_id in led)

@@ -12,22 +12,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from dashboard import clock, policy
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label, format_date
-from dashboard.services.core import (
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-    audit,
-    changes_since,
-    text_problem,
-)
+from dashboard.services import rows
+from dashboard.services.core import ConflictError as ConflictError  # callers catch it from here
+from dashboard.services.core import ValidationError, text_problem
 
-EDITOR_ROLES = ("lead", "admin")
 UPLOAD_COLUMNS = ("kpi_code", "area", "period", "value")
 OPTIONAL_COLUMNS = ("note",)
 MAX_UPLOAD_ROWS = 5000
@@ -111,13 +105,16 @@ def _number(raw) -> float:
     return number
 
 
+KPI_VALUE = rows.Entity(m.KpiValue, "kpi_value", "KPI value", {})
+
+
 @dataclass(frozen=True)
 class _Lookups:
     kpis: dict[str, m.Kpi]
     areas: dict[str, m.Area]
 
 
-def _lookups(db) -> _Lookups:
+def load_lookups(db) -> _Lookups:
     kpis = {kpi.code.upper(): kpi for kpi in db.scalars(select(m.Kpi)).all()}
     areas = {}
     for area in db.scalars(select(m.Area)).all():
@@ -144,7 +141,7 @@ def _check_value(kpi: m.Kpi, raw, problems: list[tuple[str, str]]) -> float | No
     return number
 
 
-def _check_row(
+def check_row(
     lookups: _Lookups, kpi_code, area_name, period_text, raw_value, today: dt.date
 ) -> tuple[dict | None, list[tuple[str, str]]]:
     """One row's values checked; returns (clean values or None, [(column, message), ...])."""
@@ -175,7 +172,7 @@ def _check_row(
     return {"kpi": kpi, "area": area, "period": period, "value": value}, problems
 
 
-def _existing(db, kpi_id: int, area_id: int, period: Period) -> m.KpiValue | None:
+def existing_value(db, kpi_id: int, area_id: int, period: Period) -> m.KpiValue | None:
     return db.scalars(
         select(m.KpiValue).where(
             m.KpiValue.kpi_id == kpi_id,
@@ -186,7 +183,8 @@ def _existing(db, kpi_id: int, area_id: int, period: Period) -> m.KpiValue | Non
     ).first()
 
 
-def _insert(db, actor, clean: dict, note: str | None, source: str) -> m.KpiValue:
+def insert_value(db, actor, clean: dict, note: str | None, source: str, action: str = "create") -> m.KpiValue:
+    """A new value from a checked row (`check_row`), audited field by field under `action`."""
     period: Period = clean["period"]
     row = m.KpiValue(
         kpi_id=clean["kpi"].id,
@@ -202,27 +200,21 @@ def _insert(db, actor, clean: dict, note: str | None, source: str) -> m.KpiValue
     )
     db.add(row)
     db.flush()
-    for field_name, new in (
-        ("kpi", clean["kpi"].code),
-        ("area", clean["area"].key),
-        ("period", period.label),
-        ("value", f"{clean['value']:g}"),
-    ):
-        audit(db, actor, "create", "kpi_value", row.id, field_name, None, new, version=row.version)
-    if note:
-        audit(db, actor, "create", "kpi_value", row.id, "note", None, note, version=row.version)
+    given = {"kpi": clean["kpi"].code, "area": clean["area"].key, "period": period.label}
+    given |= {"value": f"{clean['value']:g}", "note": note or None}
+    rows.audit_changes(db, actor, action, KPI_VALUE.name, row, rows.changes({}, given))
     return row
 
 
 def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.date | None = None) -> int:
     """The entry form: one new value for a KPI, area and period. Returns the new row's id."""
-    require_role(actor, *EDITOR_ROLES)
-    today = today or dt.date.today()
+    require_role(actor, *policy.EDITOR_ROLES)
+    today = today or clock.today()
     note_problem = text_problem(note, "The note")
     note_text = "" if note_problem else str(note or "").strip()
     with session_scope() as db:
-        lookups = _lookups(db)
-        clean, problems = _check_row(lookups, kpi_code, area, period, value, today)
+        lookups = load_lookups(db)
+        clean, problems = check_row(lookups, kpi_code, area, period, value, today)
         errors: dict[str, str] = {}
         for column, message in problems:
             # The form's field is "kpi"; the upload's column is "kpi_code".
@@ -231,7 +223,7 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
             errors["note"] = note_problem
         elif len(note_text) > NOTE_MAX:
             errors["note"] = f"The note must be {NOTE_MAX} characters or fewer (it has {len(note_text)})"
-        if clean is not None and _existing(db, clean["kpi"].id, clean["area"].id, clean["period"]):
+        if clean is not None and existing_value(db, clean["kpi"].id, clean["area"].id, clean["period"]):
             errors["period"] = (
                 f"{clean['kpi'].code} already has a value for {clean['area'].name} in "
                 f"{clean['period'].label}: correct that value instead of adding another"
@@ -239,7 +231,9 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
         if errors:
             raise ValidationError(errors)
         try:
-            row = _insert(db, actor, clean, note_text, f"Entered by {actor.username} on {format_date(today)}")
+            row = insert_value(
+                db, actor, clean, note_text, f"Entered by {actor.username} on {format_date(today)}"
+            )
         except IntegrityError as exc:
             raise ValidationError({"period": "Someone has just entered a value for this period"}) from exc
         return row.id
@@ -247,32 +241,35 @@ def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.dat
 
 def correct_kpi_value(actor, value_id: int, value, expected_version: int) -> int:
     """Correct an existing value, with an optimistic-locking check; returns the new version."""
-    require_role(actor, *EDITOR_ROLES)
-    try:
-        with session_scope() as db:
-            row = db.get(m.KpiValue, value_id)
-            if row is None:
-                raise NotFoundError("That KPI value no longer exists.")
-            problems: list[tuple[str, str]] = []
-            number = _check_value(row.kpi, value, problems)
-            if problems:
-                raise ValidationError(dict(problems[:1]))
-            if row.version != expected_version:
-                raise ConflictError(
-                    "Someone else changed this value after you opened it.",
-                    changes_since(db, "kpi_value", row.id, expected_version),
-                )
-            old = row.value
-            if old == number:
-                return row.version
-            row.value = number
-            row.updated_by = actor.username
-            row.updated_at = m.utcnow()
-            db.flush()
-            audit(db, actor, "update", "kpi_value", row.id, "value", old, f"{number:g}", version=row.version)
-            return row.version
-    except StaleDataError as exc:
-        raise ConflictError("Someone else changed this value at the same time; open it again.") from exc
+    require_role(actor, *policy.EDITOR_ROLES)
+    checked: dict[str, float | None] = {}
+
+    def validate(_db, row: m.KpiValue) -> None:
+        # Before the version check: a value that is wrong is wrong whoever saved last.
+        problems: list[tuple[str, str]] = []
+        checked["value"] = _check_value(row.kpi, value, problems)
+        if problems:
+            raise ValidationError(dict(problems[:1]))
+
+    def edit(_db, row: m.KpiValue) -> rows.Changes:
+        number = checked["value"]
+        if row.value == number:
+            return {}
+        old, row.value = row.value, number
+        return {"value": (old, f"{number:g}")}
+
+    # Any lead may correct any KPI value: KPIs belong to areas, not to projects.
+    return rows.update_row(
+        actor,
+        KPI_VALUE,
+        value_id,
+        expected_version,
+        edit,
+        check_editor=False,
+        before_version_check=validate,
+        conflict="Someone else changed this value after you opened it.",
+        stale="Someone else changed this value at the same time; open it again.",
+    )
 
 
 @dataclass(frozen=True)
@@ -354,17 +351,17 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
 
     Returns the number of values saved.
     """
-    require_role(actor, *EDITOR_ROLES)
-    today = today or dt.date.today()
+    require_role(actor, *policy.EDITOR_ROLES)
+    today = today or clock.today()
     rows = _read_rows(filename, content)
     problems: list[UploadProblem] = []
     with session_scope() as db:
-        lookups = _lookups(db)
+        lookups = load_lookups(db)
         seen: dict[tuple[int, int, dt.date, dt.date], int] = {}
         clean_rows = []
         for record in rows:
             number = record["_row"]
-            clean, row_problems = _check_row(
+            clean, row_problems = check_row(
                 lookups,
                 record.get("kpi_code"),
                 record.get("area"),
@@ -393,7 +390,7 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
                 )
                 continue
             seen[key] = number
-            if _existing(db, *key[:2], clean["period"]):
+            if existing_value(db, *key[:2], clean["period"]):
                 problems.append(
                     UploadProblem(
                         number,
@@ -410,7 +407,7 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
         source = f"Uploaded by {actor.username} on {format_date(today)} ({(filename or '')[:80]})"
         try:
             for clean, note in clean_rows:
-                _insert(db, actor, clean, note, source)
+                insert_value(db, actor, clean, note, source)
         except IntegrityError as exc:
             raise UploadError(
                 [UploadProblem(0, "", "Someone entered some of these values at the same time; upload again")]

@@ -6,22 +6,20 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard import models as m
-from dashboard.auth import AuthorisationError, require_role
+from dashboard import policy
+from dashboard.auth import require_role
 from dashboard.db import session_scope
+from dashboard.services import rows
 from dashboard.services.core import (
-    ConflictError,
-    NotFoundError,
     ValidationError,
     audit,
-    can_edit_project,
-    changes_since,
     chosen,
     clean_text,
     display_value,
     parse_date,
+    progress,
 )
 
 # RAG rule (README "Milestones: slippage and the RAG rule"): a milestone slipped by more than this many working
@@ -121,29 +119,8 @@ def validate_milestone_values(
     cleaned = dict(values)
 
     status = values.get("status")
-    if status not in m.MILESTONE_STATUSES:
-        errors["status"] = "Select a status"
-    rag = chosen(values.get("rag"))
-    if rag is not None and rag not in m.RAG_VALUES:
-        errors["rag"] = "Select Red, Amber or Green"
-    cleaned["rag"] = rag
-
-    raw_percent = values.get("percent_complete")
-    percent = None
-    if raw_percent in (None, ""):
-        errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
-    else:
-        try:
-            number = float(str(raw_percent).strip())
-            if not number.is_integer():
-                raise ValueError
-            percent = int(number)
-        except ValueError:
-            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
-        else:
-            if not 0 <= percent <= 100:
-                errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
-    cleaned["percent_complete"] = percent
+    cleaned.update(progress(values, m.MILESTONE_STATUSES, errors))
+    rag, percent = cleaned["rag"], cleaned["percent_complete"]
 
     for field in ("forecast_start", "forecast_end", "actual_start", "actual_end"):
         cleaned[field] = _date(values.get(field), field, errors)
@@ -198,6 +175,15 @@ def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
     return row[0] if row else None
 
 
+MILESTONE = rows.Entity(
+    m.Milestone,
+    "milestone",
+    "milestone",
+    FIELD_LABELS,
+    denied="You can only update milestones of projects you lead.",
+)
+
+
 def update_milestone(
     actor, milestone_id: int, changes: dict, expected_version: int, today: dt.date | None = None
 ) -> int:
@@ -205,71 +191,37 @@ def update_milestone(
     from dashboard.clock import today as clock_today
 
     today = today or clock_today()
-    require_role(actor, "lead", "admin")
-    unknown = set(changes) - set(MILESTONE_FIELDS)
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here" for field in sorted(unknown)})
-    try:
-        with session_scope() as db:
-            milestone = db.get(m.Milestone, milestone_id)
-            if milestone is None:
-                raise NotFoundError("That milestone no longer exists.")
-            if not can_edit_project(db, actor, milestone.project):
-                raise AuthorisationError("You can only update milestones of projects you lead.")
-            if milestone.retired:
-                raise ValidationError(
-                    {"status": "This milestone is retired; ask an administrator to restore it"}
-                )
-            if milestone.version != expected_version:
-                raise ConflictError(
-                    "Someone else saved this milestone after you opened it. Nothing you entered has been saved: "
-                    "check their changes below, then make yours again.",
-                    changes_since(db, "milestone", milestone.id, expected_version, FIELD_LABELS),
-                )
-            before = _milestone_snapshot(milestone)
-            proposed = {**before, **changes}
-            suggested, _reason = suggest_rag(
-                proposed.get("status"),
-                _baseline_end(db, milestone),
-                _date(proposed.get("forecast_end"), "forecast_end", {}),
-                _date(proposed.get("actual_end"), "actual_end", {}),
-                today,
-            )
-            rag_changed = chosen(proposed.get("rag")) != before["rag"]
-            cleaned = validate_milestone_values(
-                proposed,
-                today,
-                suggested_rag=suggested,
-                rag_changed=rag_changed,
-                previous_reason=before["rag_reason"],
-            )
-            changed = {field: cleaned[field] for field in MILESTONE_FIELDS if cleaned[field] != before[field]}
-            if not changed:
-                return milestone.version
-            for field, value in changed.items():
-                setattr(milestone, field, value)
-            milestone.updated_by = actor.username
-            milestone.updated_at = m.utcnow()
-            db.flush()  # UPDATE … WHERE version = expected: a concurrent save makes this fail
-            for field, value in changed.items():
-                audit(
-                    db,
-                    actor,
-                    "update",
-                    "milestone",
-                    milestone.id,
-                    field,
-                    display_value(before[field]),
-                    display_value(value),
-                    project_id=milestone.project_id,
-                    version=milestone.version,
-                )
-            return milestone.version
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else saved this milestone at the same moment. Nothing you entered has been saved: "
-            "reload it and make your changes again."
-        ) from exc
+    require_role(actor, *policy.EDITOR_ROLES)
+    rows.refuse_unknown(changes, MILESTONE_FIELDS)
+
+    def refuse_retired(_db: Session, milestone: m.Milestone) -> None:
+        if milestone.retired:
+            raise ValidationError({"status": "This milestone is retired; ask an administrator to restore it"})
+
+    def edit(db: Session, milestone: m.Milestone) -> rows.Changes:
+        before = _milestone_snapshot(milestone)
+        proposed = {**before, **changes}
+        suggested, _reason = suggest_rag(
+            proposed.get("status"),
+            _baseline_end(db, milestone),
+            _date(proposed.get("forecast_end"), "forecast_end", {}),
+            _date(proposed.get("actual_end"), "actual_end", {}),
+            today,
+        )
+        cleaned = validate_milestone_values(
+            proposed,
+            today,
+            suggested_rag=suggested,
+            rag_changed=chosen(proposed.get("rag")) != before["rag"],
+            previous_reason=before["rag_reason"],
+        )
+        changed = rows.changes(before, {field: cleaned[field] for field in MILESTONE_FIELDS})
+        rows.assign(milestone, changed)
+        return changed
+
+    return rows.update_row(
+        actor, MILESTONE, milestone_id, expected_version, edit, before_version_check=refuse_retired
+    )
 
 
 def add_milestone(
@@ -282,7 +234,7 @@ def add_milestone(
     today: dt.date | None = None,
 ) -> int:
     """Admin adds a milestone to a project, with its dates in the project's latest baseline."""
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     errors: dict[str, str] = {}
     title = _text(title, "title", TITLE_MAX, errors)
     owner = _text(owner, "owner", OWNER_MAX, errors)
@@ -345,38 +297,23 @@ def add_milestone(
 
 def set_milestone_retired(actor, milestone_id: int, retired: bool, expected_version: int) -> int:
     """Admin retires a milestone (kept in history, hidden by default) or restores it."""
-    require_role(actor, "admin")
-    try:
-        with session_scope() as db:
-            milestone = db.get(m.Milestone, milestone_id)
-            if milestone is None:
-                raise NotFoundError("That milestone no longer exists.")
-            if milestone.version != expected_version:
-                raise ConflictError(
-                    "Someone else saved this milestone after you opened it; reload it first.",
-                    changes_since(db, "milestone", milestone.id, expected_version, FIELD_LABELS),
-                )
-            if milestone.retired == retired:
-                return milestone.version
-            milestone.retired = retired
-            milestone.updated_by = actor.username
-            milestone.updated_at = m.utcnow()
-            db.flush()
-            audit(
-                db,
-                actor,
-                "retire" if retired else "restore",
-                "milestone",
-                milestone.id,
-                "retired",
-                display_value(not retired),
-                display_value(retired),
-                project_id=milestone.project_id,
-                version=milestone.version,
-            )
-            return milestone.version
-    except StaleDataError as exc:
-        raise ConflictError("Someone else saved this milestone at the same moment; reload it first.") from exc
+    require_role(actor, policy.ADMIN)
+
+    def edit(_db: Session, milestone: m.Milestone) -> rows.Changes:
+        changed = rows.changes({"retired": milestone.retired}, {"retired": retired})
+        rows.assign(milestone, changed)
+        return changed
+
+    return rows.update_row(
+        actor,
+        MILESTONE,
+        milestone_id,
+        expected_version,
+        edit,
+        action="retire" if retired else "restore",
+        conflict="Someone else saved this milestone after you opened it; reload it first.",
+        stale="Someone else saved this milestone at the same moment; reload it first.",
+    )
 
 
 def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int:
@@ -384,7 +321,7 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
 
     Earlier baselines are kept unchanged, so the Gantt can still compare against any of them.
     """
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     errors: dict[str, str] = {}
     name = clean_text(name, "Baseline name", "name", 200, errors)
     if not name and "name" not in errors:

@@ -16,11 +16,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from dashboard import models as m
+from dashboard import policy
 from dashboard.auth import AuthorisationError, require_role
-from dashboard.db import session_scope
 from dashboard.domain.formatting import (
     financial_year_label,
     financial_year_start,
@@ -28,13 +26,11 @@ from dashboard.domain.formatting import (
     parse_financial_year,
 )
 from dashboard.queries import savings as saving_queries
+from dashboard.services import rows
 from dashboard.services.core import (
     ConflictError,
     NotFoundError,
     ValidationError,
-    audit,
-    can_edit_project,
-    changes_since,
     chosen,
     clean_text,
 )
@@ -180,6 +176,16 @@ def _display(field: str, value) -> str | None:
     return str(value)
 
 
+SAVING_LINE = rows.Entity(
+    m.SavingLine,
+    "saving_line",
+    "saving line",
+    FIELD_LABELS,
+    denied="You can only update saving lines of projects you lead.",
+    display=_display,
+)
+
+
 def update_saving_line(
     actor, line_id: int, changes: dict, expected_version: int, today: dt.date | None = None
 ) -> int:
@@ -187,55 +193,19 @@ def update_saving_line(
     from dashboard.clock import today as clock_today
 
     today = today or clock_today()
-    require_role(actor, "lead", "admin")
-    unknown = set(changes) - set(SAVING_FIELDS)
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here" for field in sorted(unknown)})
-    try:
-        with session_scope() as db:
-            line = db.get(m.SavingLine, line_id)
-            if line is None:
-                raise NotFoundError("That saving line no longer exists.")
-            if not can_edit_project(db, actor, line.project):
-                raise AuthorisationError("You can only update saving lines of projects you lead.")
-            if line.version != expected_version:
-                raise ConflictError(
-                    "Someone else saved this saving line after you opened it. Nothing you entered has been "
-                    "saved: check their changes below, then make yours again.",
-                    changes_since(db, "saving_line", line.id, expected_version, FIELD_LABELS),
-                )
-            before = _snapshot(line)
-            proposed = {**before, **changes}
-            cleaned = validate_saving_values(proposed, today)
-            changed = {field: cleaned[field] for field in SAVING_FIELDS if cleaned[field] != before[field]}
-            if actor.role != "admin" and set(changed) & set(ADMIN_FIELDS):
-                raise AuthorisationError("Only the programme office can change a line's target or year.")
-            if not changed:
-                return line.version
-            for field, value in changed.items():
-                setattr(line, field, value)
-            line.updated_by = actor.username
-            line.updated_at = m.utcnow()
-            db.flush()  # UPDATE … WHERE version = expected: a concurrent save makes this fail
-            for field, value in changed.items():
-                audit(
-                    db,
-                    actor,
-                    "update",
-                    "saving_line",
-                    line.id,
-                    field,
-                    _display(field, before[field]),
-                    _display(field, value),
-                    project_id=line.project_id,
-                    version=line.version,
-                )
-            return line.version
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else saved this saving line at the same moment. Nothing you entered has been saved: "
-            "reload it and make your changes again."
-        ) from exc
+    require_role(actor, *policy.EDITOR_ROLES)
+    rows.refuse_unknown(changes, SAVING_FIELDS)
+
+    def edit(_db, line: m.SavingLine) -> rows.Changes:
+        before = _snapshot(line)
+        cleaned = validate_saving_values({**before, **changes}, today)
+        changed = rows.changes(before, {field: cleaned[field] for field in SAVING_FIELDS})
+        if not policy.is_admin(actor) and set(changed) & set(ADMIN_FIELDS):
+            raise AuthorisationError("Only the programme office can change a line's target or year.")
+        rows.assign(line, changed)
+        return changed
+
+    return rows.update_row(actor, SAVING_LINE, line_id, expected_version, edit)
 
 
 def accept_rephasing(
@@ -249,62 +219,51 @@ def accept_rephasing(
     from dashboard.clock import today as clock_today
 
     today = today or clock_today()
-    require_role(actor, "admin")
+    require_role(actor, policy.ADMIN)
     current = saving_queries.saving_lines(saving_queries.SavingFilters(), today, ids=[line_id])
-    try:
-        with session_scope() as db:
-            line = db.get(m.SavingLine, line_id)
-            if line is None or current.empty:
-                raise NotFoundError("That saving line no longer exists.")
-            if line.version != expected_version:
-                raise ConflictError(
-                    "Someone else saved this saving line after the proposal was shown; nothing has been "
-                    "re-phased. Check their changes, then look at the proposal again.",
-                    changes_since(db, "saving_line", line.id, expected_version, FIELD_LABELS),
-                )
-            proposal = current.iloc[0]["proposed_year"]
-            if proposal is None or pd_missing(proposal):
-                raise ValidationError(
-                    {
-                        "rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"
-                    }
-                )
-            if int(proposal) != int(proposed_year):
-                raise ConflictError(
-                    f"The milestone has moved again: it now lands in {financial_year_label(int(proposal))}, "
-                    f"not {financial_year_label(int(proposed_year))}. Nothing has been re-phased; "
-                    "look at the new proposal."
-                )
-            new_year = int(proposal)
-            if line.realised is not None and financial_year_start(new_year) > today:
-                raise ValidationError(
-                    {
-                        "rephase": "This line has realised savings recorded, and "
-                        f"{financial_year_label(new_year)} has not started: clear or move them first"
-                    }
-                )
-            old_year = line.financial_year
-            line.financial_year = new_year
-            line.updated_by = actor.username
-            line.updated_at = m.utcnow()
-            db.flush()
-            audit(
-                db,
-                actor,
-                "rephase",
-                "saving_line",
-                line.id,
-                "financial_year",
-                financial_year_label(old_year),
-                financial_year_label(new_year),
-                project_id=line.project_id,
-                version=line.version,
+
+    def still_there(_db, _line) -> None:
+        if current.empty:
+            raise NotFoundError("That saving line no longer exists.")
+
+    def edit(_db, line: m.SavingLine) -> rows.Changes:
+        proposal = current.iloc[0]["proposed_year"]
+        if proposal is None or pd_missing(proposal):
+            raise ValidationError(
+                {
+                    "rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"
+                }
             )
-            return line.version
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else saved this saving line at the same moment; nothing has been re-phased."
-        ) from exc
+        if int(proposal) != int(proposed_year):
+            raise ConflictError(
+                f"The milestone has moved again: it now lands in {financial_year_label(int(proposal))}, "
+                f"not {financial_year_label(int(proposed_year))}. Nothing has been re-phased; "
+                "look at the new proposal."
+            )
+        new_year = int(proposal)
+        if line.realised is not None and financial_year_start(new_year) > today:
+            raise ValidationError(
+                {
+                    "rephase": "This line has realised savings recorded, and "
+                    f"{financial_year_label(new_year)} has not started: clear or move them first"
+                }
+            )
+        changed = {"financial_year": (line.financial_year, new_year)}
+        rows.assign(line, changed)
+        return changed
+
+    return rows.update_row(
+        actor,
+        SAVING_LINE,
+        line_id,
+        expected_version,
+        edit,
+        action="rephase",
+        before_version_check=still_there,
+        conflict="Someone else saved this saving line after the proposal was shown; nothing has been "
+        "re-phased. Check their changes, then look at the proposal again.",
+        stale="Someone else saved this saving line at the same moment; nothing has been re-phased.",
+    )
 
 
 def pd_missing(value) -> bool:

@@ -1,0 +1,153 @@
+"""Reading one spreadsheet cell: text trimmed, blanks recognised, money, dates and financial years parsed.
+
+Pure functions: a value in, a value out or a ValueError whose message says, in plain words, what
+is wrong and how to write it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+BLANK_WORDS = {"", "-", "–", "—", "n/a", "na", "none"}
+
+# Commas only as thousands separators: "1,234,567.50" but never "1,2,3".
+_MONEY = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
+_MULTIPLIERS = {None: Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
+
+
+def clean_cell(value):
+    """Trim text (including non-breaking spaces); other values as they are."""
+    if isinstance(value, str):
+        return " ".join(value.replace("\xa0", " ").split())
+    return value
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and clean_cell(value).lower() in BLANK_WORDS)
+
+
+def parse_money(value) -> Decimal | None:
+    """'£1.2m' → 1200000, '£654k' → 654000, '1,234.50' → 1234.50, '(500)' → -500; '-' or blank → None.
+
+    Raises ValueError (in plain words) for anything that is not an amount of money.
+    """
+    if isinstance(value, bool):
+        raise ValueError("must be an amount in pounds, for example 654000, £654k or £1.2m")
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    if is_blank(value):
+        return None
+    text = clean_cell(str(value)).lower().replace("£", "").replace(" ", "")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text[:1] in ("-", "−"):
+        negative, text = True, text[1:].lstrip("£")
+    text = text.removesuffix("gbp")
+    match = _MONEY.match(text)
+    if not match:
+        raise ValueError(
+            f"“{clean_cell(str(value))[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
+        )
+    try:
+        amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise ValueError("is not an amount in pounds") from exc
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    return -amount if negative else amount
+
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
+_MONTHS["sept"] = 9
+# A time of day may follow (a spreadsheet's date-time written as text); nothing else may.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{2}|\d{4})$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})$")
+_YEAR_ONLY = re.compile(r"^(\d{4})$")
+DATE_HINT = "write it like 22/11/2026, 22 Nov 2026, 2026-11-22, Nov 2026 or 2026"
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(value, end: bool = False) -> dt.date | None:
+    """A date from a spreadsheet cell; blank or '-' → None; raises ValueError in plain words.
+
+    Accepts a date cell, an Excel serial number (days since 30 Dec 1899, e.g. 43405 = 1 Nov 2018),
+    ISO 2026-11-22, UK day-first 22/11/2026, 22 Nov 2026, and a month or a year alone. A month or
+    year alone means its first day for a start date and its last day for an end (`end=True`):
+    "Sept 2018" is 1 Sep 2018 as a start and 30 Sep 2018 as an end; "2018" is 1 Jan or 31 Dec.
+    A whole number from 1900 to 2100 is read as a year, not an Excel serial (those are 1905 dates).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"is not a date: {DATE_HINT}")
+    if isinstance(value, int | float):
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
+        if 1 <= value <= 2958465:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(f"{value:g} is not a date: {DATE_HINT}")
+    if is_blank(value):
+        return None
+    text = clean_cell(str(value))
+    try:
+        if match := _ISO.match(text):
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if match := _NUMERIC_DMY.match(text):
+            return dt.date(_full_year(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if (match := _DAY_MONTH_YEAR.match(text)) and match.group(2).lower() in _MONTHS:
+            return dt.date(_full_year(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
+        if (match := _MONTH_YEAR.match(text)) and match.group(1).lower() in _MONTHS:
+            year, month = _full_year(match.group(2)), _MONTHS[match.group(1).lower()]
+            return _last_day(year, month) if end else dt.date(year, month, 1)
+        if match := _YEAR_ONLY.match(text):
+            year = int(match.group(1))
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return parse_date(float(text), end)
+    except ValueError as exc:
+        raise ValueError(f"“{text[:40]}” is not a real date: {DATE_HINT}") from exc
+    raise ValueError(f"“{text[:40]}” is not a date we recognise: {DATE_HINT}")
+
+
+def parse_financial_year(value) -> int:
+    """'2019/20', '2019/2020', '2019-20', 'FY 2019/20' or 2019 → 2019 (the year it starts)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = clean_cell(str(value or "")).upper().removeprefix("FY").strip().replace("-", "/")
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    try:
+        return _parse_fy_label(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"“{clean_cell(str(value or ''))[:40]}” is not a financial year: write it like 2019/20"
+        ) from exc
+
+
+def normalise_header(text) -> str:
+    """' Baseline  End* ' → 'baseline end'; '% complete' → 'percent complete'; 'KPI_code' → 'kpi code'."""
+    name = clean_cell(str(text or "")).lower().replace("_", " ").replace("%", " percent ")
+    name = re.sub(r"[^\w/ ]+", " ", name)
+    return " ".join(name.split())

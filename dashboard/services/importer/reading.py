@@ -1,0 +1,191 @@
+"""Reading a file: xlsx or CSV → the matching sheet's heading row and rows, coping with merged
+headings, group headings over two rows, blank rows, a total row and stray spaces."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header
+from dashboard.services.importer.kinds import KINDS, Kind
+
+MAX_BYTES = 5_000_000
+MAX_ROWS = 5000
+TOTAL_WORDS = {"total", "totals", "grand total", "sub total", "subtotal"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int  # the spreadsheet's own row number; 0 for the file as a whole
+    column: str  # the column's header as written in the file ("" for a whole row or the file)
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"Sheet “{self.sheet}”"] if self.sheet else []
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column “{self.column}”")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    headers: dict[str, str]  # field → header as written
+    rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: cleaned value})
+
+
+class FileProblem(ValueError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems[:5])))
+        self.problems = problems
+
+
+def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
+    from openpyxl import load_workbook
+
+    try:
+        # Not read-only: merged ranges are only known to a fully loaded sheet.
+        workbook = load_workbook(io.BytesIO(content), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise FileProblem(
+            [Problem("", 0, "", "The file could not be read as an Excel (.xlsx) workbook")]
+        ) from exc
+    sheets = []
+    for sheet in workbook.worksheets:
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # openpyxl gives a merged range's value to its top-left cell only: copy it to every cell,
+        # so a heading merged across three columns heads all three.
+        for merged in sheet.merged_cells.ranges:
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    if row - 1 < len(table) and col - 1 < len(table[row - 1]):
+                        table[row - 1][col - 1] = value
+        sheets.append((sheet.title, table))
+    workbook.close()
+    return sheets
+
+
+def _csv_sheets(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise FileProblem([Problem("", 0, "", "The CSV file must be saved as UTF-8")])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
+
+
+def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str, int], dict[str, str]]:
+    """Which column each field is in, reading a group heading in `above` (e.g. 'Baseline' over 'Start')."""
+    lookup = {name: column.field for column in kind.columns for name in column.names()}
+    positions: dict[str, int] = {}
+    written: dict[str, str] = {}
+    for index, cell in enumerate(row):
+        text = clean_cell(str(cell)) if cell is not None else ""
+        group = (
+            clean_cell(str(above[index])) if above and index < len(above) and above[index] is not None else ""
+        )
+        candidates = (
+            [normalise_header(f"{group} {text}"), normalise_header(text)]
+            if group
+            else [normalise_header(text)]
+        )
+        for candidate in candidates:
+            found = lookup.get(candidate)
+            if found and found not in positions and candidate:
+                positions[found] = index
+                written[found] = f"{group} {text}".strip() if candidate != normalise_header(text) else text
+                break
+    return positions, written
+
+
+def _find_header(kind: Kind, table: list[list]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+    best = None
+    for index, row in enumerate(table[:15]):
+        if all(is_blank(cell) for cell in row):
+            continue
+        above = table[index - 1] if index > 0 else None
+        positions, written = _match_headers(kind, row, above)
+        if positions and (best is None or len(positions) > len(best[1])):
+            best = (index, positions, written)
+    return best
+
+
+def read_table(kind_name: str, filename: str, content: bytes) -> Table:
+    """The rows of the file's matching sheet; raises FileProblem when the file itself is unusable."""
+    kind = KINDS[kind_name]
+    name = (filename or "").lower()
+    if not content:
+        raise FileProblem([Problem("", 0, "", "The file is empty")])
+    if len(content) > MAX_BYTES:
+        raise FileProblem([Problem("", 0, "", "The file is larger than 5 MB: split it into smaller files")])
+    if name.endswith(".xlsx"):
+        sheets = _xlsx_sheets(content)
+    elif name.endswith(".csv"):
+        sheets = _csv_sheets(filename, content)
+    else:
+        raise FileProblem([Problem("", 0, "", "Choose a .xlsx or .csv file")])
+    # Prefer the sheet named like the kind, then the one whose header matches best.
+    candidates = []
+    for title, table in sheets:
+        found = _find_header(kind, table)
+        if found:
+            named = normalise_header(title) == normalise_header(kind.sheet)
+            candidates.append((named, len(found[1]), title, table, found))
+    if not candidates:
+        raise FileProblem(
+            [
+                Problem(
+                    sheets[0][0] if sheets else "",
+                    1,
+                    "",
+                    f"No row names the columns of the {kind.label} layout: "
+                    f"use the template's headings ({', '.join(c.header for c in kind.columns if c.required)})",
+                )
+            ]
+        )
+    candidates.sort(key=lambda item: (not item[0], -item[1]))
+    _named, _count, title, table, (header_index, positions, written) = candidates[0]
+    missing = [c for c in kind.columns if c.required and c.field not in positions]
+    if missing:
+        raise FileProblem(
+            [
+                Problem(
+                    title,
+                    header_index + 1,
+                    c.header,
+                    f"The “{c.header}” column is missing: add it to the heading row",
+                )
+                for c in missing
+            ]
+        )
+    rows = []
+    for index in range(header_index + 1, len(table)):
+        cells = [clean_cell(cell) for cell in table[index]]
+        filled = [cell for cell in cells if cell is not None and cell != ""]
+        if not filled:
+            continue  # blank rows are not rows
+        if isinstance(filled[0], str) and normalise_header(filled[0]) in TOTAL_WORDS:
+            continue  # a total row sums the rows above; it is not a row of its own
+        record = {
+            field: cells[position] if position < len(cells) else None for field, position in positions.items()
+        }
+        rows.append((index + 1, record))
+    if not rows:
+        raise FileProblem([Problem(title, 0, "", "The sheet has no rows under its heading row")])
+    if len(rows) > MAX_ROWS:
+        raise FileProblem([Problem(title, 0, "", f"The sheet has more than {MAX_ROWS:,} rows: split it")])
+    headers = {c.field: written.get(c.field, c.header) for c in kind.columns}
+    return Table(title, header_index + 1, headers, rows)
