@@ -1,4 +1,4 @@
-"""The architecture the layout promises, checked on the source with `ast` (docs/architecture.md):
+"""The architecture the layout promises, checked on the source with `ast`:
 pages and callbacks never reach the database themselves, only services/ (and the database's own
 bootstrap) write, domain/ is pure rules, figures/ draw without the database, every callback is a
 module-level function, and tests share helpers through tests/helpers, not through each other.
@@ -289,7 +289,7 @@ def test_only_services_and_the_database_bootstrap_write():
 
 
 def test_domain_rules_import_neither_dash_nor_the_database():
-    # pandas is not barred: the missing-value rule recognises pandas' NaT and NA.
+    # pandas is not barred: the one missing-value rule, gathered into domain/, knows pandas' NaT and NA.
     forbidden = ("dash", "dash_bootstrap_components", "dash_ag_grid", "flask", "sqlalchemy", "alembic")
     forbidden += ("psycopg", "dashboard.db", "dashboard.models", "dashboard.queries", "dashboard.services")
     offenders = [
@@ -316,7 +316,8 @@ def test_figures_draw_without_database_code():
 @pytest.mark.xfail(
     strict=True,
     reason="callbacks are still declared inside each callbacks module's register(app); they become "
-    "module-level functions in the callbacks rework, and this check then holds (remove this mark)",
+    "module-level functions in the callbacks rework, and this check then holds (remove this mark and "
+    "the test below, which only pins down why it fails today)",
 )
 def test_every_callback_is_a_module_level_function():
     offenders = [
@@ -343,17 +344,21 @@ def test_the_callback_declarations_nested_today_are_all_in_the_callback_modules(
     assert all(re.match(r"dashboard/callbacks/\w+\.py:", offence) for offence in offenders), offenders
 
 
+def imports_of_test_modules(where: str, module_name: str, path: Path, tree: ast.AST) -> list[str]:
+    """Imports of conftest or of a test module (test_….py), which tests/helpers replaces."""
+    found = []
+    for line, source, name in imports(module_name, path, tree):
+        imported = f"{source}.{name}" if name else source
+        if any(part == "conftest" or part.startswith("test_") for part in imported.split(".")):
+            found.append(f"{where}:{line}: imports {imported}")
+    return found
+
+
 def test_tests_share_helpers_through_tests_helpers_not_through_each_other():
     offenders = []
     for path in sorted(TESTS.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for line, source, name in imports(_module_name(path), path, tree):
-            imported = f"{source}.{name}" if name else source
-            last = imported.rsplit(".", 1)[-1]
-            if any(part in ("conftest",) or part.startswith("test_") for part in imported.split(".")) or (
-                source in ("tests", "") and last.startswith("test_")
-            ):
-                offenders.append(f"{path.relative_to(ROOT)}:{line}: imports {imported}")
+        offenders += imports_of_test_modules(str(path.relative_to(ROOT)), _module_name(path), path, tree)
     assert offenders == []
 
 
@@ -436,4 +441,26 @@ def test_the_nested_callback_check_finds_callbacks_declared_in_functions():
     machinery = nested_callbacks("x.py", ast.parse(source), machinery=True)
     assert [offence.split(": ", 1)[1] for offence in machinery] == [
         "callback save is defined inside register()"
+    ]
+
+
+def test_the_test_import_check_finds_conftest_and_test_modules():
+    source = (
+        "from tests.conftest import DEMO_PASSWORDS\n"
+        "from tests import conftest\n"
+        "from tests.test_action_http import theme_areas\n"
+        "from tests.helpers import login\n"
+        "def later():\n"
+        "    import test_hostile_text\n"
+    )
+    path = TESTS / "test_example.py"
+    found = [
+        offence.split(": ", 1)[1]
+        for offence in imports_of_test_modules("x.py", "tests.test_example", path, ast.parse(source))
+    ]
+    assert found == [
+        "imports tests.conftest.DEMO_PASSWORDS",
+        "imports tests.conftest",
+        "imports tests.test_action_http.theme_areas",
+        "imports test_hostile_text",
     ]
