@@ -5,7 +5,7 @@ POSTs the pages router (`_pages_location` pathname and search → `_pages_conten
 the page's layout; every callback whose inputs are in that layout then fires once with the values
 the layout holds. So the benchmark does the same: it POSTs the router for each page, walks the
 layout it returns for the components' property values, and fills each main callback's inputs and
-state with them (`callback_map` gives the dependencies, as in tests/conftest.callback_request).
+state with them (`callback_map` gives the dependencies, as in tests/helpers.callback_request).
 
 The floor of a callback is the no-op callback's round trip (same server, same path through the app)
 plus the time the callback's own SQL takes when replayed exactly (same statements, same parameters)

@@ -1,5 +1,8 @@
 """Test fixtures: a seeded template database built once, and a fresh copy of it for each test.
 
+Fixtures only: the plain helpers the tests share (demo passwords, signing in, callback bodies) are in
+tests/helpers/, which test modules import; none imports this module or another test module.
+
 The suite runs against SQLite by default and against PostgreSQL when TEST_DATABASE_URL names a
 database on a throw-away server (scripts/test does both). Each test gets its own database cloned
 from the template, so tests never see each other's writes.
@@ -22,19 +25,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from dashboard import db
-from dashboard.cli.initdb import DEMO_USERS
-from dashboard.config import Settings, load_settings
+from dashboard.config import Settings
 from dashboard.web import create_app
-
-DEMO_PASSWORDS = {user["username"]: user["password"] for user in DEMO_USERS}
+from tests.helpers import login, settings_for
 
 _counter = itertools.count()
-
-
-def _settings_for(url: str, **overrides) -> Settings:
-    environ = {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key-not-for-production"}
-    environ.update(overrides)
-    return load_settings(environ)
 
 
 def _postgres_admin_url() -> str | None:
@@ -73,7 +68,7 @@ class DatabaseFactory:
             from dashboard.cli.initdb import init_db
 
             url = self.empty()
-            init_db(_settings_for(url))
+            init_db(settings_for(url))
             db.get_engine().dispose()
             self._template = url
         return self._template
@@ -131,7 +126,7 @@ def database_url(databases) -> str:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
-    return _settings_for(database_url)
+    return settings_for(database_url)
 
 
 @pytest.fixture
@@ -142,21 +137,6 @@ def app(settings):
 @pytest.fixture
 def client(app):
     return app.server.test_client()
-
-
-def login(client, username: str, password: str | None = None):
-    """Sign in through the real form (CSRF token included); returns the POST's response."""
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    response = client.post(
-        "/login",
-        data={"username": username, "password": password or DEMO_PASSWORDS[username], "csrf_token": token},
-    )
-    cookie = client.get_cookie("_csrf_token")
-    if cookie is not None:
-        # What Dash's renderer does: copy the CSRF cookie into the X-CSRFToken header of each POST.
-        client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
-    return response
 
 
 @pytest.fixture
@@ -170,65 +150,6 @@ def login_as(app):
         return client
 
     return sign_in
-
-
-def find_callback(app, *outputs: str) -> str:
-    """The callback_map key of the callback whose outputs include all of `outputs` ("id.prop")."""
-    matches = [
-        key
-        for key in app.callback_map
-        if all(
-            any(part.split("@")[0] == wanted for part in key.strip(".").split("...")) for wanted in outputs
-        )
-    ]
-    assert len(matches) == 1, (outputs, matches)
-    return matches[0]
-
-
-def callback_request(
-    app,
-    output_key: str,
-    inputs: list[dict] | None = None,
-    state: list[dict] | None = None,
-    values: dict[tuple[str, str], object] | None = None,
-    triggered: str | None = None,
-):
-    """The JSON body the Dash renderer POSTs to /_dash-update-component for one callback.
-
-    `values` maps (component id, property) to the value the browser would send for inputs and state.
-    """
-    spec = app.callback_map[output_key]
-    values = values or {}
-    output_specs = []
-    for item in output_key.strip(".").split("..."):
-        component_id, prop = item.rsplit(".", 1)
-        output_specs.append({"id": component_id, "property": prop})
-
-    def filled(dependencies):
-        return [{**dep, "value": values.get((dep["id"], dep["property"]))} for dep in dependencies]
-
-    return {
-        "output": output_key,
-        "outputs": output_specs if len(output_specs) > 1 else output_specs[0],
-        "inputs": inputs if inputs is not None else filled(spec["inputs"]),
-        "state": state if state is not None else filled(spec.get("state", [])),
-        "changedPropIds": [triggered] if triggered else [],
-    }
-
-
-def pattern_callback_request(
-    app, component_type: str, prop: str, outputs: list[dict], inputs: list[dict], state
-):
-    """The body the renderer POSTs for a callback whose one output is a pattern-matching (ALL) id of
-    `component_type`: `outputs` are the matched ids, `state` the state list as the renderer fills it."""
-    key = next(k for k in app.callback_map if f'"type":"{component_type}"' in k and k.endswith(f".{prop}"))
-    return {
-        "output": key,
-        "outputs": [{"id": component_id, "property": prop} for component_id in outputs],
-        "inputs": inputs,
-        "state": state,
-        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-    }
 
 
 def pytest_setup_options():

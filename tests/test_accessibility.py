@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,9 +52,7 @@ def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
     base = dash_duo.server.url.rstrip("/")
     dash_duo.driver.get(base + "/login")
     assert run_axe(dash_duo) == []
-    dash_duo.wait_for_element("#username").send_keys("admin")
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
-    dash_duo.find_element("#sign-in").click()
+    sign_in(dash_duo, "admin")
 
     problems = []
     for width, height in ((1280, 720), (768, 1024)):

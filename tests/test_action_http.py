@@ -16,7 +16,8 @@ from sqlalchemy import select
 from dashboard import clock
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import callback_request, find_callback, pattern_callback_request
+from tests.helpers import callback_request, find_callback
+from tests.helpers.action_themes import open_themes, theme_areas, theme_ids
 
 EDIT_FIELDS = ["owner", "due_date", "status", "rag", "percent_complete", "evidence_summary", "areas"]
 
@@ -220,41 +221,9 @@ def test_progress_counts_every_matching_action_by_recommendation(app, login_as):
     assert "<td>2</td><td>3</td>" in json.dumps(body["act-progress-table"])
 
 
-def _areas(app, client, theme: str) -> dict:
-    key = find_callback(app, "act-areas-summary.children")
-    body = callback_request(
-        app, key, values={("act-filter-theme", "value"): theme, ("act-refresh", "data"): 0}
-    )
-    return json.loads(client.post("/_dash-update-component", json=body).get_data(as_text=True))["response"]
-
-
-def _theme_ids(areas: dict) -> list[dict]:
-    return [item["props"]["children"]["props"]["id"] for item in areas["act-areas"]["children"]]
-
-
-def _open_themes(app, client, areas: dict, opened: list[str], shown: dict[str, object] | None = None) -> dict:
-    """The points callback as the renderer calls it when the themes `opened` (item ids) are open."""
-    ids = _theme_ids(areas)
-    body = pattern_callback_request(
-        app,
-        "act-area-points",
-        "children",
-        outputs=ids,
-        inputs=[{"id": "act-areas", "property": "active_item", "value": opened}],
-        state=[[{"id": one, "property": "children", "value": (shown or {}).get(one["item"])} for one in ids]],
-    )
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code in (200, 204)
-    if response.status_code == 204:
-        return {}
-    return {
-        json.loads(key)["item"]: value["children"] for key, value in response.get_json()["response"].items()
-    }
-
-
 def test_the_letters_themes_are_counted_and_a_themes_points_come_when_it_is_opened(app, login_as):
     client = login_as("cabinet.member")
-    everything = _areas(app, client, "all")
+    everything = theme_areas(app, client, "all")
     summary = everything["act-areas-summary"]["children"]
     assert "strengths and areas for consideration from the letter" in summary
     total = int(summary.split(" ", 1)[0])
@@ -265,8 +234,8 @@ def test_the_letters_themes_are_counted_and_a_themes_points_come_when_it_is_open
     assert everything["act-areas"]["active_item"] == []
     assert "<li>" not in json.dumps(everything)
 
-    first, second = (one["item"] for one in _theme_ids(everything)[:2])
-    opened = _open_themes(app, client, everything, [first, second])
+    first, second = (one["item"] for one in theme_ids(everything)[:2])
+    opened = open_themes(app, client, everything, [first, second])
     assert set(opened) == {first, second}
     points = json.dumps(opened, ensure_ascii=False)
     assert points.count("<li>") == sum(int(match.group(2)) for match in counted[:2])
@@ -274,15 +243,15 @@ def test_the_letters_themes_are_counted_and_a_themes_points_come_when_it_is_open
     answered = re.findall(r"Answered by (\d+) actions? under recommendations? ([^<]+)<", points)
     assert answered and all(int(count) >= 1 and numbers.strip() for count, numbers in answered)
     # A theme already shown is not sent again when another is opened.
-    again = _open_themes(app, client, everything, [first, second], shown={first: opened[first]})
+    again = open_themes(app, client, everything, [first, second], shown={first: opened[first]})
     assert set(again) == {second}
 
     # The theme filter keeps one theme, opened at once.
     theme, count = counted[0].group(1), int(counted[0].group(2))
-    one = _areas(app, client, theme)
+    one = theme_areas(app, client, theme)
     assert one["act-areas-summary"]["children"].startswith(f"{count} strengths")
     assert [item["props"]["title"] for item in one["act-areas"]["children"]] == [titles[0]]
-    assert one["act-areas"]["active_item"] == [_theme_ids(one)[0]["item"]]
+    assert one["act-areas"]["active_item"] == [theme_ids(one)[0]["item"]]
 
 
 def _plan(app, client, page: str | None, triggered: str | None = None, **filters) -> dict:

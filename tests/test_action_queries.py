@@ -8,18 +8,12 @@ from types import SimpleNamespace
 from sqlalchemy import select, update
 
 from dashboard import models as m
-from dashboard.auth import load_user
 from dashboard.db import session_scope
 from dashboard.queries import actions as action_queries
 from dashboard.services import actions as action_services
+from tests.helpers import user
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def user(username: str):
-    with session_scope() as db:
-        user_id = db.scalars(select(m.User.id).where(m.User.username == username)).one()
-    return load_user(str(user_id))
 
 
 def action(key: str) -> m.ActionItem:

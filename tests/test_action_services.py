@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import models as m
-from dashboard.auth import AuthorisationError, load_user
+from dashboard.auth import AuthorisationError
 from dashboard.db import session_scope
 from dashboard.services import actions as action_services
 from dashboard.services.core import ConflictError, ValidationError
+from tests.helpers import user
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -20,12 +21,6 @@ CJ_ACTION = "a5_neighbourhood_networks_review"  # Customer Journey, In progress,
 TRANSITION_ACTION = "a2_carers_strategy_refresh"  # Transition, In progress, Green, 40%
 UNASSIGNED_ACTION = "a1b_controls_reaudit"  # no project: programme office only, In progress, 70%
 AWAITING_ACTION = "a4_joint_front_door"  # Customer Journey, Complete, evidence awaiting sign-off
-
-
-def user(username: str):
-    with session_scope() as db:
-        user_id = db.scalars(select(m.User.id).where(m.User.username == username)).one()
-    return load_user(str(user_id))
 
 
 def action(key: str) -> m.ActionItem:

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 FILTERS = ("person", "entity", "project", "from", "to")
 

@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from dashboard import models as m
-from dashboard.auth import load_user
 from dashboard.cli.imports import run_import
 from dashboard.db import session_scope
 from dashboard.services import (
@@ -40,6 +39,7 @@ from dashboard.services.actions import add_evidence, add_progress_note, update_a
 from dashboard.services.board import add_board_meeting
 from dashboard.services.kpis import UploadError, add_kpi_value, import_kpi_values
 from dashboard.services.savings import update_saving_line
+from tests.helpers import callback_request, find_callback, user
 
 TODAY = dt.date(2026, 11, 23)
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").strip())
@@ -196,12 +196,6 @@ COUNTED = (
     m.BoardMeeting,
     m.AuditEvent,
 )
-
-
-def user(username: str):
-    with session_scope() as db:
-        user_id = db.scalars(select(m.User.id).where(m.User.username == username)).one()
-    return load_user(str(user_id))
 
 
 def world() -> dict[str, int]:
@@ -1178,7 +1172,6 @@ NOTHING_SAVED = "Nothing you entered has been saved"
 def post_callback(app, client, outputs: str | tuple, values: dict, triggered: str) -> str:
     """POST the callback with `outputs` ("id.prop") as the browser would, with `values` as crafted;
     returns the response as text."""
-    from tests.conftest import callback_request, find_callback
 
     outputs = (outputs,) if isinstance(outputs, str) else outputs
     body = callback_request(app, find_callback(app, *outputs), values=values, triggered=triggered)

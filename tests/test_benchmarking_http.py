@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.callbacks import EVERYONE, POLICY_ATTRIBUTE
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 
 def _measure_body(app, measure, year):

@@ -9,7 +9,7 @@ from dashboard import models as m
 from dashboard.callbacks.overview import CHANGES_LISTED
 from dashboard.db import session_scope
 from dashboard.queries import board
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 
 def _event(at, entity, entity_id, field, old, new, project_id=None, username="transition.lead"):

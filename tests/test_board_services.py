@@ -8,15 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import models as m
-from dashboard.auth import AuthorisationError, load_user
+from dashboard.auth import AuthorisationError
 from dashboard.db import session_scope
 from dashboard.services.board import add_board_meeting
 from dashboard.services.core import ValidationError
-
-
-def user(username: str):
-    with session_scope() as db:
-        return load_user(str(db.scalars(select(m.User.id).where(m.User.username == username)).one()))
+from tests.helpers import user
 
 
 def test_admin_adds_a_meeting_and_it_is_audited(database_url):

@@ -7,20 +7,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 ACTION = "Design and pilot a joint health and social care front door"  # Customer Journey, awaiting sign-off
-
-
-def sign_in(dash_duo, username: str, path: str) -> str:
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(f"{base}/login?next={path}")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
-    return base
 
 
 def open_action(dash_duo) -> None:

@@ -5,18 +5,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(dash_duo, username: str, path: str) -> str:
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(f"{base}/login?next={path}")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
-    return base
 
 
 def test_viewer_follows_a_link_then_changes_measure_and_year(dash_duo, app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ def test_admin_checks_and_imports_a_csv(dash_duo, app, tmp_path):
         ",,,\nTotal,,,\n"
     )
     dash_duo.start_server(app, navigate=False)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(f"{base}/login?next=/import")
-    dash_duo.wait_for_element("#username").send_keys("admin")
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
-    dash_duo.find_element("#sign-in").click()
+    sign_in(dash_duo, "admin", "/import")
     dash_duo.wait_for_text_to_equal("h1", "Import")
 
     Select(dash_duo.find_element("#import-kind")).select_by_value("milestones")

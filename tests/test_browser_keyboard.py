@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers import DEMO_PASSWORDS
 
 pytestmark = pytest.mark.browser
 

@@ -7,20 +7,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 MILESTONE = "Comprehensive joint market review"  # a Transition milestone (004 §5.4.4)
-
-
-def sign_in(dash_duo, username: str, path: str) -> str:
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(f"{base}/login?next={path}")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
-    return base
 
 
 def set_date(dash_duo, element_id: str, iso_date: str) -> None:

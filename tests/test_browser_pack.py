@@ -5,18 +5,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(dash_duo, username: str, path: str) -> str:
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(f"{base}/login?next={path}")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
-    return base
 
 
 def test_cabinet_member_reads_and_downloads_the_board_pack(dash_duo, app):

@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit"]
-
-
-def sign_in(dash_duo, username: str) -> None:
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import time
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.conftest import DEMO_PASSWORDS
-from tests.edit_rounds import clear_and_set_every_kind_of_field, make_one_change_of_each_kind
+from tests.helpers.browser import sign_in
+from tests.helpers.edit_rounds import clear_and_set_every_kind_of_field, make_one_change_of_each_kind
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +60,7 @@ def _open_line_history(dash_duo, description: str) -> None:
 
 def _sign_in(dash_duo, base: str, username: str) -> None:
     dash_duo.driver.get(f"{base}/logout")
-    dash_duo.driver.get(f"{base}/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS[username])
-    dash_duo.find_element("#sign-in").click()
-    dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+    sign_in(dash_duo, username)
 
 
 def test_every_page_reads_cleanly_for_each_role_after_a_round_of_edits(dash_duo, app):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +26,7 @@ EDIT_WORDS = (
 
 def test_viewer_finds_no_edit_control_anywhere(dash_duo, app):
     dash_duo.start_server(app, navigate=False)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys("cabinet.member")
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["cabinet.member"])
-    dash_duo.find_element("#sign-in").click()
-    dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+    base = sign_in(dash_duo, "cabinet.member")
     found = {}
     for path in PAGES:
         dash_duo.driver.get(base + path)

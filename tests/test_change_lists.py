@@ -18,8 +18,8 @@ from dashboard.queries import board
 from dashboard.reports.pack import pack_data, pack_workbook
 from dashboard.services import importer
 from dashboard.services.core import SYSTEM
-from tests.conftest import callback_request, find_callback
-from tests.edit_rounds import day_shown, make_one_change_of_each_kind
+from tests.helpers import callback_request, find_callback
+from tests.helpers.edit_rounds import day_shown, make_one_change_of_each_kind
 
 SINCE = "2026-11-24"  # the seed's latest board meeting
 # What a stored value looks like before it is shown: missing values, ISO dates, plain decimals.

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import login
+from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parent.parent
 

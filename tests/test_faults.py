@@ -18,7 +18,7 @@ from dashboard import models as m
 from dashboard import services
 from dashboard.auth import load_user
 from dashboard.db import session_scope
-from tests.conftest import _settings_for, callback_request, login
+from tests.helpers import callback_request, login, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def test_database_outage_shows_a_message_and_the_app_recovers_without_restart():
         from dashboard.cli.initdb import init_db
         from dashboard.web import create_app
 
-        settings = _settings_for(url)
+        settings = settings_for(url)
         init_db(settings)
         app = create_app(settings)
         client = app.server.test_client()

@@ -19,7 +19,6 @@ from selenium.common.exceptions import TimeoutException
 from sqlalchemy import select
 
 from dashboard import models as m
-from dashboard.auth import load_user
 from dashboard.db import session_scope
 from dashboard.services import actions as action_services
 from dashboard.services import importer
@@ -27,17 +26,13 @@ from dashboard.services import milestones as milestone_services
 from dashboard.services import savings as saving_services
 from dashboard.services.board import add_board_meeting
 from dashboard.services.core import SYSTEM
-from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
+from tests.helpers import callback_request, find_callback, user
+from tests.helpers.browser import sign_in
+from tests.helpers.hostile_text import ENTITIES, HOSTILE, MARKUP, NOTE, RTL
 
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-11-23"
-NOTE = "Done.\n\n[portal](https://example.org) ![x](/logout)\n\n# Heading one\n\n- a list item"
-MARKUP = '<img src=x onerror="window.__xss=1"><h1>Big</h1><a href="/logout">out</a> Review'
-ENTITIES = "Fees &amp; charges &lt;b&gt; &#169; <b>bold</b>"
-LONG_WORD = "Supercalifragilistic" * 12
-RTL = "مراجعة الخدمة الاجتماعية للبالغين"
-HOSTILE = f"{NOTE}\n{MARKUP}\n{ENTITIES}\n{LONG_WORD}\n{RTL}"
 
 # Read in the browser: elements no user typed, the script's flag, tables out of shape, the text.
 PAGE_STATE = """
@@ -64,14 +59,9 @@ return {injected: injected, xss: window.__xss || null, misshapen: misshapen, tex
 """
 
 
-def _user(username: str):
-    with session_scope() as db:
-        return load_user(str(db.scalars(select(m.User.id).where(m.User.username == username)).one()))
-
-
 def _store_hostile_text() -> dict:
     """The hostile text through each write path a lead or the programme office uses."""
-    lead, admin = _user("cj.lead"), _user("admin")
+    lead, admin = user("cj.lead"), user("admin")
     with session_scope() as db:
         led = set(lead.led_project_ids)
         milestone = db.scalars(
@@ -119,12 +109,7 @@ def _read(dash_duo, url: str, texts: list[str]) -> dict:
 def test_hostile_text_is_shown_as_typed_everywhere_the_viewer_reads_it(dash_duo, app):
     stored = _store_hostile_text()
     dash_duo.start_server(app, navigate=False)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys("cabinet.member")
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["cabinet.member"])
-    dash_duo.find_element("#sign-in").click()
-    dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+    base = sign_in(dash_duo, "cabinet.member")
 
     # Where each piece of typed text must appear, line breaks included.
     expected = {

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 GOOD = "Project,Milestone,Baseline end,Status\ntransition,Imported over HTTP ,Sept 2027,Not started\n\nTotal,,,\n"
 BAD = "Project,Milestone,Baseline end,Status\ntransition,Fine,Sept 2027,Not started\nnowhere,Bad,soon,Finished\n"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import kpis as kpi_queries
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")
 

@@ -9,20 +9,15 @@ from sqlalchemy import select
 
 from dashboard import migrate
 from dashboard import models as m
-from dashboard.auth import load_user
 from dashboard.db import get_engine, session_scope
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpi_series
 from dashboard.services import kpis as kpi_services
+from tests.helpers import user
 
 TODAY = dt.date(2026, 11, 23)
 # Direct payment take-up: higher is better, target 22%, tolerance 2 → below 20% is Red (seed kpis.csv).
 KPI, AREA, AREA_NAME = "CON-DP-TAKEUP", "yardley", "Yardley"
-
-
-def user(username: str):
-    with session_scope() as db:
-        return load_user(str(db.scalars(select(m.User.id).where(m.User.username == username)).one()))
 
 
 def snapshot() -> dict:

@@ -10,18 +10,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from dashboard import models as m
-from dashboard.auth import AuthorisationError, load_user
+from dashboard.auth import AuthorisationError
 from dashboard.db import session_scope
 from dashboard.services import core as service_core
 from dashboard.services import kpis as kpi_services
+from tests.helpers import user
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def user(username: str):
-    with session_scope() as db:
-        user_id = db.scalars(select(m.User.id).where(m.User.username == username)).one()
-    return load_user(str(user_id))
 
 
 def counts() -> tuple[int, int]:

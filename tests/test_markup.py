@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.ui import markup
+from tests.helpers.hostile_text import ENTITIES, HOSTILE, LONG_WORD, MARKUP, NOTE, RTL
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 MARKUP_MODULE = DASHBOARD / "ui" / "markup.py"
@@ -168,8 +169,6 @@ g = f"%{{y}}<extra></extra>"
 @pytest.mark.browser
 def test_the_browser_shows_each_block_as_typed_line_breaks_included(dash_duo):
     from dash import Dash, html
-
-    from tests.test_hostile_text import ENTITIES, HOSTILE, LONG_WORD, MARKUP, NOTE, RTL
 
     typed = {
         "note": NOTE,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 EDIT_FIELDS = [
     "status",

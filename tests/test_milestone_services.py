@@ -9,16 +9,11 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard import queries, services
-from dashboard.auth import AuthorisationError, load_user
+from dashboard.auth import AuthorisationError
 from dashboard.db import session_scope
+from tests.helpers import user
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def user(username: str):
-    with session_scope() as db:
-        user_id = db.scalars(select(m.User.id).where(m.User.username == username)).one()
-    return load_user(str(user_id))
 
 
 def milestone(key: str) -> m.Milestone:

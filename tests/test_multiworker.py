@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import create_engine, select
 
 from dashboard import models as m
-from tests.conftest import DEMO_PASSWORDS, _settings_for, callback_request, find_callback
+from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback, settings_for
 
 pytestmark = pytest.mark.services
 
@@ -87,7 +87,7 @@ def deployment():
         raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
     from dashboard.web import create_app
 
-    app = create_app(_settings_for(url))  # only to build callback request bodies, as the browser would
+    app = create_app(settings_for(url))  # only to build callback request bodies, as the browser would
     try:
         yield {"base": base, "url": url, "app": app}
     finally:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import overview
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -19,7 +19,7 @@ from dashboard.queries import board
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
 from dashboard.reports.pack import chosen_meeting, pack_data, pack_workbook
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)

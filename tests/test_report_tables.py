@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.reports.pack import pack_data, pack_workbook
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)

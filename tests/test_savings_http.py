@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.conftest import callback_request, find_callback
+from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback
 
 EDIT_FIELDS = ["target", "financial_year", "forecast", "realised", "confidence", "confidence_reason"]
 
@@ -339,7 +339,6 @@ def test_confidence_history_of_an_edited_line_shows_each_rating(app, login_as):
     kept showing nothing, or the line chosen before."""
     from dashboard.auth import authenticate
     from dashboard.services.savings import update_saving_line
-    from tests.conftest import DEMO_PASSWORDS
 
     target = line("cj_workforce_2019_20")
     lead = authenticate("cj.lead", DEMO_PASSWORDS["cj.lead"])

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_money
-from tests.conftest import callback_request, find_callback
+from tests.helpers import callback_request, find_callback
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
 

@@ -15,7 +15,7 @@ from dashboard.queries import savings as q
 from dashboard.services import SYSTEM, create_user
 from dashboard.services import savings as s
 from dashboard.services.core import ConflictError, ValidationError
-from tests.conftest import DEMO_PASSWORDS
+from tests.helpers import DEMO_PASSWORDS
 
 TODAY = dt.date(2026, 11, 23)
 

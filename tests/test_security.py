@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.callbacks import ADMINS, POLICY_ATTRIBUTE, authorised
 from dashboard.db import session_scope
-from tests.conftest import _settings_for, callback_request, login
+from tests.helpers import callback_request, login, settings_for
 
 PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
 
@@ -239,7 +239,7 @@ def test_throttling_counts_the_person_behind_a_trusted_proxy(database_url, trust
     """Directly served, a forged X-Forwarded-For is ignored; behind one proxy, its header names the person."""
     from dashboard.web import create_app
 
-    settings = _settings_for(database_url, TRUSTED_PROXIES=trusted_proxies)
+    settings = settings_for(database_url, TRUSTED_PROXIES=trusted_proxies)
     client = create_app(settings).server.test_client()
     client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
     client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
@@ -254,7 +254,7 @@ def test_cookies_are_secure_in_production_over_https(database_url, environment, 
     """Production marks the session, remember-me and CSRF cookies Secure; a developer's plain http keeps them."""
     from dashboard.web import create_app
 
-    app = create_app(_settings_for(database_url, DASHBOARD_ENV=environment))
+    app = create_app(settings_for(database_url, DASHBOARD_ENV=environment))
     client = app.server.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     response = login(client, "admin")

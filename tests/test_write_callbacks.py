@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.callbacks import ADMINS, EVERYONE, POLICY_ATTRIBUTE
 from dashboard.db import session_scope
-from tests.conftest import _settings_for, callback_request
+from tests.helpers import callback_request, settings_for
 
 # Callbacks leads may call, named "function:first output id". Writes name the test proving that a
 # lead of another project is refused on the row itself; reads say why no row-level check applies.
@@ -45,7 +45,7 @@ def _name(key: str, spec: dict) -> str:
 def _restricted_callbacks():
     from dashboard.web import create_app
 
-    app = create_app(_settings_for("sqlite://"))
+    app = create_app(settings_for("sqlite://"))
     with app.server.test_request_context():
         app._setup_server()
     found = []

@@ -17,8 +17,9 @@ from dashboard.db import session_scope
 from dashboard.figures import gantt as figures
 from dashboard.queries import actions as action_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
-from tests.conftest import DEMO_PASSWORDS, callback_request, find_callback
-from tests.test_action_http import _areas, _open_themes, _theme_ids
+from tests.helpers import callback_request, find_callback
+from tests.helpers.action_themes import open_themes, theme_areas, theme_ids
+from tests.helpers.browser import sign_in
 
 MARKUP = '<img src=x onerror="window.__xss=1">Review'
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -74,11 +75,7 @@ def test_downloads_neutralise_formulas(app, login_as, database_url):
 def test_markup_in_a_title_is_shown_as_text_in_the_page(dash_duo, app, database_url):
     _plant()
     dash_duo.start_server(app, navigate=False)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login?next=/milestones?q=onerror")
-    dash_duo.wait_for_element("#username").send_keys("admin")
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
-    dash_duo.find_element("#sign-in").click()
+    base = sign_in(dash_duo, "admin", "/milestones?q=onerror")
     dash_duo.wait_for_contains_text("#ms-grid", "onerror")
     assert 'src=x onerror="window.__xss=1">Review' in dash_duo.find_element("#ms-grid").text
     assert dash_duo.driver.execute_script("return window.__xss === undefined;")
@@ -107,9 +104,9 @@ def test_markup_in_the_letters_points_stays_text(app, login_as):
             area.actions.append(action)
         theme = area.theme
     client = login_as("cabinet.member")
-    areas = _areas(app, client, theme)
-    item = _theme_ids(areas)[0]["item"]
-    text = json.dumps(_open_themes(app, client, areas, [item])[item])
+    areas = theme_areas(app, client, theme)
+    item = theme_ids(areas)[0]["item"]
+    text = json.dumps(open_themes(app, client, areas, [item])[item])
     assert "<img" not in text and "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Review" in text
     assert "<b>bold" not in text
     # The point says in words which recommendations answer it; action titles are left to the downloads.

@@ -10,18 +10,13 @@ from sqlalchemy import select
 
 from dashboard import clock
 from dashboard import models as m
-from dashboard.auth import authenticate
 from dashboard.db import session_scope
 from dashboard.services import actions as action_services
 from dashboard.services import board as board_services
 from dashboard.services import core, importer, kpis
 from dashboard.services import milestones as milestone_services
 from dashboard.services import savings as saving_services
-from tests.conftest import DEMO_PASSWORDS
-
-
-def _user(name):
-    return authenticate(name, DEMO_PASSWORDS[name])
+from tests.helpers import user
 
 
 def _one(model, **where):
@@ -35,7 +30,7 @@ def day_shown(day: dt.date) -> str:
 
 def make_one_change_of_each_kind() -> tuple[list[tuple[str, str, str, str]], dt.date]:
     """Makes the changes; returns what each should read as: (what it did, item, old, new)."""
-    admin, lead, transition = _user("admin"), _user("cj.lead"), _user("transition.lead")
+    admin, lead, transition = user("admin"), user("cj.lead"), user("transition.lead")
     today = clock.today()
     review = _one(m.Milestone, key="tr_joint_market_review")
     milestone_services.update_milestone(
@@ -158,7 +153,7 @@ def make_one_change_of_each_kind() -> tuple[list[tuple[str, str, str, str]], dt.
 def clear_and_set_every_kind_of_field() -> None:
     """Edits that clear a value of each kind (dates, money, percent, text, RAG, confidence) and set
     others, by the leads and the programme office."""
-    admin, transition = _user("admin"), _user("transition.lead")
+    admin, transition = user("admin"), user("transition.lead")
     enablement = _one(m.Milestone, key="tr_enablement_14_25")
     # The RAG cleared with a reason, then the reason, a date and the commentary cleared.
     version = milestone_services.update_milestone(

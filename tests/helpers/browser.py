@@ -1,0 +1,21 @@
+"""Driving the app in headless Chromium (dash[testing]'s dash_duo): signing in through the form."""
+
+from __future__ import annotations
+
+from tests.helpers import DEMO_PASSWORDS
+
+
+def sign_in(dash_duo, username: str, path: str | None = None, *, password: str | None = None) -> str:
+    """Sign in through the form as a demo user; returns the server's base URL.
+
+    With `path` the form sends the user on to it (the test waits for that page); without, this waits
+    for the overview, where signing in lands.
+    """
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{base}/login?next={path}" if path else f"{base}/login")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(password or DEMO_PASSWORDS[username])
+    dash_duo.find_element("#sign-in").click()
+    if not path:
+        dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+    return base
