@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, callback, clientside, opened_row
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.figures.common import fast_figure
 from dashboard.models import ACTION_STATUSES, RAG_VALUES, utcnow
@@ -418,167 +418,162 @@ def page_position(page: int, total: int) -> str:
     )
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("act-url", "search"),
-        Output("act-illustrative", "children"),
-        Output("act-sections", "children"),
-        Output("act-review-note", "children"),
-        Output("act-review-summary", "children"),
-        Output("act-review-grid", "rowData"),
-        Output("act-choose", "options"),
-        Output("act-page", "options"),
-        Output("act-page", "value"),
-        Output("act-page-position", "children"),
-        *FILTER_INPUTS,
-        Input("act-refresh", "data"),
-        Input("act-page", "value"),
-        roles=EVERYONE,
+@callback(
+    Output("act-url", "search"),
+    Output("act-illustrative", "children"),
+    Output("act-sections", "children"),
+    Output("act-review-note", "children"),
+    Output("act-review-summary", "children"),
+    Output("act-review-grid", "rowData"),
+    Output("act-choose", "options"),
+    Output("act-page", "options"),
+    Output("act-page", "value"),
+    Output("act-page-position", "children"),
+    *FILTER_INPUTS,
+    Input("act-refresh", "data"),
+    Input("act-page", "value"),
+    roles=EVERYONE,
+)
+def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh, page):
+    filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+    # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+    turned_page = ctx.triggered_id in (None, "act-page")
+    filters = replace(
+        filters, page=action_queries.ActionFilters.from_query({"page": page}).page if turned_page else 1
     )
-    def show_plan(rec, theme, owner, status, project, flags, as_at, _refresh, page):
-        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
-        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
-        turned_page = ctx.triggered_id in (None, "act-page")
-        filters = replace(
-            filters, page=action_queries.ActionFilters.from_query({"page": page}).page if turned_page else 1
-        )
-        today = clock.today()
-        total = action_queries.action_count(filters, today)
-        pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
-        if filters.page > pages:
-            filters = replace(filters, page=pages)
-        frame = action_queries.action_items(filters, today, paged=True)
-        # The sections' counts: for this page's recommendations only, each over all its matching actions.
-        progress = action_queries.progress_by_recommendation(
-            filters, today, numbers=list(dict.fromkeys(frame["recommendation"]))
-        )
-        note = None
-        if not frame.empty and frame["illustrative"].any():
-            note = html.P(
-                [
-                    illustrative_marker(),
-                    " The recommendations are the letter's own words; the actions, owners, dates, progress "
-                    "and evidence are illustrative: the letter gives no actions.",
-                ],
-                className="small mb-0",
-            )
-        review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
-        # The chooser offers this page's actions; View beside any action opens it too.
-        choices = [{"label": "Choose an action", "value": ""}] + [
-            {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
-            for row in frame.itertuples(index=False)
-        ]
-        return (
-            filters.query_string(),
-            note,
-            action_sections(frame, progress),
-            review_note(filters.as_at),
-            review_summary(review, filters.as_at, total),
-            review_rows(review),
-            choices,
-            page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions"),
-            str(filters.page),
-            page_position(filters.page, total),
-        )
-
-    # Progress and the letter's points are callbacks of their own: the browser asks for them beside
-    # the plan, and turning a page of actions redraws neither.
-    @authorised(
-        app,
-        Output("act-progress-summary", "children"),
-        Output("act-progress-chart", "figure"),
-        Output("act-progress-table", "children"),
-        *FILTER_INPUTS,
-        Input("act-refresh", "data"),
-        roles=EVERYONE,
+    today = clock.today()
+    total = action_queries.action_count(filters, today)
+    pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    frame = action_queries.action_items(filters, today, paged=True)
+    # The sections' counts: for this page's recommendations only, each over all its matching actions.
+    progress = action_queries.progress_by_recommendation(
+        filters, today, numbers=list(dict.fromkeys(frame["recommendation"]))
     )
-    def show_progress(rec, theme, owner, status, project, flags, as_at, _refresh):
-        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
-        progress = action_queries.progress_by_recommendation(filters, clock.today())
-        return progress_summary(progress), progress_figure(progress), _html_table(progress_table(progress))
-
-    @authorised(
-        app,
-        Output("act-areas-summary", "children"),
-        Output("act-areas", "children"),
-        Output("act-areas", "active_item"),
-        Input("act-filter-theme", "value"),
-        Input("act-refresh", "data"),
-        State("act-areas", "active_item"),
-        roles=EVERYONE,
-    )
-    def show_areas(theme, _refresh, active):
-        counts = action_queries.consideration_area_counts(
-            action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme
+    note = None
+    if not frame.empty and frame["illustrative"].any():
+        note = html.P(
+            [
+                illustrative_marker(),
+                " The recommendations are the letter's own words; the actions, owners, dates, progress "
+                "and evidence are illustrative: the letter gives no actions.",
+            ],
+            className="small mb-0",
         )
-        points = sum(count.points for count in counts)
-        needing = sum(count.needing_action for count in counts)
-        uncovered = sum(count.uncovered for count in counts)
-        summary = (
-            f"{points} strengths and areas for consideration from the letter; {needing - uncovered} of the "
-            f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
-        )
-        if ctx.triggered_id == "act-refresh":
-            # After a change, the themes that were open stay open (their points are read again).
-            opened = sorted(_open_items(active))
-        else:
-            # One theme chosen: opened at once. Otherwise every theme starts closed.
-            opened = [theme_item_id(0)] if len(counts) == 1 else []
-        if not counts:
-            return summary, [html.P("The letter's points are not recorded yet.")], []
-        return summary, theme_items(counts), opened
-
-    @authorised(
-        app,
-        Output({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
-        Input("act-areas", "active_item"),
-        State({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
+    review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
+    # The chooser offers this page's actions; View beside any action opens it too.
+    choices = [{"label": "Choose an action", "value": ""}] + [
+        {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
+        for row in frame.itertuples(index=False)
+    ]
+    return (
+        filters.query_string(),
+        note,
+        action_sections(frame, progress),
+        review_note(filters.as_at),
+        review_summary(review, filters.as_at, total),
+        review_rows(review),
+        choices,
+        page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions"),
+        str(filters.page),
+        page_position(filters.page, total),
     )
-    def show_area_points(active, shown):
-        """Each theme's points, read when it is first opened (a closed theme's are never sent)."""
-        opened = _open_items(active)
-        answers = []
-        for output, children in zip(ctx.outputs_list, shown or [], strict=False):
-            target = output["id"]
-            if target.get("item") not in opened or children:
-                answers.append(no_update)
-                continue
-            areas = action_queries.consideration_areas(target.get("theme"), named=RECOMMENDATIONS_NAMED)
-            answers.append(area_points(areas))
-        return answers
 
-    @authorised(
-        app,
-        Output("act-detail", "children"),
-        Output("act-message", "children"),
-        Input("act-choose", "value"),
-        Input("act-refresh", "data"),
-        State("act-message", "children"),
-        roles=EVERYONE,
+
+# Progress and the letter's points are callbacks of their own: the browser asks for them beside
+# the plan, and turning a page of actions redraws neither.
+@callback(
+    Output("act-progress-summary", "children"),
+    Output("act-progress-chart", "figure"),
+    Output("act-progress-table", "children"),
+    *FILTER_INPUTS,
+    Input("act-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_action_progress(rec, theme, owner, status, project, flags, as_at, _refresh):
+    filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+    progress = action_queries.progress_by_recommendation(filters, clock.today())
+    return progress_summary(progress), progress_figure(progress), _html_table(progress_table(progress))
+
+
+@callback(
+    Output("act-areas-summary", "children"),
+    Output("act-areas", "children"),
+    Output("act-areas", "active_item"),
+    Input("act-filter-theme", "value"),
+    Input("act-refresh", "data"),
+    State("act-areas", "active_item"),
+    roles=EVERYONE,
+)
+def show_letter_themes(theme, _refresh, active):
+    counts = action_queries.consideration_area_counts(
+        action_queries.ActionFilters.from_query({"theme": chosen(theme)}).theme
     )
-    def show_detail(action_id, _refresh, message):
-        keep = message if ctx.triggered_id == "act-refresh" else None
-        if not action_id or not str(action_id).isdigit():
-            return html.P("Choose an action above, or select View beside it in the plan."), keep
-        frame = action_queries.action_items(
-            action_queries.ActionFilters(), clock.today(), ids=[int(action_id)]
-        )
-        if frame.empty:
-            return dbc.Alert("That action no longer exists.", color="warning"), None
-        return action_detail(frame.iloc[0], signed_in_user()), keep
-
-    _register_writes(app)
-    _register_downloads(app)
-
-    app.clientside_callback(
-        "function (clicks) { if (clicks) { window.print(); } return ''; }",
-        Output("act-print-status", "children"),
-        Input("act-print", "n_clicks"),
-        prevent_initial_call=True,
+    points = sum(count.points for count in counts)
+    needing = sum(count.needing_action for count in counts)
+    uncovered = sum(count.uncovered for count in counts)
+    summary = (
+        f"{points} strengths and areas for consideration from the letter; {needing - uncovered} of the "
+        f"{needing} areas that call for action are answered by at least one action, {uncovered} are not."
     )
+    if ctx.triggered_id == "act-refresh":
+        # After a change, the themes that were open stay open (their points are read again).
+        opened = sorted(_open_items(active))
+    else:
+        # One theme chosen: opened at once. Otherwise every theme starts closed.
+        opened = [theme_item_id(0)] if len(counts) == 1 else []
+    if not counts:
+        return summary, [html.P("The letter's points are not recorded yet.")], []
+    return summary, theme_items(counts), opened
+
+
+@callback(
+    Output({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
+    Input("act-areas", "active_item"),
+    State({"type": "act-area-points", "item": ALL, "theme": ALL}, "children"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def show_theme_points(active, shown):
+    """Each theme's points, read when it is first opened (a closed theme's are never sent)."""
+    opened = _open_items(active)
+    answers = []
+    for output, children in zip(ctx.outputs_list, shown or [], strict=False):
+        target = output["id"]
+        if target.get("item") not in opened or children:
+            answers.append(no_update)
+            continue
+        areas = action_queries.consideration_areas(target.get("theme"), named=RECOMMENDATIONS_NAMED)
+        answers.append(area_points(areas))
+    return answers
+
+
+@callback(
+    Output("act-detail", "children"),
+    Output("act-message", "children"),
+    Input("act-choose", "value"),
+    Input("act-refresh", "data"),
+    State("act-message", "children"),
+    roles=EVERYONE,
+)
+def show_action_detail(action_id, _refresh, message):
+    keep = message if ctx.triggered_id == "act-refresh" else None
+    if not action_id or not str(action_id).isdigit():
+        return html.P("Choose an action above, or select View beside it in the plan."), keep
+    frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[int(action_id)])
+    if frame.empty:
+        return dbc.Alert("That action no longer exists.", color="warning"), None
+    return action_detail(frame.iloc[0], signed_in_user()), keep
+
+
+clientside(
+    "function (clicks) { if (clicks) { window.print(); } return ''; }",
+    Output("act-print-status", "children"),
+    Input("act-print", "n_clicks"),
+    module=__name__,
+    prevent_initial_call=True,
+)
 
 
 def action_detail(row: pd.Series, user) -> list:
@@ -891,208 +886,204 @@ def _opened(value) -> int | None:
     return None if opened is None else opened[0]
 
 
-def _register_writes(app) -> None:
-    @authorised(
-        app,
-        Output("act-message", "children", allow_duplicate=True),
-        Output("act-refresh", "data", allow_duplicate=True),
-        Output("act-form-summary", "children"),
-        *[Output(f"act-edit-{field}-error", "children") for field in EDIT_FIELDS],
-        Input("act-save", "n_clicks"),
-        State("act-edit-version", "data"),
-        *[State(f"act-edit-{field}", "value") for field in EDIT_FIELDS],
-        State("act-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def save(clicks, opened, *values):
-        if not clicks:  # the form was just drawn: dynamically added buttons still trigger
-            return (no_update,) * (3 + len(EDIT_FIELDS))
-        *field_values, refresh = values
-        no_errors = [None] * len(EDIT_FIELDS)
-        if (row := opened_row(opened)) is None:
-            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, *no_errors
-        action_id, version = row
-        changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
-        try:
-            action_services.update_action(signed_in_user(), action_id, changes, version)
-        except ValidationError as exc:
-            return (
-                no_update,
-                no_update,
-                _error_summary(exc.errors),
-                *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
-            )
-        except ConflictError as exc:
-            return _conflict_alert(exc), no_update, None, *no_errors
-        except NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, None, *no_errors
+@callback(
+    Output("act-message", "children", allow_duplicate=True),
+    Output("act-refresh", "data", allow_duplicate=True),
+    Output("act-form-summary", "children"),
+    *[Output(f"act-edit-{field}-error", "children") for field in EDIT_FIELDS],
+    Input("act-save", "n_clicks"),
+    State("act-edit-version", "data"),
+    *[State(f"act-edit-{field}", "value") for field in EDIT_FIELDS],
+    State("act-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def save_action(clicks, opened, *values):
+    if not clicks:  # the form was just drawn: dynamically added buttons still trigger
+        return (no_update,) * (3 + len(EDIT_FIELDS))
+    *field_values, refresh = values
+    no_errors = [None] * len(EDIT_FIELDS)
+    if (row := opened_row(opened)) is None:
+        return dbc.Alert("Choose an action first.", color="warning"), no_update, None, *no_errors
+    action_id, version = row
+    changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
+    try:
+        action_services.update_action(signed_in_user(), action_id, changes, version)
+    except ValidationError as exc:
         return (
-            dbc.Alert(f"Saved at {format_datetime(utcnow())}.", color="success"),
-            (refresh or 0) + 1,
-            None,
-            *no_errors,
-        )
-
-    @authorised(
-        app,
-        Output("act-message", "children", allow_duplicate=True),
-        Output("act-refresh", "data", allow_duplicate=True),
-        Output("act-note-date-error", "children"),
-        Output("act-note-text-error", "children"),
-        Input("act-note-add", "n_clicks"),
-        State("act-edit-version", "data"),
-        State("act-note-date", "value"),
-        State("act-note-text", "value"),
-        State("act-note-internal", "value"),
-        State("act-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def add_note(clicks, opened, note_date, text, internal, refresh):
-        if not clicks:
-            return (no_update,) * 4
-        action_id = _opened(opened)
-        if action_id is None:
-            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
-        try:
-            action_services.add_progress_note(
-                signed_in_user(), action_id, note_date, text, internal, clock.today()
-            )
-        except ValidationError as exc:
-            return (
-                dbc.Alert(exc.errors["note_internal"], color="danger")
-                if "note_internal" in exc.errors
-                else no_update,
-                no_update,
-                error_message(exc.errors["note_date"]) if "note_date" in exc.errors else None,
-                error_message(exc.errors["note_text"]) if "note_text" in exc.errors else None,
-            )
-        except NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, None, None
-        return dbc.Alert("Progress note added.", color="success"), (refresh or 0) + 1, None, None
-
-    @authorised(
-        app,
-        Output("act-message", "children", allow_duplicate=True),
-        Output("act-refresh", "data", allow_duplicate=True),
-        Output("act-evidence-description-error", "children"),
-        Output("act-evidence-url-error", "children"),
-        Input("act-evidence-add", "n_clicks"),
-        State("act-edit-version", "data"),
-        State("act-evidence-description", "value"),
-        State("act-evidence-url", "value"),
-        State("act-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def add_evidence(clicks, opened, description, url, refresh):
-        if not clicks:
-            return (no_update,) * 4
-        action_id = _opened(opened)
-        if action_id is None:
-            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
-        try:
-            action_services.add_evidence(signed_in_user(), action_id, description, url)
-        except ValidationError as exc:
-            return (
-                no_update,
-                no_update,
-                error_message(exc.errors["evidence_description"])
-                if "evidence_description" in exc.errors
-                else None,
-                error_message(exc.errors["evidence_url"]) if "evidence_url" in exc.errors else None,
-            )
-        except NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, None, None
-        return dbc.Alert("Evidence added.", color="success"), (refresh or 0) + 1, None, None
-
-    @authorised(
-        app,
-        Output("act-message", "children", allow_duplicate=True),
-        Output("act-refresh", "data", allow_duplicate=True),
-        Output("act-signoff-error", "children"),
-        Output("act-detail", "children", allow_duplicate=True),
-        Input("act-signoff", "n_clicks"),
-        State("act-edit-version", "data"),
-        State("act-refresh", "data"),
-        roles=ADMINS,
-        prevent_initial_call=True,
-    )
-    def sign_off(clicks, opened, refresh):
-        if not clicks:
-            return (no_update,) * 4
-        if (row := opened_row(opened)) is None:
-            return dbc.Alert("Choose an action first.", color="warning"), no_update, None, no_update
-        action_id, version = row
-        try:
-            action_services.sign_off_evidence(signed_in_user(), action_id, version)
-        except ValidationError as exc:
-            message = next(iter(exc.errors.values()))
-            if "already been accepted" in message:
-                return no_update, no_update, no_update, no_update  # a repeated press: the first one did it
-            return no_update, no_update, error_message(message), no_update
-        except ConflictError as exc:
-            return _conflict_alert(exc), no_update, None, no_update
-        except NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), no_update, None, no_update
-        # The closed action's details straight away (no sign-off button any more).
-        frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[action_id])
-        return (
-            dbc.Alert("Evidence accepted: the action is closed.", color="success"),
-            (refresh or 0) + 1,
             no_update,
-            action_detail(frame.iloc[0], signed_in_user()),
+            no_update,
+            _error_summary(exc.errors),
+            *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
         )
-
-
-def _register_downloads(app) -> None:
-    @authorised(
-        app,
-        Output("act-download", "data"),
-        *[Input(button, "n_clicks") for button in DOWNLOAD_BUTTONS],
-        *FILTER_STATES,
-        roles=EVERYONE,
-        prevent_initial_call=True,
+    except ConflictError as exc:
+        return _conflict_alert(exc), no_update, None, *no_errors
+    except NotFoundError as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, None, *no_errors
+    return (
+        dbc.Alert(f"Saved at {format_datetime(utcnow())}.", color="success"),
+        (refresh or 0) + 1,
+        None,
+        *no_errors,
     )
-    def download(*values):
-        rec, theme, owner, status, project, flags, as_at = values[len(DOWNLOAD_BUTTONS) :]
-        button = ctx.triggered_id
-        if button not in DOWNLOAD_BUTTONS:
-            return no_update
-        filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
-        today = clock.today()
-        frame = action_queries.action_items(filters, today)
-        _prefix, _download, table_name, kind = button.split("-")
-        kinds = None  # the column kinds of a defined table, which format its Excel cells
-        if table_name == "actions":
-            table, title, kinds = actions_table(frame), "Actions", ACTIONS.kinds
-        elif table_name == "progress":
-            table = progress_table(action_queries.progress_by_recommendation(filters, today))
-            title = "Progress"
-        elif table_name == "areas":
-            table, title = (
-                areas_table(action_queries.consideration_areas(filters.theme, titles=True)),
-                "Areas",
-            )
-        else:
-            review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
-            table, title = review_table(review, filters.as_at), f"Review {filters.as_at.isoformat()}"
-        name = f"action-plan-{table_name}-{today.isoformat()}"
-        if kind == "xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, title, kinds), f"{name}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
 
-    @authorised(
-        app,
-        Output("act-publish-download", "data"),
-        Input("act-publish-xlsx", "n_clicks"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
-    )
-    def download_published(_clicks):
-        table = action_queries.published_plan()
-        return dcc.send_bytes(
-            to_excel_bytes(table, "Action plan"),
-            f"peer-challenge-action-plan-{clock.today().isoformat()}.xlsx",
+
+@callback(
+    Output("act-message", "children", allow_duplicate=True),
+    Output("act-refresh", "data", allow_duplicate=True),
+    Output("act-note-date-error", "children"),
+    Output("act-note-text-error", "children"),
+    Input("act-note-add", "n_clicks"),
+    State("act-edit-version", "data"),
+    State("act-note-date", "value"),
+    State("act-note-text", "value"),
+    State("act-note-internal", "value"),
+    State("act-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def add_action_note(clicks, opened, note_date, text, internal, refresh):
+    if not clicks:
+        return (no_update,) * 4
+    action_id = _opened(opened)
+    if action_id is None:
+        return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
+    try:
+        action_services.add_progress_note(
+            signed_in_user(), action_id, note_date, text, internal, clock.today()
         )
+    except ValidationError as exc:
+        return (
+            dbc.Alert(exc.errors["note_internal"], color="danger")
+            if "note_internal" in exc.errors
+            else no_update,
+            no_update,
+            error_message(exc.errors["note_date"]) if "note_date" in exc.errors else None,
+            error_message(exc.errors["note_text"]) if "note_text" in exc.errors else None,
+        )
+    except NotFoundError as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, None, None
+    return dbc.Alert("Progress note added.", color="success"), (refresh or 0) + 1, None, None
+
+
+@callback(
+    Output("act-message", "children", allow_duplicate=True),
+    Output("act-refresh", "data", allow_duplicate=True),
+    Output("act-evidence-description-error", "children"),
+    Output("act-evidence-url-error", "children"),
+    Input("act-evidence-add", "n_clicks"),
+    State("act-edit-version", "data"),
+    State("act-evidence-description", "value"),
+    State("act-evidence-url", "value"),
+    State("act-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def add_action_evidence(clicks, opened, description, url, refresh):
+    if not clicks:
+        return (no_update,) * 4
+    action_id = _opened(opened)
+    if action_id is None:
+        return dbc.Alert("Choose an action first.", color="warning"), no_update, None, None
+    try:
+        action_services.add_evidence(signed_in_user(), action_id, description, url)
+    except ValidationError as exc:
+        return (
+            no_update,
+            no_update,
+            error_message(exc.errors["evidence_description"])
+            if "evidence_description" in exc.errors
+            else None,
+            error_message(exc.errors["evidence_url"]) if "evidence_url" in exc.errors else None,
+        )
+    except NotFoundError as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, None, None
+    return dbc.Alert("Evidence added.", color="success"), (refresh or 0) + 1, None, None
+
+
+@callback(
+    Output("act-message", "children", allow_duplicate=True),
+    Output("act-refresh", "data", allow_duplicate=True),
+    Output("act-signoff-error", "children"),
+    Output("act-detail", "children", allow_duplicate=True),
+    Input("act-signoff", "n_clicks"),
+    State("act-edit-version", "data"),
+    State("act-refresh", "data"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def sign_off_action(clicks, opened, refresh):
+    if not clicks:
+        return (no_update,) * 4
+    if (row := opened_row(opened)) is None:
+        return dbc.Alert("Choose an action first.", color="warning"), no_update, None, no_update
+    action_id, version = row
+    try:
+        action_services.sign_off_evidence(signed_in_user(), action_id, version)
+    except ValidationError as exc:
+        message = next(iter(exc.errors.values()))
+        if "already been accepted" in message:
+            return no_update, no_update, no_update, no_update  # a repeated press: the first one did it
+        return no_update, no_update, error_message(message), no_update
+    except ConflictError as exc:
+        return _conflict_alert(exc), no_update, None, no_update
+    except NotFoundError as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, None, no_update
+    # The closed action's details straight away (no sign-off button any more).
+    frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[action_id])
+    return (
+        dbc.Alert("Evidence accepted: the action is closed.", color="success"),
+        (refresh or 0) + 1,
+        no_update,
+        action_detail(frame.iloc[0], signed_in_user()),
+    )
+
+
+@callback(
+    Output("act-download", "data"),
+    *[Input(button, "n_clicks") for button in DOWNLOAD_BUTTONS],
+    *FILTER_STATES,
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_actions(*values):
+    rec, theme, owner, status, project, flags, as_at = values[len(DOWNLOAD_BUTTONS) :]
+    button = ctx.triggered_id
+    if button not in DOWNLOAD_BUTTONS:
+        return no_update
+    filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
+    today = clock.today()
+    frame = action_queries.action_items(filters, today)
+    _prefix, _download, table_name, kind = button.split("-")
+    kinds = None  # the column kinds of a defined table, which format its Excel cells
+    if table_name == "actions":
+        table, title, kinds = actions_table(frame), "Actions", ACTIONS.kinds
+    elif table_name == "progress":
+        table = progress_table(action_queries.progress_by_recommendation(filters, today))
+        title = "Progress"
+    elif table_name == "areas":
+        table, title = (
+            areas_table(action_queries.consideration_areas(filters.theme, titles=True)),
+            "Areas",
+        )
+    else:
+        review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
+        table, title = review_table(review, filters.as_at), f"Review {filters.as_at.isoformat()}"
+    name = f"action-plan-{table_name}-{today.isoformat()}"
+    if kind == "xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, title, kinds), f"{name}.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
+
+
+@callback(
+    Output("act-publish-download", "data"),
+    Input("act-publish-xlsx", "n_clicks"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_published_plan(_clicks):
+    table = action_queries.published_plan()
+    return dcc.send_bytes(
+        to_excel_bytes(table, "Action plan"),
+        f"peer-challenge-action-plan-{clock.today().isoformat()}.xlsx",
+    )

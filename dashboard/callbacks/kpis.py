@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, EVERYONE, authorised
+from dashboard.callbacks import EDITORS, EVERYONE, callback
 from dashboard.domain.formatting import format_datetime
 from dashboard.domain.ranking import is_missing
 from dashboard.figures import kpis as kpi_figures
@@ -274,171 +274,167 @@ def _chosen_kpi(kpi_code) -> dict:
     return kpi_queries.kpi_details(code) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)
 
 
-def register(app) -> None:
-    # The page's sections are separate callbacks, so the browser asks for them side by side and a
-    # choice redraws only what depends on it: the KPI and period redraw the map and comparison, the
-    # KPI the trends, the outcome area the catalogue; the exceptions depend on no choice at all.
-    @authorised(
-        app,
-        Output("kpi-url", "search"),
-        Output("kpi-period", "options"),
-        Output("kpi-period", "value"),
-        Output("kpi-definition", "children"),
-        Output("kpi-map", "figure"),
-        Output("kpi-map-summary", "children"),
-        Output("kpi-comparison-grid", "rowData"),
-        Input("kpi-select", "value"),
-        Input("kpi-period", "value"),
-        Input("kpi-outcome", "value"),
-        Input("kpi-refresh", "data"),
-        roles=EVERYONE,
+# The page's sections are separate callbacks, so the browser asks for them side by side and a
+# choice redraws only what depends on it: the KPI and period redraw the map and comparison, the
+# KPI the trends, the outcome area the catalogue; the exceptions depend on no choice at all.
+@callback(
+    Output("kpi-url", "search"),
+    Output("kpi-period", "options"),
+    Output("kpi-period", "value"),
+    Output("kpi-definition", "children"),
+    Output("kpi-map", "figure"),
+    Output("kpi-map-summary", "children"),
+    Output("kpi-comparison-grid", "rowData"),
+    Input("kpi-select", "value"),
+    Input("kpi-period", "value"),
+    Input("kpi-outcome", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpis(kpi_code, period, outcome, _refresh):
+    filters = _filters(kpi_code, period, outcome)
+    kpi = _chosen_kpi(kpi_code)
+    labels = kpi_queries.periods(kpi["code"])
+    # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
+    period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
+    filters = kpi_queries.KpiFilters(
+        kpi=kpi["code"],
+        period=None if period_value == (labels[0] if labels else None) else period_value,
+        outcome_area=filters.outcome_area,
     )
-    def show_kpis(kpi_code, period, outcome, _refresh):
-        filters = _filters(kpi_code, period, outcome)
-        kpi = _chosen_kpi(kpi_code)
-        labels = kpi_queries.periods(kpi["code"])
-        # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
-        period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
-        filters = kpi_queries.KpiFilters(
-            kpi=kpi["code"],
-            period=None if period_value == (labels[0] if labels else None) else period_value,
-            outcome_area=filters.outcome_area,
-        )
-        comparison = kpi_queries.constituency_comparison_records(kpi["code"], period_value, kpi, labels)
-        unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
-        target = (
-            "no target"
-            if kpi["target"] is None
-            else f"target {kpi_figures.format_value(kpi['target'], kpi['unit'])}, "
-            f"tolerance {kpi['tolerance'] or 0:g}"
-        )
-        definition = [
-            html.Strong(kpi["name"]),
-            f": {kpi['definition']} Unit: {unit_label}; {kpi['polarity']} is better; {target}; "
-            f"{kpi['frequency']}.",
-        ]
-        if kpi["illustrative"] or any(record["illustrative"] for record in comparison):
-            definition += [" ", illustrative_marker(kpi["source"] if kpi["illustrative"] else None)]
-        return (
-            filters.query_string(),
-            [{"label": label, "value": label} for label in labels],
-            period_value,
-            definition,
-            kpi_figures.tile_map(comparison, kpi["unit"]),
-            comparison_summary(comparison, kpi),
-            grid_rows(comparison),
-        )
-
-    @authorised(
-        app,
-        Output("kpi-trends", "figure"),
-        Output("kpi-trends-summary", "children"),
-        Output("kpi-trends-grid", "rowData"),
-        Input("kpi-select", "value"),
-        Input("kpi-refresh", "data"),
-        roles=EVERYONE,
+    comparison = kpi_queries.constituency_comparison_records(kpi["code"], period_value, kpi, labels)
+    unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
+    target = (
+        "no target"
+        if kpi["target"] is None
+        else f"target {kpi_figures.format_value(kpi['target'], kpi['unit'])}, "
+        f"tolerance {kpi['tolerance'] or 0:g}"
     )
-    def show_trends(kpi_code, _refresh):
-        kpi = _chosen_kpi(kpi_code)
-        trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
-        return (
-            kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
-            trends_summary(trends),
-            grid_rows(trends),
-        )
-
-    @authorised(
-        app,
-        Output("kpi-exceptions-summary", "children"),
-        Output("kpi-exceptions-grid", "rowData"),
-        Output("kpi-exceptions-page", "options"),
-        Output("kpi-exceptions-page", "value"),
-        Input("kpi-exceptions-page", "value"),
-        Input("kpi-refresh", "data"),
-        roles=EVERYONE,
+    definition = [
+        html.Strong(kpi["name"]),
+        f": {kpi['definition']} Unit: {unit_label}; {kpi['polarity']} is better; {target}; "
+        f"{kpi['frequency']}.",
+    ]
+    if kpi["illustrative"] or any(record["illustrative"] for record in comparison):
+        definition += [" ", illustrative_marker(kpi["source"] if kpi["illustrative"] else None)]
+    return (
+        filters.query_string(),
+        [{"label": label, "value": label} for label in labels],
+        period_value,
+        definition,
+        kpi_figures.tile_map(comparison, kpi["unit"]),
+        comparison_summary(comparison, kpi),
+        grid_rows(comparison),
     )
-    def show_exceptions(page, _refresh):
-        counts = kpi_queries.exception_counts()
-        per_page = kpi_queries.EXCEPTIONS_PER_PAGE
-        pages = page_count(counts.total, per_page)
-        page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
-        exceptions = kpi_queries.exceptions(page)
-        return (
-            exceptions_summary(counts, page),
-            _records(exceptions),
-            page_choices(counts.total, per_page, "exceptions"),
-            str(page),
-        )
 
-    @authorised(
-        app,
-        Output("kpi-catalogue-summary", "children"),
-        Output("kpi-catalogue-grid", "rowData"),
-        Input("kpi-outcome", "value"),
-        Input("kpi-refresh", "data"),
-        roles=EVERYONE,
+
+@callback(
+    Output("kpi-trends", "figure"),
+    Output("kpi-trends-summary", "children"),
+    Output("kpi-trends-grid", "rowData"),
+    Input("kpi-select", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_trends(kpi_code, _refresh):
+    kpi = _chosen_kpi(kpi_code)
+    trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
+    return (
+        kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
+        trends_summary(trends),
+        grid_rows(trends),
     )
-    def show_catalogue(outcome, _refresh):
-        outcome_area = _filters(None, None, outcome).outcome_area
-        catalogue = kpi_queries.kpi_catalogue_records(outcome_area)
-        summary = (
-            f"{len(catalogue)} KPIs"
-            + (f" in {outcome_area}" if outcome_area else "")
-            + f", {sum(1 for record in catalogue if record['illustrative'])} of them with illustrative values."
-        )
-        return summary, catalogue_grid_rows(catalogue)
 
-    @authorised(
-        app,
-        Output("kpi-funnel", "figure"),
-        Output("kpi-funnel-summary", "children"),
-        Output("kpi-funnel-grid", "rowData"),
-        Output("kpi-access", "children"),
-        Input("kpi-funnel-area", "value"),
-        Input("kpi-refresh", "data"),
-        roles=EVERYONE,
+
+@callback(
+    Output("kpi-exceptions-summary", "children"),
+    Output("kpi-exceptions-grid", "rowData"),
+    Output("kpi-exceptions-page", "options"),
+    Output("kpi-exceptions-page", "value"),
+    Input("kpi-exceptions-page", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_exceptions(page, _refresh):
+    counts = kpi_queries.exception_counts()
+    per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+    pages = page_count(counts.total, per_page)
+    page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
+    exceptions = kpi_queries.exceptions(page)
+    return (
+        exceptions_summary(counts, page),
+        _records(exceptions),
+        page_choices(counts.total, per_page, "exceptions"),
+        str(page),
     )
-    def show_funnel(area, _refresh):
-        area = area if area in ("barnet", "shropshire_p2p") else "barnet"
-        label = "Barnet" if area == "barnet" else "Shropshire People2People"
-        stages = kpi_queries.funnel(area)
-        return (
-            kpi_figures.funnel_figure(stages, label),
-            funnel_summary(stages, label),
-            _records(funnel_rows(stages)),
-            access_panel(kpi_queries.birmingham_access()),
-        )
 
-    @authorised(
-        app,
-        Output("kpi-download", "data"),
-        *[Input(f"kpi-dl-{name}-{kind}", "n_clicks") for name in TABLES for kind in ("csv", "xlsx")],
-        State("kpi-select", "value"),
-        State("kpi-period", "value"),
-        State("kpi-outcome", "value"),
-        State("kpi-funnel-area", "value"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
+
+@callback(
+    Output("kpi-catalogue-summary", "children"),
+    Output("kpi-catalogue-grid", "rowData"),
+    Input("kpi-outcome", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_catalogue(outcome, _refresh):
+    outcome_area = _filters(None, None, outcome).outcome_area
+    catalogue = kpi_queries.kpi_catalogue_records(outcome_area)
+    summary = (
+        f"{len(catalogue)} KPIs"
+        + (f" in {outcome_area}" if outcome_area else "")
+        + f", {sum(1 for record in catalogue if record['illustrative'])} of them with illustrative values."
     )
-    def download(*args):
-        kpi_code, period, outcome, funnel_area = args[-4:]
-        trigger = str(ctx.triggered_id or "")
-        if not trigger.startswith("kpi-dl-"):
-            return no_update
-        name, kind = trigger[len("kpi-dl-") :].rsplit("-", 1)
-        if name not in TABLES:
-            return no_update
-        filters = _filters(kpi_code, period, outcome)
-        table = download_table(
-            name, filters, funnel_area if funnel_area in ("barnet", "shropshire_p2p") else "barnet"
-        )
-        stamp = clock.today().isoformat()
-        filename = f"kpi-{name}-{stamp}"
-        if kind == "xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, TABLE_TITLES[name]), f"{filename}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"{filename}.csv")
+    return summary, catalogue_grid_rows(catalogue)
 
-    _register_entry(app)
+
+@callback(
+    Output("kpi-funnel", "figure"),
+    Output("kpi-funnel-summary", "children"),
+    Output("kpi-funnel-grid", "rowData"),
+    Output("kpi-access", "children"),
+    Input("kpi-funnel-area", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_funnel(area, _refresh):
+    area = area if area in ("barnet", "shropshire_p2p") else "barnet"
+    label = "Barnet" if area == "barnet" else "Shropshire People2People"
+    stages = kpi_queries.funnel(area)
+    return (
+        kpi_figures.funnel_figure(stages, label),
+        funnel_summary(stages, label),
+        _records(funnel_rows(stages)),
+        access_panel(kpi_queries.birmingham_access()),
+    )
+
+
+@callback(
+    Output("kpi-download", "data"),
+    *[Input(f"kpi-dl-{name}-{kind}", "n_clicks") for name in TABLES for kind in ("csv", "xlsx")],
+    State("kpi-select", "value"),
+    State("kpi-period", "value"),
+    State("kpi-outcome", "value"),
+    State("kpi-funnel-area", "value"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_kpis(*args):
+    kpi_code, period, outcome, funnel_area = args[-4:]
+    trigger = str(ctx.triggered_id or "")
+    if not trigger.startswith("kpi-dl-"):
+        return no_update
+    name, kind = trigger[len("kpi-dl-") :].rsplit("-", 1)
+    if name not in TABLES:
+        return no_update
+    filters = _filters(kpi_code, period, outcome)
+    table = download_table(
+        name, filters, funnel_area if funnel_area in ("barnet", "shropshire_p2p") else "barnet"
+    )
+    stamp = clock.today().isoformat()
+    filename = f"kpi-{name}-{stamp}"
+    if kind == "xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, TABLE_TITLES[name]), f"{filename}.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), f"{filename}.csv")
 
 
 def _upload_report(problems: list[kpi_services.UploadProblem]) -> dbc.Alert:
@@ -486,105 +482,98 @@ def _history():
     )
 
 
-def _register_entry(app) -> None:
-    @authorised(
-        app,
-        Output("kpi-entry-message", "children"),
-        *[Output(f"kpi-entry-{field}-error", "children") for field in ENTRY_FIELDS],
-        Output("kpi-refresh", "data"),
-        Input("kpi-entry-save", "n_clicks"),
-        *[State(f"kpi-entry-{field}", "value") for field in ENTRY_FIELDS],
-        State("kpi-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def save_value(_clicks, kpi_code, area, period, value, note, refresh):
-        kpi_code, area = ("" if choice == kpi_queries.NOT_CHOSEN else choice for choice in (kpi_code, area))
-        try:
-            value_id = kpi_services.add_kpi_value(
-                signed_in_user(), kpi_code, area, period, value, note, today=clock.today()
-            )
-        except service_core.ValidationError as exc:
-            return (
-                dbc.Alert(
-                    [
-                        html.H3("There is a problem", className="h5"),
-                        html.Ul(
-                            [
-                                html.Li(html.A(message, href=f"#kpi-entry-{field}", className="alert-link"))
-                                for field, message in exc.errors.items()
-                            ],
-                            className="mb-0",
-                        ),
-                    ],
-                    color="danger",
-                    className="error-summary",
-                ),
-                *[
-                    error_message(exc.errors[field]) if field in exc.errors else None
-                    for field in ENTRY_FIELDS
+@callback(
+    Output("kpi-entry-message", "children"),
+    *[Output(f"kpi-entry-{field}-error", "children") for field in ENTRY_FIELDS],
+    Output("kpi-refresh", "data"),
+    Input("kpi-entry-save", "n_clicks"),
+    *[State(f"kpi-entry-{field}", "value") for field in ENTRY_FIELDS],
+    State("kpi-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def save_kpi_value(_clicks, kpi_code, area, period, value, note, refresh):
+    kpi_code, area = ("" if choice == kpi_queries.NOT_CHOSEN else choice for choice in (kpi_code, area))
+    try:
+        value_id = kpi_services.add_kpi_value(
+            signed_in_user(), kpi_code, area, period, value, note, today=clock.today()
+        )
+    except service_core.ValidationError as exc:
+        return (
+            dbc.Alert(
+                [
+                    html.H3("There is a problem", className="h5"),
+                    html.Ul(
+                        [
+                            html.Li(html.A(message, href=f"#kpi-entry-{field}", className="alert-link"))
+                            for field, message in exc.errors.items()
+                        ],
+                        className="mb-0",
+                    ),
                 ],
-                no_update,
-            )
-        stored = kpi_queries.kpi_value_label(value_id)  # what was stored, not what the browser sent
-        return (
-            dbc.Alert(f"Saved {stored['kpi']} for {stored['area']} in {stored['period']}.", color="success"),
-            *([None] * len(ENTRY_FIELDS)),
-            (refresh or 0) + 1,
+                color="danger",
+                className="error-summary",
+            ),
+            *[error_message(exc.errors[field]) if field in exc.errors else None for field in ENTRY_FIELDS],
+            no_update,
         )
-
-    @authorised(
-        app,
-        Output("kpi-upload-report", "children"),
-        Output("kpi-refresh", "data", allow_duplicate=True),
-        Input("kpi-upload", "contents"),
-        State("kpi-upload", "filename"),
-        State("kpi-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
+    stored = kpi_queries.kpi_value_label(value_id)  # what was stored, not what the browser sent
+    return (
+        dbc.Alert(f"Saved {stored['kpi']} for {stored['area']} in {stored['period']}.", color="success"),
+        *([None] * len(ENTRY_FIELDS)),
+        (refresh or 0) + 1,
     )
-    def upload(contents, filename, refresh):
-        if not contents:
-            return no_update, no_update
-        filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
-        try:
-            _header, encoded = str(contents).split(",", 1)
-            content = base64.b64decode(encoded, validate=True)
-        except (ValueError, binascii.Error):
-            return dbc.Alert("The file could not be read; upload it again.", color="danger"), no_update
-        try:
-            saved = kpi_services.import_kpi_values(
-                signed_in_user(), filename or "", content, today=clock.today()
-            )
-        except kpi_services.UploadError as exc:
-            return _upload_report(exc.problems), no_update
-        return (
-            dbc.Alert(f"Saved {saved} value{'s' if saved != 1 else ''} from {filename}.", color="success"),
-            (refresh or 0) + 1,
-        )
 
-    @authorised(
-        app,
-        Output("kpi-entry-history", "children"),
-        Input("kpi-refresh", "data"),
-        Input("kpi-entry-history", "id"),
-        roles=EDITORS,
-    )
-    def history(_refresh, _component):
-        return _history()
 
-    @authorised(
-        app,
-        Output("kpi-template-download", "data"),
-        Input("kpi-template-csv", "n_clicks"),
-        Input("kpi-template-xlsx", "n_clicks"),
-        roles=EDITORS,
-        prevent_initial_call=True,
+@callback(
+    Output("kpi-upload-report", "children"),
+    Output("kpi-refresh", "data", allow_duplicate=True),
+    Input("kpi-upload", "contents"),
+    State("kpi-upload", "filename"),
+    State("kpi-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def upload_kpi_values(contents, filename, refresh):
+    if not contents:
+        return no_update, no_update
+    filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
+    try:
+        _header, encoded = str(contents).split(",", 1)
+        content = base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return dbc.Alert("The file could not be read; upload it again.", color="danger"), no_update
+    try:
+        saved = kpi_services.import_kpi_values(signed_in_user(), filename or "", content, today=clock.today())
+    except kpi_services.UploadError as exc:
+        return _upload_report(exc.problems), no_update
+    return (
+        dbc.Alert(f"Saved {saved} value{'s' if saved != 1 else ''} from {filename}.", color="success"),
+        (refresh or 0) + 1,
     )
-    def template(_csv, _xlsx):
-        header, *rows = kpi_services.upload_template_rows()
-        table = pd.DataFrame(rows, columns=list(header))
-        table["value"] = pd.to_numeric(table["value"])
-        if ctx.triggered_id == "kpi-template-xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, "KPI values"), "kpi-values-template.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), "kpi-values-template.csv")
+
+
+@callback(
+    Output("kpi-entry-history", "children"),
+    Input("kpi-refresh", "data"),
+    Input("kpi-entry-history", "id"),
+    roles=EDITORS,
+)
+def show_kpi_entry_history(_refresh, _component):
+    return _history()
+
+
+@callback(
+    Output("kpi-template-download", "data"),
+    Input("kpi-template-csv", "n_clicks"),
+    Input("kpi-template-xlsx", "n_clicks"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def download_kpi_template(_csv, _xlsx):
+    header, *rows = kpi_services.upload_template_rows()
+    table = pd.DataFrame(rows, columns=list(header))
+    table["value"] = pd.to_numeric(table["value"])
+    if ctx.triggered_id == "kpi-template-xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, "KPI values"), "kpi-values-template.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), "kpi-values-template.csv")

@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, authorised, opened_row
+from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, callback, opened_row
 from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.figures import savings as figures
 from dashboard.models import utcnow
@@ -451,302 +451,292 @@ def _history_view(line_id: int):
     ]
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("sv-url", "search"),
-        Output("sv-cards", "children"),
-        Output("sv-illustrative", "children"),
-        Output("sv-cumulative", "figure"),
-        Output("sv-cumulative-summary", "children"),
-        Output("sv-years-table", "children"),
-        Output("sv-bridge", "figure"),
-        Output("sv-bridge-summary", "children"),
-        Output("sv-bridge-table", "children"),
-        Output("sv-projects-table", "children"),
-        Output("sv-grid", "rowData"),
-        Output("sv-grid", "dashGridOptions"),
-        Output("sv-slippage", "children"),
-        Output("sv-benefits", "children"),
-        Output("sv-detail-select", "options"),
-        Output("sv-page", "options"),
-        Output("sv-page", "value"),
-        Output("sv-page-position", "children"),
-        *FILTER_INPUTS,
-        Input("sv-refresh", "data"),
-        Input("sv-page", "value"),
-        State("sv-grid", "dashGridOptions"),
-        roles=EVERYONE,
+@callback(
+    Output("sv-url", "search"),
+    Output("sv-cards", "children"),
+    Output("sv-illustrative", "children"),
+    Output("sv-cumulative", "figure"),
+    Output("sv-cumulative-summary", "children"),
+    Output("sv-years-table", "children"),
+    Output("sv-bridge", "figure"),
+    Output("sv-bridge-summary", "children"),
+    Output("sv-bridge-table", "children"),
+    Output("sv-projects-table", "children"),
+    Output("sv-grid", "rowData"),
+    Output("sv-grid", "dashGridOptions"),
+    Output("sv-slippage", "children"),
+    Output("sv-benefits", "children"),
+    Output("sv-detail-select", "options"),
+    Output("sv-page", "options"),
+    Output("sv-page", "value"),
+    Output("sv-page-position", "children"),
+    *FILTER_INPUTS,
+    Input("sv-refresh", "data"),
+    Input("sv-page", "value"),
+    State("sv-grid", "dashGridOptions"),
+    roles=EVERYONE,
+)
+def show_savings(org, programme, project, year, category, confidence, flags, _refresh, page, grid_options):
+    filters = one_organisation(
+        filters_from_controls(org, programme, project, year, category, confidence, flags)
     )
-    def show_savings(
-        org, programme, project, year, category, confidence, flags, _refresh, page, grid_options
-    ):
-        filters = one_organisation(
-            filters_from_controls(org, programme, project, year, category, confidence, flags)
+    # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+    if ctx.triggered_id in (None, "sv-page"):
+        filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
+    today = clock.today()
+    summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED)
+    sums = summary.totals
+    count = sums["lines"]
+    per_page = saving_queries.LINES_PER_PAGE
+    pages = page_count(count, per_page)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
+    years = summary.by_year
+    steps = summary.bridge
+    note = None
+    if summary.illustrative:
+        note = html.P(
+            [
+                illustrative_marker(),
+                " Targets and FTE are from the source documents; forecasts, realised amounts and "
+                "confidence ratings are illustrative.",
+            ],
+            className="small mb-0",
         )
-        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
-        if ctx.triggered_id in (None, "sv-page"):
-            filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
-        today = clock.today()
-        summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED)
-        sums = summary.totals
-        count = sums["lines"]
-        per_page = saving_queries.LINES_PER_PAGE
-        pages = page_count(count, per_page)
-        if filters.page > pages:
-            filters = replace(filters, page=pages)
-        shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
-        years = summary.by_year
-        steps = summary.bridge
-        note = None
-        if summary.illustrative:
-            note = html.P(
-                [
-                    illustrative_marker(),
-                    " Targets and FTE are from the source documents; forecasts, realised amounts and "
-                    "confidence ratings are illustrative.",
-                ],
-                className="small mb-0",
-            )
-        options = dict(grid_options or {})
-        options["pinnedBottomRowData"] = total_row(sums)
-        line_options = [{"label": "Choose a saving line", "value": ""}] + [
-            {
-                "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
-                "value": str(int(row["id"])),
-            }
-            for row in shown.to_dict("records")
-        ]
-        position = ""
-        if count > per_page:
-            position = (
-                f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, count):,} "
-                f"of {count:,}: choose another page, or narrow the filters. Totals, charts and the tables "
-                "above count every matching line."
-            )
-        return (
-            filters.query_string(),
-            summary_cards(sums),
-            note,
-            figures.cumulative_chart(years),
-            figures.cumulative_summary(years),
-            years_table(years, sums),
-            figures.bridge_chart(steps),
-            figures.bridge_summary(steps),
-            bridge_table(steps),
-            projects_table(summary.by_project, sums),
-            grid_rows(shown),
-            options,
-            slippage_section(summary),
-            benefits_table(saving_queries.benefits(filters)),
-            line_options,
-            page_choices(count, per_page, "lines"),
-            str(filters.page),
-            position,
+    options = dict(grid_options or {})
+    options["pinnedBottomRowData"] = total_row(sums)
+    line_options = [{"label": "Choose a saving line", "value": ""}] + [
+        {
+            "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+            "value": str(int(row["id"])),
+        }
+        for row in shown.to_dict("records")
+    ]
+    position = ""
+    if count > per_page:
+        position = (
+            f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, count):,} "
+            f"of {count:,}: choose another page, or narrow the filters. Totals, charts and the tables "
+            "above count every matching line."
         )
+    return (
+        filters.query_string(),
+        summary_cards(sums),
+        note,
+        figures.cumulative_chart(years),
+        figures.cumulative_summary(years),
+        years_table(years, sums),
+        figures.bridge_chart(steps),
+        figures.bridge_summary(steps),
+        bridge_table(steps),
+        projects_table(summary.by_project, sums),
+        grid_rows(shown),
+        options,
+        slippage_section(summary),
+        benefits_table(saving_queries.benefits(filters)),
+        line_options,
+        page_choices(count, per_page, "lines"),
+        str(filters.page),
+        position,
+    )
 
-    download_buttons = [
-        f"sv-download-{table}-{kind}"
-        for table in ("lines", "years", "projects", "benefits")
-        for kind in ("csv", "xlsx")
+
+DOWNLOAD_BUTTONS = [
+    f"sv-download-{table}-{kind}"
+    for table in ("lines", "years", "projects", "benefits")
+    for kind in ("csv", "xlsx")
+]
+
+
+@callback(
+    Output("sv-download", "data"),
+    *[Input(button, "n_clicks") for button in DOWNLOAD_BUTTONS],
+    *FILTER_STATES,
+    State("sv-grid", "virtualRowData"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_savings(*values):
+    clicks_count = len(DOWNLOAD_BUTTONS)
+    org, programme, project, year, category, confidence, flags, shown_rows = values[clicks_count:]
+    filters = one_organisation(
+        filters_from_controls(org, programme, project, year, category, confidence, flags)
+    )
+    today = clock.today()
+    triggered = ctx.triggered_id or ""
+    if triggered not in DOWNLOAD_BUTTONS:
+        return no_update
+    _prefix, _download, which, kind = triggered.split("-")
+    name = f"savings-{which}-{today.isoformat()}"
+    frame = saving_queries.saving_lines(filters, today)
+    if which == "lines":
+        # The grid says which rows (and in which order) the user sees after its own filters; the
+        # values come from the database again, and never outside the URL's filters.
+        if shown_rows is not None:
+            order = [
+                int(row["id"])
+                for row in shown_rows
+                if isinstance(row, dict) and str(row.get("id", "")).isdigit()
+            ]
+            position = {line_id: index for index, line_id in enumerate(order)}
+            frame = frame[frame["id"].isin(order)]
+            frame = (
+                frame.assign(_order=frame["id"].map(position)).sort_values("_order").drop(columns="_order")
+            )
+        content = table_bytes(SAVING_LINES, frame.to_dict("records"), kind, "Saving lines")
+        return dcc.send_bytes(content, f"{name}.{kind}")
+    if which in ("years", "projects"):
+        definition, sums, title = {
+            "years": (SAVINGS_BY_YEAR, saving_queries.by_year, "Savings by year"),
+            "projects": (SAVINGS_BY_PROJECT, saving_queries.by_project, "Savings by project"),
+        }[which]
+        content = table_bytes(definition, sums(frame).to_dict("records"), kind, title)
+        return dcc.send_bytes(content, f"{name}.{kind}")
+    table, title = benefit_table(saving_queries.benefits(filters)), "Benefits"
+    if kind == "xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
+
+
+@callback(
+    Output("sv-detail", "children"),
+    Input("sv-detail-select", "value"),
+    Input("sv-refresh", "data"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def show_saving_line_detail(line_id, _refresh):
+    if not line_id or not str(line_id).isdigit():
+        return None
+    return _history_view(int(line_id))
+
+
+@callback(
+    Output("sv-edit-select", "options"),
+    Input("sv-refresh", "data"),
+    Input("sv-edit-select", "id"),
+    roles=EDITORS,
+)
+def list_editable_saving_lines(_refresh, _component):
+    user = signed_in_user()
+    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
+    allowed = editable_project_ids(user)
+    if allowed is not None:
+        frame = frame[frame["project_id"].isin(allowed)]
+    return [{"label": "Choose a saving line", "value": ""}] + [
+        {
+            "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+            "value": str(int(row["id"])),
+        }
+        for row in frame.to_dict("records")
     ]
 
-    @authorised(
-        app,
-        Output("sv-download", "data"),
-        *[Input(button, "n_clicks") for button in download_buttons],
-        *FILTER_STATES,
-        State("sv-grid", "virtualRowData"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
-    )
-    def download(*values):
-        clicks_count = len(download_buttons)
-        org, programme, project, year, category, confidence, flags, shown_rows = values[clicks_count:]
-        filters = one_organisation(
-            filters_from_controls(org, programme, project, year, category, confidence, flags)
-        )
-        today = clock.today()
-        triggered = ctx.triggered_id or ""
-        if triggered not in download_buttons:
-            return no_update
-        _prefix, _download, which, kind = triggered.split("-")
-        name = f"savings-{which}-{today.isoformat()}"
-        frame = saving_queries.saving_lines(filters, today)
-        if which == "lines":
-            # The grid says which rows (and in which order) the user sees after its own filters; the
-            # values come from the database again, and never outside the URL's filters.
-            if shown_rows is not None:
-                order = [
-                    int(row["id"])
-                    for row in shown_rows
-                    if isinstance(row, dict) and str(row.get("id", "")).isdigit()
-                ]
-                position = {line_id: index for index, line_id in enumerate(order)}
-                frame = frame[frame["id"].isin(order)]
-                frame = (
-                    frame.assign(_order=frame["id"].map(position))
-                    .sort_values("_order")
-                    .drop(columns="_order")
-                )
-            content = table_bytes(SAVING_LINES, frame.to_dict("records"), kind, "Saving lines")
-            return dcc.send_bytes(content, f"{name}.{kind}")
-        if which in ("years", "projects"):
-            definition, sums, title = {
-                "years": (SAVINGS_BY_YEAR, saving_queries.by_year, "Savings by year"),
-                "projects": (SAVINGS_BY_PROJECT, saving_queries.by_project, "Savings by project"),
-            }[which]
-            content = table_bytes(definition, sums(frame).to_dict("records"), kind, title)
-            return dcc.send_bytes(content, f"{name}.{kind}")
-        table, title = benefit_table(saving_queries.benefits(filters)), "Benefits"
-        if kind == "xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, title), f"{name}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"{name}.csv")
 
-    @authorised(
-        app,
-        Output("sv-detail", "children"),
-        Input("sv-detail-select", "value"),
-        Input("sv-refresh", "data"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
-    )
-    def show_detail(line_id, _refresh):
-        if not line_id or not str(line_id).isdigit():
-            return None
-        return _history_view(int(line_id))
-
-    _register_edit(app)
-    _register_rephase(app)
-
-
-def _register_edit(app) -> None:
-    @authorised(
-        app,
-        Output("sv-edit-select", "options"),
-        Input("sv-refresh", "data"),
-        Input("sv-edit-select", "id"),
-        roles=EDITORS,
-    )
-    def editable_options(_refresh, _component):
-        user = signed_in_user()
-        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
-        allowed = editable_project_ids(user)
-        if allowed is not None:
-            frame = frame[frame["project_id"].isin(allowed)]
-        return [{"label": "Choose a saving line", "value": ""}] + [
-            {
-                "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
-                "value": str(int(row["id"])),
-            }
-            for row in frame.to_dict("records")
-        ]
-
-    @authorised(
-        app,
-        Output("sv-edit-fields", "hidden"),
-        Output("sv-edit-context", "children"),
-        Output("sv-edit-version", "data"),
-        *[Output(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
-        Output("sv-edit-history", "children"),
-        Output("sv-edit-summary", "children", allow_duplicate=True),
-        Output("sv-edit-saved", "children", allow_duplicate=True),
-        *[Output(f"sv-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
-        Input("sv-edit-select", "value"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def open_line(line_id):
-        blank = [None] * len(EDIT_FIELDS)
-        if not line_id or not str(line_id).isdigit():
-            return (True, None, None, *blank, None, None, None, *blank)
-        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[int(line_id)])
-        if frame.empty:
-            return (
-                True,
-                None,
-                None,
-                *blank,
-                None,
-                dbc.Alert("That saving line no longer exists.", color="warning"),
-                None,
-                *blank,
-            )
-        row = frame.iloc[0]
-        values = {
-            "target": str(row["target"]) if row["target"] is not None else None,
-            "financial_year": row["fy_label"],
-            "forecast": str(row["forecast"]) if row["forecast"] is not None else None,
-            "realised": str(row["realised"]) if row["realised"] is not None else None,
-            "confidence": row["confidence"] or "",
-            "confidence_reason": row["confidence_reason"],
-        }
-        context, history_list = edit_panel_state(row)
+@callback(
+    Output("sv-edit-fields", "hidden"),
+    Output("sv-edit-context", "children"),
+    Output("sv-edit-version", "data"),
+    *[Output(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
+    Output("sv-edit-history", "children"),
+    Output("sv-edit-summary", "children", allow_duplicate=True),
+    Output("sv-edit-saved", "children", allow_duplicate=True),
+    *[Output(f"sv-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
+    Input("sv-edit-select", "value"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def open_saving_line(line_id):
+    blank = [None] * len(EDIT_FIELDS)
+    if not line_id or not str(line_id).isdigit():
+        return (True, None, None, *blank, None, None, None, *blank)
+    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[int(line_id)])
+    if frame.empty:
         return (
-            False,
-            context,
-            {"id": int(row["id"]), "version": int(row["version"])},
-            *[values[field] for field in EDIT_FIELDS],
-            history_list,
+            True,
             None,
             None,
             *blank,
-        )
-
-    @authorised(
-        app,
-        Output("sv-edit-summary", "children"),
-        Output("sv-edit-saved", "children"),
-        Output("sv-edit-version", "data", allow_duplicate=True),
-        Output("sv-refresh", "data"),
-        Output("sv-edit-context", "children", allow_duplicate=True),
-        Output("sv-edit-history", "children", allow_duplicate=True),
-        *[Output(f"sv-edit-{field}-error", "children") for field in EDIT_FIELDS],
-        Input("sv-edit-save", "n_clicks"),
-        State("sv-edit-version", "data"),
-        *[State(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
-        State("sv-refresh", "data"),
-        roles=EDITORS,
-        prevent_initial_call=True,
-    )
-    def save(_clicks, opened, *values):
-        *field_values, refresh = values
-        no_errors = [None] * len(EDIT_FIELDS)
-        unchanged = (no_update,) * 4  # the form's store, the page and the panel stay as they are
-        if (row := opened_row(opened)) is None:
-            return (
-                dbc.Alert("Choose a saving line to update first.", color="warning"),
-                None,
-                *unchanged,
-                *no_errors,
-            )
-        line_id, opened_version = row
-        changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
-        try:
-            version = saving_services.update_saving_line(signed_in_user(), line_id, changes, opened_version)
-        except service_core.ValidationError as exc:
-            return (
-                _error_summary(exc.errors),
-                None,
-                *unchanged,
-                *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
-            )
-        except service_core.ConflictError as exc:
-            return (_conflict_alert(exc), None, *unchanged, *no_errors)
-        except service_core.NotFoundError as exc:
-            return (dbc.Alert(str(exc), color="warning"), None, *unchanged, *no_errors)
-        # The version line and the change history as stored, so the panel shows this save at once.
-        stored = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[line_id])
-        context, history_list = edit_panel_state(stored.iloc[0])
-        return (
             None,
-            f"Saved at {format_datetime(utcnow())}.",
-            {"id": line_id, "version": version},
-            (refresh or 0) + 1,
-            context,
-            history_list,
+            dbc.Alert("That saving line no longer exists.", color="warning"),
+            None,
+            *blank,
+        )
+    row = frame.iloc[0]
+    values = {
+        "target": str(row["target"]) if row["target"] is not None else None,
+        "financial_year": row["fy_label"],
+        "forecast": str(row["forecast"]) if row["forecast"] is not None else None,
+        "realised": str(row["realised"]) if row["realised"] is not None else None,
+        "confidence": row["confidence"] or "",
+        "confidence_reason": row["confidence_reason"],
+    }
+    context, history_list = edit_panel_state(row)
+    return (
+        False,
+        context,
+        {"id": int(row["id"]), "version": int(row["version"])},
+        *[values[field] for field in EDIT_FIELDS],
+        history_list,
+        None,
+        None,
+        *blank,
+    )
+
+
+@callback(
+    Output("sv-edit-summary", "children"),
+    Output("sv-edit-saved", "children"),
+    Output("sv-edit-version", "data", allow_duplicate=True),
+    Output("sv-refresh", "data"),
+    Output("sv-edit-context", "children", allow_duplicate=True),
+    Output("sv-edit-history", "children", allow_duplicate=True),
+    *[Output(f"sv-edit-{field}-error", "children") for field in EDIT_FIELDS],
+    Input("sv-edit-save", "n_clicks"),
+    State("sv-edit-version", "data"),
+    *[State(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
+    State("sv-refresh", "data"),
+    roles=EDITORS,
+    prevent_initial_call=True,
+)
+def save_saving_line(_clicks, opened, *values):
+    *field_values, refresh = values
+    no_errors = [None] * len(EDIT_FIELDS)
+    unchanged = (no_update,) * 4  # the form's store, the page and the panel stay as they are
+    if (row := opened_row(opened)) is None:
+        return (
+            dbc.Alert("Choose a saving line to update first.", color="warning"),
+            None,
+            *unchanged,
             *no_errors,
         )
+    line_id, opened_version = row
+    changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
+    try:
+        version = saving_services.update_saving_line(signed_in_user(), line_id, changes, opened_version)
+    except service_core.ValidationError as exc:
+        return (
+            _error_summary(exc.errors),
+            None,
+            *unchanged,
+            *[error_message(exc.errors[field]) if field in exc.errors else None for field in EDIT_FIELDS],
+        )
+    except service_core.ConflictError as exc:
+        return (_conflict_alert(exc), None, *unchanged, *no_errors)
+    except service_core.NotFoundError as exc:
+        return (dbc.Alert(str(exc), color="warning"), None, *unchanged, *no_errors)
+    # The version line and the change history as stored, so the panel shows this save at once.
+    stored = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[line_id])
+    context, history_list = edit_panel_state(stored.iloc[0])
+    return (
+        None,
+        f"Saved at {format_datetime(utcnow())}.",
+        {"id": line_id, "version": version},
+        (refresh or 0) + 1,
+        context,
+        history_list,
+        *no_errors,
+    )
 
 
 def edit_panel_state(row) -> tuple[list, object]:
@@ -808,57 +798,55 @@ def _conflict_alert(exc: service_core.ConflictError) -> dbc.Alert:
     return dbc.Alert(body, color="warning", className="conflict")
 
 
-def _register_rephase(app) -> None:
-    @authorised(
-        app,
-        Output("sv-rephase-select", "options"),
-        Input("sv-refresh", "data"),
-        Input("sv-rephase-select", "id"),
-        roles=ADMINS,
-    )
-    def proposals(_refresh, _component):
-        frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
-        options = [{"label": "Choose a proposal", "value": ""}]
-        for row in saving_queries.rephasing_proposals(frame).to_dict("records"):
-            year = int(row["proposed_year"])
-            options.append(
-                {
-                    "label": f"{saving_queries.line_label(row)} ({format_money(row['target'])}) → "
-                    f"{financial_year_label(year)}",
-                    "value": f"{int(row['id'])}|{int(row['version'])}|{year}",
-                }
-            )
-        return options
-
-    @authorised(
-        app,
-        Output("sv-rephase-message", "children"),
-        Output("sv-rephase-error", "children"),
-        Output("sv-refresh", "data", allow_duplicate=True),
-        Input("sv-rephase-accept", "n_clicks"),
-        State("sv-rephase-select", "value"),
-        State("sv-refresh", "data"),
-        roles=ADMINS,
-        prevent_initial_call=True,
-    )
-    def accept(_clicks, chosen_value, refresh):
-        parts = str(chosen_value or "").split("|")
-        if len(parts) != 3 or not all(part.isdigit() for part in parts):
-            return None, error_message("Choose the proposal to accept"), no_update
-        line_id, version, year = (int(part) for part in parts)
-        try:
-            saving_services.accept_rephasing(signed_in_user(), line_id, version, year)
-        except service_core.ValidationError as exc:
-            return None, error_message(next(iter(exc.errors.values()))), no_update
-        except service_core.ConflictError as exc:
-            return _conflict_alert(exc), None, no_update
-        except service_core.NotFoundError as exc:
-            return dbc.Alert(str(exc), color="warning"), None, no_update
-        return (
-            dbc.Alert(
-                f"Re-phased to {financial_year_label(year)}. The change is in the audit trail.",
-                color="success",
-            ),
-            None,
-            (refresh or 0) + 1,
+@callback(
+    Output("sv-rephase-select", "options"),
+    Input("sv-refresh", "data"),
+    Input("sv-rephase-select", "id"),
+    roles=ADMINS,
+)
+def list_rephasing_proposals(_refresh, _component):
+    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
+    options = [{"label": "Choose a proposal", "value": ""}]
+    for row in saving_queries.rephasing_proposals(frame).to_dict("records"):
+        year = int(row["proposed_year"])
+        options.append(
+            {
+                "label": f"{saving_queries.line_label(row)} ({format_money(row['target'])}) → "
+                f"{financial_year_label(year)}",
+                "value": f"{int(row['id'])}|{int(row['version'])}|{year}",
+            }
         )
+    return options
+
+
+@callback(
+    Output("sv-rephase-message", "children"),
+    Output("sv-rephase-error", "children"),
+    Output("sv-refresh", "data", allow_duplicate=True),
+    Input("sv-rephase-accept", "n_clicks"),
+    State("sv-rephase-select", "value"),
+    State("sv-refresh", "data"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def accept_rephasing_proposal(_clicks, chosen_value, refresh):
+    parts = str(chosen_value or "").split("|")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None, error_message("Choose the proposal to accept"), no_update
+    line_id, version, year = (int(part) for part in parts)
+    try:
+        saving_services.accept_rephasing(signed_in_user(), line_id, version, year)
+    except service_core.ValidationError as exc:
+        return None, error_message(next(iter(exc.errors.values()))), no_update
+    except service_core.ConflictError as exc:
+        return _conflict_alert(exc), None, no_update
+    except service_core.NotFoundError as exc:
+        return dbc.Alert(str(exc), color="warning"), None, no_update
+    return (
+        dbc.Alert(
+            f"Re-phased to {financial_year_label(year)}. The change is in the audit trail.",
+            color="success",
+        ),
+        None,
+        (refresh or 0) + 1,
+    )
