@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from flask import abort
 
 from dashboard.auth import AuthorisationError, signed_in_user
+from dashboard.services import ConflictError, NotFoundError, ValidationError
 
 EVERYONE = ("viewer", "lead", "admin")
 EDITORS = ("lead", "admin")
@@ -86,6 +87,21 @@ def opened_row(value) -> tuple[int, int] | None:
         return None
     row_id, version = _whole_number(value.get("id")), _whole_number(value.get("version"))
     return None if row_id is None or version is None else (row_id, version)
+
+
+def answer_write(form, write: Callable, saved: Callable, invalid: Callable | None = None) -> tuple:
+    """Run a service's write and answer with a form's outputs (dashboard.ui.forms.FormOutputs):
+    `saved(result)` once it is stored; else what the form says of invalid input (or `invalid`'s
+    answer), of a row that changed since it was opened, or of one that no longer exists."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        return (invalid or form.invalid)(exc.errors)
+    except ConflictError as exc:
+        return form.conflict(exc)
+    except NotFoundError as exc:
+        return form.not_found(exc)
+    return saved(result)
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,12 @@ from dashboard.services.core import ConflictError, NotFoundError, ValidationErro
 from dashboard.ui import markup
 from dashboard.ui.components import (
     chosen,
-    error_message,
-    field_error,
     illustrative_marker,
     page_choices,
     page_count,
     rag_badge,
 )
+from dashboard.ui.forms import error_message, field_error
 
 FILTER_INPUTS = [
     Input("act-filter-rec", "value"),

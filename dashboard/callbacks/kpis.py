@@ -21,12 +21,12 @@ from dashboard.services import core as service_core
 from dashboard.services import kpis as kpi_services
 from dashboard.ui.components import (
     chosen,
-    error_message,
     illustrative_marker,
     page_choices,
     page_count,
     rag_badge,
 )
+from dashboard.ui.forms import error_message
 
 TABLES = ("comparison", "trends", "exceptions", "funnel", "catalogue")
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")

@@ -7,17 +7,17 @@ from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, dcc, html
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EVERYONE, callback
+from dashboard.callbacks import ADMINS, EVERYONE, answer_write, callback
 from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
-from dashboard.services import ValidationError
 from dashboard.services.board import add_board_meeting
-from dashboard.ui.components import error_message, illustrative_marker
+from dashboard.ui.components import illustrative_marker
+from dashboard.ui.forms import ERRORS, FormOutputs, check_the_fields
 
 
 def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:
@@ -222,6 +222,14 @@ def show_changes(since):
     return [heading, *changes_list(changes, total, since_date)], "?" + urlencode({"since": since})
 
 
+MEETING_FORM = FormOutputs(
+    ("message", ERRORS, "options"),
+    ("meeting_date", "title"),
+    kept=frozenset({"options"}),
+    problem=check_the_fields,
+)
+
+
 @callback(
     Output("ov-meeting-message", "children"),
     Output("ov-meeting-meeting_date-error", "children"),
@@ -235,24 +243,19 @@ def show_changes(since):
 )
 def save_board_meeting(clicks, when, title):
     if not clicks:
-        return no_update, no_update, no_update, no_update
-    try:
-        meeting_id = add_board_meeting(signed_in_user(), when, title or "Programme board")
-    except ValidationError as exc:
-        return (
-            dbc.Alert("There is a problem: check the fields below.", color="danger"),
-            error_message(exc.errors["meeting_date"]) if "meeting_date" in exc.errors else None,
-            error_message(exc.errors["title"]) if "title" in exc.errors else None,
-            no_update,
+        return MEETING_FORM.unchanged()
+
+    def added(meeting_id: int) -> tuple:
+        meetings = board.board_meetings()
+        # The answer names the date stored, not what the browser sent.
+        stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
+        return MEETING_FORM.answer(
+            message=dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
+            options=board.meeting_choices(meetings),
         )
-    meetings = board.board_meetings()
-    # The answer names the date stored, not what the browser sent.
-    stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
-    return (
-        dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
-        None,
-        None,
-        board.meeting_choices(meetings),
+
+    return answer_write(
+        MEETING_FORM, lambda: add_board_meeting(signed_in_user(), when, title or "Programme board"), added
     )
 
 

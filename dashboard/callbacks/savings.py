@@ -26,11 +26,11 @@ from dashboard.services import savings as saving_services
 from dashboard.ui import markup
 from dashboard.ui.components import (
     chosen,
-    error_message,
     illustrative_marker,
     page_choices,
     page_count,
 )
+from dashboard.ui.forms import error_message
 
 FILTER_INPUTS = [
     Input("sv-filter-org", "value"),

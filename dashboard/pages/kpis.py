@@ -11,11 +11,11 @@ from dashboard.services import kpis as kpi_services
 from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
-    field_error,
     illustrative_marker,
     page_header,
     page_select,
 )
+from dashboard.ui.forms import field_error
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
 

@@ -9,7 +9,9 @@ from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
 from dashboard.reports.tables import MILESTONE_GRID
-from dashboard.ui.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
+from dashboard.ui import forms
+from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.forms import field_error
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -157,11 +159,7 @@ def _update_form() -> html.Section:
     """The project leads' form; the server decides what each user may save (services.update_milestone)."""
 
     def field(label: str, control, field_name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"ms-edit-{field_name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1", id=f"ms-edit-{field_name}-hint"))
-        children += [field_error(f"ms-edit-{field_name}"), control]
-        return html.Div(children, className="mb-3", id=f"ms-edit-{field_name}-group")
+        return forms.field(label, control, f"ms-edit-{field_name}", hint, ids=True)
 
     status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
     rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in m.RAG_VALUES]
@@ -498,6 +496,6 @@ def layout(**query):
     # Showing the form is a convenience; services.update_milestone decides what may be saved.
     if user is not None and user.role in ("lead", "admin"):
         children.append(_update_form())
-    if user is not None and user.role == "admin":
+    if user is not None and user.is_admin:
         children.append(_admin_tools(options))
     return children

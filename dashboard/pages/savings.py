@@ -11,7 +11,8 @@ from dashboard import models as m
 from dashboard.auth import signed_in_user
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.tables import SAVING_LINE_GRID
-from dashboard.ui.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
+from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.forms import field_error
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
