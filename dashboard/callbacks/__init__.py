@@ -13,9 +13,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pandas as pd
+from dash import dcc
 from flask import abort
 
 from dashboard.auth import AuthorisationError, signed_in_user
+from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.services import ConflictError, NotFoundError, ValidationError
 
 EVERYONE = ("viewer", "lead", "admin")
@@ -102,6 +105,14 @@ def answer_write(form, write: Callable, saved: Callable, invalid: Callable | Non
     except NotFoundError as exc:
         return form.not_found(exc)
     return saved(result)
+
+
+def send_table(table: pd.DataFrame, file_kind: str, stem: str, sheet_title: str, kinds=None) -> dict:
+    """A table as the download a button asked for: `stem`.xlsx (one sheet; `kinds` are a table
+    definition's column kinds, which format its cells) or `stem`.csv."""
+    if file_kind == "xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, sheet_title, kinds), f"{stem}.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), f"{stem}.csv")
 
 
 @dataclass(frozen=True)

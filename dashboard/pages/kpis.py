@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.auth import signed_in_user
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
+from dashboard.ui import forms
 from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
@@ -15,7 +16,6 @@ from dashboard.ui.components import (
     page_header,
     page_select,
 )
-from dashboard.ui.forms import field_error
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
 
@@ -183,11 +183,7 @@ def _table_details(summary: str, grid) -> html.Details:
 
 def _entry_panel(kpi_options: list[dict], area_options: list[dict]) -> html.Section:
     def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"kpi-entry-{name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
-        children += [field_error(f"kpi-entry-{name}"), control]
-        return html.Div(children, className="mb-3")
+        return forms.field(label, control, f"kpi-entry-{name}", hint)
 
     return html.Section(
         [

@@ -11,6 +11,7 @@ from dashboard import models as m
 from dashboard.auth import signed_in_user
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.tables import SAVING_LINE_GRID
+from dashboard.ui import forms
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 from dashboard.ui.forms import field_error
 
@@ -155,11 +156,7 @@ def _edit_form(is_admin: bool) -> html.Section:
     """Leads record forecast, realised and confidence; the server decides what each user may save."""
 
     def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"sv-edit-{name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
-        children += [field_error(f"sv-edit-{name}"), control]
-        return html.Div(children, className="mb-3")
+        return forms.field(label, control, f"sv-edit-{name}", hint)
 
     admin_hint = None if is_admin else "Only the programme office can change this"
     confidence_options = [{"label": "Not rated", "value": ""}] + [
@@ -333,7 +330,7 @@ def layout(**query):
             filters, organisation=saving_queries.organisation_for(replace(filters, organisation=None))
         )
     user = signed_in_user()
-    is_admin = user is not None and user.role == "admin"
+    is_admin = user is not None and user.is_admin
     children = [
         page_header(
             "Savings",

@@ -42,6 +42,11 @@ def field_errors(errors: Mapping[str, str], fields: Sequence[str]) -> list:
     return [error_message(errors[name]) if name in errors else None for name in fields]
 
 
+def first_error(errors: Mapping[str, str]) -> list:
+    """The first message, for a form with one error slot (a single control or a button)."""
+    return error_message(next(iter(errors.values())))
+
+
 def error_summary(
     errors: Mapping[str, str], *, links_to: str | None = None, order: Sequence[str] | None = None
 ) -> dbc.Alert:
