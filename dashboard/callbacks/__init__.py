@@ -8,6 +8,8 @@ declared callback on an app through `authorised`, as often as apps are built.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import importlib
 from collections.abc import Callable
@@ -105,6 +107,15 @@ def answer_write(form, write: Callable, saved: Callable, invalid: Callable | Non
     except NotFoundError as exc:
         return form.not_found(exc)
     return saved(result)
+
+
+def uploaded_bytes(contents) -> bytes | None:
+    """A dcc.Upload's file (its `contents`, a base64 data URL) as bytes; None when it cannot be read."""
+    try:
+        _header, encoded = str(contents).split(",", 1)
+        return base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return None
 
 
 def send_table(table: pd.DataFrame, file_kind: str, stem: str, sheet_title: str, kinds=None) -> dict:

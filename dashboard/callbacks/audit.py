@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc
+from dash import Input, Output, State, ctx
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, send_table
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
-from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.reports.values import describe_change, field_label, in_uk_time, show_change
 from dashboard.ui.components import chosen, page_choices, page_count
 
@@ -133,7 +132,5 @@ def show_audit(person, entity, project, date_from, date_to, page):
 )
 def download_audit(_csv, _xlsx, person, entity, project, date_from, date_to):
     table = audit_table(queries.audit_events(audit_filters(person, entity, project, date_from, date_to)))
-    stamp = clock.today().isoformat()
-    if ctx.triggered_id == "audit-download-xlsx":
-        return dcc.send_bytes(to_excel_bytes(table, "Audit trail"), f"audit-{stamp}.xlsx")
-    return dcc.send_bytes(to_csv_bytes(table), f"audit-{stamp}.csv")
+    kind = "xlsx" if ctx.triggered_id == "audit-download-xlsx" else "csv"
+    return send_table(table, kind, f"audit-{clock.today().isoformat()}", "Audit trail")

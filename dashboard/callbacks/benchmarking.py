@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, ctx, html
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, send_table
 from dashboard.domain.ranking import is_missing, rank_change_words
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
-from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 
 KIND_LABELS = {
     "city": "City (ranked)",
@@ -391,10 +390,8 @@ def download_measure_comparison(_csv, _xlsx, measure, year, shown_rows):
     frame = _order_by_shown(frame, shown_rows, "area_key")
     table = comparison_table(frame, chosen, filters.year, years) if chosen is not None else pd.DataFrame()
     stem = f"ascof-{filters.measure}-{filters.year}".replace("/", "-").replace("(", "").replace(")", "")
-    stamp = clock.today().isoformat()
-    if ctx.triggered_id == "bm-download-xlsx":
-        return dcc.send_bytes(to_excel_bytes(table, "ASCOF ranking"), f"{stem}-{stamp}.xlsx")
-    return dcc.send_bytes(to_csv_bytes(table), f"{stem}-{stamp}.csv")
+    kind = "xlsx" if ctx.triggered_id == "bm-download-xlsx" else "csv"
+    return send_table(table, kind, f"{stem}-{clock.today().isoformat()}", "ASCOF ranking")
 
 
 @callback(
@@ -414,7 +411,5 @@ def download_rank_heatmap(_csv, _xlsx, measure, shown_rows):
         by_code = {row["id"]: row for row in rows}
         rows = [by_code[code] for code in order if code in by_code]
     table = heat_table(rows, years)
-    stamp = clock.today().isoformat()
-    if ctx.triggered_id == "bm-heat-download-xlsx":
-        return dcc.send_bytes(to_excel_bytes(table, "Birmingham ASCOF ranks"), f"ascof-ranks-{stamp}.xlsx")
-    return dcc.send_bytes(to_csv_bytes(table), f"ascof-ranks-{stamp}.csv")
+    kind = "xlsx" if ctx.triggered_id == "bm-heat-download-xlsx" else "csv"
+    return send_table(table, kind, f"ascof-ranks-{clock.today().isoformat()}", "Birmingham ASCOF ranks")

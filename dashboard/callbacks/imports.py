@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, callback
-from dashboard.reports.downloads import to_excel_bytes
+from dashboard.callbacks import ADMINS, callback, send_table, uploaded_bytes
 from dashboard.services import importer
 from dashboard.services.core import display_value
-
-
-def _decode(contents) -> bytes | None:
-    try:
-        _header, encoded = str(contents).split(",", 1)
-        return base64.b64decode(encoded, validate=True)
-    except (ValueError, binascii.Error):
-        return None
 
 
 def report_view(report: importer.Report) -> dbc.Alert:
@@ -106,7 +94,7 @@ def check_or_import_file(contents, kind, _check, _run, filename):
         )
     if not contents:
         return dbc.Alert("Choose a file to import first.", color="danger"), True
-    content = _decode(contents)
+    content = uploaded_bytes(contents)
     if content is None:
         return dbc.Alert("The file could not be read; choose it again.", color="danger"), True
     if ctx.triggered_id == "import-run":
@@ -129,4 +117,4 @@ def download_import_template(*_clicks):
         return no_update
     kind = importer.KINDS[name]
     table = importer.template_table(name)
-    return dcc.send_bytes(to_excel_bytes(table, kind.sheet), f"{name.replace('_', '-')}-template.xlsx")
+    return send_table(table, "xlsx", f"{name.replace('_', '-')}-template", kind.sheet)

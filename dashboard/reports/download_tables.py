@@ -96,3 +96,23 @@ def review_table(review: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
             "What moved since": review["moved"],
         }
     )
+
+
+KPI_HEADERS = {"kpi": "KPI", "rag": "RAG", "kpi_name": "Measure", "rank": "Rank (1 = best)"}
+
+
+def kpi_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A KPI section's download (comparison, trends, exceptions, funnel or catalogue, from
+    queries.kpis), as a person reads it: named columns, Illustrative yes/no, whole-number ranks."""
+    frame = frame.drop(columns=[column for column in ("area_key", "area_kind") if column in frame])
+    if "illustrative" in frame:
+        frame["illustrative"] = frame["illustrative"].map(lambda value: "yes" if value else "no")
+    for column in ("rank", "red_periods"):
+        if column in frame:
+            frame[column] = pd.array(
+                [None if pd.isna(value) else int(value) for value in frame[column]], dtype="Int64"
+            )
+    frame.columns = [
+        KPI_HEADERS.get(column, str(column).replace("_", " ").capitalize()) for column in frame.columns
+    ]
+    return frame

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, ctx, dcc, no_update
+from dash import Input, Output, ctx, no_update
 
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback, send_table
 from dashboard.callbacks.actions.filters import FILTER_STATES, filters_from_controls
 from dashboard.queries import actions as action_queries
 from dashboard.reports.download_tables import actions_table, areas_table, progress_table, review_table
-from dashboard.reports.downloads import to_excel_bytes
 from dashboard.reports.tables import ACTIONS
 
 DOWNLOAD_BUTTONS = [
@@ -60,7 +59,4 @@ def download_actions(*values):
 )
 def download_published_plan(_clicks):
     table = action_queries.published_plan()
-    return dcc.send_bytes(
-        to_excel_bytes(table, "Action plan"),
-        f"peer-challenge-action-plan-{clock.today().isoformat()}.xlsx",
-    )
+    return send_table(table, "xlsx", f"peer-challenge-action-plan-{clock.today().isoformat()}", "Action plan")

@@ -9,9 +9,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, send_table
 from dashboard.figures import gantt as figures
-from dashboard.reports.downloads import table_bytes
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
 from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count
 
@@ -208,5 +207,5 @@ def download_milestones(
         position = {milestone_id: index for index, milestone_id in enumerate(order)}
         frame = frame.assign(_order=frame["id"].map(position)).sort_values("_order").drop(columns="_order")
     kind = "xlsx" if ctx.triggered_id == "ms-download-xlsx" else "csv"
-    content = table_bytes(MILESTONES, frame.to_dict("records"), kind, "Milestones")
-    return dcc.send_bytes(content, f"milestones-{today.isoformat()}.{kind}")
+    table = MILESTONES.frame(frame.to_dict("records"))
+    return send_table(table, kind, f"milestones-{today.isoformat()}", "Milestones", MILESTONES.kinds)
