@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import html, no_update
+from dash import dcc, html, no_update
 
 from dashboard.domain.formatting import format_datetime
 from dashboard.reports.values import show_change
@@ -35,6 +35,57 @@ def field(label: str, control, control_id: str, hint: str | None = None, *, ids:
         children.append(html.Div(hint, className="form-text mt-0 mb-1", **hint_id))
     children += [field_error(control_id), control]
     return html.Div(children, className="mb-3", **({"id": f"{control_id}-group"} if ids else {}))
+
+
+def edit_panel(
+    prefix: str, *, heading: str, lead: str, select_label: str, placeholder: str, body: list, save_label: str
+) -> html.Section:
+    """A lead's edit panel (its callbacks: dashboard.callbacks.edit_panels): a select of the rows the
+    user may edit, the error summary, then, once a row is chosen, its version line, the form's `body`,
+    the save button and the change history. Every id starts with `prefix`."""
+    return html.Section(
+        [
+            html.H2(heading, className="h4", id=f"{prefix}-heading"),
+            html.P(lead, className="text-body-secondary"),
+            dbc.Row(
+                dbc.Col(
+                    [
+                        dbc.Label(select_label, html_for=f"{prefix}-select", className="fw-semibold"),
+                        dbc.Select(
+                            id=f"{prefix}-select", options=[{"label": placeholder, "value": ""}], value=""
+                        ),
+                    ],
+                    md=8,
+                ),
+                className="mb-3",
+            ),
+            html.Div(id=f"{prefix}-summary", role="alert", **{"aria-live": "assertive"}),
+            html.Div(
+                [
+                    html.P(id=f"{prefix}-context", className="mb-2"),
+                    *body,
+                    html.Div(
+                        [
+                            dbc.Button(save_label, id=f"{prefix}-save", color="primary", className="me-2"),
+                            html.Span(
+                                id=f"{prefix}-saved", role="status", className="text-success fw-semibold"
+                            ),
+                        ],
+                        className="d-flex align-items-center",
+                    ),
+                    html.Details(
+                        [html.Summary("Change history"), html.Div(id=f"{prefix}-history", className="mt-2")],
+                        className="mt-3",
+                    ),
+                ],
+                id=f"{prefix}-fields",
+                hidden=True,
+            ),
+            dcc.Store(id=f"{prefix}-version"),
+        ],
+        className="edit-panel mb-4 p-3 border rounded",
+        **{"aria-labelledby": f"{prefix}-heading"},
+    )
 
 
 def field_errors(errors: Mapping[str, str], fields: Sequence[str]) -> list:

@@ -2,48 +2,30 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, html, no_update
 
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, answer_write, callback, opened_row
+from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_date, format_datetime
-from dashboard.models import utcnow
 from dashboard.reports.values import change_line
 from dashboard.ui.components import illustrative_marker, rag_badge
-from dashboard.ui.forms import ERRORS, VALUES, Conflicts, FormOutputs, error_summary
+from dashboard.ui.forms import Conflicts
 
 EDIT_FIELDS = tuple(services.MILESTONE_FIELDS)
 DATE_FIELDS = ("forecast_start", "forecast_end", "actual_start", "actual_end")
 
 CONFLICTS = Conflicts("milestone", "milestone", "Choose the milestone again to load the latest version.")
 
-# Opening a milestone fills the form and clears what an earlier one left in it.
-OPEN_FORM = FormOutputs(
-    ("hidden", "context", "version", VALUES, "history", "summary", "saved", ERRORS),
-    EDIT_FIELDS,
-    message="summary",
-)
-# A save answers in the summary; the form's store, the page and the panel change only once it is stored.
-SAVE_FORM = FormOutputs(
-    ("summary", "saved", "version", "refresh", "context", "history", ERRORS),
-    EDIT_FIELDS,
-    kept=frozenset({"version", "refresh", "context", "history"}),
-    message="summary",
-    problem=partial(error_summary, links_to="ms-edit", order=EDIT_FIELDS),
-    conflicts=CONFLICTS,
-)
 
-
-def stored_milestone(milestone_id: int) -> pd.Series:
+def stored_milestone(milestone_id: int) -> pd.Series | None:
+    """A milestone as stored (retired ones too), or None when there is none."""
     frame = queries.milestones(
         queries.MilestoneFilters(include_retired=True), clock.today(), ids=[milestone_id]
     )
-    return frame.iloc[0]
+    return None if frame.empty else frame.iloc[0]
 
 
 def edit_panel_state(row: pd.Series) -> tuple[list, object]:
@@ -86,6 +68,19 @@ def form_values(row: pd.Series) -> dict:
     return values
 
 
+PANEL = EditPanel(
+    prefix="ms-edit",
+    refresh="ms-refresh",
+    fields=EDIT_FIELDS,
+    noun="milestone",
+    conflicts=CONFLICTS,
+    load=stored_milestone,
+    values=form_values,
+    panel=edit_panel_state,
+    write=services.update_milestone,
+)
+
+
 @callback(
     Output("ms-edit-select", "options"),
     Input("ms-refresh", "data"),
@@ -123,38 +118,9 @@ def choose_milestone_from_table(selected, options):
     return picked
 
 
-@callback(
-    Output("ms-edit-fields", "hidden"),
-    Output("ms-edit-context", "children"),
-    Output("ms-edit-version", "data"),
-    *[Output(f"ms-edit-{field}", "value") for field in EDIT_FIELDS],
-    Output("ms-edit-history", "children"),
-    Output("ms-edit-summary", "children", allow_duplicate=True),
-    Output("ms-edit-saved", "children", allow_duplicate=True),
-    *[Output(f"ms-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
-    Input("ms-edit-select", "value"),
-    roles=EDITORS,
-    prevent_initial_call=True,
-)
+@callback(*PANEL.open_dependencies(), roles=EDITORS, prevent_initial_call=True)
 def open_milestone(milestone_id):
-    if not milestone_id or not str(milestone_id).isdigit():
-        return OPEN_FORM.answer(hidden=True)
-    frame = queries.milestones(
-        queries.MilestoneFilters(include_retired=True), clock.today(), ids=[int(milestone_id)]
-    )
-    if frame.empty:
-        return OPEN_FORM.answer(
-            hidden=True, summary=dbc.Alert("That milestone no longer exists.", color="warning")
-        )
-    row = frame.iloc[0]
-    context, history_list = edit_panel_state(row)
-    return OPEN_FORM.answer(
-        hidden=False,
-        context=context,
-        version={"id": int(row["id"]), "version": int(row["version"])},
-        values=form_values(row),
-        history=history_list,
-    )
+    return PANEL.open(milestone_id)
 
 
 @callback(
@@ -191,41 +157,7 @@ def suggest_milestone_rag(status, forecast_end, actual_end, opened):
     ]
 
 
-@callback(
-    Output("ms-edit-summary", "children"),
-    Output("ms-edit-saved", "children"),
-    Output("ms-edit-version", "data", allow_duplicate=True),
-    Output("ms-refresh", "data"),
-    Output("ms-edit-context", "children", allow_duplicate=True),
-    Output("ms-edit-history", "children", allow_duplicate=True),
-    *[Output(f"ms-edit-{field}-error", "children") for field in EDIT_FIELDS],
-    Input("ms-edit-save", "n_clicks"),
-    State("ms-edit-version", "data"),
-    *[State(f"ms-edit-{field}", "value") for field in EDIT_FIELDS],
-    State("ms-refresh", "data"),
-    roles=EDITORS,
-    prevent_initial_call=True,
-)
+@callback(*PANEL.save_dependencies(), roles=EDITORS, prevent_initial_call=True)
 def save_milestone(_clicks, opened, *values):
     *field_values, refresh = values
-    if (row := opened_row(opened)) is None:
-        return SAVE_FORM.warning("Choose a milestone to update first.")
-    milestone_id, opened_version = row
-    changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
-
-    def saved(version: int) -> tuple:
-        # The version line and the change history as stored, so the panel shows this save at once.
-        context, history_list = edit_panel_state(stored_milestone(milestone_id))
-        return SAVE_FORM.answer(
-            saved=f"Saved at {format_datetime(utcnow())}.",
-            version={"id": milestone_id, "version": version},
-            refresh=(refresh or 0) + 1,
-            context=context,
-            history=history_list,
-        )
-
-    return answer_write(
-        SAVE_FORM,
-        lambda: services.update_milestone(signed_in_user(), milestone_id, changes, opened_version),
-        saved,
-    )
+    return PANEL.save(opened, field_values, refresh)

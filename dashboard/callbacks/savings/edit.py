@@ -2,45 +2,28 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, html
+from dash import Input, Output, html
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, answer_write, callback, opened_row
+from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_datetime
-from dashboard.models import utcnow
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.services import savings as saving_services
 from dashboard.ui.components import illustrative_marker
-from dashboard.ui.forms import ERRORS, VALUES, Conflicts, FormOutputs, error_summary
+from dashboard.ui.forms import Conflicts
 
 EDIT_FIELDS = tuple(saving_services.SAVING_FIELDS)
 
 CONFLICTS = Conflicts("saving_line", "saving line", "Choose the line again to load the latest version.")
 
-# Opening a line fills the form and clears what an earlier one left in it.
-OPEN_FORM = FormOutputs(
-    ("hidden", "context", "version", VALUES, "history", "summary", "saved", ERRORS),
-    EDIT_FIELDS,
-    message="summary",
-)
-# A save answers in the summary; the form's store, the page and the panel change only once it is stored.
-SAVE_FORM = FormOutputs(
-    ("summary", "saved", "version", "refresh", "context", "history", ERRORS),
-    EDIT_FIELDS,
-    kept=frozenset({"version", "refresh", "context", "history"}),
-    message="summary",
-    problem=partial(error_summary, links_to="sv-edit", order=EDIT_FIELDS),
-    conflicts=CONFLICTS,
-)
-
 
 def stored_line(line_id: int):
-    return saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[line_id]).iloc[0]
+    """A saving line as stored, or None when there is none."""
+    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[line_id])
+    return None if frame.empty else frame.iloc[0]
 
 
 def edit_panel_state(row) -> tuple[list, object]:
@@ -82,6 +65,19 @@ def form_values(row) -> dict:
     }
 
 
+PANEL = EditPanel(
+    prefix="sv-edit",
+    refresh="sv-refresh",
+    fields=EDIT_FIELDS,
+    noun="saving line",
+    conflicts=CONFLICTS,
+    load=stored_line,
+    values=form_values,
+    panel=edit_panel_state,
+    write=saving_services.update_saving_line,
+)
+
+
 @callback(
     Output("sv-edit-select", "options"),
     Input("sv-refresh", "data"),
@@ -103,73 +99,12 @@ def list_editable_saving_lines(_refresh, _component):
     ]
 
 
-@callback(
-    Output("sv-edit-fields", "hidden"),
-    Output("sv-edit-context", "children"),
-    Output("sv-edit-version", "data"),
-    *[Output(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
-    Output("sv-edit-history", "children"),
-    Output("sv-edit-summary", "children", allow_duplicate=True),
-    Output("sv-edit-saved", "children", allow_duplicate=True),
-    *[Output(f"sv-edit-{field}-error", "children", allow_duplicate=True) for field in EDIT_FIELDS],
-    Input("sv-edit-select", "value"),
-    roles=EDITORS,
-    prevent_initial_call=True,
-)
+@callback(*PANEL.open_dependencies(), roles=EDITORS, prevent_initial_call=True)
 def open_saving_line(line_id):
-    if not line_id or not str(line_id).isdigit():
-        return OPEN_FORM.answer(hidden=True)
-    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), ids=[int(line_id)])
-    if frame.empty:
-        return OPEN_FORM.answer(
-            hidden=True, summary=dbc.Alert("That saving line no longer exists.", color="warning")
-        )
-    row = frame.iloc[0]
-    context, history_list = edit_panel_state(row)
-    return OPEN_FORM.answer(
-        hidden=False,
-        context=context,
-        version={"id": int(row["id"]), "version": int(row["version"])},
-        values=form_values(row),
-        history=history_list,
-    )
+    return PANEL.open(line_id)
 
 
-@callback(
-    Output("sv-edit-summary", "children"),
-    Output("sv-edit-saved", "children"),
-    Output("sv-edit-version", "data", allow_duplicate=True),
-    Output("sv-refresh", "data"),
-    Output("sv-edit-context", "children", allow_duplicate=True),
-    Output("sv-edit-history", "children", allow_duplicate=True),
-    *[Output(f"sv-edit-{field}-error", "children") for field in EDIT_FIELDS],
-    Input("sv-edit-save", "n_clicks"),
-    State("sv-edit-version", "data"),
-    *[State(f"sv-edit-{field}", "value") for field in EDIT_FIELDS],
-    State("sv-refresh", "data"),
-    roles=EDITORS,
-    prevent_initial_call=True,
-)
+@callback(*PANEL.save_dependencies(), roles=EDITORS, prevent_initial_call=True)
 def save_saving_line(_clicks, opened, *values):
     *field_values, refresh = values
-    if (row := opened_row(opened)) is None:
-        return SAVE_FORM.warning("Choose a saving line to update first.")
-    line_id, opened_version = row
-    changes = dict(zip(EDIT_FIELDS, field_values, strict=True))
-
-    def saved(version: int) -> tuple:
-        # The version line and the change history as stored, so the panel shows this save at once.
-        context, history_list = edit_panel_state(stored_line(line_id))
-        return SAVE_FORM.answer(
-            saved=f"Saved at {format_datetime(utcnow())}.",
-            version={"id": line_id, "version": version},
-            refresh=(refresh or 0) + 1,
-            context=context,
-            history=history_list,
-        )
-
-    return answer_write(
-        SAVE_FORM,
-        lambda: saving_services.update_saving_line(signed_in_user(), line_id, changes, opened_version),
-        saved,
-    )
+    return PANEL.save(opened, field_values, refresh)
