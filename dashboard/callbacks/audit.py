@@ -9,7 +9,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
 from dashboard.reports.values import describe_change, field_label, in_uk_time, show_change

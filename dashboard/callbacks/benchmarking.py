@@ -10,7 +10,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.domain.ranking import is_missing, rank_change_words
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State
 
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import answer_write, opened_row
+from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.domain.formatting import format_datetime
 from dashboard.models import utcnow
 from dashboard.ui.forms import ERRORS, VALUES, Conflicts, FormOutputs, error_summary

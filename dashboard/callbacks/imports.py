@@ -7,7 +7,8 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, callback, send_table, uploaded_bytes
+from dashboard.callbacks import ADMINS, callback
+from dashboard.callbacks.common import send_table, uploaded_bytes
 from dashboard.services import importer
 from dashboard.services.core import display_value
 

@@ -11,7 +11,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EVERYONE, answer_write, callback
+from dashboard.callbacks import ADMINS, EVERYONE, callback
+from dashboard.callbacks.common import answer_write
 from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dash import Input, Output, ctx, no_update
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.actions.filters import FILTER_STATES, filters_from_controls
+from dashboard.callbacks.common import send_table
 from dashboard.queries import actions as action_queries
 from dashboard.reports.download_tables import actions_table, areas_table, progress_table, review_table
 from dashboard.reports.tables import ACTIONS

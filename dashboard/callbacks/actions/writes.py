@@ -7,8 +7,9 @@ from dash import Input, Output, State, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EDITORS, answer_write, callback, opened_row
+from dashboard.callbacks import ADMINS, EDITORS, callback
 from dashboard.callbacks.actions.detail import action_detail
+from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.domain.formatting import format_datetime
 from dashboard.models import utcnow
 from dashboard.queries import actions as action_queries

@@ -6,7 +6,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.callbacks.kpis.filters import funnel_area, kpi_filters
 from dashboard.callbacks.kpis.rows import funnel_rows
 from dashboard.queries import kpis as kpi_queries

@@ -10,7 +10,8 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, answer_write, callback, send_table, uploaded_bytes
+from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks.common import answer_write, send_table, uploaded_bytes
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services

@@ -7,7 +7,8 @@ from dash import Input, Output, State, ctx
 
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, answer_write, callback, opened_row
+from dashboard.callbacks import ADMINS, callback
+from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.callbacks.milestones.edit import CONFLICTS, edit_panel_state, stored_milestone
 from dashboard.ui.forms import ERRORS, FormOutputs, check_the_fields
 

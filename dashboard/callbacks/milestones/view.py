@@ -9,7 +9,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.figures import gantt as figures
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
 from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count

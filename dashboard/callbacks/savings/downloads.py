@@ -5,7 +5,8 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback, send_table
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.callbacks.savings.filters import FILTER_STATES, filters_from_controls, one_organisation
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.download_tables import benefit_table

@@ -7,7 +7,8 @@ from dash import Input, Output, State
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, answer_write, callback
+from dashboard.callbacks import ADMINS, callback
+from dashboard.callbacks.common import answer_write
 from dashboard.callbacks.savings.edit import CONFLICTS
 from dashboard.domain.formatting import financial_year_label, format_money
 from dashboard.queries import savings as saving_queries
