@@ -133,7 +133,7 @@ def test_each_point_names_the_recommendations_and_actions_answering_it(database_
 
 
 def test_the_page_names_the_first_five_recommendations_of_a_point_and_counts_the_rest(database_url):
-    from dashboard.callbacks.actions import _answered
+    from dashboard.callbacks.actions.sections import _answered
 
     with session_scope() as db:
         recommendations = db.scalars(select(m.Recommendation).order_by(m.Recommendation.sort_order)).all()

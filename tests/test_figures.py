@@ -466,7 +466,7 @@ def test_the_action_progress_chart_is_a_valid_plotly_figure_with_a_bar_per_state
 
     import plotly.graph_objects as go
 
-    from dashboard.callbacks.actions import progress_figure
+    from dashboard.figures.actions import progress_figure
 
     progress = pd.DataFrame(
         {

@@ -121,10 +121,10 @@ def test_templates_are_for_admins_and_name_the_columns(app, login_as):
     ],
 )
 def test_the_page_offers_import_to_admins_and_explains_it_to_others(app, monkeypatch, role, shown, hidden):
-    from types import SimpleNamespace
-
+    from dashboard.auth import SessionUser
     from dashboard.pages import imports as page
 
-    monkeypatch.setattr(page, "signed_in_user", lambda: SimpleNamespace(role=role, username=role))
+    user = SessionUser(id=0, username=role, display_name=role, role=role)
+    monkeypatch.setattr(page, "signed_in_user", lambda: user)
     text = json.dumps(page.layout(), default=lambda component: component.to_plotly_json())
     assert shown in text and hidden not in text

@@ -205,7 +205,7 @@ def test_catalogue_lists_the_transition_outcomes_and_filters_by_outcome_area(dat
 
 
 def test_the_catalogue_grid_says_what_the_catalogue_download_says(database_url):
-    from dashboard.callbacks.kpis import _records, catalogue_grid_rows, catalogue_rows
+    from dashboard.callbacks.kpis.rows import _records, catalogue_grid_rows, catalogue_rows
 
     for outcome_area in (None, "Constituency performance"):
         page = catalogue_grid_rows(kpi_queries.kpi_catalogue_records(outcome_area))
@@ -217,7 +217,8 @@ def test_the_catalogue_grid_says_what_the_catalogue_download_says(database_url):
 
 @pytest.mark.parametrize("code", ["CON-ADMISSIONS-65", "CON-FIRST-CONTACT", "TR-EET", "no such KPI"])
 def test_the_trends_page_reads_the_same_rows_as_the_trends_download(database_url, code):
-    from dashboard.callbacks.kpis import _records, grid_rows, trends_summary
+    from dashboard.callbacks.kpis.rows import _records, grid_rows
+    from dashboard.callbacks.kpis.summaries import trends_summary
 
     records = kpi_queries.spc_trend_records(code)
     frame = kpi_queries.spc_trends(code)
@@ -235,7 +236,8 @@ def test_the_trends_page_reads_the_same_rows_as_the_trends_download(database_url
     ],
 )
 def test_the_comparison_page_reads_the_same_rows_as_the_comparison_download(database_url, code, period):
-    from dashboard.callbacks.kpis import _records, comparison_summary, grid_rows
+    from dashboard.callbacks.kpis.rows import _records, grid_rows
+    from dashboard.callbacks.kpis.summaries import comparison_summary
     from dashboard.figures import kpis as figures_kpis
 
     kpi = kpi_queries.kpi_details(code) or kpi_queries.kpi_details(kpi_queries.DEFAULT_KPI)

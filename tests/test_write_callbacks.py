@@ -15,25 +15,25 @@ from tests.helpers import callback_request, settings_for
 # Callbacks leads may call, named "function:first output id". Writes name the test proving that a
 # lead of another project is refused on the row itself; reads say why no row-level check applies.
 LEAD_CALLABLE = {
-    "save:ms-edit-summary": "tests/test_milestone_http.py::test_save_is_refused_over_http_to_a_viewer_and_to_"
+    "save_milestone:ms-edit-summary": "tests/test_milestone_http.py::test_save_is_refused_over_http_to_a_viewer_and_to_"
     "another_projects_lead",
-    "save:act-message": "tests/test_action_http.py::test_save_and_note_are_refused_to_a_viewer_and_to_another_"
+    "save_action:act-message": "tests/test_action_http.py::test_save_and_note_are_refused_to_a_viewer_and_to_another_"
     "projects_lead",
-    "add_note:act-message": "tests/test_action_http.py::test_save_and_note_are_refused_to_a_viewer_and_to_"
+    "add_action_note:act-message": "tests/test_action_http.py::test_save_and_note_are_refused_to_a_viewer_and_to_"
     "another_projects_lead",
-    "add_evidence:act-message": "tests/test_write_callbacks.py::test_evidence_is_refused_to_another_projects_lead",
-    "save:sv-edit-summary": "tests/test_savings_http.py::test_save_is_refused_to_a_viewer_and_to_another_"
+    "add_action_evidence:act-message": "tests/test_write_callbacks.py::test_evidence_is_refused_to_another_projects_lead",
+    "save_saving_line:sv-edit-summary": "tests/test_savings_http.py::test_save_is_refused_to_a_viewer_and_to_another_"
     "projects_lead",
-    "save_value:kpi-entry-message": "not project-scoped: KPI values belong to no project; any lead may enter them",
-    "upload:kpi-upload-report": "not project-scoped: KPI values belong to no project; any lead may enter them",
-    "editable_options:ms-edit-select": "read: lists only the caller's own milestones",
-    "choose_from_table:ms-edit-select": "read: picks a row the caller may edit",
+    "save_kpi_value:kpi-entry-message": "not project-scoped: KPI values belong to no project; any lead may enter them",
+    "upload_kpi_values:kpi-upload-report": "not project-scoped: KPI values belong to no project; any lead may enter them",
+    "list_editable_milestones:ms-edit-select": "read: lists only the caller's own milestones",
+    "choose_milestone_from_table:ms-edit-select": "read: picks a row the caller may edit",
     "open_milestone:ms-edit-fields": "read: loads the form; saving is checked on the row",
-    "suggest:ms-edit-suggestion": "read: RAG suggestion from dates",
-    "editable_options:sv-edit-select": "read: lists only the caller's own saving lines",
-    "open_line:sv-edit-fields": "read: loads the form; saving is checked on the row",
-    "history:kpi-entry-history": "read: recent KPI entries",
-    "template:kpi-template-download": "read: an empty upload template",
+    "suggest_milestone_rag:ms-edit-suggestion": "read: RAG suggestion from dates",
+    "list_editable_saving_lines:sv-edit-select": "read: lists only the caller's own saving lines",
+    "open_saving_line:sv-edit-fields": "read: loads the form; saving is checked on the row",
+    "show_kpi_entry_history:kpi-entry-history": "read: recent KPI entries",
+    "download_kpi_template:kpi-template-download": "read: an empty upload template",
 }
 
 
@@ -98,7 +98,7 @@ def test_evidence_is_refused_to_another_projects_lead(app, login_as):
     key = next(
         k
         for k, spec in app.callback_map.items()
-        if spec.get("callback") is not None and _name(k, spec) == "add_evidence:act-message"
+        if spec.get("callback") is not None and _name(k, spec) == "add_action_evidence:act-message"
     )
     body = callback_request(
         app,

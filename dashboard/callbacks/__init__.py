@@ -1,9 +1,19 @@
-"""Callback wiring, one module per page; every callback is registered through `authorised`."""
+"""Callback wiring, one module (or package) per page.
+
+Each callback is a module-level function with a name of its own, declared with `@callback(…, roles=…)`
+(or `clientside(…)` for one that runs in the browser). Declaring records it and returns the function
+unchanged, so it can be imported and called like any other; `register_all(app)` registers every
+declared callback on an app through `authorised`, as often as apps are built. What the page
+modules share beyond that (an edit form's opened row, a write's answer, uploads, downloads) is in
+`common`, and the leads' edit panels in `edit_panels`.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import abort
 
@@ -15,6 +25,25 @@ ADMINS = ("admin",)
 
 POLICY_ATTRIBUTE = "__authorised_roles__"
 
+# The callback modules in the order their callbacks are registered (the navbar's order of pages).
+MODULES = (
+    "shell",
+    "overview",
+    "milestones",
+    "actions",
+    "savings",
+    "kpis",
+    "benchmarking",
+    "audit",
+    "pack",
+    "imports",
+)
+
+
+def _check_roles(roles: tuple[str, ...]) -> None:
+    if not roles or not set(roles) <= set(EVERYONE):
+        raise ValueError(f"authorised() needs roles drawn from {EVERYONE}, got {roles!r}")
+
 
 def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) -> Callable:
     """Register a server callback on `app` that only signed-in users with one of `roles` may run.
@@ -22,8 +51,7 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
     Deny by default: `roles` is required. The browser can POST any callback directly, so this
     check runs on the server whatever the page showed; services still check row-level rights.
     """
-    if not roles or not set(roles) <= set(EVERYONE):
-        raise ValueError(f"authorised() needs roles drawn from {EVERYONE}, got {roles!r}")
+    _check_roles(roles)
 
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
@@ -45,36 +73,71 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
     return decorate
 
 
-def _whole_number(value) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdecimal() and value.isascii():
-        return int(value)
-    return None
+@dataclass(frozen=True)
+class Declared:
+    """A callback as its module declares it: what runs, on which dependencies, for whom."""
+
+    module: str
+    run: Callable | str  # the server function, or a clientside callback's JavaScript
+    dependencies: tuple
+    roles: tuple[str, ...] | None  # None for a clientside callback: it runs in the browser
+    options: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        if isinstance(self.run, str):
+            first = self.dependencies[0]
+            return f"clientside:{first.component_id}.{first.component_property}"
+        return self.run.__name__
 
 
-def opened_row(value) -> tuple[int, int] | None:
-    """(id, version) of the row an edit form has open, from its store; None unless both are whole
-    numbers. The store is the browser's: a crafted one is answered "choose one first", not a crash."""
-    if not isinstance(value, dict):
-        return None
-    row_id, version = _whole_number(value.get("id")), _whole_number(value.get("version"))
-    return None if row_id is None or version is None else (row_id, version)
+# Keyed by module and name: importing a module again replaces its callbacks, never doubles them.
+_DECLARED: dict[tuple[str, str], Declared] = {}
+
+
+def callback(*dependencies, roles: tuple[str, ...], **options) -> Callable:
+    """Declare a server callback that users with one of `roles` may run; the function is returned as it is.
+
+    `dependencies` and `options` are those of `Dash.callback` (Output…, Input…, State…,
+    prevent_initial_call, running…).
+    """
+    _check_roles(roles)
+
+    def declare(function: Callable) -> Callable:
+        spec = Declared(function.__module__, function, dependencies, tuple(roles), options)
+        _DECLARED[(spec.module, spec.name)] = spec
+        return function
+
+    return declare
+
+
+def clientside(script: str, *dependencies, module: str, **options) -> None:
+    """Declare a callback that runs in the browser (no server function, so nothing to authorise)."""
+    spec = Declared(module, script, dependencies, None, options)
+    _DECLARED[(spec.module, spec.name)] = spec
+
+
+def declared_callbacks() -> list[Declared]:
+    """Every callback the callback modules declare, in registration order (MODULES, then as written)."""
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+
+    def page(spec: Declared) -> int:
+        short = spec.module.removeprefix(f"{__name__}.").split(".")[0]
+        return MODULES.index(short) if short in MODULES else len(MODULES)
+
+    specs = sorted(_DECLARED.values(), key=page)
+    names = [spec.name for spec in specs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"callbacks need names of their own; declared more than once: {repeated}")
+    return specs
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import (
-        actions,
-        audit,
-        benchmarking,
-        imports,
-        kpis,
-        milestones,
-        overview,
-        pack,
-        savings,
-        shell,
-    )
-
-    for module in (shell, overview, milestones, actions, savings, kpis, benchmarking, audit, pack, imports):
-        module.register(app)
+    """Register every declared callback on `app`, each through `authorised` with its declared roles."""
+    for spec in declared_callbacks():
+        if spec.roles is None:
+            app.clientside_callback(spec.run, *spec.dependencies, **spec.options)
+        else:
+            authorised(app, *spec.dependencies, roles=spec.roles, **spec.options)(spec.run)

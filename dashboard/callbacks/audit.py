@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc
+from dash import Input, Output, State, ctx
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, authorised
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
-from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.reports.values import describe_change, field_label, in_uk_time, show_change
 from dashboard.ui.components import chosen, page_choices, page_count
 
@@ -87,55 +87,51 @@ def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(headings)).rename(columns=headings)
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("audit-url", "search"),
-        Output("audit-grid", "rowData"),
-        Output("audit-count", "children"),
-        Output("audit-page", "options"),
-        Output("audit-page", "value"),
-        *[Input(f"audit-filter-{name}", "value") for name in FILTERS],
-        Input("audit-page", "value"),
-        roles=EVERYONE,
+@callback(
+    Output("audit-url", "search"),
+    Output("audit-grid", "rowData"),
+    Output("audit-count", "children"),
+    Output("audit-page", "options"),
+    Output("audit-page", "value"),
+    *[Input(f"audit-filter-{name}", "value") for name in FILTERS],
+    Input("audit-page", "value"),
+    roles=EVERYONE,
+)
+def show_audit(person, entity, project, date_from, date_to, page):
+    # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+    turned_page = ctx.triggered_id in (None, "audit-page")
+    filters = audit_filters(person, entity, project, date_from, date_to, page if turned_page else 1)
+    matching = audit_count(filters)
+    pages = page_count(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    frame = queries.audit_events(filters, paged=True)
+    rows = [
+        {
+            "id": int(row.id),
+            "when_iso": row.at.isoformat() if isinstance(row.at, dt.datetime) else None,
+            **shown_row(row),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+    return (
+        filters.query_string(),
+        rows,
+        count_text(filters, matching, len(rows)),
+        page_choices(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE, "changes"),
+        str(filters.page),
     )
-    def show_audit(person, entity, project, date_from, date_to, page):
-        # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
-        turned_page = ctx.triggered_id in (None, "audit-page")
-        filters = audit_filters(person, entity, project, date_from, date_to, page if turned_page else 1)
-        matching = audit_count(filters)
-        pages = page_count(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE)
-        if filters.page > pages:
-            filters = replace(filters, page=pages)
-        frame = queries.audit_events(filters, paged=True)
-        rows = [
-            {
-                "id": int(row.id),
-                "when_iso": row.at.isoformat() if isinstance(row.at, dt.datetime) else None,
-                **shown_row(row),
-            }
-            for row in frame.itertuples(index=False)
-        ]
-        return (
-            filters.query_string(),
-            rows,
-            count_text(filters, matching, len(rows)),
-            page_choices(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE, "changes"),
-            str(filters.page),
-        )
 
-    @authorised(
-        app,
-        Output("audit-download", "data"),
-        Input("audit-download-csv", "n_clicks"),
-        Input("audit-download-xlsx", "n_clicks"),
-        *[State(f"audit-filter-{name}", "value") for name in FILTERS],
-        roles=EVERYONE,
-        prevent_initial_call=True,
-    )
-    def download(_csv, _xlsx, person, entity, project, date_from, date_to):
-        table = audit_table(queries.audit_events(audit_filters(person, entity, project, date_from, date_to)))
-        stamp = clock.today().isoformat()
-        if ctx.triggered_id == "audit-download-xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, "Audit trail"), f"audit-{stamp}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"audit-{stamp}.csv")
+
+@callback(
+    Output("audit-download", "data"),
+    Input("audit-download-csv", "n_clicks"),
+    Input("audit-download-xlsx", "n_clicks"),
+    *[State(f"audit-filter-{name}", "value") for name in FILTERS],
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_audit(_csv, _xlsx, person, entity, project, date_from, date_to):
+    table = audit_table(queries.audit_events(audit_filters(person, entity, project, date_from, date_to)))
+    kind = "xlsx" if ctx.triggered_id == "audit-download-xlsx" else "csv"
+    return send_table(table, kind, f"audit-{clock.today().isoformat()}", "Audit trail")

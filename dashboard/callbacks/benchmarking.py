@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, ctx, html
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, authorised
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.common import send_table
 from dashboard.domain.ranking import is_missing, rank_change_words
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
-from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 
 KIND_LABELS = {
     "city": "City (ranked)",
@@ -316,109 +316,101 @@ def _order_by_shown(frame: pd.DataFrame, shown_rows, key: str) -> pd.DataFrame:
     )
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("bm-url", "search"),
-        Output("bm-headline", "children"),
-        Output("bm-chart-heading", "children"),
-        Output("bm-chart", "figure"),
-        Output("bm-chart-summary", "children"),
-        Output("bm-grid", "rowData"),
-        Input("bm-measure", "value"),
-        Input("bm-year", "value"),
-        roles=EVERYONE,
-    )
-    def show_measure(measure, year):
-        filters, measures, years = current_filters(measure, year)
-        chosen = _measure_row(measures, filters.measure)
-        if chosen is None:
-            return (
-                filters.query_string(),
-                dbc.Alert("No ASCOF measures are loaded.", color="warning"),
-                ("Councils ranked"),
-                bench_figures.ranked_bar([], "", "higher", ""),
-                "",
-                [],
-            )
-        records = benchmark_queries.measure_comparison_records(filters, years)
-        published = benchmark_queries.published_ranks(filters.measure)
-        figure = bench_figures.ranked_bar(records, chosen["unit"], chosen["polarity"], filters.year)
-        summary = bench_figures.ranked_bar_summary(
-            records, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
-        )
+@callback(
+    Output("bm-url", "search"),
+    Output("bm-headline", "children"),
+    Output("bm-chart-heading", "children"),
+    Output("bm-chart", "figure"),
+    Output("bm-chart-summary", "children"),
+    Output("bm-grid", "rowData"),
+    Input("bm-measure", "value"),
+    Input("bm-year", "value"),
+    roles=EVERYONE,
+)
+def show_measure(measure, year):
+    filters, measures, years = current_filters(measure, year)
+    chosen = _measure_row(measures, filters.measure)
+    if chosen is None:
         return (
             filters.query_string(),
-            headline(records, published, chosen, filters.year, years),
-            f"{chosen['code']} {chosen['name']}: councils ranked, {filters.year}",
-            figure,
-            summary,
-            comparison_rows(records, chosen["unit"]),
+            dbc.Alert("No ASCOF measures are loaded.", color="warning"),
+            ("Councils ranked"),
+            bench_figures.ranked_bar([], "", "higher", ""),
+            "",
+            [],
         )
-
-    @authorised(
-        app,
-        Output("bm-heat", "figure"),
-        Output("bm-heat-summary", "children"),
-        Output("bm-differences", "children"),
-        Output("bm-heat-grid", "rowData"),
-        Input("bm-measure", "value"),
-        roles=EVERYONE,
+    records = benchmark_queries.measure_comparison_records(filters, years)
+    published = benchmark_queries.published_ranks(filters.measure)
+    figure = bench_figures.ranked_bar(records, chosen["unit"], chosen["polarity"], filters.year)
+    summary = bench_figures.ranked_bar_summary(
+        records, chosen["name"], chosen["unit"], chosen["polarity"], filters.year
     )
-    def show_heat(measure):
-        selected, years = chosen_measure(measure)
-        ranks = benchmark_queries.birmingham_rank_records()
-        return (
-            bench_figures.rank_heatmap(ranks, years, selected=selected),
-            bench_figures.rank_heatmap_summary(ranks, years),
-            differences_list(ranks),
-            heat_rows(ranks, years, selected),
-        )
-
-    @authorised(
-        app,
-        Output("bm-download", "data"),
-        Input("bm-download-csv", "n_clicks"),
-        Input("bm-download-xlsx", "n_clicks"),
-        State("bm-measure", "value"),
-        State("bm-year", "value"),
-        State("bm-grid", "virtualRowData"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
+    return (
+        filters.query_string(),
+        headline(records, published, chosen, filters.year, years),
+        f"{chosen['code']} {chosen['name']}: councils ranked, {filters.year}",
+        figure,
+        summary,
+        comparison_rows(records, chosen["unit"]),
     )
-    def download_comparison(_csv, _xlsx, measure, year, shown_rows):
-        filters, measures, years = current_filters(measure, year)
-        chosen = _measure_row(measures, filters.measure)
-        frame = benchmark_queries.measure_comparison(filters, years)
-        frame = _order_by_shown(frame, shown_rows, "area_key")
-        table = comparison_table(frame, chosen, filters.year, years) if chosen is not None else pd.DataFrame()
-        stem = f"ascof-{filters.measure}-{filters.year}".replace("/", "-").replace("(", "").replace(")", "")
-        stamp = clock.today().isoformat()
-        if ctx.triggered_id == "bm-download-xlsx":
-            return dcc.send_bytes(to_excel_bytes(table, "ASCOF ranking"), f"{stem}-{stamp}.xlsx")
-        return dcc.send_bytes(to_csv_bytes(table), f"{stem}-{stamp}.csv")
 
-    @authorised(
-        app,
-        Output("bm-heat-download", "data"),
-        Input("bm-heat-download-csv", "n_clicks"),
-        Input("bm-heat-download-xlsx", "n_clicks"),
-        State("bm-measure", "value"),
-        State("bm-heat-grid", "virtualRowData"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
+
+@callback(
+    Output("bm-heat", "figure"),
+    Output("bm-heat-summary", "children"),
+    Output("bm-differences", "children"),
+    Output("bm-heat-grid", "rowData"),
+    Input("bm-measure", "value"),
+    roles=EVERYONE,
+)
+def show_rank_heatmap(measure):
+    selected, years = chosen_measure(measure)
+    ranks = benchmark_queries.birmingham_rank_records()
+    return (
+        bench_figures.rank_heatmap(ranks, years, selected=selected),
+        bench_figures.rank_heatmap_summary(ranks, years),
+        differences_list(ranks),
+        heat_rows(ranks, years, selected),
     )
-    def download_heat(_csv, _xlsx, measure, shown_rows):
-        selected, years = chosen_measure(measure)
-        rows = heat_rows(benchmark_queries.birmingham_rank_records(), years, selected)
-        if shown_rows is not None:
-            order = [str(row["id"]) for row in shown_rows if isinstance(row, dict) and "id" in row]
-            by_code = {row["id"]: row for row in rows}
-            rows = [by_code[code] for code in order if code in by_code]
-        table = heat_table(rows, years)
-        stamp = clock.today().isoformat()
-        if ctx.triggered_id == "bm-heat-download-xlsx":
-            return dcc.send_bytes(
-                to_excel_bytes(table, "Birmingham ASCOF ranks"), f"ascof-ranks-{stamp}.xlsx"
-            )
-        return dcc.send_bytes(to_csv_bytes(table), f"ascof-ranks-{stamp}.csv")
+
+
+@callback(
+    Output("bm-download", "data"),
+    Input("bm-download-csv", "n_clicks"),
+    Input("bm-download-xlsx", "n_clicks"),
+    State("bm-measure", "value"),
+    State("bm-year", "value"),
+    State("bm-grid", "virtualRowData"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_measure_comparison(_csv, _xlsx, measure, year, shown_rows):
+    filters, measures, years = current_filters(measure, year)
+    chosen = _measure_row(measures, filters.measure)
+    frame = benchmark_queries.measure_comparison(filters, years)
+    frame = _order_by_shown(frame, shown_rows, "area_key")
+    table = comparison_table(frame, chosen, filters.year, years) if chosen is not None else pd.DataFrame()
+    stem = f"ascof-{filters.measure}-{filters.year}".replace("/", "-").replace("(", "").replace(")", "")
+    kind = "xlsx" if ctx.triggered_id == "bm-download-xlsx" else "csv"
+    return send_table(table, kind, f"{stem}-{clock.today().isoformat()}", "ASCOF ranking")
+
+
+@callback(
+    Output("bm-heat-download", "data"),
+    Input("bm-heat-download-csv", "n_clicks"),
+    Input("bm-heat-download-xlsx", "n_clicks"),
+    State("bm-measure", "value"),
+    State("bm-heat-grid", "virtualRowData"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def download_rank_heatmap(_csv, _xlsx, measure, shown_rows):
+    selected, years = chosen_measure(measure)
+    rows = heat_rows(benchmark_queries.birmingham_rank_records(), years, selected)
+    if shown_rows is not None:
+        order = [str(row["id"]) for row in shown_rows if isinstance(row, dict) and "id" in row]
+        by_code = {row["id"]: row for row in rows}
+        rows = [by_code[code] for code in order if code in by_code]
+    table = heat_table(rows, years)
+    kind = "xlsx" if ctx.triggered_id == "bm-heat-download-xlsx" else "csv"
+    return send_table(table, kind, f"ascof-ranks-{clock.today().isoformat()}", "Birmingham ASCOF ranks")

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, authorised
-from dashboard.reports.downloads import to_excel_bytes
+from dashboard.callbacks import ADMINS, callback
+from dashboard.callbacks.common import send_table, uploaded_bytes
 from dashboard.services import importer
 from dashboard.services.core import display_value
-
-
-def _decode(contents) -> bytes | None:
-    try:
-        _header, encoded = str(contents).split(",", 1)
-        return base64.b64decode(encoded, validate=True)
-    except (ValueError, binascii.Error):
-        return None
 
 
 def report_view(report: importer.Report) -> dbc.Alert:
@@ -82,55 +71,51 @@ def report_view(report: importer.Report) -> dbc.Alert:
     )
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("import-report", "children"),
-        Output("import-run", "disabled"),
-        Input("import-upload", "contents"),
-        Input("import-kind", "value"),
-        Input("import-check", "n_clicks"),
-        Input("import-run", "n_clicks"),
-        State("import-upload", "filename"),
-        roles=ADMINS,
-        prevent_initial_call=True,
-    )
-    def check_or_import(contents, kind, _check, _run, filename):
-        filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
-        if not isinstance(kind, str) or kind not in importer.KINDS:
-            return dbc.Alert("Choose what the file holds.", color="danger"), True
-        if ctx.triggered_id in ("import-upload", "import-kind"):
-            if not contents:
-                return no_update, True
-            return (
-                html.P(f"Chosen: {filename}. Press Check file to check every row before importing."),
-                True,
-            )
+@callback(
+    Output("import-report", "children"),
+    Output("import-run", "disabled"),
+    Input("import-upload", "contents"),
+    Input("import-kind", "value"),
+    Input("import-check", "n_clicks"),
+    Input("import-run", "n_clicks"),
+    State("import-upload", "filename"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def check_or_import_file(contents, kind, _check, _run, filename):
+    filename = filename if isinstance(filename, str) else ""  # the upload's name, or none
+    if not isinstance(kind, str) or kind not in importer.KINDS:
+        return dbc.Alert("Choose what the file holds.", color="danger"), True
+    if ctx.triggered_id in ("import-upload", "import-kind"):
         if not contents:
-            return dbc.Alert("Choose a file to import first.", color="danger"), True
-        content = _decode(contents)
-        if content is None:
-            return dbc.Alert("The file could not be read; choose it again.", color="danger"), True
-        if ctx.triggered_id == "import-run":
-            # Checked again on the server: the browser's "check passed" is never trusted.
-            report = importer.import_file(
-                signed_in_user(), kind, filename or "", content, today=clock.today()
-            )
-            return report_view(report), True
-        report = importer.check_file(kind, filename or "", content, today=clock.today())
-        return report_view(report), not report.ok
+            return no_update, True
+        return (
+            html.P(f"Chosen: {filename}. Press Check file to check every row before importing."),
+            True,
+        )
+    if not contents:
+        return dbc.Alert("Choose a file to import first.", color="danger"), True
+    content = uploaded_bytes(contents)
+    if content is None:
+        return dbc.Alert("The file could not be read; choose it again.", color="danger"), True
+    if ctx.triggered_id == "import-run":
+        # Checked again on the server: the browser's "check passed" is never trusted.
+        report = importer.import_file(signed_in_user(), kind, filename or "", content, today=clock.today())
+        return report_view(report), True
+    report = importer.check_file(kind, filename or "", content, today=clock.today())
+    return report_view(report), not report.ok
 
-    @authorised(
-        app,
-        Output("import-template-download", "data"),
-        *[Input(f"import-template-{name}", "n_clicks") for name in importer.KINDS],
-        roles=ADMINS,
-        prevent_initial_call=True,
-    )
-    def template(*_clicks):
-        name = str(ctx.triggered_id or "").removeprefix("import-template-")
-        if name not in importer.KINDS:
-            return no_update
-        kind = importer.KINDS[name]
-        table = importer.template_table(name)
-        return dcc.send_bytes(to_excel_bytes(table, kind.sheet), f"{name.replace('_', '-')}-template.xlsx")
+
+@callback(
+    Output("import-template-download", "data"),
+    *[Input(f"import-template-{name}", "n_clicks") for name in importer.KINDS],
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def download_import_template(*_clicks):
+    name = str(ctx.triggered_id or "").removeprefix("import-template-")
+    if name not in importer.KINDS:
+        return no_update
+    kind = importer.KINDS[name]
+    table = importer.template_table(name)
+    return send_table(table, "xlsx", f"{name.replace('_', '-')}-template", kind.sheet)

@@ -7,17 +7,18 @@ from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, dcc, html
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import ADMINS, EVERYONE, authorised
+from dashboard.callbacks import ADMINS, EVERYONE, callback
+from dashboard.callbacks.common import answer_write
 from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
-from dashboard.services import ValidationError
 from dashboard.services.board import add_board_meeting
-from dashboard.ui.components import error_message, illustrative_marker
+from dashboard.ui.components import illustrative_marker
+from dashboard.ui.forms import ERRORS, FormOutputs, check_the_fields
 
 
 def tile(label: str, value: str, href: str, tone: str = "secondary", detail: str | None = None) -> dbc.Col:
@@ -166,128 +167,130 @@ def _more_owners(rest: list[tuple[str, int]]) -> list:
     return [html.Li(f"and {len(rest)} more people: {items} item{'s' if items != 1 else ''} between them")]
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("ov-plain", "children"),
-        Output("ov-tiles", "children"),
-        Output("ov-owed", "children"),
-        Input("ov-plain", "id"),
-        roles=EVERYONE,
-    )
-    def show_headlines(_component):
-        facts = overview_queries.overview(clock.today())
-        sentences = overview_queries.plain_language(facts)
-        plain = [html.Ul([html.Li(sentence) for sentence in sentences], className="plain-sentences")]
-        if any([facts.milestones.illustrative, facts.actions.illustrative, facts.kpis.illustrative]):
-            plain.append(
-                html.P(
-                    [
-                        illustrative_marker(),
-                        " Some of these figures are illustrative: the source "
-                        "documents do not give current statuses or constituency values.",
-                    ],
-                    className="small",
-                )
-            )
-        owed = (
-            html.Ul(
+@callback(
+    Output("ov-plain", "children"),
+    Output("ov-tiles", "children"),
+    Output("ov-owed", "children"),
+    Input("ov-plain", "id"),
+    roles=EVERYONE,
+)
+def show_headlines(_component):
+    facts = overview_queries.overview(clock.today())
+    sentences = overview_queries.plain_language(facts)
+    plain = [html.Ul([html.Li(sentence) for sentence in sentences], className="plain-sentences")]
+    if any([facts.milestones.illustrative, facts.actions.illustrative, facts.kpis.illustrative]):
+        plain.append(
+            html.P(
                 [
-                    html.Li(f"{owner}: {count} item{'s' if count != 1 else ''}")
-                    for owner, count in facts.updates_owed[:OWNERS_LISTED]
-                ]
-                + _more_owners(facts.updates_owed[OWNERS_LISTED:])
+                    illustrative_marker(),
+                    " Some of these figures are illustrative: the source "
+                    "documents do not give current statuses or constituency values.",
+                ],
+                className="small",
             )
-            if facts.updates_owed
-            else html.P("Every open milestone and action has been updated in the last two weeks.")
         )
-        return plain, tile_groups(facts), owed
-
-    @authorised(
-        app,
-        Output("ov-changes", "children"),
-        Output("ov-url", "search"),
-        Input("ov-since", "value"),
-        roles=EVERYONE,
-    )
-    def show_changes(since):
-        try:
-            since_date = dt.date.fromisoformat(since or "")
-        except ValueError:
-            return [html.P("No board meetings are recorded yet.")], ""
-        heading = html.P(
-            f"Everything that changed since the board of {format_date(since_date)}.",
-            className="text-body-secondary",
+    owed = (
+        html.Ul(
+            [
+                html.Li(f"{owner}: {count} item{'s' if count != 1 else ''}")
+                for owner, count in facts.updates_owed[:OWNERS_LISTED]
+            ]
+            + _more_owners(facts.updates_owed[OWNERS_LISTED:])
         )
-        changes = board.changes_since(since_date, newest=CHANGES_LISTED)
-        total = board.count_changes_since(since_date) if len(changes) == CHANGES_LISTED else len(changes)
-        return [heading, *changes_list(changes, total, since_date)], "?" + urlencode({"since": since})
-
-    @authorised(
-        app,
-        Output("ov-meeting-message", "children"),
-        Output("ov-meeting-meeting_date-error", "children"),
-        Output("ov-meeting-title-error", "children"),
-        Output("ov-since", "options"),
-        Input("ov-meeting-save", "n_clicks"),
-        State("ov-meeting-date", "value"),
-        State("ov-meeting-title", "value"),
-        roles=ADMINS,
-        prevent_initial_call=True,
+        if facts.updates_owed
+        else html.P("Every open milestone and action has been updated in the last two weeks.")
     )
-    def add_meeting(clicks, when, title):
-        if not clicks:
-            return no_update, no_update, no_update, no_update
-        try:
-            meeting_id = add_board_meeting(signed_in_user(), when, title or "Programme board")
-        except ValidationError as exc:
-            return (
-                dbc.Alert("There is a problem: check the fields below.", color="danger"),
-                error_message(exc.errors["meeting_date"]) if "meeting_date" in exc.errors else None,
-                error_message(exc.errors["title"]) if "title" in exc.errors else None,
-                no_update,
-            )
+    return plain, tile_groups(facts), owed
+
+
+@callback(
+    Output("ov-changes", "children"),
+    Output("ov-url", "search"),
+    Input("ov-since", "value"),
+    roles=EVERYONE,
+)
+def show_changes(since):
+    try:
+        since_date = dt.date.fromisoformat(since or "")
+    except ValueError:
+        return [html.P("No board meetings are recorded yet.")], ""
+    heading = html.P(
+        f"Everything that changed since the board of {format_date(since_date)}.",
+        className="text-body-secondary",
+    )
+    changes = board.changes_since(since_date, newest=CHANGES_LISTED)
+    total = board.count_changes_since(since_date) if len(changes) == CHANGES_LISTED else len(changes)
+    return [heading, *changes_list(changes, total, since_date)], "?" + urlencode({"since": since})
+
+
+MEETING_FORM = FormOutputs(
+    ("message", ERRORS, "options"),
+    ("meeting_date", "title"),
+    kept=frozenset({"options"}),
+    problem=check_the_fields,
+)
+
+
+@callback(
+    Output("ov-meeting-message", "children"),
+    Output("ov-meeting-meeting_date-error", "children"),
+    Output("ov-meeting-title-error", "children"),
+    Output("ov-since", "options"),
+    Input("ov-meeting-save", "n_clicks"),
+    State("ov-meeting-date", "value"),
+    State("ov-meeting-title", "value"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def save_board_meeting(clicks, when, title):
+    if not clicks:
+        return MEETING_FORM.unchanged()
+
+    def added(meeting_id: int) -> tuple:
         meetings = board.board_meetings()
         # The answer names the date stored, not what the browser sent.
         stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
-        return (
-            dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
-            None,
-            None,
-            board.meeting_choices(meetings),
+        return MEETING_FORM.answer(
+            message=dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
+            options=board.meeting_choices(meetings),
         )
 
-    @authorised(app, Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)
-    def show_summary(_component_id):
-        summary = queries.database_summary()
-        header = html.Thead(
-            html.Tr(
-                [
-                    html.Th("What", scope="col"),
-                    html.Th("Rows", scope="col"),
-                    html.Th("From the documents", scope="col"),
-                    html.Th("Illustrative", scope="col"),
-                ]
-            )
-        )
-        body = html.Tbody(
+    return answer_write(
+        MEETING_FORM, lambda: add_board_meeting(signed_in_user(), when, title or "Programme board"), added
+    )
+
+
+@callback(Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)
+def show_database_summary(_component_id):
+    summary = queries.database_summary()
+    header = html.Thead(
+        html.Tr(
             [
-                html.Tr(
-                    [
-                        html.Th(row.entity, scope="row"),
-                        html.Td(f"{row.rows:,}"),
-                        html.Td(f"{row.from_documents:,}"),
-                        html.Td(f"{row.illustrative:,}"),
-                    ]
-                )
-                for row in summary.itertuples()
+                html.Th("What", scope="col"),
+                html.Th("Rows", scope="col"),
+                html.Th("From the documents", scope="col"),
+                html.Th("Illustrative", scope="col"),
             ]
         )
-        return dbc.Table(
-            [header, body],
-            bordered=False,
-            striped=True,
-            size="sm",
-            className="summary-table w-auto",
-            id="overview-summary-table",
-        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(row.entity, scope="row"),
+                    html.Td(f"{row.rows:,}"),
+                    html.Td(f"{row.from_documents:,}"),
+                    html.Td(f"{row.illustrative:,}"),
+                ]
+            )
+            for row in summary.itertuples()
+        ]
+    )
+    return dbc.Table(
+        [header, body],
+        bordered=False,
+        striped=True,
+        size="sm",
+        className="summary-table w-auto",
+        id="overview-summary-table",
+    )

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, authorised
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.domain.formatting import format_date, format_money
 from dashboard.queries import board
 from dashboard.reports import pack as board_pack
@@ -166,51 +166,51 @@ def pack_document(data: board_pack.PackData) -> list:
     return children
 
 
-def register(app) -> None:
-    @authorised(
-        app,
-        Output("pack-document", "children"),
-        Output("pack-url", "search"),
-        Input("pack-meeting", "value"),
-        roles=EVERYONE,
-    )
-    def show_pack(meeting):
-        day = meeting_date(meeting)
-        if day is None:
-            return [html.P("Choose a board meeting to see its pack. No board meetings are recorded yet.")], ""
-        data = board_pack.pack_data(day, clock.today())
-        return pack_document(data), "?" + urlencode({"meeting": day.isoformat()})
+@callback(
+    Output("pack-document", "children"),
+    Output("pack-url", "search"),
+    Input("pack-meeting", "value"),
+    roles=EVERYONE,
+)
+def show_pack(meeting):
+    day = meeting_date(meeting)
+    if day is None:
+        return [html.P("Choose a board meeting to see its pack. No board meetings are recorded yet.")], ""
+    data = board_pack.pack_data(day, clock.today())
+    return pack_document(data), "?" + urlencode({"meeting": day.isoformat()})
 
-    @authorised(
-        app,
-        Output("pack-download", "data"),
-        Output("pack-status", "children"),
-        Input("pack-download-xlsx", "n_clicks"),
-        State("pack-meeting", "value"),
-        roles=EVERYONE,
-        prevent_initial_call=True,
-        running=[
-            (Output("pack-download-xlsx", "disabled"), True, False),
-            (Output("pack-progress", "children"), "Building the board pack…", ""),
-        ],
-    )
-    def download(clicks, meeting):
-        if not clicks:
-            return no_update, no_update
-        day = meeting_date(meeting)
-        if day is None:
-            return no_update, "Choose a board meeting first."
-        data = board_pack.pack_data(day, clock.today())
-        filename = board_pack.pack_filename(day)
-        return (
-            dcc.send_bytes(board_pack.pack_workbook(data), filename),
-            f"The board pack for {format_date(day)} is ready: {filename} "
-            f"({len(data.sections)} sheets) has been downloaded.",
-        )
 
-    app.clientside_callback(
-        "function (clicks) { if (clicks) { window.print(); } return ''; }",
-        Output("pack-print-status", "children"),
-        Input("pack-print", "n_clicks"),
-        prevent_initial_call=True,
+@callback(
+    Output("pack-download", "data"),
+    Output("pack-status", "children"),
+    Input("pack-download-xlsx", "n_clicks"),
+    State("pack-meeting", "value"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+    running=[
+        (Output("pack-download-xlsx", "disabled"), True, False),
+        (Output("pack-progress", "children"), "Building the board pack…", ""),
+    ],
+)
+def download_pack(clicks, meeting):
+    if not clicks:
+        return no_update, no_update
+    day = meeting_date(meeting)
+    if day is None:
+        return no_update, "Choose a board meeting first."
+    data = board_pack.pack_data(day, clock.today())
+    filename = board_pack.pack_filename(day)
+    return (
+        dcc.send_bytes(board_pack.pack_workbook(data), filename),
+        f"The board pack for {format_date(day)} is ready: {filename} "
+        f"({len(data.sections)} sheets) has been downloaded.",
     )
+
+
+clientside(
+    "function (clicks) { if (clicks) { window.print(); } return ''; }",
+    Output("pack-print-status", "children"),
+    Input("pack-print", "n_clicks"),
+    module=__name__,
+    prevent_initial_call=True,
+)

@@ -90,7 +90,7 @@ def layout(**_query):
             "Load the programme office's existing trackers: milestones, actions, savings and KPI values.",
         )
     ]
-    if user is not None and user.role == "admin":
+    if user is not None and user.is_admin:
         children.append(_admin_panel())
     else:
         children.append(

@@ -8,10 +8,10 @@ from dash import dcc, html
 from dashboard.auth import signed_in_user
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
+from dashboard.ui import forms
 from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
-    field_error,
     illustrative_marker,
     page_header,
     page_select,
@@ -183,11 +183,7 @@ def _table_details(summary: str, grid) -> html.Details:
 
 def _entry_panel(kpi_options: list[dict], area_options: list[dict]) -> html.Section:
     def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"kpi-entry-{name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
-        children += [field_error(f"kpi-entry-{name}"), control]
-        return html.Div(children, className="mb-3")
+        return forms.field(label, control, f"kpi-entry-{name}", hint)
 
     return html.Section(
         [

@@ -9,7 +9,9 @@ from dashboard import models as m
 from dashboard import queries
 from dashboard.auth import signed_in_user
 from dashboard.reports.tables import MILESTONE_GRID
-from dashboard.ui.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
+from dashboard.ui import forms
+from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.forms import field_error
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -157,141 +159,98 @@ def _update_form() -> html.Section:
     """The project leads' form; the server decides what each user may save (services.update_milestone)."""
 
     def field(label: str, control, field_name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"ms-edit-{field_name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1", id=f"ms-edit-{field_name}-hint"))
-        children += [field_error(f"ms-edit-{field_name}"), control]
-        return html.Div(children, className="mb-3", id=f"ms-edit-{field_name}-group")
+        return forms.field(label, control, f"ms-edit-{field_name}", hint, ids=True)
 
     status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
     rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in m.RAG_VALUES]
-    return html.Section(
-        [
-            html.H2("Update a milestone", className="h4", id="ms-edit-heading"),
+    return forms.edit_panel(
+        "ms-edit",
+        heading="Update a milestone",
+        lead="Choose one of the milestones you can update, or select its row in the table.",
+        select_label="Milestone to update",
+        placeholder="Choose a milestone",
+        body=[
+            dbc.Row(
+                [
+                    dbc.Col(
+                        field(
+                            "Status",
+                            dbc.Select(id="ms-edit-status", options=status_options),
+                            "status",
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        field(
+                            "Percentage complete",
+                            dbc.Input(id="ms-edit-percent_complete", type="number", min=0, max=100, step=1),
+                            "percent_complete",
+                            "A whole number from 0 to 100",
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        field("RAG status", dbc.Select(id="ms-edit-rag", options=rag_options), "rag"),
+                        md=4,
+                    ),
+                ]
+            ),
             html.P(
-                "Choose one of the milestones you can update, or select its row in the table.",
-                className="text-body-secondary",
+                id="ms-edit-suggestion",
+                className="small text-body-secondary",
+                **{"aria-live": "polite"},
+            ),
+            field(
+                "Reason for the RAG status",
+                dbc.Textarea(id="ms-edit-rag_reason", maxLength=600, rows=2),
+                "rag_reason",
+                "Required for Amber or Red, and when you choose a RAG the dates do not suggest or No RAG: "
+                "then give the reason for that choice",
             ),
             dbc.Row(
-                dbc.Col(
-                    [
-                        dbc.Label("Milestone to update", html_for="ms-edit-select", className="fw-semibold"),
-                        dbc.Select(
-                            id="ms-edit-select",
-                            options=[{"label": "Choose a milestone", "value": ""}],
-                            value="",
-                        ),
-                    ],
-                    md=8,
-                ),
-                className="mb-3",
-            ),
-            html.Div(id="ms-edit-summary", role="alert", **{"aria-live": "assertive"}),
-            html.Div(
                 [
-                    html.P(id="ms-edit-context", className="mb-2"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                field(
-                                    "Status",
-                                    dbc.Select(id="ms-edit-status", options=status_options),
-                                    "status",
-                                ),
-                                md=4,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Percentage complete",
-                                    dbc.Input(
-                                        id="ms-edit-percent_complete", type="number", min=0, max=100, step=1
-                                    ),
-                                    "percent_complete",
-                                    "A whole number from 0 to 100",
-                                ),
-                                md=4,
-                            ),
-                            dbc.Col(
-                                field("RAG status", dbc.Select(id="ms-edit-rag", options=rag_options), "rag"),
-                                md=4,
-                            ),
-                        ]
+                    dbc.Col(
+                        field(
+                            "Forecast start date",
+                            dbc.Input(id="ms-edit-forecast_start", type="date"),
+                            "forecast_start",
+                        ),
+                        md=3,
                     ),
-                    html.P(
-                        id="ms-edit-suggestion",
-                        className="small text-body-secondary",
-                        **{"aria-live": "polite"},
+                    dbc.Col(
+                        field(
+                            "Forecast end date",
+                            dbc.Input(id="ms-edit-forecast_end", type="date"),
+                            "forecast_end",
+                        ),
+                        md=3,
                     ),
-                    field(
-                        "Reason for the RAG status",
-                        dbc.Textarea(id="ms-edit-rag_reason", maxLength=600, rows=2),
-                        "rag_reason",
-                        "Required for Amber or Red, and when you choose a RAG the dates do not suggest or No RAG: "
-                        "then give the reason for that choice",
+                    dbc.Col(
+                        field(
+                            "Actual start date",
+                            dbc.Input(id="ms-edit-actual_start", type="date"),
+                            "actual_start",
+                        ),
+                        md=3,
                     ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                field(
-                                    "Forecast start date",
-                                    dbc.Input(id="ms-edit-forecast_start", type="date"),
-                                    "forecast_start",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Forecast end date",
-                                    dbc.Input(id="ms-edit-forecast_end", type="date"),
-                                    "forecast_end",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Actual start date",
-                                    dbc.Input(id="ms-edit-actual_start", type="date"),
-                                    "actual_start",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Actual end date",
-                                    dbc.Input(id="ms-edit-actual_end", type="date"),
-                                    "actual_end",
-                                ),
-                                md=3,
-                            ),
-                        ]
+                    dbc.Col(
+                        field(
+                            "Actual end date",
+                            dbc.Input(id="ms-edit-actual_end", type="date"),
+                            "actual_end",
+                        ),
+                        md=3,
                     ),
-                    field(
-                        "Commentary",
-                        dbc.Textarea(id="ms-edit-commentary", maxLength=2100, rows=4),
-                        "commentary",
-                        "Up to 2,000 characters",
-                    ),
-                    html.Div(
-                        [
-                            dbc.Button("Save update", id="ms-edit-save", color="primary", className="me-2"),
-                            html.Span(
-                                id="ms-edit-saved", role="status", className="text-success fw-semibold"
-                            ),
-                        ],
-                        className="d-flex align-items-center",
-                    ),
-                    html.Details(
-                        [html.Summary("Change history"), html.Div(id="ms-edit-history", className="mt-2")],
-                        className="mt-3",
-                    ),
-                ],
-                id="ms-edit-fields",
-                hidden=True,
+                ]
             ),
-            dcc.Store(id="ms-edit-version"),
+            field(
+                "Commentary",
+                dbc.Textarea(id="ms-edit-commentary", maxLength=2100, rows=4),
+                "commentary",
+                "Up to 2,000 characters",
+            ),
         ],
-        className="edit-panel mb-4 p-3 border rounded",
-        **{"aria-labelledby": "ms-edit-heading"},
+        save_label="Save update",
     )
 
 
@@ -498,6 +457,6 @@ def layout(**query):
     # Showing the form is a convenience; services.update_milestone decides what may be saved.
     if user is not None and user.role in ("lead", "admin"):
         children.append(_update_form())
-    if user is not None and user.role == "admin":
+    if user is not None and user.is_admin:
         children.append(_admin_tools(options))
     return children

@@ -10,7 +10,8 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
-from dashboard.ui.components import field_error, page_header
+from dashboard.ui.components import page_header
+from dashboard.ui.forms import field_error
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview – ASCH programme tracker", order=0)
 
@@ -141,6 +142,6 @@ def layout(since=None, **_query):
             **{"aria-labelledby": "overview-summary-heading"},
         ),
     ]
-    if user is not None and user.role == "admin":
+    if user is not None and user.is_admin:
         children.append(_admin_meeting_form())
     return children

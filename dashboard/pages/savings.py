@@ -11,7 +11,9 @@ from dashboard import models as m
 from dashboard.auth import signed_in_user
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.tables import SAVING_LINE_GRID
-from dashboard.ui.components import GRID_KEYBOARD, field_error, filter_select, page_header, page_select
+from dashboard.ui import forms
+from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.forms import field_error
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
@@ -154,134 +156,87 @@ def _edit_form(is_admin: bool) -> html.Section:
     """Leads record forecast, realised and confidence; the server decides what each user may save."""
 
     def field(label: str, control, name: str, hint: str | None = None) -> html.Div:
-        children = [dbc.Label(label, html_for=f"sv-edit-{name}", className="fw-semibold mb-1")]
-        if hint:
-            children.append(html.Div(hint, className="form-text mt-0 mb-1"))
-        children += [field_error(f"sv-edit-{name}"), control]
-        return html.Div(children, className="mb-3")
+        return forms.field(label, control, f"sv-edit-{name}", hint)
 
     admin_hint = None if is_admin else "Only the programme office can change this"
     confidence_options = [{"label": "Not rated", "value": ""}] + [
         {"label": level, "value": level} for level in m.CONFIDENCE_LEVELS
     ]
-    return html.Section(
-        [
-            html.H2("Record forecast and realised savings", className="h4", id="sv-edit-heading"),
-            html.P(
-                "Choose one of the saving lines you can update. Amounts are in pounds, for example "
-                "654000 or 654,000.50.",
-                className="text-body-secondary",
+    return forms.edit_panel(
+        "sv-edit",
+        heading="Record forecast and realised savings",
+        lead="Choose one of the saving lines you can update. Amounts are in pounds, for example "
+        "654000 or 654,000.50.",
+        select_label="Saving line to update",
+        placeholder="Choose a saving line",
+        body=[
+            dbc.Row(
+                [
+                    dbc.Col(
+                        field(
+                            "Financial year",
+                            dbc.Input(id="sv-edit-financial_year", disabled=not is_admin, maxLength=9),
+                            "financial_year",
+                            admin_hint or "April to March, written like 2019/20",
+                        ),
+                        md=3,
+                    ),
+                    dbc.Col(
+                        field(
+                            "Target (£)",
+                            dbc.Input(
+                                id="sv-edit-target",
+                                disabled=not is_admin,
+                                inputMode="decimal",
+                                maxLength=20,
+                            ),
+                            "target",
+                            admin_hint,
+                        ),
+                        md=3,
+                    ),
+                    dbc.Col(
+                        field(
+                            "Forecast (£)",
+                            dbc.Input(id="sv-edit-forecast", inputMode="decimal", maxLength=20),
+                            "forecast",
+                        ),
+                        md=3,
+                    ),
+                    dbc.Col(
+                        field(
+                            "Realised (£)",
+                            dbc.Input(id="sv-edit-realised", inputMode="decimal", maxLength=20),
+                            "realised",
+                            "Only for a year that has started",
+                        ),
+                        md=3,
+                    ),
+                ]
             ),
             dbc.Row(
-                dbc.Col(
-                    [
-                        dbc.Label(
-                            "Saving line to update", html_for="sv-edit-select", className="fw-semibold"
-                        ),
-                        dbc.Select(
-                            id="sv-edit-select",
-                            options=[{"label": "Choose a saving line", "value": ""}],
-                            value="",
-                        ),
-                    ],
-                    md=8,
-                ),
-                className="mb-3",
-            ),
-            html.Div(id="sv-edit-summary", role="alert", **{"aria-live": "assertive"}),
-            html.Div(
                 [
-                    html.P(id="sv-edit-context", className="mb-2"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                field(
-                                    "Financial year",
-                                    dbc.Input(
-                                        id="sv-edit-financial_year", disabled=not is_admin, maxLength=9
-                                    ),
-                                    "financial_year",
-                                    admin_hint or "April to March, written like 2019/20",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Target (£)",
-                                    dbc.Input(
-                                        id="sv-edit-target",
-                                        disabled=not is_admin,
-                                        inputMode="decimal",
-                                        maxLength=20,
-                                    ),
-                                    "target",
-                                    admin_hint,
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Forecast (£)",
-                                    dbc.Input(id="sv-edit-forecast", inputMode="decimal", maxLength=20),
-                                    "forecast",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Realised (£)",
-                                    dbc.Input(id="sv-edit-realised", inputMode="decimal", maxLength=20),
-                                    "realised",
-                                    "Only for a year that has started",
-                                ),
-                                md=3,
-                            ),
-                        ]
+                    dbc.Col(
+                        field(
+                            "Confidence",
+                            dbc.Select(id="sv-edit-confidence", options=confidence_options),
+                            "confidence",
+                        ),
+                        md=3,
                     ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                field(
-                                    "Confidence",
-                                    dbc.Select(id="sv-edit-confidence", options=confidence_options),
-                                    "confidence",
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                field(
-                                    "Reason for the confidence rating",
-                                    dbc.Textarea(id="sv-edit-confidence_reason", maxLength=600, rows=2),
-                                    "confidence_reason",
-                                    "Required whenever the line has a confidence rating",
-                                ),
-                                md=9,
-                            ),
-                        ]
+                    dbc.Col(
+                        field(
+                            "Reason for the confidence rating",
+                            dbc.Textarea(id="sv-edit-confidence_reason", maxLength=600, rows=2),
+                            "confidence_reason",
+                            "Required whenever the line has a confidence rating",
+                        ),
+                        md=9,
                     ),
-                    html.Div(
-                        [
-                            dbc.Button(
-                                "Save saving line", id="sv-edit-save", color="primary", className="me-2"
-                            ),
-                            html.Span(
-                                id="sv-edit-saved", role="status", className="text-success fw-semibold"
-                            ),
-                        ],
-                        className="d-flex align-items-center",
-                    ),
-                    html.Details(
-                        [html.Summary("Change history"), html.Div(id="sv-edit-history", className="mt-2")],
-                        className="mt-3",
-                    ),
-                ],
-                id="sv-edit-fields",
-                hidden=True,
+                ]
             ),
-            dcc.Store(id="sv-edit-version"),
         ],
-        className="edit-panel mb-4 p-3 border rounded",
-        **{"aria-labelledby": "sv-edit-heading"},
+        save_label="Save saving line",
     )
 
 
@@ -332,7 +287,7 @@ def layout(**query):
             filters, organisation=saving_queries.organisation_for(replace(filters, organisation=None))
         )
     user = signed_in_user()
-    is_admin = user is not None and user.role == "admin"
+    is_admin = user is not None and user.is_admin
     children = [
         page_header(
             "Savings",

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboard.reports.export import excel_safe_text
-from dashboard.reports.tables import NUMBER_FORMATS, TableDefinition
+from dashboard.reports.tables import NUMBER_FORMATS
 
 
 def _plain(value):
@@ -72,11 +72,3 @@ def to_excel_bytes(table: pd.DataFrame, sheet_title: str, kinds: list[str] | Non
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def table_bytes(definition: TableDefinition, records, file_kind: str, sheet_title: str) -> bytes:
-    """A defined table's records as a CSV or an .xlsx file (`file_kind` "csv" or "xlsx")."""
-    table = definition.frame(records)
-    if file_kind == "xlsx":
-        return to_excel_bytes(table, sheet_title, definition.kinds)
-    return to_csv_bytes(table)

@@ -102,15 +102,6 @@ def chosen(value):
     return None if value in (None, "", ALL) else value
 
 
-def field_error(control_id: str) -> html.Div:
-    """Where a field's error message goes (GOV.UK style: above the control, after its label)."""
-    return html.Div(id=f"{control_id}-error", className="field-error")
-
-
-def error_message(text: str) -> list:
-    return [html.Span("Error: ", className="visually-hidden"), text]
-
-
 def page_header(title: str, lead: str | None = None) -> html.Div:
     children = [html.H1(title, className="h2 mb-1")]
     if lead:

@@ -1,0 +1,63 @@
+"""What the page modules' callbacks share: the row an edit form has open, the answer to a write,
+uploaded files and downloaded tables."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+
+import pandas as pd
+from dash import dcc
+
+from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
+from dashboard.services import ConflictError, NotFoundError, ValidationError
+
+
+def _whole_number(value) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
+        return int(value)
+    return None
+
+
+def opened_row(value) -> tuple[int, int] | None:
+    """(id, version) of the row an edit form has open, from its store; None unless both are whole
+    numbers. The store is the browser's: a crafted one is answered "choose one first", not a crash."""
+    if not isinstance(value, dict):
+        return None
+    row_id, version = _whole_number(value.get("id")), _whole_number(value.get("version"))
+    return None if row_id is None or version is None else (row_id, version)
+
+
+def answer_write(form, write: Callable, saved: Callable, invalid: Callable | None = None) -> tuple:
+    """Run a service's write and answer with a form's outputs (dashboard.ui.forms.FormOutputs):
+    `saved(result)` once it is stored; else what the form says of invalid input (or `invalid`'s
+    answer), of a row that changed since it was opened, or of one that no longer exists."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        return (invalid or form.invalid)(exc.errors)
+    except ConflictError as exc:
+        return form.conflict(exc)
+    except NotFoundError as exc:
+        return form.not_found(exc)
+    return saved(result)
+
+
+def uploaded_bytes(contents) -> bytes | None:
+    """A dcc.Upload's file (its `contents`, a base64 data URL) as bytes; None when it cannot be read."""
+    try:
+        _header, encoded = str(contents).split(",", 1)
+        return base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
+def send_table(table: pd.DataFrame, file_kind: str, stem: str, sheet_title: str, kinds=None) -> dict:
+    """A table as the download a button asked for: `stem`.xlsx (one sheet; `kinds` are a table
+    definition's column kinds, which format its cells) or `stem`.csv."""
+    if file_kind == "xlsx":
+        return dcc.send_bytes(to_excel_bytes(table, sheet_title, kinds), f"{stem}.xlsx")
+    return dcc.send_bytes(to_csv_bytes(table), f"{stem}.csv")

@@ -1,0 +1,154 @@
+"""KPIs page: choices → URL, the tile map and comparison, the SPC trends, exceptions, catalogue and funnel.
+
+The page's sections are separate callbacks, so the browser asks for them side by side and a choice
+redraws only what depends on it: the KPI and period redraw the map and comparison, the KPI the
+trends, the outcome area the catalogue; the exceptions depend on no choice at all.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, html
+
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.kpis.filters import chosen_kpi, funnel_area, kpi_filters
+from dashboard.callbacks.kpis.rows import _records, access_panel, catalogue_grid_rows, funnel_rows, grid_rows
+from dashboard.callbacks.kpis.summaries import (
+    comparison_summary,
+    exceptions_summary,
+    funnel_summary,
+    trends_summary,
+)
+from dashboard.figures import kpis as kpi_figures
+from dashboard.queries import kpis as kpi_queries
+from dashboard.ui.components import illustrative_marker, page_choices, page_count
+
+
+@callback(
+    Output("kpi-url", "search"),
+    Output("kpi-period", "options"),
+    Output("kpi-period", "value"),
+    Output("kpi-definition", "children"),
+    Output("kpi-map", "figure"),
+    Output("kpi-map-summary", "children"),
+    Output("kpi-comparison-grid", "rowData"),
+    Input("kpi-select", "value"),
+    Input("kpi-period", "value"),
+    Input("kpi-outcome", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpis(kpi_code, period, outcome, _refresh):
+    filters = kpi_filters(kpi_code, period, outcome)
+    kpi = chosen_kpi(kpi_code)
+    labels = kpi_queries.periods(kpi["code"])
+    # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
+    period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
+    filters = kpi_queries.KpiFilters(
+        kpi=kpi["code"],
+        period=None if period_value == (labels[0] if labels else None) else period_value,
+        outcome_area=filters.outcome_area,
+    )
+    comparison = kpi_queries.constituency_comparison_records(kpi["code"], period_value, kpi, labels)
+    unit_label = kpi_queries.UNIT_LABELS.get(kpi["unit"], kpi["unit"])
+    target = (
+        "no target"
+        if kpi["target"] is None
+        else f"target {kpi_figures.format_value(kpi['target'], kpi['unit'])}, "
+        f"tolerance {kpi['tolerance'] or 0:g}"
+    )
+    definition = [
+        html.Strong(kpi["name"]),
+        f": {kpi['definition']} Unit: {unit_label}; {kpi['polarity']} is better; {target}; "
+        f"{kpi['frequency']}.",
+    ]
+    if kpi["illustrative"] or any(record["illustrative"] for record in comparison):
+        definition += [" ", illustrative_marker(kpi["source"] if kpi["illustrative"] else None)]
+    return (
+        filters.query_string(),
+        [{"label": label, "value": label} for label in labels],
+        period_value,
+        definition,
+        kpi_figures.tile_map(comparison, kpi["unit"]),
+        comparison_summary(comparison, kpi),
+        grid_rows(comparison),
+    )
+
+
+@callback(
+    Output("kpi-trends", "figure"),
+    Output("kpi-trends-summary", "children"),
+    Output("kpi-trends-grid", "rowData"),
+    Input("kpi-select", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_trends(kpi_code, _refresh):
+    kpi = chosen_kpi(kpi_code)
+    trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
+    return (
+        kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
+        trends_summary(trends),
+        grid_rows(trends),
+    )
+
+
+@callback(
+    Output("kpi-exceptions-summary", "children"),
+    Output("kpi-exceptions-grid", "rowData"),
+    Output("kpi-exceptions-page", "options"),
+    Output("kpi-exceptions-page", "value"),
+    Input("kpi-exceptions-page", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_exceptions(page, _refresh):
+    counts = kpi_queries.exception_counts()
+    per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+    pages = page_count(counts.total, per_page)
+    page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
+    exceptions = kpi_queries.exceptions(page)
+    return (
+        exceptions_summary(counts, page),
+        _records(exceptions),
+        page_choices(counts.total, per_page, "exceptions"),
+        str(page),
+    )
+
+
+@callback(
+    Output("kpi-catalogue-summary", "children"),
+    Output("kpi-catalogue-grid", "rowData"),
+    Input("kpi-outcome", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_kpi_catalogue(outcome, _refresh):
+    outcome_area = kpi_filters(None, None, outcome).outcome_area
+    catalogue = kpi_queries.kpi_catalogue_records(outcome_area)
+    summary = (
+        f"{len(catalogue)} KPIs"
+        + (f" in {outcome_area}" if outcome_area else "")
+        + f", {sum(1 for record in catalogue if record['illustrative'])} of them with illustrative values."
+    )
+    return summary, catalogue_grid_rows(catalogue)
+
+
+@callback(
+    Output("kpi-funnel", "figure"),
+    Output("kpi-funnel-summary", "children"),
+    Output("kpi-funnel-grid", "rowData"),
+    Output("kpi-access", "children"),
+    Input("kpi-funnel-area", "value"),
+    Input("kpi-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_funnel(area, _refresh):
+    area = funnel_area(area)
+    label = "Barnet" if area == "barnet" else "Shropshire People2People"
+    stages = kpi_queries.funnel(area)
+    return (
+        kpi_figures.funnel_figure(stages, label),
+        funnel_summary(stages, label),
+        _records(funnel_rows(stages)),
+        access_panel(kpi_queries.birmingham_access()),
+    )

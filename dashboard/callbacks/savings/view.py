@@ -1,0 +1,238 @@
+"""Savings page: filters → URL, the totals, charts, tables, grid and at-risk list; a line's history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, ctx, html
+
+from dashboard import clock
+from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.savings.filters import FILTER_INPUTS, filters_from_controls, one_organisation
+from dashboard.callbacks.savings.tables import (
+    SLIPPAGE_LISTED,
+    benefits_table,
+    bridge_table,
+    projects_table,
+    slippage_section,
+    years_table,
+)
+from dashboard.domain.formatting import format_money
+from dashboard.figures import savings as figures
+from dashboard.queries import savings as saving_queries
+from dashboard.queries import savings_summary
+from dashboard.reports import values
+from dashboard.reports.tables import SAVING_LINE_GRID
+from dashboard.ui.components import illustrative_marker, page_choices, page_count
+
+
+def _card(label: str, value: str, tone: str = "secondary", card_id: str | None = None, extra=None) -> dbc.Col:
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(value, className="card-count", id=card_id),
+                    html.Div(label, className="card-label"),
+                    html.Div(extra, className="small") if extra else None,
+                ]
+            ),
+            className=f"summary-card border-{tone}",
+        ),
+        xs=6,
+        sm=4,
+        md=3,
+        xl="auto",
+        className="mb-2",
+    )
+
+
+def summary_cards(sums: dict) -> dbc.Row:
+    variance = sums["variance"]
+    return dbc.Row(
+        [
+            _card("Target", format_money(sums["target"]), "primary", "sv-total-target"),
+            _card("Forecast", format_money(sums["forecast"]), "info", "sv-total-forecast"),
+            _card("Realised", format_money(sums["realised"]), "success", "sv-total-realised"),
+            _card(
+                "Variance (forecast − target)",
+                format_money(variance),
+                "danger" if variance < 0 else "success",
+                "sv-total-variance",
+                "Short of target" if variance < 0 else "On or above target",
+            ),
+            _card(
+                "Confidence-weighted forecast",
+                format_money(sums["weighted_forecast"]),
+                "secondary",
+                "sv-total-weighted",
+            ),
+            _card("Workforce (FTE)", f"{sums['fte']:,.0f}", "secondary", "sv-total-fte"),
+            _card("Lines at risk from slippage", f"{sums['at_risk']:,}", "danger", "sv-total-at-risk"),
+        ],
+        className="g-2",
+    )
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict]:
+    """The grid's rows: the saving lines table's columns by key, and each line's id."""
+    return [
+        # AG Grid row ids are strings.
+        {"id": str(int(record["id"])), **SAVING_LINE_GRID.grid_row(record)}
+        for record in frame.to_dict("records")
+    ]
+
+
+def total_row(sums: dict) -> list[dict]:
+    """The grid's pinned bottom row: every matching line's totals (one organisation's lines)."""
+    return [
+        {
+            "id": "total",
+            "fy_label": "Total",
+            "description": f"{sums['lines']} line{'s' if sums['lines'] != 1 else ''}",
+            "target": _float(sums["target"]),
+            "plain_forecast": _float(sums["forecast"]),
+            "realised": _float(sums["realised"]),
+            "variance": _float(sums["variance"]),
+            "weighted_forecast": _float(sums["weighted_forecast"]),
+            "fte": sums["fte"] or None,
+        }
+    ]
+
+
+def _history_view(line_id: int):
+    states = saving_queries.confidence_history(line_id)
+    items = []
+    for state in states.to_dict("records"):
+        when = (
+            "As loaded from the seed data"
+            if values.is_empty(state["at"])
+            else f"{values.show(state['at'], values.DATETIME)} by {state['username']} (version {state['version']})"
+        )
+        items.append(
+            html.Li(
+                [
+                    html.Strong(values.show(state["confidence"], values.CONFIDENCE, "Not rated")),
+                    f" — {values.show(state['reason'], values.TEXT, 'no reason given')} · {when}",
+                ]
+            )
+        )
+    changes = saving_queries.line_history(line_id)
+    change_items = [html.Li(values.change_line("saving_line", event)) for event in changes.itertuples()]
+    return [
+        html.H3("Confidence over time", className="h6"),
+        html.Ol(items, id="sv-confidence-history"),
+        html.H3("All changes", className="h6"),
+        html.Ul(change_items)
+        if change_items
+        else html.P("No changes recorded since the seed data was loaded."),
+    ]
+
+
+@callback(
+    Output("sv-url", "search"),
+    Output("sv-cards", "children"),
+    Output("sv-illustrative", "children"),
+    Output("sv-cumulative", "figure"),
+    Output("sv-cumulative-summary", "children"),
+    Output("sv-years-table", "children"),
+    Output("sv-bridge", "figure"),
+    Output("sv-bridge-summary", "children"),
+    Output("sv-bridge-table", "children"),
+    Output("sv-projects-table", "children"),
+    Output("sv-grid", "rowData"),
+    Output("sv-grid", "dashGridOptions"),
+    Output("sv-slippage", "children"),
+    Output("sv-benefits", "children"),
+    Output("sv-detail-select", "options"),
+    Output("sv-page", "options"),
+    Output("sv-page", "value"),
+    Output("sv-page-position", "children"),
+    *FILTER_INPUTS,
+    Input("sv-refresh", "data"),
+    Input("sv-page", "value"),
+    State("sv-grid", "dashGridOptions"),
+    roles=EVERYONE,
+)
+def show_savings(org, programme, project, year, category, confidence, flags, _refresh, page, grid_options):
+    filters = one_organisation(
+        filters_from_controls(org, programme, project, year, category, confidence, flags)
+    )
+    # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
+    if ctx.triggered_id in (None, "sv-page"):
+        filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
+    today = clock.today()
+    summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED)
+    sums = summary.totals
+    count = sums["lines"]
+    per_page = saving_queries.LINES_PER_PAGE
+    pages = page_count(count, per_page)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
+    years = summary.by_year
+    steps = summary.bridge
+    note = None
+    if summary.illustrative:
+        note = html.P(
+            [
+                illustrative_marker(),
+                " Targets and FTE are from the source documents; forecasts, realised amounts and "
+                "confidence ratings are illustrative.",
+            ],
+            className="small mb-0",
+        )
+    options = dict(grid_options or {})
+    options["pinnedBottomRowData"] = total_row(sums)
+    line_options = [{"label": "Choose a saving line", "value": ""}] + [
+        {
+            "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+            "value": str(int(row["id"])),
+        }
+        for row in shown.to_dict("records")
+    ]
+    position = ""
+    if count > per_page:
+        position = (
+            f"Showing lines {(filters.page - 1) * per_page + 1:,}–{min(filters.page * per_page, count):,} "
+            f"of {count:,}: choose another page, or narrow the filters. Totals, charts and the tables "
+            "above count every matching line."
+        )
+    return (
+        filters.query_string(),
+        summary_cards(sums),
+        note,
+        figures.cumulative_chart(years),
+        figures.cumulative_summary(years),
+        years_table(years, sums),
+        figures.bridge_chart(steps),
+        figures.bridge_summary(steps),
+        bridge_table(steps),
+        projects_table(summary.by_project, sums),
+        grid_rows(shown),
+        options,
+        slippage_section(summary),
+        benefits_table(saving_queries.benefits(filters)),
+        line_options,
+        page_choices(count, per_page, "lines"),
+        str(filters.page),
+        position,
+    )
+
+
+@callback(
+    Output("sv-detail", "children"),
+    Input("sv-detail-select", "value"),
+    Input("sv-refresh", "data"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def show_saving_line_detail(line_id, _refresh):
+    if not line_id or not str(line_id).isdigit():
+        return None
+    return _history_view(int(line_id))
