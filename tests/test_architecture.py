@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "dashboard"
 TESTS = ROOT / "tests"
@@ -313,12 +311,6 @@ def test_figures_draw_without_database_code():
     assert offenders == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="callbacks are still declared inside each callbacks module's register(app); they become "
-    "module-level functions in the callbacks rework, and this check then holds (remove this mark and "
-    "the test below, which only pins down why it fails today)",
-)
 def test_every_callback_is_a_module_level_function():
     offenders = [
         offence
@@ -328,20 +320,6 @@ def test_every_callback_is_a_module_level_function():
         )
     ]
     assert offenders == []
-
-
-def test_the_callback_declarations_nested_today_are_all_in_the_callback_modules():
-    """While the check above is expected to fail, it fails only for the callbacks nested in the
-    callback modules' register(app) and the _register_…() helpers it calls."""
-    offenders = [
-        offence
-        for module in dashboard_modules().values()
-        for offence in nested_callbacks(
-            module.where, module.tree, machinery=module.name == REGISTRATION_MACHINERY
-        )
-    ]
-    assert all(re.search(r"inside _?register\w*\(\)$", offence) for offence in offenders), offenders
-    assert all(re.match(r"dashboard/callbacks/\w+\.py:", offence) for offence in offenders), offenders
 
 
 def imports_of_test_modules(where: str, module_name: str, path: Path, tree: ast.AST) -> list[str]:
