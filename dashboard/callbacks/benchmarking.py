@@ -11,7 +11,8 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, authorised
-from dashboard.domain.ranking import is_missing, rank_change_words
+from dashboard.domain.ranking import rank_change_words
+from dashboard.domain.values import is_missing
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes

@@ -13,7 +13,7 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, EVERYONE, authorised
 from dashboard.domain.formatting import format_datetime
-from dashboard.domain.ranking import is_missing
+from dashboard.domain.values import is_missing
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
 from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes

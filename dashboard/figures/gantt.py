@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from dashboard.domain.formatting import format_date
+from dashboard.domain.values import is_missing
 from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
@@ -90,31 +91,14 @@ def _gantt_template() -> dict:
     return template
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _as_date(value) -> dt.date | None:
-    if value is None or value is pd.NaT or value is pd.NA:
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):  # also pandas Timestamp
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if _missing(value):
-        return None
     return dt.date.fromisoformat(str(value)[:10])
-
-
-def _blank(value) -> bool:
-    """None, NaN, NaT or NA: a missing value as a frame column's tolist() gives it (pd.isna per value
-    was most of turning 1,000 rows into milestones)."""
-    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
@@ -135,21 +119,21 @@ def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
         flag = illustrative[index]
         rows.append(
             _Milestone(
-                id=None if _blank(ids[index]) else ids[index],
+                id=None if is_missing(ids[index]) else ids[index],
                 project=_text(projects[index]),
                 title=_text(titles[index]),
                 status=_text(statuses[index]),
                 rag=rag if rag in RAG_COLOURS else None,
                 **{name: column[index] for name, column in zip(_DATE_COLUMNS, dates, strict=True)},
-                slippage_working_days=None if _blank(slip) else int(slip),
-                illustrative=not _blank(flag) and bool(flag),
+                slippage_working_days=None if is_missing(slip) else int(slip),
+                illustrative=not is_missing(flag) and bool(flag),
             )
         )
     return rows
 
 
 def _text(value) -> str:
-    return "" if _blank(value) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _rows(milestones: pd.DataFrame | list[_Milestone]) -> list[_Milestone]:

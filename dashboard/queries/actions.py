@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
+from dashboard.domain.values import is_missing
 from dashboard.queries.milestones import editable_project_ids
 
 AWAITING = "Complete – awaiting sign-off"
@@ -659,7 +660,7 @@ def end_of_day_utc(day: dt.date) -> dt.datetime:
 
 
 def _as_text(value) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds")

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.domain.ranking import is_improvement, is_missing, rank_values, ranked_count
+from dashboard.domain.ranking import is_improvement, rank_values, ranked_count
+from dashboard.domain.values import is_missing
 
 CITY_KEY = "birmingham"
 RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line

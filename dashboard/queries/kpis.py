@@ -11,6 +11,7 @@ from sqlalchemy import Integer, case, func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import kpi_rules
+from dashboard.domain.values import is_missing
 
 DEFAULT_KPI = "CON-FIRST-CONTACT"
 CITY = "birmingham"
@@ -211,7 +212,7 @@ def periods(code: str) -> list[str]:
 
 
 def _value_or_none(value):
-    return None if value is None or pd.isna(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 COMPARISON_COLUMNS = [

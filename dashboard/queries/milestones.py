@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 
 from dashboard import models as m
 from dashboard.db import get_engine, session_scope
+from dashboard.domain.values import is_missing
 from dashboard.domain.workdays import working_days_between
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
@@ -461,7 +462,7 @@ def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
 
 
 def _dates(series: pd.Series) -> list[dt.date | None]:
-    return [None if value is None or pd.isna(value) else value for value in series]
+    return [None if is_missing(value) else value for value in series]
 
 
 def milestone_filter_options() -> dict[str, list[dict[str, str]]]:

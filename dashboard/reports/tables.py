@@ -16,6 +16,7 @@ from decimal import Decimal
 import pandas as pd
 
 from dashboard.domain.formatting import UK_TIME, financial_year_label
+from dashboard.domain.values import is_missing
 from dashboard.queries.savings import CATEGORY_LABELS
 
 # Column kinds decide the Excel number format, the grid's formatter and how the printed pack writes
@@ -42,21 +43,9 @@ NUMBER_FORMATS = {
 NOT_RATED = "Not rated"
 
 
-def missing(value) -> bool:
-    """None, NaN, NaT and pandas' NA are all "no value"."""
-    if value is None:
-        return True
-    if isinstance(value, str | list | dict | tuple | Decimal):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def plain(value):
     """A stored or DataFrame value as a plain Python value (None for missing, dates as dates)."""
-    if missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()

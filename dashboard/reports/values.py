@@ -9,7 +9,6 @@ reads "blank", and one a change removed reads "cleared": never nan, None or NaT.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,6 +20,7 @@ from dashboard.domain.formatting import (
     format_datetime,
     format_money,
 )
+from dashboard.domain.values import is_missing
 
 TEXT = "text"
 MONEY = "money"
@@ -134,22 +134,10 @@ def field_label(entity: str, name: str | None) -> str:
 
 
 def is_empty(value) -> bool:
-    """None, NaN, NaT, pandas' NA or text with nothing but spaces: nothing to show."""
-    if value is None:
-        return True
+    """A missing value (None, NaN, NaT, pandas' NA) or text with nothing but spaces: nothing to show."""
     if isinstance(value, str):
         return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, dt.date):
-        # pandas' NaT is a datetime subclass that is not equal to itself.
-        return value != value
-    try:
-        return bool(value != value)  # NaN-like values of other numeric types
-    except TypeError:
-        return True  # pandas.NA, whose truth is itself missing
-    except ValueError:
-        return False
+    return is_missing(value)
 
 
 def show(value, kind: str = TEXT, empty: str = BLANK) -> str:

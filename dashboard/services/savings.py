@@ -27,6 +27,7 @@ from dashboard.domain.formatting import (
     format_date,
     parse_financial_year,
 )
+from dashboard.domain.values import is_missing
 from dashboard.queries import savings as saving_queries
 from dashboard.services.core import (
     ConflictError,
@@ -263,7 +264,7 @@ def accept_rephasing(
                     changes_since(db, "saving_line", line.id, expected_version, FIELD_LABELS),
                 )
             proposal = current.iloc[0]["proposed_year"]
-            if proposal is None or pd_missing(proposal):
+            if is_missing(proposal):
                 raise ValidationError(
                     {
                         "rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"
@@ -305,10 +306,3 @@ def accept_rephasing(
         raise ConflictError(
             "Someone else saved this saving line at the same moment; nothing has been re-phased."
         ) from exc
-
-
-def pd_missing(value) -> bool:
-    try:
-        return value != value  # NaN
-    except TypeError:
-        return False
