@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.domain.values import yes_no
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_DIR = DATA_DIR / "seed"
@@ -42,12 +44,10 @@ class Settings:
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"Expected a yes/no value, got {value!r}")
+    meaning = yes_no(value)
+    if meaning is None:
+        raise ConfigError(f"Expected a yes/no value, got {value!r}")
+    return meaning
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -16,6 +16,7 @@ from dashboard.domain.formatting import format_datetime
 from dashboard.domain.values import is_missing
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.params import QueryParams
 from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.services import core as service_core
 from dashboard.services import kpis as kpi_services
@@ -361,7 +362,7 @@ def register(app) -> None:
         counts = kpi_queries.exception_counts()
         per_page = kpi_queries.EXCEPTIONS_PER_PAGE
         pages = page_count(counts.total, per_page)
-        page = min(max(int(page), 1), pages) if str(page or "").isdigit() else 1
+        page = QueryParams({"page": page}).page("page", pages, clamp=True)
         exceptions = kpi_queries.exceptions(page)
         return (
             exceptions_summary(counts, page),

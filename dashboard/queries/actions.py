@@ -21,6 +21,7 @@ from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
 from dashboard.domain.values import is_missing
 from dashboard.queries.milestones import editable_project_ids
+from dashboard.queries.params import QueryParams
 
 AWAITING = "Complete – awaiting sign-off"
 ACCEPTED = "Complete – evidence accepted"
@@ -56,6 +57,7 @@ NOTE_SOURCE = "Added in the dashboard"
 UK_TIME = ZoneInfo("Europe/London")
 MARCH_2017_REVIEW = dt.date(2017, 3, 31)
 ACTIONS_PER_PAGE = 50  # actions drawn per page of the plan; downloads have every matching action
+LAST_PAGE = 999_999  # a link's page number past this reads as page 1
 
 # Fields of an action the audit trail records, as the audit `field` names them.
 TRACKED_FIELDS = (
@@ -95,28 +97,16 @@ class ActionFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> ActionFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        status = one("status")
-        try:
-            as_at = dt.date.fromisoformat(one("asat") or "")
-        except ValueError:
-            as_at = MARCH_2017_REVIEW
-        page_text = one("page") or ""
+        params = QueryParams(query)
         return cls(
-            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
-            recommendation=one("rec"),
-            theme=one("theme"),
-            owner=one("owner"),
-            status=status if status in STATUS_FILTERS else None,
-            project=one("project"),
-            overdue=(one("overdue") or "").lower() in {"1", "true", "yes", "on"},
-            as_at=as_at,
+            page=params.page("page", LAST_PAGE),
+            recommendation=params.text("rec"),
+            theme=params.text("theme"),
+            owner=params.text("owner"),
+            status=params.choice("status", STATUS_FILTERS),
+            project=params.text("project"),
+            overdue=params.flag("overdue"),
+            as_at=params.date("asat") or MARCH_2017_REVIEW,
         )
 
     def to_query(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
+from dashboard.queries.params import QueryParams
 from dashboard.reports.values import ENTITY_LABELS
 
 # What each kind of item is called, by id: (id, name, and up to two more parts of it).
@@ -81,27 +82,15 @@ class AuditFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> AuditFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:120] or None
-
-        def day(key: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(one(key) or "")
-            except ValueError:
-                return None
-
-        page = one("page") or ""
+        params = QueryParams(query, limit=120)
         return cls(
-            person=one("person"),
-            entity=one("entity"),
-            project=one("project"),
-            date_from=day("from"),
-            date_to=day("to"),
-            page=max(1, min(int(page), AUDIT_COUNT_CAP)) if page.isdigit() else 1,
+            person=params.text("person"),
+            entity=params.text("entity"),
+            project=params.text("project"),
+            date_from=params.date("from"),
+            date_to=params.date("to"),
+            # A page past the last reads as the last (the page then shows the last page there is).
+            page=params.page("page", AUDIT_COUNT_CAP, clamp=True),
         )
 
     def to_query(self) -> dict[str, str]:

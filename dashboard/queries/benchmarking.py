@@ -18,6 +18,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.ranking import is_improvement, rank_values, ranked_count
 from dashboard.domain.values import is_missing
+from dashboard.queries.params import QueryParams
 
 CITY_KEY = "birmingham"
 RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line
@@ -33,14 +34,8 @@ class BenchmarkFilters:
 
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> BenchmarkFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:40] or None
-
-        return cls(measure=one("measure"), year=one("year"))
+        params = QueryParams(query, limit=40)  # a measure code or a year: short
+        return cls(measure=params.text("measure"), year=params.text("year"))
 
     def resolved(self, measures: list[str], years: list[str]) -> BenchmarkFilters:
         """These filters with anything unknown replaced by the defaults: the first measure, the latest year."""

@@ -12,6 +12,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import kpi_rules
 from dashboard.domain.values import is_missing
+from dashboard.queries.params import QueryParams
 
 DEFAULT_KPI = "CON-FIRST-CONTACT"
 CITY = "birmingham"
@@ -35,14 +36,12 @@ class KpiFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> KpiFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        return cls(kpi=one("kpi") or DEFAULT_KPI, period=one("period"), outcome_area=one("outcome"))
+        params = QueryParams(query)
+        return cls(
+            kpi=params.text("kpi") or DEFAULT_KPI,
+            period=params.text("period"),
+            outcome_area=params.text("outcome"),
+        )
 
     def to_query(self) -> dict[str, str]:
         values = {

@@ -14,8 +14,10 @@ from dashboard import models as m
 from dashboard.db import get_engine, session_scope
 from dashboard.domain.values import is_missing
 from dashboard.domain.workdays import working_days_between
+from dashboard.queries.params import QueryParams
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
+LAST_PAGE = 100_000  # a link's page number past this reads as page 1
 STALE_AFTER_DAYS = 14  # "not updated for 14+ days": last change on or before today minus 14 days
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
@@ -42,43 +44,23 @@ class MilestoneFilters:
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> MilestoneFilters:
         """Read filters from URL parameters, ignoring anything malformed rather than failing."""
-
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        def flag(key: str) -> bool:
-            return (one(key) or "").lower() in {"1", "true", "yes", "on"}
-
-        weeks = one("due_within")
-        try:
-            due_within = int(weeks) if weeks else None
-        except ValueError:
-            due_within = None
-        if due_within is not None and not 0 < due_within <= 520:
-            due_within = None
-        status = one("status")
-        rag = one("rag")
-        page_text, per_page_text = one("page") or "", one("per_page") or ""
-        page = int(page_text) if page_text.isdigit() and 0 < int(page_text) <= 100_000 else 1
-        per_page = int(per_page_text) if per_page_text.isdigit() else PER_PAGE_CHOICES[0]
+        params = QueryParams(query)
+        due_within = params.integer("due_within")
+        per_page = params.integer("per_page")
         return cls(
-            organisation=one("org"),
-            programme=one("programme"),
-            project=one("project"),
-            status=status if status in m.MILESTONE_STATUSES else None,
-            rag=rag if rag in (*m.RAG_VALUES, "none") else None,
-            owner=one("owner"),
-            overdue=flag("overdue"),
-            due_within_weeks=due_within,
-            stale=flag("stale"),
-            search=one("q"),
-            include_retired=flag("retired"),
-            baseline=one("baseline") or "latest",
-            page=page,
+            organisation=params.text("org"),
+            programme=params.text("programme"),
+            project=params.text("project"),
+            status=params.choice("status", m.MILESTONE_STATUSES),
+            rag=params.choice("rag", (*m.RAG_VALUES, "none")),
+            owner=params.text("owner"),
+            overdue=params.flag("overdue"),
+            due_within_weeks=due_within if due_within is not None and 0 < due_within <= 520 else None,
+            stale=params.flag("stale"),
+            search=params.text("q"),
+            include_retired=params.flag("retired"),
+            baseline=params.text("baseline") or "latest",
+            page=params.page("page", LAST_PAGE),
             per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0],
         )
 

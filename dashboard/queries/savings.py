@@ -36,6 +36,7 @@ from dashboard.domain.formatting import (
     parse_financial_year,
 )
 from dashboard.queries.milestones import current_end_expression
+from dashboard.queries.params import QueryParams
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -108,6 +109,7 @@ def proposed_financial_year(
 
 
 LINES_PER_PAGE = 100  # saving lines drawn per page of the table (as the milestones page); totals and downloads count them all
+LAST_PAGE = 999_999  # a link's page number past this reads as page 1
 
 
 @dataclass(frozen=True)
@@ -126,34 +128,24 @@ class SavingFilters:
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> SavingFilters:
         """Read filters from URL parameters, ignoring anything malformed rather than failing."""
-
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (str(value) if value is not None else "").strip()
-            return value[:200] or None
-
+        params = QueryParams(query)
         year = None
-        if one("fy"):
+        if params.text("fy"):
             try:
-                year = parse_financial_year(one("fy"))
+                year = parse_financial_year(params.text("fy"))
             except ValueError:
                 year = None
             if year is not None and not 1990 <= year <= 2100:
                 year = None
-        category = one("category")
-        confidence = one("confidence")
-        page_text = one("page") or ""
         return cls(
-            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
-            organisation=one("org"),
-            programme=one("programme"),
-            project=one("project"),
+            page=params.page("page", LAST_PAGE),
+            organisation=params.text("org"),
+            programme=params.text("programme"),
+            project=params.text("project"),
             financial_year=year,
-            category=category if category in CATEGORY_LABELS else None,
-            confidence=confidence if confidence in (*m.CONFIDENCE_LEVELS, "none") else None,
-            at_risk=(one("at_risk") or "").lower() in {"1", "true", "yes", "on"},
+            category=params.choice("category", CATEGORY_LABELS),
+            confidence=params.choice("confidence", (*m.CONFIDENCE_LEVELS, "none")),
+            at_risk=params.flag("at_risk"),
         )
 
     def to_query(self) -> dict[str, str]:
