@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from dashboard import clock
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
@@ -217,7 +218,7 @@ def _insert(db, actor, clean: dict, note: str | None, source: str) -> m.KpiValue
 def add_kpi_value(actor, kpi_code, area, period, value, note=None, today: dt.date | None = None) -> int:
     """The entry form: one new value for a KPI, area and period. Returns the new row's id."""
     require_role(actor, *EDITOR_ROLES)
-    today = today or dt.date.today()
+    today = today or clock.today()
     note_problem = text_problem(note, "The note")
     note_text = "" if note_problem else str(note or "").strip()
     with session_scope() as db:
@@ -355,7 +356,7 @@ def import_kpi_values(actor, filename: str, content: bytes, today: dt.date | Non
     Returns the number of values saved.
     """
     require_role(actor, *EDITOR_ROLES)
-    today = today or dt.date.today()
+    today = today or clock.today()
     rows = _read_rows(filename, content)
     problems: list[UploadProblem] = []
     with session_scope() as db:
