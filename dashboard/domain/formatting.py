@@ -46,13 +46,21 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
 UK_TIME = ZoneInfo("Europe/London")
 
 
+def in_uk_time(moment: dt.datetime) -> dt.datetime:
+    """A stored timestamp (naive UTC; a pandas Timestamp too) as UK wall-clock time without a zone:
+    what the pages show, and what a spreadsheet cell sorts as a time."""
+    if hasattr(moment, "to_pydatetime"):
+        moment = moment.to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK_TIME).replace(tzinfo=None)
+
+
 def format_datetime(moment: dt.datetime | None) -> str:
     """A stored timestamp (naive UTC) in UK time: 23 Nov 2026 14:05."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(UK_TIME)
+    local = in_uk_time(moment)
     return f"{local.day} {local:%b %Y %H:%M}"
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.domain.formatting import format_date
+from dashboard.domain.formatting import UK_TIME, format_date
 from dashboard.domain.values import is_missing
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.queries.params import QueryParams
@@ -54,7 +53,6 @@ KIND_LABELS = {
 # Areas that call for an action; strengths and mitigations already under way do not.
 NEEDS_ACTION_KINDS = ("area_for_consideration", "finance_consideration")
 NOTE_SOURCE = "Added in the dashboard"
-UK_TIME = ZoneInfo("Europe/London")
 MARCH_2017_REVIEW = dt.date(2017, 3, 31)
 ACTIONS_PER_PAGE = 50  # actions drawn per page of the plan; downloads have every matching action
 LAST_PAGE = 999_999  # a link's page number past this reads as page 1

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.domain.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import financial_year_label, format_date, in_uk_time
 from dashboard.queries import actions as action_queries
 from dashboard.queries import board
 from dashboard.queries import kpis as kpi_queries
@@ -116,7 +116,7 @@ class PackData:
 def _uk_time(moment) -> dt.datetime | None:
     """A stored timestamp (naive UTC) as UK wall-clock time, which is what the pages show."""
     moment = tables.plain(moment)
-    return None if moment is None else tables.uk_time(moment)
+    return None if moment is None else in_uk_time(moment)
 
 
 def _yes_no(value) -> str:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.domain.formatting import UK_TIME, financial_year_label
+from dashboard.domain.formatting import financial_year_label, in_uk_time
 from dashboard.domain.values import is_missing
 from dashboard.queries.savings import CATEGORY_LABELS
 
@@ -54,13 +54,6 @@ def plain(value):
     return value
 
 
-def uk_time(moment: dt.datetime) -> dt.datetime:
-    """A stored timestamp (naive UTC) as UK wall-clock time, which is what the pages show."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(UK_TIME).replace(tzinfo=None)
-
-
 def cell_value(value, kind: str):
     """A record's value as the cell of a column of `kind`: what the pack and the downloads write.
 
@@ -77,7 +70,7 @@ def cell_value(value, kind: str):
     if kind == DATE:
         return value.date() if isinstance(value, dt.datetime) else value
     if kind == DATETIME:
-        return uk_time(value) if isinstance(value, dt.datetime) else value
+        return in_uk_time(value) if isinstance(value, dt.datetime) else value
     if kind == MONEY:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     if kind in (INTEGER, PERCENT):

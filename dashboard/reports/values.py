@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dashboard.domain.formatting import (
-    UK_TIME,
     financial_year_label,
     format_date,
     format_datetime,
@@ -202,15 +201,6 @@ def change_line(entity: str, row) -> str:
         old, new = show_change(entity, row.field, row.old, row.new)
         text += f": {old} → {new}"
     return text
-
-
-def in_uk_time(moment: dt.datetime) -> dt.datetime:
-    """A stored timestamp (naive UTC) as UK wall-clock time, for a spreadsheet cell that sorts as a time."""
-    if hasattr(moment, "to_pydatetime"):
-        moment = moment.to_pydatetime()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(UK_TIME).replace(tzinfo=None)
 
 
 # -- readers, by kind ---------------------------------------------------------------------------
