@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.domain.formatting import UK_TIME, format_date
+from dashboard.domain.formatting import UK_TIME, as_date, format_date
 from dashboard.domain.values import is_missing
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.queries.params import QueryParams
@@ -817,7 +817,7 @@ def plan_as_at(as_at: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
 
 def _date_or_none(text: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text[:10]) if text else None
+        return as_date(text or None)
     except ValueError:
         return None
 

@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import (
+    as_date,
     financial_year_label,
     financial_year_of,
     financial_year_start,
@@ -316,12 +317,8 @@ def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | N
         rows = db.execute(
             select(m.Milestone.id, current_end_expression().label("end")).where(m.Milestone.id.in_(wanted))
         ).all()
-    return {int(milestone_id): _as_date(end) for milestone_id, end in rows}
-
-
-def _as_date(value) -> dt.date | None:
     # SQLite hands back the COALESCE of date columns as ISO text.
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return {int(milestone_id): as_date(end) for milestone_id, end in rows}
 
 
 def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) -> pd.DataFrame:
