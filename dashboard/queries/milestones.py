@@ -107,6 +107,13 @@ class ChosenBaseline:
         )
 
 
+def latest_baseline_first(baselines=m.Baseline) -> tuple:
+    """ORDER BY terms putting a project's latest baseline first: the latest baseline date, and of two
+    on the same date the one recorded last. `baselines` is the model or an alias of its table."""
+    columns = getattr(baselines, "c", baselines)
+    return (columns.baseline_date.desc(), columns.id.desc())
+
+
 def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
     """Which of a milestone's baselines comes first: the latest, the original or a named one."""
     if baseline == "original":
@@ -115,10 +122,9 @@ def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
         # The chosen baseline for its own project; other projects fall back to their latest.
         return (
             case((candidate_baseline.c.id == int(baseline), 0), else_=1),
-            candidate_baseline.c.baseline_date.desc(),
-            candidate_baseline.c.id.desc(),
+            *latest_baseline_first(candidate_baseline),
         )
-    return (candidate_baseline.c.baseline_date.desc(), candidate_baseline.c.id.desc())
+    return latest_baseline_first(candidate_baseline)
 
 
 def _baseline_lookup(baseline: str, pick):

@@ -30,6 +30,7 @@ from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import as_date, financial_year_label, format_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
+from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services import kpis as kpi_services
 from dashboard.services.actions import validate_action_values
 from dashboard.services.core import ValidationError, audit, display_value, text_problem
@@ -759,9 +760,12 @@ def _latest_baseline_dates(db: Session, milestone_ids: list[int]) -> dict[int, t
         select(m.MilestoneBaseline.milestone_id, m.MilestoneBaseline.start_date, m.MilestoneBaseline.end_date)
         .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
         .where(m.MilestoneBaseline.milestone_id.in_(milestone_ids))
-        .order_by(m.Baseline.baseline_date, m.Baseline.id)
+        .order_by(*latest_baseline_first())
     ).all()
-    return {milestone_id: (start, end) for milestone_id, start, end in rows}  # latest wins
+    latest: dict[int, tuple] = {}
+    for milestone_id, start, end in rows:
+        latest.setdefault(milestone_id, (start, end))
+    return latest
 
 
 def _check_milestones(db: Session, table: Table, problems: list[Problem], today: dt.date) -> list[RowPlan]:
@@ -885,7 +889,7 @@ def _create_milestone(project, title, after, baseline_start, baseline_end):
             baseline = db.scalars(
                 select(m.Baseline)
                 .where(m.Baseline.project_id == project.id)
-                .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+                .order_by(*latest_baseline_first())
             ).first()
             if baseline is None:
                 today = state["today"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dashboard import models as m
 from dashboard.auth import AuthorisationError, require_role
 from dashboard.db import session_scope
+from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services.core import (
     ConflictError,
     NotFoundError,
@@ -192,7 +193,7 @@ def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
         select(m.MilestoneBaseline.end_date)
         .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
         .where(m.MilestoneBaseline.milestone_id == milestone.id)
-        .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+        .order_by(*latest_baseline_first())
         .limit(1)
     ).first()
     return row[0] if row else None
@@ -301,9 +302,7 @@ def add_milestone(
         if errors:
             raise ValidationError(errors)
         baseline = db.scalars(
-            select(m.Baseline)
-            .where(m.Baseline.project_id == project.id)
-            .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+            select(m.Baseline).where(m.Baseline.project_id == project.id).order_by(*latest_baseline_first())
         ).first()
         if baseline is None:
             baseline = m.Baseline(
@@ -422,7 +421,7 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
                 select(m.MilestoneBaseline.start_date, m.MilestoneBaseline.end_date)
                 .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
                 .where(m.MilestoneBaseline.milestone_id == milestone.id, m.Baseline.id != baseline.id)
-                .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+                .order_by(*latest_baseline_first())
                 .limit(1)
             ).first()
             start = milestone.actual_start or milestone.forecast_start or (previous[0] if previous else None)
