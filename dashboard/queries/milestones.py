@@ -106,6 +106,10 @@ class ChosenBaseline:
             baseline_end=self.link.c.end_date.label("baseline_end"),
         )
 
+    def joined(self, statement):
+        """`statement` (over milestones) with each milestone's chosen baseline joined, where it has one."""
+        return statement.outerjoin(self.link, self.link_on).outerjoin(self.baseline, self.baseline_on)
+
 
 def latest_baseline_first(baselines=m.Baseline) -> tuple:
     """ORDER BY terms putting a project's latest baseline first: the latest baseline date, and of two
@@ -143,7 +147,7 @@ def _baseline_lookup(baseline: str, pick):
     )
 
 
-def _chosen_baseline_dates(baseline: str) -> ChosenBaseline:
+def chosen_baseline_dates(baseline: str) -> ChosenBaseline:
     """Per milestone, the baseline dates to compare against: the latest, the original or a named one."""
     candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
     links = m.MilestoneBaseline.__table__
@@ -242,7 +246,7 @@ def _page_projects(
     """
     end = current_end_expression(filters.baseline)
     counted = db.execute(
-        _with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
+        with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
         .where(*_conditions(filters, today, end, ids))
         .group_by(m.Programme.name, m.Project.name, m.Project.id)
         .order_by(m.Programme.name, m.Project.name, m.Project.id)
@@ -292,13 +296,39 @@ def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int
         "stale": count_where(and_(is_open, m.Milestone.updated_at < cutoff)),
         "illustrative": count_where(m.Milestone.illustrative.is_(True)),
     }
-    statement = _with_plan(select(*measures.values())).where(*_conditions(filters, today, end))
+    statement = with_plan(select(*measures.values())).where(*_conditions(filters, today, end))
     with session_scope() as db:
         row = db.execute(statement).one()
     return {name: int(value) for name, value in zip(measures, row, strict=True)}
 
 
-def _with_plan(statement):
+# A milestone's own columns either side of its baseline dates, in the order the page's frame and the
+# export file both use.
+MILESTONE_PLAN_FIELDS = (
+    m.Milestone.title,
+    m.Milestone.owner,
+    m.Milestone.status,
+    m.Milestone.rag,
+    m.Milestone.rag_reason,
+    m.Milestone.percent_complete,
+)
+MILESTONE_RECORD_FIELDS = (
+    m.Milestone.forecast_start,
+    m.Milestone.forecast_end,
+    m.Milestone.actual_start,
+    m.Milestone.actual_end,
+    m.Milestone.commentary,
+    m.Milestone.retired,
+    m.Milestone.illustrative,
+    m.Milestone.illustrative_note,
+    m.Milestone.source,
+    m.Milestone.version,
+    m.Milestone.updated_by,
+    m.Milestone.updated_at,
+)
+
+
+def with_plan(statement):
     """`statement` over milestones joined to their project, programme and organisation."""
     return (
         statement.select_from(m.Milestone)
@@ -310,9 +340,9 @@ def _with_plan(statement):
 
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
     """The milestones query: every filter applied in SQL, in plan order."""
-    chosen = _chosen_baseline_dates(filters.baseline)
+    chosen = chosen_baseline_dates(filters.baseline)
     current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
-    statement = _with_plan(
+    statement = with_plan(
         select(
             m.Milestone.id,
             m.Milestone.key,
@@ -320,40 +350,32 @@ def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None =
             m.Programme.name.label("programme"),
             m.Project.id.label("project_id"),
             m.Project.name.label("project"),
-            m.Milestone.title,
-            m.Milestone.owner,
-            m.Milestone.status,
-            m.Milestone.rag,
-            m.Milestone.rag_reason,
-            m.Milestone.percent_complete,
+            *MILESTONE_PLAN_FIELDS,
             chosen.c.baseline_id,
             chosen.c.baseline_name,
             chosen.c.baseline_start,
             chosen.c.baseline_end,
-            m.Milestone.forecast_start,
-            m.Milestone.forecast_end,
-            m.Milestone.actual_start,
-            m.Milestone.actual_end,
-            m.Milestone.commentary,
-            m.Milestone.retired,
-            m.Milestone.illustrative,
-            m.Milestone.illustrative_note,
-            m.Milestone.source,
-            m.Milestone.version,
-            m.Milestone.updated_by,
-            m.Milestone.updated_at,
+            *MILESTONE_RECORD_FIELDS,
         )
     )
-    statement = statement.outerjoin(chosen.link, chosen.link_on).outerjoin(
-        chosen.baseline, chosen.baseline_on
+    return (
+        chosen.joined(statement)
+        .where(*_conditions(filters, today, current_end, ids))
+        .order_by(m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id)
     )
-    return statement.where(*_conditions(filters, today, current_end, ids)).order_by(
-        m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
+
+
+def project_condition(project_key: str):
+    """SQL: the row's project is the one keyed `project_key` or one of its work-streams (a project's
+    filter includes its work-streams, on the milestones and savings pages alike)."""
+    child = select(m.Project.id).where(
+        m.Project.parent_id == select(m.Project.id).where(m.Project.key == project_key).scalar_subquery()
     )
+    return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
 def _conditions(filters: MilestoneFilters, today: dt.date, current_end, ids: list[int] | None = None) -> list:
-    """The WHERE conditions for `filters`, over milestones joined by `_with_plan`."""
+    """The WHERE conditions for `filters`, over milestones joined by `with_plan`."""
     open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
     conditions = []
     if ids is not None:
@@ -365,12 +387,7 @@ def _conditions(filters: MilestoneFilters, today: dt.date, current_end, ids: lis
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        # A project's filter includes its work-streams.
-        child = select(m.Project.id).where(
-            m.Project.parent_id
-            == select(m.Project.id).where(m.Project.key == filters.project).scalar_subquery()
-        )
-        conditions.append(or_(m.Project.key == filters.project, m.Project.id.in_(child)))
+        conditions.append(project_condition(filters.project))
     if filters.status:
         conditions.append(m.Milestone.status == filters.status)
     if filters.rag == "none":

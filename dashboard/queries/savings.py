@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -36,7 +36,7 @@ from dashboard.domain.formatting import (
     financial_year_start,
     parse_financial_year,
 )
-from dashboard.queries.milestones import current_end_expression
+from dashboard.queries.milestones import current_end_expression, project_condition
 from dashboard.queries.params import QueryParams
 
 PENNY = Decimal("0.01")
@@ -195,17 +195,44 @@ LINE_COLUMNS = [
 ]
 
 
-def _project_condition(project_key: str):
-    # A project's filter includes its work-streams (as on the milestones page).
-    child = select(m.Project.id).where(
-        m.Project.parent_id == select(m.Project.id).where(m.Project.key == project_key).scalar_subquery()
+# A saving line's own columns either side of its milestone, in the order the page's frame and the export
+# file both use.
+SAVING_LINE_FIELDS = (
+    m.SavingLine.financial_year,
+    m.SavingLine.description,
+    m.SavingLine.category,
+    m.SavingLine.target,
+    m.SavingLine.forecast,
+    m.SavingLine.realised,
+    m.SavingLine.confidence,
+    m.SavingLine.confidence_reason,
+    m.SavingLine.fte,
+)
+SAVING_LINE_RECORD_FIELDS = (
+    m.SavingLine.illustrative,
+    m.SavingLine.illustrative_note,
+    m.SavingLine.source,
+    m.SavingLine.version,
+    m.SavingLine.updated_by,
+    m.SavingLine.updated_at,
+)
+
+
+def with_line_plan(statement):
+    """`statement` over saving lines joined to their project, programme and organisation, and to the
+    milestone a line depends on where it has one."""
+    return (
+        statement.select_from(m.SavingLine)
+        .join(m.Project, m.Project.id == m.SavingLine.project_id)
+        .join(m.Programme, m.Programme.id == m.Project.programme_id)
+        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
     )
-    return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
 def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
     """Saving lines matching `filters` (filtered in SQL, except the at-risk flag), with measures."""
-    statement = (
+    statement = with_line_plan(
         select(
             m.SavingLine.id,
             m.SavingLine.key,
@@ -213,29 +240,12 @@ def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None =
             m.Programme.name.label("programme"),
             m.Project.id.label("project_id"),
             m.Project.name.label("project"),
-            m.SavingLine.financial_year,
-            m.SavingLine.description,
-            m.SavingLine.category,
-            m.SavingLine.target,
-            m.SavingLine.forecast,
-            m.SavingLine.realised,
-            m.SavingLine.confidence,
-            m.SavingLine.confidence_reason,
-            m.SavingLine.fte,
+            *SAVING_LINE_FIELDS,
             m.SavingLine.depends_on_milestone_id,
             m.Milestone.key,
             m.Milestone.title,
-            m.SavingLine.illustrative,
-            m.SavingLine.illustrative_note,
-            m.SavingLine.source,
-            m.SavingLine.version,
-            m.SavingLine.updated_by,
-            m.SavingLine.updated_at,
+            *SAVING_LINE_RECORD_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
     )
     conditions = line_conditions(filters)
     if ids is not None:
@@ -261,7 +271,7 @@ def line_conditions(filters: SavingFilters) -> list:
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        conditions.append(_project_condition(filters.project))
+        conditions.append(project_condition(filters.project))
     if filters.financial_year is not None:
         conditions.append(m.SavingLine.financial_year == filters.financial_year)
     if filters.category:
@@ -706,7 +716,7 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        conditions.append(_project_condition(filters.project))
+        conditions.append(project_condition(filters.project))
     with session_scope() as db:
         rows = (
             db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()

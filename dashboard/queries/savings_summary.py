@@ -56,6 +56,7 @@ from dashboard.queries.savings import (
     line_label,
     saving_lines,
     with_cumulative,
+    with_line_plan,
 )
 
 
@@ -120,7 +121,7 @@ def measured_lines(filters: SavingFilters, materialized: bool = False):
     """
     # A line with no milestone has no end (and no baseline to look up).
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
-    lines = (
+    lines = with_line_plan(
         select(
             m.SavingLine.id,
             m.SavingLine.financial_year,
@@ -136,12 +137,7 @@ def measured_lines(filters: SavingFilters, materialized: bool = False):
             _pence(m.SavingLine.realised).label("realised"),
             end.label("milestone_end"),
         )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-        .where(*line_conditions(filters))
-    )
+    ).where(*line_conditions(filters))
     # Materialised, the milestone's end (a baseline lookup when it has no actual or forecast end) is
     # worked out once per line; as a plain subquery the database repeated it for every use below.
     lines = lines.cte("lines").prefix_with("MATERIALIZED") if materialized else lines.subquery("lines")
