@@ -19,6 +19,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import UK_TIME, as_date, format_date
 from dashboard.domain.values import is_missing
+from dashboard.queries.audit import entity_history
 from dashboard.queries.milestones import editable_project_ids
 from dashboard.queries.params import QueryParams
 
@@ -619,23 +620,7 @@ def user_can_update(user, project_id: int | None) -> bool:
 
 
 def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-            )
-            .where(m.AuditEvent.entity == "action_item", m.AuditEvent.entity_id == action_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
-    )
+    return entity_history("action_item", action_id, limit)
 
 
 # ---- The plan as at a date -------------------------------------------------------------------

@@ -65,6 +65,29 @@ def _name(entity: str, name: str, second, third) -> str:
     return name
 
 
+HISTORY_COLUMNS = ["at", "username", "action", "field", "old", "new", "version"]
+
+
+def entity_history(entity: str, entity_id: int, limit: int) -> pd.DataFrame:
+    """An item's recorded changes, newest first, at most `limit` of them: what its edit form lists."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.action,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+                m.AuditEvent.entity_version,
+            )
+            .where(m.AuditEvent.entity == entity, m.AuditEvent.entity_id == entity_id)
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=HISTORY_COLUMNS)
+
+
 AUDIT_PER_PAGE = 50  # changes the page draws at a time, newest first; the downloads have every one
 # Counting every match read the whole trail (200,000 changes: most of the page's time); past this many
 # the page says "more than 10,000" and pages through the newest of them.

@@ -14,6 +14,7 @@ from dashboard import models as m
 from dashboard.db import get_engine, session_scope
 from dashboard.domain.values import is_missing
 from dashboard.domain.workdays import working_days_between
+from dashboard.queries.audit import entity_history
 from dashboard.queries.params import QueryParams
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
@@ -526,23 +527,7 @@ def editable_project_ids(user) -> set[int] | None:
 
 
 def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-            )
-            .where(m.AuditEvent.entity == "milestone", m.AuditEvent.entity_id == milestone_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
-    )
+    return entity_history("milestone", milestone_id, limit)
 
 
 def baseline_name(baseline_id: int) -> str | None:

@@ -36,6 +36,7 @@ from dashboard.domain.formatting import (
     financial_year_start,
     parse_financial_year,
 )
+from dashboard.queries.audit import entity_history
 from dashboard.queries.milestones import current_end_expression, project_condition
 from dashboard.queries.params import QueryParams
 
@@ -604,25 +605,8 @@ def saving_filter_options() -> dict[str, list[dict[str, str]]]:
 
 
 def line_history(line_id: int, limit: int = 50) -> pd.DataFrame:
-    """Every recorded change to a saving line, newest first."""
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-                m.AuditEvent.entity_version,
-            )
-            .where(m.AuditEvent.entity == "saving_line", m.AuditEvent.entity_id == line_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new", "version"]
-    )
+    """A saving line's recorded changes, newest first."""
+    return entity_history("saving_line", line_id, limit)
 
 
 def confidence_history(line_id: int) -> pd.DataFrame:
