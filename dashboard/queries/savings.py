@@ -1,27 +1,16 @@
-"""Savings reads and arithmetic: saving lines against targets, confidence weighting, slippage, benefits.
+"""Savings reads: saving lines with their measures, totals, the bridge, re-phasing, benefits.
 
-Rules the page applies (README "Savings"):
-
-* **Money** is summed as Decimal pounds, never floats, so every total equals the sum of its rows.
-* **Plain forecast** of a line = its forecast; a line with no forecast yet counts at its target
-  (nobody has said otherwise). **Variance** = plain forecast − target (negative = short).
-* **Confidence-weighted forecast** = plain forecast × weight, rounded to the penny (half up), per
-  line; totals add the rounded line values. Weights (modelled on a delivery confidence rating):
-  Delivered 100%, High 90%, Medium 60%, Low 30%; a line with no rating counts as Low.
-* **At risk from slippage**: a line that depends on a milestone and is not yet Delivered is at risk
-  when that milestone's current end date (actual end, else forecast end, else latest baseline end:
-  the milestones page's own dates) is *after* 1 April of the line's financial year. On 1 April
-  itself it is not at risk.
-* **Re-phasing proposal**: when an at-risk line's milestone now ends in a later financial year than
-  the line's, the proposal moves the line's target and forecast to that year; each year's change
-  is the "gap" it opens or fills, and the changes sum to exactly £0.
+The rules each line's measures follow (money, confidence weighting, slippage, re-phasing) are
+domain/savings.py's; this module reads the lines and applies them line by line (the board pack and
+the downloads use it). Re-phasing moves lines between years: each year's change is the "gap" it opens
+or fills, and the changes sum to exactly £0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -32,82 +21,27 @@ from dashboard.db import session_scope
 from dashboard.domain.formatting import (
     as_date,
     financial_year_label,
-    financial_year_of,
-    financial_year_start,
     parse_financial_year,
 )
+from dashboard.domain.savings import (
+    ZERO,
+    at_risk_from_slippage,
+    money,
+    plain_forecast,
+    proposed_financial_year,
+    total,
+    weighted_forecast,
+)
+from dashboard.domain.values import is_missing
 from dashboard.queries.audit import entity_history
 from dashboard.queries.milestones import current_end_expression, project_condition
 from dashboard.queries.params import QueryParams
 
-PENNY = Decimal("0.01")
-ZERO = Decimal("0.00")
-CONFIDENCE_WEIGHTS = {
-    "Delivered": Decimal("1.00"),
-    "High": Decimal("0.90"),
-    "Medium": Decimal("0.60"),
-    "Low": Decimal("0.30"),
-}
-UNRATED_WEIGHT = CONFIDENCE_WEIGHTS["Low"]
 CATEGORY_LABELS = {
     "workforce": "Workforce",
     "savings_target": "Savings target",
     "efficiency": "Efficiency",
 }
-
-
-def money(value) -> Decimal | None:
-    """A stored amount as Decimal pounds and pence (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    try:
-        return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return None
-
-
-def total(values) -> Decimal:
-    """Exact sum of Decimal amounts, ignoring blanks."""
-    result = ZERO
-    for value in values:
-        amount = money(value)
-        if amount is not None:
-            result += amount
-    return result
-
-
-def confidence_weight(confidence: str | None) -> Decimal:
-    return CONFIDENCE_WEIGHTS.get(confidence or "", UNRATED_WEIGHT)
-
-
-def plain_forecast(target, forecast) -> Decimal:
-    value = money(forecast)
-    return value if value is not None else (money(target) or ZERO)
-
-
-def weighted_forecast(target, forecast, confidence: str | None) -> Decimal:
-    return (plain_forecast(target, forecast) * confidence_weight(confidence)).quantize(
-        PENNY, rounding=ROUND_HALF_UP
-    )
-
-
-def at_risk_from_slippage(financial_year: int, confidence: str | None, milestone_end: dt.date | None) -> bool:
-    """The slippage rule: not Delivered, and the milestone ends after 1 April of the line's year."""
-    if milestone_end is None or confidence == "Delivered":
-        return False
-    return milestone_end > financial_year_start(financial_year)
-
-
-def proposed_financial_year(
-    financial_year: int, confidence: str | None, milestone_end: dt.date | None
-) -> int | None:
-    """The year to re-phase the line to: the milestone's year, when it is later than the line's."""
-    if not at_risk_from_slippage(financial_year, confidence, milestone_end):
-        return None
-    landing = financial_year_of(milestone_end)
-    return landing if landing > financial_year else None
 
 
 LINES_PER_PAGE = 100  # saving lines drawn per page of the table (as the milestones page); totals and downloads count them all
@@ -341,7 +275,7 @@ def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) ->
     ends_column, risk, proposal, plain, weighted, variance, labels = [], [], [], [], [], [], []
     for record in records:
         milestone_id = record["milestone_id"]
-        has_milestone = milestone_id is not None and not pd.isna(milestone_id)
+        has_milestone = not is_missing(milestone_id)
         end = ends.get(int(milestone_id)) if has_milestone else None
         year = int(record["financial_year"])
         ends_column.append(end)
@@ -364,7 +298,7 @@ def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) ->
 
 def totals(frame: pd.DataFrame) -> dict:
     """Exact totals of the rows shown."""
-    fte = [float(value) for value in frame.get("fte", []) if value is not None and not pd.isna(value)]
+    fte = [float(value) for value in frame.get("fte", []) if not is_missing(value)]
     return {
         "target": total(frame["target"]) if len(frame) else ZERO,
         "forecast": total(frame["plain_forecast"]) if len(frame) else ZERO,
@@ -389,7 +323,7 @@ def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         row = dict(zip(keys, group, strict=True))
         for measure in SUMMARY_MEASURES:
             row[measure] = total(part[measure])
-        fte = [float(value) for value in part["fte"] if value is not None and not pd.isna(value)]
+        fte = [float(value) for value in part["fte"] if not is_missing(value)]
         row["fte"] = sum(fte) if fte else None
         row["lines"] = len(part)
         rows.append(row)
@@ -779,7 +713,7 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
 def benefit_target_met(value, benefit) -> bool | None:
     """Whether a KPI value meets the benefit's target, by the KPI's polarity (None: not known)."""
     target = benefit["target_value"]
-    if value is None or target is None or pd.isna(target):
+    if value is None or is_missing(target):
         return None
     if benefit["polarity"] == "higher":
         return value >= target
