@@ -30,11 +30,12 @@ from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import as_date, financial_year_label, format_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
+from dashboard.domain.rag import suggest_rag
 from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services import kpis as kpi_services
 from dashboard.services.actions import validate_action_values
 from dashboard.services.core import ValidationError, audit, display_value, text_problem
-from dashboard.services.milestones import suggest_rag, validate_milestone_values
+from dashboard.services.milestones import validate_milestone_values
 from dashboard.services.savings import validate_saving_values
 
 MAX_BYTES = 5_000_000

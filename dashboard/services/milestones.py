@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dashboard import models as m
 from dashboard.auth import AuthorisationError, require_role
 from dashboard.db import session_scope
+from dashboard.domain.rag import suggest_rag
 from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services.core import (
     ConflictError,
@@ -25,9 +26,6 @@ from dashboard.services.core import (
     parse_date,
 )
 
-# RAG rule (README "How RAG is suggested"): a milestone slipped by more than this many working
-# days past its baseline end is Red; slipped by 1 up to this many is Amber.
-RAG_TOLERANCE_WORKING_DAYS = 20
 TITLE_MAX = 300
 OWNER_MAX = 120
 COMMENTARY_MAX = 2000
@@ -68,39 +66,6 @@ def _date(value, field: str, errors: dict[str, str]) -> dt.date | None:
 
 def _text(value, field: str, limit: int, errors: dict[str, str]) -> str:
     return clean_text(value, FIELD_LABELS.get(field, field), field, limit, errors)
-
-
-def suggest_rag(
-    status: str,
-    baseline_end: dt.date | None,
-    forecast_end: dt.date | None,
-    actual_end: dt.date | None,
-    today: dt.date,
-    tolerance: int = RAG_TOLERANCE_WORKING_DAYS,
-) -> tuple[str | None, str]:
-    """The RAG the dates suggest, with the reason in words. See README for the rule."""
-    from dashboard.domain.workdays import working_days_between
-
-    if status == "Cancelled":
-        return None, "Cancelled milestones carry no RAG."
-    if status == "Complete":
-        return "Green", "Complete."
-    if status == "Blocked":
-        return "Red", "Blocked."
-    current_end = actual_end or forecast_end or baseline_end
-    if current_end is not None and current_end < today:
-        return "Red", "Overdue: the forecast end date has passed and the milestone is not complete."
-    if baseline_end is None or current_end is None:
-        return "Green", "No baseline to compare against."
-    slippage = working_days_between(baseline_end, current_end)
-    if slippage > tolerance:
-        return (
-            "Red",
-            f"Forecast to finish {slippage} working days after its baseline (more than {tolerance}).",
-        )
-    if slippage > 0:
-        return "Amber", f"Forecast to finish {slippage} working days after its baseline (within {tolerance})."
-    return "Green", "On or ahead of its baseline."
 
 
 def validate_milestone_values(
