@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dashboard.domain import ranking
 from dashboard.domain.values import is_missing
 
 # NHS Making Data Count: process limits sit 2.66 average moving ranges from the mean
@@ -67,17 +68,10 @@ def red_streak(rags: list[str | None]) -> int:
 
 
 def rank_values(values: list, polarity: str) -> list[int | None]:
-    """Competition ranks (1 = best by polarity; ties share a rank: 1, 2, 2, 4); missing values get None."""
-    present = [float(value) for value in values if not is_missing(value)]
-    ranks: list[int | None] = []
-    for value in values:
-        if is_missing(value):
-            ranks.append(None)
-            continue
-        value = float(value)
-        better = sum(1 for other in present if (other < value if polarity == "lower" else other > value))
-        ranks.append(better + 1)
-    return ranks
+    """Competition ranks of a list in its order (domain/ranking.py's rule: 1 = best by polarity, ties
+    share a rank: 1, 2, 2, 4); missing values get None. Any polarity but "lower" ranks higher first."""
+    ranks = ranking.rank_values(dict(enumerate(values)), "lower" if polarity == "lower" else "higher")
+    return list(ranks.values())
 
 
 @dataclass(frozen=True)
