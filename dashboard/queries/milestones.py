@@ -329,14 +329,29 @@ MILESTONE_RECORD_FIELDS = (
 )
 
 
-def with_plan(statement):
-    """`statement` over milestones joined to their project, programme and organisation."""
+# Where a row sits in the plan, named as the pages' frames name it.
+PLAN_COLUMNS = (
+    m.Organisation.name.label("organisation"),
+    m.Programme.name.label("programme"),
+    m.Project.id.label("project_id"),
+    m.Project.name.label("project"),
+)
+
+
+def joined_to_plan(statement, item, project_id):
+    """`statement` over `item` rows (milestones, saving lines, benefits) joined by their `project_id`
+    to their project, its programme and that programme's organisation."""
     return (
-        statement.select_from(m.Milestone)
-        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        statement.select_from(item)
+        .join(m.Project, m.Project.id == project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
     )
+
+
+def with_plan(statement):
+    """`statement` over milestones joined to their project, programme and organisation."""
+    return joined_to_plan(statement, m.Milestone, m.Milestone.project_id)
 
 
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
@@ -347,10 +362,7 @@ def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None =
         select(
             m.Milestone.id,
             m.Milestone.key,
-            m.Organisation.name.label("organisation"),
-            m.Programme.name.label("programme"),
-            m.Project.id.label("project_id"),
-            m.Project.name.label("project"),
+            *PLAN_COLUMNS,
             *MILESTONE_PLAN_FIELDS,
             chosen.c.baseline_id,
             chosen.c.baseline_name,

@@ -34,7 +34,12 @@ from dashboard.domain.savings import (
 )
 from dashboard.domain.values import is_missing
 from dashboard.queries.audit import entity_history
-from dashboard.queries.milestones import current_end_expression, project_condition
+from dashboard.queries.milestones import (
+    PLAN_COLUMNS,
+    current_end_expression,
+    joined_to_plan,
+    project_condition,
+)
 from dashboard.queries.params import QueryParams
 
 CATEGORY_LABELS = {
@@ -156,12 +161,8 @@ SAVING_LINE_RECORD_FIELDS = (
 def with_line_plan(statement):
     """`statement` over saving lines joined to their project, programme and organisation, and to the
     milestone a line depends on where it has one."""
-    return (
-        statement.select_from(m.SavingLine)
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
+    return joined_to_plan(statement, m.SavingLine, m.SavingLine.project_id).outerjoin(
+        m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id
     )
 
 
@@ -171,10 +172,7 @@ def saving_lines(filters: SavingFilters, today: dt.date, ids: list[int] | None =
         select(
             m.SavingLine.id,
             m.SavingLine.key,
-            m.Organisation.name.label("organisation"),
-            m.Programme.name.label("programme"),
-            m.Project.id.label("project_id"),
-            m.Project.name.label("project"),
+            *PLAN_COLUMNS,
             *SAVING_LINE_FIELDS,
             m.SavingLine.depends_on_milestone_id,
             m.Milestone.key,
@@ -597,10 +595,30 @@ def confidence_history(line_id: int) -> pd.DataFrame:
     return pd.DataFrame(states, columns=["at", "username", "confidence", "reason", "version"], dtype=object)
 
 
+# A benefit's baseline and target, in the order the register and the export file both use.
+BENEFIT_TARGET_FIELDS = (
+    m.Benefit.baseline_value,
+    m.Benefit.baseline_label,
+    m.Benefit.target_value,
+    m.Benefit.target_label,
+    m.Benefit.target_date,
+    m.Benefit.illustrative,
+    m.Benefit.source,
+)
+
+
+def with_benefit_plan(statement):
+    """`statement` over benefits joined to their project, programme and organisation, and to the KPI
+    that measures a benefit where it has one."""
+    return joined_to_plan(statement, m.Benefit, m.Benefit.project_id).outerjoin(
+        m.Kpi, m.Kpi.id == m.Benefit.kpi_id
+    )
+
+
 def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
     """The benefits register, each benefit with its KPI and every value recorded for that KPI."""
     filters = filters or SavingFilters()
-    statement = (
+    statement = with_benefit_plan(
         select(
             m.Benefit.id,
             m.Benefit.key,
@@ -615,18 +633,8 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
             m.Kpi.name.label("kpi_name"),
             m.Kpi.unit,
             m.Kpi.polarity,
-            m.Benefit.baseline_value,
-            m.Benefit.baseline_label,
-            m.Benefit.target_value,
-            m.Benefit.target_label,
-            m.Benefit.target_date,
-            m.Benefit.illustrative,
-            m.Benefit.source,
+            *BENEFIT_TARGET_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.Benefit.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
     )
     conditions = []
     if filters.organisation:

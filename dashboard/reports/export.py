@@ -20,7 +20,13 @@ from dashboard.queries.milestones import (
     chosen_baseline_dates,
     with_plan,
 )
-from dashboard.queries.savings import SAVING_LINE_FIELDS, SAVING_LINE_RECORD_FIELDS, with_line_plan
+from dashboard.queries.savings import (
+    BENEFIT_TARGET_FIELDS,
+    SAVING_LINE_FIELDS,
+    SAVING_LINE_RECORD_FIELDS,
+    with_benefit_plan,
+    with_line_plan,
+)
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -174,7 +180,8 @@ def _kpi_values() -> Select:
 
 
 def _benefits() -> Select:
-    return (
+    """Every benefit with its project and KPI: the benefits register's joins."""
+    return with_benefit_plan(
         select(
             m.Benefit.id,
             m.Benefit.key,
@@ -182,18 +189,9 @@ def _benefits() -> Select:
             m.Benefit.name,
             m.Benefit.owner,
             m.Kpi.code.label("kpi_code"),
-            m.Benefit.baseline_value,
-            m.Benefit.baseline_label,
-            m.Benefit.target_value,
-            m.Benefit.target_label,
-            m.Benefit.target_date,
-            m.Benefit.illustrative,
-            m.Benefit.source,
+            *BENEFIT_TARGET_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.Benefit.project_id)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
-        .order_by(m.Benefit.id)
-    )
+    ).order_by(m.Benefit.id)
 
 
 def _recommendations() -> Select:
