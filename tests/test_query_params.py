@@ -183,3 +183,20 @@ def test_a_nul_in_a_link_matches_nothing_instead_of_failing(database_url):
     assert actions.empty
     events = queries.audit_events(queries.AuditFilters.from_query(link("?person=%00admin")))
     assert events.empty
+
+
+def test_a_link_carries_only_the_filters_that_are_set():
+    assert MilestoneFilters().query_string() == ""
+    assert (
+        MilestoneFilters(owner="A & B", overdue=True, page=2).query_string()
+        == "?owner=A+%26+B&overdue=1&page=2"
+    )
+    assert benchmark_queries.BenchmarkFilters(year="2015/16").query_string() == "?year=2015%2F16"
+    for filters in (
+        MilestoneFilters(owner="x\ufffdy", per_page=250),
+        saving_queries.SavingFilters(financial_year=2019, at_risk=True, page=3),
+        action_queries.ActionFilters(status="awaiting", as_at=dt.date(2018, 1, 31)),
+        audit_queries.AuditFilters(date_from=dt.date(2026, 11, 1), page=4),
+        kpi_queries.KpiFilters(kpi="TR-EET", period="Q3 2026/27"),
+    ):
+        assert type(filters).from_query(link(filters.query_string())) == filters

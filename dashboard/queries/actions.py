@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -21,7 +20,7 @@ from dashboard.domain.formatting import UK_TIME, as_date, format_date
 from dashboard.domain.values import is_missing
 from dashboard.queries.audit import entity_history
 from dashboard.queries.milestones import editable_project_ids
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 AWAITING = "Complete – awaiting sign-off"
 ACCEPTED = "Complete – evidence accepted"
@@ -82,7 +81,7 @@ def display_status(status: str | None, evidence_status: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class ActionFilters:
+class ActionFilters(LinkedFilters):
     """The /actions view's filters and review date; each one lives in the URL's query string."""
 
     recommendation: str | None = None
@@ -119,11 +118,7 @@ class ActionFilters:
             "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
             "page": str(self.page) if self.page != 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 ACTION_COLUMNS = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import func, null, select
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 from dashboard.reports.values import ENTITY_LABELS
 
 # What each kind of item is called, by id: (id, name, and up to two more parts of it).
@@ -95,7 +94,7 @@ AUDIT_COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
-class AuditFilters:
+class AuditFilters(LinkedFilters):
     person: str | None = None
     entity: str | None = None
     project: str | None = None
@@ -125,11 +124,7 @@ class AuditFilters:
             "to": self.date_to.isoformat() if self.date_to else None,
             "page": str(self.page) if self.page > 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 AUDIT_COLUMNS = [

@@ -9,7 +9,6 @@ national average is a reference, never ranked. The document's own "Birmingham Ra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.ranking import is_improvement, rank_values, ranked_count
 from dashboard.domain.values import is_missing
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 CITY_KEY = "birmingham"
 RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line
@@ -26,7 +25,7 @@ SHOWN_KINDS = (*RANKED_KINDS, "national")
 
 
 @dataclass(frozen=True)
-class BenchmarkFilters:
+class BenchmarkFilters(LinkedFilters):
     """The /benchmarking view's filters (an ASCOF measure code and a year); both live in the URL."""
 
     measure: str | None = None
@@ -44,11 +43,7 @@ class BenchmarkFilters:
         return BenchmarkFilters(measure=measure, year=year)
 
     def to_query(self) -> dict[str, str]:
-        return {key: value for key, value in (("measure", self.measure), ("year", self.year)) if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present({"measure": self.measure, "year": self.year})
 
 
 def _comparator_area_ids():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
@@ -12,7 +11,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import kpi_rules
 from dashboard.domain.values import is_missing
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 DEFAULT_KPI = "CON-FIRST-CONTACT"
 CITY = "birmingham"
@@ -27,7 +26,7 @@ UNIT_LABELS = {
 
 
 @dataclass(frozen=True)
-class KpiFilters:
+class KpiFilters(LinkedFilters):
     """The /kpis view's choices; each one lives in the URL's query string."""
 
     kpi: str = DEFAULT_KPI
@@ -49,11 +48,7 @@ class KpiFilters:
             "period": self.period,
             "outcome": self.outcome_area,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 CATALOGUE_COLUMNS = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select, true
@@ -15,7 +14,7 @@ from dashboard.db import get_engine, session_scope
 from dashboard.domain.values import is_missing
 from dashboard.domain.workdays import working_days_between
 from dashboard.queries.audit import entity_history
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
 LAST_PAGE = 100_000  # a link's page number past this reads as page 1
@@ -24,7 +23,7 @@ CLOSED_STATUSES = ("Complete", "Cancelled")
 
 
 @dataclass(frozen=True)
-class MilestoneFilters:
+class MilestoneFilters(LinkedFilters):
     """The /milestones view's filters; each one lives in the URL's query string."""
 
     organisation: str | None = None
@@ -82,11 +81,7 @@ class MilestoneFilters:
             "page": str(self.page) if self.page != 1 else None,
             "per_page": str(self.per_page) if self.per_page != PER_PAGE_CHOICES[0] else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 @dataclass(frozen=True)

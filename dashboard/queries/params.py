@@ -1,4 +1,4 @@
-"""Reading a page's URL query string, one rule per kind of value, for every page's filters.
+"""Reading and writing a page's URL query string: one rule per kind of value, for every page's filters.
 
 Links can be crafted, so every reader takes what it can use and otherwise gives the default; none
 raises. A key given twice (parse_qs gives a list) counts once, by its first value; a value is
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+from urllib.parse import urlencode
 
 from dashboard.domain.values import yes_no
 
@@ -67,3 +68,20 @@ class QueryParams:
             return dt.date.fromisoformat(self.text(key) or "")
         except ValueError:
             return None
+
+
+class LinkedFilters:
+    """A page's filters kept in its URL: `to_query()` gives the parameters, and `query_string()` the link's
+    "?…" (or "" when every filter is at its default)."""
+
+    def to_query(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return ("?" + urlencode(query)) if query else ""
+
+
+def present(values: Mapping[str, str | None]) -> dict[str, str]:
+    """The parameters that are set (neither None nor blank), in order: what a link carries."""
+    return {key: value for key, value in values.items() if value}

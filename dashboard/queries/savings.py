@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import select
@@ -40,7 +39,7 @@ from dashboard.queries.milestones import (
     joined_to_plan,
     project_condition,
 )
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 CATEGORY_LABELS = {
     "workforce": "Workforce",
@@ -54,7 +53,7 @@ LAST_PAGE = 999_999  # a link's page number past this reads as page 1
 
 
 @dataclass(frozen=True)
-class SavingFilters:
+class SavingFilters(LinkedFilters):
     """The /savings view's filters; each one lives in the URL's query string."""
 
     organisation: str | None = None
@@ -100,11 +99,7 @@ class SavingFilters:
             "at_risk": "1" if self.at_risk else None,
             "page": str(self.page) if self.page != 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 LINE_COLUMNS = [
