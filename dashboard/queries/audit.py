@@ -142,22 +142,27 @@ AUDIT_COLUMNS = [
 ]
 
 
+# A change as the trail records it, with its project's name (the project join is an outer one: most
+# changes name a project, user accounts do not): the page, its downloads and the export file read these.
+AUDIT_EVENT_FIELDS = (
+    m.AuditEvent.id,
+    m.AuditEvent.at,
+    m.AuditEvent.username,
+    m.AuditEvent.action,
+    m.AuditEvent.entity,
+    m.AuditEvent.entity_id,
+    m.Project.name.label("project"),
+    m.AuditEvent.field,
+    m.AuditEvent.old_value,
+    m.AuditEvent.new_value,
+)
+
+
 def read_events(chosen) -> list[tuple]:
     """The events whose ids `chosen` (a subquery with an `id` column) picks, newest first, as tuples in
     AUDIT_COLUMNS' order: the project's name and what each change was to (None if it no longer exists)."""
     statement = (
-        select(
-            m.AuditEvent.id,
-            m.AuditEvent.at,
-            m.AuditEvent.username,
-            m.AuditEvent.action,
-            m.AuditEvent.entity,
-            m.AuditEvent.entity_id,
-            m.Project.name,
-            m.AuditEvent.field,
-            m.AuditEvent.old_value,
-            m.AuditEvent.new_value,
-        )
+        select(*AUDIT_EVENT_FIELDS)
         .select_from(chosen)
         .join(m.AuditEvent, m.AuditEvent.id == chosen.c.id)
         .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)

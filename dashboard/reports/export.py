@@ -14,6 +14,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
 from dashboard.queries.actions import ACTION_ITEM_FIELDS
+from dashboard.queries.audit import AUDIT_EVENT_FIELDS
 from dashboard.queries.milestones import (
     MILESTONE_PLAN_FIELDS,
     MILESTONE_RECORD_FIELDS,
@@ -215,19 +216,9 @@ def _board_meetings() -> Select:
 
 
 def _audit() -> Select:
+    """The whole trail, oldest first, in the audit page's columns."""
     return (
-        select(
-            m.AuditEvent.id,
-            m.AuditEvent.at,
-            m.AuditEvent.username,
-            m.AuditEvent.action,
-            m.AuditEvent.entity,
-            m.AuditEvent.entity_id,
-            m.Project.name.label("project"),
-            m.AuditEvent.field,
-            m.AuditEvent.old_value,
-            m.AuditEvent.new_value,
-        )
+        select(*AUDIT_EVENT_FIELDS)
         .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
         .order_by(m.AuditEvent.at, m.AuditEvent.id)
     )
