@@ -15,6 +15,7 @@ from dashboard.queries import kpis as kpi_queries
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters
 from dashboard.queries.params import QueryParams
+from tests.conftest import callback_request, find_callback
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -200,3 +201,28 @@ def test_a_link_carries_only_the_filters_that_are_set():
         kpi_queries.KpiFilters(kpi="TR-EET", period="Q3 2026/27"),
     ):
         assert type(filters).from_query(link(filters.query_string())) == filters
+
+
+@pytest.mark.parametrize(
+    ("path", "search"),
+    [
+        ("/", "?since=2026-11-24&since=x"),  # a list was an unhashable-type error
+        ("/pack", "?meeting=2026-11-24&meeting=x%00"),
+        ("/milestones", "?owner=a%00&owner=b&page=2&page=x&per_page=" + "9" * 300),
+        ("/savings", "?fy=2019/20&fy=x&page=%C2%B2"),  # "²" is a digit to str.isdigit but not to int()
+        ("/actions", "?view=publish&view=x"),
+        ("/actions", "?asat=2017-03-31&page=0&overdue=on"),
+        ("/audit", "?from=2026-11-01&page=" + "9" * 150),
+        ("/kpis", "?kpi=" + "K" * 5_000),
+        ("/benchmarking", "?measure=%00&year=1999/00"),
+    ],
+)
+def test_a_crafted_link_draws_its_page(app, login_as, path, search):
+    client = login_as("cabinet.member")
+    values = {("_pages_location", "pathname"): path, ("_pages_location", "search"): search}
+    key = find_callback(app, "_pages_content.children")
+    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+    assert response.status_code == 200
+    content = response.get_data(as_text=True)
+    # A failing callback answers with the app's alert (web.callback_error_handler) and no page.
+    assert "_pages_content" in content and "app-alert" not in content
