@@ -6,6 +6,18 @@ import datetime as dt
 import os
 
 
+def pinned_date(text: str | None) -> dt.date | None:
+    """The date DASHBOARD_TODAY pins, None when it is unset or blank; ValueError when it is no date.
+
+    config.py checks it once at start-up, so a bad value stops the app before the first page."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"DASHBOARD_TODAY must be a date like 2026-11-23, got {text!r}") from exc
+
+
 def today() -> dt.date:
-    pinned = os.environ.get("DASHBOARD_TODAY", "").strip()
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return pinned_date(os.environ.get("DASHBOARD_TODAY")) or dt.date.today()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from dashboard.clock import pinned_date
+from dashboard.domain.values import yes_no
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -29,6 +33,7 @@ class Settings:
     host: str
     port: int
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers count
+    pinned_today: dt.date | None = None  # DASHBOARD_TODAY, checked here; dashboard/clock.py reads it
 
     @property
     def is_production(self) -> bool:
@@ -42,12 +47,10 @@ class Settings:
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"Expected a yes/no value, got {value!r}")
+    meaning = yes_no(value)
+    if meaning is None:
+        raise ConfigError(f"Expected a yes/no value, got {value!r}")
+    return meaning
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -85,6 +88,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not 0 <= trusted_proxies <= 5:
         raise ConfigError(f"TRUSTED_PROXIES must be between 0 and 5, got {trusted_proxies}")
 
+    try:
+        pinned_today = pinned_date(env.get("DASHBOARD_TODAY"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -94,4 +102,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         host=env.get("HOST", "127.0.0.1"),
         port=port,
         trusted_proxies=trusted_proxies,
+        pinned_today=pinned_today,
     )

@@ -63,3 +63,53 @@ def test_times_are_shown_in_uk_time():
     # Stored as UTC: 12:30 UTC is 13:30 in British Summer Time and 12:30 in winter.
     assert format_datetime(dt.datetime(2026, 7, 1, 12, 30)) == "1 Jul 2026 13:30"
     assert format_datetime(dt.datetime(2026, 11, 23, 12, 30)) == "23 Nov 2026 12:30"
+
+
+def test_the_years_of_a_financial_year_must_be_consecutive_in_every_reader():
+    from dashboard.domain.formatting import financial_year_from
+    from dashboard.services.importer import parse_financial_year as read_cell
+    from dashboard.services.kpis import parse_period
+
+    assert financial_year_from("2019", "20") == financial_year_from("2019", "2020") == 2019
+    assert financial_year_from("1999", "00") == 1999
+    assert financial_year_from("2019", "21") is None
+    assert read_cell("FY 2019-20") == 2019  # a spreadsheet cell may say more, read by the same rule
+    assert parse_period("2019/20").start == dt.date(2019, 4, 1)
+    for reader in (parse_financial_year, read_cell, parse_period):
+        with pytest.raises(ValueError):
+            reader("2019/21")
+
+
+def test_a_form_date_is_exactly_yyyy_mm_dd():
+    from dashboard.domain.formatting import parse_iso_date
+
+    assert parse_iso_date("2026-11-22") == dt.date(2026, 11, 22)
+    for bad in (
+        "2026-11-22 10:00",
+        "2026-11-22 and more",
+        "22/11/2026",
+        "2026-1-5",
+        "2026-02-30",
+        "",
+        None,
+        20261122,
+    ):
+        with pytest.raises(ValueError):
+            parse_iso_date(bad)
+
+
+def test_a_stored_date_reads_as_a_date():
+    import pandas as pd
+
+    from dashboard.domain.formatting import as_date
+
+    day = dt.date(2026, 11, 22)
+    assert (
+        as_date(day) == as_date(dt.datetime(2026, 11, 22, 10)) == as_date(pd.Timestamp("2026-11-22")) == day
+    )
+    assert (
+        as_date("2026-11-22") == as_date("2026-11-22 10:00:00") == day
+    )  # SQLite's and the audit trail's text
+    assert as_date(None) is None and as_date(pd.NaT) is None and as_date(float("nan")) is None
+    with pytest.raises(ValueError):
+        as_date("soon")

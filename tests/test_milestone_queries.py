@@ -204,3 +204,31 @@ def test_every_page_is_its_slice_of_the_whole_plan(database_url, per_page):
     amber = list(queries.milestones(MilestoneFilters(rag="Amber"), today)["id"])
     second = queries.milestones(MilestoneFilters(rag="Amber", page=2, per_page=per_page), today, paged=True)
     assert list(second["id"]) == amber[per_page : 2 * per_page]
+
+
+def test_of_two_baselines_on_one_date_the_one_recorded_last_is_the_latest_everywhere(database_url, tmp_path):
+    import csv
+
+    from dashboard import services
+    from dashboard.reports.export import export_csv
+    from dashboard.services.importer import milestone_rows
+    from dashboard.services.core import SYSTEM
+
+    services.rebaseline_project(SYSTEM, "transition", "Re-plan A", "2026-11-01")
+    with session_scope() as db:
+        target = db.scalars(select(m.Milestone).where(m.Milestone.key == "tr_joint_market_review")).one()
+        target.forecast_end = dt.date(2027, 5, 28)
+    services.rebaseline_project(SYSTEM, "transition", "Re-plan B", "2026-11-01")
+
+    row = (
+        queries.milestones(MilestoneFilters(project="transition"), TODAY)
+        .set_index("key")
+        .loc["tr_joint_market_review"]
+    )
+    assert (row["baseline_name"], row["baseline_end"]) == ("Re-plan B", dt.date(2027, 5, 28))
+    export_csv(tmp_path)
+    with (tmp_path / "milestones.csv").open(encoding="utf-8-sig") as handle:
+        exported = next(line for line in csv.DictReader(handle) if line["key"] == "tr_joint_market_review")
+    assert (exported["baseline_name"], exported["baseline_end"]) == ("Re-plan B", "2027-05-28")
+    with session_scope() as db:
+        assert milestone_rows._latest_baseline_dates(db, [target.id])[target.id][1] == dt.date(2027, 5, 28)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from dashboard import models as m
@@ -143,26 +142,6 @@ def test_bridge_keeps_the_largest_lines_and_nets_the_rest_into_one_step(database
     ]
 
 
-@pytest.mark.parametrize(
-    ("confidence", "expected"),
-    [
-        ("Delivered", "1000000.00"),
-        ("High", "900000.00"),
-        ("Medium", "600000.00"),
-        ("Low", "300000.00"),
-        (None, "300000.00"),  # not rated counts as Low
-    ],
-)
-def test_confidence_weights(confidence, expected):
-    assert q.weighted_forecast(Decimal("2000000"), Decimal("1000000"), confidence) == Decimal(expected)
-
-
-def test_weighting_rounds_each_line_to_the_penny_and_a_blank_forecast_counts_at_target():
-    # 654,000.05 × 90% = 588,600.045 → 588,600.05 (half up)
-    assert q.weighted_forecast(Decimal("700000"), Decimal("654000.05"), "High") == Decimal("588600.05")
-    assert q.weighted_forecast(Decimal("654000"), None, "Medium") == Decimal("392400.00")
-
-
 def test_confidence_weighted_total_from_the_database(database_url):
     set_line("cj_workforce_2019_20", confidence="Medium", realised=None)
     set_line("bn_efficiency_2019_20", confidence="Low", realised=None)
@@ -171,24 +150,6 @@ def test_confidence_weighted_total_from_the_database(database_url):
     # 5.45m × 60% + 610k × 30% + 2.95m × 100% = 3.27m + 183k + 2.95m
     assert totals["weighted_forecast"] == Decimal("6403000.00")
     assert totals["forecast"] == Decimal("9010000.00")
-
-
-@pytest.mark.parametrize(
-    ("end", "confidence", "at_risk", "proposed"),
-    [
-        (dt.date(2019, 3, 31), "High", False, None),
-        (dt.date(2019, 4, 1), "High", False, None),  # on 1 April itself: not at risk
-        (dt.date(2019, 4, 2), "High", True, None),  # later in the same year: at risk, no move
-        (dt.date(2020, 3, 31), "Low", True, None),
-        (dt.date(2020, 4, 1), "Medium", True, 2020),  # lands in 2020/21
-        (dt.date(2021, 6, 30), None, True, 2021),
-        (dt.date(2021, 6, 30), "Delivered", False, None),  # delivered savings are not at risk
-        (None, "High", False, None),
-    ],
-)
-def test_slippage_rule_on_boundary_dates(end, confidence, at_risk, proposed):
-    assert q.at_risk_from_slippage(2019, confidence, end) is at_risk
-    assert q.proposed_financial_year(2019, confidence, end) == proposed
 
 
 def test_a_slipped_milestone_flags_its_saving_line_and_proposes_re_phasing(database_url):

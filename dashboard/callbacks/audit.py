@@ -11,9 +11,9 @@ from dash import Input, Output, State, ctx
 from dashboard import clock, queries
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table
-from dashboard.domain.formatting import format_datetime
+from dashboard.domain.formatting import format_datetime, in_uk_time
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
-from dashboard.reports.values import describe_change, field_label, in_uk_time, show_change
+from dashboard.reports.values import describe_change, field_label, show_change
 from dashboard.ui.components import chosen, page_choices, page_count
 
 FILTERS = ["person", "entity", "project", "from", "to"]

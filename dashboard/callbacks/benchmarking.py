@@ -12,7 +12,8 @@ from dash import Input, Output, State, ctx, html
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table
-from dashboard.domain.ranking import is_missing, rank_change_words
+from dashboard.domain.ranking import rank_change_words
+from dashboard.domain.values import is_missing
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
 

@@ -7,7 +7,10 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from dashboard.domain.values import is_missing
+
 _FY_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def financial_year_label(start_year: int) -> str:
@@ -20,12 +23,18 @@ def parse_financial_year(text: str) -> int:
     match = _FY_PATTERN.match(text or "")
     if not match:
         raise ValueError(f"{text!r} is not a financial year like 2019/20")
-    start = int(match.group(1))
-    end = match.group(2)
-    expected_end = start + 1 if len(end) == 4 else (start + 1) % 100
-    if int(end) != expected_end:
+    start = financial_year_from(match.group(1), match.group(2))
+    if start is None:
         raise ValueError(f"{text!r} is not a financial year like 2019/20: the years must be consecutive")
     return start
+
+
+def financial_year_from(first: str, second: str) -> int | None:
+    """The start year of the financial year written first/second ('2019' and '20' or '2020'), or
+    None when the two are not consecutive years."""
+    start = int(first)
+    expected = start + 1 if len(second) == 4 else (start + 1) % 100
+    return start if int(second) == expected else None
 
 
 def financial_year_of(day: dt.date) -> int:
@@ -37,6 +46,29 @@ def financial_year_start(start_year: int) -> dt.date:
     return dt.date(start_year, 4, 1)
 
 
+def parse_iso_date(text: str) -> dt.date:
+    """Exactly YYYY-MM-DD (what a date input sends) as a date; anything else is a ValueError.
+
+    "2026-12-01 and more" or a date and time is refused rather than cut down to the date it starts
+    with, so what is stored is exactly what was sent."""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date like 2026-11-22")
+    return dt.date.fromisoformat(text)
+
+
+def as_date(value) -> dt.date | None:
+    """A stored date as a date: a date as it is, a datetime's (or pandas Timestamp's) date, ISO text by
+    its first ten characters (SQLite gives dates back as text, the audit trail stores them so); None
+    when missing. Text that is no date is a ValueError."""
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def format_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""
@@ -46,13 +78,21 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
 UK_TIME = ZoneInfo("Europe/London")
 
 
+def in_uk_time(moment: dt.datetime) -> dt.datetime:
+    """A stored timestamp (naive UTC; a pandas Timestamp too) as UK wall-clock time without a zone:
+    what the pages show, and what a spreadsheet cell sorts as a time."""
+    if hasattr(moment, "to_pydatetime"):
+        moment = moment.to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK_TIME).replace(tzinfo=None)
+
+
 def format_datetime(moment: dt.datetime | None) -> str:
     """A stored timestamp (naive UTC) in UK time: 23 Nov 2026 14:05."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(UK_TIME)
+    local = in_uk_time(moment)
     return f"{local.day} {local:%b %Y %H:%M}"
 
 

@@ -5,8 +5,10 @@ The rules are written out for readers in docs/spc-rules.md; keep the two in step
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+from dashboard.domain import ranking
+from dashboard.domain.values import is_missing
 
 # NHS Making Data Count: process limits sit 2.66 average moving ranges from the mean
 # (3 sigma, sigma estimated as mR-bar / 1.128).
@@ -21,10 +23,6 @@ CONCERN = "concern"
 COMMON = "common"
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def rag_status(value, target, tolerance, polarity: str) -> str | None:
     """Red, Amber or Green for one value; None when there is no value or no target.
 
@@ -32,9 +30,9 @@ def rag_status(value, target, tolerance, polarity: str) -> str | None:
     including) target, Red below that. Lower is better is the mirror image. No tolerance
     means nothing counts as Amber.
     """
-    if _missing(value) or _missing(target):
+    if is_missing(value) or is_missing(target):
         return None
-    tolerance = 0.0 if _missing(tolerance) else abs(float(tolerance))
+    tolerance = 0.0 if is_missing(tolerance) else abs(float(tolerance))
     value, target = float(value), float(target)
     if polarity == "lower":
         if value <= target:
@@ -49,8 +47,8 @@ def rag_reason(value, target, tolerance, polarity: str, unit_suffix: str = "") -
     """The RAG rule applied to one value, in words."""
     rag = rag_status(value, target, tolerance, polarity)
     if rag is None:
-        return "No target, so no RAG." if not _missing(value) else "No value for this period."
-    tolerance = 0.0 if _missing(tolerance) else abs(float(tolerance))
+        return "No target, so no RAG." if not is_missing(value) else "No value for this period."
+    tolerance = 0.0 if is_missing(tolerance) else abs(float(tolerance))
     better = "at or above" if polarity != "lower" else "at or below"
     if rag == "Green":
         return f"{rag}: {better} the target of {target:g}{unit_suffix}."
@@ -70,17 +68,10 @@ def red_streak(rags: list[str | None]) -> int:
 
 
 def rank_values(values: list, polarity: str) -> list[int | None]:
-    """Competition ranks (1 = best by polarity; ties share a rank: 1, 2, 2, 4); missing values get None."""
-    present = [float(value) for value in values if not _missing(value)]
-    ranks: list[int | None] = []
-    for value in values:
-        if _missing(value):
-            ranks.append(None)
-            continue
-        value = float(value)
-        better = sum(1 for other in present if (other < value if polarity == "lower" else other > value))
-        ranks.append(better + 1)
-    return ranks
+    """Competition ranks of a list in its order (domain/ranking.py's rule: 1 = best by polarity, ties
+    share a rank: 1, 2, 2, 4); missing values get None. Any polarity but "lower" ranks higher first."""
+    ranks = ranking.rank_values(dict(enumerate(values)), "lower" if polarity == "lower" else "higher")
+    return list(ranks.values())
 
 
 @dataclass(frozen=True)
@@ -102,13 +93,13 @@ class SpcResult:
     @property
     def latest_variation(self) -> str | None:
         for value, variation in zip(reversed(self.values), reversed(self.variation), strict=True):
-            if not _missing(value):
+            if not is_missing(value):
                 return variation
         return None
 
     @property
     def points(self) -> int:
-        return sum(1 for value in self.values if not _missing(value))
+        return sum(1 for value in self.values if not is_missing(value))
 
     @property
     def provisional(self) -> bool:
@@ -116,7 +107,7 @@ class SpcResult:
 
     def assurance(self, target, polarity: str) -> str | None:
         """Whether the process will meet the target: consistently passing, failing, or hit and miss."""
-        if _missing(target) or self.upper_limit is None or self.lower_limit is None:
+        if is_missing(target) or self.upper_limit is None or self.lower_limit is None:
             return None
         target = float(target)
         low, high = self.lower_limit, self.upper_limit
@@ -137,7 +128,7 @@ def spc(values: list, polarity: str = "higher", two_of_three: bool = True) -> Sp
     between the neighbouring values that are present. Points exactly on the mean break a run.
     Equal neighbouring values break a trend.
     """
-    cleaned = [None if _missing(value) else float(value) for value in values]
+    cleaned = [None if is_missing(value) else float(value) for value in values]
     present = [(index, value) for index, value in enumerate(cleaned) if value is not None]
     n = len(cleaned)
     blank = [False] * n

@@ -7,20 +7,11 @@ better than it, so tied areas share the best rank and the next rank is skipped. 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
+from dashboard.domain.values import is_missing
+
 POLARITIES = ("higher", "lower")
-
-
-def is_missing(value) -> bool:
-    """None, NaN or pandas' NA: a value the source did not give."""
-    if value is None:
-        return True
-    try:
-        return bool(math.isnan(float(value)))
-    except (TypeError, ValueError):
-        return True
 
 
 def rank_values(values: Mapping[str, float | None], polarity: str) -> dict[str, int | None]:

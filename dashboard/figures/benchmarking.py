@@ -7,7 +7,7 @@ always printed as numbers; colour is only a second cue.
 
 from __future__ import annotations
 
-from dashboard.domain.ranking import is_missing
+from dashboard.domain.values import is_missing
 from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure
 from dashboard.ui.markup import plot_bold, plot_text
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from dashboard.domain.formatting import format_date
+from dashboard.domain.formatting import as_date, format_date
+from dashboard.domain.values import is_missing
 from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
@@ -90,33 +91,6 @@ def _gantt_template() -> dict:
     return template
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _as_date(value) -> dt.date | None:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, dt.datetime):  # also pandas Timestamp
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if _missing(value):
-        return None
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _blank(value) -> bool:
-    """None, NaN, NaT or NA: a missing value as a frame column's tolist() gives it (pd.isna per value
-    was most of turning 1,000 rows into milestones)."""
-    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
     """The frame's milestones as the Gantt and its summary read them; build once, pass to both."""
     # Frames without the optional columns (actuals, slippage, illustrative) read them as blank.
@@ -127,7 +101,7 @@ def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
         columns.get(name, blank)
         for name in ("id", "project", "title", "status", "rag", "slippage_working_days", "illustrative")
     )
-    dates = [[_as_date(value) for value in columns.get(name, blank)] for name in _DATE_COLUMNS]
+    dates = [[as_date(value) for value in columns.get(name, blank)] for name in _DATE_COLUMNS]
     rows = []
     for index in range(len(frame)):
         rag = _text(rags[index]).strip().capitalize()
@@ -135,21 +109,21 @@ def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
         flag = illustrative[index]
         rows.append(
             _Milestone(
-                id=None if _blank(ids[index]) else ids[index],
+                id=None if is_missing(ids[index]) else ids[index],
                 project=_text(projects[index]),
                 title=_text(titles[index]),
                 status=_text(statuses[index]),
                 rag=rag if rag in RAG_COLOURS else None,
                 **{name: column[index] for name, column in zip(_DATE_COLUMNS, dates, strict=True)},
-                slippage_working_days=None if _blank(slip) else int(slip),
-                illustrative=not _blank(flag) and bool(flag),
+                slippage_working_days=None if is_missing(slip) else int(slip),
+                illustrative=not is_missing(flag) and bool(flag),
             )
         )
     return rows
 
 
 def _text(value) -> str:
-    return "" if _blank(value) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _rows(milestones: pd.DataFrame | list[_Milestone]) -> list[_Milestone]:
@@ -420,7 +394,7 @@ def gantt(
         *baseline.traces(_baseline_legend(baseline_label), "baseline"),
         *current.traces("Forecast / actual", "forecast"),
     ]
-    today_iso = _as_date(today).isoformat()
+    today_iso = as_date(today).isoformat()
     labels = [_row_label(milestone) for milestone in rows]
     longest = max(len(html.unescape(label)) for label in labels)
     left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
@@ -484,7 +458,7 @@ def gantt(
             ],
             "annotations": [
                 {
-                    "text": f"Today {format_date(_as_date(today))}",
+                    "text": f"Today {format_date(as_date(today))}",
                     "xref": "x",
                     "yref": "paper",
                     "x": today_iso,
@@ -505,7 +479,7 @@ def gantt_summary(milestones: pd.DataFrame | list[_Milestone], today: dt.date) -
     rows = _rows(milestones)
     if not rows:
         return f"{EMPTY_MESSAGE}."
-    today = _as_date(today)
+    today = as_date(today)
     shown = f"{len(rows):,} milestone{'' if len(rows) == 1 else 's'} shown"
 
     open_rows = [milestone for milestone in rows if milestone.is_open]

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.domain.formatting import format_date
 from dashboard.queries import actions as action_queries
+from dashboard.queries.params import QueryParams
 from dashboard.ui import markup
 from dashboard.ui.components import (
     GRID_KEYBOARD,
@@ -154,7 +155,7 @@ def _section(heading_id: str, title: str, children: list, class_name: str = "mb-
 
 
 def layout(**query):
-    if (query.get("view") or "") == "publish":
+    if QueryParams(query).text("view") == "publish":
         return published_layout()
     filters = action_queries.ActionFilters.from_query(query)
     options = action_queries.action_filter_options()

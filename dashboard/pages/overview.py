@@ -10,6 +10,7 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
+from dashboard.queries.params import QueryParams
 from dashboard.ui.components import page_header
 from dashboard.ui.forms import field_error
 
@@ -62,7 +63,7 @@ def _admin_meeting_form() -> html.Section:
     )
 
 
-def layout(since=None, **_query):
+def layout(**query):
     today = clock.today()
     meetings = board.board_meetings()
     user = signed_in_user()
@@ -111,7 +112,7 @@ def layout(since=None, **_query):
                             dbc.Select(
                                 id="ov-since",
                                 options=board.meeting_choices(meetings),
-                                value=chosen_meeting(since, meetings, today),
+                                value=chosen_meeting(QueryParams(query).text("since"), meetings, today),
                             ),
                         ],
                         md=5,

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from dashboard import clock
 from dashboard.queries import board
+from dashboard.queries.params import QueryParams
 from dashboard.reports.pack import chosen_meeting
 from dashboard.ui.components import page_header
 
@@ -14,11 +15,9 @@ dash.register_page(
 )
 
 
-def layout(meeting=None, **_query):
+def layout(**query):
     meetings = board.board_meetings()
-    if isinstance(meeting, list):
-        meeting = meeting[0] if meeting else None
-    value = chosen_meeting(meeting, meetings, clock.today())
+    value = chosen_meeting(QueryParams(query).text("meeting"), meetings, clock.today())
     controls = dbc.Row(
         [
             dbc.Col(

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import models as m
 from dashboard.auth import signed_in_user
+from dashboard.domain import savings as saving_rules
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui import forms
@@ -137,7 +138,7 @@ def _section(heading_id: str, title: str, children: list, level: str = "h4") -> 
 
 def _weights_note() -> html.P:
     weights = ", ".join(
-        f"{level} {int(weight * 100)}%" for level, weight in saving_queries.CONFIDENCE_WEIGHTS.items()
+        f"{level} {int(weight * 100)}%" for level, weight in saving_rules.CONFIDENCE_WEIGHTS.items()
     )
     return html.P(
         [

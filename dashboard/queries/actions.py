@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -19,7 +17,10 @@ from sqlalchemy import case, func, select
 from dashboard import models as m
 from dashboard import policy
 from dashboard.db import session_scope
-from dashboard.domain.formatting import format_date
+from dashboard.domain.formatting import UK_TIME, as_date, format_date
+from dashboard.domain.values import is_missing
+from dashboard.queries.audit import entity_history
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 AWAITING = "Complete – awaiting sign-off"
 ACCEPTED = "Complete – evidence accepted"
@@ -52,9 +53,9 @@ KIND_LABELS = {
 # Areas that call for an action; strengths and mitigations already under way do not.
 NEEDS_ACTION_KINDS = ("area_for_consideration", "finance_consideration")
 NOTE_SOURCE = "Added in the dashboard"
-UK_TIME = ZoneInfo("Europe/London")
 MARCH_2017_REVIEW = dt.date(2017, 3, 31)
 ACTIONS_PER_PAGE = 50  # actions drawn per page of the plan; downloads have every matching action
+LAST_PAGE = 999_999  # a link's page number past this reads as page 1
 
 # Fields of an action the audit trail records, as the audit `field` names them.
 TRACKED_FIELDS = (
@@ -80,7 +81,7 @@ def display_status(status: str | None, evidence_status: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class ActionFilters:
+class ActionFilters(LinkedFilters):
     """The /actions view's filters and review date; each one lives in the URL's query string."""
 
     recommendation: str | None = None
@@ -94,28 +95,16 @@ class ActionFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> ActionFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        status = one("status")
-        try:
-            as_at = dt.date.fromisoformat(one("asat") or "")
-        except ValueError:
-            as_at = MARCH_2017_REVIEW
-        page_text = one("page") or ""
+        params = QueryParams(query)
         return cls(
-            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
-            recommendation=one("rec"),
-            theme=one("theme"),
-            owner=one("owner"),
-            status=status if status in STATUS_FILTERS else None,
-            project=one("project"),
-            overdue=(one("overdue") or "").lower() in {"1", "true", "yes", "on"},
-            as_at=as_at,
+            page=params.page("page", LAST_PAGE),
+            recommendation=params.text("rec"),
+            theme=params.text("theme"),
+            owner=params.text("owner"),
+            status=params.choice("status", STATUS_FILTERS),
+            project=params.text("project"),
+            overdue=params.flag("overdue"),
+            as_at=params.date("asat") or MARCH_2017_REVIEW,
         )
 
     def to_query(self) -> dict[str, str]:
@@ -129,11 +118,7 @@ class ActionFilters:
             "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
             "page": str(self.page) if self.page != 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 ACTION_COLUMNS = [
@@ -631,23 +616,7 @@ def user_can_update(user, project_id: int | None) -> bool:
 
 
 def action_history(action_id: int, limit: int = 30) -> pd.DataFrame:
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-            )
-            .where(m.AuditEvent.entity == "action_item", m.AuditEvent.entity_id == action_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
-    )
+    return entity_history("action_item", action_id, limit)
 
 
 # ---- The plan as at a date -------------------------------------------------------------------
@@ -660,7 +629,7 @@ def end_of_day_utc(day: dt.date) -> dt.datetime:
 
 
 def _as_text(value) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds")
@@ -829,7 +798,7 @@ def plan_as_at(as_at: dt.date, ids: list[int] | None = None) -> pd.DataFrame:
 
 def _date_or_none(text: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text[:10]) if text else None
+        return as_date(text or None)
     except ValueError:
         return None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import func, null, select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 from dashboard.reports.values import ENTITY_LABELS
 
 # What each kind of item is called, by id: (id, name, and up to two more parts of it).
@@ -64,6 +64,29 @@ def _name(entity: str, name: str, second, third) -> str:
     return name
 
 
+HISTORY_COLUMNS = ["at", "username", "action", "field", "old", "new", "version"]
+
+
+def entity_history(entity: str, entity_id: int, limit: int) -> pd.DataFrame:
+    """An item's recorded changes, newest first, at most `limit` of them: what its edit form lists."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.AuditEvent.at,
+                m.AuditEvent.username,
+                m.AuditEvent.action,
+                m.AuditEvent.field,
+                m.AuditEvent.old_value,
+                m.AuditEvent.new_value,
+                m.AuditEvent.entity_version,
+            )
+            .where(m.AuditEvent.entity == entity, m.AuditEvent.entity_id == entity_id)
+            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=HISTORY_COLUMNS)
+
+
 AUDIT_PER_PAGE = 50  # changes the page draws at a time, newest first; the downloads have every one
 # Counting every match read the whole trail (200,000 changes: most of the page's time); past this many
 # the page says "more than 10,000" and pages through the newest of them.
@@ -71,7 +94,7 @@ AUDIT_COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
-class AuditFilters:
+class AuditFilters(LinkedFilters):
     person: str | None = None
     entity: str | None = None
     project: str | None = None
@@ -81,27 +104,15 @@ class AuditFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> AuditFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:120] or None
-
-        def day(key: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(one(key) or "")
-            except ValueError:
-                return None
-
-        page = one("page") or ""
+        params = QueryParams(query, limit=120)
         return cls(
-            person=one("person"),
-            entity=one("entity"),
-            project=one("project"),
-            date_from=day("from"),
-            date_to=day("to"),
-            page=max(1, min(int(page), AUDIT_COUNT_CAP)) if page.isdigit() else 1,
+            person=params.text("person"),
+            entity=params.text("entity"),
+            project=params.text("project"),
+            date_from=params.date("from"),
+            date_to=params.date("to"),
+            # A page past the last reads as the last (the page then shows the last page there is).
+            page=params.page("page", AUDIT_COUNT_CAP, clamp=True),
         )
 
     def to_query(self) -> dict[str, str]:
@@ -113,11 +124,7 @@ class AuditFilters:
             "to": self.date_to.isoformat() if self.date_to else None,
             "page": str(self.page) if self.page > 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 AUDIT_COLUMNS = [
@@ -135,22 +142,27 @@ AUDIT_COLUMNS = [
 ]
 
 
+# A change as the trail records it, with its project's name (the project join is an outer one: most
+# changes name a project, user accounts do not): the page, its downloads and the export file read these.
+AUDIT_EVENT_FIELDS = (
+    m.AuditEvent.id,
+    m.AuditEvent.at,
+    m.AuditEvent.username,
+    m.AuditEvent.action,
+    m.AuditEvent.entity,
+    m.AuditEvent.entity_id,
+    m.Project.name.label("project"),
+    m.AuditEvent.field,
+    m.AuditEvent.old_value,
+    m.AuditEvent.new_value,
+)
+
+
 def read_events(chosen) -> list[tuple]:
     """The events whose ids `chosen` (a subquery with an `id` column) picks, newest first, as tuples in
     AUDIT_COLUMNS' order: the project's name and what each change was to (None if it no longer exists)."""
     statement = (
-        select(
-            m.AuditEvent.id,
-            m.AuditEvent.at,
-            m.AuditEvent.username,
-            m.AuditEvent.action,
-            m.AuditEvent.entity,
-            m.AuditEvent.entity_id,
-            m.Project.name,
-            m.AuditEvent.field,
-            m.AuditEvent.old_value,
-            m.AuditEvent.new_value,
-        )
+        select(*AUDIT_EVENT_FIELDS)
         .select_from(chosen)
         .join(m.AuditEvent, m.AuditEvent.id == chosen.c.id)
         .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)

@@ -9,14 +9,15 @@ national average is a reference, never ranked. The document's own "Birmingham Ra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from dashboard.domain.ranking import is_improvement, is_missing, rank_values, ranked_count
+from dashboard.domain.ranking import is_improvement, rank_values, ranked_count
+from dashboard.domain.values import is_missing
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 CITY_KEY = "birmingham"
 RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line
@@ -24,7 +25,7 @@ SHOWN_KINDS = (*RANKED_KINDS, "national")
 
 
 @dataclass(frozen=True)
-class BenchmarkFilters:
+class BenchmarkFilters(LinkedFilters):
     """The /benchmarking view's filters (an ASCOF measure code and a year); both live in the URL."""
 
     measure: str | None = None
@@ -32,14 +33,8 @@ class BenchmarkFilters:
 
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> BenchmarkFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:40] or None
-
-        return cls(measure=one("measure"), year=one("year"))
+        params = QueryParams(query, limit=40)  # a measure code or a year: short
+        return cls(measure=params.text("measure"), year=params.text("year"))
 
     def resolved(self, measures: list[str], years: list[str]) -> BenchmarkFilters:
         """These filters with anything unknown replaced by the defaults: the first measure, the latest year."""
@@ -48,11 +43,7 @@ class BenchmarkFilters:
         return BenchmarkFilters(measure=measure, year=year)
 
     def to_query(self) -> dict[str, str]:
-        return {key: value for key, value in (("measure", self.measure), ("year", self.year)) if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present({"measure": self.measure, "year": self.year})
 
 
 def _comparator_area_ids():

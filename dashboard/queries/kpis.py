@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
@@ -11,6 +10,8 @@ from sqlalchemy import Integer, case, func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import kpi_rules
+from dashboard.domain.values import is_missing
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 DEFAULT_KPI = "CON-FIRST-CONTACT"
 CITY = "birmingham"
@@ -25,7 +26,7 @@ UNIT_LABELS = {
 
 
 @dataclass(frozen=True)
-class KpiFilters:
+class KpiFilters(LinkedFilters):
     """The /kpis view's choices; each one lives in the URL's query string."""
 
     kpi: str = DEFAULT_KPI
@@ -34,14 +35,12 @@ class KpiFilters:
 
     @classmethod
     def from_query(cls, query: dict) -> KpiFilters:
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        return cls(kpi=one("kpi") or DEFAULT_KPI, period=one("period"), outcome_area=one("outcome"))
+        params = QueryParams(query)
+        return cls(
+            kpi=params.text("kpi") or DEFAULT_KPI,
+            period=params.text("period"),
+            outcome_area=params.text("outcome"),
+        )
 
     def to_query(self) -> dict[str, str]:
         values = {
@@ -49,11 +48,7 @@ class KpiFilters:
             "period": self.period,
             "outcome": self.outcome_area,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 CATALOGUE_COLUMNS = [
@@ -211,7 +206,7 @@ def periods(code: str) -> list[str]:
 
 
 def _value_or_none(value):
-    return None if value is None or pd.isna(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 COMPARISON_COLUMNS = [

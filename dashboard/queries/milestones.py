@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select, true
@@ -13,15 +12,19 @@ from sqlalchemy import and_, case, func, or_, select, true
 from dashboard import models as m
 from dashboard import policy
 from dashboard.db import get_engine, session_scope
+from dashboard.domain.values import is_missing
 from dashboard.domain.workdays import working_days_between
+from dashboard.queries.audit import entity_history
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 PER_PAGE_CHOICES = (100, 250, 1000)  # milestones drawn per page of the Gantt and table
+LAST_PAGE = 100_000  # a link's page number past this reads as page 1
 STALE_AFTER_DAYS = 14  # "not updated for 14+ days": last change on or before today minus 14 days
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
 
 @dataclass(frozen=True)
-class MilestoneFilters:
+class MilestoneFilters(LinkedFilters):
     """The /milestones view's filters; each one lives in the URL's query string."""
 
     organisation: str | None = None
@@ -42,43 +45,23 @@ class MilestoneFilters:
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> MilestoneFilters:
         """Read filters from URL parameters, ignoring anything malformed rather than failing."""
-
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (value or "").strip()
-            return value[:200] or None
-
-        def flag(key: str) -> bool:
-            return (one(key) or "").lower() in {"1", "true", "yes", "on"}
-
-        weeks = one("due_within")
-        try:
-            due_within = int(weeks) if weeks else None
-        except ValueError:
-            due_within = None
-        if due_within is not None and not 0 < due_within <= 520:
-            due_within = None
-        status = one("status")
-        rag = one("rag")
-        page_text, per_page_text = one("page") or "", one("per_page") or ""
-        page = int(page_text) if page_text.isdigit() and 0 < int(page_text) <= 100_000 else 1
-        per_page = int(per_page_text) if per_page_text.isdigit() else PER_PAGE_CHOICES[0]
+        params = QueryParams(query)
+        due_within = params.integer("due_within")
+        per_page = params.integer("per_page")
         return cls(
-            organisation=one("org"),
-            programme=one("programme"),
-            project=one("project"),
-            status=status if status in m.MILESTONE_STATUSES else None,
-            rag=rag if rag in (*m.RAG_VALUES, "none") else None,
-            owner=one("owner"),
-            overdue=flag("overdue"),
-            due_within_weeks=due_within,
-            stale=flag("stale"),
-            search=one("q"),
-            include_retired=flag("retired"),
-            baseline=one("baseline") or "latest",
-            page=page,
+            organisation=params.text("org"),
+            programme=params.text("programme"),
+            project=params.text("project"),
+            status=params.choice("status", m.MILESTONE_STATUSES),
+            rag=params.choice("rag", (*m.RAG_VALUES, "none")),
+            owner=params.text("owner"),
+            overdue=params.flag("overdue"),
+            due_within_weeks=due_within if due_within is not None and 0 < due_within <= 520 else None,
+            stale=params.flag("stale"),
+            search=params.text("q"),
+            include_retired=params.flag("retired"),
+            baseline=params.text("baseline") or "latest",
+            page=params.page("page", LAST_PAGE),
             per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0],
         )
 
@@ -99,11 +82,7 @@ class MilestoneFilters:
             "page": str(self.page) if self.page != 1 else None,
             "per_page": str(self.per_page) if self.per_page != PER_PAGE_CHOICES[0] else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 @dataclass(frozen=True)
@@ -124,6 +103,17 @@ class ChosenBaseline:
             baseline_end=self.link.c.end_date.label("baseline_end"),
         )
 
+    def joined(self, statement):
+        """`statement` (over milestones) with each milestone's chosen baseline joined, where it has one."""
+        return statement.outerjoin(self.link, self.link_on).outerjoin(self.baseline, self.baseline_on)
+
+
+def latest_baseline_first(baselines=m.Baseline) -> tuple:
+    """ORDER BY terms putting a project's latest baseline first: the latest baseline date, and of two
+    on the same date the one recorded last. `baselines` is the model or an alias of its table."""
+    columns = getattr(baselines, "c", baselines)
+    return (columns.baseline_date.desc(), columns.id.desc())
+
 
 def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
     """Which of a milestone's baselines comes first: the latest, the original or a named one."""
@@ -133,10 +123,9 @@ def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
         # The chosen baseline for its own project; other projects fall back to their latest.
         return (
             case((candidate_baseline.c.id == int(baseline), 0), else_=1),
-            candidate_baseline.c.baseline_date.desc(),
-            candidate_baseline.c.id.desc(),
+            *latest_baseline_first(candidate_baseline),
         )
-    return (candidate_baseline.c.baseline_date.desc(), candidate_baseline.c.id.desc())
+    return latest_baseline_first(candidate_baseline)
 
 
 def _baseline_lookup(baseline: str, pick):
@@ -155,7 +144,7 @@ def _baseline_lookup(baseline: str, pick):
     )
 
 
-def _chosen_baseline_dates(baseline: str) -> ChosenBaseline:
+def chosen_baseline_dates(baseline: str) -> ChosenBaseline:
     """Per milestone, the baseline dates to compare against: the latest, the original or a named one."""
     candidate_baseline = m.Baseline.__table__.alias("candidate_baseline")
     links = m.MilestoneBaseline.__table__
@@ -261,7 +250,7 @@ def _page_projects(
     """
     end = current_end_expression(filters.baseline)
     counted = db.execute(
-        _with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
+        with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
         .where(*_conditions(filters, today, end, ids))
         .group_by(m.Programme.name, m.Project.name, m.Project.id)
         .order_by(m.Programme.name, m.Project.name, m.Project.id)
@@ -311,68 +300,98 @@ def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int
         "stale": count_where(and_(is_open, m.Milestone.updated_at < cutoff)),
         "illustrative": count_where(m.Milestone.illustrative.is_(True)),
     }
-    statement = _with_plan(select(*measures.values())).where(*_conditions(filters, today, end))
+    statement = with_plan(select(*measures.values())).where(*_conditions(filters, today, end))
     with session_scope() as db:
         row = db.execute(statement).one()
     return {name: int(value) for name, value in zip(measures, row, strict=True)}
 
 
-def _with_plan(statement):
-    """`statement` over milestones joined to their project, programme and organisation."""
+# A milestone's own columns either side of its baseline dates, in the order the page's frame and the
+# export file both use.
+MILESTONE_PLAN_FIELDS = (
+    m.Milestone.title,
+    m.Milestone.owner,
+    m.Milestone.status,
+    m.Milestone.rag,
+    m.Milestone.rag_reason,
+    m.Milestone.percent_complete,
+)
+MILESTONE_RECORD_FIELDS = (
+    m.Milestone.forecast_start,
+    m.Milestone.forecast_end,
+    m.Milestone.actual_start,
+    m.Milestone.actual_end,
+    m.Milestone.commentary,
+    m.Milestone.retired,
+    m.Milestone.illustrative,
+    m.Milestone.illustrative_note,
+    m.Milestone.source,
+    m.Milestone.version,
+    m.Milestone.updated_by,
+    m.Milestone.updated_at,
+)
+
+
+# Where a row sits in the plan, named as the pages' frames name it.
+PLAN_COLUMNS = (
+    m.Organisation.name.label("organisation"),
+    m.Programme.name.label("programme"),
+    m.Project.id.label("project_id"),
+    m.Project.name.label("project"),
+)
+
+
+def joined_to_plan(statement, item, project_id):
+    """`statement` over `item` rows (milestones, saving lines, benefits) joined by their `project_id`
+    to their project, its programme and that programme's organisation."""
     return (
-        statement.select_from(m.Milestone)
-        .join(m.Project, m.Project.id == m.Milestone.project_id)
+        statement.select_from(item)
+        .join(m.Project, m.Project.id == project_id)
         .join(m.Programme, m.Programme.id == m.Project.programme_id)
         .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
     )
 
 
+def with_plan(statement):
+    """`statement` over milestones joined to their project, programme and organisation."""
+    return joined_to_plan(statement, m.Milestone, m.Milestone.project_id)
+
+
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
     """The milestones query: every filter applied in SQL, in plan order."""
-    chosen = _chosen_baseline_dates(filters.baseline)
+    chosen = chosen_baseline_dates(filters.baseline)
     current_end = func.coalesce(m.Milestone.actual_end, m.Milestone.forecast_end, chosen.c.baseline_end)
-    statement = _with_plan(
+    statement = with_plan(
         select(
             m.Milestone.id,
             m.Milestone.key,
-            m.Organisation.name.label("organisation"),
-            m.Programme.name.label("programme"),
-            m.Project.id.label("project_id"),
-            m.Project.name.label("project"),
-            m.Milestone.title,
-            m.Milestone.owner,
-            m.Milestone.status,
-            m.Milestone.rag,
-            m.Milestone.rag_reason,
-            m.Milestone.percent_complete,
+            *PLAN_COLUMNS,
+            *MILESTONE_PLAN_FIELDS,
             chosen.c.baseline_id,
             chosen.c.baseline_name,
             chosen.c.baseline_start,
             chosen.c.baseline_end,
-            m.Milestone.forecast_start,
-            m.Milestone.forecast_end,
-            m.Milestone.actual_start,
-            m.Milestone.actual_end,
-            m.Milestone.commentary,
-            m.Milestone.retired,
-            m.Milestone.illustrative,
-            m.Milestone.illustrative_note,
-            m.Milestone.source,
-            m.Milestone.version,
-            m.Milestone.updated_by,
-            m.Milestone.updated_at,
+            *MILESTONE_RECORD_FIELDS,
         )
     )
-    statement = statement.outerjoin(chosen.link, chosen.link_on).outerjoin(
-        chosen.baseline, chosen.baseline_on
+    return (
+        chosen.joined(statement)
+        .where(*_conditions(filters, today, current_end, ids))
+        .order_by(m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id)
     )
-    return statement.where(*_conditions(filters, today, current_end, ids)).order_by(
-        m.Programme.name, m.Project.name, chosen.c.baseline_start, m.Milestone.id
+
+
+def project_condition(project_key: str):
+    """SQL: the row's project is the one keyed `project_key` or one of its work-streams (a project's
+    filter includes its work-streams, on the milestones and savings pages alike)."""
+    child = select(m.Project.id).where(
+        m.Project.parent_id == select(m.Project.id).where(m.Project.key == project_key).scalar_subquery()
     )
+    return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
 def _conditions(filters: MilestoneFilters, today: dt.date, current_end, ids: list[int] | None = None) -> list:
-    """The WHERE conditions for `filters`, over milestones joined by `_with_plan`."""
+    """The WHERE conditions for `filters`, over milestones joined by `with_plan`."""
     open_status = m.Milestone.status.not_in(CLOSED_STATUSES)
     conditions = []
     if ids is not None:
@@ -384,12 +403,7 @@ def _conditions(filters: MilestoneFilters, today: dt.date, current_end, ids: lis
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        # A project's filter includes its work-streams.
-        child = select(m.Project.id).where(
-            m.Project.parent_id
-            == select(m.Project.id).where(m.Project.key == filters.project).scalar_subquery()
-        )
-        conditions.append(or_(m.Project.key == filters.project, m.Project.id.in_(child)))
+        conditions.append(project_condition(filters.project))
     if filters.status:
         conditions.append(m.Milestone.status == filters.status)
     if filters.rag == "none":
@@ -469,7 +483,7 @@ def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
 
 
 def _dates(series: pd.Series) -> list[dt.date | None]:
-    return [None if value is None or pd.isna(value) else value for value in series]
+    return [None if is_missing(value) else value for value in series]
 
 
 def milestone_filter_options() -> dict[str, list[dict[str, str]]]:
@@ -527,23 +541,7 @@ def editable_project_ids(user) -> set[int] | None:
 
 
 def milestone_history(milestone_id: int, limit: int = 20) -> pd.DataFrame:
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-            )
-            .where(m.AuditEvent.entity == "milestone", m.AuditEvent.entity_id == milestone_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new"]
-    )
+    return entity_history("milestone", milestone_id, limit)
 
 
 def baseline_name(baseline_id: int) -> str | None:

@@ -18,7 +18,7 @@ from dashboard.queries.milestones import (
     count_where,
     current_end_expression,
 )
-from dashboard.queries.savings_summary import april_first
+from dashboard.queries.savings_summary import at_risk_sql
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted
 
@@ -173,13 +173,10 @@ def saving_facts(today: dt.date) -> list[SavingFacts]:
         .where(has_lines)
         .group_by(m.Organisation.id, m.Organisation.name, m.Organisation.key)
     )
-    # The slippage rule (queries.savings.at_risk_from_slippage): not Delivered, and the milestone
-    # it depends on now ends after 1 April of the line's year.
+    # The slippage rule (domain/savings.py): not Delivered, and the milestone it depends on now ends
+    # after 1 April of the line's year.
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
-    at_risk = and_(
-        func.coalesce(m.SavingLine.confidence, "") != "Delivered",
-        end > april_first(m.SavingLine.financial_year),
-    )
+    at_risk = at_risk_sql(m.SavingLine.financial_year, m.SavingLine.confidence, end)
 
     # Amounts summed as exact pence (integers) so SQLite's floating point cannot add a stray penny.
     def pence(column):

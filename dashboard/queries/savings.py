@@ -1,52 +1,47 @@
-"""Savings reads and arithmetic: saving lines against targets, confidence weighting, slippage, benefits.
+"""Savings reads: saving lines with their measures, totals, the bridge, re-phasing, benefits.
 
-Rules the page applies (README "Savings"):
-
-* **Money** is summed as Decimal pounds, never floats, so every total equals the sum of its rows.
-* **Plain forecast** of a line = its forecast; a line with no forecast yet counts at its target
-  (nobody has said otherwise). **Variance** = plain forecast − target (negative = short).
-* **Confidence-weighted forecast** = plain forecast × weight, rounded to the penny (half up), per
-  line; totals add the rounded line values. Weights (modelled on a delivery confidence rating):
-  Delivered 100%, High 90%, Medium 60%, Low 30%; a line with no rating counts as Low.
-* **At risk from slippage**: a line that depends on a milestone and is not yet Delivered is at risk
-  when that milestone's current end date (actual end, else forecast end, else latest baseline end:
-  the milestones page's own dates) is *after* 1 April of the line's financial year. On 1 April
-  itself it is not at risk.
-* **Re-phasing proposal**: when an at-risk line's milestone now ends in a later financial year than
-  the line's, the proposal moves the line's target and forecast to that year; each year's change
-  is the "gap" it opens or fills, and the changes sum to exactly £0.
+The rules each line's measures follow (money, confidence weighting, slippage, re-phasing) are
+domain/savings.py's; this module reads the lines and applies them line by line (the board pack and
+the downloads use it). Re-phasing moves lines between years: each year's change is the "gap" it opens
+or fills, and the changes sum to exactly £0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from urllib.parse import urlencode
+from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard import policy
 from dashboard.db import session_scope
 from dashboard.domain.formatting import (
+    as_date,
     financial_year_label,
-    financial_year_of,
-    financial_year_start,
     parse_financial_year,
 )
-from dashboard.queries.milestones import current_end_expression
+from dashboard.domain.savings import (
+    ZERO,
+    at_risk_from_slippage,
+    money,
+    plain_forecast,
+    proposed_financial_year,
+    total,
+    weighted_forecast,
+)
+from dashboard.domain.values import is_missing
+from dashboard.queries.audit import entity_history
+from dashboard.queries.milestones import (
+    PLAN_COLUMNS,
+    current_end_expression,
+    joined_to_plan,
+    project_condition,
+)
+from dashboard.queries.params import LinkedFilters, QueryParams, present
 
-PENNY = Decimal("0.01")
-ZERO = Decimal("0.00")
-CONFIDENCE_WEIGHTS = {
-    "Delivered": Decimal("1.00"),
-    "High": Decimal("0.90"),
-    "Medium": Decimal("0.60"),
-    "Low": Decimal("0.30"),
-}
-UNRATED_WEIGHT = CONFIDENCE_WEIGHTS["Low"]
 CATEGORY_LABELS = {
     "workforce": "Workforce",
     "savings_target": "Savings target",
@@ -54,65 +49,12 @@ CATEGORY_LABELS = {
 }
 
 
-def money(value) -> Decimal | None:
-    """A stored amount as Decimal pounds and pence (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    try:
-        return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return None
-
-
-def total(values) -> Decimal:
-    """Exact sum of Decimal amounts, ignoring blanks."""
-    result = ZERO
-    for value in values:
-        amount = money(value)
-        if amount is not None:
-            result += amount
-    return result
-
-
-def confidence_weight(confidence: str | None) -> Decimal:
-    return CONFIDENCE_WEIGHTS.get(confidence or "", UNRATED_WEIGHT)
-
-
-def plain_forecast(target, forecast) -> Decimal:
-    value = money(forecast)
-    return value if value is not None else (money(target) or ZERO)
-
-
-def weighted_forecast(target, forecast, confidence: str | None) -> Decimal:
-    return (plain_forecast(target, forecast) * confidence_weight(confidence)).quantize(
-        PENNY, rounding=ROUND_HALF_UP
-    )
-
-
-def at_risk_from_slippage(financial_year: int, confidence: str | None, milestone_end: dt.date | None) -> bool:
-    """The slippage rule: not Delivered, and the milestone ends after 1 April of the line's year."""
-    if milestone_end is None or confidence == "Delivered":
-        return False
-    return milestone_end > financial_year_start(financial_year)
-
-
-def proposed_financial_year(
-    financial_year: int, confidence: str | None, milestone_end: dt.date | None
-) -> int | None:
-    """The year to re-phase the line to: the milestone's year, when it is later than the line's."""
-    if not at_risk_from_slippage(financial_year, confidence, milestone_end):
-        return None
-    landing = financial_year_of(milestone_end)
-    return landing if landing > financial_year else None
-
-
 LINES_PER_PAGE = 100  # saving lines drawn per page of the table (as the milestones page); totals and downloads count them all
+LAST_PAGE = 999_999  # a link's page number past this reads as page 1
 
 
 @dataclass(frozen=True)
-class SavingFilters:
+class SavingFilters(LinkedFilters):
     """The /savings view's filters; each one lives in the URL's query string."""
 
     organisation: str | None = None
@@ -127,34 +69,24 @@ class SavingFilters:
     @classmethod
     def from_query(cls, query: dict[str, str | list[str] | None]) -> SavingFilters:
         """Read filters from URL parameters, ignoring anything malformed rather than failing."""
-
-        def one(key: str) -> str | None:
-            value = query.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = (str(value) if value is not None else "").strip()
-            return value[:200] or None
-
+        params = QueryParams(query)
         year = None
-        if one("fy"):
+        if params.text("fy"):
             try:
-                year = parse_financial_year(one("fy"))
+                year = parse_financial_year(params.text("fy"))
             except ValueError:
                 year = None
             if year is not None and not 1990 <= year <= 2100:
                 year = None
-        category = one("category")
-        confidence = one("confidence")
-        page_text = one("page") or ""
         return cls(
-            page=max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1,
-            organisation=one("org"),
-            programme=one("programme"),
-            project=one("project"),
+            page=params.page("page", LAST_PAGE),
+            organisation=params.text("org"),
+            programme=params.text("programme"),
+            project=params.text("project"),
             financial_year=year,
-            category=category if category in CATEGORY_LABELS else None,
-            confidence=confidence if confidence in (*m.CONFIDENCE_LEVELS, "none") else None,
-            at_risk=(one("at_risk") or "").lower() in {"1", "true", "yes", "on"},
+            category=params.choice("category", CATEGORY_LABELS),
+            confidence=params.choice("confidence", (*m.CONFIDENCE_LEVELS, "none")),
+            at_risk=params.flag("at_risk"),
         )
 
     def to_query(self) -> dict[str, str]:
@@ -168,11 +100,7 @@ class SavingFilters:
             "at_risk": "1" if self.at_risk else None,
             "page": str(self.page) if self.page != 1 else None,
         }
-        return {key: value for key, value in values.items() if value}
-
-    def query_string(self) -> str:
-        query = self.to_query()
-        return ("?" + urlencode(query)) if query else ""
+        return present(values)
 
 
 LINE_COLUMNS = [
@@ -203,12 +131,35 @@ LINE_COLUMNS = [
 ]
 
 
-def _project_condition(project_key: str):
-    # A project's filter includes its work-streams (as on the milestones page).
-    child = select(m.Project.id).where(
-        m.Project.parent_id == select(m.Project.id).where(m.Project.key == project_key).scalar_subquery()
+# A saving line's own columns either side of its milestone, in the order the page's frame and the export
+# file both use.
+SAVING_LINE_FIELDS = (
+    m.SavingLine.financial_year,
+    m.SavingLine.description,
+    m.SavingLine.category,
+    m.SavingLine.target,
+    m.SavingLine.forecast,
+    m.SavingLine.realised,
+    m.SavingLine.confidence,
+    m.SavingLine.confidence_reason,
+    m.SavingLine.fte,
+)
+SAVING_LINE_RECORD_FIELDS = (
+    m.SavingLine.illustrative,
+    m.SavingLine.illustrative_note,
+    m.SavingLine.source,
+    m.SavingLine.version,
+    m.SavingLine.updated_by,
+    m.SavingLine.updated_at,
+)
+
+
+def with_line_plan(statement):
+    """`statement` over saving lines joined to their project, programme and organisation, and to the
+    milestone a line depends on where it has one."""
+    return joined_to_plan(statement, m.SavingLine, m.SavingLine.project_id).outerjoin(
+        m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id
     )
-    return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
 def saving_lines(
@@ -218,37 +169,17 @@ def saving_lines(
 
     `editable_by` (a user) keeps only the lines of projects that user may edit, for an edit picker.
     """
-    statement = (
+    statement = with_line_plan(
         select(
             m.SavingLine.id,
             m.SavingLine.key,
-            m.Organisation.name.label("organisation"),
-            m.Programme.name.label("programme"),
-            m.Project.id.label("project_id"),
-            m.Project.name.label("project"),
-            m.SavingLine.financial_year,
-            m.SavingLine.description,
-            m.SavingLine.category,
-            m.SavingLine.target,
-            m.SavingLine.forecast,
-            m.SavingLine.realised,
-            m.SavingLine.confidence,
-            m.SavingLine.confidence_reason,
-            m.SavingLine.fte,
+            *PLAN_COLUMNS,
+            *SAVING_LINE_FIELDS,
             m.SavingLine.depends_on_milestone_id,
             m.Milestone.key,
             m.Milestone.title,
-            m.SavingLine.illustrative,
-            m.SavingLine.illustrative_note,
-            m.SavingLine.source,
-            m.SavingLine.version,
-            m.SavingLine.updated_by,
-            m.SavingLine.updated_at,
+            *SAVING_LINE_RECORD_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
     )
     conditions = line_conditions(filters)
     if ids is not None:
@@ -276,7 +207,7 @@ def line_conditions(filters: SavingFilters) -> list:
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        conditions.append(_project_condition(filters.project))
+        conditions.append(project_condition(filters.project))
     if filters.financial_year is not None:
         conditions.append(m.SavingLine.financial_year == filters.financial_year)
     if filters.category:
@@ -332,12 +263,8 @@ def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | N
         rows = db.execute(
             select(m.Milestone.id, current_end_expression().label("end")).where(m.Milestone.id.in_(wanted))
         ).all()
-    return {int(milestone_id): _as_date(end) for milestone_id, end in rows}
-
-
-def _as_date(value) -> dt.date | None:
     # SQLite hands back the COALESCE of date columns as ISO text.
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return {int(milestone_id): as_date(end) for milestone_id, end in rows}
 
 
 def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) -> pd.DataFrame:
@@ -349,7 +276,7 @@ def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) ->
     ends_column, risk, proposal, plain, weighted, variance, labels = [], [], [], [], [], [], []
     for record in records:
         milestone_id = record["milestone_id"]
-        has_milestone = milestone_id is not None and not pd.isna(milestone_id)
+        has_milestone = not is_missing(milestone_id)
         end = ends.get(int(milestone_id)) if has_milestone else None
         year = int(record["financial_year"])
         ends_column.append(end)
@@ -372,7 +299,7 @@ def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) ->
 
 def totals(frame: pd.DataFrame) -> dict:
     """Exact totals of the rows shown."""
-    fte = [float(value) for value in frame.get("fte", []) if value is not None and not pd.isna(value)]
+    fte = [float(value) for value in frame.get("fte", []) if not is_missing(value)]
     return {
         "target": total(frame["target"]) if len(frame) else ZERO,
         "forecast": total(frame["plain_forecast"]) if len(frame) else ZERO,
@@ -397,7 +324,7 @@ def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         row = dict(zip(keys, group, strict=True))
         for measure in SUMMARY_MEASURES:
             row[measure] = total(part[measure])
-        fte = [float(value) for value in part["fte"] if value is not None and not pd.isna(value)]
+        fte = [float(value) for value in part["fte"] if not is_missing(value)]
         row["fte"] = sum(fte) if fte else None
         row["lines"] = len(part)
         rows.append(row)
@@ -613,25 +540,8 @@ def saving_filter_options() -> dict[str, list[dict[str, str]]]:
 
 
 def line_history(line_id: int, limit: int = 50) -> pd.DataFrame:
-    """Every recorded change to a saving line, newest first."""
-    with session_scope() as db:
-        rows = db.execute(
-            select(
-                m.AuditEvent.at,
-                m.AuditEvent.username,
-                m.AuditEvent.action,
-                m.AuditEvent.field,
-                m.AuditEvent.old_value,
-                m.AuditEvent.new_value,
-                m.AuditEvent.entity_version,
-            )
-            .where(m.AuditEvent.entity == "saving_line", m.AuditEvent.entity_id == line_id)
-            .order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc())
-            .limit(limit)
-        ).all()
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["at", "username", "action", "field", "old", "new", "version"]
-    )
+    """A saving line's recorded changes, newest first."""
+    return entity_history("saving_line", line_id, limit)
 
 
 def confidence_history(line_id: int) -> pd.DataFrame:
@@ -688,10 +598,30 @@ def confidence_history(line_id: int) -> pd.DataFrame:
     return pd.DataFrame(states, columns=["at", "username", "confidence", "reason", "version"], dtype=object)
 
 
+# A benefit's baseline and target, in the order the register and the export file both use.
+BENEFIT_TARGET_FIELDS = (
+    m.Benefit.baseline_value,
+    m.Benefit.baseline_label,
+    m.Benefit.target_value,
+    m.Benefit.target_label,
+    m.Benefit.target_date,
+    m.Benefit.illustrative,
+    m.Benefit.source,
+)
+
+
+def with_benefit_plan(statement):
+    """`statement` over benefits joined to their project, programme and organisation, and to the KPI
+    that measures a benefit where it has one."""
+    return joined_to_plan(statement, m.Benefit, m.Benefit.project_id).outerjoin(
+        m.Kpi, m.Kpi.id == m.Benefit.kpi_id
+    )
+
+
 def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
     """The benefits register, each benefit with its KPI and every value recorded for that KPI."""
     filters = filters or SavingFilters()
-    statement = (
+    statement = with_benefit_plan(
         select(
             m.Benefit.id,
             m.Benefit.key,
@@ -706,18 +636,8 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
             m.Kpi.name.label("kpi_name"),
             m.Kpi.unit,
             m.Kpi.polarity,
-            m.Benefit.baseline_value,
-            m.Benefit.baseline_label,
-            m.Benefit.target_value,
-            m.Benefit.target_label,
-            m.Benefit.target_date,
-            m.Benefit.illustrative,
-            m.Benefit.source,
+            *BENEFIT_TARGET_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.Benefit.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
     )
     conditions = []
     if filters.organisation:
@@ -725,7 +645,7 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
     if filters.programme:
         conditions.append(m.Programme.key == filters.programme)
     if filters.project:
-        conditions.append(_project_condition(filters.project))
+        conditions.append(project_condition(filters.project))
     with session_scope() as db:
         rows = (
             db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()
@@ -804,7 +724,7 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
 def benefit_target_met(value, benefit) -> bool | None:
     """Whether a KPI value meets the benefit's target, by the KPI's polarity (None: not known)."""
     target = benefit["target_value"]
-    if value is None or target is None or pd.isna(target):
+    if value is None or is_missing(target):
         return None
     if benefit["polarity"] == "higher":
         return value >= target

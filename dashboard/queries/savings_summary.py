@@ -1,17 +1,11 @@
-"""The savings page's figures, aggregated in SQL over every matching line.
+"""The savings page's figures, aggregated in SQL over every matching line, and the savings rules as SQL.
 
-The rules are the ones queries/savings.py states and applies line by line in Python (the board pack and
-the downloads use those); here the database applies them, so the page reads a few summary rows instead
-of every line. Money is summed as whole pence (integers) on both SQLite and PostgreSQL, so a total is
-exactly the sum of its lines, and tests/test_savings_summary.py checks each figure against the Python
-rules over the same lines.
-
-Per line, in pence:
-
-* plain forecast = forecast, else target, else 0; variance = plain forecast − target;
-* weighted forecast = plain forecast × weight (100, 90, 60 or 30%), rounded half away from zero;
-* at risk = not Delivered, and the milestone it depends on now ends after 1 April of the line's year;
-* proposed year = the milestone's financial year, when the line is at risk and that year is later.
+The rules are domain/savings.py's; queries/savings.py applies them line by line in Python (the board
+pack and the downloads use that), and here the database applies their SQL twins (below, each beside
+the rule it states), so the page reads a few summary rows instead of every line. Money is summed as
+whole pence (integers) on both SQLite and PostgreSQL, so a total is exactly the sum of its lines;
+tests/test_domain_savings.py checks each twin against its rule, and tests/test_savings_summary.py each
+figure against the Python rules over the same lines.
 """
 
 from __future__ import annotations
@@ -41,14 +35,12 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard import models as m
 from dashboard.db import session_scope
+from dashboard.domain import savings as rules
 from dashboard.queries.milestones import current_end_expression
 from dashboard.queries.savings import (
     BRIDGE_COLUMNS,
     BRIDGE_LINES,
-    CONFIDENCE_WEIGHTS,
     SUMMARY_MEASURES,
-    UNRATED_WEIGHT,
-    ZERO,
     SavingFilters,
     bridge_frame,
     gap_frame,
@@ -56,6 +48,7 @@ from dashboard.queries.savings import (
     line_label,
     saving_lines,
     with_cumulative,
+    with_line_plan,
 )
 
 
@@ -98,11 +91,6 @@ def _pence(column):
     return cast(func.round(column * 100), BigInteger)
 
 
-def _weight_percent(confidence):
-    percents = {level: int(weight * 100) for level, weight in CONFIDENCE_WEIGHTS.items()}
-    return case(percents, value=confidence, else_=int(UNRATED_WEIGHT * 100))
-
-
 def _half_up(numerator, denominator: int):
     """numerator ÷ denominator in whole numbers, rounded half away from zero (Decimal's ROUND_HALF_UP)."""
     half = denominator // 2
@@ -110,6 +98,46 @@ def _half_up(numerator, denominator: int):
         (numerator >= 0, (numerator + half) // denominator),
         else_=-((half - numerator) // denominator),
     )
+
+
+# -- The rules of domain/savings.py, as SQL over a line's columns ------------------------------------
+# Each function states in SQL the rule of domain/savings.py it names, with the same arguments; amounts
+# are in pence. Change a rule there and here together: tests/test_domain_savings.py holds both to one
+# table of cases.
+
+
+def plain_forecast_sql(target, forecast):
+    """rules.plain_forecast: the forecast, else the target, else 0."""
+    return func.coalesce(forecast, target, 0)
+
+
+def weight_percent_sql(confidence):
+    """rules.confidence_weight, as a whole percentage (a line with no rating counts as Low)."""
+    percents = {level: int(weight * 100) for level, weight in rules.CONFIDENCE_WEIGHTS.items()}
+    return case(percents, value=confidence, else_=int(rules.UNRATED_WEIGHT * 100))
+
+
+def weighted_forecast_sql(plain_pence, confidence):
+    """rules.weighted_forecast, in pence: the plain forecast × the weight, rounded half away from zero."""
+    return _half_up(plain_pence * weight_percent_sql(confidence), 100)
+
+
+def at_risk_sql(financial_year, confidence, milestone_end):
+    """rules.at_risk_from_slippage: not Delivered, and the milestone ends after 1 April of the line's
+    year. With no milestone end the comparison is NULL, which counts as not at risk."""
+    return and_(
+        func.coalesce(confidence, "") != rules.DELIVERED,
+        milestone_end > april_first(financial_year),
+    )
+
+
+def proposed_year_sql(financial_year, at_risk, milestone_end):
+    """rules.proposed_financial_year, given the line's `at_risk_sql`: the milestone's financial year,
+    when the line is at risk and that year is later than the line's. CASE works out the year for the
+    at-risk lines alone."""
+    # YYYYMMDD − 400 moves January–March back into the previous year: the financial year of the date.
+    landing = (date_key(milestone_end) - 400) // 10000
+    return case((and_(at_risk, landing > financial_year), landing), else_=None)
 
 
 def measured_lines(filters: SavingFilters, materialized: bool = False):
@@ -120,7 +148,7 @@ def measured_lines(filters: SavingFilters, materialized: bool = False):
     """
     # A line with no milestone has no end (and no baseline to look up).
     end = case((m.SavingLine.depends_on_milestone_id.is_(None), None), else_=current_end_expression())
-    lines = (
+    lines = with_line_plan(
         select(
             m.SavingLine.id,
             m.SavingLine.financial_year,
@@ -136,25 +164,14 @@ def measured_lines(filters: SavingFilters, materialized: bool = False):
             _pence(m.SavingLine.realised).label("realised"),
             end.label("milestone_end"),
         )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-        .where(*line_conditions(filters))
-    )
+    ).where(*line_conditions(filters))
     # Materialised, the milestone's end (a baseline lookup when it has no actual or forecast end) is
     # worked out once per line; as a plain subquery the database repeated it for every use below.
     lines = lines.cte("lines").prefix_with("MATERIALIZED") if materialized else lines.subquery("lines")
-    plain = func.coalesce(lines.c.forecast, lines.c.target, 0)
+    plain = plain_forecast_sql(lines.c.target, lines.c.forecast)
     # Dates compared as dates: turning every line's end into YYYYMMDD (to_char) was a tenth of the
-    # summary's time at 10,000 lines. Only an at-risk line's landing year needs the number, and CASE
-    # works it out for those lines alone.
-    at_risk = and_(
-        func.coalesce(lines.c.confidence, "") != "Delivered",
-        lines.c.milestone_end > april_first(lines.c.financial_year),  # after 1 April of the line's year
-    )
-    # YYYYMMDD − 400 moves January–March back into the previous year: the financial year of the date.
-    landing = (date_key(lines.c.milestone_end) - 400) // 10000
+    # summary's time at 10,000 lines. Only an at-risk line's landing year needs the number.
+    at_risk = at_risk_sql(lines.c.financial_year, lines.c.confidence, lines.c.milestone_end)
     measured = select(
         lines.c.id,
         lines.c.financial_year,
@@ -169,9 +186,9 @@ def measured_lines(filters: SavingFilters, materialized: bool = False):
         plain.label("plain_forecast"),
         lines.c.realised,
         (plain - func.coalesce(lines.c.target, 0)).label("variance"),
-        _half_up(plain * _weight_percent(lines.c.confidence), 100).label("weighted_forecast"),
+        weighted_forecast_sql(plain, lines.c.confidence).label("weighted_forecast"),
         case((at_risk, 1), else_=0).label("at_risk"),
-        case((and_(at_risk, landing > lines.c.financial_year), landing), else_=None).label("proposed_year"),
+        proposed_year_sql(lines.c.financial_year, at_risk, lines.c.milestone_end).label("proposed_year"),
     )
     if filters.at_risk:
         measured = measured.where(at_risk)
@@ -381,7 +398,7 @@ def _bridge(rows: list[dict], totals: dict, movers: int) -> pd.DataFrame:
     shown = [
         (line_label(row), _pounds(row["variance"]), int(row["id"]), row["financial_year"]) for row in rows
     ]
-    shown_total = sum((amount for _, amount, _, _ in shown), ZERO)
+    shown_total = sum((amount for _, amount, _, _ in shown), rules.ZERO)
     # Lines with no variance add nothing, so the rest's net is the total less the lines shown.
     return bridge_frame(
         totals["target"], shown, movers - len(shown), totals["variance"] - shown_total, totals["forecast"]
@@ -410,10 +427,10 @@ def _gap(year_rows: list[dict], after_rows: list[dict]) -> pd.DataFrame:
     """Per year: target and forecast now and after every proposal is accepted, and the change."""
     sums: dict[int, list[Decimal]] = {}  # year → [target now, target after, forecast now, forecast after]
     for row in year_rows:
-        entry = sums.setdefault(int(row["financial_year"]), [ZERO, ZERO, ZERO, ZERO])
+        entry = sums.setdefault(int(row["financial_year"]), [rules.ZERO, rules.ZERO, rules.ZERO, rules.ZERO])
         entry[0], entry[2] = _pounds(row["target"]), _pounds(row["plain_forecast"])
     for row in after_rows:
-        entry = sums.setdefault(int(row["financial_year"]), [ZERO, ZERO, ZERO, ZERO])
+        entry = sums.setdefault(int(row["financial_year"]), [rules.ZERO, rules.ZERO, rules.ZERO, rules.ZERO])
         entry[1], entry[3] = _pounds(row["target"]), _pounds(row["plain_forecast"])
     return gap_frame(sums)
 

@@ -11,17 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboard.reports.export import excel_safe_text
-from dashboard.reports.tables import NUMBER_FORMATS
-
-
-def _plain(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str | dt.date):
-        return value.item()  # numpy scalars
-    return value
+from dashboard.reports.tables import NUMBER_FORMATS, plain
 
 
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
@@ -51,7 +41,7 @@ def to_excel_bytes(table: pd.DataFrame, sheet_title: str, kinds: list[str] | Non
     for record in table.itertuples(index=False):
         row = []
         for value in record:
-            value = _plain(value)
+            value = plain(value)
             row.append(excel_safe_text(value) if isinstance(value, str) else value)
         sheet.append(row)
     for index, column in enumerate(table.columns, start=1):

@@ -7,13 +7,27 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
 from dashboard.queries.actions import ACTION_ITEM_FIELDS
+from dashboard.queries.audit import AUDIT_EVENT_FIELDS
+from dashboard.queries.milestones import (
+    MILESTONE_PLAN_FIELDS,
+    MILESTONE_RECORD_FIELDS,
+    chosen_baseline_dates,
+    with_plan,
+)
+from dashboard.queries.savings import (
+    BENEFIT_TARGET_FIELDS,
+    SAVING_LINE_FIELDS,
+    SAVING_LINE_RECORD_FIELDS,
+    with_benefit_plan,
+    with_line_plan,
+)
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -41,62 +55,23 @@ def _cell(value):
     return value
 
 
-def _latest_baseline_dates():
-    """Per milestone, the dates of its project's most recent baseline."""
-    ranked = (
-        select(
-            m.MilestoneBaseline.milestone_id,
-            m.Baseline.name.label("baseline_name"),
-            m.MilestoneBaseline.start_date.label("baseline_start"),
-            m.MilestoneBaseline.end_date.label("baseline_end"),
-            func.row_number()
-            .over(
-                partition_by=m.MilestoneBaseline.milestone_id,
-                order_by=(m.Baseline.baseline_date.desc(), m.Baseline.id.desc()),
-            )
-            .label("position"),
-        )
-        .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.position == 1).subquery()
-
-
 def _milestones() -> Select:
-    latest = _latest_baseline_dates()
-    return (
+    """Every milestone, retired ones too, with its latest baseline's dates: the milestones page's joins."""
+    latest = chosen_baseline_dates("latest")
+    statement = with_plan(
         select(
             m.Milestone.id,
             m.Milestone.key,
             m.Programme.name.label("programme"),
             m.Project.name.label("project"),
-            m.Milestone.title,
-            m.Milestone.owner,
-            m.Milestone.status,
-            m.Milestone.rag,
-            m.Milestone.rag_reason,
-            m.Milestone.percent_complete,
+            *MILESTONE_PLAN_FIELDS,
             latest.c.baseline_name,
             latest.c.baseline_start,
             latest.c.baseline_end,
-            m.Milestone.forecast_start,
-            m.Milestone.forecast_end,
-            m.Milestone.actual_start,
-            m.Milestone.actual_end,
-            m.Milestone.commentary,
-            m.Milestone.retired,
-            m.Milestone.illustrative,
-            m.Milestone.illustrative_note,
-            m.Milestone.source,
-            m.Milestone.version,
-            m.Milestone.updated_by,
-            m.Milestone.updated_at,
+            *MILESTONE_RECORD_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.Milestone.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(latest, latest.c.milestone_id == m.Milestone.id)
-        .order_by(m.Programme.name, m.Project.name, m.Milestone.id)
     )
+    return latest.joined(statement).order_by(m.Programme.name, m.Project.name, m.Milestone.id)
 
 
 def _milestone_baselines() -> Select:
@@ -151,34 +126,18 @@ def _progress_notes() -> Select:
 
 
 def _savings() -> Select:
-    return (
+    """Every saving line with its programme, project and milestone: the savings page's joins."""
+    return with_line_plan(
         select(
             m.SavingLine.id,
             m.SavingLine.key,
             m.Programme.name.label("programme"),
             m.Project.name.label("project"),
-            m.SavingLine.financial_year,
-            m.SavingLine.description,
-            m.SavingLine.category,
-            m.SavingLine.target,
-            m.SavingLine.forecast,
-            m.SavingLine.realised,
-            m.SavingLine.confidence,
-            m.SavingLine.confidence_reason,
-            m.SavingLine.fte,
+            *SAVING_LINE_FIELDS,
             m.Milestone.title.label("depends_on_milestone"),
-            m.SavingLine.illustrative,
-            m.SavingLine.illustrative_note,
-            m.SavingLine.source,
-            m.SavingLine.version,
-            m.SavingLine.updated_by,
-            m.SavingLine.updated_at,
+            *SAVING_LINE_RECORD_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.SavingLine.project_id)
-        .join(m.Programme, m.Programme.id == m.Project.programme_id)
-        .outerjoin(m.Milestone, m.Milestone.id == m.SavingLine.depends_on_milestone_id)
-        .order_by(m.Programme.name, m.Project.name, m.SavingLine.financial_year, m.SavingLine.id)
-    )
+    ).order_by(m.Programme.name, m.Project.name, m.SavingLine.financial_year, m.SavingLine.id)
 
 
 def _kpis() -> Select:
@@ -222,7 +181,8 @@ def _kpi_values() -> Select:
 
 
 def _benefits() -> Select:
-    return (
+    """Every benefit with its project and KPI: the benefits register's joins."""
+    return with_benefit_plan(
         select(
             m.Benefit.id,
             m.Benefit.key,
@@ -230,18 +190,9 @@ def _benefits() -> Select:
             m.Benefit.name,
             m.Benefit.owner,
             m.Kpi.code.label("kpi_code"),
-            m.Benefit.baseline_value,
-            m.Benefit.baseline_label,
-            m.Benefit.target_value,
-            m.Benefit.target_label,
-            m.Benefit.target_date,
-            m.Benefit.illustrative,
-            m.Benefit.source,
+            *BENEFIT_TARGET_FIELDS,
         )
-        .join(m.Project, m.Project.id == m.Benefit.project_id)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Benefit.kpi_id)
-        .order_by(m.Benefit.id)
-    )
+    ).order_by(m.Benefit.id)
 
 
 def _recommendations() -> Select:
@@ -265,19 +216,9 @@ def _board_meetings() -> Select:
 
 
 def _audit() -> Select:
+    """The whole trail, oldest first, in the audit page's columns."""
     return (
-        select(
-            m.AuditEvent.id,
-            m.AuditEvent.at,
-            m.AuditEvent.username,
-            m.AuditEvent.action,
-            m.AuditEvent.entity,
-            m.AuditEvent.entity_id,
-            m.Project.name.label("project"),
-            m.AuditEvent.field,
-            m.AuditEvent.old_value,
-            m.AuditEvent.new_value,
-        )
+        select(*AUDIT_EVENT_FIELDS)
         .outerjoin(m.Project, m.Project.id == m.AuditEvent.project_id)
         .order_by(m.AuditEvent.at, m.AuditEvent.id)
     )

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.domain.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import financial_year_label, format_date, in_uk_time
 from dashboard.queries import actions as action_queries
 from dashboard.queries import board
 from dashboard.queries import kpis as kpi_queries
@@ -113,19 +113,14 @@ class PackData:
         return next(section for section in self.sections if section.sheet == sheet)
 
 
-def _plain(value):
-    """A DataFrame value as a plain Python value (None for missing, dates as dates)."""
-    return tables.plain(value)
-
-
 def _uk_time(moment) -> dt.datetime | None:
     """A stored timestamp (naive UTC) as UK wall-clock time, which is what the pages show."""
-    moment = _plain(moment)
-    return None if moment is None else tables.uk_time(moment)
+    moment = tables.plain(moment)
+    return None if moment is None else in_uk_time(moment)
 
 
 def _yes_no(value) -> str:
-    return "yes" if bool(_plain(value)) else "no"
+    return "yes" if bool(tables.plain(value)) else "no"
 
 
 HEADLINES = TableDefinition(
@@ -237,7 +232,7 @@ def _milestone_section(today: dt.date) -> Section:
                 print_columns=MILESTONE_PRINT_COLUMNS,
             )
         ],
-        illustrative=any(bool(_plain(record["illustrative"])) for record in records),
+        illustrative=any(bool(tables.plain(record["illustrative"])) for record in records),
     )
 
 
@@ -455,14 +450,14 @@ def _change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.d
         changes = changes.sort_values(["project", "at"], kind="stable")
     rows = [
         [
-            _plain(row["project"]),
+            tables.plain(row["project"]),
             _uk_time(row["at"]),
-            _plain(row["username"]),
-            _plain(row["item"]),
-            _plain(row["kind"]),
+            tables.plain(row["username"]),
+            tables.plain(row["item"]),
+            tables.plain(row["kind"]),
             row["old_shown"],
             row["new_shown"],
-            _plain(row["days_moved"]),
+            tables.plain(row["days_moved"]),
         ]
         for _, row in changes.iterrows()
     ]
@@ -522,7 +517,7 @@ def pack_data(meeting_date: dt.date, today: dt.date) -> PackData:
 
 
 def _excel_value(value, kind: str):
-    value = _plain(value)
+    value = tables.plain(value)
     if value is None:
         return None
     if kind == YES_NO and not isinstance(value, str):

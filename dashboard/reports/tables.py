@@ -15,7 +15,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.domain.formatting import UK_TIME, financial_year_label
+from dashboard.domain.formatting import financial_year_label, in_uk_time
+from dashboard.domain.values import is_missing
 from dashboard.queries.savings import CATEGORY_LABELS
 
 # Column kinds decide the Excel number format, the grid's formatter and how the printed pack writes
@@ -42,34 +43,15 @@ NUMBER_FORMATS = {
 NOT_RATED = "Not rated"
 
 
-def missing(value) -> bool:
-    """None, NaN, NaT and pandas' NA are all "no value"."""
-    if value is None:
-        return True
-    if isinstance(value, str | list | dict | tuple | Decimal):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def plain(value):
     """A stored or DataFrame value as a plain Python value (None for missing, dates as dates)."""
-    if missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str | dt.date | Decimal):
         return value.item()  # numpy scalars
     return value
-
-
-def uk_time(moment: dt.datetime) -> dt.datetime:
-    """A stored timestamp (naive UTC) as UK wall-clock time, which is what the pages show."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(UK_TIME).replace(tzinfo=None)
 
 
 def cell_value(value, kind: str):
@@ -88,7 +70,7 @@ def cell_value(value, kind: str):
     if kind == DATE:
         return value.date() if isinstance(value, dt.datetime) else value
     if kind == DATETIME:
-        return uk_time(value) if isinstance(value, dt.datetime) else value
+        return in_uk_time(value) if isinstance(value, dt.datetime) else value
     if kind == MONEY:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     if kind in (INTEGER, PERCENT):

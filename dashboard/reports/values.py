@@ -9,18 +9,17 @@ reads "blank", and one a change removed reads "cleared": never nan, None or NaT.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dashboard.domain.formatting import (
-    UK_TIME,
     financial_year_label,
     format_date,
     format_datetime,
     format_money,
 )
+from dashboard.domain.values import is_missing
 
 TEXT = "text"
 MONEY = "money"
@@ -134,22 +133,10 @@ def field_label(entity: str, name: str | None) -> str:
 
 
 def is_empty(value) -> bool:
-    """None, NaN, NaT, pandas' NA or text with nothing but spaces: nothing to show."""
-    if value is None:
-        return True
+    """A missing value (None, NaN, NaT, pandas' NA) or text with nothing but spaces: nothing to show."""
     if isinstance(value, str):
         return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, dt.date):
-        # pandas' NaT is a datetime subclass that is not equal to itself.
-        return value != value
-    try:
-        return bool(value != value)  # NaN-like values of other numeric types
-    except TypeError:
-        return True  # pandas.NA, whose truth is itself missing
-    except ValueError:
-        return False
+    return is_missing(value)
 
 
 def show(value, kind: str = TEXT, empty: str = BLANK) -> str:
@@ -214,15 +201,6 @@ def change_line(entity: str, row) -> str:
         old, new = show_change(entity, row.field, row.old, row.new)
         text += f": {old} → {new}"
     return text
-
-
-def in_uk_time(moment: dt.datetime) -> dt.datetime:
-    """A stored timestamp (naive UTC) as UK wall-clock time, for a spreadsheet cell that sorts as a time."""
-    if hasattr(moment, "to_pydatetime"):
-        moment = moment.to_pydatetime()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(UK_TIME).replace(tzinfo=None)
 
 
 # -- readers, by kind ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ One module per area; callbacks import the functions from here.
 """
 
 from dashboard.auth import AuthorisationError
+from dashboard.domain.rag import RAG_TOLERANCE_WORKING_DAYS, suggest_rag
 from dashboard.services.core import (
     SYSTEM,
     ConflictError,
@@ -20,11 +21,9 @@ from dashboard.services.core import (
 from dashboard.services.milestones import (
     FIELD_LABELS,
     MILESTONE_FIELDS,
-    RAG_TOLERANCE_WORKING_DAYS,
     add_milestone,
     rebaseline_project,
     set_milestone_retired,
-    suggest_rag,
     update_milestone,
     validate_milestone_values,
 )

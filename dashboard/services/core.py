@@ -15,6 +15,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
 from dashboard.db import session_scope
+from dashboard.domain.formatting import as_date, parse_iso_date
 
 DISPLAY_NAME_MAX = 120  # users.display_name
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -142,27 +143,15 @@ class NotFoundError(LookupError):
     """The row asked for does not exist (or no longer does)."""
 
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 def parse_date(value, label: str, field: str, errors: dict[str, str]) -> dt.date | None:
-    """An ISO date from a form; on a bad one, records a GOV.UK-style message under `field`.
-
-    The whole value must be the date (a date input sends YYYY-MM-DD): "2026-12-01 and more", a
-    date and time or any other type is refused rather than cut down to the date it starts with,
-    so what is stored is exactly what was sent.
-    """
+    """An ISO date from a form (domain/formatting.py's parse_iso_date); on a bad one, records a
+    GOV.UK-style message under `field`. Any type but text, a date or nothing is refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
-    text = value.strip() if isinstance(value, str) else ""
+        return as_date(value)
     try:
-        if not ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        return parse_iso_date(value.strip() if isinstance(value, str) else "")
     except ValueError:
         errors[field] = f"{label} must be a real date, for example 22 11 2026"
         return None

@@ -17,7 +17,7 @@ from dashboard import clock, policy
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
-from dashboard.domain.formatting import financial_year_label, format_date
+from dashboard.domain.formatting import financial_year_from, financial_year_label, format_date
 from dashboard.services import rows
 from dashboard.services.core import ConflictError as ConflictError  # callers catch it from here
 from dashboard.services.core import ValidationError, text_problem
@@ -45,12 +45,6 @@ class Period:
     end: dt.date
 
 
-def _financial_year(first: str, second: str) -> int | None:
-    start = int(first)
-    expected = start + 1 if len(second) == 4 else (start + 1) % 100
-    return start if int(second) == expected else None
-
-
 def parse_period(text) -> Period:
     """'Q3 2026/27' → 1 Oct–31 Dec 2026; '2026/27' → 1 Apr 2026–31 Mar 2027; 'Nov 2026' → November.
 
@@ -61,7 +55,7 @@ def parse_period(text) -> Period:
     if not raw:
         raise ValueError(f"Enter the period: {PERIOD_HINT}")
     if match := _QUARTER.match(raw):
-        year = _financial_year(match.group(2), match.group(3))
+        year = financial_year_from(match.group(2), match.group(3))
         if year is None:
             raise ValueError(
                 f"“{raw}” is not a real period: the years of a financial year must be consecutive"
@@ -75,7 +69,7 @@ def parse_period(text) -> Period:
         end = dt.date(calendar_year, last_month, calendar.monthrange(calendar_year, last_month)[1])
         return Period(f"Q{quarter} {financial_year_label(year)}", start, end)
     if match := _YEAR.match(raw):
-        year = _financial_year(match.group(1), match.group(2))
+        year = financial_year_from(match.group(1), match.group(2))
         if year is None:
             raise ValueError(
                 f"“{raw}” is not a real period: the years of a financial year must be consecutive"

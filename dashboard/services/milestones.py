@@ -11,6 +11,8 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
+from dashboard.domain.rag import suggest_rag
+from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services import rows
 from dashboard.services.core import (
     ValidationError,
@@ -22,9 +24,6 @@ from dashboard.services.core import (
     progress,
 )
 
-# RAG rule (README "Milestones: slippage and the RAG rule"): a milestone slipped by more than this many working
-# days past its baseline end is Red; slipped by 1 up to this many is Amber.
-RAG_TOLERANCE_WORKING_DAYS = 20
 TITLE_MAX = 300
 OWNER_MAX = 120
 COMMENTARY_MAX = 2000
@@ -65,39 +64,6 @@ def _date(value, field: str, errors: dict[str, str]) -> dt.date | None:
 
 def _text(value, field: str, limit: int, errors: dict[str, str]) -> str:
     return clean_text(value, FIELD_LABELS.get(field, field), field, limit, errors)
-
-
-def suggest_rag(
-    status: str,
-    baseline_end: dt.date | None,
-    forecast_end: dt.date | None,
-    actual_end: dt.date | None,
-    today: dt.date,
-    tolerance: int = RAG_TOLERANCE_WORKING_DAYS,
-) -> tuple[str | None, str]:
-    """The RAG the dates suggest, with the reason in words. See README for the rule."""
-    from dashboard.domain.workdays import working_days_between
-
-    if status == "Cancelled":
-        return None, "Cancelled milestones carry no RAG."
-    if status == "Complete":
-        return "Green", "Complete."
-    if status == "Blocked":
-        return "Red", "Blocked."
-    current_end = actual_end or forecast_end or baseline_end
-    if current_end is not None and current_end < today:
-        return "Red", "Overdue: the forecast end date has passed and the milestone is not complete."
-    if baseline_end is None or current_end is None:
-        return "Green", "No baseline to compare against."
-    slippage = working_days_between(baseline_end, current_end)
-    if slippage > tolerance:
-        return (
-            "Red",
-            f"Forecast to finish {slippage} working days after its baseline (more than {tolerance}).",
-        )
-    if slippage > 0:
-        return "Amber", f"Forecast to finish {slippage} working days after its baseline (within {tolerance})."
-    return "Green", "On or ahead of its baseline."
 
 
 def validate_milestone_values(
@@ -169,7 +135,7 @@ def _baseline_end(db: Session, milestone: m.Milestone) -> dt.date | None:
         select(m.MilestoneBaseline.end_date)
         .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
         .where(m.MilestoneBaseline.milestone_id == milestone.id)
-        .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+        .order_by(*latest_baseline_first())
         .limit(1)
     ).first()
     return row[0] if row else None
@@ -253,9 +219,7 @@ def add_milestone(
         if errors:
             raise ValidationError(errors)
         baseline = db.scalars(
-            select(m.Baseline)
-            .where(m.Baseline.project_id == project.id)
-            .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+            select(m.Baseline).where(m.Baseline.project_id == project.id).order_by(*latest_baseline_first())
         ).first()
         if baseline is None:
             baseline = m.Baseline(
@@ -359,7 +323,7 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
                 select(m.MilestoneBaseline.start_date, m.MilestoneBaseline.end_date)
                 .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
                 .where(m.MilestoneBaseline.milestone_id == milestone.id, m.Baseline.id != baseline.id)
-                .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+                .order_by(*latest_baseline_first())
                 .limit(1)
             ).first()
             start = milestone.actual_start or milestone.forecast_start or (previous[0] if previous else None)

@@ -25,6 +25,7 @@ from dashboard.domain.formatting import (
     format_date,
     parse_financial_year,
 )
+from dashboard.domain.values import is_missing
 from dashboard.queries import savings as saving_queries
 from dashboard.services import rows
 from dashboard.services.core import (
@@ -228,7 +229,7 @@ def accept_rephasing(
 
     def edit(_db, line: m.SavingLine) -> rows.Changes:
         proposal = current.iloc[0]["proposed_year"]
-        if proposal is None or pd_missing(proposal):
+        if is_missing(proposal):
             raise ValidationError(
                 {
                     "rephase": "This line no longer needs re-phasing: its milestone is not past the year's start"
@@ -264,10 +265,3 @@ def accept_rephasing(
         "re-phased. Check their changes, then look at the proposal again.",
         stale="Someone else saved this saving line at the same moment; nothing has been re-phased.",
     )
-
-
-def pd_missing(value) -> bool:
-    try:
-        return value != value  # NaN
-    except TypeError:
-        return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.domain.ranking import is_missing
+from dashboard.domain.values import is_missing
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from dashboard.domain.formatting import as_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -94,10 +95,8 @@ def parse_date(value, end: bool = False) -> dt.date | None:
     "Sept 2018" is 1 Sep 2018 as a start and 30 Sep 2018 as an end; "2018" is 1 Jan or 31 Dec.
     A whole number from 1900 to 2100 is read as a year, not an Excel serial (those are 1905 dates).
     """
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        return as_date(value)
     if isinstance(value, bool):
         raise ValueError(f"is not a date: {DATE_HINT}")
     if isinstance(value, int | float):

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard.domain.formatting import format_date
+from dashboard.domain.rag import suggest_rag
+from dashboard.queries.milestones import latest_baseline_first
 from dashboard.services import rows
 from dashboard.services.core import ValidationError
 from dashboard.services.importer.cells import is_blank
@@ -25,7 +27,6 @@ from dashboard.services.importer.reading import Problem, Table
 from dashboard.services.milestones import (
     MILESTONE,
     MILESTONE_FIELDS,
-    suggest_rag,
     validate_milestone_values,
 )
 
@@ -38,9 +39,12 @@ def _latest_baseline_dates(db: Session, milestone_ids: list[int]) -> dict[int, t
         select(m.MilestoneBaseline.milestone_id, m.MilestoneBaseline.start_date, m.MilestoneBaseline.end_date)
         .join(m.Baseline, m.Baseline.id == m.MilestoneBaseline.baseline_id)
         .where(m.MilestoneBaseline.milestone_id.in_(milestone_ids))
-        .order_by(m.Baseline.baseline_date, m.Baseline.id)
+        .order_by(*latest_baseline_first())
     ).all()
-    return {milestone_id: (start, end) for milestone_id, start, end in found}  # latest wins
+    latest: dict[int, tuple] = {}
+    for milestone_id, start, end in found:
+        latest.setdefault(milestone_id, (start, end))
+    return latest
 
 
 def check_milestones(db: Session, table: Table, problems: list[Problem], today: dt.date) -> list[RowPlan]:
@@ -153,7 +157,7 @@ def _create_milestone(project, title, after, baseline_start, baseline_end):
             baseline = db.scalars(
                 select(m.Baseline)
                 .where(m.Baseline.project_id == project.id)
-                .order_by(m.Baseline.baseline_date.desc(), m.Baseline.id.desc())
+                .order_by(*latest_baseline_first())
             ).first()
             if baseline is None:
                 today = state["today"]
