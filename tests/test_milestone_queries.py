@@ -211,8 +211,8 @@ def test_of_two_baselines_on_one_date_the_one_recorded_last_is_the_latest_everyw
 
     from dashboard import services
     from dashboard.reports.export import export_csv
-    from dashboard.services.importer import milestone_rows
     from dashboard.services.core import SYSTEM
+    from dashboard.services.importer import milestone_rows
 
     services.rebaseline_project(SYSTEM, "transition", "Re-plan A", "2026-11-01")
     with session_scope() as db:
