@@ -5,6 +5,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
@@ -344,11 +345,7 @@ def layout(**query):
                         ("Exceptions", "kpi-exc"),
                         ("Customer-journey funnel", "kpi-fun"),
                         ("KPI catalogue", "kpi-cat"),
-                        *(
-                            (("Enter values", "kpi-entry"),)
-                            if user is not None and user.role in ("lead", "admin")
-                            else ()
-                        ),
+                        *((("Enter values", "kpi-entry"),) if policy.is_editor(user) else ()),
                     )
                 ],
                 className="kpi-contents",
@@ -507,7 +504,7 @@ def layout(**query):
         ),
     ]
     # Showing the form is a convenience; the services refuse viewers whatever the page shows.
-    if user is not None and user.role in ("lead", "admin"):
+    if policy.is_editor(user):
         children.append(
             _entry_panel(
                 kpi_queries.all_kpi_options(),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import models as m
-from dashboard import queries
+from dashboard import policy, queries
 from dashboard.auth import signed_in_user
 from dashboard.reports.tables import MILESTONE_GRID
 from dashboard.ui import forms
@@ -455,7 +455,7 @@ def layout(**query):
         ),
     ]
     # Showing the form is a convenience; services.update_milestone decides what may be saved.
-    if user is not None and user.role in ("lead", "admin"):
+    if policy.is_editor(user):
         children.append(_update_form())
     if user is not None and user.is_admin:
         children.append(_admin_tools(options))

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import models as m
+from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain import savings as saving_rules
 from dashboard.queries import savings as saving_queries
@@ -400,6 +401,6 @@ def layout(**query):
         ),
     ]
     # Showing the form is a convenience; services.savings.update_saving_line decides what may be saved.
-    if user is not None and user.role in ("lead", "admin"):
+    if policy.is_editor(user):
         children.append(_edit_form(is_admin))
     return children

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, html
 
-from dashboard import clock
+from dashboard import clock, policy
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.domain.formatting import format_date, format_datetime
@@ -129,7 +129,7 @@ def action_detail(row: pd.Series, user) -> list:
         body.append(
             action_forms(row, clock.today(), action_queries.area_options(), linked_ids, user.is_admin)
         )
-    elif user is not None and user.role in ("lead", "admin"):
+    elif policy.is_editor(user):
         body.append(
             html.P(
                 "Only a lead of the project delivering this action, or an administrator, can update it.",

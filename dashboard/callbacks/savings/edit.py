@@ -10,7 +10,6 @@ from dashboard.callbacks import EDITORS, callback
 from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries import savings as saving_queries
-from dashboard.queries.milestones import editable_project_ids
 from dashboard.services import savings as saving_services
 from dashboard.ui.components import illustrative_marker
 from dashboard.ui.forms import Conflicts
@@ -86,10 +85,8 @@ PANEL = EditPanel(
 )
 def list_editable_saving_lines(_refresh, _component):
     user = signed_in_user()
-    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
-    allowed = editable_project_ids(user)
-    if allowed is not None:
-        frame = frame[frame["project_id"].isin(allowed)]
+    # Only what this user may edit, chosen in SQL by the edit policy.
+    frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), editable_by=user)
     return [{"label": "Choose a saving line", "value": ""}] + [
         {
             "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
