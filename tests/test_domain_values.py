@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.domain import kpi_rules, ranking
 from dashboard.domain.values import is_missing, yes_no
-from dashboard.figures.gantt import milestone_rows
+from dashboard.figures.gantt_rows import milestone_rows
 from dashboard.reports import tables
 from dashboard.reports import values as shown
 

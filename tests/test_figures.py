@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.figures import gantt as figures
 from dashboard.figures.common import fast_figure
-from dashboard.figures.gantt import CLOSED_STATUSES, gantt_summary
+from dashboard.figures.gantt import gantt_summary
+from dashboard.figures.gantt_rows import CLOSED_STATUSES
 
 D = dt.date
 TODAY = D(2026, 11, 23)

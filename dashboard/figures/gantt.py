@@ -6,14 +6,21 @@ import copy
 import datetime as dt
 import functools
 import html
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from dashboard.domain.formatting import as_date, format_date
-from dashboard.domain.values import is_missing
 from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
-from dashboard.ui.markup import plot_bold, plot_lines, plot_text
+from dashboard.figures.gantt_rows import (
+    MilestoneRow,
+    baseline_hover_text,
+    hover_text,
+    in_display_order,
+    row_label,
+    rows_of,
+)
+from dashboard.ui.markup import plot_text
 
 # Colours have at least 3:1 contrast against the white page (WCAG 2.2 non-text contrast). GOV.UK's
 # orange (#f47738) is only 2.8:1, so amber is a darker orange that is still much lighter than red,
@@ -22,15 +29,9 @@ RAG_COLOURS = {"Red": "#d4351c", "Amber": "#dd6b00", "Green": "#00703c"}
 NOT_RATED_COLOUR = "#1d70b8"
 BASELINE_COLOUR = "#6f777b"
 
-# The same closed statuses as queries.CLOSED_STATUSES; repeated so figures imports no database code.
-CLOSED_STATUSES = ("Complete", "Cancelled")
 
-# The page's system font stack (Bootstrap's), named rather than "inherit": plotly measures labels
-# in a detached element, where "inherit" resolves to a different font and clips legend and tick text.
 ROW_HEIGHT_PX = 28
 MIN_HEIGHT_PX = 320
-TITLE_LABEL_CHARS = 48
-PROJECT_LABEL_CHARS = 28
 _MARGIN = {"l": 10, "r": 30, "t": 90, "b": 20}
 # Row labels are 12 px text, about 6.3 px a character in the page's font, so the left margin is sized
 # from the longest label rather than measured in the browser: plotly's automargin measures every tick
@@ -41,44 +42,6 @@ LABEL_CHAR_PX = 6.6
 MAX_LABEL_MARGIN_PX = 700
 _MS_PER_DAY = 86_400_000
 EMPTY_MESSAGE = "No milestones match these filters"
-ILLUSTRATIVE_HOVER = "<i>Illustrative: not from the source documents</i>"
-_DATE_COLUMNS = (
-    "baseline_start",
-    "baseline_end",
-    "forecast_start",
-    "forecast_end",
-    "actual_start",
-    "actual_end",
-)
-
-
-@dataclass(frozen=True)
-class _Milestone:
-    id: object
-    project: str
-    title: str
-    status: str
-    rag: str | None
-    baseline_start: dt.date | None
-    baseline_end: dt.date | None
-    forecast_start: dt.date | None
-    forecast_end: dt.date | None
-    actual_start: dt.date | None
-    actual_end: dt.date | None
-    slippage_working_days: int | None
-    illustrative: bool
-
-    @property
-    def current_start(self) -> dt.date | None:
-        return self.actual_start or self.forecast_start or self.baseline_start
-
-    @property
-    def current_end(self) -> dt.date | None:
-        return self.actual_end or self.forecast_end or self.baseline_end
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in CLOSED_STATUSES
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,159 +54,11 @@ def _gantt_template() -> dict:
     return template
 
 
-def milestone_rows(frame: pd.DataFrame) -> list[_Milestone]:
-    """The frame's milestones as the Gantt and its summary read them; build once, pass to both."""
-    # Frames without the optional columns (actuals, slippage, illustrative) read them as blank.
-    names = [f.name for f in fields(_Milestone)]
-    columns = {name: frame[name].tolist() for name in names if name in frame.columns}
-    blank = [None] * len(frame)
-    ids, projects, titles, statuses, rags, slips, illustrative = (
-        columns.get(name, blank)
-        for name in ("id", "project", "title", "status", "rag", "slippage_working_days", "illustrative")
-    )
-    dates = [[as_date(value) for value in columns.get(name, blank)] for name in _DATE_COLUMNS]
-    rows = []
-    for index in range(len(frame)):
-        rag = _text(rags[index]).strip().capitalize()
-        slip = slips[index]
-        flag = illustrative[index]
-        rows.append(
-            _Milestone(
-                id=None if is_missing(ids[index]) else ids[index],
-                project=_text(projects[index]),
-                title=_text(titles[index]),
-                status=_text(statuses[index]),
-                rag=rag if rag in RAG_COLOURS else None,
-                **{name: column[index] for name, column in zip(_DATE_COLUMNS, dates, strict=True)},
-                slippage_working_days=None if is_missing(slip) else int(slip),
-                illustrative=not is_missing(flag) and bool(flag),
-            )
-        )
-    return rows
-
-
-def _text(value) -> str:
-    return "" if is_missing(value) else str(value)
-
-
-def _rows(milestones: pd.DataFrame | list[_Milestone]) -> list[_Milestone]:
-    return milestones if isinstance(milestones, list) else milestone_rows(milestones)
-
-
-def _in_display_order(milestones: list[_Milestone]) -> list[_Milestone]:
-    project_rank: dict[str, int] = {}
-    for milestone in milestones:
-        project_rank.setdefault(milestone.project, len(project_rank))
-    # sorted() is stable, so milestones with the same project and start keep the frame's order.
-    return sorted(
-        milestones,
-        key=lambda m: (
-            project_rank[m.project],
-            m.baseline_start is None,
-            m.baseline_start or dt.date.min,
-        ),
-    )
-
-
-def _truncate(text: str, limit: int = TITLE_LABEL_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    # Prefer ending on a whole word, unless that would throw away most of the title.
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–") + "…"
-
-
-def _row_label(milestone: _Milestone) -> str:
-    """Project · title, then the RAG (or a closed milestone's status) in words, so colour is never the
-    only cue. The word ends the label, next to the row's bars. It used to be printed beside each bar;
-    plotly positions every bar's text on its own, which was a third of a 1,000-row chart's draw time.
-    """
-    # Truncate before escaping so an entity like &amp; is never cut in half.
-    label = f"{_truncate(milestone.project, PROJECT_LABEL_CHARS)} · {_truncate(milestone.title)}"
-    if milestone.illustrative:
-        label += " (illustrative)"
-    return plot_text(f"{label} — {_status_word(milestone)}")
-
-
-def _date_range(start: dt.date | None, end: dt.date | None) -> str:
-    if start is None and end is None:
-        return "not set"
-    if start is None or start == end:
-        return format_date(end)
-    if end is None:
-        return f"from {format_date(start)}"
-    return f"{format_date(start)} – {format_date(end)}"
-
-
-def _weeks(days: int) -> str:
-    weeks = f"{days / 5:.1f}"
-    return f"{weeks} week" if weeks == "1.0" else f"{weeks} weeks"
-
-
-def slippage_text(days: int | None) -> str:
-    """+12 working days (2.4 weeks), on baseline, or −3 working days (0.6 weeks early)."""
-    if days is None:
-        return "not known"
-    if days == 0:
-        return "on baseline"
-    unit = "working day" if abs(days) == 1 else "working days"
-    if days > 0:
-        return f"+{days} {unit} ({_weeks(days)})"
-    return f"−{-days} {unit} ({_weeks(-days)} early)"
-
-
-def _rag_words(milestone: _Milestone) -> str:
-    return milestone.rag or "Not rated"
-
-
-def _current_label(milestone: _Milestone) -> str:
-    if milestone.actual_start and milestone.actual_end:
-        return "Actual"
-    if milestone.actual_start or milestone.actual_end:
-        return "Forecast / actual"
-    return "Forecast"
-
-
-def _hover_text(milestone: _Milestone) -> str:
-    # Every user string is escaped: plotly renders a subset of HTML tags in hover labels.
-    lines = [
-        plot_bold(milestone.title),
-        f"Project: {plot_text(milestone.project)}",
-        f"Status: {plot_text(milestone.status) or 'not set'}",
-        f"RAG: {_rag_words(milestone)}",
-        f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
-        f"{_current_label(milestone)}: {_date_range(milestone.current_start, milestone.current_end)}",
-        f"Slippage: {slippage_text(milestone.slippage_working_days)}",
-    ]
-    if milestone.illustrative:
-        lines.append(ILLUSTRATIVE_HOVER)
-    return plot_lines(*lines)
-
-
-def _baseline_hover_text(milestone: _Milestone) -> str:
-    """The baseline bar's hover: which milestone, its baseline dates and how far it has slipped. The
-    forecast bar beside it has the whole story; repeating it here doubled the chart's data."""
-    lines = [
-        plot_bold(milestone.title),
-        f"Baseline: {_date_range(milestone.baseline_start, milestone.baseline_end)}",
-        f"Slippage: {slippage_text(milestone.slippage_working_days)}",
-    ]
-    if milestone.illustrative:
-        lines.append(ILLUSTRATIVE_HOVER)
-    return plot_lines(*lines)
-
-
-def _current_colour(milestone: _Milestone) -> str:
+def _current_colour(milestone: MilestoneRow) -> str:
     # A closed milestone's RAG no longer matters, so it is shown like an unrated one.
     if not milestone.is_open or milestone.rag is None:
         return NOT_RATED_COLOUR
     return RAG_COLOURS[milestone.rag]
-
-
-def _status_word(milestone: _Milestone) -> str:
-    return milestone.status if not milestone.is_open else _rag_words(milestone)
 
 
 @dataclass
@@ -356,7 +171,7 @@ def _empty_figure(message: str) -> dict:
 
 
 def gantt(
-    milestones: pd.DataFrame | list[_Milestone], today: dt.date, baseline_label: str = "Baseline"
+    milestones: pd.DataFrame | list[MilestoneRow], today: dt.date, baseline_label: str = "Baseline"
 ) -> dict:
     """Baseline and forecast/actual bars per milestone, grouped by project, with a line at today.
 
@@ -365,7 +180,7 @@ def gantt(
     customdata is [milestone id] for click-through. A plain dict (fast_figure): go.Figure's checks
     took 140 ms of a 1,000-row page; tests/test_figures.py reads every figure back through go.Figure.
     """
-    rows = _in_display_order(_rows(milestones))
+    rows = in_display_order(rows_of(milestones))
     if not rows:
         return _empty_figure(EMPTY_MESSAGE)
 
@@ -378,7 +193,7 @@ def gantt(
             milestone.baseline_start,
             milestone.baseline_end,
             BASELINE_COLOUR,
-            _baseline_hover_text(milestone),
+            baseline_hover_text(milestone),
             milestone.id,
         )
         current.add(
@@ -386,7 +201,7 @@ def gantt(
             milestone.current_start,
             milestone.current_end,
             _current_colour(milestone),
-            _hover_text(milestone),
+            hover_text(milestone),
             milestone.id,
         )
 
@@ -395,7 +210,7 @@ def gantt(
         *current.traces("Forecast / actual", "forecast"),
     ]
     today_iso = as_date(today).isoformat()
-    labels = [_row_label(milestone) for milestone in rows]
+    labels = [row_label(milestone) for milestone in rows]
     longest = max(len(html.unescape(label)) for label in labels)
     left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
     return fast_figure(
@@ -474,9 +289,9 @@ def gantt(
     )
 
 
-def gantt_summary(milestones: pd.DataFrame | list[_Milestone], today: dt.date) -> str:
+def gantt_summary(milestones: pd.DataFrame | list[MilestoneRow], today: dt.date) -> str:
     """One plain-English sentence describing what the Gantt shows (plain text, not HTML)."""
-    rows = _rows(milestones)
+    rows = rows_of(milestones)
     if not rows:
         return f"{EMPTY_MESSAGE}."
     today = as_date(today)

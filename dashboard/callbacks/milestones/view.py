@@ -12,6 +12,7 @@ from dashboard import clock, queries
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table
 from dashboard.figures import gantt as figures
+from dashboard.figures import gantt_rows
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
 from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count
 
@@ -148,7 +149,7 @@ def show_milestones(
     pages = page_count(counts["shown"], filters.per_page)
     if filters.page > pages:
         filters = queries.MilestoneFilters(**{**filters.__dict__, "page": pages})
-    rows = figures.milestone_rows(queries.milestones(filters, today, paged=True))
+    rows = gantt_rows.milestone_rows(queries.milestones(filters, today, paged=True))
     baseline_label = "chosen baseline" if filters.baseline.isdigit() else f"{filters.baseline} baseline"
     figure = figures.gantt(rows, today, baseline_label=baseline_label.capitalize())
     note = None
