@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
-from dashboard.queries.actions import ACTION_ITEM_FIELDS
+from dashboard.queries.actions.plan import ACTION_ITEM_FIELDS
 from dashboard.queries.audit import AUDIT_EVENT_FIELDS
 from dashboard.queries.milestones import (
     MILESTONE_PLAN_FIELDS,
