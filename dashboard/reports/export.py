@@ -21,13 +21,8 @@ from dashboard.queries.milestones import (
     chosen_baseline_dates,
     with_plan,
 )
-from dashboard.queries.savings import (
-    BENEFIT_TARGET_FIELDS,
-    SAVING_LINE_FIELDS,
-    SAVING_LINE_RECORD_FIELDS,
-    with_benefit_plan,
-    with_line_plan,
-)
+from dashboard.queries.savings.benefits import BENEFIT_TARGET_FIELDS, with_benefit_plan
+from dashboard.queries.savings.lines import SAVING_LINE_FIELDS, SAVING_LINE_RECORD_FIELDS, with_line_plan
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
