@@ -54,7 +54,7 @@ from sqlalchemy.engine import make_url
 from dashboard import models as m
 from dashboard.db import make_engine
 from dashboard.domain.formatting import financial_year_label
-from dashboard.queries.actions import TRACKED_FIELDS
+from dashboard.queries.actions.review import TRACKED_FIELDS
 from dashboard.services import kpi_series
 from dashboard.services.core import display_value
 from dashboard.services.milestones import MILESTONE_FIELDS, suggest_rag

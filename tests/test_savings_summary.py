@@ -1,6 +1,6 @@
 """The savings page's SQL aggregates agree, figure for figure, with the line-by-line Python rules.
 
-queries/savings.py applies the rules to each line in Python (the board pack and downloads use it);
+queries/savings/ applies the rules to each line in Python (the board pack and downloads use it);
 queries/savings_summary.py has the database apply them. Both run here over the same lines: the seed,
 then the seed with a generated programme and lines chosen to hit the rounding and date edges.
 """

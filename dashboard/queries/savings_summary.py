@@ -1,6 +1,6 @@
 """The savings page's figures, aggregated in SQL over every matching line, and the savings rules as SQL.
 
-The rules are domain/savings.py's; queries/savings.py applies them line by line in Python (the board
+The rules are domain/savings.py's; queries/savings/ applies them line by line in Python (the board
 pack and the downloads use that), and here the database applies their SQL twins (below, each beside
 the rule it states), so the page reads a few summary rows instead of every line. Money is summed as
 whole pence (integers) on both SQLite and PostgreSQL, so a total is exactly the sum of its lines;
@@ -37,18 +37,15 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import savings as rules
 from dashboard.queries.milestones import current_end_expression
-from dashboard.queries.savings import (
+from dashboard.queries.savings.filters import SavingFilters, line_conditions
+from dashboard.queries.savings.lines import line_label, saving_lines, with_line_plan
+from dashboard.queries.savings.rephasing import gap_frame
+from dashboard.queries.savings.summaries import (
     BRIDGE_COLUMNS,
     BRIDGE_LINES,
     SUMMARY_MEASURES,
-    SavingFilters,
     bridge_frame,
-    gap_frame,
-    line_conditions,
-    line_label,
-    saving_lines,
     with_cumulative,
-    with_line_plan,
 )
 
 
@@ -214,7 +211,7 @@ def _summary_row(values: dict, keys: list[str]) -> dict:
 
 @dataclass(frozen=True)
 class SavingSummary:
-    """What the savings page shows about every matching line, in the shapes queries/savings.py returns."""
+    """What the savings page shows about every matching line, in the shapes queries/savings/ returns."""
 
     totals: dict
     illustrative: bool

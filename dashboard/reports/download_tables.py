@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.domain.formatting import format_date
-from dashboard.queries.actions import KIND_LABELS
+from dashboard.queries.actions.areas import KIND_LABELS
 from dashboard.reports.tables import ACTIONS
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
-from dashboard.queries.actions import ACTION_ITEM_FIELDS
+from dashboard.queries.actions.plan import ACTION_ITEM_FIELDS
 from dashboard.queries.audit import AUDIT_EVENT_FIELDS
 from dashboard.queries.milestones import (
     MILESTONE_PLAN_FIELDS,
@@ -21,13 +21,8 @@ from dashboard.queries.milestones import (
     chosen_baseline_dates,
     with_plan,
 )
-from dashboard.queries.savings import (
-    BENEFIT_TARGET_FIELDS,
-    SAVING_LINE_FIELDS,
-    SAVING_LINE_RECORD_FIELDS,
-    with_benefit_plan,
-    with_line_plan,
-)
+from dashboard.queries.savings.benefits import BENEFIT_TARGET_FIELDS, with_benefit_plan
+from dashboard.queries.savings.lines import SAVING_LINE_FIELDS, SAVING_LINE_RECORD_FIELDS, with_line_plan
 
 # Spreadsheet programs run cells that start with these as formulas; a leading ' makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

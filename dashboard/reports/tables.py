@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.domain.formatting import financial_year_label, in_uk_time
 from dashboard.domain.values import is_missing
-from dashboard.queries.savings import CATEGORY_LABELS
+from dashboard.queries.savings.filters import CATEGORY_LABELS
 
 # Column kinds decide the Excel number format, the grid's formatter and how the printed pack writes
 # the value.

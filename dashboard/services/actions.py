@@ -17,7 +17,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
-from dashboard.queries.actions import NOTE_SOURCE
+from dashboard.queries.actions.review import NOTE_SOURCE
 from dashboard.services import rows
 from dashboard.services.core import ValidationError, clean_text, parse_date, progress
 

@@ -25,6 +25,7 @@ from dashboard.domain.formatting import (
     format_date,
     parse_financial_year,
 )
+from dashboard.domain.savings import money
 from dashboard.domain.values import is_missing
 from dashboard.queries import savings as saving_queries
 from dashboard.services import rows
@@ -160,10 +161,10 @@ def validate_saving_values(values: dict, today: dt.date) -> dict:
 
 def _snapshot(line: m.SavingLine) -> dict:
     return {
-        "target": saving_queries.money(line.target),
+        "target": money(line.target),
         "financial_year": line.financial_year,
-        "forecast": saving_queries.money(line.forecast),
-        "realised": saving_queries.money(line.realised),
+        "forecast": money(line.forecast),
+        "realised": money(line.realised),
         "confidence": line.confidence,
         "confidence_reason": line.confidence_reason,
     }

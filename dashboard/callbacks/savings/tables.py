@@ -6,6 +6,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.domain.formatting import financial_year_label, format_date, format_money
+from dashboard.domain.savings import total
 from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
 from dashboard.reports.download_tables import kpi_value_text
@@ -178,10 +179,10 @@ def slippage_section(summary: savings_summary.SavingSummary) -> list:
         ]
         footer = [
             _th("Total"),
-            _money_cell(saving_queries.total(gap["target_now"])),
-            _money_cell(saving_queries.total(gap["target_after"])),
-            _money_cell(saving_queries.total(gap["change"])),
-            _money_cell(saving_queries.total(gap["forecast_after"])),
+            _money_cell(total(gap["target_now"])),
+            _money_cell(total(gap["target_after"])),
+            _money_cell(total(gap["change"])),
+            _money_cell(total(gap["forecast_after"])),
         ]
         children += [
             html.H3("If every proposal is accepted", className="h5"),
