@@ -36,7 +36,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import savings as rules
-from dashboard.queries.milestones import current_end_expression
+from dashboard.queries.milestones.baselines import current_end_expression
 from dashboard.queries.savings import (
     BRIDGE_COLUMNS,
     BRIDGE_LINES,
