@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.kpis import attention as kpi_attention
 from tests.helpers import callback_request, find_callback
 
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")
@@ -198,7 +199,7 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
 
 
 def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, login_as, monkeypatch):
-    monkeypatch.setattr(kpi_queries, "EXCEPTIONS_PER_PAGE", 4)
+    monkeypatch.setattr(kpi_attention, "EXCEPTIONS_PER_PAGE", 4)
     client = login_as("cabinet.member")
     key = find_callback(app, "kpi-exceptions-grid.rowData")
     everything = kpi_queries.exceptions()

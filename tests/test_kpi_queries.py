@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.kpis import attention as kpi_attention
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -136,7 +137,7 @@ def test_exceptions_include_documented_and_illustrative_reds(database_url):
 
 def test_exception_pages_together_are_the_whole_list_in_order(database_url, monkeypatch):
     everything = kpi_queries.exceptions()
-    monkeypatch.setattr(kpi_queries, "EXCEPTIONS_PER_PAGE", 4)
+    monkeypatch.setattr(kpi_attention, "EXCEPTIONS_PER_PAGE", 4)
     pages = [kpi_queries.exceptions(page) for page in range(1, -(-len(everything) // 4) + 1)]
     assert all(len(page) == 4 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 4
     rows = [tuple(row) for page in pages for row in page[["kpi", "area"]].itertuples(index=False)]

@@ -12,12 +12,9 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label, financial_year_of, format_money
 from dashboard.queries import kpis as kpi_queries
-from dashboard.queries.milestones import (
-    CLOSED_STATUSES,
-    STALE_AFTER_DAYS,
-    count_where,
-    current_end_expression,
-)
+from dashboard.queries.milestones.baselines import current_end_expression
+from dashboard.queries.milestones.filters import CLOSED_STATUSES, STALE_AFTER_DAYS
+from dashboard.queries.milestones.plan import count_where
 from dashboard.queries.savings_summary import at_risk_sql
 
 MOST_LATE_NAMED = 5  # projects named in the plain-language summary; the rest are counted

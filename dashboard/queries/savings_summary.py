@@ -36,7 +36,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain import savings as rules
-from dashboard.queries.milestones import current_end_expression
+from dashboard.queries.milestones.baselines import current_end_expression
 from dashboard.queries.savings.filters import SavingFilters, line_conditions
 from dashboard.queries.savings.lines import line_label, saving_lines, with_line_plan
 from dashboard.queries.savings.rephasing import gap_frame

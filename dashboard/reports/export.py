@@ -15,12 +15,8 @@ from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label
 from dashboard.queries.actions.plan import ACTION_ITEM_FIELDS
 from dashboard.queries.audit import AUDIT_EVENT_FIELDS
-from dashboard.queries.milestones import (
-    MILESTONE_PLAN_FIELDS,
-    MILESTONE_RECORD_FIELDS,
-    chosen_baseline_dates,
-    with_plan,
-)
+from dashboard.queries.milestones.baselines import chosen_baseline_dates
+from dashboard.queries.milestones.plan import MILESTONE_PLAN_FIELDS, MILESTONE_RECORD_FIELDS, with_plan
 from dashboard.queries.savings.benefits import BENEFIT_TARGET_FIELDS, with_benefit_plan
 from dashboard.queries.savings.lines import SAVING_LINE_FIELDS, SAVING_LINE_RECORD_FIELDS, with_line_plan
 

@@ -12,7 +12,7 @@ from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.domain.rag import suggest_rag
-from dashboard.queries.milestones import latest_baseline_first
+from dashboard.queries.milestones.baselines import latest_baseline_first
 from dashboard.services import rows
 from dashboard.services.core import (
     ValidationError,

@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.domain.values import is_missing
 from dashboard.figures import kpis as kpi_figures
-from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.kpis import attention as kpi_attention
 
 
 def comparison_summary(comparison: pd.DataFrame | list[dict], kpi: dict) -> str:
@@ -85,14 +85,14 @@ def trends_summary(trends: pd.DataFrame | list[dict]) -> str:
     return "".join(parts)
 
 
-def exceptions_summary(counts: kpi_queries.ExceptionCounts, page: int) -> str:
+def exceptions_summary(counts: kpi_attention.ExceptionCounts, page: int) -> str:
     if not counts.total:
         return "No KPI is Red for two periods in a row or showing special-cause concern."
     summary = (
         f"{counts.total:,} KPI and area combinations need attention: {counts.red:,} Red for two or more "
         f"periods in a row and {counts.concern:,} with special-cause concern at the latest point."
     )
-    per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+    per_page = kpi_attention.EXCEPTIONS_PER_PAGE
     if counts.total > per_page:
         first, last = (page - 1) * per_page + 1, min(page * per_page, counts.total)
         summary += (

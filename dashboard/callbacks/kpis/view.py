@@ -20,6 +20,7 @@ from dashboard.callbacks.kpis.summaries import (
 )
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.kpis import attention as kpi_attention
 from dashboard.queries.params import QueryParams
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
 
@@ -104,7 +105,7 @@ def show_kpi_trends(kpi_code, _refresh):
 )
 def show_kpi_exceptions(page, _refresh):
     counts = kpi_queries.exception_counts()
-    per_page = kpi_queries.EXCEPTIONS_PER_PAGE
+    per_page = kpi_attention.EXCEPTIONS_PER_PAGE
     pages = page_count(counts.total, per_page)
     page = QueryParams({"page": page}).page("page", pages, clamp=True)
     exceptions = kpi_queries.exceptions(page)

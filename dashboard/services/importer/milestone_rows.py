@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.domain.formatting import format_date
 from dashboard.domain.rag import suggest_rag
-from dashboard.queries.milestones import latest_baseline_first
+from dashboard.queries.milestones.baselines import latest_baseline_first
 from dashboard.services import rows
 from dashboard.services.core import ValidationError
 from dashboard.services.importer.cells import is_blank

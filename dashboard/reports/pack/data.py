@@ -1,0 +1,86 @@
+"""The pack's data: the meeting chosen and its window, and every section gathered for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dashboard.domain.formatting import format_date
+from dashboard.queries import board
+from dashboard.queries import overview as overview_queries
+from dashboard.reports.pack.actions import action_section
+from dashboard.reports.pack.blocks import Section
+from dashboard.reports.pack.changes import change_section
+from dashboard.reports.pack.kpis import kpi_section
+from dashboard.reports.pack.milestones import milestone_section
+from dashboard.reports.pack.savings import saving_section
+from dashboard.reports.pack.summary import summary_section
+
+SHEETS = ("Summary", "Milestones", "Actions", "Savings", "KPIs", "Changes since last board")
+
+
+@dataclass
+class PackData:
+    meeting_date: dt.date
+    meeting_title: str
+    previous_meeting: dt.date | None
+    today: dt.date
+    sentences: list[str]
+    saving_totals: dict[str, dict]  # organisation → savings totals() of all its lines
+    sections: list[Section]
+
+    @property
+    def title(self) -> str:
+        return f"Programme board, {format_date(self.meeting_date)}"
+
+    def section(self, sheet: str) -> Section:
+        return next(section for section in self.sections if section.sheet == sheet)
+
+
+def chosen_meeting(query_value: str | None, meetings: list[board.Meeting], today: dt.date) -> str | None:
+    """The meeting in the URL if it is one; else the next meeting on or after today; else the latest."""
+    dates = [meeting.meeting_date for meeting in meetings]
+    if query_value in {day.isoformat() for day in dates}:
+        return query_value
+    if not dates:
+        return None
+    upcoming = [day for day in dates if day >= today]
+    return (upcoming[0] if upcoming else dates[-1]).isoformat()
+
+
+def meeting_window(
+    meeting_date: dt.date, meetings: list[board.Meeting]
+) -> tuple[dt.date | None, dt.datetime]:
+    """The previous meeting's date (changes from its start, as the overview counts them) and the
+    start of the day after the chosen meeting (naive UTC, as the audit trail stores time)."""
+    earlier = [meeting.meeting_date for meeting in meetings if meeting.meeting_date < meeting_date]
+    until = dt.datetime.combine(meeting_date + dt.timedelta(days=1), dt.time.min)
+    return (earlier[-1] if earlier else None), until
+
+
+def pack_data(meeting_date: dt.date, today: dt.date) -> PackData:
+    """Everything the pack for the board of `meeting_date` shows, from the pages' own queries."""
+    meetings = board.board_meetings()
+    meeting = next((item for item in meetings if item.meeting_date == meeting_date), None)
+    previous, until = meeting_window(meeting_date, meetings)
+    facts = overview_queries.overview(today)
+    sentences = overview_queries.plain_language(facts)
+    title = f"Programme board, {format_date(meeting_date)}"
+    savings, saving_totals = saving_section(today)
+    sections = [
+        summary_section(facts, sentences, "Summary"),
+        milestone_section(today),
+        action_section(today),
+        savings,
+        kpi_section(),
+        change_section(meeting_date, previous, until),
+    ]
+    return PackData(
+        meeting_date=meeting_date,
+        meeting_title=meeting.title if meeting else title,
+        previous_meeting=previous,
+        today=today,
+        sentences=sentences,
+        saving_totals=saving_totals,
+        sections=sections,
+    )
