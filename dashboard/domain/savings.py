@@ -1,6 +1,6 @@
 """The savings rules, line by line, as pure functions: money, confidence weighting, slippage, re-phasing.
 
-Rules the page applies (README "Savings"):
+Rules the page applies (README "Savings: forecasts, confidence and slippage"):
 
 * **Money** is Decimal pounds and pence, never floats, so every total equals the sum of its rows.
 * **Plain forecast** of a line = its forecast; a line with no forecast yet counts at its target
