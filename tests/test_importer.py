@@ -271,3 +271,68 @@ def test_the_command_line_checks_and_imports(database_url, tmp_path, capsys):
     bad.write_bytes(xlsx(lambda sheet: milestone_tracker(sheet, bad=True)))
     assert run_import("milestones", bad, dry_run=False) == 1
     assert "row 7, column “Project”" in capsys.readouterr().err
+
+
+def workbook_bytes(*sheets) -> bytes:
+    """A workbook of (title, rows, {cell: number format}) sheets, built as Excel would hold it."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, formats in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for cell, number_format in formats.items():
+            sheet[cell].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_percent_formatted_cells_store_what_the_cell_shows(database_url):
+    milestones = workbook_bytes(
+        (
+            "Milestones",
+            [
+                ["Project", "Milestone", "Baseline end", "% complete"],
+                ["transition", "Done pilot", "Sept 2027", 1],
+            ],
+            {"D2": "0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", milestones, today=TODAY)
+    assert report.ok, report.lines()
+    actions = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date", "% complete"],
+                ["1a", "Forty", "Head", "Sept 2026", 0.4],
+            ],
+            {"E2": "0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "actions", "a.xlsx", actions, today=TODAY)
+    assert report.ok, report.lines()
+    kpis = workbook_bytes(
+        (
+            "KPI values",
+            [["KPI code", "Area", "Period", "Value"], ["CON-FIRST-CONTACT", "ladywood", "Q3 2026/27", 0.575]],
+            {"D2": "0.0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "kpi_values", "k.xlsx", kpis, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        assert (
+            db.scalars(select(m.Milestone.percent_complete).where(m.Milestone.title == "Done pilot")).one()
+            == 100
+        )
+        assert (
+            db.scalars(select(m.ActionItem.percent_complete).where(m.ActionItem.title == "Forty")).one() == 40
+        )
+        value = db.scalars(
+            select(m.KpiValue.value)
+            .join(m.Kpi)
+            .where(m.Kpi.code == "CON-FIRST-CONTACT", m.KpiValue.period_start == dt.date(2026, 10, 1))
+        ).one()
+        assert value == pytest.approx(57.5)

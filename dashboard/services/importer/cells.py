@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from dashboard.domain.formatting import as_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
@@ -143,6 +143,43 @@ def parse_financial_year(value) -> int:
         raise ValueError(
             f"“{clean_cell(str(value or ''))[:40]}” is not a financial year: write it like 2019/20"
         ) from exc
+
+
+def _format_sections(number_format: str) -> str:
+    """The number format with its quoted text and escaped characters removed, positive section only."""
+    text = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
+    return text.split(";")[0]
+
+
+def is_percent_format(number_format: str) -> bool:
+    return "%" in _format_sections(number_format)
+
+
+def format_decimals(number_format: str) -> int | None:
+    """How many decimal places a number format shows ('0.0%' → 1, '£#,##0.00' → 2); None for General."""
+    section = _format_sections(number_format)
+    if not section or section.lower() == "general" or not re.search(r"[0#?]", section):
+        return None
+    match = re.search(r"\.([0#?]+)", section)
+    return len(match.group(1)) if match else 0
+
+
+def shown_value(value, number_format: str):
+    """A number as its cell shows it: 0.575 in a '0.0%' cell is 57.5, 1 in a '0%' cell is 100.
+
+    Anything that is not a percent-formatted number is returned as it is.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if not is_percent_format(number_format):
+        return value
+    shown = Decimal(repr(value)) * 100 if isinstance(value, float) else Decimal(value) * 100
+    decimals = format_decimals(number_format)
+    if decimals is not None:
+        shown = shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if shown == shown.to_integral_value():
+        return int(shown)
+    return float(shown)
 
 
 def normalise_header(text) -> str:

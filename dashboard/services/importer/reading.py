@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header
+from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header, shown_value
 from dashboard.services.importer.kinds import KINDS, Kind
 
 MAX_BYTES = 5_000_000
@@ -36,7 +36,9 @@ class Table:
     sheet: str
     header_row: int
     headers: dict[str, str]  # field → header as written
-    rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: cleaned value})
+    rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: the value as the cell shows it})
+    # (spreadsheet row number, field) → the cell's number format, for cells that have one
+    formats: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 class FileProblem(ValueError):
@@ -45,7 +47,14 @@ class FileProblem(ValueError):
         self.problems = problems
 
 
-def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
+@dataclass
+class Sheet:
+    title: str
+    table: list[list]  # the cells' values, row by row
+    formats: list[list] | None = None  # the cells' number formats, the same shape (xlsx only)
+
+
+def _xlsx_sheets(content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
@@ -57,7 +66,10 @@ def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
         ) from exc
     sheets = []
     for sheet in workbook.worksheets:
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        table, formats = [], []
+        for row in sheet.iter_rows():
+            table.append([cell.value for cell in row])
+            formats.append([getattr(cell, "number_format", None) or "General" for cell in row])
         # openpyxl gives a merged range's value to its top-left cell only: copy it to every cell,
         # so a heading merged across three columns heads all three.
         for merged in sheet.merged_cells.ranges:
@@ -66,12 +78,12 @@ def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
                 for col in range(merged.min_col, merged.max_col + 1):
                     if row - 1 < len(table) and col - 1 < len(table[row - 1]):
                         table[row - 1][col - 1] = value
-        sheets.append((sheet.title, table))
+        sheets.append(Sheet(sheet.title, table, formats))
     workbook.close()
     return sheets
 
 
-def _csv_sheets(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
+def _csv_sheets(filename: str, content: bytes) -> list[Sheet]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -84,7 +96,7 @@ def _csv_sheets(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
+    return [Sheet(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
 
 
 def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str, int], dict[str, str]]:
@@ -139,16 +151,16 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
         raise FileProblem([Problem("", 0, "", "Choose a .xlsx or .csv file")])
     # Prefer the sheet named like the kind, then the one whose header matches best.
     candidates = []
-    for title, table in sheets:
-        found = _find_header(kind, table)
+    for sheet in sheets:
+        found = _find_header(kind, sheet.table)
         if found:
-            named = normalise_header(title) == normalise_header(kind.sheet)
-            candidates.append((named, len(found[1]), title, table, found))
+            named = normalise_header(sheet.title) == normalise_header(kind.sheet)
+            candidates.append((named, len(found[1]), sheet, found))
     if not candidates:
         raise FileProblem(
             [
                 Problem(
-                    sheets[0][0] if sheets else "",
+                    sheets[0].title if sheets else "",
                     1,
                     "",
                     f"No row names the columns of the {kind.label} layout: "
@@ -157,7 +169,8 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
             ]
         )
     candidates.sort(key=lambda item: (not item[0], -item[1]))
-    _named, _count, title, table, (header_index, positions, written) = candidates[0]
+    _named, _count, sheet, (header_index, positions, written) = candidates[0]
+    title, table = sheet.title, sheet.table
     missing = [c for c in kind.columns if c.required and c.field not in positions]
     if missing:
         raise FileProblem(
@@ -172,6 +185,7 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
             ]
         )
     rows = []
+    formats: dict[tuple[int, str], str] = {}
     for index in range(header_index + 1, len(table)):
         cells = [clean_cell(cell) for cell in table[index]]
         filled = [cell for cell in cells if cell is not None and cell != ""]
@@ -179,13 +193,17 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
             continue  # blank rows are not rows
         if isinstance(filled[0], str) and normalise_header(filled[0]) in TOTAL_WORDS:
             continue  # a total row sums the rows above; it is not a row of its own
-        record = {
-            field: cells[position] if position < len(cells) else None for field, position in positions.items()
-        }
+        record = {name: cells[at] if at < len(cells) else None for name, at in positions.items()}
+        if sheet.formats is not None:
+            shown = sheet.formats[index]
+            for name, at in positions.items():
+                if at < len(shown) and shown[at] != "General":
+                    formats[(index + 1, name)] = shown[at]
+                    record[name] = shown_value(record[name], shown[at])
         rows.append((index + 1, record))
     if not rows:
         raise FileProblem([Problem(title, 0, "", "The sheet has no rows under its heading row")])
     if len(rows) > MAX_ROWS:
         raise FileProblem([Problem(title, 0, "", f"The sheet has more than {MAX_ROWS:,} rows: split it")])
     headers = {c.field: written.get(c.field, c.header) for c in kind.columns}
-    return Table(title, header_index + 1, headers, rows)
+    return Table(title, header_index + 1, headers, rows, formats)
