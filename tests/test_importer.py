@@ -336,3 +336,29 @@ def test_percent_formatted_cells_store_what_the_cell_shows(database_url):
             .where(m.Kpi.code == "CON-FIRST-CONTACT", m.KpiValue.period_start == dt.date(2026, 10, 1))
         ).one()
         assert value == pytest.approx(57.5)
+
+
+def test_money_computed_in_excel_is_taken_to_the_penny_it_shows(database_url):
+    assert importer.parse_money(100.10 + 200.20) == Decimal("300.30")
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Computed forecast", 1000, 100.10 + 200.20],
+            ],
+            {"D2": "£#,##0.00", "E2": "£#,##0.00"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Computed forecast")).one()
+        assert line.forecast == Decimal("300.30")
+    again = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert again.count("no change") == 1
+    # A real third decimal place is still refused.
+    bad = "Project,Financial year,Description,Target\ntransition,2026/27,Z,1.234\n"
+    assert [
+        p.column for p in importer.check_file("savings", "b.csv", bad.encode(), today=TODAY).problems
+    ] == ["Target"]

@@ -33,6 +33,21 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and clean_cell(value).lower() in BLANK_WORDS)
 
 
+# A sum computed in Excel (100.10 + 200.20) is held as 300.29999999999995 and shown as £300.30:
+# an amount this close to a whole penny (a millionth of a penny) is that penny.
+_PENNY = Decimal("0.01")
+_NOISE = Decimal("0.00000001")
+
+
+def _to_the_penny(amount: Decimal) -> Decimal:
+    if not amount.is_finite():
+        return amount
+    penny = amount.quantize(_PENNY, rounding=ROUND_HALF_UP)
+    if amount != penny and abs(amount - penny) < _NOISE:
+        return penny.quantize(Decimal(1)) if penny == penny.to_integral_value() else penny
+    return amount
+
+
 def parse_money(value) -> Decimal | None:
     """'£1.2m' → 1200000, '£654k' → 654000, '1,234.50' → 1234.50, '(500)' → -500; '-' or blank → None.
 
@@ -41,7 +56,7 @@ def parse_money(value) -> Decimal | None:
     if isinstance(value, bool):
         raise ValueError("must be an amount in pounds, for example 654000, £654k or £1.2m")
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        return _to_the_penny(Decimal(str(value)))
     if is_blank(value):
         return None
     text = clean_cell(str(value)).lower().replace("£", "").replace(" ", "")
