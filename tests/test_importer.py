@@ -362,3 +362,31 @@ def test_money_computed_in_excel_is_taken_to_the_penny_it_shows(database_url):
     assert [
         p.column for p in importer.check_file("savings", "b.csv", bad.encode(), today=TODAY).problems
     ] == ["Target"]
+
+
+def test_an_exact_heading_wins_over_a_synonym_and_two_synonyms_are_refused(database_url):
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Budget", "Target"],
+                ["transition", "2026/27", "Budget beside target", 5000, 1000],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(
+            select(m.SavingLine).where(m.SavingLine.description == "Budget beside target")
+        ).one()
+        assert line.target == Decimal("1000.00")
+    both = "Project,Financial year,Description,Budget,Savings target\ntransition,2026/27,Two,5000,1000\n"
+    report = importer.check_file("savings", "two.csv", both.encode(), today=TODAY)
+    assert not report.ok
+    assert [(p.row, p.column) for p in report.problems] == [(1, "Target")]
+    assert (
+        "Columns “Budget” and “Savings target” could each be the “Target” column"
+        in report.problems[0].message
+    )

@@ -99,16 +99,30 @@ def _csv_sheets(filename: str, content: bytes) -> list[Sheet]:
     return [Sheet(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
 
 
-def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str, int], dict[str, str]]:
-    """Which column each field is in, reading a group heading in `above` (e.g. 'Baseline' over 'Start')."""
+@dataclass
+class HeaderMatch:
+    index: int  # the heading row's index in the sheet's table
+    positions: dict[str, int]  # field → column index
+    written: dict[str, str]  # field → heading as written
+    ambiguous: dict[str, list[str]]  # field → the headings (none exact) that could each be it
+
+    @property
+    def score(self) -> int:
+        return len(self.positions) + len(self.ambiguous)
+
+
+def _match_headers(kind: Kind, index: int, row: list, above: list | None) -> HeaderMatch:
+    """Which column each field is in, reading a group heading in `above` (e.g. 'Baseline' over 'Start').
+
+    A column headed exactly as the template (or the field's own name) wins over any column headed
+    by a synonym; two columns that are both only synonyms of one field are ambiguous.
+    """
     lookup = {name: column.field for column in kind.columns for name in column.names()}
-    positions: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for index, cell in enumerate(row):
+    exact = {name for column in kind.columns for name in column.exact_names()}
+    hits: dict[str, list[tuple[bool, int, str]]] = {}
+    for at, cell in enumerate(row):
         text = clean_cell(str(cell)) if cell is not None else ""
-        group = (
-            clean_cell(str(above[index])) if above and index < len(above) and above[index] is not None else ""
-        )
+        group = clean_cell(str(above[at])) if above and at < len(above) and above[at] is not None else ""
         candidates = (
             [normalise_header(f"{group} {text}"), normalise_header(text)]
             if group
@@ -116,22 +130,30 @@ def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str,
         )
         for candidate in candidates:
             found = lookup.get(candidate)
-            if found and found not in positions and candidate:
-                positions[found] = index
-                written[found] = f"{group} {text}".strip() if candidate != normalise_header(text) else text
+            if found and candidate:
+                heading = f"{group} {text}".strip() if candidate != normalise_header(text) else text
+                hits.setdefault(found, []).append((candidate in exact, at, heading))
                 break
-    return positions, written
+    match = HeaderMatch(index, {}, {}, {})
+    for found, columns in hits.items():
+        exact_columns = [column for column in columns if column[0]]
+        if exact_columns or len({heading for _exact, _at, heading in columns}) == 1:
+            _exact, at, heading = (exact_columns or columns)[0]
+            match.positions[found], match.written[found] = at, heading
+        else:
+            match.ambiguous[found] = [heading for _exact, _at, heading in columns]
+    return match
 
 
-def _find_header(kind: Kind, table: list[list]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+def _find_header(kind: Kind, table: list[list]) -> HeaderMatch | None:
     best = None
     for index, row in enumerate(table[:15]):
         if all(is_blank(cell) for cell in row):
             continue
         above = table[index - 1] if index > 0 else None
-        positions, written = _match_headers(kind, row, above)
-        if positions and (best is None or len(positions) > len(best[1])):
-            best = (index, positions, written)
+        match = _match_headers(kind, index, row, above)
+        if match.score and (best is None or match.score > best.score):
+            best = match
     return best
 
 
@@ -155,7 +177,7 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
         found = _find_header(kind, sheet.table)
         if found:
             named = normalise_header(sheet.title) == normalise_header(kind.sheet)
-            candidates.append((named, len(found[1]), sheet, found))
+            candidates.append((named, found.score, sheet, found))
     if not candidates:
         raise FileProblem(
             [
@@ -169,8 +191,24 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
             ]
         )
     candidates.sort(key=lambda item: (not item[0], -item[1]))
-    _named, _count, sheet, (header_index, positions, written) = candidates[0]
+    _named, _count, sheet, found = candidates[0]
     title, table = sheet.title, sheet.table
+    header_index, positions, written = found.index, found.positions, found.written
+    if found.ambiguous:
+        raise FileProblem(
+            [
+                Problem(
+                    title,
+                    header_index + 1,
+                    kind.column(name).header,
+                    "Columns "
+                    + " and ".join(f"“{heading}”" for heading in headings)
+                    + f" could each be the “{kind.column(name).header}” column: rename one of them "
+                    f"“{kind.column(name).header}”, or rename or remove the other",
+                )
+                for name, headings in found.ambiguous.items()
+            ]
+        )
     missing = [c for c in kind.columns if c.required and c.field not in positions]
     if missing:
         raise FileProblem(
