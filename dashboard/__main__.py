@@ -64,7 +64,7 @@ def _import(args) -> int:
     from dashboard.cli.imports import run_import
 
     db.configure(load_settings().database_url)
-    return run_import(args.kind, args.file, dry_run=args.check)
+    return run_import(args.kind, args.file, dry_run=args.check, sheet=args.sheet)
 
 
 def _backup(args) -> int:
@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("file", metavar="FILE", help="an .xlsx or .csv file")
     importing.add_argument("--check", action="store_true", help="only check the file; import nothing")
+    importing.add_argument(
+        "--sheet", metavar="NAME", help="read this sheet (the only way a hidden sheet is read)"
+    )
     importing.set_defaults(handler=_import)
 
     backup = commands.add_parser(

@@ -390,3 +390,39 @@ def test_an_exact_heading_wins_over_a_synonym_and_two_synonyms_are_refused(datab
         "Columns “Budget” and “Savings target” could each be the “Target” column"
         in report.problems[0].message
     )
+
+
+def test_a_hidden_sheet_is_read_only_when_picked_and_the_report_names_the_sheet(
+    database_url, tmp_path, capsys
+):
+    workbook = Workbook()
+    stale = workbook.active
+    stale.title = "Milestones"
+    for row in (["Project", "Milestone", "Baseline end"], ["transition", "Stale hidden row", "Sept 2027"]):
+        stale.append(row)
+    stale.sheet_state = "hidden"
+    current = workbook.create_sheet("Tracker")
+    for row in (["Project", "Milestone", "Baseline end"], ["transition", "Visible row", "Sept 2027"]):
+        current.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+
+    report = importer.check_file("milestones", "t.xlsx", content, today=TODAY)
+    assert report.ok and report.sheet == "Tracker", report.lines()
+    assert [plan.key for plan in report.rows] == ["transition · Visible row"]
+    assert report.lines()[0].startswith("t.xlsx, sheet “Tracker” is ready to import")
+    picked = importer.check_file("milestones", "t.xlsx", content, today=TODAY, sheet="Milestones")
+    assert [plan.key for plan in picked.rows] == ["transition · Stale hidden row"]
+
+    current.sheet_state = "hidden"
+    workbook.create_sheet("Notes").append(["Read me first"])
+    workbook.active = 2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = tmp_path / "hidden.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert run_import("milestones", path, dry_run=True) == 1
+    assert "Hidden sheets are not read (“Milestones”, “Tracker”)" in capsys.readouterr().err
+    assert run_import("milestones", path, dry_run=True, sheet="Tracker") == 0
+    assert "sheet “Tracker” is ready to import" in capsys.readouterr().out

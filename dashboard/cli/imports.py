@@ -15,7 +15,7 @@ KIND_ALIASES = {
 }
 
 
-def run_import(kind: str, path, dry_run: bool) -> int:
+def run_import(kind: str, path, dry_run: bool, sheet: str | None = None) -> int:
     """Check (and unless `dry_run`, import) a file; prints the plain-words report. 0 = good file, 1 = bad."""
     from dashboard import db, services
     from dashboard.services import importer
@@ -32,9 +32,9 @@ def run_import(kind: str, path, dry_run: bool) -> int:
         print(f"Could not read {file}: {exc.strerror or exc}.", file=sys.stderr)
         return 1
     if dry_run:
-        report = importer.check_file(name, file.name, content)
+        report = importer.check_file(name, file.name, content, sheet=sheet)
     else:
-        report = importer.import_file(services.SYSTEM, name, file.name, content)
+        report = importer.import_file(services.SYSTEM, name, file.name, content, sheet=sheet)
     stream = sys.stdout if report.ok else sys.stderr
     for line in report.lines():
         print(line, file=stream)

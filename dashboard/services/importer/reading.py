@@ -52,6 +52,7 @@ class Sheet:
     title: str
     table: list[list]  # the cells' values, row by row
     formats: list[list] | None = None  # the cells' number formats, the same shape (xlsx only)
+    hidden: bool = False  # hidden (or very hidden) in the workbook: read only when picked by name
 
 
 def _xlsx_sheets(content: bytes) -> list[Sheet]:
@@ -78,7 +79,7 @@ def _xlsx_sheets(content: bytes) -> list[Sheet]:
                 for col in range(merged.min_col, merged.max_col + 1):
                     if row - 1 < len(table) and col - 1 < len(table[row - 1]):
                         table[row - 1][col - 1] = value
-        sheets.append(Sheet(sheet.title, table, formats))
+        sheets.append(Sheet(sheet.title, table, formats, sheet.sheet_state != "visible"))
     workbook.close()
     return sheets
 
@@ -157,8 +158,29 @@ def _find_header(kind: Kind, table: list[list]) -> HeaderMatch | None:
     return best
 
 
-def read_table(kind_name: str, filename: str, content: bytes) -> Table:
-    """The rows of the file's matching sheet; raises FileProblem when the file itself is unusable."""
+def _pick_sheets(sheets: list[Sheet], sheet_name: str | None) -> list[Sheet]:
+    """The sheets that may be read: the one picked by name, or else every visible sheet."""
+    if sheet_name:
+        picked = [sheet for sheet in sheets if normalise_header(sheet.title) == normalise_header(sheet_name)]
+        if not picked:
+            names = ", ".join(f"“{sheet.title}”" for sheet in sheets)
+            raise FileProblem(
+                [Problem("", 0, "", f"There is no sheet called “{sheet_name}”: the sheets are {names}")]
+            )
+        return picked
+    visible = [sheet for sheet in sheets if not sheet.hidden]
+    if not visible:
+        raise FileProblem(
+            [Problem("", 0, "", "Every sheet in the file is hidden: unhide the sheet to import")]
+        )
+    return visible
+
+
+def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | None = None) -> Table:
+    """The rows of the file's matching sheet; raises FileProblem when the file itself is unusable.
+
+    A hidden sheet is never read unless it is picked by `sheet_name`.
+    """
     kind = KINDS[kind_name]
     name = (filename or "").lower()
     if not content:
@@ -171,6 +193,8 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
         sheets = _csv_sheets(filename, content)
     else:
         raise FileProblem([Problem("", 0, "", "Choose a .xlsx or .csv file")])
+    hidden = [sheet.title for sheet in sheets if sheet.hidden]
+    sheets = _pick_sheets(sheets, sheet_name)
     # Prefer the sheet named like the kind, then the one whose header matches best.
     candidates = []
     for sheet in sheets:
@@ -186,7 +210,13 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
                     1,
                     "",
                     f"No row names the columns of the {kind.label} layout: "
-                    f"use the template's headings ({', '.join(c.header for c in kind.columns if c.required)})",
+                    f"use the template's headings ({', '.join(c.header for c in kind.columns if c.required)})"
+                    + (
+                        f". Hidden sheets are not read ({', '.join(f'“{title}”' for title in hidden)}): "
+                        "unhide the sheet to import, or pick it by name"
+                        if hidden and not sheet_name
+                        else ""
+                    ),
                 )
             ]
         )
