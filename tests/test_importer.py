@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -426,3 +428,63 @@ def test_a_hidden_sheet_is_read_only_when_picked_and_the_report_names_the_sheet(
     assert "Hidden sheets are not read (“Milestones”, “Tracker”)" in capsys.readouterr().err
     assert run_import("milestones", path, dry_run=True, sheet="Tracker") == 0
     assert "sheet “Tracker” is ready to import" in capsys.readouterr().out
+
+
+def test_formulas_never_calculated_are_refused_with_how_to_fix_it(database_url):
+    written_by_a_program = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Formula forecast", 1000, "=100.10+200.20"],
+            ],
+            {},
+        )
+    )
+    before = audit_count()
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", written_by_a_program, today=TODAY)
+    assert not report.ok
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("Savings", 2, "Forecast")]
+    assert (
+        "open the file in Excel and save it, so the formulas' values are stored" in report.problems[0].message
+    )
+    assert audit_count() == before
+
+
+def saved_by_excel(content: bytes, cached: dict[str, str]) -> bytes:
+    """The workbook as Excel saves it: each formula cell in `cached` holds its calculated value."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                for cell, value in cached.items():
+                    pattern = rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>\s*)<v\s*/?>(</v>)?'
+                    data = re.sub(pattern.encode(), rb"\1<v>" + value.encode() + b"</v>", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_formulas_excel_calculated_are_read_even_when_one_is_blank(database_url):
+    content = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Calculated forecast", 1000, "=100.10+200.20"],
+                ["transition", "2026/27", "Blank forecast", 1000, '=IF(1=1,"","x")'],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(
+        services.SYSTEM,
+        "savings",
+        "s.xlsx",
+        saved_by_excel(content, {"E2": "300.29999999999995"}),
+        today=TODAY,
+    )
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Calculated forecast")).one()
+        assert line.forecast == Decimal("300.30")

@@ -84,6 +84,36 @@ def _xlsx_sheets(content: bytes) -> list[Sheet]:
     return sheets
 
 
+def _formulas_without_values(
+    content: bytes, sheet: Sheet, first_row: int, columns: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(row number, field) of every cell to be read that holds a formula Excel never calculated.
+
+    A file written by a program and never opened in Excel keeps its formulas but no values, which
+    would otherwise read as blanks. A formula Excel calculated as "" has no value either, so a sheet
+    counts as never calculated only when none of its formulas has a value.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        found, calculated = [], False
+        read = set(columns.values())
+        for index, row in enumerate(workbook[sheet.title].iter_rows(values_only=True)):
+            values = sheet.table[index] if index < len(sheet.table) else []
+            for at, formula in enumerate(row):
+                text = getattr(formula, "text", formula)  # an array formula keeps its text apart
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                if at < len(values) and values[at] is not None:
+                    calculated = True
+                elif index >= first_row and at in read:
+                    found.append((index + 1, next(name for name, col in columns.items() if col == at)))
+        return [] if calculated else found
+    finally:
+        workbook.close()
+
+
 def _csv_sheets(filename: str, content: bytes) -> list[Sheet]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -252,6 +282,22 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
                 for c in missing
             ]
         )
+    if sheet.formats is not None:
+        uncalculated = _formulas_without_values(content, sheet, header_index + 1, positions)
+        if uncalculated:
+            raise FileProblem(
+                [
+                    Problem(
+                        title,
+                        number,
+                        written.get(name, kind.column(name).header),
+                        "This cell holds a formula whose value was never calculated (the file was "
+                        "written by a program, not saved in Excel): open the file in Excel and save "
+                        "it, so the formulas' values are stored, then import it again",
+                    )
+                    for number, name in uncalculated
+                ]
+            )
     rows = []
     formats: dict[tuple[int, str], str] = {}
     for index in range(header_index + 1, len(table)):
