@@ -488,3 +488,23 @@ def test_formulas_excel_calculated_are_read_even_when_one_is_blank(database_url)
     with session_scope() as db:
         line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Calculated forecast")).one()
         assert line.forecast == Decimal("300.30")
+
+
+def test_line_breaks_in_commentary_are_kept_and_a_reimport_changes_nothing(database_url):
+    content = workbook_bytes(
+        (
+            "Milestones",
+            [
+                ["Project", "Milestone", "Baseline end", "Commentary"],
+                ["transition", "Two  line\nmilestone", "Sept 2027", "First line \r\nSecond  line\n\nThird"],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", content, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        milestone = db.scalars(select(m.Milestone).where(m.Milestone.title == "Two line milestone")).one()
+        assert milestone.commentary == "First line\nSecond line\n\nThird"
+    again = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", content, today=TODAY)
+    assert again.count("no change") == 1

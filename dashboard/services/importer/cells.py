@@ -22,9 +22,15 @@ _MONEY = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
 _MULTIPLIERS = {None: Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 
 
-def clean_cell(value):
-    """Trim text (including non-breaking spaces); other values as they are."""
+def clean_cell(value, keep_lines: bool = False):
+    """Trim text (including non-breaking spaces); other values as they are.
+
+    With `keep_lines`, line breaks written in the cell (Alt+Enter) are kept, each line trimmed.
+    """
     if isinstance(value, str):
+        if keep_lines:
+            lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            return "\n".join(clean_cell(line) for line in lines).strip("\n")
         return " ".join(value.replace("\xa0", " ").split())
     return value
 

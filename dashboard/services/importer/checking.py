@@ -34,7 +34,10 @@ class CheckedRow:
             Problem(self.table.sheet, self.number, self.table.headers.get(field_name, ""), message)
         )
 
-    def text(self, field_name: str, limit: int, required_message: str | None = None) -> str | None:
+    def text(
+        self, field_name: str, limit: int, required_message: str | None = None, multiline: bool = False
+    ) -> str | None:
+        """The cell as text; line breaks are kept only in a `multiline` field (commentary, notes)."""
         value = self.values.get(field_name)
         if is_blank(value):
             if required_message:
@@ -43,7 +46,7 @@ class CheckedRow:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         if isinstance(value, dt.datetime | dt.date):
             text = format_date(value)
-        text = clean_cell(text)
+        text = clean_cell(text, keep_lines=multiline)
         if len(text) > limit:
             self.problem(field_name, f"Must be {limit:,} characters or fewer (it has {len(text):,})")
         return text or None

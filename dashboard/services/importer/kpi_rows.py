@@ -31,7 +31,7 @@ def check_kpi_values(db: Session, table: Table, problems: list[Problem], today: 
         )
         for column, message in row_problems:
             row.problem(column, message)
-        note = row.text("note", kpi_services.NOTE_MAX)
+        note = row.text("note", kpi_services.NOTE_MAX, multiline=True)
         if clean is None or row.bad:
             continue
         period = clean["period"]

@@ -301,7 +301,7 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
     rows = []
     formats: dict[tuple[int, str], str] = {}
     for index in range(header_index + 1, len(table)):
-        cells = [clean_cell(cell) for cell in table[index]]
+        cells = [clean_cell(cell, keep_lines=True) for cell in table[index]]
         filled = [cell for cell in cells if cell is not None and cell != ""]
         if not filled:
             continue  # blank rows are not rows
