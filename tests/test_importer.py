@@ -508,3 +508,49 @@ def test_line_breaks_in_commentary_are_kept_and_a_reimport_changes_nothing(datab
         assert milestone.commentary == "First line\nSecond line\n\nThird"
     again = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", content, today=TODAY)
     assert again.count("no change") == 1
+
+
+def test_one_message_per_cell_with_dates_written_as_people_read_them(database_url):
+    november = dt.datetime(2019, 11, 1)
+    actions = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date"],
+                ["1a", "Bad due date", "Head", "Smarch 2027"],
+            ],
+            {},
+        )
+    )
+    report = importer.check_file("actions", "a.xlsx", actions, today=TODAY)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "Due date")]
+    assert "“Smarch 2027” is not a date we recognise" in report.problems[0].message
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Confidence"],
+                ["transition", november, "Dates everywhere", november, november],
+            ],
+            {"B2": "d-mmm-yy", "D2": "d-mmm-yy", "E2": "d-mmm-yy"},
+        )
+    )
+    kpis = workbook_bytes(
+        (
+            "KPI values",
+            [["KPI code", "Area", "Period", "Value"], ["CON-FIRST-CONTACT", "ladywood", november, 50]],
+            {"C2": "d-mmm-yy"},
+        )
+    )
+    problems = [
+        *importer.check_file("savings", "s.xlsx", savings, today=TODAY).problems,
+        *importer.check_file("kpi_values", "k.xlsx", kpis, today=TODAY).problems,
+    ]
+    assert sorted((p.sheet, p.column) for p in problems) == [
+        ("KPI values", "Period"),
+        ("Savings", "Confidence"),
+        ("Savings", "Financial year"),
+        ("Savings", "Target"),
+    ]
+    for problem in problems:
+        assert "“1 Nov 2019”" in problem.message and "00:00:00" not in problem.message, problem.message

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from dashboard.domain.formatting import as_date
+from dashboard.domain.formatting import as_date, format_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -33,6 +33,15 @@ def clean_cell(value, keep_lines: bool = False):
             return "\n".join(clean_cell(line) for line in lines).strip("\n")
         return " ".join(value.replace("\xa0", " ").split())
     return value
+
+
+def shown_text(value) -> str:
+    """A cell's value as a person reads it in a message: a date as 1 Nov 2019, 2027 not 2027.0."""
+    if isinstance(value, dt.date):
+        return format_date(as_date(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_cell(str(value if value is not None else ""))
 
 
 def is_blank(value) -> bool:
@@ -59,8 +68,10 @@ def parse_money(value) -> Decimal | None:
 
     Raises ValueError (in plain words) for anything that is not an amount of money.
     """
-    if isinstance(value, bool):
-        raise ValueError("must be an amount in pounds, for example 654000, £654k or £1.2m")
+    if isinstance(value, bool | dt.date):
+        raise ValueError(
+            f"“{shown_text(value)[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
+        )
     if isinstance(value, int | float | Decimal):
         return _to_the_penny(Decimal(str(value)))
     if is_blank(value):
@@ -75,7 +86,7 @@ def parse_money(value) -> Decimal | None:
     match = _MONEY.match(text)
     if not match:
         raise ValueError(
-            f"“{clean_cell(str(value))[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
+            f"“{shown_text(value)[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
         )
     try:
         amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
@@ -155,6 +166,8 @@ def parse_financial_year(value) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, dt.date):
+        raise ValueError(f"“{shown_text(value)}” is a date, not a financial year: write it like 2019/20")
     text = clean_cell(str(value or "")).upper().removeprefix("FY").strip().replace("-", "/")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
@@ -162,7 +175,7 @@ def parse_financial_year(value) -> int:
         return _parse_fy_label(text)
     except ValueError as exc:
         raise ValueError(
-            f"“{clean_cell(str(value or ''))[:40]}” is not a financial year: write it like 2019/20"
+            f"“{shown_text(value)[:40]}” is not a financial year: write it like 2019/20"
         ) from exc
 
 
