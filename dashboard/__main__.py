@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard.cli.imports import KINDS, kind_help, kind_name
 from dashboard.config import ConfigError, load_settings
 
 
@@ -64,7 +65,7 @@ def _import(args) -> int:
     from dashboard.cli.imports import run_import
 
     db.configure(load_settings().database_url)
-    return run_import(args.kind, args.file, dry_run=args.check)
+    return run_import(args.kind, args.file, dry_run=args.check, sheet=args.sheet)
 
 
 def _backup(args) -> int:
@@ -140,11 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         "checked first; if any row is wrong nothing is imported and every problem is listed by sheet, row "
         "and column. Rows are matched on a key, so importing the same file again changes nothing.",
     )
-    importing.add_argument(
-        "kind", choices=("milestones", "actions", "savings", "kpi-values"), help="what the spreadsheet holds"
-    )
+    importing.add_argument("kind", type=kind_name, choices=KINDS, metavar="KIND", help=kind_help())
     importing.add_argument("file", metavar="FILE", help="an .xlsx or .csv file")
     importing.add_argument("--check", action="store_true", help="only check the file; import nothing")
+    importing.add_argument(
+        "--sheet", metavar="NAME", help="read this sheet (the only way a hidden sheet is read)"
+    )
     importing.set_defaults(handler=_import)
 
     backup = commands.add_parser(

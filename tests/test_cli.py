@@ -160,3 +160,23 @@ def test_import_command_checks_then_imports_all_or_nothing(database_url, tmp_pat
             ).first()
             is None
         )
+
+
+def test_import_accepts_every_name_its_help_lists_for_a_kind(database_url, tmp_path):
+    from dashboard.__main__ import build_parser
+    from dashboard.cli.imports import KINDS, kind_help
+
+    help_text = kind_help()
+    for kind in KINDS:
+        listed = help_text.split(kind, 1)[1].split(";")[0].strip(" ()").removeprefix("or ").split(", ")
+        for name in [kind, *listed]:
+            assert build_parser().parse_args(["import", name, "f.csv"]).kind == kind, name
+    assert {"kpi_values", "kpi-values", "kpis"} <= set(help_text.replace(",", " ").replace(")", " ").split())
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "KPI code,Area,Period,Value\nCON-FIRST-CONTACT,ladywood,Q3 2026/27,51\n", encoding="utf-8"
+    )
+    for name in ("kpi_values", "kpi-values"):
+        checked = _cli(database_url, "import", name, str(values), "--check")
+        assert checked.returncode == 0, checked.stderr
+        assert "ready to import" in checked.stdout

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -271,3 +273,284 @@ def test_the_command_line_checks_and_imports(database_url, tmp_path, capsys):
     bad.write_bytes(xlsx(lambda sheet: milestone_tracker(sheet, bad=True)))
     assert run_import("milestones", bad, dry_run=False) == 1
     assert "row 7, column “Project”" in capsys.readouterr().err
+
+
+def workbook_bytes(*sheets) -> bytes:
+    """A workbook of (title, rows, {cell: number format}) sheets, built as Excel would hold it."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, formats in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for cell, number_format in formats.items():
+            sheet[cell].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_percent_formatted_cells_store_what_the_cell_shows(database_url):
+    milestones = workbook_bytes(
+        (
+            "Milestones",
+            [
+                ["Project", "Milestone", "Baseline end", "% complete"],
+                ["transition", "Done pilot", "Sept 2027", 1],
+            ],
+            {"D2": "0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", milestones, today=TODAY)
+    assert report.ok, report.lines()
+    actions = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date", "% complete"],
+                ["1a", "Forty", "Head", "Sept 2026", 0.4],
+            ],
+            {"E2": "0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "actions", "a.xlsx", actions, today=TODAY)
+    assert report.ok, report.lines()
+    kpis = workbook_bytes(
+        (
+            "KPI values",
+            [["KPI code", "Area", "Period", "Value"], ["CON-FIRST-CONTACT", "ladywood", "Q3 2026/27", 0.575]],
+            {"D2": "0.0%"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "kpi_values", "k.xlsx", kpis, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        assert (
+            db.scalars(select(m.Milestone.percent_complete).where(m.Milestone.title == "Done pilot")).one()
+            == 100
+        )
+        assert (
+            db.scalars(select(m.ActionItem.percent_complete).where(m.ActionItem.title == "Forty")).one() == 40
+        )
+        value = db.scalars(
+            select(m.KpiValue.value)
+            .join(m.Kpi)
+            .where(m.Kpi.code == "CON-FIRST-CONTACT", m.KpiValue.period_start == dt.date(2026, 10, 1))
+        ).one()
+        assert value == pytest.approx(57.5)
+
+
+def test_money_computed_in_excel_is_taken_to_the_penny_it_shows(database_url):
+    assert importer.parse_money(100.10 + 200.20) == Decimal("300.30")
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Computed forecast", 1000, 100.10 + 200.20],
+            ],
+            {"D2": "£#,##0.00", "E2": "£#,##0.00"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Computed forecast")).one()
+        assert line.forecast == Decimal("300.30")
+    again = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert again.count("no change") == 1
+    # A real third decimal place is still refused.
+    bad = "Project,Financial year,Description,Target\ntransition,2026/27,Z,1.234\n"
+    assert [
+        p.column for p in importer.check_file("savings", "b.csv", bad.encode(), today=TODAY).problems
+    ] == ["Target"]
+
+
+def test_an_exact_heading_wins_over_a_synonym_and_two_synonyms_are_refused(database_url):
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Budget", "Target"],
+                ["transition", "2026/27", "Budget beside target", 5000, 1000],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(
+            select(m.SavingLine).where(m.SavingLine.description == "Budget beside target")
+        ).one()
+        assert line.target == Decimal("1000.00")
+    both = "Project,Financial year,Description,Budget,Savings target\ntransition,2026/27,Two,5000,1000\n"
+    report = importer.check_file("savings", "two.csv", both.encode(), today=TODAY)
+    assert not report.ok
+    assert [(p.row, p.column) for p in report.problems] == [(1, "Target")]
+    assert (
+        "Columns “Budget” and “Savings target” could each be the “Target” column"
+        in report.problems[0].message
+    )
+
+
+def test_a_hidden_sheet_is_read_only_when_picked_and_the_report_names_the_sheet(
+    database_url, tmp_path, capsys
+):
+    workbook = Workbook()
+    stale = workbook.active
+    stale.title = "Milestones"
+    for row in (["Project", "Milestone", "Baseline end"], ["transition", "Stale hidden row", "Sept 2027"]):
+        stale.append(row)
+    stale.sheet_state = "hidden"
+    current = workbook.create_sheet("Tracker")
+    for row in (["Project", "Milestone", "Baseline end"], ["transition", "Visible row", "Sept 2027"]):
+        current.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+
+    report = importer.check_file("milestones", "t.xlsx", content, today=TODAY)
+    assert report.ok and report.sheet == "Tracker", report.lines()
+    assert [plan.key for plan in report.rows] == ["transition · Visible row"]
+    assert report.lines()[0].startswith("t.xlsx, sheet “Tracker” is ready to import")
+    picked = importer.check_file("milestones", "t.xlsx", content, today=TODAY, sheet="Milestones")
+    assert [plan.key for plan in picked.rows] == ["transition · Stale hidden row"]
+
+    current.sheet_state = "hidden"
+    workbook.create_sheet("Notes").append(["Read me first"])
+    workbook.active = 2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = tmp_path / "hidden.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert run_import("milestones", path, dry_run=True) == 1
+    assert "Hidden sheets are not read (“Milestones”, “Tracker”)" in capsys.readouterr().err
+    assert run_import("milestones", path, dry_run=True, sheet="Tracker") == 0
+    assert "sheet “Tracker” is ready to import" in capsys.readouterr().out
+
+
+def test_formulas_never_calculated_are_refused_with_how_to_fix_it(database_url):
+    written_by_a_program = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Formula forecast", 1000, "=100.10+200.20"],
+            ],
+            {},
+        )
+    )
+    before = audit_count()
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", written_by_a_program, today=TODAY)
+    assert not report.ok
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("Savings", 2, "Forecast")]
+    assert (
+        "open the file in Excel and save it, so the formulas' values are stored" in report.problems[0].message
+    )
+    assert audit_count() == before
+
+
+def saved_by_excel(content: bytes, cached: dict[str, str]) -> bytes:
+    """The workbook as Excel saves it: each formula cell in `cached` holds its calculated value."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                for cell, value in cached.items():
+                    pattern = rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>\s*)<v\s*/?>(</v>)?'
+                    data = re.sub(pattern.encode(), rb"\1<v>" + value.encode() + b"</v>", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_formulas_excel_calculated_are_read_even_when_one_is_blank(database_url):
+    content = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Calculated forecast", 1000, "=100.10+200.20"],
+                ["transition", "2026/27", "Blank forecast", 1000, '=IF(1=1,"","x")'],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(
+        services.SYSTEM,
+        "savings",
+        "s.xlsx",
+        saved_by_excel(content, {"E2": "300.29999999999995"}),
+        today=TODAY,
+    )
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        line = db.scalars(select(m.SavingLine).where(m.SavingLine.description == "Calculated forecast")).one()
+        assert line.forecast == Decimal("300.30")
+
+
+def test_line_breaks_in_commentary_are_kept_and_a_reimport_changes_nothing(database_url):
+    content = workbook_bytes(
+        (
+            "Milestones",
+            [
+                ["Project", "Milestone", "Baseline end", "Commentary"],
+                ["transition", "Two  line\nmilestone", "Sept 2027", "First line \r\nSecond  line\n\nThird"],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", content, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        milestone = db.scalars(select(m.Milestone).where(m.Milestone.title == "Two line milestone")).one()
+        assert milestone.commentary == "First line\nSecond line\n\nThird"
+    again = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", content, today=TODAY)
+    assert again.count("no change") == 1
+
+
+def test_one_message_per_cell_with_dates_written_as_people_read_them(database_url):
+    november = dt.datetime(2019, 11, 1)
+    actions = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date"],
+                ["1a", "Bad due date", "Head", "Smarch 2027"],
+            ],
+            {},
+        )
+    )
+    report = importer.check_file("actions", "a.xlsx", actions, today=TODAY)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "Due date")]
+    assert "“Smarch 2027” is not a date we recognise" in report.problems[0].message
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Confidence"],
+                ["transition", november, "Dates everywhere", november, november],
+            ],
+            {"B2": "d-mmm-yy", "D2": "d-mmm-yy", "E2": "d-mmm-yy"},
+        )
+    )
+    kpis = workbook_bytes(
+        (
+            "KPI values",
+            [["KPI code", "Area", "Period", "Value"], ["CON-FIRST-CONTACT", "ladywood", november, 50]],
+            {"C2": "d-mmm-yy"},
+        )
+    )
+    problems = [
+        *importer.check_file("savings", "s.xlsx", savings, today=TODAY).problems,
+        *importer.check_file("kpi_values", "k.xlsx", kpis, today=TODAY).problems,
+    ]
+    assert sorted((p.sheet, p.column) for p in problems) == [
+        ("KPI values", "Period"),
+        ("Savings", "Confidence"),
+        ("Savings", "Financial year"),
+        ("Savings", "Target"),
+    ]
+    for problem in problems:
+        assert "“1 Nov 2019”" in problem.message and "00:00:00" not in problem.message, problem.message

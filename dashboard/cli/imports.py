@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+KINDS = ("milestones", "actions", "savings", "kpi_values")
 KIND_ALIASES = {
     "kpi": "kpi_values",
     "kpis": "kpi_values",
@@ -15,13 +16,29 @@ KIND_ALIASES = {
 }
 
 
-def run_import(kind: str, path, dry_run: bool) -> int:
+def kind_name(text: str) -> str:
+    """The kind a command line names: 'kpi_values', 'kpi-values', 'KPIs' → 'kpi_values'."""
+    written = text.strip().lower()
+    return KIND_ALIASES.get(written, written.replace("-", "_"))
+
+
+def kind_help() -> str:
+    """Every name the command line accepts for each kind, for its help."""
+    names = []
+    for kind in KINDS:
+        written = {kind.replace("_", "-"), *(alias for alias, name in KIND_ALIASES.items() if name == kind)}
+        aliases = sorted(written - {kind})
+        names.append(f"{kind} (or {', '.join(aliases)})" if aliases else kind)
+    return "what the spreadsheet holds: " + "; ".join(names)
+
+
+def run_import(kind: str, path, dry_run: bool, sheet: str | None = None) -> int:
     """Check (and unless `dry_run`, import) a file; prints the plain-words report. 0 = good file, 1 = bad."""
     from dashboard import db, services
     from dashboard.services import importer
 
     db.get_engine()  # configures from DATABASE_URL unless already configured
-    name = KIND_ALIASES.get(kind.lower(), kind.lower().replace("-", "_"))
+    name = kind_name(kind)
     if name not in importer.KINDS:
         print(f"Unknown kind {kind!r}: choose one of {', '.join(importer.KINDS)}.", file=sys.stderr)
         return 1
@@ -32,9 +49,9 @@ def run_import(kind: str, path, dry_run: bool) -> int:
         print(f"Could not read {file}: {exc.strerror or exc}.", file=sys.stderr)
         return 1
     if dry_run:
-        report = importer.check_file(name, file.name, content)
+        report = importer.check_file(name, file.name, content, sheet=sheet)
     else:
-        report = importer.import_file(services.SYSTEM, name, file.name, content)
+        report = importer.import_file(services.SYSTEM, name, file.name, content, sheet=sheet)
     stream = sys.stdout if report.ok else sys.stderr
     for line in report.lines():
         print(line, file=stream)

@@ -60,7 +60,7 @@ def check_actions(db: Session, table: Table, problems: list[Problem], today: dt.
             "status": row.choice("status", m.ACTION_STATUSES, STATUS_ALIASES),
             "rag": row.choice("rag", m.RAG_VALUES, RAG_ALIASES),
             "percent_complete": row.percent("percent_complete"),
-            "evidence_summary": row.text("evidence", 2000),
+            "evidence_summary": row.text("evidence", 2000, multiline=True),
         }
         if recommendation is None or title is None:
             continue

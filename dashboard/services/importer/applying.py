@@ -35,12 +35,14 @@ def _today(today: dt.date | None) -> dt.date:
     return today or clock_today()
 
 
-def _plan(db: Session, kind_name: str, filename: str, content: bytes, today: dt.date) -> Report:
+def _plan(
+    db: Session, kind_name: str, filename: str, content: bytes, today: dt.date, sheet: str | None = None
+) -> Report:
     if kind_name not in KINDS:
         raise ValueError(f"Unknown kind {kind_name!r}: choose one of {', '.join(KINDS)}")
     report = Report(kind_name, filename or "the file")
     try:
-        table = read_table(kind_name, filename, content)
+        table = read_table(kind_name, filename, content, sheet)
     except FileProblem as exc:
         report.problems = exc.problems
         return report
@@ -50,21 +52,32 @@ def _plan(db: Session, kind_name: str, filename: str, content: bytes, today: dt.
     return report
 
 
-def check_file(kind_name: str, filename: str, content: bytes, today: dt.date | None = None) -> Report:
-    """Every row checked, nothing written: the report says what an import would do, or what is wrong."""
+def check_file(
+    kind_name: str, filename: str, content: bytes, today: dt.date | None = None, sheet: str | None = None
+) -> Report:
+    """Every row checked, nothing written: the report says what an import would do, or what is wrong.
+
+    `sheet` picks a sheet by name (the only way a hidden sheet is read)."""
     with session_scope() as db:
-        report = _plan(db, kind_name, filename, content, _today(today))
+        report = _plan(db, kind_name, filename, content, _today(today), sheet)
         db.rollback()
         return report
 
 
-def import_file(actor, kind_name: str, filename: str, content: bytes, today: dt.date | None = None) -> Report:
+def import_file(
+    actor,
+    kind_name: str,
+    filename: str,
+    content: bytes,
+    today: dt.date | None = None,
+    sheet: str | None = None,
+) -> Report:
     """Check every row, then apply them all in one transaction, or nothing when any row is wrong."""
     require_role(actor, policy.ADMIN)
     today = _today(today)
     try:
         with session_scope() as db:
-            report = _plan(db, kind_name, filename, content, today)
+            report = _plan(db, kind_name, filename, content, today, sheet)
             if report.problems:
                 return report
             state = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from dashboard.domain.formatting import as_date
+from dashboard.domain.formatting import as_date, format_date
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -22,15 +22,45 @@ _MONEY = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
 _MULTIPLIERS = {None: Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 
 
-def clean_cell(value):
-    """Trim text (including non-breaking spaces); other values as they are."""
+def clean_cell(value, keep_lines: bool = False):
+    """Trim text (including non-breaking spaces); other values as they are.
+
+    With `keep_lines`, line breaks written in the cell (Alt+Enter) are kept, each line trimmed.
+    """
     if isinstance(value, str):
+        if keep_lines:
+            lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            return "\n".join(clean_cell(line) for line in lines).strip("\n")
         return " ".join(value.replace("\xa0", " ").split())
     return value
 
 
+def shown_text(value) -> str:
+    """A cell's value as a person reads it in a message: a date as 1 Nov 2019, 2027 not 2027.0."""
+    if isinstance(value, dt.date):
+        return format_date(as_date(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_cell(str(value if value is not None else ""))
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and clean_cell(value).lower() in BLANK_WORDS)
+
+
+# A sum computed in Excel (100.10 + 200.20) is held as 300.29999999999995 and shown as £300.30:
+# an amount this close to a whole penny (a millionth of a penny) is that penny.
+_PENNY = Decimal("0.01")
+_NOISE = Decimal("0.00000001")
+
+
+def _to_the_penny(amount: Decimal) -> Decimal:
+    if not amount.is_finite():
+        return amount
+    penny = amount.quantize(_PENNY, rounding=ROUND_HALF_UP)
+    if amount != penny and abs(amount - penny) < _NOISE:
+        return penny.quantize(Decimal(1)) if penny == penny.to_integral_value() else penny
+    return amount
 
 
 def parse_money(value) -> Decimal | None:
@@ -38,10 +68,12 @@ def parse_money(value) -> Decimal | None:
 
     Raises ValueError (in plain words) for anything that is not an amount of money.
     """
-    if isinstance(value, bool):
-        raise ValueError("must be an amount in pounds, for example 654000, £654k or £1.2m")
+    if isinstance(value, bool | dt.date):
+        raise ValueError(
+            f"“{shown_text(value)[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
+        )
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        return _to_the_penny(Decimal(str(value)))
     if is_blank(value):
         return None
     text = clean_cell(str(value)).lower().replace("£", "").replace(" ", "")
@@ -54,7 +86,7 @@ def parse_money(value) -> Decimal | None:
     match = _MONEY.match(text)
     if not match:
         raise ValueError(
-            f"“{clean_cell(str(value))[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
+            f"“{shown_text(value)[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
         )
     try:
         amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
@@ -134,6 +166,8 @@ def parse_financial_year(value) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, dt.date):
+        raise ValueError(f"“{shown_text(value)}” is a date, not a financial year: write it like 2019/20")
     text = clean_cell(str(value or "")).upper().removeprefix("FY").strip().replace("-", "/")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
@@ -141,8 +175,45 @@ def parse_financial_year(value) -> int:
         return _parse_fy_label(text)
     except ValueError as exc:
         raise ValueError(
-            f"“{clean_cell(str(value or ''))[:40]}” is not a financial year: write it like 2019/20"
+            f"“{shown_text(value)[:40]}” is not a financial year: write it like 2019/20"
         ) from exc
+
+
+def _format_sections(number_format: str) -> str:
+    """The number format with its quoted text and escaped characters removed, positive section only."""
+    text = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
+    return text.split(";")[0]
+
+
+def is_percent_format(number_format: str) -> bool:
+    return "%" in _format_sections(number_format)
+
+
+def format_decimals(number_format: str) -> int | None:
+    """How many decimal places a number format shows ('0.0%' → 1, '£#,##0.00' → 2); None for General."""
+    section = _format_sections(number_format)
+    if not section or section.lower() == "general" or not re.search(r"[0#?]", section):
+        return None
+    match = re.search(r"\.([0#?]+)", section)
+    return len(match.group(1)) if match else 0
+
+
+def shown_value(value, number_format: str):
+    """A number as its cell shows it: 0.575 in a '0.0%' cell is 57.5, 1 in a '0%' cell is 100.
+
+    Anything that is not a percent-formatted number is returned as it is.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if not is_percent_format(number_format):
+        return value
+    shown = Decimal(repr(value)) * 100 if isinstance(value, float) else Decimal(value) * 100
+    decimals = format_decimals(number_format)
+    if decimals is not None:
+        shown = shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if shown == shown.to_integral_value():
+        return int(shown)
+    return float(shown)
 
 
 def normalise_header(text) -> str:

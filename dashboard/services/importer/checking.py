@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.domain.formatting import format_date
 from dashboard.services.core import ValidationError, text_problem
-from dashboard.services.importer.cells import clean_cell, is_blank, parse_date
+from dashboard.services.importer.cells import clean_cell, is_blank, parse_date, shown_text
 from dashboard.services.importer.reading import Problem, Table
 
 
@@ -21,6 +21,7 @@ class CheckedRow:
     def __init__(self, table: Table, number: int, values: dict, problems: list[Problem]):
         self.table, self.number, self.values, self._problems = table, number, dict(values), problems
         self.bad = False
+        self._flagged: set[str] = set()
         for field_name, value in values.items():
             problem = text_problem(value, "The cell") if isinstance(value, str) else None
             if problem:
@@ -29,12 +30,19 @@ class CheckedRow:
                 self.values[field_name] = None
 
     def problem(self, field_name: str, message: str) -> None:
+        """A problem with one cell; only its first is kept, so a cell gets one message."""
         self.bad = True
+        if field_name in self._flagged:
+            return  # e.g. "Enter the due date" after the date entered was not understood
+        self._flagged.add(field_name)
         self._problems.append(
             Problem(self.table.sheet, self.number, self.table.headers.get(field_name, ""), message)
         )
 
-    def text(self, field_name: str, limit: int, required_message: str | None = None) -> str | None:
+    def text(
+        self, field_name: str, limit: int, required_message: str | None = None, multiline: bool = False
+    ) -> str | None:
+        """The cell as text; line breaks are kept only in a `multiline` field (commentary, notes)."""
         value = self.values.get(field_name)
         if is_blank(value):
             if required_message:
@@ -43,7 +51,7 @@ class CheckedRow:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         if isinstance(value, dt.datetime | dt.date):
             text = format_date(value)
-        text = clean_cell(text)
+        text = clean_cell(text, keep_lines=multiline)
         if len(text) > limit:
             self.problem(field_name, f"Must be {limit:,} characters or fewer (it has {len(text):,})")
         return text or None
@@ -61,7 +69,7 @@ class CheckedRow:
         value = self.values.get(field_name)
         if is_blank(value):
             return None
-        text = clean_cell(str(value))
+        text = shown_text(value)
         lookup = {option.lower(): option for option in allowed}
         lookup.update(aliases or {})
         if text.lower() in lookup:
@@ -77,7 +85,7 @@ class CheckedRow:
         try:
             number = float(text)
         except ValueError:
-            self.problem(field_name, f"“{str(value)[:20]}” is not a whole number between 0 and 100")
+            self.problem(field_name, f"“{shown_text(value)[:20]}” is not a whole number between 0 and 100")
             return None
         if not number.is_integer() or not 0 <= number <= 100:
             self.problem(field_name, "Must be a whole number between 0 and 100")

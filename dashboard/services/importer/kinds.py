@@ -21,6 +21,10 @@ class Column:
     synonyms: tuple[str, ...] = ()
     example: object = ""
 
+    def exact_names(self) -> set[str]:
+        """The template's heading and the field's own name: these always win over a synonym."""
+        return {normalise_header(self.header), normalise_header(self.field)}
+
     def names(self) -> set[str]:
         return {
             normalise_header(self.header),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.services import kpis as kpi_services
 from dashboard.services import rows
+from dashboard.services.importer.cells import shown_text
 from dashboard.services.importer.checking import CheckedRow
 from dashboard.services.importer.plans import IMPORT, RowPlan, update_plan
 from dashboard.services.importer.reading import Problem, Table
@@ -20,18 +21,16 @@ def check_kpi_values(db: Session, table: Table, problems: list[Problem], today: 
     plans = []
     for number, values in table.rows:
         row = CheckedRow(table, number, values, problems)
-        raw_value = values.get("value")
+        # A date cell is named in a message as a person reads it (1 Nov 2019), never as Python writes it.
+        cells = {
+            name: shown_text(value) if isinstance(value, dt.date) else value for name, value in values.items()
+        }
         clean, row_problems = kpi_services.check_row(
-            lookups,
-            values.get("kpi_code"),
-            values.get("area"),
-            values.get("period"),
-            raw_value,
-            today,
+            lookups, cells.get("kpi_code"), cells.get("area"), cells.get("period"), cells.get("value"), today
         )
         for column, message in row_problems:
             row.problem(column, message)
-        note = row.text("note", kpi_services.NOTE_MAX)
+        note = row.text("note", kpi_services.NOTE_MAX, multiline=True)
         if clean is None or row.bad:
             continue
         period = clean["period"]

@@ -64,13 +64,13 @@ def check_milestones(db: Session, table: Table, problems: list[Problem], today: 
             "owner": row.text("owner", 120),
             "status": row.choice("status", m.MILESTONE_STATUSES, STATUS_ALIASES),
             "rag": row.choice("rag", m.RAG_VALUES, RAG_ALIASES),
-            "rag_reason": row.text("rag_reason", 500),
+            "rag_reason": row.text("rag_reason", 500, multiline=True),
             "percent_complete": row.percent("percent_complete"),
             "forecast_start": row.date("forecast_start"),
             "forecast_end": row.date("forecast_end", end=True),
             "actual_start": row.date("actual_start"),
             "actual_end": row.date("actual_end", end=True),
-            "commentary": row.text("commentary", 2000),
+            "commentary": row.text("commentary", 2000, multiline=True),
         }
         baseline_start = row.date("baseline_start")
         baseline_end = row.date("baseline_end", end=True)

@@ -56,9 +56,12 @@ class Report:
         counts = (
             f"{self.count('new')} new, {self.count('update')} updated, {self.count('no change')} unchanged"
         )
+        source = self.filename
+        if self.sheet and self.sheet != self.filename:
+            source = f"{self.filename}, sheet “{self.sheet}”"
         if self.imported:
-            return f"Imported {label} from {self.filename}: {counts}."
-        return f"{self.filename} is ready to import ({label}): {counts}."
+            return f"Imported {label} from {source}: {counts}."
+        return f"{source} is ready to import ({label}): {counts}."
 
     def lines(self) -> list[str]:
         """The plain-words report, one line per problem or per row."""

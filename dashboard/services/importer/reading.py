@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header
+from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header, shown_value
 from dashboard.services.importer.kinds import KINDS, Kind
 
 MAX_BYTES = 5_000_000
@@ -36,7 +36,9 @@ class Table:
     sheet: str
     header_row: int
     headers: dict[str, str]  # field → header as written
-    rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: cleaned value})
+    rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: the value as the cell shows it})
+    # (spreadsheet row number, field) → the cell's number format, for cells that have one
+    formats: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 class FileProblem(ValueError):
@@ -45,7 +47,15 @@ class FileProblem(ValueError):
         self.problems = problems
 
 
-def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
+@dataclass
+class Sheet:
+    title: str
+    table: list[list]  # the cells' values, row by row
+    formats: list[list] | None = None  # the cells' number formats, the same shape (xlsx only)
+    hidden: bool = False  # hidden (or very hidden) in the workbook: read only when picked by name
+
+
+def _xlsx_sheets(content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
@@ -57,7 +67,10 @@ def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
         ) from exc
     sheets = []
     for sheet in workbook.worksheets:
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        table, formats = [], []
+        for row in sheet.iter_rows():
+            table.append([cell.value for cell in row])
+            formats.append([getattr(cell, "number_format", None) or "General" for cell in row])
         # openpyxl gives a merged range's value to its top-left cell only: copy it to every cell,
         # so a heading merged across three columns heads all three.
         for merged in sheet.merged_cells.ranges:
@@ -66,12 +79,42 @@ def _xlsx_sheets(content: bytes) -> list[tuple[str, list[list]]]:
                 for col in range(merged.min_col, merged.max_col + 1):
                     if row - 1 < len(table) and col - 1 < len(table[row - 1]):
                         table[row - 1][col - 1] = value
-        sheets.append((sheet.title, table))
+        sheets.append(Sheet(sheet.title, table, formats, sheet.sheet_state != "visible"))
     workbook.close()
     return sheets
 
 
-def _csv_sheets(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
+def _formulas_without_values(
+    content: bytes, sheet: Sheet, first_row: int, columns: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(row number, field) of every cell to be read that holds a formula Excel never calculated.
+
+    A file written by a program and never opened in Excel keeps its formulas but no values, which
+    would otherwise read as blanks. A formula Excel calculated as "" has no value either, so a sheet
+    counts as never calculated only when none of its formulas has a value.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        found, calculated = [], False
+        read = set(columns.values())
+        for index, row in enumerate(workbook[sheet.title].iter_rows(values_only=True)):
+            values = sheet.table[index] if index < len(sheet.table) else []
+            for at, formula in enumerate(row):
+                text = getattr(formula, "text", formula)  # an array formula keeps its text apart
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                if at < len(values) and values[at] is not None:
+                    calculated = True
+                elif index >= first_row and at in read:
+                    found.append((index + 1, next(name for name, col in columns.items() if col == at)))
+        return [] if calculated else found
+    finally:
+        workbook.close()
+
+
+def _csv_sheets(filename: str, content: bytes) -> list[Sheet]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -84,19 +127,33 @@ def _csv_sheets(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
+    return [Sheet(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
 
 
-def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str, int], dict[str, str]]:
-    """Which column each field is in, reading a group heading in `above` (e.g. 'Baseline' over 'Start')."""
+@dataclass
+class HeaderMatch:
+    index: int  # the heading row's index in the sheet's table
+    positions: dict[str, int]  # field → column index
+    written: dict[str, str]  # field → heading as written
+    ambiguous: dict[str, list[str]]  # field → the headings (none exact) that could each be it
+
+    @property
+    def score(self) -> int:
+        return len(self.positions) + len(self.ambiguous)
+
+
+def _match_headers(kind: Kind, index: int, row: list, above: list | None) -> HeaderMatch:
+    """Which column each field is in, reading a group heading in `above` (e.g. 'Baseline' over 'Start').
+
+    A column headed exactly as the template (or the field's own name) wins over any column headed
+    by a synonym; two columns that are both only synonyms of one field are ambiguous.
+    """
     lookup = {name: column.field for column in kind.columns for name in column.names()}
-    positions: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for index, cell in enumerate(row):
+    exact = {name for column in kind.columns for name in column.exact_names()}
+    hits: dict[str, list[tuple[bool, int, str]]] = {}
+    for at, cell in enumerate(row):
         text = clean_cell(str(cell)) if cell is not None else ""
-        group = (
-            clean_cell(str(above[index])) if above and index < len(above) and above[index] is not None else ""
-        )
+        group = clean_cell(str(above[at])) if above and at < len(above) and above[at] is not None else ""
         candidates = (
             [normalise_header(f"{group} {text}"), normalise_header(text)]
             if group
@@ -104,27 +161,56 @@ def _match_headers(kind: Kind, row: list, above: list | None) -> tuple[dict[str,
         )
         for candidate in candidates:
             found = lookup.get(candidate)
-            if found and found not in positions and candidate:
-                positions[found] = index
-                written[found] = f"{group} {text}".strip() if candidate != normalise_header(text) else text
+            if found and candidate:
+                heading = f"{group} {text}".strip() if candidate != normalise_header(text) else text
+                hits.setdefault(found, []).append((candidate in exact, at, heading))
                 break
-    return positions, written
+    match = HeaderMatch(index, {}, {}, {})
+    for found, columns in hits.items():
+        exact_columns = [column for column in columns if column[0]]
+        if exact_columns or len({heading for _exact, _at, heading in columns}) == 1:
+            _exact, at, heading = (exact_columns or columns)[0]
+            match.positions[found], match.written[found] = at, heading
+        else:
+            match.ambiguous[found] = [heading for _exact, _at, heading in columns]
+    return match
 
 
-def _find_header(kind: Kind, table: list[list]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+def _find_header(kind: Kind, table: list[list]) -> HeaderMatch | None:
     best = None
     for index, row in enumerate(table[:15]):
         if all(is_blank(cell) for cell in row):
             continue
         above = table[index - 1] if index > 0 else None
-        positions, written = _match_headers(kind, row, above)
-        if positions and (best is None or len(positions) > len(best[1])):
-            best = (index, positions, written)
+        match = _match_headers(kind, index, row, above)
+        if match.score and (best is None or match.score > best.score):
+            best = match
     return best
 
 
-def read_table(kind_name: str, filename: str, content: bytes) -> Table:
-    """The rows of the file's matching sheet; raises FileProblem when the file itself is unusable."""
+def _pick_sheets(sheets: list[Sheet], sheet_name: str | None) -> list[Sheet]:
+    """The sheets that may be read: the one picked by name, or else every visible sheet."""
+    if sheet_name:
+        picked = [sheet for sheet in sheets if normalise_header(sheet.title) == normalise_header(sheet_name)]
+        if not picked:
+            names = ", ".join(f"“{sheet.title}”" for sheet in sheets)
+            raise FileProblem(
+                [Problem("", 0, "", f"There is no sheet called “{sheet_name}”: the sheets are {names}")]
+            )
+        return picked
+    visible = [sheet for sheet in sheets if not sheet.hidden]
+    if not visible:
+        raise FileProblem(
+            [Problem("", 0, "", "Every sheet in the file is hidden: unhide the sheet to import")]
+        )
+    return visible
+
+
+def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | None = None) -> Table:
+    """The rows of the file's matching sheet; raises FileProblem when the file itself is unusable.
+
+    A hidden sheet is never read unless it is picked by `sheet_name`.
+    """
     kind = KINDS[kind_name]
     name = (filename or "").lower()
     if not content:
@@ -137,27 +223,52 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
         sheets = _csv_sheets(filename, content)
     else:
         raise FileProblem([Problem("", 0, "", "Choose a .xlsx or .csv file")])
+    hidden = [sheet.title for sheet in sheets if sheet.hidden]
+    sheets = _pick_sheets(sheets, sheet_name)
     # Prefer the sheet named like the kind, then the one whose header matches best.
     candidates = []
-    for title, table in sheets:
-        found = _find_header(kind, table)
+    for sheet in sheets:
+        found = _find_header(kind, sheet.table)
         if found:
-            named = normalise_header(title) == normalise_header(kind.sheet)
-            candidates.append((named, len(found[1]), title, table, found))
+            named = normalise_header(sheet.title) == normalise_header(kind.sheet)
+            candidates.append((named, found.score, sheet, found))
     if not candidates:
         raise FileProblem(
             [
                 Problem(
-                    sheets[0][0] if sheets else "",
+                    sheets[0].title if sheets else "",
                     1,
                     "",
                     f"No row names the columns of the {kind.label} layout: "
-                    f"use the template's headings ({', '.join(c.header for c in kind.columns if c.required)})",
+                    f"use the template's headings ({', '.join(c.header for c in kind.columns if c.required)})"
+                    + (
+                        f". Hidden sheets are not read ({', '.join(f'“{title}”' for title in hidden)}): "
+                        "unhide the sheet to import, or pick it by name"
+                        if hidden and not sheet_name
+                        else ""
+                    ),
                 )
             ]
         )
     candidates.sort(key=lambda item: (not item[0], -item[1]))
-    _named, _count, title, table, (header_index, positions, written) = candidates[0]
+    _named, _count, sheet, found = candidates[0]
+    title, table = sheet.title, sheet.table
+    header_index, positions, written = found.index, found.positions, found.written
+    if found.ambiguous:
+        raise FileProblem(
+            [
+                Problem(
+                    title,
+                    header_index + 1,
+                    kind.column(name).header,
+                    "Columns "
+                    + " and ".join(f"“{heading}”" for heading in headings)
+                    + f" could each be the “{kind.column(name).header}” column: rename one of them "
+                    f"“{kind.column(name).header}”, or rename or remove the other",
+                )
+                for name, headings in found.ambiguous.items()
+            ]
+        )
     missing = [c for c in kind.columns if c.required and c.field not in positions]
     if missing:
         raise FileProblem(
@@ -171,21 +282,42 @@ def read_table(kind_name: str, filename: str, content: bytes) -> Table:
                 for c in missing
             ]
         )
+    if sheet.formats is not None:
+        uncalculated = _formulas_without_values(content, sheet, header_index + 1, positions)
+        if uncalculated:
+            raise FileProblem(
+                [
+                    Problem(
+                        title,
+                        number,
+                        written.get(name, kind.column(name).header),
+                        "This cell holds a formula whose value was never calculated (the file was "
+                        "written by a program, not saved in Excel): open the file in Excel and save "
+                        "it, so the formulas' values are stored, then import it again",
+                    )
+                    for number, name in uncalculated
+                ]
+            )
     rows = []
+    formats: dict[tuple[int, str], str] = {}
     for index in range(header_index + 1, len(table)):
-        cells = [clean_cell(cell) for cell in table[index]]
+        cells = [clean_cell(cell, keep_lines=True) for cell in table[index]]
         filled = [cell for cell in cells if cell is not None and cell != ""]
         if not filled:
             continue  # blank rows are not rows
         if isinstance(filled[0], str) and normalise_header(filled[0]) in TOTAL_WORDS:
             continue  # a total row sums the rows above; it is not a row of its own
-        record = {
-            field: cells[position] if position < len(cells) else None for field, position in positions.items()
-        }
+        record = {name: cells[at] if at < len(cells) else None for name, at in positions.items()}
+        if sheet.formats is not None:
+            shown = sheet.formats[index]
+            for name, at in positions.items():
+                if at < len(shown) and shown[at] != "General":
+                    formats[(index + 1, name)] = shown[at]
+                    record[name] = shown_value(record[name], shown[at])
         rows.append((index + 1, record))
     if not rows:
         raise FileProblem([Problem(title, 0, "", "The sheet has no rows under its heading row")])
     if len(rows) > MAX_ROWS:
         raise FileProblem([Problem(title, 0, "", f"The sheet has more than {MAX_ROWS:,} rows: split it")])
     headers = {c.field: written.get(c.field, c.header) for c in kind.columns}
-    return Table(title, header_index + 1, headers, rows)
+    return Table(title, header_index + 1, headers, rows, formats)

@@ -61,7 +61,7 @@ def check_savings(db: Session, table: Table, problems: list[Problem], today: dt.
             row.problem("target", "Enter the target in pounds, for example 654000, £654k or £1.2m")
         forecast, realised = _money(row, "forecast"), _money(row, "realised")
         confidence = row.choice("confidence", m.CONFIDENCE_LEVELS)
-        reason = row.text("confidence_reason", 500)
+        reason = row.text("confidence_reason", 500, multiline=True)
         fte = None
         if not is_blank(values.get("fte")):
             try:
