@@ -41,34 +41,29 @@ def _table(header: list[str], rows: list[list], footer: list | None = None, tabl
     )
 
 
+def _money_row(label, amounts) -> list:
+    """A row of a money table: its label as the row's header, then each amount."""
+    return [_th(label), *(_money_cell(amount) for amount in amounts)]
+
+
 def years_table(years: pd.DataFrame, sums: dict):
     if years.empty:
         return html.P("No saving lines match these filters.")
+    columns = (
+        "target",
+        "plain_forecast",
+        "realised",
+        "variance",
+        "weighted_forecast",
+        "cumulative_target",
+        "cumulative_forecast",
+        "cumulative_realised",
+    )
     rows = [
-        [
-            _th(row["fy_label"]),
-            _money_cell(row["target"]),
-            _money_cell(row["plain_forecast"]),
-            _money_cell(row["realised"]),
-            _money_cell(row["variance"]),
-            _money_cell(row["weighted_forecast"]),
-            _money_cell(row["cumulative_target"]),
-            _money_cell(row["cumulative_forecast"]),
-            _money_cell(row["cumulative_realised"]),
-        ]
-        for row in years.to_dict("records")
+        _money_row(row["fy_label"], (row[column] for column in columns)) for row in years.to_dict("records")
     ]
-    footer = [
-        _th("Total"),
-        _money_cell(sums["target"]),
-        _money_cell(sums["forecast"]),
-        _money_cell(sums["realised"]),
-        _money_cell(sums["variance"]),
-        _money_cell(sums["weighted_forecast"]),
-        _td(""),
-        _td(""),
-        _td(""),
-    ]
+    totals = (sums[key] for key in ("target", "forecast", "realised", "variance", "weighted_forecast"))
+    footer = [*_money_row("Total", totals), _td(""), _td(""), _td("")]
     header = [
         "Financial year",
         "Target",
@@ -167,23 +162,11 @@ def slippage_section(summary: savings_summary.SavingSummary) -> list:
     children = [markup.block(markup.element("ul", *items, id="sv-slippage-list"))]
     gap = summary.gap
     if summary.has_proposals:
+        columns = ("target_now", "target_after", "change", "forecast_after")
         rows = [
-            [
-                _th(row["fy_label"]),
-                _money_cell(row["target_now"]),
-                _money_cell(row["target_after"]),
-                _money_cell(row["change"]),
-                _money_cell(row["forecast_after"]),
-            ]
-            for row in gap.to_dict("records")
+            _money_row(row["fy_label"], (row[column] for column in columns)) for row in gap.to_dict("records")
         ]
-        footer = [
-            _th("Total"),
-            _money_cell(total(gap["target_now"])),
-            _money_cell(total(gap["target_after"])),
-            _money_cell(total(gap["change"])),
-            _money_cell(total(gap["forecast_after"])),
-        ]
+        footer = _money_row("Total", (total(gap[column]) for column in columns))
         children += [
             html.H3("If every proposal is accepted", className="h5"),
             html.P(

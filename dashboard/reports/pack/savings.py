@@ -6,26 +6,11 @@ import datetime as dt
 
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.pack.blocks import Section, Table
-from dashboard.reports.tables import SAVING_LINES, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
+from dashboard.reports.tables import SAVING_LINE_GRID, SAVINGS_BY_PROJECT, SAVINGS_BY_YEAR
 
-# The pack's columns of the saving lines (each organisation's sheet block names its organisation).
-PACK_SAVING_LINES = SAVING_LINES.only(
-    "fy_label",
-    "programme",
-    "project",
-    "description",
-    "category",
-    "target",
-    "plain_forecast",
-    "realised",
-    "variance",
-    "confidence",
-    "weighted_forecast",
-    "fte",
-    "milestone",
-    "at_risk",
-    "illustrative",
-)
+# The pack's columns of the saving lines: the page's grid without the milestone's end and the
+# proposed year (each organisation's sheet block names its organisation).
+PACK_SAVING_LINES = SAVING_LINE_GRID.without("milestone_end", "proposed_year")
 
 
 def _measure_totals(totals: dict) -> dict:
