@@ -52,9 +52,43 @@ def test_financial_year_labels_round_trip():
     assert financial_year_label(1999) == "1999/00"
     assert parse_financial_year("2019/20") == 2019
     assert parse_financial_year("2019/2020") == 2019
-    for bad in ("2019/21", "2019", "19/20", "", "2019-20x"):
+    for bad in ("2019/21", "2019", "", "2019-20x", "19/21", "FY2019/21"):
         with pytest.raises(ValueError):
             parse_financial_year(bad)
+
+
+WRITTEN_YEARS = ("19/20", "FY19/20", "2019–20", "2019-20", "FY2019/20", "2019/2020", "2019/20", "fy 19-20")
+
+
+@pytest.mark.parametrize("written", WRITTEN_YEARS)
+def test_a_financial_year_as_people_write_it_is_read_alike_by_form_import_and_kpi_period(written):
+    from dashboard.services.importer import parse_financial_year as read_cell
+    from dashboard.services.kpis import parse_period
+    from dashboard.services.savings import parse_year
+
+    errors: dict[str, str] = {}
+    assert parse_financial_year(written) == 2019
+    assert read_cell(written) == 2019
+    assert parse_year(written, errors) == 2019 and errors == {}
+    assert parse_period(written) == parse_period("2019/20")
+    assert parse_period(f"Q3 {written}") == parse_period("Q3 2019/20")
+    assert parse_period(f"Q3 {written}").start == dt.date(2019, 10, 1)
+
+
+@pytest.mark.parametrize("written", ("19/21", "FY2019–21", "2019-2021"))
+def test_a_financial_year_of_years_not_following_each_other_is_still_refused(written):
+    from dashboard.services.importer import parse_financial_year as read_cell
+    from dashboard.services.kpis import parse_period
+    from dashboard.services.savings import parse_year
+
+    errors: dict[str, str] = {}
+    assert parse_year(written, errors) is None
+    assert errors == {"financial_year": "Enter a real financial year, like 2019/20"}
+    with pytest.raises(ValueError, match="write it like 2019/20"):
+        read_cell(written)
+    for period in (written, f"Q1 {written}"):
+        with pytest.raises(ValueError, match="must be consecutive"):
+            parse_period(period)
 
 
 def test_times_are_shown_in_uk_time():

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from dashboard.domain.values import is_missing
 
-_FY_PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+_FY_PATTERN = re.compile(
+    r"^\s*(?:FY\s*)?(\d{4}|\d{2})\s*[/\-\u2010-\u2015\u2212]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE
+)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -18,14 +20,25 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
+class YearsNotConsecutiveError(ValueError):
+    """A financial year written with two years that do not follow each other (2019/21)."""
+
+
 def parse_financial_year(text: str) -> int:
-    """'2019/20' or '2019/2020' → 2019; anything else is a ValueError."""
-    match = _FY_PATTERN.match(text or "")
+    """A financial year as people write it → the year it starts: '2019/20', '2019/2020', '2019-20',
+    '2019–20' (a dash), '19/20', 'FY19/20', 'FY 2019/20' are all 2019; anything else is a ValueError
+    (YearsNotConsecutiveError when the two years do not follow each other)."""
+    match = _FY_PATTERN.match(text if isinstance(text, str) else "")
     if not match:
         raise ValueError(f"{text!r} is not a financial year like 2019/20")
-    start = financial_year_from(match.group(1), match.group(2))
+    first = match.group(1)
+    if len(first) == 2:
+        first = f"20{first}"
+    start = financial_year_from(first, match.group(2))
     if start is None:
-        raise ValueError(f"{text!r} is not a financial year like 2019/20: the years must be consecutive")
+        raise YearsNotConsecutiveError(
+            f"{text!r} is not a financial year like 2019/20: the years must be consecutive"
+        )
     return start
 
 

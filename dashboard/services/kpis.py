@@ -17,7 +17,12 @@ from dashboard import clock, policy
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
-from dashboard.domain.formatting import financial_year_from, financial_year_label, format_date
+from dashboard.domain.formatting import (
+    YearsNotConsecutiveError,
+    financial_year_label,
+    format_date,
+    parse_financial_year,
+)
 from dashboard.services import rows
 from dashboard.services.core import ConflictError as ConflictError  # callers catch it from here
 from dashboard.services.core import ValidationError, text_problem
@@ -30,9 +35,8 @@ NOTE_MAX = 300
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
-_QUARTER = re.compile(r"^Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_QUARTER = re.compile(r"^Q([1-4])\s+(.+)$", re.IGNORECASE)
 _GROUPED = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 _MONTH = re.compile(r"^([A-Za-z]+)\s+(\d{4})$")
 
 PERIOD_HINT = "a quarter like Q3 2026/27, a financial year like 2026/27 or a month like Nov 2026"
@@ -55,31 +59,38 @@ def parse_period(text) -> Period:
     if not raw:
         raise ValueError(f"Enter the period: {PERIOD_HINT}")
     if match := _QUARTER.match(raw):
-        year = financial_year_from(match.group(2), match.group(3))
-        if year is None:
-            raise ValueError(
-                f"“{raw}” is not a real period: the years of a financial year must be consecutive"
-            )
-        quarter = int(match.group(1))
-        first_month = 4 + 3 * (quarter - 1)
-        calendar_year = year + (first_month - 1) // 12
-        first_month = (first_month - 1) % 12 + 1
-        last_month = first_month + 2
-        start = dt.date(calendar_year, first_month, 1)
-        end = dt.date(calendar_year, last_month, calendar.monthrange(calendar_year, last_month)[1])
-        return Period(f"Q{quarter} {financial_year_label(year)}", start, end)
-    if match := _YEAR.match(raw):
-        year = financial_year_from(match.group(1), match.group(2))
-        if year is None:
-            raise ValueError(
-                f"“{raw}” is not a real period: the years of a financial year must be consecutive"
-            )
+        year = _financial_year(raw, match.group(2))
+        if year is not None:
+            quarter = int(match.group(1))
+            first_month = 4 + 3 * (quarter - 1)
+            calendar_year = year + (first_month - 1) // 12
+            first_month = (first_month - 1) % 12 + 1
+            last_month = first_month + 2
+            start = dt.date(calendar_year, first_month, 1)
+            last_day = calendar.monthrange(calendar_year, last_month)[1]
+            end = dt.date(calendar_year, last_month, last_day)
+            return Period(f"Q{quarter} {financial_year_label(year)}", start, end)
+    year = _financial_year(raw, raw)
+    if year is not None:
         return Period(financial_year_label(year), dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
     if (match := _MONTH.match(raw)) and match.group(1).lower() in MONTHS:
         month, year = MONTHS[match.group(1).lower()], int(match.group(2))
         start = dt.date(year, month, 1)
         return Period(f"{start:%b %Y}", start, dt.date(year, month, calendar.monthrange(year, month)[1]))
     raise ValueError(f"“{raw}” is not a period we recognise: use {PERIOD_HINT}")
+
+
+def _financial_year(raw: str, text: str) -> int | None:
+    """The start year of the financial year `text` (read as the forms read one), None when it is not
+    one; two years that do not follow each other are refused in plain words."""
+    try:
+        return parse_financial_year(text)
+    except YearsNotConsecutiveError as exc:
+        raise ValueError(
+            f"“{raw}” is not a real period: the years of a financial year must be consecutive"
+        ) from exc
+    except ValueError:
+        return None
 
 
 def _number(raw) -> float:

@@ -161,16 +161,17 @@ def parse_date(value, end: bool = False) -> dt.date | None:
 
 
 def parse_financial_year(value) -> int:
-    """'2019/20', '2019/2020', '2019-20', 'FY 2019/20' or 2019 → 2019 (the year it starts)."""
+    """A financial year as people write it ('2019/20', '19/20', 'FY2019-20', '2019–20'…) or 2019 →
+    2019 (the year it starts), read by the same rule as the forms."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dt.date):
         raise ValueError(f"“{shown_text(value)}” is a date, not a financial year: write it like 2019/20")
-    text = clean_cell(str(value or "")).upper().removeprefix("FY").strip().replace("-", "/")
-    if re.fullmatch(r"\d{4}", text):
-        return int(text)
+    text = clean_cell(str(value or ""))
+    if re.fullmatch(r"(?:FY\s*)?\d{4}", text, re.IGNORECASE):
+        return int(text[-4:])
     try:
         return _parse_fy_label(text)
     except ValueError as exc:
