@@ -554,3 +554,26 @@ def test_one_message_per_cell_with_dates_written_as_people_read_them(database_ur
     ]
     for problem in problems:
         assert "“1 Nov 2019”" in problem.message and "00:00:00" not in problem.message, problem.message
+
+
+@pytest.mark.parametrize(
+    "label", ["Total", "Totals", "Total savings 2019-28", "Grand total", "TOTAL:", "Sub-total"]
+)
+def test_a_totals_row_is_recognised_by_its_label_and_not_read_as_a_row(database_url, label):
+    savings = workbook_bytes(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "2026/27", "Counted line", 1000, 900],
+                [label, "2019-28", "All years", 1000, 900],
+            ],
+            {},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "savings", "s.xlsx", savings, today=TODAY)
+    assert report.ok, report.lines()
+    assert [row.outcome for row in report.rows] == ["new"]
+    with session_scope() as db:
+        stored = set(db.scalars(select(m.SavingLine.description)).all())
+    assert "Counted line" in stored and "All years" not in stored

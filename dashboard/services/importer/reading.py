@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from dashboard.services.importer.cells import clean_cell, is_blank, normalise_header, shown_value
@@ -12,7 +13,9 @@ from dashboard.services.importer.kinds import KINDS, Kind
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5000
-TOTAL_WORDS = {"total", "totals", "grand total", "sub total", "subtotal"}
+# A totals row is known by its label: "Total", "Totals", "Grand total", "Sub-total", "Total savings
+# 2019-28"… (the label as normalise_header writes it).
+TOTAL_LABEL = re.compile(r"^(?:grand |sub ?)?totals?(?: .*)?$")
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,7 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
         filled = [cell for cell in cells if cell is not None and cell != ""]
         if not filled:
             continue  # blank rows are not rows
-        if isinstance(filled[0], str) and normalise_header(filled[0]) in TOTAL_WORDS:
+        if isinstance(filled[0], str) and TOTAL_LABEL.match(normalise_header(filled[0])):
             continue  # a total row sums the rows above; it is not a row of its own
         record = {name: cells[at] if at < len(cells) else None for name, at in positions.items()}
         if sheet.formats is not None:
