@@ -577,3 +577,78 @@ def test_a_totals_row_is_recognised_by_its_label_and_not_read_as_a_row(database_
     with session_scope() as db:
         stored = set(db.scalars(select(m.SavingLine.description)).all())
     assert "Counted line" in stored and "All years" not in stored
+
+
+def test_a_date_cell_shown_as_a_month_reads_as_that_month(database_url):
+    """A date cell formatted 'mmm-yy' (showing Oct-26) means the month, as the text "Oct 2026" does."""
+    kpis = workbook_bytes(
+        (
+            "KPI values",
+            [
+                ["KPI code", "Area", "Period", "Value"],
+                ["CON-FIRST-CONTACT", "ladywood", dt.datetime(2026, 10, 14), 51],
+            ],
+            {"C2": "mmm-yy"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "kpi_values", "k.xlsx", kpis, today=TODAY)
+    assert report.ok, report.lines()
+    milestones = workbook_bytes(
+        (
+            "Milestones",
+            [
+                ["Project", "Milestone", "Forecast start", "Forecast end", "Baseline end"],
+                [
+                    "transition",
+                    "Month-formatted",
+                    dt.datetime(2026, 11, 17),
+                    dt.datetime(2027, 9, 1),
+                    "Sept 2027",
+                ],
+            ],
+            {"C2": "mmm-yy", "D2": "mmm\\-yyyy"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "milestones", "m.xlsx", milestones, today=TODAY)
+    assert report.ok, report.lines()
+    actions = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date"],
+                ["1a", "Month due", "Head", dt.datetime(2026, 9, 1)],
+            ],
+            {"D2": "mmm-yy"},
+        )
+    )
+    report = importer.import_file(services.SYSTEM, "actions", "a.xlsx", actions, today=TODAY)
+    assert report.ok, report.lines()
+    with session_scope() as db:
+        period = db.execute(
+            select(m.KpiValue.period_start, m.KpiValue.period_end, m.KpiValue.value)
+            .join(m.Kpi)
+            .where(m.Kpi.code == "CON-FIRST-CONTACT", m.KpiValue.period_start == dt.date(2026, 10, 1))
+        ).one()
+        assert tuple(period) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31), 51)
+        milestone = db.scalars(select(m.Milestone).where(m.Milestone.title == "Month-formatted")).one()
+        assert (milestone.forecast_start, milestone.forecast_end) == (
+            dt.date(2026, 11, 1),
+            dt.date(2027, 9, 30),
+        )
+        action = db.scalars(select(m.ActionItem).where(m.ActionItem.title == "Month due")).one()
+        assert action.due_date == dt.date(2026, 9, 30)
+    # A date cell showing the whole date is read as that day.
+    day = workbook_bytes(
+        (
+            "Actions",
+            [
+                ["Recommendation", "Action", "Owner", "Due date"],
+                ["1a", "Day due", "Head", dt.datetime(2026, 9, 14)],
+            ],
+            {"D2": "dd/mm/yyyy"},
+        )
+    )
+    assert importer.import_file(services.SYSTEM, "actions", "a.xlsx", day, today=TODAY).ok
+    with session_scope() as db:
+        action = db.scalars(select(m.ActionItem).where(m.ActionItem.title == "Day due")).one()
+        assert action.due_date == dt.date(2026, 9, 14)

@@ -199,11 +199,21 @@ def format_decimals(number_format: str) -> int | None:
     return len(match.group(1)) if match else 0
 
 
-def shown_value(value, number_format: str):
-    """A number as its cell shows it: 0.575 in a '0.0%' cell is 57.5, 1 in a '0%' cell is 100.
+def is_month_format(number_format: str) -> bool:
+    """A date format showing a month and year but no day or time: 'mmm-yy' (Nov-19), 'mmmm yyyy'."""
+    section = re.sub(r"[^a-z]", "", _format_sections(number_format).lower())
+    return "m" in section and "y" in section and not re.search(r"[dhs]", section)
 
-    Anything that is not a percent-formatted number is returned as it is.
+
+def shown_value(value, number_format: str):
+    """A cell's value as it shows it: 0.575 in a '0.0%' cell is 57.5, 1 in a '0%' cell is 100, and a
+    date in a cell showing only its month ('mmm-yy': Nov-19) is that month, the text "Nov 2019" (the
+    first or last day of it, as the column means, when read as a date).
+
+    Anything else is returned as it is.
     """
+    if isinstance(value, dt.date):
+        return f"{value:%b %Y}" if is_month_format(number_format) else value
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
     if not is_percent_format(number_format):
