@@ -108,9 +108,21 @@ def test_templates_are_for_admins_and_name_the_columns(app, login_as):
     download = answer(login_as("admin").post("/_dash-update-component", json=request))[
         "import-template-download"
     ]
-    sheet = load_workbook(io.BytesIO(base64.b64decode(download["data"]["content"]))).active
+    assert download["data"]["filename"] == "savings-template.xlsx"
+    workbook = load_workbook(io.BytesIO(base64.b64decode(download["data"]["content"])))
+    assert workbook.sheetnames == ["Savings", "Instructions"]
+    sheet = workbook["Savings"]
     header = [cell.value for cell in sheet[1]]
     assert header[:5] == ["Project", "Financial year", "Description", "Category", "Target"]
+    assert sheet.max_row == 1  # no example row that would be imported
+    instructions = "\n".join(
+        " | ".join(str(value) for value in row if value is not None)
+        for row in workbook["Instructions"].iter_rows(values_only=True)
+    )
+    assert "first visible sheet is read" in instructions
+    assert (
+        "Financial year | Yes | The financial year (April to March) of the saving | 2019/20" in instructions
+    )
 
 
 @pytest.mark.parametrize(

@@ -652,3 +652,32 @@ def test_a_date_cell_shown_as_a_month_reads_as_that_month(database_url):
     with session_scope() as db:
         action = db.scalars(select(m.ActionItem).where(m.ActionItem.title == "Day due")).one()
         assert action.due_date == dt.date(2026, 9, 14)
+
+
+@pytest.mark.parametrize("kind", list(importer.KINDS))
+def test_a_template_has_no_example_row_to_import_and_carries_instructions(database_url, kind):
+    from openpyxl import load_workbook
+
+    template = importer.template_workbook(kind)
+    workbook = load_workbook(io.BytesIO(template))
+    heading = importer.KINDS[kind].sheet
+    assert workbook.sheetnames == [heading, "Instructions"]
+    assert [cell.value for cell in workbook[heading][1]] == [c.header for c in importer.KINDS[kind].columns]
+    assert workbook[heading].max_row == 1
+    described = {row[0] for row in workbook["Instructions"].iter_rows(min_row=8, values_only=True)}
+    assert described == {c.header for c in importer.KINDS[kind].columns}
+    assert importer.template_table(kind).empty
+    # As downloaded it imports nothing; filled in, the Instructions sheet is not read.
+    report = importer.check_file(kind, "t.xlsx", template, today=TODAY)
+    assert [p.message for p in report.problems] == ["The sheet has no rows under its heading row"]
+    examples = {
+        "milestones": ["transition", "From the template", None, None, "30/11/2027"],
+        "actions": ["1a", "From the template", "Head", "Sept 2027"],
+        "savings": ["transition", "2026/27", "From the template", None, "£1.2m"],
+        "kpi_values": ["CON-FIRST-CONTACT", "ladywood", "Q2 2026/27", 57.5],
+    }
+    workbook[heading].append(examples[kind])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = importer.check_file(kind, "t.xlsx", buffer.getvalue(), today=TODAY)
+    assert report.ok and report.sheet == heading, report.lines()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, callback
-from dashboard.callbacks.common import send_table, uploaded_bytes
+from dashboard.callbacks.common import uploaded_bytes
 from dashboard.services import importer
 from dashboard.services.core import display_value
 
@@ -116,6 +116,4 @@ def download_import_template(*_clicks):
     name = str(ctx.triggered_id or "").removeprefix("import-template-")
     if name not in importer.KINDS:
         return no_update
-    kind = importer.KINDS[name]
-    table = importer.template_table(name)
-    return send_table(table, "xlsx", f"{name.replace('_', '-')}-template", kind.sheet)
+    return dcc.send_bytes(importer.template_workbook(name), f"{name.replace('_', '-')}-template.xlsx")

@@ -25,6 +25,7 @@ from dashboard.services.importer.cells import (
 from dashboard.services.importer.kinds import KIND_CHOICES, KINDS, Column, Kind, template_table
 from dashboard.services.importer.plans import Report, RowPlan
 from dashboard.services.importer.reading import MAX_BYTES, MAX_ROWS, FileProblem, Problem, Table, read_table
+from dashboard.services.importer.templates import template_workbook
 
 __all__ = [
     "CHECKERS",
@@ -49,4 +50,5 @@ __all__ = [
     "parse_money",
     "read_table",
     "template_table",
+    "template_workbook",
 ]

@@ -189,8 +189,7 @@ KIND_CHOICES = [(kind.name, kind.label) for kind in KINDS.values()]
 
 
 def template_table(kind_name: str) -> pd.DataFrame:
-    """The kind's columns with one example row, for the downloadable template."""
+    """The kind's columns with no rows: an example row would be imported (and its dates go stale), so
+    examples are on the template's Instructions sheet instead."""
     kind = KINDS[kind_name]
-    return pd.DataFrame(
-        [[column.example for column in kind.columns]], columns=[c.header for c in kind.columns]
-    )
+    return pd.DataFrame([], columns=[c.header for c in kind.columns])
