@@ -136,6 +136,21 @@ def budgets(results: dict) -> list[dict]:
         )
     else:
         verdicts.append(_not_measured("5. 1,000-milestone Gantt drawn in under 2 s", GANTT_LIMIT_MS))
+    imported = results.get("import")
+    if imported:
+        overs = [item for name, item in imported["files"].items() if name != "floor"]
+        over = max(overs, key=lambda item: max(item["time_ratio"], item["memory_ratio"] or 0))
+        worst = max(over["time_ratio"], over["memory_ratio"] or 0)
+        verdicts.append(
+            {
+                "budget": f"6. A sheet of {imported['rows_over']:,} rows refused within "
+                f"{imported['ratio_limit']:g}× the time and memory of reading the largest accepted",
+                "measured": worst,
+                "measured_text": f"worst: time {over['time_ratio']:.2f}×, memory {over['memory_ratio'] or 0:.2f}×",
+                "limit": imported["ratio_limit"],
+                "met": worst <= imported["ratio_limit"],
+            }
+        )
     for verdict in verdicts:
         measured, limit = verdict["measured"], verdict["limit"]
         verdict["over_budget"] = (measured / limit) if (measured is not None and limit) else None
@@ -230,8 +245,27 @@ def render(results: dict) -> str:
     lines += _bytes_section(results)
     lines += _load_section(results)
     lines += _gantt_section(results)
+    lines += _import_section(results)
     lines += _method_section(results)
     return "\n".join(lines) + "\n"
+
+
+def _import_section(results: dict) -> list[str]:
+    imported = results.get("import")
+    if not imported:
+        return []
+    from benchmarks.bench_import import render as render_import
+
+    return [
+        "## The import's row limit (budget 6)",
+        "",
+        *render_import(imported),
+        "",
+        "Reading stops as soon as it passes the row limit. A workbook written by a program may not name its "
+        "sheets' sizes in their headers (the last row); the importer opens sheets without asking their "
+        "size, so such a file is refused as fast as one Excel saved.",
+        "",
+    ]
 
 
 def _callbacks_section(results: dict) -> list[str]:

@@ -13,7 +13,8 @@ databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.genera
    the floor (no-op callback + the callback's own SQL replayed raw) — budgets 1 and 2;
 2. bytes: the overview's first load in headless Chromium against a bare Dash page — budget 3;
 3. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
-4. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5.
+4. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5;
+5. import: a workbook far over the import's row limit refused against the largest one accepted — budget 6.
 
 The report goes to stdout and benchmarks/results/<name>.md, every raw number to <name>.json
 (name "latest" for a full run, "quick" for --quick, "partial" for --only). The exit status is 0
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, table
 
-from benchmarks import report
+from benchmarks import bench_import, report
 from benchmarks.bench_browser import (
     BARE_DRAWN,
     OVERVIEW_DRAWN,
@@ -80,7 +81,7 @@ from benchmarks.support import (
 )
 from dashboard import migrate
 
-PHASES = ("callbacks", "bytes", "load", "gantt")
+PHASES = ("callbacks", "bytes", "load", "gantt", "import")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GANTT_PATH = "/milestones?programme=bench-gantt-1000&per_page=1000"  # the page draws 100 by default
 META_FILE = "benchmark-databases.json"
@@ -465,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn:
                 results["gantt"] = phase_gantt(args, gunicorn, app, workdir)
             timings["gantt"] = time.perf_counter() - started
+        if "import" in args.phases:
+            started = time.perf_counter()
+            log.info("import")
+            loads["import"] = os.getloadavg()
+            results["import"] = bench_import.run()
+            timings["import"] = time.perf_counter() - started
     except BenchmarkError as exc:
         log.error("the benchmark failed: %s", exc)
         return 1

@@ -26,6 +26,12 @@ def test_admin_checks_and_imports_a_csv(dash_duo, app, tmp_path):
     assert not dash_duo.find_element("#import-run").is_enabled()
     dash_duo.find_element("#import-check").click()
     dash_duo.wait_for_contains_text("#import-report", "ready to import (Milestones): 1 new")
+    # The preview: which heading goes to which field, and the row as it will be stored.
+    mapping = dash_duo.find_element("#import-mapping").text
+    assert "Baseline end Baseline end" in mapping and "Milestone Milestone" in mapping
+    preview = dash_duo.find_element("#import-report-table").text
+    assert "Baseline end date: 30 Sep 2027" in preview and "Status: Not started" in preview
+    assert "Row 4 (“Total”) is not imported: it is a totals row." in dash_duo.find_element("#import-report").text
     dash_duo._wait_for(
         lambda driver: dash_duo.find_element("#import-run").is_enabled(),
         timeout=10,

@@ -24,15 +24,18 @@ def state() -> tuple[int, int]:
         )
 
 
-def body(app, text: str, triggered: str, kind: str = "milestones"):
+def body(app, text: str, triggered: str, kind: str = "milestones", checked=None, sheet="*", filename="tracker.csv"):
+    """The import callback's request; `checked` is what the page keeps from the check pressed before."""
     key = find_callback(app, "import-report.children")
-    encoded = base64.b64encode(text.encode()).decode()
+    encoded = base64.b64encode(text if isinstance(text, bytes) else text.encode()).decode()
     values = {
         ("import-upload", "contents"): f"data:text/csv;base64,{encoded}",
-        ("import-upload", "filename"): "tracker.csv",
+        ("import-upload", "filename"): filename,
         ("import-kind", "value"): kind,
+        ("import-sheet", "value"): sheet,
         ("import-check", "n_clicks"): 1,
         ("import-run", "n_clicks"): 1,
+        ("import-checked", "data"): checked,
     }
     return callback_request(app, key, values=values, triggered=triggered)
 
@@ -67,11 +70,20 @@ def test_check_then_import_then_import_again_changes_nothing(app, login_as):
         and checked["import-run"]["disabled"] is False
     )
     assert state() == before
-    imported = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks")))
+    confirmed = checked["import-checked"]["data"]
+    imported = answer(
+        admin.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks", checked=confirmed))
+    )
     assert "Imported Milestones from tracker.csv: 1 new" in json.dumps(imported["import-report"])
     after = state()
     assert after[0] == before[0] + 1
-    again = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-run.n_clicks")))
+    rechecked = answer(admin.post("/_dash-update-component", json=body(app, GOOD, "import-check.n_clicks")))
+    again = answer(
+        admin.post(
+            "/_dash-update-component",
+            json=body(app, GOOD, "import-run.n_clicks", checked=rechecked["import-checked"]["data"]),
+        )
+    )
     assert "0 new, 0 updated, 1 unchanged" in json.dumps(again["import-report"])
     assert state() == after
 

@@ -52,8 +52,10 @@ def run_import(kind: str, path, dry_run: bool, sheet: str | None = None) -> int:
         report = importer.check_file(name, file.name, content, sheet=sheet)
     else:
         report = importer.import_file(services.SYSTEM, name, file.name, content, sheet=sheet)
+    from dashboard.reports import import_preview
+
     stream = sys.stdout if report.ok else sys.stderr
-    for line in report.lines():
+    for line in import_preview.lines(report):
         print(line, file=stream)
     if report.ok and dry_run:
         print("Checked only (--check): nothing was imported.")

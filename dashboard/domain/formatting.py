@@ -42,6 +42,24 @@ def parse_financial_year(text: str) -> int:
     return start
 
 
+PERCENT_MESSAGE = "Percentage complete must be a whole number between 0 and 100"
+
+
+def parse_whole_percent(value) -> int:
+    """A percentage complete as people write it → a whole number 0–100: 40, '40', '40%', '40 %',
+    40.0; anything else (41.5, 120, 'lots') is a ValueError carrying PERCENT_MESSAGE."""
+    if isinstance(value, bool):
+        raise ValueError(PERCENT_MESSAGE)
+    text = str(value).strip().removesuffix("%").strip() if value is not None else ""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(PERCENT_MESSAGE) from None
+    if not number.is_integer() or not 0 <= number <= 100:
+        raise ValueError(PERCENT_MESSAGE)
+    return int(number)
+
+
 def financial_year_from(first: str, second: str) -> int | None:
     """The start year of the financial year written first/second ('2019' and '20' or '2020'), or
     None when the two are not consecutive years."""

@@ -20,9 +20,11 @@ def _admin_panel() -> html.Section:
                     "Choose what the file holds, then choose an Excel (.xlsx) or CSV file laid out like the "
                     "template. ",
                     html.Strong("Check file"),
-                    " reads every row and says what an import would do; nothing is saved until you press ",
+                    " reads every row and shows what an import would do: the sheet read, which heading "
+                    "goes to which field, and the first rows as they will be stored. Nothing is saved until "
+                    "you press ",
                     html.Strong("Import"),
-                    ". If any row is wrong, nothing is imported and every problem is listed by sheet, row "
+                    ", which imports exactly what the check showed. If any row is wrong, nothing is imported and every problem is listed by sheet, row "
                     "and column. Importing the same file again changes nothing.",
                 ],
                 className="text-body-secondary",
@@ -68,6 +70,24 @@ def _admin_panel() -> html.Section:
                 max_size=MAX_BYTES,
                 multiple=False,
             ),
+            html.Div(
+                [
+                    dbc.Label("Sheet to read", html_for="import-sheet", className="fw-semibold mb-1"),
+                    dbc.Select(
+                        id="import-sheet",
+                        options=[{"label": "The sheet named like the kind, or the best match", "value": "*"}],
+                        value="*",
+                    ),
+                    html.Div(
+                        "After a check, every sheet of the workbook is listed here; a hidden sheet is read "
+                        "only when you choose it.",
+                        className="form-text",
+                    ),
+                ],
+                className="mt-3",
+                style={"maxWidth": "30rem"},
+            ),
+            dcc.Store(id="import-checked"),
             html.Div(
                 [
                     dbc.Button("Check file", id="import-check", color="secondary"),

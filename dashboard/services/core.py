@@ -15,7 +15,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
 from dashboard.db import session_scope
-from dashboard.domain.formatting import as_date, parse_iso_date
+from dashboard.domain.formatting import as_date, parse_iso_date, parse_whole_percent
 
 DISPLAY_NAME_MAX = 120  # users.display_name
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -197,12 +197,9 @@ def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) ->
         errors["percent_complete"] = "Enter the percentage complete, a whole number between 0 and 100"
     else:
         try:
-            number = float(str(raw).strip())
-            if not number.is_integer() or not 0 <= number <= 100:
-                raise ValueError
-            percent = int(number)
-        except ValueError:
-            errors["percent_complete"] = "Percentage complete must be a whole number between 0 and 100"
+            percent = parse_whole_percent(raw)
+        except ValueError as exc:
+            errors["percent_complete"] = str(exc)
     return {"rag": rag, "percent_complete": percent}
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import models as m
-from dashboard.domain.formatting import format_date
+from dashboard.domain.formatting import format_date, parse_whole_percent
 from dashboard.services.core import ValidationError, text_problem
 from dashboard.services.importer.cells import clean_cell, is_blank, parse_date, shown_text
 from dashboard.services.importer.reading import Problem, Table
@@ -81,16 +81,11 @@ class CheckedRow:
         value = self.values.get(field_name)
         if is_blank(value):
             return None
-        text = str(value).strip().removesuffix("%").strip()
         try:
-            number = float(text)
-        except ValueError:
-            self.problem(field_name, f"“{shown_text(value)[:20]}” is not a whole number between 0 and 100")
+            return parse_whole_percent(value)  # the forms' own reading and message
+        except ValueError as exc:
+            self.problem(field_name, f"“{shown_text(value)[:20]}”: {exc}")
             return None
-        if not number.is_integer() or not 0 <= number <= 100:
-            self.problem(field_name, "Must be a whole number between 0 and 100")
-            return None
-        return int(number)
 
     def first_with(self, key, seen: dict, field_name: str, already: str) -> bool:
         """Whether this row is the first with `key`; a later one is a problem: "Row 4 `already`"."""

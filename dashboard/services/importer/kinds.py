@@ -193,3 +193,11 @@ def template_table(kind_name: str) -> pd.DataFrame:
     examples are on the template's Instructions sheet instead."""
     kind = KINDS[kind_name]
     return pd.DataFrame([], columns=[c.header for c in kind.columns])
+
+# The audit trail's (and the value formatter's) name for the rows each kind imports.
+ENTITIES = {
+    "milestones": "milestone",
+    "actions": "action_item",
+    "savings": "saving_line",
+    "kpi_values": "kpi_value",
+}

@@ -141,7 +141,10 @@ def check_milestones(db: Session, table: Table, problems: list[Problem], today: 
                     number,
                     label,
                     "new",
-                    rows.changes({}, {"title": title, **after}),
+                    rows.changes(
+                        {},
+                        {"title": title, "baseline_start": baseline_start, "baseline_end": baseline_end, **after},
+                    ),
                     _create_milestone(project, title, after, baseline_start, baseline_end),
                 )
             )

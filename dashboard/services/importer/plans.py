@@ -8,6 +8,7 @@ changed fields set, the row stamped and flushed with its version check, one audi
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard.services import rows
 from dashboard.services.core import display_value
-from dashboard.services.importer.kinds import KINDS
-from dashboard.services.importer.reading import Problem
+from dashboard.services.importer.kinds import ENTITIES, KINDS
+from dashboard.services.importer.reading import Problem, Table
 
 IMPORT = "import"  # the audit trail's action for every change an import makes
 
@@ -28,6 +29,7 @@ class RowPlan:
     outcome: str  # "new", "update", "no change"
     changes: dict = field(default_factory=dict)  # field → (old, new) for display
     apply: Callable[..., None] | None = None  # (db, actor, state) → writes this row
+    version: int | None = None  # the version of the stored row it updates, as it was checked
 
 
 @dataclass
@@ -38,6 +40,33 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: list[RowPlan] = field(default_factory=list)
     imported: bool = False
+    table: Table | None = None  # what was read: the sheet, its headings' fields, the ignored columns
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, label) of totals rows
+    sheets: list[tuple[str, bool]] = field(default_factory=list)  # the workbook's (title, hidden)
+    digest: str = ""  # sha-256 of the file's bytes
+
+    @property
+    def entity(self) -> str:
+        """The audit trail's name for the rows this import writes ("milestone", "saving_line"…)."""
+        return ENTITIES[self.kind]
+
+    def mapping(self) -> list[tuple[str, str]]:
+        """(heading as the file writes it, the template's heading of the field it is read as)."""
+        if self.table is None:
+            return []
+        kind = KINDS[self.kind]
+        return [(written, kind.column(name).header) for name, written in self.table.mapped.items()]
+
+    def fingerprint(self) -> str:
+        """What this import will do, as one string: the file, the sheet and every row's plan with the
+        versions it was checked against. Applying a confirmed preview requires the same fingerprint,
+        so what is applied is what the person saw (another save in between means checking again)."""
+        plans = [
+            (plan.row, plan.key, plan.outcome, plan.version, sorted((k, repr(v)) for k, v in plan.changes.items()))
+            for plan in self.rows
+        ]
+        text = repr((self.kind, self.filename, self.sheet, self.digest, self.skipped, plans))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def ok(self) -> bool:
@@ -115,4 +144,11 @@ def update_plan(number: int, label: str, row_object, changes: rows.Changes, enti
         rows.assign(row_object, changes, ATTRIBUTES.get(entity))
         rows.save_changes(db, actor, IMPORT, entity, row_object, changes, _display(db, entity))
 
-    return RowPlan(number, label, "update" if changes else "no change", changes, apply if changes else None)
+    return RowPlan(
+        number,
+        label,
+        "update" if changes else "no change",
+        changes,
+        apply if changes else None,
+        getattr(row_object, "version", None),
+    )

@@ -42,49 +42,154 @@ class Table:
     rows: list[tuple[int, dict]]  # (spreadsheet row number, {field: the value as the cell shows it})
     # (spreadsheet row number, field) → the cell's number format, for cells that have one
     formats: dict[tuple[int, str], str] = field(default_factory=dict)
+    mapped: dict[str, str] = field(default_factory=dict)  # field → the heading it was read from
+    ignored: list[str] = field(default_factory=list)  # headings of the columns no field reads
+    sheets: list[tuple[str, bool]] = field(default_factory=list)  # every sheet: (title, hidden)
+    # Rows labelled like a totals row ("Total", "Grand total", "Total savings 2019-28"…): row number
+    # → the label. The import skips them unless the label is a name it knows (a project "Total care").
+    totals: dict[int, str] = field(default_factory=dict)
 
 
 class FileProblem(ValueError):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], sheets: list[tuple[str, bool]] | None = None):
         super().__init__("; ".join(map(str, problems[:5])))
         self.problems = problems
+        self.sheets = sheets or []  # the workbook's sheets (title, hidden), when it could be opened
 
 
 @dataclass
 class Sheet:
     title: str
-    table: list[list]  # the cells' values, row by row
+    table: list[list]  # the cells' values, row by row (as far as they were read)
     formats: list[list] | None = None  # the cells' number formats, the same shape (xlsx only)
     hidden: bool = False  # hidden (or very hidden) in the workbook: read only when picked by name
+    too_long: bool = False  # more rows than an import takes: reading stopped at the limit
 
 
-def _xlsx_sheets(content: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook
+# Rows above the heading row (a title, notes, a group heading) an import looks through for it.
+HEADING_ROWS = 15
+# The columns read of each row: a tracker's columns are a few dozen; a row formatted to column XFD
+# is not read to its end.
+MAX_COLUMNS = 200
 
+
+def _open_streaming(content: bytes, data_only: bool = True):
+    """The workbook opened to be read as a stream (openpyxl's read-only mode), without sizing its sheets.
+
+    openpyxl sizes each read-only sheet when it opens the workbook: from the size Excel writes in
+    the sheet's header, or, when a program wrote none, by walking the whole sheet first (seconds for
+    200,000 rows). Reading here stops at the row limit and never asks a sheet its size, so the sheets
+    are opened unsized.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self):  # learnt by reading, up to the limit, not by walking the sheet first
+            return None
+
+    class StreamingReader(ExcelReader):
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    worksheet = UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    worksheet.sheet_state = sheet.state
+                    self.wb._sheets.append(worksheet)
+
+    reader = StreamingReader(io.BytesIO(content), read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
+
+
+def _resembles(kind: Kind, rows: list[list]) -> bool:
+    """Whether any of these rows names a column of the kind (before merged headings are filled in)."""
+    names = {name for column in kind.columns for name in column.names()}
+    return any(
+        normalise_header(clean_cell(str(cell))) in names for row in rows for cell in row if not is_blank(cell)
+    )
+
+
+def _merged_ranges(content: bytes, worksheet) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of every merged range of a sheet.
+
+    A workbook opened read-only (streamed) does not know its merged cells: they are listed at the
+    end of the sheet's XML, read here in one more streamed pass, only for a sheet within the limit.
+    """
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(worksheet._worksheet_path) as xml:
+        for _event, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                ranges.append((min_row, min_col, max_row, max_col))
+            elif element.tag.endswith("}row"):
+                element.clear()  # a row's cells are not needed again: keep memory flat
+    return ranges
+
+
+def _read_xlsx_sheet(content: bytes, worksheet, kind: Kind) -> Sheet:
+    """One sheet, streamed: stops after the heading rows when nothing there names the kind's columns,
+    and at the row limit when the sheet is longer than an import takes."""
+    sheet = Sheet(worksheet.title, [], [], worksheet.sheet_state != "visible")
+    filled = 0
+    for row in worksheet.iter_rows(max_col=MAX_COLUMNS):
+        values = [getattr(cell, "value", None) for cell in row]
+        sheet.table.append(values)
+        sheet.formats.append([getattr(cell, "number_format", None) or "General" for cell in row])
+        if len(sheet.table) == HEADING_ROWS and not _resembles(kind, sheet.table):
+            return sheet
+        if any(not is_blank(value) for value in values):
+            filled += 1
+            if filled > MAX_ROWS + HEADING_ROWS:
+                sheet.too_long = True
+                return sheet
+    # A merged range's value is its top-left cell's: copy it to every cell of the range, so a
+    # heading merged across three columns heads all three.
+    for min_row, min_col, max_row, max_col in _merged_ranges(content, worksheet):
+        if min_row > len(sheet.table) or min_col > len(sheet.table[min_row - 1]):
+            continue
+        value = sheet.table[min_row - 1][min_col - 1]
+        for row in range(min_row, min(max_row, len(sheet.table)) + 1):
+            cells = sheet.table[row - 1]
+            for col in range(min_col, min(max_col, len(cells)) + 1):
+                cells[col - 1] = value
+    return sheet
+
+
+def _xlsx_sheets(content: bytes, kind: Kind, sheet_name: str | None) -> tuple[list[Sheet], list[Sheet]]:
+    """The sheets that may be read, each streamed (see `_pick_sheets`), and the titles of every sheet."""
     try:
-        # Not read-only: merged ranges are only known to a fully loaded sheet.
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
+        workbook = _open_streaming(content)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileProblem(
             [Problem("", 0, "", "The file could not be read as an Excel (.xlsx) workbook")]
         ) from exc
-    sheets = []
-    for sheet in workbook.worksheets:
-        table, formats = [], []
-        for row in sheet.iter_rows():
-            table.append([cell.value for cell in row])
-            formats.append([getattr(cell, "number_format", None) or "General" for cell in row])
-        # openpyxl gives a merged range's value to its top-left cell only: copy it to every cell,
-        # so a heading merged across three columns heads all three.
-        for merged in sheet.merged_cells.ranges:
-            value = sheet.cell(merged.min_row, merged.min_col).value
-            for row in range(merged.min_row, merged.max_row + 1):
-                for col in range(merged.min_col, merged.max_col + 1):
-                    if row - 1 < len(table) and col - 1 < len(table[row - 1]):
-                        table[row - 1][col - 1] = value
-        sheets.append(Sheet(sheet.title, table, formats, sheet.sheet_state != "visible"))
-    workbook.close()
-    return sheets
+    try:
+        listed = [Sheet(ws.title, [], None, ws.sheet_state != "visible") for ws in workbook.worksheets]
+        try:
+            picked = {sheet.title for sheet in _pick_sheets(listed, sheet_name)}
+        except FileProblem as exc:
+            exc.sheets = [(sheet.title, sheet.hidden) for sheet in listed]
+            raise
+        try:
+            sheets = [
+                _read_xlsx_sheet(content, worksheet, kind)
+                for worksheet in workbook.worksheets
+                if worksheet.title in picked
+            ]
+        except FileProblem:
+            raise
+        except Exception as exc:  # a damaged sheet inside a readable workbook
+            raise FileProblem(
+                [Problem("", 0, "", "The file could not be read as an Excel (.xlsx) workbook")]
+            ) from exc
+        return sheets, listed
+    finally:
+        workbook.close()
 
 
 def _formulas_without_values(
@@ -96,9 +201,7 @@ def _formulas_without_values(
     would otherwise read as blanks. A formula Excel calculated as "" has no value either, so a sheet
     counts as never calculated only when none of its formulas has a value.
     """
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    workbook = _open_streaming(content, data_only=False)
     try:
         found, calculated = [], False
         read = set(columns.values())
@@ -130,7 +233,16 @@ def _csv_sheets(filename: str, content: bytes) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [Sheet(filename or "CSV", [list(row) for row in csv.reader(io.StringIO(text), dialect)])]
+    sheet = Sheet(filename or "CSV", [])
+    filled = 0
+    for row in csv.reader(io.StringIO(text), dialect):
+        sheet.table.append(row[:MAX_COLUMNS])
+        if any(not is_blank(value) for value in row):
+            filled += 1
+            if filled > MAX_ROWS + HEADING_ROWS:
+                sheet.too_long = True
+                break
+    return [sheet]
 
 
 @dataclass
@@ -181,7 +293,7 @@ def _match_headers(kind: Kind, index: int, row: list, above: list | None) -> Hea
 
 def _find_header(kind: Kind, table: list[list]) -> HeaderMatch | None:
     best = None
-    for index, row in enumerate(table[:15]):
+    for index, row in enumerate(table[:HEADING_ROWS]):
         if all(is_blank(cell) for cell in row):
             continue
         above = table[index - 1] if index > 0 else None
@@ -221,13 +333,21 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
     if len(content) > MAX_BYTES:
         raise FileProblem([Problem("", 0, "", "The file is larger than 5 MB: split it into smaller files")])
     if name.endswith(".xlsx"):
-        sheets = _xlsx_sheets(content)
+        sheets, listed = _xlsx_sheets(content, kind, sheet_name)
     elif name.endswith(".csv"):
-        sheets = _csv_sheets(filename, content)
+        sheets = listed = _csv_sheets(filename, content)
     else:
         raise FileProblem([Problem("", 0, "", "Choose a .xlsx or .csv file")])
-    hidden = [sheet.title for sheet in sheets if sheet.hidden]
-    sheets = _pick_sheets(sheets, sheet_name)
+    try:
+        return _read_sheets(kind, content, sheets, listed, sheet_name)
+    except FileProblem as exc:
+        exc.sheets = [(sheet.title, sheet.hidden) for sheet in listed]
+        raise
+
+
+def _read_sheets(kind: Kind, content: bytes, sheets: list[Sheet], listed: list[Sheet], sheet_name) -> Table:
+    """The table of the best of `sheets` (those that may be read) for the kind."""
+    hidden = [sheet.title for sheet in listed if sheet.hidden]
     # Prefer the sheet named like the kind, then the one whose header matches best.
     candidates = []
     for sheet in sheets:
@@ -257,6 +377,8 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
     _named, _count, sheet, found = candidates[0]
     title, table = sheet.title, sheet.table
     header_index, positions, written = found.index, found.positions, found.written
+    if sheet.too_long:
+        raise FileProblem([Problem(title, 0, "", f"The sheet has more than {MAX_ROWS:,} rows: split it")])
     if found.ambiguous:
         raise FileProblem(
             [
@@ -303,14 +425,15 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
             )
     rows = []
     formats: dict[tuple[int, str], str] = {}
+    totals: dict[int, str] = {}
     for index in range(header_index + 1, len(table)):
         cells = [clean_cell(cell, keep_lines=True) for cell in table[index]]
         filled = [cell for cell in cells if cell is not None and cell != ""]
         if not filled:
             continue  # blank rows are not rows
-        if isinstance(filled[0], str) and TOTAL_LABEL.match(normalise_header(filled[0])):
-            continue  # a total row sums the rows above; it is not a row of its own
         record = {name: cells[at] if at < len(cells) else None for name, at in positions.items()}
+        if isinstance(filled[0], str) and TOTAL_LABEL.match(normalise_header(filled[0])):
+            totals[index + 1] = clean_cell(filled[0])
         if sheet.formats is not None:
             shown = sheet.formats[index]
             for name, at in positions.items():
@@ -323,4 +446,21 @@ def read_table(kind_name: str, filename: str, content: bytes, sheet_name: str | 
     if len(rows) > MAX_ROWS:
         raise FileProblem([Problem(title, 0, "", f"The sheet has more than {MAX_ROWS:,} rows: split it")])
     headers = {c.field: written.get(c.field, c.header) for c in kind.columns}
-    return Table(title, header_index + 1, headers, rows, formats)
+    used = set(positions.values())
+    ignored = [
+        clean_cell(str(cell))
+        for at, cell in enumerate(table[header_index])
+        if at not in used and not is_blank(cell)
+    ]
+    return Table(
+        title,
+        header_index + 1,
+        headers,
+        rows,
+        formats,
+        mapped={c.field: written[c.field] for c in kind.columns if c.field in written},
+        ignored=ignored,
+        sheets=[(listed_sheet.title, listed_sheet.hidden) for listed_sheet in listed],
+        totals=totals,
+    )
+
