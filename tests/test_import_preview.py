@@ -225,6 +225,17 @@ def test_a_sheet_longer_than_the_limit_is_refused_and_a_long_sheet_not_read_does
     assert [problem.message for problem in refused.problems] == [
         f"The sheet has more than {importer.MAX_ROWS:,} rows: split it"
     ]
+    # A workbook written by a program may not give its sheet's size: refused all the same.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Savings")
+    for row in (header, *long_rows):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    unsized = importer.check_file("savings", "s.xlsx", buffer.getvalue(), today=TODAY)
+    assert [problem.message for problem in unsized.problems] == [
+        f"The sheet has more than {importer.MAX_ROWS:,} rows: split it"
+    ]
     staff = [[f"Person {number}", "Team"] for number in range(importer.MAX_ROWS * 2)]
     content = workbook(
         ("Staff list", [["Name", "Team"], *staff]),
@@ -267,3 +278,55 @@ def test_a_percentage_is_read_and_refused_the_same_way_by_the_form_and_the_impor
         )
         problems = importer.check_file("milestones", "m.xlsx", content, today=TODAY).problems
         assert [problem.message for problem in problems] == [f"“{bad}”: {errors['percent_complete']}"]
+
+
+def test_what_the_cells_show_is_what_the_export_reads_back(database_url, tmp_path):
+    """Cells as Excel shows them (percent and money formats, a month-only date, line breaks) read back
+    from the export exactly as shown, not as the numbers beneath."""
+    import csv
+
+    from dashboard.reports.export import export_csv
+
+    content = workbook(
+        (
+            "Savings",
+            [
+                ["Project", "Financial year", "Description", "Target", "Forecast"],
+                ["transition", "FY26/27", "Preview penny line", 300.29999999999995, 100.1],
+            ],
+        ),
+    )
+    book_with_formats = Workbook()
+    book_with_formats.remove(book_with_formats.active)
+    milestones = book_with_formats.create_sheet("Milestones")
+    milestones.append(["Project", "Milestone", "Baseline end", "Forecast end", "% complete", "Commentary"])
+    milestones.append(
+        ["transition", "Preview shown values", "Sept 2027", dt.datetime(2027, 1, 14), 0.4, "First line\nSecond line"]
+    )
+    milestones["D2"].number_format = "mmm-yy"
+    milestones["E2"].number_format = "0%"
+    kpis = book_with_formats.create_sheet("KPI values")
+    kpis.append(["KPI code", "Area", "Period", "Value"])
+    kpis.append(["CON-FIRST-CONTACT", "ladywood", "Q2 2026/27", 0.575])
+    kpis["D2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book_with_formats.save(buffer)
+    formatted = buffer.getvalue()
+
+    for kind, file in (("savings", content), ("milestones", formatted), ("kpi_values", formatted)):
+        report = importer.import_file(services.SYSTEM, kind, "f.xlsx", file, today=TODAY)
+        assert report.ok and report.count("new") + report.count("update") == 1, report.lines()
+    export_csv(tmp_path)
+
+    def exported(name: str, match) -> dict:
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            return next(row for row in csv.DictReader(handle) if match(row))
+
+    saving = exported("savings", lambda row: row["description"] == "Preview penny line")
+    assert (saving["financial_year"], saving["target"], saving["forecast"]) == ("2026/27", "300.30", "100.10")
+    milestone = exported("milestones", lambda row: row["title"] == "Preview shown values")
+    assert milestone["percent_complete"] == "40"
+    assert milestone["forecast_end"] == "2027-01-31"  # a month shown as Jan-27 ends on its last day
+    assert milestone["commentary"] == "First line\nSecond line"
+    value = exported("kpi_values", lambda row: row["kpi_code"] == "CON-FIRST-CONTACT" and row["period"] == "Q2 2026/27" and row["area"].lower().startswith("ladywood"))
+    assert float(value["value"]) == 57.5
