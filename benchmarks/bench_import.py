@@ -101,7 +101,7 @@ def run() -> dict:
     }
     measured = {name: _measure(content) for name, content in files.items()}
     floor = measured["floor"]
-    for name, result in measured.items():
+    for result in measured.values():
         result["time_ratio"] = result["seconds"] / floor["seconds"]
         result["memory_ratio"] = result["peak_mb"] / floor["peak_mb"] if floor["peak_mb"] else None
     return {"max_rows": MAX_ROWS, "rows_over": ROWS_OVER, "ratio_limit": RATIO_LIMIT, "files": measured}

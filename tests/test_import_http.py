@@ -24,7 +24,9 @@ def state() -> tuple[int, int]:
         )
 
 
-def body(app, text: str, triggered: str, kind: str = "milestones", checked=None, sheet="*", filename="tracker.csv"):
+def body(
+    app, text: str, triggered: str, kind: str = "milestones", checked=None, sheet="*", filename="tracker.csv"
+):
     """The import callback's request; `checked` is what the page keeps from the check pressed before."""
     key = find_callback(app, "import-report.children")
     encoded = base64.b64encode(text if isinstance(text, bytes) else text.encode()).decode()

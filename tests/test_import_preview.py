@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -20,7 +21,15 @@ from dashboard.services import importer
 from tests.helpers import callback_request, find_callback
 
 TODAY = dt.date(2026, 11, 23)
-SAVINGS_HEADINGS = ["Project", "Financial year", "Description", "Budget", "Target", "Forecast", "Owner's notes"]
+SAVINGS_HEADINGS = [
+    "Project",
+    "Financial year",
+    "Description",
+    "Budget",
+    "Target",
+    "Forecast",
+    "Owner's notes",
+]
 
 
 def workbook(*sheets, hidden: tuple[str, ...] = ()) -> bytes:
@@ -55,7 +64,8 @@ def savings_file(description: str = "Preview line", target=1_200_000) -> bytes:
 
 def post(client, app, content: bytes, triggered: str, checked=None, sheet="*", kind="savings") -> dict:
     values = {
-        ("import-upload", "contents"): "data:application/octet-stream;base64," + base64.b64encode(content).decode(),
+        ("import-upload", "contents"): "data:application/octet-stream;base64,"
+        + base64.b64encode(content).decode(),
         ("import-upload", "filename"): "savings.xlsx",
         ("import-kind", "value"): kind,
         ("import-sheet", "value"): sheet,
@@ -63,7 +73,9 @@ def post(client, app, content: bytes, triggered: str, checked=None, sheet="*", k
         ("import-run", "n_clicks"): 1,
         ("import-checked", "data"): checked,
     }
-    body = callback_request(app, find_callback(app, "import-report.children"), values=values, triggered=triggered)
+    body = callback_request(
+        app, find_callback(app, "import-report.children"), values=values, triggered=triggered
+    )
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.loads(response.get_data(as_text=True))["response"]
@@ -166,7 +178,13 @@ def test_import_applies_what_the_check_showed_and_nothing_once_the_file_differs(
 def test_a_row_changed_by_someone_else_after_the_check_is_not_overwritten(app, login_as):
     admin = login_as("admin")
     first = savings_file()
-    post(admin, app, first, "import-run.n_clicks", checked=post(admin, app, first, "import-check.n_clicks")["import-checked"]["data"])
+    post(
+        admin,
+        app,
+        first,
+        "import-run.n_clicks",
+        checked=post(admin, app, first, "import-check.n_clicks")["import-checked"]["data"],
+    )
     changed = savings_file(target=1_300_000)
     checked = post(admin, app, changed, "import-check.n_clicks")
     assert "Target: £1.2m → £1.3m" in words(checked)
@@ -183,7 +201,10 @@ def test_the_sheet_chooser_lists_every_sheet_and_reads_a_hidden_one_only_when_ch
     admin = login_as("admin")
     content = workbook(
         ("Notes", [["Read me first"]]),
-        ("Savings", [SAVINGS_HEADINGS[:3] + ["Target"], ["transition", "2026/27", "Preview hidden line", 10]]),
+        (
+            "Savings",
+            [SAVINGS_HEADINGS[:3] + ["Target"], ["transition", "2026/27", "Preview hidden line", 10]],
+        ),
         hidden=("Savings",),
     )
     refused = post(admin, app, content, "import-check.n_clicks")
@@ -221,7 +242,9 @@ def test_a_real_row_whose_project_starts_with_total_is_imported(database_url):
 def test_a_sheet_longer_than_the_limit_is_refused_and_a_long_sheet_not_read_does_not_matter(database_url):
     header = ["Project", "Financial year", "Description", "Target"]
     long_rows = [["transition", "2026/27", f"Line {number}", 1000] for number in range(importer.MAX_ROWS + 1)]
-    refused = importer.check_file("savings", "s.xlsx", workbook(("Savings", [header, *long_rows])), today=TODAY)
+    refused = importer.check_file(
+        "savings", "s.xlsx", workbook(("Savings", [header, *long_rows])), today=TODAY
+    )
     assert [problem.message for problem in refused.problems] == [
         f"The sheet has more than {importer.MAX_ROWS:,} rows: split it"
     ]
@@ -264,16 +287,23 @@ def test_a_percentage_is_read_and_refused_the_same_way_by_the_form_and_the_impor
 
     for written, stored in (("40%", 40), ("40", 40), (40.0, 40)):
         errors: dict = {}
-        assert progress({"status": "In progress", "percent_complete": written}, ("In progress",), errors)[
-            "percent_complete"
-        ] == stored and errors == {}
+        assert (
+            progress({"status": "In progress", "percent_complete": written}, ("In progress",), errors)[
+                "percent_complete"
+            ]
+            == stored
+            and errors == {}
+        )
     for bad in ("41.5", "120", "lots"):
         errors = {}
         progress({"status": "In progress", "percent_complete": bad}, ("In progress",), errors)
         content = workbook(
             (
                 "Milestones",
-                [["Project", "Milestone", "Baseline end", "% complete"], ["transition", "Preview", "Sept 2027", bad]],
+                [
+                    ["Project", "Milestone", "Baseline end", "% complete"],
+                    ["transition", "Preview", "Sept 2027", bad],
+                ],
             )
         )
         problems = importer.check_file("milestones", "m.xlsx", content, today=TODAY).problems
@@ -301,7 +331,14 @@ def test_what_the_cells_show_is_what_the_export_reads_back(database_url, tmp_pat
     milestones = book_with_formats.create_sheet("Milestones")
     milestones.append(["Project", "Milestone", "Baseline end", "Forecast end", "% complete", "Commentary"])
     milestones.append(
-        ["transition", "Preview shown values", "Sept 2027", dt.datetime(2027, 1, 14), 0.4, "First line\nSecond line"]
+        [
+            "transition",
+            "Preview shown values",
+            "Sept 2027",
+            dt.datetime(2027, 1, 14),
+            0.4,
+            "First line\nSecond line",
+        ]
     )
     milestones["D2"].number_format = "mmm-yy"
     milestones["E2"].number_format = "0%"
@@ -328,5 +365,26 @@ def test_what_the_cells_show_is_what_the_export_reads_back(database_url, tmp_pat
     assert milestone["percent_complete"] == "40"
     assert milestone["forecast_end"] == "2027-01-31"  # a month shown as Jan-27 ends on its last day
     assert milestone["commentary"] == "First line\nSecond line"
-    value = exported("kpi_values", lambda row: row["kpi_code"] == "CON-FIRST-CONTACT" and row["period"] == "Q2 2026/27" and row["area"].lower().startswith("ladywood"))
+    value = exported(
+        "kpi_values",
+        lambda row: (
+            row["kpi_code"] == "CON-FIRST-CONTACT"
+            and row["period"] == "Q2 2026/27"
+            and row["area"].lower().startswith("ladywood")
+        ),
+    )
     assert float(value["value"]) == 57.5
+
+
+def test_an_amount_is_read_the_same_way_by_the_savings_form_and_the_import(database_url):
+    from dashboard.services.savings import parse_money as form_money
+
+    for written, pounds in (("£1.2m", 1_200_000), ("£654k", 654_000), ("654,000.50", 654_000.50), ("300", 300)):
+        errors: dict = {}
+        assert form_money(written, "Target", "target", errors) == pounds and errors == {}
+        assert importer.parse_money(written) == pounds
+    for bad in ("1,2,3", "lots", "£"):
+        errors = {}
+        assert form_money(bad, "Target", "target", errors) is None and "target" in errors
+        with pytest.raises(ValueError):
+            importer.parse_money(bad)

@@ -9,9 +9,8 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, callback
 from dashboard.callbacks.common import uploaded_bytes
-from dashboard.services import importer
 from dashboard.reports import import_preview
-
+from dashboard.services import importer
 
 AUTOMATIC = "*"  # the sheet chooser's "the sheet named like the kind" (no sheet's name has a "*")
 NOT_CHECKED = "Nothing was imported: check the file first, then import what the check shows."
@@ -60,7 +59,9 @@ def _preview_view(report: importer.Report) -> list:
         dbc.Table(
             [
                 html.Thead(html.Tr([html.Th("Heading in the file"), html.Th("Read as")])),
-                html.Tbody([html.Tr([html.Td(written), html.Td(name)]) for written, name in report.mapping()]),
+                html.Tbody(
+                    [html.Tr([html.Td(written), html.Td(name)]) for written, name in report.mapping()]
+                ),
             ],
             size="sm",
             bordered=True,
@@ -80,7 +81,12 @@ def _preview_view(report: importer.Report) -> list:
                 html.Tbody(
                     [
                         html.Tr(
-                            [html.Td(str(row.row)), html.Td(row.record), html.Td(row.outcome), html.Td(row.values)]
+                            [
+                                html.Td(str(row.row)),
+                                html.Td(row.record),
+                                html.Td(row.outcome),
+                                html.Td(row.values),
+                            ]
                         )
                         for row in rows
                     ]
@@ -112,7 +118,10 @@ def report_view(report: importer.Report) -> dbc.Alert:
 def _sheet_options(report: importer.Report | None) -> list[dict]:
     options = [{"label": "The sheet named like the kind, or the best match", "value": AUTOMATIC}]
     if report is not None and report.filename.lower().endswith(".xlsx"):
-        options += [{"label": title + (" (hidden)" if hidden else ""), "value": title} for title, hidden in report.sheets]
+        options += [
+            {"label": title + (" (hidden)" if hidden else ""), "value": title}
+            for title, hidden in report.sheets
+        ]
     return options
 
 

@@ -42,6 +42,35 @@ def parse_financial_year(text: str) -> int:
     return start
 
 
+# Commas only as thousands separators: "1,234,567.50" but never "1,2,3"; k, m or bn after the figure.
+_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
+_AMOUNT_MULTIPLIERS = {
+    None: Decimal(1),
+    "k": Decimal(1000),
+    "m": Decimal(1_000_000),
+    "bn": Decimal(1_000_000_000),
+}
+
+
+def parse_pounds(text: str) -> Decimal:
+    """An amount as people write it → pounds: '654000', '654,000.50', '£654k', '£1.2m', '£2bn',
+    '(500)' and '-500' (negative). The one reading of money the forms and the import share; what
+    amounts they allow (negatives, pence) is theirs to say. Anything else is a ValueError."""
+    written = str(text).strip().lower().replace("£", "").replace(" ", "").replace("\xa0", "")
+    negative = False
+    if written.startswith("(") and written.endswith(")"):
+        negative, written = True, written[1:-1]
+    if written[:1] in ("-", "−"):
+        negative, written = True, written[1:].lstrip("£")
+    match = _AMOUNT.match(written.removesuffix("gbp"))
+    if not match:
+        raise ValueError(f"{text!r} is not an amount in pounds")
+    amount = Decimal(match.group(1).replace(",", "")) * _AMOUNT_MULTIPLIERS[match.group(2)]
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    return -amount if negative else amount
+
+
 PERCENT_MESSAGE = "Percentage complete must be a whole number between 0 and 100"
 
 

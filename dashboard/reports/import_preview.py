@@ -44,9 +44,7 @@ def ignored(report) -> str:
 
 
 def skipped(report) -> list[str]:
-    return [
-        f"Row {row} (“{label}”) is not imported: it is a totals row." for row, label in report.skipped
-    ]
+    return [f"Row {row} (“{label}”) is not imported: it is a totals row." for row, label in report.skipped]
 
 
 def _values(report, plan) -> str:

@@ -13,7 +13,6 @@ Delivered line needs its realised amount; a confidence rating needs its reason.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from dashboard import models as m
@@ -24,6 +23,7 @@ from dashboard.domain.formatting import (
     financial_year_start,
     format_date,
     parse_financial_year,
+    parse_pounds,
 )
 from dashboard.domain.savings import money
 from dashboard.domain.values import is_missing
@@ -53,9 +53,6 @@ FIELD_LABELS = {
     "confidence_reason": "Reason for the confidence rating",
 }
 
-# Commas only as thousands separators: "5,450,000.50" but never "1,2,3".
-_AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-
 
 def parse_money(
     value, label: str, field: str, errors: dict[str, str], required: bool = False
@@ -68,22 +65,19 @@ def parse_money(
     if isinstance(value, bool):
         errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
         return None
-    text = str(value).strip().replace("£", "").replace(" ", "")
-    negative = text.startswith("-") or text.startswith("−")
-    digits = text.lstrip("-−")
-    if not _AMOUNT.match(digits):
+    try:
+        amount = parse_pounds(str(value))  # as the import reads it: 654,000.50, £654k, £1.2m
+    except (ValueError, InvalidOperation):
+        digits = str(value).strip().lstrip("-−£")
         errors[field] = (
             f"{label} must be an amount in pounds, with commas only between thousands, for example "
             "654000 or 654,000.50"
             if "," in digits
-            else f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
+            else f"{label} must be an amount in pounds, for example 654000, 654,000.50 or £1.2m"
         )
         return None
-    try:
-        amount = Decimal(digits.replace(",", ""))
-    except InvalidOperation:
-        errors[field] = f"{label} must be an amount in pounds, for example 654000 or 654,000.50"
-        return None
+    negative = amount < 0
+    amount = abs(amount)
     if negative and amount != 0:
         errors[field] = f"{label} must be £0 or more"
         return None

@@ -9,17 +9,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from dashboard.domain.formatting import as_date, format_date
+from dashboard.domain.formatting import as_date, format_date, parse_pounds
 from dashboard.domain.formatting import parse_financial_year as _parse_fy_label
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 BLANK_WORDS = {"", "-", "–", "—", "n/a", "na", "none"}
-
-# Commas only as thousands separators: "1,234,567.50" but never "1,2,3".
-_MONEY = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([km]|bn)?$")
-_MULTIPLIERS = {None: Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 
 
 def clean_cell(value, keep_lines: bool = False):
@@ -76,25 +72,12 @@ def parse_money(value) -> Decimal | None:
         return _to_the_penny(Decimal(str(value)))
     if is_blank(value):
         return None
-    text = clean_cell(str(value)).lower().replace("£", "").replace(" ", "")
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
-    if text[:1] in ("-", "−"):
-        negative, text = True, text[1:].lstrip("£")
-    text = text.removesuffix("gbp")
-    match = _MONEY.match(text)
-    if not match:
+    try:
+        return parse_pounds(clean_cell(str(value)))  # the forms' own reading of an amount
+    except ValueError:
         raise ValueError(
             f"“{shown_text(value)[:40]}” is not an amount in pounds: write it like 654000, £654k or £1.2m"
-        )
-    try:
-        amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise ValueError("is not an amount in pounds") from exc
-    if amount == amount.to_integral_value():
-        amount = amount.quantize(Decimal(1))
-    return -amount if negative else amount
+        ) from None
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}

@@ -194,6 +194,7 @@ def template_table(kind_name: str) -> pd.DataFrame:
     kind = KINDS[kind_name]
     return pd.DataFrame([], columns=[c.header for c in kind.columns])
 
+
 # The audit trail's (and the value formatter's) name for the rows each kind imports.
 ENTITIES = {
     "milestones": "milestone",

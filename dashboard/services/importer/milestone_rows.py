@@ -143,7 +143,12 @@ def check_milestones(db: Session, table: Table, problems: list[Problem], today: 
                     "new",
                     rows.changes(
                         {},
-                        {"title": title, "baseline_start": baseline_start, "baseline_end": baseline_end, **after},
+                        {
+                            "title": title,
+                            "baseline_start": baseline_start,
+                            "baseline_end": baseline_end,
+                            **after,
+                        },
                     ),
                     _create_milestone(project, title, after, baseline_start, baseline_end),
                 )

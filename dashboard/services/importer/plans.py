@@ -7,8 +7,8 @@ changed fields set, the row stamped and flushed with its version check, one audi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -62,7 +62,13 @@ class Report:
         versions it was checked against. Applying a confirmed preview requires the same fingerprint,
         so what is applied is what the person saw (another save in between means checking again)."""
         plans = [
-            (plan.row, plan.key, plan.outcome, plan.version, sorted((k, repr(v)) for k, v in plan.changes.items()))
+            (
+                plan.row,
+                plan.key,
+                plan.outcome,
+                plan.version,
+                sorted((k, repr(v)) for k, v in plan.changes.items()),
+            )
             for plan in self.rows
         ]
         text = repr((self.kind, self.filename, self.sheet, self.digest, self.skipped, plans))

@@ -463,4 +463,3 @@ def _read_sheets(kind: Kind, content: bytes, sheets: list[Sheet], listed: list[S
         sheets=[(listed_sheet.title, listed_sheet.hidden) for listed_sheet in listed],
         totals=totals,
     )
-
