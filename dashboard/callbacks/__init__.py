@@ -37,6 +37,7 @@ MODULES = (
     "audit",
     "pack",
     "imports",
+    "about",
 )
 
 

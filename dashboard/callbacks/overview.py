@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import clock, queries
+from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write
@@ -257,40 +257,4 @@ def save_board_meeting(clicks, when, title):
 
     return answer_write(
         MEETING_FORM, lambda: add_board_meeting(signed_in_user(), when, title or "Programme board"), added
-    )
-
-
-@callback(Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)
-def show_database_summary(_component_id):
-    summary = queries.database_summary()
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("What", scope="col"),
-                html.Th("Rows", scope="col"),
-                html.Th("From the documents", scope="col"),
-                html.Th("Illustrative", scope="col"),
-            ]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Th(row.entity, scope="row"),
-                    html.Td(f"{row.rows:,}"),
-                    html.Td(f"{row.from_documents:,}"),
-                    html.Td(f"{row.illustrative:,}"),
-                ]
-            )
-            for row in summary.itertuples()
-        ]
-    )
-    return dbc.Table(
-        [header, body],
-        bordered=False,
-        striped=True,
-        size="sm",
-        className="summary-table w-auto",
-        id="overview-summary-table",
     )

@@ -129,19 +129,6 @@ def layout(**query):
             className="mb-4",
             **{"aria-labelledby": "ov-owed-heading"},
         ),
-        html.Section(
-            [
-                html.H2("What the database holds", className="h4", id="overview-summary-heading"),
-                html.P(
-                    "Rows loaded from the source documents, and rows flagged as illustrative where the "
-                    "documents give no figure.",
-                    className="text-body-secondary",
-                ),
-                html.Div(id="overview-summary", children=html.P("Loading…", className="text-body-secondary")),
-            ],
-            className="mb-4",
-            **{"aria-labelledby": "overview-summary-heading"},
-        ),
     ]
     if user is not None and user.is_admin:
         children.append(_admin_meeting_form())

@@ -183,6 +183,14 @@ def shell_layout() -> html.Div:
                 ),
                 id="main",
             ),
+            html.Footer(
+                dbc.Container(
+                    html.A("About the data and its sources", href="/about", id="footer-about"),
+                    fluid=True,
+                    className="py-3 small",
+                ),
+                className="border-top mt-4",
+            ),
             dcc.Location(id="shell-url", refresh=False),
         ]
     )
