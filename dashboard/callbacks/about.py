@@ -7,6 +7,7 @@ from dash import Input, Output, html
 
 from dashboard import queries
 from dashboard.callbacks import EVERYONE, callback
+from dashboard.ui.components import scroll_region
 
 
 @callback(Output("data-summary", "children"), Input("data-summary", "id"), roles=EVERYONE)
@@ -35,11 +36,12 @@ def show_database_summary(_component_id):
             for row in summary.itertuples()
         ]
     )
-    return dbc.Table(
+    table = dbc.Table(
         [header, body],
         bordered=False,
         striped=True,
         size="sm",
-        className="summary-table w-auto",
+        className="summary-table w-auto mb-0",
         id="data-summary-table",
     )
+    return scroll_region(table, "What the database holds")

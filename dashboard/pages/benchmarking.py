@@ -238,6 +238,9 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_KEYBOARD,
+                        # Every header cell in the DOM: a narrow screen otherwise leaves a group
+                        # heading row with no cells, which screen readers cannot read.
+                        "suppressColumnVirtualisation": True,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No values for this measure and year"},
                     },
@@ -282,6 +285,9 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_KEYBOARD,
+                        # Every header cell in the DOM: a narrow screen otherwise leaves a group
+                        # heading row with no cells, which screen readers cannot read.
+                        "suppressColumnVirtualisation": True,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No ASCOF ranks to show"},
                     },

@@ -196,14 +196,19 @@ def layout(**query):
             [
                 html.H2("Plan against baseline", className="h4", id="ms-gantt-heading"),
                 html.P(id="ms-gantt-summary", className="chart-summary"),
-                dcc.Loading(
-                    dcc.Graph(
-                        id="ms-gantt",
-                        config={"displaylogo": False, "responsive": True},
-                        figure={"data": [], "layout": {"height": 320}},
+                html.Div(
+                    dcc.Loading(
+                        dcc.Graph(
+                            id="ms-gantt",
+                            config={"displaylogo": False, "responsive": True},
+                            figure={"data": [], "layout": {"height": 320}},
+                        ),
+                        type="default",
                     ),
-                    type="default",
+                    className="gantt-wide",
                 ),
+                # On a phone the chart is unreadable: the same milestones as a list instead (app.css).
+                html.Div(id="ms-plan-list", className="gantt-narrow"),
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-gantt-heading"},

@@ -35,6 +35,19 @@ def rag_badge(rag: str | None) -> html.Span:
     )
 
 
+def scroll_region(content, label: str, **properties) -> html.Div:
+    """A wide table that scrolls sideways inside itself on a narrow screen, not the page; focusable and
+    named, so a keyboard user can scroll it too."""
+    return html.Div(
+        content,
+        className="table-responsive",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": label},
+        **properties,
+    )
+
+
 def page_count(total: int, per_page: int) -> int:
     """Pages a list of `total` rows fills at `per_page` a page (one page when it is empty)."""
     return max(1, -(-total // per_page))
