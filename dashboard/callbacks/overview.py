@@ -252,7 +252,7 @@ def save_board_meeting(clicks, when, title):
         stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
         return MEETING_FORM.answer(
             message=dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
-            options=board.meeting_choices(meetings),
+            options=board.meeting_choices(meetings, clock.today()),
         )
 
     return answer_write(

@@ -111,7 +111,7 @@ def layout(**query):
                             ),
                             dbc.Select(
                                 id="ov-since",
-                                options=board.meeting_choices(meetings),
+                                options=board.meeting_choices(meetings, clock.today()),
                                 value=chosen_meeting(QueryParams(query).text("since"), meetings, today),
                             ),
                         ],
