@@ -124,8 +124,18 @@ def _filter_bar(filters: action_queries.ActionFilters, options: dict) -> html.Se
                                 html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
                                 dbc.Checklist(
                                     id="act-filter-flags",
-                                    options=[{"label": "Overdue", "value": "overdue"}],
-                                    value=["overdue"] if filters.overdue else [],
+                                    options=[
+                                        {"label": "Overdue", "value": "overdue"},
+                                        {"label": "Not updated for 14+ days", "value": "stale"},
+                                    ],
+                                    value=[
+                                        flag
+                                        for flag, on in (
+                                            ("overdue", filters.overdue),
+                                            ("stale", filters.stale),
+                                        )
+                                        if on
+                                    ],
                                     inline=True,
                                 ),
                             ]

@@ -199,6 +199,7 @@ def layout(**query):
             "with statistical process control, exceptions and the customer-journey funnel.",
         ),
         dcc.Location(id="kpi-url", refresh=False),
+        html.Div(id="kpi-scrolled", hidden=True),
         dcc.Store(id="kpi-refresh", data=0),
         dcc.Download(id="kpi-download"),
         html.Nav(

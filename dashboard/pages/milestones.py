@@ -44,6 +44,7 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
     checks = [
         value
         for value, on in (
+            ("open", filters.open_only),
             ("overdue", filters.overdue),
             ("stale", filters.stale),
             ("retired", filters.include_retired),
@@ -131,6 +132,7 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
                                 dbc.Checklist(
                                     id="ms-filter-flags",
                                     options=[
+                                        {"label": "Open (not complete or cancelled)", "value": "open"},
                                         {"label": "Overdue", "value": "overdue"},
                                         {"label": "Not updated for 14+ days", "value": "stale"},
                                         {"label": "Include retired", "value": "retired"},

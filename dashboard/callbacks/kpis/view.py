@@ -7,9 +7,9 @@ trends, the outcome area the catalogue; the exceptions depend on no choice at al
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.kpis.filters import chosen_kpi, funnel_area, kpi_filters
 from dashboard.callbacks.kpis.rows import _records, access_panel, catalogue_grid_rows, funnel_rows, grid_rows
 from dashboard.callbacks.kpis.summaries import (
@@ -154,3 +154,20 @@ def show_funnel(area, _refresh):
         _records(funnel_rows(stages)),
         access_panel(kpi_queries.birmingham_access()),
     )
+
+
+# A link to a section of this page (the overview's exceptions tile opens /kpis#kpi-exc): the page is
+# drawn after the browser looked for the anchor, so it is scrolled to once the section has its rows.
+clientside(
+    """function (_summary, hash) {
+        var id = (hash || "").replace("#", "");
+        var section = id === "kpi-exc" ? document.getElementById(id) : null;
+        if (section) { section.scrollIntoView({block: "start"}); }
+        return "";
+    }""",
+    Output("kpi-scrolled", "children"),
+    Input("kpi-exceptions-summary", "children"),
+    State("kpi-url", "hash"),
+    module=__name__,
+    prevent_initial_call=True,
+)
