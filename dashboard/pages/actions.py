@@ -224,7 +224,8 @@ def layout(**query):
                             dbc.Label("Action", html_for="act-choose", className="fw-semibold"),
                             dbc.Select(
                                 id="act-choose",
-                                options=[{"label": "Choose an action", "value": ""}],
+                                options=[],
+                                placeholder="Choose an action",
                                 value="",
                             ),
                         ],

@@ -23,7 +23,9 @@ def layout(**query):
             dbc.Col(
                 [
                     dbc.Label("Board meeting", html_for="pack-meeting", className="fw-semibold"),
-                    dbc.Select(id="pack-meeting", options=board.meeting_choices(meetings, clock.today()), value=value),
+                    dbc.Select(
+                        id="pack-meeting", options=board.meeting_choices(meetings, clock.today()), value=value
+                    ),
                 ],
                 md=5,
                 className="mb-2",

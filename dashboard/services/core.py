@@ -16,6 +16,7 @@ from dashboard import policy
 from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import as_date, parse_iso_date, parse_whole_percent
+from dashboard.domain.values import NO_CHOICE
 
 DISPLAY_NAME_MAX = 120  # users.display_name
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -179,9 +180,9 @@ def text_problem(value, label: str) -> str | None:
 
 
 def chosen(value):
-    """An option from a select: "" or None mean none chosen; anything else is returned as sent, for
-    the caller to check against its options (0, False or [] is not "none", it is not an option)."""
-    return None if value is None or (isinstance(value, str) and value == "") else value
+    """An option from a select: "", None or NO_CHOICE mean none chosen; anything else is returned as
+    sent, for the caller to check against its options (0, False or [] is not "none", it is not an option)."""
+    return None if value is None or (isinstance(value, str) and value in ("", NO_CHOICE)) else value
 
 
 def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) -> dict:

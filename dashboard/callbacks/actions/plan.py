@@ -139,7 +139,7 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         )
     review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
     # The chooser offers this page's actions; View beside any action opens it too.
-    choices = [{"label": "Choose an action", "value": ""}] + [
+    choices = [
         {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
         for row in frame.itertuples(index=False)
     ]
