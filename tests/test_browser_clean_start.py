@@ -25,6 +25,8 @@ from tests.helpers.browser import set_date, sign_in
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MEETING = "2026-12-01"
 ACCOUNTS = {  # username → (role, password), made with create-user as production would
     "programme.office": ("admin", "first-admin-password-1"),
@@ -110,11 +112,25 @@ def _settled(dash_duo) -> None:
     )
 
 
+def _serious_accessibility_problems(dash_duo) -> list[str]:
+    """axe-core's serious and critical WCAG 2.2 AA findings on the page as it stands."""
+    dash_duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = dash_duo.driver.execute_script(
+        "return axe.run(document, arguments[0]);", {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    )
+    return [
+        f"{violation['id']}: {violation['help']}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
 def _visit(dash_duo, base: str, path: str) -> dict:
     dash_duo.driver.get(base + path)
     _settled(dash_duo)
     dash_duo.wait_for_contains_text("#empty-state", NOTHING_YET[path], timeout=15)
-    return dash_duo.driver.execute_script(
+    problems = _serious_accessibility_problems(dash_duo)
+    return {"accessibility": problems} | dash_duo.driver.execute_script(
         "var main = document.querySelector('main#main');"
         "var graphs = Array.from(document.querySelectorAll('.dash-graph, .js-plotly-plot'));"
         "return {"
@@ -178,5 +194,6 @@ def test_every_page_on_an_empty_programme_says_what_is_missing(dash_duo, empty_a
         assert HOW_TO_ADD[path] in page["notice"], (path, page["notice"])
         assert page["graphs"] == 0, f"{path} draws a chart with nothing in it"
         assert page["alert"] == "", (path, page["alert"])
+        assert page["accessibility"] == [], (path, page["accessibility"])
         assert "Something went wrong" not in page["text"] and "Traceback" not in page["text"], path
     assert dash_duo.get_logs() == []
