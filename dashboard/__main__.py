@@ -1,4 +1,4 @@
-"""`python -m dashboard …`: init-db, create-user, export, import, backup, restore."""
+"""`python -m dashboard …`: init-db, seed, purge-illustrative, create-user, export, import, backup, restore."""
 
 from __future__ import annotations
 
@@ -16,6 +16,21 @@ def _init_db(args) -> int:
     for line in init_db(load_settings()):
         print(line)
     return 0
+
+
+def _seed(args) -> int:
+    from dashboard.cli import seeding
+
+    settings = load_settings()
+    if args.part == "demo":
+        return seeding.seed_demo(settings)
+    return seeding.seed_documents(settings, args.organisation)
+
+
+def _purge(args) -> int:
+    from dashboard.cli import seeding
+
+    return seeding.purge(load_settings(), yes=args.yes, apply=args.apply, dry_run=args.dry_run)
 
 
 def _create_user(args) -> int:
@@ -101,11 +116,58 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser(
         "init-db",
-        help="create or migrate the schema to the latest version, then load the seed data once",
-        description="Create or migrate the schema to the latest version, then load the seed data once "
-        "(a second run changes nothing and says so). In development it also creates the demo users.",
+        help="create or migrate the schema, load the reference data (in development: the whole demo)",
+        description="Create or migrate the schema to the latest version and load the reference data "
+        "(areas and KPI definitions), saying what it loaded per table; a second run changes nothing and "
+        "says so. In development a new database also gets both organisations' documents, the "
+        "illustrative data and the demo users (the one-command demo); in production nothing more: "
+        "use `seed documents` and `create-user`.",
     )
     init.set_defaults(handler=_init_db)
+
+    seeding = commands.add_parser(
+        "seed",
+        help="load the source documents' rows (documents) or the illustrative demonstration (demo)",
+        description="Load seed data into an initialised database. Rows already there are never added "
+        "twice, so running it again adds nothing.",
+    )
+    parts = seeding.add_subparsers(dest="part", required=True, metavar="PART")
+    documents = parts.add_parser(
+        "documents",
+        help="the rows the source documents give, for one organisation (default: bcc, Birmingham)",
+        description="Load the rows the source documents give, each citing its document and section: the "
+        "organisation, its programmes, projects, milestones (title and baseline dates), saving targets, "
+        "the peer challenge letter and the KPI values the documents print. Illustrative values are "
+        "left blank. Without --organisation, the product's council (bcc, Birmingham City Council).",
+    )
+    documents.add_argument(
+        "--organisation",
+        action="append",
+        metavar="KEY",
+        help="bcc (Birmingham), barnet (Barnet) or all; repeat for several",
+    )
+    demo = parts.add_parser(
+        "demo",
+        help="every organisation's documents plus the illustrative data and demo users (not in production)",
+        description="Load every organisation's documents, the illustrative rows and values (marked "
+        "\u201cIllustrative data\u201d in the app) and the demo users. Refused when DASHBOARD_ENV=production.",
+    )
+    demo.set_defaults(part="demo")
+    seeding.set_defaults(handler=_seed)
+
+    purge = commands.add_parser(
+        "purge-illustrative",
+        help="remove every illustrative row and value, in one audited transaction, after confirmation",
+        description="Show, per table, the illustrative rows it removes and the documented rows whose "
+        "illustrative values it clears, then ask before doing it in one transaction, each change in the "
+        "audit trail. In production it is a dry run unless --apply is given.",
+    )
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.add_argument(
+        "--apply", action="store_true", help="production: make the changes (without it, a dry run)"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only show what it would change")
+    purge.set_defaults(handler=_purge)
 
     create = commands.add_parser(
         "create-user",

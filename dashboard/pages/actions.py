@@ -8,7 +8,8 @@ from dash import dcc, html
 from dashboard.domain.formatting import format_date
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
-from dashboard.ui import markup
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states, markup
 from dashboard.ui.components import (
     GRID_KEYBOARD,
     filter_select,
@@ -169,7 +170,7 @@ def layout(**query):
         return published_layout()
     filters = action_queries.ActionFilters.from_query(query)
     options = action_queries.action_filter_options()
-    return [
+    children = [
         page_header(
             "Peer challenge action plan",
             "The six areas the peer challenge recommended for further action (letter of 2 Dec 2016), "
@@ -322,6 +323,7 @@ def layout(**query):
             class_name="mb-4 no-print",
         ),
     ]
+    return empty_states.with_notice(children, empty_states.actions(holdings()))
 
 
 def published_layout() -> list:
@@ -367,6 +369,7 @@ def published_layout() -> list:
                     "Birmingham City Council's response to the Adult Social Care peer challenge "
                     "(letter of 2 Dec 2016): the areas recommended for further action and the actions taken.",
                 ),
+                empty_states.published_plan(holdings()),
                 html.P(
                     [
                         illustrative_marker("Actions, owners, dates and progress are illustrative"),
@@ -374,7 +377,9 @@ def published_layout() -> list:
                         "the recommendations.",
                     ],
                     className="small",
-                ),
+                )
+                if (plan["Illustrative data"] == "yes").any()
+                else None,
                 html.Div(
                     [
                         dbc.Button("Print", id="act-print", color="primary", className="me-2"),

@@ -9,6 +9,8 @@ from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.pages.kpi_forms import entry_panel
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
@@ -378,4 +380,4 @@ def layout(**query):
                 kpi_queries.area_options(("constituency", "city", "team", "council")),
             )
         )
-    return children
+    return empty_states.with_notice(children, empty_states.kpis(holdings()))

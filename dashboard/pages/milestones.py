@@ -9,7 +9,9 @@ from dashboard import models as m
 from dashboard import policy, queries
 from dashboard.auth import signed_in_user
 from dashboard.pages.milestone_forms import admin_tools, update_form
+from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
+from dashboard.ui import empty_states
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 
 dash.register_page(
@@ -269,4 +271,4 @@ def layout(**query):
         children.append(update_form())
     if user is not None and user.is_admin:
         children.append(admin_tools(options))
-    return children
+    return empty_states.with_notice(children, empty_states.milestones(holdings()))

@@ -11,6 +11,8 @@ from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
 from dashboard.queries.params import QueryParams
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import page_header
 from dashboard.ui.forms import field_error
 
@@ -132,4 +134,4 @@ def layout(**query):
     ]
     if user is not None and user.is_admin:
         children.append(_admin_meeting_form())
-    return children
+    return empty_states.with_notice(children, empty_states.overview(holdings()))

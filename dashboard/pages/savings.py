@@ -12,8 +12,9 @@ from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain import savings as saving_rules
 from dashboard.queries import savings as saving_queries
+from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
-from dashboard.ui import forms
+from dashboard.ui import empty_states, forms
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 from dashboard.ui.forms import NO_CHOICE, field_error
 
@@ -402,4 +403,4 @@ def layout(**query):
     # Showing the form is a convenience; services.savings.update_saving_line decides what may be saved.
     if policy.is_editor(user):
         children.append(_edit_form(is_admin))
-    return children
+    return empty_states.with_notice(children, empty_states.savings(holdings()))

@@ -320,8 +320,10 @@ def plain_language(facts: Overview) -> list[str]:
                 f"{_plural(len(others), 'other project')}"
             )
         sentences.append("; ".join(parts) + ".")
-    else:
+    elif ms.total:
         sentences.append(f"None of the {ms.total} milestones is late.")
+    else:
+        sentences.append("No milestones are recorded yet.")
     if ms.open:
         sentences.append(
             f"{_plural(ms.open, 'milestone')} {'is' if ms.open == 1 else 'are'} still open: "
@@ -346,11 +348,14 @@ def plain_language(facts: Overview) -> list[str]:
             )
         )
     ac = facts.actions
-    sentences.append(
-        f"Of the {ac.total} peer challenge actions, {ac.open} {'is' if ac.open == 1 else 'are'} open "
-        f"({ac.overdue} overdue) and {ac.awaiting_sign_off} {'is' if ac.awaiting_sign_off == 1 else 'are'} "
-        "complete but awaiting sign-off of the evidence."
-    )
+    if not ac.total:
+        sentences.append("No peer challenge actions are recorded yet.")
+    else:
+        sentences.append(
+            f"Of the {ac.total} peer challenge actions, {ac.open} {'is' if ac.open == 1 else 'are'} open "
+            f"({ac.overdue} overdue) and {ac.awaiting_sign_off} {'is' if ac.awaiting_sign_off == 1 else 'are'} "
+            "complete but awaiting sign-off of the evidence."
+        )
     if facts.kpis.exceptions:
         sentences.append(
             f"{_plural(facts.kpis.exceptions, 'KPI')} {'needs' if facts.kpis.exceptions == 1 else 'need'} "

@@ -107,6 +107,10 @@ ENTITY_LABELS = {
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
     "board_meeting": "Board meeting",
+    # Rows only purge-illustrative changes or removes (dashboard/services/illustrative.py).
+    "progress_note": "Progress note",
+    "benefit": "Benefit",
+    "kpi": "KPI",
 }
 
 SIGN_OFF_STATES = {
@@ -346,6 +350,8 @@ _ITEM_NAMES = {
 
 def _phrase(entity: str, name: str, action: str, old, new) -> str:
     was, now = not is_empty(old), not is_empty(new)
+    if action == "purge" and name == "removed":
+        return "Illustrative data removed"  # purge-illustrative deleted the row; old names it
     if (entity, name) in _ITEM_NAMES and not was:
         return _ITEM_NAMES[(entity, name)]
     special = {

@@ -19,3 +19,16 @@ def sign_in(dash_duo, username: str, path: str | None = None, *, password: str |
     if not path:
         dash_duo.wait_for_text_to_equal("h1", "Programme overview")
     return base
+
+
+def set_date(dash_duo, element_id: str, iso_date: str) -> None:
+    """Fill a date input as the browser's date picker would (its typed format depends on the OS locale)."""
+    dash_duo.driver.execute_script(
+        "var input = document.getElementById(arguments[0]);"
+        "var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+        "setter.call(input, arguments[1]);"
+        "input.dispatchEvent(new Event('input', {bubbles: true}));"
+        "input.dispatchEvent(new Event('change', {bubbles: true}));",
+        element_id,
+        iso_date,
+    )

@@ -24,6 +24,12 @@ from dashboard.queries.kpis import attention as kpi_attention
 from dashboard.queries.params import QueryParams
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
 
+# What the comparison and the trends say when no KPI has values for the constituencies yet.
+NO_CONSTITUENCY_VALUES = (
+    "No KPI has values for the constituencies or the city's transition measures yet: enter them under "
+    "Enter values below, or import KPI values on the Import page (KPI code, area, period and value)."
+)
+
 
 @callback(
     Output("kpi-url", "search"),
@@ -42,6 +48,16 @@ from dashboard.ui.components import illustrative_marker, page_choices, page_coun
 def show_kpis(kpi_code, period, outcome, _refresh):
     filters = kpi_filters(kpi_code, period, outcome)
     kpi = chosen_kpi(kpi_code)
+    if kpi is None:
+        return (
+            "",
+            [],
+            None,
+            "No KPI has constituency values yet.",
+            kpi_figures.message_figure("No constituency values yet"),
+            NO_CONSTITUENCY_VALUES,
+            [],
+        )
     labels = kpi_queries.periods(kpi["code"])
     # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
     period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
@@ -86,6 +102,8 @@ def show_kpis(kpi_code, period, outcome, _refresh):
 )
 def show_kpi_trends(kpi_code, _refresh):
     kpi = chosen_kpi(kpi_code)
+    if kpi is None:
+        return kpi_figures.message_figure("No values to chart yet"), NO_CONSTITUENCY_VALUES, []
     trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
     return (
         kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
