@@ -6,6 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from flask_wtf.csrf import generate_csrf
+
 from dashboard.auth import signed_in_user
 from dashboard.ui.markup import ILLUSTRATIVE_NOTE, rag_parts
 
@@ -109,6 +111,20 @@ def page_header(title: str, lead: str | None = None) -> html.Div:
     return html.Div(children, className="page-header mb-3")
 
 
+def sign_out_form() -> html.Form:
+    """Signing out is a POST carrying the CSRF token (a link or an image cannot sign anyone out)."""
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+            html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+        ],
+        method="post",
+        action="/logout",
+        className="m-0",
+        id="sign-out-form",
+    )
+
+
 def navbar() -> html.Header:
     user = signed_in_user()
     links = [
@@ -117,15 +133,22 @@ def navbar() -> html.Header:
     ]
     account = []
     if user is not None:
-        account = [
-            html.Span(
+        if user.is_admin:
+            account.append(
+                html.A("Users", href="/users", className="nav-link app-nav-link me-2", id="nav-users")
+            )
+        account += [
+            html.A(
                 [
                     html.Span(user.display_name, className="fw-semibold", id="signed-in-user"),
                     f" · {user.role_label}",
                 ],
+                href="/account",
+                title="Your account",
                 className="navbar-text me-3 text-white",
+                id="nav-account",
             ),
-            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm", id="sign-out"),
+            sign_out_form(),
         ]
     return html.Header(
         dbc.Navbar(
