@@ -16,7 +16,17 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, redirect, render_template_string, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    has_app_context,
+    jsonify,
+    redirect,
+    render_template_string,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import and_, delete, func, select, update
@@ -182,9 +192,11 @@ def token_hash(token: str) -> str:
 
 def session_limits() -> tuple[dt.timedelta, dt.timedelta]:
     """(idle timeout, absolute lifetime) of this app's sessions (config.py's SESSION_* settings)."""
-    settings = current_app.config.get("DASHBOARD_SETTINGS")
-    if settings is None:
-        return DEFAULT_IDLE, DEFAULT_LIFETIME
+    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
+    if settings is None:  # the command line: the same environment variables
+        from dashboard.config import load_settings
+
+        settings = load_settings()
     return settings.session_idle, settings.session_lifetime
 
 

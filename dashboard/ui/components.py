@@ -5,7 +5,6 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import signed_in_user
