@@ -37,6 +37,8 @@ MODULES = (
     "audit",
     "pack",
     "imports",
+    "users",
+    "account",
 )
 
 

@@ -115,7 +115,9 @@ def sign_out_form() -> html.Form:
     return html.Form(
         [
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
-            html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+            html.Button(
+                "Sign out", type="submit", className="btn btn-outline-light btn-sm text-nowrap", id="sign-out"
+            ),
         ],
         method="post",
         action="/logout",
@@ -133,18 +135,18 @@ def navbar() -> html.Header:
     account = []
     if user is not None:
         if user.is_admin:
-            account.append(
-                html.A("Users", href="/users", className="nav-link app-nav-link me-2", id="nav-users")
+            links.append(
+                dbc.NavItem(dbc.NavLink("Users", href="/users", active="exact", className="app-nav-link"))
             )
-        account += [
+        account = [
             html.A(
                 [
                     html.Span(user.display_name, className="fw-semibold", id="signed-in-user"),
-                    f" · {user.role_label}",
+                    html.Span(f" · {user.role_label}", className="d-none d-xxl-inline"),
                 ],
                 href="/account",
-                title="Your account",
-                className="navbar-text me-3 text-white",
+                title="Your account: your role, projects and password",
+                className="navbar-text app-account me-3 text-white text-nowrap text-truncate small",
                 id="nav-account",
             ),
             sign_out_form(),
@@ -179,7 +181,7 @@ def navbar() -> html.Header:
             ),
             color="dark",
             dark=True,
-            expand="lg",
+            expand="xl",
             className="app-navbar",
         )
     )
