@@ -142,7 +142,7 @@ def navbar() -> html.Header:
             html.A(
                 [
                     html.Span(user.display_name, className="fw-semibold", id="signed-in-user"),
-                    html.Span(f" · {user.role_label}", className="d-none d-xxl-inline"),
+                    f" · {user.role_label}",
                 ],
                 href="/account",
                 title="Your account: your role, projects and password",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.by import By
+
 from tests.helpers import DEMO_PASSWORDS
 
 
@@ -19,3 +21,13 @@ def sign_in(dash_duo, username: str, path: str | None = None, *, password: str |
     if not path:
         dash_duo.wait_for_text_to_equal("h1", "Programme overview")
     return base
+
+
+def sign_out(dash_duo) -> None:
+    """Sign out as a person would from GET /logout: press its Sign out button (when signed in)."""
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#sign-in, #sign-out-confirm")
+    buttons = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#sign-out-confirm")
+    if buttons:
+        buttons[0].click()
+        dash_duo.wait_for_element("#sign-in")
