@@ -183,6 +183,7 @@ ENDED_MESSAGE = "Your session has ended; sign in again."
 
 # Why a session ended, as user_sessions.ended_reason keeps it.
 SIGNED_OUT = "signed out"
+SIGNED_IN_AGAIN = "signed in again"
 EXPIRED = "expired"
 
 
@@ -497,6 +498,9 @@ def init_app(server: Flask) -> None:
             )
             return _login_page(error=error, username=username, status=401)
         clear_failures(username)
+        previous = session.get(SESSION_KEY)
+        if isinstance(previous, str) and previous:
+            end_session(previous, SIGNED_IN_AGAIN)  # signing in over a session ends it
         session.clear()  # a fresh session on sign-in: no fixation
         session[SESSION_KEY] = start_session(user.id, address)
         return redirect(next_path)

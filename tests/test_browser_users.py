@@ -1,6 +1,7 @@
 """Headless Chromium: the programme office manages a user from /users — adds them, changes their role
 and projects, resets their password (they sign in with the new one), deactivates them (they cannot)
-— and a session left idle past the timeout ends with a plain message on the sign-in page."""
+— and a session left idle past the timeout, or ended while a page is open, ends with a plain message
+on the sign-in page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from dashboard import clock
+from dashboard.services import SYSTEM
+from dashboard.services import users as user_services
+from tests.helpers import user
 from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -164,3 +168,15 @@ def test_an_idle_session_ends_with_a_plain_message(dash_duo, app, monkeypatch):
     dash_duo.find_element("#password").send_keys("viewer-demo-2026")
     dash_duo.find_element("#sign-in").click()
     dash_duo.wait_for_text_to_equal("h1", "Milestones")
+
+    # Ended by an administrator while this page is open: the next thing it asks of the server (the
+    # Audit page, chosen in the navbar) takes the person to the sign-in page, which says so.
+    user_services.end_sessions(SYSTEM, user("cabinet.member").id)
+    dash_duo.find_element("a.app-nav-link[href='/audit']").click()
+    dash_duo.wait_for_element("#sign-in")
+    dash_duo.wait_for_text_to_equal("#login-message", "Your session has ended; sign in again.")
+    assert dash_duo.driver.current_url.endswith("/login?ended=1&next=%2Faudit")
+    dash_duo.find_element("#username").send_keys("cabinet.member")
+    dash_duo.find_element("#password").send_keys("viewer-demo-2026")
+    dash_duo.find_element("#sign-in").click()
+    dash_duo.wait_for_text_to_equal("h1", "Audit trail")

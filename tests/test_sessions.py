@@ -290,3 +290,21 @@ def test_signing_in_stamps_the_last_sign_in_and_each_sign_in_is_a_session_of_its
     logout(first)
     assert _refused_everywhere(app, first)
     assert _reads_everything(app, second)
+
+
+def test_signing_in_again_over_a_session_ends_the_old_one(app, login_as):
+    client = login_as("cj.lead")
+    old = _copy_of(app, client)
+    # A sign-in form left open in another tab, sent while signed in (GET /login itself redirects).
+    again = client.post(
+        "/login",
+        data={
+            "username": "cabinet.member",
+            "password": "viewer-demo-2026",
+            "csrf_token": client.environ_base["HTTP_X_CSRFTOKEN"],
+        },
+    )
+    assert again.status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    assert _refused_everywhere(app, old)
+    assert _reads_everything(app, client)
