@@ -151,10 +151,10 @@ def show_access(opened):
     stored = stored_user(row[0]) if row else None
     if stored is None:
         return True, None, "Deactivate user", "outline-danger"
-    last = stored["last_sign_in"] or "never"
+    last = f"last signed in {stored['last_sign_in']}" if stored["last_sign_in"] else "has never signed in"
     status = (
         f"{stored['display_name']} is {'active' if stored['active'] else 'deactivated'}, "
-        f"{_sessions(stored['sessions'])}; last signed in {last}."
+        f"{_sessions(stored['sessions'])}; {last}."
     )
     if stored["active"]:
         return False, status, "Deactivate user", "outline-danger"
