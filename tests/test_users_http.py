@@ -298,3 +298,34 @@ def test_the_account_page_shows_role_and_projects(app, login_as):
     client = login_as("cj.lead")
     layout = _page_layout(app, client, "/account")
     assert "Project lead" in layout and "Customer Journey" in layout and "Change your password" in layout
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [
+        {"id": "99999999999999999999", "version": 1},
+        {"id": 10**30, "version": 1},
+        {"id": [1], "version": 1},
+        "x",
+        7,
+    ],
+)
+def test_a_crafted_opened_user_is_answered_in_words(app, login_as, opened):
+    admin = login_as("admin")
+    keys = _users_callbacks(app, admin)
+    before = _state()
+    for key in keys:
+        if "users-edit-version" not in json.dumps(
+            app.callback_map[key]["state"] + app.callback_map[key]["inputs"]
+        ):
+            continue
+        response = _post(app, admin, key, {**_values(_ids()), ("users-edit-version", "data"): opened})
+        assert response.status_code in (200, 204), (key, response.status_code)
+        assert "Something went wrong" not in response.get_data(as_text=True), key
+    select_key = next(k for k in keys if k.startswith("users-edit-value") or "users-edit-fields.hidden" in k)
+    for value in ("99999999999999999999", {"a": 1}, ["1"], "²"):
+        response = _post(app, admin, select_key, {("users-edit-select", "value"): value})
+        assert response.status_code in (200, 204) and "Something went wrong" not in response.get_data(
+            as_text=True
+        )
+    assert _state() == before

@@ -119,6 +119,8 @@ def list_users_to_change(_refresh, _component):
 def choose_user_from_table(selected, options):
     if not selected or not isinstance(selected, list) or not isinstance(selected[0], dict):
         return no_update
+    if not isinstance(options, list):
+        return no_update
     picked = str(selected[0].get("id"))
     if picked not in {option.get("value") for option in options or [] if isinstance(option, dict)}:
         return no_update
@@ -127,7 +129,9 @@ def choose_user_from_table(selected, options):
 
 @callback(*PANEL.open_dependencies(), roles=ADMINS, prevent_initial_call=True)
 def open_user(user_id):
-    return PANEL.open(user_id)
+    # Only a whole number in ASCII digits can be a user's id ("²" passes str.isdigit, not int()).
+    wanted = user_id if isinstance(user_id, str) and user_id.isascii() and user_id.isdecimal() else ""
+    return PANEL.open(wanted)
 
 
 @callback(*PANEL.save_dependencies(), roles=ADMINS, prevent_initial_call=True)

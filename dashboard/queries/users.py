@@ -74,7 +74,9 @@ def user_list(idle: dt.timedelta, lifetime: dt.timedelta) -> list[dict]:
 
 
 def user_detail(user_id: int, idle: dt.timedelta, lifetime: dt.timedelta) -> dict | None:
-    """One user as stored, or None when there is none."""
+    """One user as stored, or None when there is none (an id no database row could have included)."""
+    if not isinstance(user_id, int) or not 0 < user_id < 2**63:
+        return None
     with session_scope() as db:
         user = db.get(m.User, user_id)
         if user is None:

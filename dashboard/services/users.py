@@ -173,7 +173,7 @@ def _check_not_last_admin(db: Session, user: m.User, doing: str) -> None:
 
 
 def _user(db: Session, user_id) -> m.User:
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**63:
         raise NotFoundError("That user no longer exists.")
     user = db.get(m.User, user_id)
     if user is None:
