@@ -329,3 +329,17 @@ def test_a_crafted_opened_user_is_answered_in_words(app, login_as, opened):
             as_text=True
         )
     assert _state() == before
+
+
+def test_guessing_the_current_password_is_throttled(app, login_as):
+    client = login_as("cabinet.member")
+    for attempt in range(5):
+        answer = _answer(
+            _account_change(app, client, f"guess-{attempt}-wrong", "a-new-password-1", "a-new-password-1")
+        )
+        assert "Your current password is not right." in answer
+    refused = _answer(
+        _account_change(app, client, "viewer-demo-2026", "a-new-password-1", "a-new-password-1")
+    )
+    assert "Too many wrong passwords for this account" in refused
+    assert login(app.server.test_client(), "cabinet.member", "viewer-demo-2026").status_code == 429

@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
@@ -27,6 +27,8 @@ from dashboard.auth import (
     AuthorisationError,
     end_user_sessions,
     hash_password,
+    is_throttled,
+    record_failure,
     require_role,
 )
 from dashboard.db import session_scope
@@ -57,6 +59,11 @@ USER = Entity(
     noun="user",
     labels=FIELD_LABELS,
     project=lambda _row: None,
+)
+
+TOO_MANY_TRIES = (
+    "Too many wrong passwords for this account. Wait 15 minutes and try again, or ask the programme "
+    "office to reset your password."
 )
 
 # Why a user's sessions ended (user_sessions.ended_reason).
@@ -356,11 +363,16 @@ def change_own_password(actor, current: str, new: str, confirm: str) -> None:
         errors["confirm_password"] = "The new password and its confirmation do not match."
     if errors:
         raise ValidationError(errors)
+    # Wrong current passwords count with failed sign-ins: a borrowed session cannot guess on and on.
+    tries = f"account:{actor.id}"
+    if is_throttled(actor.username, tries):
+        raise ValidationError({"current_password": TOO_MANY_TRIES})
     with conflict_on_stale(USER.stale), session_scope() as db:
         user = db.get(m.User, actor.id) if actor.id is not None else None
         if user is None or not user.active:
             raise AuthorisationError("You need to sign in.")
         if not check_password_hash(user.password_hash, current):
+            record_failure(actor.username, tries)
             raise ValidationError({"current_password": "Your current password is not right."})
         if check_password_hash(user.password_hash, values["password"]):
             raise ValidationError({"password": "Choose a new password, not the one you have now."})
@@ -424,12 +436,3 @@ def end_sessions(actor, user_id: int) -> int:
             version=user.version,
         )
         return ended
-
-
-def active_admin_count() -> int:
-    with session_scope() as db:
-        return db.scalar(
-            select(func.count())
-            .select_from(m.User)
-            .where(m.User.role == policy.ADMIN, m.User.active.is_(True))
-        )
