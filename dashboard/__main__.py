@@ -1,4 +1,4 @@
-"""`python -m dashboard …`: init-db, seed, purge-illustrative, create-user, export, import, backup, restore."""
+"""`python -m dashboard …`: init-db, seed, purge-illustrative, the user commands, export, import, backup, restore."""
 
 from __future__ import annotations
 
@@ -33,33 +33,123 @@ def _purge(args) -> int:
     return seeding.purge(load_settings(), yes=args.yes, apply=args.apply, dry_run=args.dry_run)
 
 
-def _create_user(args) -> int:
-    from dashboard import db, services
+PASSWORD_ON_STDIN = (
+    "Give the password on standard input with --password-stdin (it is never a command-line argument)."
+)
 
-    settings = load_settings()
-    db.configure(settings.database_url)
+
+def _refused(exc) -> int:
+    """A service's refusal, one "field: message" line each, as the page shows them beside the fields."""
+    for field, message in getattr(exc, "errors", {"user": str(exc)}).items():
+        print(f"{field}: {message}", file=sys.stderr)
+    return 1
+
+
+def _users():
+    from dashboard import db
+    from dashboard.services import users
+
+    db.configure(load_settings().database_url)
+    return users
+
+
+def _create_user(args) -> int:
+    from dashboard import services
+
+    users = _users()
     if not args.password_stdin:
-        print(
-            "Give the password on standard input with --password-stdin (it is never a command-line argument).",
-            file=sys.stderr,
-        )
+        print(PASSWORD_ON_STDIN, file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user_id = services.create_user(
+        user_id = users.create_user(
             services.SYSTEM,
             args.name,
             args.role,
             password,
             display_name=args.display_name or "",
             lead_of=args.lead_of or (),
+            email=args.email,
         )
     except services.ValidationError as exc:
-        for field, message in exc.errors.items():
-            print(f"{field}: {message}", file=sys.stderr)
-        return 1
+        return _refused(exc)
     projects = f", leading {', '.join(args.lead_of)}" if args.lead_of else ""
     print(f"Created user {args.name} (id {user_id}) with role {args.role}{projects}.")
+    return 0
+
+
+def _set_password(args) -> int:
+    from dashboard import services
+
+    users = _users()
+    if args.password_stdin == args.generate:
+        print(PASSWORD_ON_STDIN + " Or use --generate to have one made and shown once.", file=sys.stderr)
+        return 2
+    password = None if args.generate else sys.stdin.readline().rstrip("\r\n")
+    if password == "":
+        return _refused(services.ValidationError({"password": "Enter a password of at least 8 characters."}))
+    try:
+        generated = users.set_password(services.SYSTEM, users.user_id_for(args.name), password)
+    except (services.ValidationError, services.NotFoundError) as exc:
+        return _refused(exc)
+    print(f"Set a new password for {args.name}; their sessions have ended.")
+    if generated:
+        print(f"Their new password (shown this once): {generated}")
+    return 0
+
+
+def _set_active(active: bool):
+    def run(args) -> int:
+        from dashboard import services
+
+        users = _users()
+        try:
+            users.set_active(services.SYSTEM, users.user_id_for(args.name), active)
+        except (services.ValidationError, services.NotFoundError) as exc:
+            return _refused(exc)
+        if active:
+            print(f"Reactivated {args.name}: they can sign in again.")
+        else:
+            print(f"Deactivated {args.name}: they cannot sign in, and their sessions have ended.")
+        return 0
+
+    return run
+
+
+def _end_sessions(args) -> int:
+    from dashboard import services
+
+    users = _users()
+    try:
+        ended = users.end_sessions(services.SYSTEM, users.user_id_for(args.name))
+    except (services.ValidationError, services.NotFoundError) as exc:
+        return _refused(exc)
+    print(f"Ended {args.name}'s sessions ({ended} open).")
+    return 0
+
+
+def _list_users(args) -> int:
+    from dashboard.queries.users import user_list
+
+    _users()
+    settings = load_settings()
+    rows = user_list(settings.session_idle, settings.session_lifetime)
+    headings = ("username", "name", "role", "projects led", "email", "last sign-in", "status")
+    table = [
+        (
+            row["username"],
+            row["display_name"],
+            row["role"],
+            row["lead_of"] or "-",
+            row["email"] or "-",
+            row["last_sign_in"] or "never",
+            row["status"],
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(line[i])) for line in [headings, *table]) for i in range(len(headings))]
+    for line in [headings, *table]:
+        print("  ".join(str(value).ljust(width) for value, width in zip(line, widths, strict=True)).rstrip())
     return 0
 
 
@@ -183,8 +273,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="a project or work-stream they lead (key or exact name); repeat for several",
     )
     create.add_argument("--display-name", help="the name shown in the app and the audit trail")
+    create.add_argument("--email", help="their email address (optional)")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(handler=_create_user)
+
+    password = commands.add_parser(
+        "set-password",
+        help="reset a user's password (from standard input, or generated); ends their sessions",
+        description="Set a user's password: read from the first line of standard input with --password-stdin, "
+        "or made up and shown once with --generate. Every session of theirs ends.",
+    )
+    password.add_argument("name", help="their username")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.add_argument("--generate", action="store_true", help="make up a password and show it once")
+    password.set_defaults(handler=_set_password)
+
+    for name, active, what in (
+        ("deactivate", False, "stop a user signing in and end their sessions (their history stays)"),
+        ("reactivate", True, "let a deactivated user sign in again"),
+    ):
+        command = commands.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        command.add_argument("name", help="their username")
+        command.set_defaults(handler=_set_active(active))
+
+    ending = commands.add_parser(
+        "end-sessions",
+        help="sign a user out everywhere now",
+        description="End every session of a user: each browser they are signed in on must sign in again.",
+    )
+    ending.add_argument("name", help="their username")
+    ending.set_defaults(handler=_end_sessions)
+
+    listing = commands.add_parser(
+        "list-users",
+        help="list users: role, projects led, email, last sign-in, active or not",
+        description="List every user with their role, the projects they lead, email, last sign-in and "
+        "whether they are active.",
+    )
+    listing.set_defaults(handler=_list_users)
 
     export = commands.add_parser(
         "export",

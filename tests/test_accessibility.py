@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit", "/pack", "/import", "/about"]
+PAGES += ["/users", "/account", "/logout"]  # /logout: the page asking to sign out
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

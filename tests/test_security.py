@@ -121,7 +121,9 @@ def test_sign_in_then_sign_out(client):
     response = login(client, "admin")
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert client.get("/logout").status_code == 302
+    page = client.get("/logout").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
     assert client.post("/_dash-update-component", json={}).status_code == 401
 

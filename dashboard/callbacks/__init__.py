@@ -38,6 +38,8 @@ MODULES = (
     "pack",
     "imports",
     "about",
+    "users",
+    "account",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.by import By
+
 from tests.helpers import DEMO_PASSWORDS
 
 
@@ -32,3 +34,13 @@ def set_date(dash_duo, element_id: str, iso_date: str) -> None:
         element_id,
         iso_date,
     )
+
+
+def sign_out(dash_duo) -> None:
+    """Sign out as a person would from GET /logout: press its Sign out button (when signed in)."""
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#sign-in, #sign-out-confirm")
+    buttons = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#sign-out-confirm")
+    if buttons:
+        buttons[0].click()
+        dash_duo.wait_for_element("#sign-in")
