@@ -56,7 +56,7 @@ class ActionFilters(LinkedFilters):
             recommendation=params.text("rec"),
             theme=params.text("theme"),
             owner=params.text("owner"),
-            status=params.choice("status", STATUS_FILTERS),
+            status=params.choice("status", STATUS_FILTERS, "not one of the statuses"),
             project=params.text("project"),
             overdue=params.flag("overdue"),
             as_at=params.date("asat") or MARCH_2017_REVIEW,
