@@ -14,7 +14,6 @@ what the pages read), so callbacks and filters added later are covered too.
 from __future__ import annotations
 
 import copy
-import json
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -26,7 +25,6 @@ from dashboard import models as m
 from dashboard.callbacks import EVERYONE, POLICY_ATTRIBUTE
 from dashboard.callbacks.inputs import KINDS
 from dashboard.db import session_scope
-from dashboard.queries import params as params_module
 from dashboard.queries.params import QueryParams
 from dashboard.web import UNAVAILABLE_MESSAGE, UNEXPECTED_MESSAGE
 from tests.helpers import callback_request, find_callback, user
@@ -541,85 +539,3 @@ def test_a_board_meeting_on_the_last_day_there_is_has_a_pack(app, login_as):
     page = renderer.open("/pack", "?meeting=9999-12-31")
     assert page.failures == [] and _notice(page) == ""
     assert "Programme board, 31 Dec 9999" in shown_text(page.layout)
-
-
-# -- the one URL reader ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "number"),
-    [
-        ("7", 7),
-        (" 7 ", 7),
-        (7, 7),
-        ("0", 0),
-        ("²", None),
-        ("١٢", None),
-        ("-1", None),
-        ("1e3", None),
-        ("7.0", None),
-        (7.0, None),
-        (True, None),
-        (None, None),
-        ([7], None),
-        ({"id": 7}, None),
-        (str(params_module.ID_MAX), params_module.ID_MAX),
-        (str(params_module.ID_MAX + 1), None),
-        ("9" * 50, None),
-        (10**30, None),
-    ],
-)
-def test_a_whole_number_is_ascii_digits_within_what_the_databases_store(value, number):
-    assert params_module.whole_number(value) == number
-
-
-def test_a_row_id_is_a_whole_number_from_one():
-    assert (
-        params_module.row_id("1") == 1
-        and params_module.row_id("0") is None
-        and params_module.row_id("") is None
-    )
-
-
-@pytest.mark.parametrize(
-    ("value", "day"),
-    [
-        ("2017-03-31", "2017-03-31"),
-        (" 2017-03-31 ", "2017-03-31"),
-        ("1900-01-01", "1900-01-01"),
-        ("2199-12-31", "2199-12-31"),
-        ("1899-12-31", None),
-        ("9999-12-31", None),
-        ("0001-01-01", None),
-        ("2017-02-30", None),
-        ("20170331", None),
-        ("2017-03-31T00:00", None),
-        ("٢٠١٧-٠٣-٣١", None),
-        (20170331, None),
-        (None, None),
-    ],
-)
-def test_a_date_is_exactly_iso_within_a_range_that_arithmetic_cannot_leave(value, day):
-    found = params_module.iso_date(value)
-    assert (found.isoformat() if found else None) == day
-
-
-def test_what_a_reader_ignores_is_noted_with_its_reason():
-    with params_module.noting_ignored() as ignored:
-        params = QueryParams({"page": "²", "asat": "9999-12-31", "overdue": "maybe", "owner": "²"})
-        assert params.page("page", 10) == 1
-        assert params.date("asat") is None
-        assert params.flag("overdue") is False
-        assert params.text("owner") == "²"  # text is text: used, not ignored
-    assert [item.sentence() for item in ignored] == [
-        "Ignored the link's page=²: not a page number.",
-        "Ignored the link's asat=9999-12-31: not a date from 1900 to 2199.",
-        "Ignored the link's overdue=maybe: not yes or no.",
-    ]
-    assert params.ignored == ignored
-
-
-def test_an_ignored_value_is_shown_short_and_on_one_line():
-    item = params_module.ignore("q", "a\nb\x00" + "c" * 100, "too odd")
-    assert item.value == "a b\ufffd" + "c" * 35 + "…" and len(item.value) == params_module.SHOWN_LIMIT
-    assert json.dumps(item.sentence(link=False)).count("\\n") == 0
