@@ -24,6 +24,8 @@ from dashboard.queries.kpis import attention as kpi_attention
 from dashboard.queries.params import QueryParams
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
 
+LAST_PAGE = 999_999  # a page number past this is no page of the exceptions at all
+
 
 @callback(
     Output("kpi-url", "search"),
@@ -107,7 +109,8 @@ def show_kpi_exceptions(page, _refresh):
     counts = kpi_queries.exception_counts()
     per_page = kpi_attention.EXCEPTIONS_PER_PAGE
     pages = page_count(counts.total, per_page)
-    page = QueryParams({"page": page}).page("page", pages, clamp=True)
+    # After new values the list may have fewer pages than the one shown: the last is shown instead.
+    page = min(QueryParams({"page": page}).page("page", LAST_PAGE), pages)
     exceptions = kpi_queries.exceptions(page)
     return (
         exceptions_summary(counts, page),
