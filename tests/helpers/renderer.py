@@ -95,27 +95,26 @@ class Page:
         return " ".join([*alerts, shown_text(self.layout)])
 
 
-class _Callbacks:
-    """The app's server callbacks as the renderer knows them: inputs, state, outputs, initial call."""
-
-    def __init__(self, app):
-        listed = {item["output"]: item for item in app._callback_list}
-        self.specs = []
-        for key, spec in app.callback_map.items():
-            if "callback" not in spec:
-                continue
-            declared = listed.get(key, {})
-            outputs = [part for part in key.strip(".").split("...")] if key.startswith("..") else [key]
-            self.specs.append(
-                {
-                    "key": key,
-                    "outputs": [_split(part.split("@")[0]) for part in outputs],
-                    "inputs": spec["inputs"],
-                    "state": spec.get("state", []),
-                    "initial": not declared.get("prevent_initial_call", False),
-                    "pages": key.startswith(f"..{PAGES_CONTENT}."),
-                }
-            )
+def server_callbacks(app) -> list[dict]:
+    """The app's server callbacks as the renderer knows them: the callback map's key, outputs,
+    inputs, state, whether it runs when its inputs first appear, and whether it is Dash's page router."""
+    declared = {item["output"]: item for item in app._callback_list}
+    found = []
+    for key, spec in app.callback_map.items():
+        if "callback" not in spec:
+            continue  # a clientside callback
+        outputs = key[2:-2].split("...") if key.startswith("..") else [key]
+        found.append(
+            {
+                "key": key,
+                "outputs": [_split(part.split("@")[0]) for part in outputs],
+                "inputs": spec["inputs"],
+                "state": spec.get("state", []),
+                "initial": not declared.get(key, {}).get("prevent_initial_call", False),
+                "pages": key.startswith(f"..{PAGES_CONTENT}."),
+            }
+        )
+    return found
 
 
 def _split(output: str) -> tuple[str, str]:
@@ -147,9 +146,12 @@ class Renderer:
     def __init__(self, app, client, max_rounds: int = 8):
         self.app = app
         self.client = client
-        self.callbacks = _Callbacks(app).specs
+        self.callbacks = server_callbacks(app)
         self.max_rounds = max_rounds
-        self.pages_callback = next(spec for spec in self.callbacks if spec["pages"])
+        routers = [spec for spec in self.callbacks if spec["pages"]]
+        # Dash registers its page router on the app's first request (signing in is one).
+        assert routers, "make a request (sign in) before opening pages"
+        self.pages_callback = routers[0]
 
     def open(self, path: str, search: str = "") -> Page:
         """The page once its layout is drawn and its callbacks have settled."""
