@@ -539,3 +539,22 @@ def test_a_board_meeting_on_the_last_day_there_is_has_a_pack(app, login_as):
     page = renderer.open("/pack", "?meeting=9999-12-31")
     assert page.failures == [] and _notice(page) == ""
     assert "Programme board, 31 Dec 9999" in shown_text(page.layout)
+
+
+def test_pages_callbacks_and_queries_read_numbers_and_dates_through_the_one_reader():
+    """'²'.isdigit() is true and int('²') fails; a date read with fromisoformat may be year 9999. The
+    URL reader (queries/params.py: whole_number, row_id, iso_date, QueryParams) is the one place."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "dashboard"
+    found = []
+    for folder, patterns in (
+        ("pages", (".isdigit(", "fromisoformat(")),
+        ("callbacks", (".isdigit(", "fromisoformat(")),
+        ("queries", (".isdigit(",)),
+    ):
+        for path in sorted((package / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if any(pattern in line for pattern in patterns) and path.name != "params.py":
+                    found.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
+    assert found == []
