@@ -93,7 +93,10 @@ def opened_pages(renderer: Renderer) -> list[Page]:
             choices = [o.get("value") for o in props.get("options") or [] if isinstance(o, dict)]
             choices = [choice for choice in choices if choice not in ("", None)]
             if choices:
-                renderer.interact(page, {(key, "value"): choices[0]})
+                # On /users, someone other than the signed-in admin: a crafted "end their sessions"
+                # may then end that person's sessions, not the test's own (that would be allowed).
+                pick = choices[-1] if key == "users-edit-select" else choices[0]
+                renderer.interact(page, {(key, "value"): pick})
         for (component_id, prop), value in FORM_ENTRIES.items():
             if component_id in page.components:
                 page.components[component_id]["props"][prop] = value
