@@ -9,7 +9,7 @@ from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
-NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit"]
+NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit", "Board pack"]
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,19 @@ def test_each_role_signs_in_and_sees_the_shell(dash_duo, app, username, shown_as
     navbar_text = dash_duo.find_element(".app-navbar").text
     assert shown_as in navbar_text.replace("\n", " ")
     links = [link.text for link in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".app-nav-link")]
-    assert links == NAV_LABELS + (["Users"] if username == "admin" else [])
+    assert links == NAV_LABELS + (["Admin"] if username == "admin" else [])
+    if username == "admin":
+        # Every page is found from the navbar: the programme office's pages under its Admin menu.
+        dash_duo.find_element("#nav-admin").click()
+        admin_pages = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".app-admin-link")
+        assert [(link.text, link.get_attribute("href").rsplit("/", 1)[-1]) for link in admin_pages] == [
+            ("Import spreadsheets", "import"),
+            ("Users", "users"),
+        ]
+        admin_pages[0].click()
+        dash_duo.wait_for_text_to_equal("h1", "Import")
+        dash_duo.find_element("a.app-nav-link[href='/']").click()
+        dash_duo.wait_for_text_to_equal("h1", "Programme overview")
 
     # The database summary is on the page about the data, linked from every page's footer, not on the
     # overview; it comes from the seeded database through a guarded callback.

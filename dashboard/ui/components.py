@@ -25,6 +25,12 @@ NAV_ITEMS = (
     ("KPIs", "/kpis"),
     ("Benchmarking", "/benchmarking"),
     ("Audit", "/audit"),
+    ("Board pack", "/pack"),
+)
+# The programme office's pages, under the navbar's Admin menu (administrators only).
+ADMIN_ITEMS = (
+    ("Import spreadsheets", "/import"),
+    ("Users", "/users"),
 )
 
 
@@ -155,7 +161,17 @@ def navbar() -> html.Header:
     if user is not None:
         if user.is_admin:
             links.append(
-                dbc.NavItem(dbc.NavLink("Users", href="/users", active="exact", className="app-nav-link"))
+                dbc.DropdownMenu(
+                    [
+                        dbc.DropdownMenuItem(label, href=href, className="app-admin-link")
+                        for label, href in ADMIN_ITEMS
+                    ],
+                    label="Admin",
+                    nav=True,
+                    in_navbar=True,
+                    id="nav-admin",
+                    toggleClassName="app-nav-link",
+                )
             )
         account = [
             html.A(
@@ -200,7 +216,7 @@ def navbar() -> html.Header:
             ),
             color="dark",
             dark=True,
-            expand="xl",
+            expand="xxl",
             className="app-navbar",
         )
     )
