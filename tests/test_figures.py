@@ -494,3 +494,40 @@ def test_the_action_progress_chart_is_a_valid_plotly_figure_with_a_bar_per_state
     assert by_name["Closed: evidence accepted"]["text"] == [2, ""]  # no "0" printed on an empty bar
     assert by_name["Overdue"]["y"] == ["Rec. 1", "Rec. 2"]
     assert plain["layout"]["xaxis"]["title"]["text"] == "Actions"
+
+
+def test_the_gantt_axis_fits_the_milestones_shown_with_today_only_when_it_is_near():
+    import datetime as dt
+
+    from dashboard.figures.gantt import axis_range
+    from dashboard.figures.gantt_rows import MilestoneRow
+
+    def row(start, end):
+        return MilestoneRow(
+            1,
+            "Customer Journey",
+            "Pilot",
+            "In progress",
+            "Green",
+            start,
+            end,
+            start,
+            end,
+            None,
+            None,
+            0,
+            False,
+        )
+
+    rows = [row(dt.date(2018, 10, 1), dt.date(2019, 3, 31)), row(dt.date(2019, 1, 1), dt.date(2019, 6, 30))]
+    # Seen in 2026, the 2018–19 plan fills the axis; today is pointed to at its edge, not drawn.
+    (low, high), where = axis_range(rows, dt.date(2026, 12, 4))
+    assert where == "after"
+    assert dt.date(2018, 9, 1) < dt.date.fromisoformat(low) < dt.date(2018, 10, 1)
+    assert dt.date(2019, 6, 30) < dt.date.fromisoformat(high) < dt.date(2019, 8, 1)
+    # A today just after the last date is brought in.
+    (low, high), where = axis_range(rows, dt.date(2019, 8, 1))
+    assert where == "in range" and dt.date.fromisoformat(high) > dt.date(2019, 8, 1)
+    figure = figures.gantt([row(dt.date(2018, 10, 1), dt.date(2019, 3, 31))], dt.date(2026, 12, 4))
+    assert figure["layout"]["xaxis"]["range"][1] < "2019-06-01"
+    assert figure["layout"]["annotations"][0]["text"] == "Today 4 Dec 2026 →"

@@ -170,6 +170,50 @@ def _empty_figure(message: str) -> dict:
     )
 
 
+# The axis runs from the first date shown to the last, with this share of the span (at least
+# MIN_MARGIN_DAYS) either side; today is brought into the range when it is within TODAY_REACH of it.
+MARGIN_SHARE = 0.04
+MIN_MARGIN_DAYS = 14
+TODAY_REACH = 0.25
+
+
+def axis_range(rows: list[MilestoneRow], today: dt.date) -> tuple[list[str], str]:
+    """The dates the axis spans: the milestones shown, with a margin, and today when it is near them.
+
+    Returns the range and where today falls: "in range", or "before"/"after" the range when drawing it
+    would squeeze the milestones into a sliver (a 2018 project seen in 2026)."""
+    dates = [
+        date
+        for row in rows
+        for date in (row.baseline_start, row.baseline_end, row.current_start, row.current_end)
+        if date is not None
+    ]
+    if not dates:
+        return [
+            (today - dt.timedelta(days=90)).isoformat(),
+            (today + dt.timedelta(days=90)).isoformat(),
+        ], "in range"
+    first, last = min(dates), max(dates)
+    span = max((last - first).days, 1)
+    position = "in range"
+    if today < first:
+        position = "in range" if (first - today).days <= TODAY_REACH * span else "before"
+        first = today if position == "in range" else first
+    elif today > last:
+        position = "in range" if (today - last).days <= TODAY_REACH * span else "after"
+        last = today if position == "in range" else last
+    margin = dt.timedelta(days=max(MIN_MARGIN_DAYS, round(MARGIN_SHARE * (last - first).days)))
+    return [(first - margin).isoformat(), (last + margin).isoformat()], position
+
+
+def _today_label(today: dt.date, position: str) -> str:
+    if position == "after":
+        return f"Today {format_date(today)} →"
+    if position == "before":
+        return f"← Today {format_date(today)}"
+    return f"Today {format_date(today)}"
+
+
 def gantt(
     milestones: pd.DataFrame | list[MilestoneRow], today: dt.date, baseline_label: str = "Baseline"
 ) -> dict:
@@ -209,7 +253,9 @@ def gantt(
         *baseline.traces(_baseline_legend(baseline_label), "baseline"),
         *current.traces("Forecast / actual", "forecast"),
     ]
-    today_iso = as_date(today).isoformat()
+    today = as_date(today)
+    today_iso = today.isoformat()
+    x_range, today_shown = axis_range(rows, today)
     labels = [row_label(milestone) for milestone in rows]
     longest = max(len(html.unescape(label)) for label in labels)
     left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
@@ -241,6 +287,7 @@ def gantt(
             # On a long chart the dates are wanted at the top, next to the legend and the today label.
             "xaxis": {
                 "type": "date",
+                "range": x_range,
                 "side": "top",
                 "showgrid": True,
                 "gridcolor": "#e5e6e7",
@@ -273,10 +320,11 @@ def gantt(
             ],
             "annotations": [
                 {
-                    "text": f"Today {format_date(as_date(today))}",
-                    "xref": "x",
+                    "text": _today_label(today, today_shown),
+                    "xref": "x" if today_shown == "in range" else "paper",
                     "yref": "paper",
-                    "x": today_iso,
+                    "x": today_iso if today_shown == "in range" else (1 if today_shown == "after" else 0),
+                    "xanchor": {"in range": "center", "after": "right", "before": "left"}[today_shown],
                     "y": 1,
                     # Above the date labels, so it never covers a bar in the first row.
                     "yanchor": "bottom",
