@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
@@ -57,6 +59,14 @@ def test_lead_updates_a_milestone_with_the_keyboard_alone(dash_duo, app):
     # Typing a name picks the option (as on any native select); leaving the select confirms it.
     press(dash_duo, "Customer Journey", Keys.TAB)
     dash_duo.wait_for_contains_text("#ms-edit-context", "Customer Journey")
+    # Dates are shown and typed day first, whatever the browser's locale.
+    dash_duo._wait_for(
+        lambda driver: re.fullmatch(
+            r"\d{2}/\d{2}/\d{4}", dash_duo.find_element("#ms-edit-forecast_end").get_attribute("value") or ""
+        ),
+        timeout=10,
+        msg="the forecast end is not shown as dd/mm/yyyy",
+    )
 
     tab_until(dash_duo, lambda e: e["id"] == "ms-edit-commentary")
     press(dash_duo, Keys.END, " Checked with the keyboard.")

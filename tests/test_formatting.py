@@ -147,3 +147,23 @@ def test_a_stored_date_reads_as_a_date():
     assert as_date(None) is None and as_date(pd.NaT) is None and as_date(float("nan")) is None
     with pytest.raises(ValueError):
         as_date("soon")
+
+
+def test_a_date_typed_in_a_form_is_read_day_first_and_shown_day_first():
+    import datetime as dt
+
+    import pytest
+
+    from dashboard.domain.formatting import input_date, parse_form_date
+    from dashboard.services.core import parse_date
+
+    for typed in ("22/11/2026", "22-11-2026", "22.11.2026", "22 11 2026", " 22/11/2026 ", "2026-11-22"):
+        assert parse_form_date(typed) == dt.date(2026, 11, 22), typed
+    assert parse_form_date("3/4/2027") == dt.date(2027, 4, 3)  # 3 April, not 4 March
+    for bad in ("31/02/2026", "11/22/2026", "22/11/26", "tomorrow", "2026-11-22T10:00"):
+        with pytest.raises(ValueError):
+            parse_form_date(bad)
+    errors: dict = {}
+    assert parse_date("11/22/2026", "Forecast end date", "forecast_end", errors) is None
+    assert errors == {"forecast_end": "Forecast end date must be a real date, day first, for example 22/11/2026"}
+    assert input_date(dt.date(2027, 1, 5)) == "05/01/2027" and input_date(None) is None

@@ -116,6 +116,31 @@ def parse_iso_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.\- ]([0-9]{1,2})[/.\- ]([0-9]{4})")
+
+
+def parse_form_date(text: str) -> dt.date:
+    """A date typed in a form, day first as UK users write it: 22/11/2026, 22-11-2026, 22.11.2026,
+    22 11 2026 (or ISO 2026-11-22, as links and older pages send it); anything else, or a day that is
+    not in its month, is a ValueError."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date like 22/11/2026")
+    written = text.strip()
+    if _ISO_DATE.fullmatch(written):
+        return dt.date.fromisoformat(written)
+    match = _DAY_FIRST.fullmatch(written)
+    if not match:
+        raise ValueError(f"{text!r} is not a date like 22/11/2026")
+    day, month, year = (int(part) for part in match.groups())
+    return dt.date(year, month, day)  # ValueError for 31/02/2026
+
+
+def input_date(value) -> str | None:
+    """A date as a form's date field shows it: 22/11/2026 (day first, whatever the browser's locale)."""
+    day = as_date(value)
+    return None if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
 def as_date(value) -> dt.date | None:
     """A stored date as a date: a date as it is, a datetime's (or pandas Timestamp's) date, ISO text by
     its first ten characters (SQLite gives dates back as text, the audit trail stores them so); None

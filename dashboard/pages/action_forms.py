@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.models import ACTION_STATUSES, RAG_VALUES
+from dashboard.ui import forms as form_parts
 from dashboard.ui.forms import NO_CHOICE, field, field_error
 
 
@@ -35,7 +36,7 @@ def action_forms(
                 dbc.Col(
                     field(
                         "Note date",
-                        dbc.Input(id="act-note-date", type="date", value=today.isoformat()),
+                        form_parts.date_input("act-note-date", today),
                         "act-note-date",
                     ),
                     md=3,
@@ -119,11 +120,7 @@ def action_forms(
                 dbc.Col(
                     field(
                         "Due date",
-                        dbc.Input(
-                            id="act-edit-due_date",
-                            type="date",
-                            value=row["due_date"].isoformat() if row["due_date"] else None,
-                        ),
+                        form_parts.date_input("act-edit-due_date", row["due_date"]),
                         "act-edit-due_date",
                     ),
                     md=3,

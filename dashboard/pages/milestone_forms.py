@@ -71,7 +71,7 @@ def update_form() -> html.Section:
                     dbc.Col(
                         field(
                             "Forecast start date",
-                            dbc.Input(id="ms-edit-forecast_start", type="date"),
+                            forms.date_input("ms-edit-forecast_start"),
                             "forecast_start",
                         ),
                         md=3,
@@ -79,7 +79,7 @@ def update_form() -> html.Section:
                     dbc.Col(
                         field(
                             "Forecast end date",
-                            dbc.Input(id="ms-edit-forecast_end", type="date"),
+                            forms.date_input("ms-edit-forecast_end"),
                             "forecast_end",
                         ),
                         md=3,
@@ -87,7 +87,7 @@ def update_form() -> html.Section:
                     dbc.Col(
                         field(
                             "Actual start date",
-                            dbc.Input(id="ms-edit-actual_start", type="date"),
+                            forms.date_input("ms-edit-actual_start"),
                             "actual_start",
                         ),
                         md=3,
@@ -95,7 +95,7 @@ def update_form() -> html.Section:
                     dbc.Col(
                         field(
                             "Actual end date",
-                            dbc.Input(id="ms-edit-actual_end", type="date"),
+                            forms.date_input("ms-edit-actual_end"),
                             "actual_end",
                         ),
                         md=3,
@@ -141,14 +141,14 @@ def admin_tools(options: dict) -> html.Section:
                                                 "Baseline start date", html_for="ms-add-baseline_start"
                                             ),
                                             field_error("ms-add-baseline_start"),
-                                            dbc.Input(id="ms-add-baseline_start", type="date"),
+                                            forms.date_input("ms-add-baseline_start"),
                                         ]
                                     ),
                                     dbc.Col(
                                         [
                                             dbc.Label("Baseline end date", html_for="ms-add-baseline_end"),
                                             field_error("ms-add-baseline_end"),
-                                            dbc.Input(id="ms-add-baseline_end", type="date"),
+                                            forms.date_input("ms-add-baseline_end"),
                                         ]
                                     ),
                                 ],
@@ -181,7 +181,7 @@ def admin_tools(options: dict) -> html.Section:
                             ),
                             dbc.Label("Date agreed", html_for="ms-rebaseline-date"),
                             field_error("ms-rebaseline-baseline_date"),
-                            dbc.Input(id="ms-rebaseline-date", type="date", className="mb-2"),
+                            forms.date_input("ms-rebaseline-date", className="mb-2"),
                             dbc.Button("Record new baseline", id="ms-rebaseline-save", color="secondary"),
                             html.H3("Retire or restore", className="h5 mt-4"),
                             html.P(

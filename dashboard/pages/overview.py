@@ -12,7 +12,7 @@ from dashboard.domain.formatting import format_date
 from dashboard.queries import board
 from dashboard.queries.params import QueryParams, ignore
 from dashboard.queries.summary import holdings
-from dashboard.ui import empty_states
+from dashboard.ui import empty_states, forms
 from dashboard.ui.components import page_header
 from dashboard.ui.forms import field_error
 
@@ -41,7 +41,7 @@ def _admin_meeting_form() -> html.Section:
                         [
                             dbc.Label("Meeting date", html_for="ov-meeting-date"),
                             field_error("ov-meeting-meeting_date"),
-                            dbc.Input(id="ov-meeting-date", type="date"),
+                            forms.date_input("ov-meeting-date"),
                         ],
                         md=3,
                     ),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import SessionUser
-from dashboard.domain.formatting import as_date, parse_iso_date, parse_whole_percent
+from dashboard.domain.formatting import as_date, parse_form_date, parse_whole_percent
 from dashboard.domain.values import NO_CHOICE
 
 
@@ -89,16 +89,17 @@ class NotFoundError(LookupError):
 
 
 def parse_date(value, label: str, field: str, errors: dict[str, str]) -> dt.date | None:
-    """An ISO date from a form (domain/formatting.py's parse_iso_date); on a bad one, records a
-    GOV.UK-style message under `field`. Any type but text, a date or nothing is refused."""
+    """A date typed in a form, day first (domain/formatting.py's parse_form_date: 22/11/2026, or ISO);
+    on a bad one, records a GOV.UK-style message under `field`. Any type but text, a date or nothing
+    is refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.date):
         return as_date(value)
     try:
-        return parse_iso_date(value.strip() if isinstance(value, str) else "")
+        return parse_form_date(value if isinstance(value, str) else "")
     except ValueError:
-        errors[field] = f"{label} must be a real date, for example 22 11 2026"
+        errors[field] = f"{label} must be a real date, day first, for example 22/11/2026"
         return None
 
 

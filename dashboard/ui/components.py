@@ -216,7 +216,7 @@ def navbar() -> html.Header:
             ),
             color="dark",
             dark=True,
-            expand="xxl",
+            expand="xl",
             className="app-navbar",
         )
     )

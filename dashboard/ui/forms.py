@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html, no_update
 
-from dashboard.domain.formatting import format_datetime
+from dashboard.domain.formatting import format_datetime, input_date
 from dashboard.domain.values import NO_CHOICE  # noqa: F401 - the forms' "none" option, re-exported
 from dashboard.reports.values import show_change
 
@@ -224,3 +224,18 @@ class FormOutputs:
     def not_found(self, missing) -> tuple:
         """The row no longer exists: the service's words for it."""
         return self.warning(str(missing))
+
+
+def date_input(component_id: str, value=None, **properties) -> dbc.Input:
+    """A date field typed day first (22/11/2026), whatever the browser's locale: a browser's own date
+    picker follows its locale, so a UK user on a US-English browser would be asked month first."""
+    return dbc.Input(
+        id=component_id,
+        type="text",
+        inputMode="numeric",
+        autoComplete="off",
+        placeholder="dd/mm/yyyy",
+        value=input_date(value),
+        maxLength=10,
+        **properties,
+    )

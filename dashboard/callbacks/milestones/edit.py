@@ -10,7 +10,7 @@ from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, callback
 from dashboard.callbacks.common import opened_row
 from dashboard.callbacks.edit_panels import EditPanel
-from dashboard.domain.formatting import format_date, format_datetime
+from dashboard.domain.formatting import format_date, format_datetime, input_date
 from dashboard.reports.values import change_line
 from dashboard.ui.components import illustrative_marker, rag_badge
 from dashboard.ui.forms import NO_CHOICE, Conflicts
@@ -60,7 +60,7 @@ def form_values(row: pd.Series) -> dict:
     for name in EDIT_FIELDS:
         value = row[name]
         if name in DATE_FIELDS:
-            value = value.isoformat() if value is not None and not pd.isna(value) else None
+            value = input_date(value)  # day first, as the field is typed
         elif name == "rag":
             value = value or NO_CHOICE
         elif name == "percent_complete":
