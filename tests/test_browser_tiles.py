@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.helpers.browser import sign_in
@@ -23,4 +25,12 @@ def test_the_kpi_tile_opens_the_exceptions_in_view(dash_duo, app):
         return 0 <= top < driver.execute_script("return window.innerHeight;") / 2
 
     dash_duo._wait_for(exceptions_in_view, timeout=10, msg="the exceptions are not in view")
+    # Still in view once everything above them has drawn.
+    dash_duo._wait_for(
+        lambda driver: driver.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
+        timeout=15,
+        msg="the page is still loading",
+    )
+    time.sleep(5.5)  # the last re-scroll, 5 s after the exceptions drew
+    assert exceptions_in_view(dash_duo.driver)
     assert dash_duo.get_logs() == []

@@ -177,12 +177,20 @@ def show_funnel(area, _refresh):
 
 
 # A link to a section of this page (the overview's exceptions tile opens /kpis#kpi-exc): the page is
-# drawn after the browser looked for the anchor, so it is scrolled to once the section has its rows.
+# drawn after the browser looked for the anchor, so it is scrolled there once the section has its rows,
+# and again while the charts above it are still growing, unless the reader has scrolled meanwhile.
 clientside(
     """function (_summary, hash) {
-        var id = (hash || "").replace("#", "");
-        var section = id === "kpi-exc" ? document.getElementById(id) : null;
-        if (section) { section.scrollIntoView({block: "start"}); }
+        var target = (hash || "") === "#kpi-exc" ? document.getElementById("kpi-exc") : null;
+        if (!target) { return ""; }
+        var placed = null;
+        var place = function () {
+            if (placed !== null && Math.abs(window.scrollY - placed) > 2) { return; }
+            target.scrollIntoView({block: "start", behavior: "instant"});
+            placed = window.scrollY;
+        };
+        place();
+        [300, 700, 1500, 3000, 5000].forEach(function (wait) { setTimeout(place, wait); });
         return "";
     }""",
     Output("kpi-scrolled", "children"),
