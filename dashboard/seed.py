@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import models as m
+from dashboard import seed_self_assessment as sa
+from dashboard import seed_transition as tr
 from dashboard.config import SEED_DIR
 from dashboard.domain.formatting import parse_financial_year
 
@@ -374,6 +376,8 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> int | None:
     if already_seeded(session) is not None:
         return None
     count = _Loader(session, seed_dir).load()
+    count += tr.load_transition_documents(session) + tr.load_transition_illustrative(session)
+    count += sa.load_self_assessment_documents(session) + sa.load_self_assessment_illustrative(session)
     session.add(m.SeedRun(seed_digest=seed_digest(seed_dir), row_count=count))
     session.flush()
     return count

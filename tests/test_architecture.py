@@ -28,6 +28,8 @@ WRITERS = (
     "dashboard.migrate",
     "dashboard.migrations",
     "dashboard.seed",
+    "dashboard.seed_transition",
+    "dashboard.seed_self_assessment",
     "dashboard.cli",
     # Sign-in throttling: a failed sign-in is recorded (and cleared on success) before anyone is
     # signed in, so there is no user to give a service; the one write outside services/.

@@ -1,0 +1,167 @@
+"""Seed rows for the Transition performance dashboard (data/transition/*.csv), from 004.
+
+`load_transition_documents` loads what the Cabinet report gives: the four outcomes and the cost and
+activity group (§5.2.6–5.2.7), which milestones serve which outcome, and the aligned spend of
+£22.8m in 2018/19 (§4.2.4). `load_transition_illustrative` loads what it does not: the measures
+under each outcome (Appendix 6, the dashboard itself, is not in the document), their cohorts and
+their values, all flagged illustrative. The illustrative loader needs the documented rows and the
+KPIs of data/seed/kpis.csv to be loaded first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard import models as m
+from dashboard.config import SEED_DIR
+
+TRANSITION_DIR = SEED_DIR.parent / "transition"
+PROJECT_KEY = "transition"
+
+
+class SeedRowError(ValueError):
+    """A Transition seed file names something that is not there (file, row and problem)."""
+
+
+def read_rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each row of a CSV seed file with where it is ("outcomes.csv line 3"), values stripped."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            yield f"{path.name} line {line}", {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def yes(value: str) -> bool:
+    if value.lower() in {"yes", "true", "1"}:
+        return True
+    if value.lower() in {"no", "false", "0", ""}:
+        return False
+    raise ValueError(f"expected yes or no, got {value!r}")
+
+
+def _number(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _one(session: Session, model, where: str, **given):
+    row = session.scalars(select(model).filter_by(**given)).first()
+    if row is None:
+        raise SeedRowError(f"{where}: no {model.__tablename__} with {given}")
+    return row
+
+
+def _kpi(row: dict[str, str]) -> m.Kpi:
+    values_source = row.get("values_source") or "document"
+    return m.Kpi(
+        code=row["code"],
+        name=row["name"],
+        definition=row.get("definition", ""),
+        unit=row["unit"],
+        polarity=row["polarity"],
+        target=_number(row.get("target", "")),
+        tolerance=_number(row.get("tolerance", "")),
+        frequency=row.get("frequency", ""),
+        outcome_area=row.get("outcome_area", ""),
+        values_source=values_source,
+        source=row.get("source", ""),
+        illustrative=values_source == "illustrative",
+    )
+
+
+def _load_kpis(session: Session, seed_dir: Path, illustrative: bool) -> int:
+    count = 0
+    for _where, row in read_rows(seed_dir / "kpis.csv"):
+        if (row.get("values_source") == "illustrative") != illustrative:
+            continue
+        session.add(_kpi(row))
+        count += 1
+    session.flush()
+    for where, row in read_rows(seed_dir / "kpi_values.csv"):
+        if yes(row.get("illustrative", "")) != illustrative:
+            continue
+        session.add(
+            m.KpiValue(
+                kpi=_one(session, m.Kpi, where, code=row["kpi"]),
+                area=_one(session, m.Area, where, key=row["area"]),
+                period_label=row["period_label"],
+                period_start=dt.date.fromisoformat(row["period_start"]),
+                period_end=dt.date.fromisoformat(row["period_end"]),
+                value=_number(row.get("value", "")),
+                note=row.get("note") or None,
+                source=row.get("source", ""),
+                illustrative=illustrative,
+                illustrative_note="Illustrative: not in the source documents" if illustrative else None,
+            )
+        )
+        count += 1
+    return count
+
+
+def _load_measures(session: Session, seed_dir: Path, illustrative: bool) -> int:
+    count = 0
+    project = None
+    for where, row in read_rows(seed_dir / "measures.csv"):
+        if yes(row.get("illustrative", "")) != illustrative:
+            continue
+        project = project or _one(session, m.Project, where, key=PROJECT_KEY)
+        session.add(
+            m.TransitionMeasure(
+                key=row["key"],
+                outcome=_one(session, m.TransitionOutcome, where, key=row["outcome"]),
+                kpi=_one(session, m.Kpi, where, code=row["kpi"]),
+                project=project,
+                cohort=row.get("cohort", ""),
+                services=row.get("services", ""),
+                value_format=row.get("value_format") or "unit",
+                sort_order=int(row.get("sort_order") or 0),
+                source=row.get("source", ""),
+                illustrative=illustrative,
+                illustrative_note=row.get("illustrative_note") or None,
+            )
+        )
+        count += 1
+    return count
+
+
+def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR) -> int:
+    """The documented rows (004): outcomes, milestone ↔ outcome links, the aligned spend measure."""
+    count = 0
+    outcomes: dict[str, m.TransitionOutcome] = {}
+    for _where, row in read_rows(seed_dir / "outcomes.csv"):
+        outcome = m.TransitionOutcome(
+            key=row["key"],
+            name=row["name"],
+            kind=row["kind"],
+            sort_order=int(row["sort_order"]),
+            source=row["source"],
+        )
+        outcomes[row["key"]] = outcome
+        session.add(outcome)
+        count += 1
+    session.flush()
+    for where, row in read_rows(seed_dir / "milestone_outcomes.csv"):
+        milestone = _one(session, m.Milestone, where, key=row["milestone"])
+        if row["outcome"] not in outcomes:
+            raise SeedRowError(f"{where}: unknown outcome {row['outcome']!r}")
+        outcomes[row["outcome"]].milestones.append(milestone)
+        count += 1
+    count += _load_kpis(session, seed_dir, illustrative=False)
+    session.flush()
+    count += _load_measures(session, seed_dir, illustrative=False)
+    session.flush()
+    return count
+
+
+def load_transition_illustrative(session: Session, seed_dir: Path = TRANSITION_DIR) -> int:
+    """The illustrative rows: the measures under each outcome, the caseload and personal budget
+    measures and their values (the document gives none of them)."""
+    count = _load_kpis(session, seed_dir, illustrative=True)
+    session.flush()
+    count += _load_measures(session, seed_dir, illustrative=True)
+    session.flush()
+    return count
