@@ -33,6 +33,7 @@ MODULES = (
     "actions",
     "savings",
     "kpis",
+    "transition",
     "benchmarking",
     "audit",
     "pack",

@@ -21,6 +21,7 @@ NAV_ITEMS = (
     ("Actions", "/actions"),
     ("Savings", "/savings"),
     ("KPIs", "/kpis"),
+    ("Transition", "/transition"),
     ("Benchmarking", "/benchmarking"),
     ("Audit", "/audit"),
 )
