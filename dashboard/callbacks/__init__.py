@@ -34,6 +34,7 @@ MODULES = (
     "savings",
     "kpis",
     "transition",
+    "self_assessment",
     "benchmarking",
     "audit",
     "pack",

@@ -22,6 +22,7 @@ NAV_ITEMS = (
     ("Savings", "/savings"),
     ("KPIs", "/kpis"),
     ("Transition", "/transition"),
+    ("Self-assessment", "/self-assessment"),
     ("Benchmarking", "/benchmarking"),
     ("Audit", "/audit"),
 )

@@ -1,0 +1,200 @@
+"""Self-assessment page (/self-assessment): the ratings over the years, each domain's findings,
+evidence and answering actions, the recommendations' way back to the domains; recording a rating."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State
+
+from dashboard import clock
+from dashboard.auth import signed_in_user
+from dashboard.callbacks import ADMINS, EVERYONE, callback
+from dashboard.callbacks.common import answer_write
+from dashboard.figures.kpis import format_value
+from dashboard.queries import self_assessment as queries
+from dashboard.services import self_assessment as services
+from dashboard.ui import markup
+from dashboard.ui.forms import ERRORS, FormOutputs, error_summary
+
+CHANGE_WORDS = {"worse": "Worse", "better": "Better", "same": "No change"}
+
+
+def _rating_cell(entry: dict | None):
+    if not entry:
+        return "not rated"
+    parts = [markup.element("strong", entry["rating"])]
+    if entry["commentary"]:
+        parts += [markup.element("br"), markup.element("span", entry["commentary"], class_="small")]
+    if entry["illustrative"]:
+        parts += [" ", markup.illustrative_marker(entry["illustrative_note"])]
+    return markup.join(parts)
+
+
+def ratings_table(records: list[dict]):
+    recorded = queries.years(records)
+    changes = {change["domain"]: change for change in queries.changes_since_last(records)}
+    rows = []
+    for domain in records:
+        change = changes.get(domain["name"])
+        if change is None or change["change"] is None:
+            moved = "Not rated in both years" if change else "Only one year rated"
+        else:
+            moved = CHANGE_WORDS[change["change"]]
+            if change["change"] != "same":
+                moved += f": {change['before']} → {change['after']}"
+        rows.append([domain["name"], *(_rating_cell(domain["ratings"].get(y)) for y in recorded), moved])
+    since = f"Change {recorded[-2]} → {recorded[-1]}" if len(recorded) >= 2 else "Change"
+    return markup.table(
+        ("Domain", *(str(year) for year in recorded), since),
+        rows,
+        caption="Self-rated risk by domain and year (Low, Medium or High risk)",
+        row_headers=True,
+        class_="table table-sm align-middle sa-ratings",
+        id="sa-ratings-table",
+    )
+
+
+def _action_list(actions: list[dict]):
+    if not actions:
+        return markup.element("strong", "No action answers this yet")
+    return markup.element(
+        "ul",
+        markup.join(markup.element("li", f"{action['title']} ({action['status']})") for action in actions),
+        class_="mb-0 ps-3",
+    )
+
+
+def domain_section(domain: dict):
+    heading_id = f"sa-domain-{domain['key']}"
+    strengths = [f for f in domain["findings"] if f["kind"] == "strength"]
+    areas = [f for f in domain["findings"] if f["kind"] == "improvement"]
+    parts = [
+        markup.element("h2", domain["name"], class_="h4 mt-4", id=heading_id),
+        markup.element(
+            "p", f"{domain['scope']}. Source: {domain['source']}", class_="small text-body-secondary"
+        ),
+        markup.element("h3", "Strengths (2016)", class_="h6"),
+        markup.element(
+            "ul",
+            markup.join(
+                markup.element(
+                    "li",
+                    f["text"],
+                    " ",
+                    markup.element("span", f"({f['source']})", class_="small text-body-secondary"),
+                )
+                for f in strengths
+            )
+            if strengths
+            else markup.element("li", "The 2016 assessment records no strength under this domain"),
+        ),
+        markup.table(
+            ("Area for improvement (2016)", "Answered by recommendation", "Actions answering it"),
+            [
+                [
+                    markup.join(
+                        [
+                            f["text"],
+                            " ",
+                            markup.element("span", f"({f['source']})", class_="small text-body-secondary"),
+                        ]
+                    ),
+                    f"{f['recommendation']}: {f['recommendation_text']}" if f["recommendation"] else "No recommendation",
+                    _action_list(f["actions"]),
+                ]
+                for f in areas
+            ],
+            caption=f"Areas for improvement: {domain['name']}",
+            empty="The 2016 assessment records no area for improvement under this domain.",
+            class_="table table-sm align-middle sa-areas",
+        ),
+        markup.table(
+            ("KPI", "Measure", "Birmingham, latest"),
+            [
+                [
+                    k["code"],
+                    k["name"],
+                    markup.join(
+                        [
+                            format_value(k["value"], k["unit"])
+                            + (f" ({k['period']})" if k["period"] else ""),
+                            *([" ", markup.illustrative_marker()] if k["illustrative"] else []),
+                        ]
+                    ),
+                ]
+                for k in domain["kpis"]
+            ],
+            caption=f"KPIs evidencing it: {domain['name']}",
+            empty="No KPI evidences this domain yet.",
+            class_="table table-sm align-middle sa-kpis",
+        ),
+    ]
+    return markup.element("section", markup.join(parts), aria_labelledby=heading_id)
+
+
+def recommendations_table():
+    return markup.table(
+        ("Recommendation", "What it asks", "Self-assessment domains it answers", "Open actions"),
+        [
+            [r["number"], r["text"], ", ".join(r["domains"]) or "No domain linked", r["actions"]]
+            for r in queries.recommendation_links()
+        ],
+        caption="Peer challenge recommendations (Dec 2016) and the self-assessment domains they answer",
+        numeric=(3,),
+        class_="table table-sm align-middle sa-recommendations",
+        id="sa-recommendations-table",
+    )
+
+
+@callback(
+    Output("sa-content", "children"),
+    Input("sa-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_self_assessment(_refresh):
+    records = queries.domains()
+    parts = [
+        markup.element("h2", "Ratings over the years", class_="h4", id="sa-ratings-heading"),
+        ratings_table(records),
+        *(domain_section(domain) for domain in records),
+        markup.element("h2", "Recommendations and the domains they answer", class_="h4 mt-4"),
+        recommendations_table(),
+    ]
+    return markup.block(markup.join(parts), "sa-content")
+
+
+RECORD_FIELDS = ("domain", "year", "rating", "commentary")
+RECORD_FORM = FormOutputs(
+    ("message", ERRORS, "refresh"),
+    RECORD_FIELDS,
+    kept=frozenset({"refresh"}),
+    problem=partial(error_summary, links_to="sa-record", order=RECORD_FIELDS),
+)
+
+
+@callback(
+    Output("sa-record-message", "children"),
+    *[Output(f"sa-record-{field}-error", "children") for field in RECORD_FIELDS],
+    Output("sa-refresh", "data"),
+    Input("sa-record-save", "n_clicks"),
+    *[State(f"sa-record-{field}", "value") for field in RECORD_FIELDS],
+    State("sa-refresh", "data"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def record_self_assessment(_clicks, domain, year, rating, commentary, refresh):
+    def saved(_rating_id) -> tuple:
+        return RECORD_FORM.answer(
+            message=dbc.Alert("Recorded. The ratings over the years below include it.", color="success"),
+            refresh=(refresh or 0) + 1,
+        )
+
+    return answer_write(
+        RECORD_FORM,
+        lambda: services.record_rating(
+            signed_in_user(), domain, year, rating, commentary, today=clock.today()
+        ),
+        saved,
+    )
