@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard.config import SEED_DIR
-from dashboard.seed_transition import SeedRowError, _one, read_rows, yes
+from dashboard.seed_transition import SeedRowError, _one, load_kpi_rows, read_rows, yes
 
 SELF_ASSESSMENT_DIR = SEED_DIR.parent / "self_assessment"
 
 
 def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSESSMENT_DIR) -> int:
-    """Domains, findings (with the recommendation answering each) and domain ↔ KPI links."""
-    count = 0
+    """Domains, findings (with the recommendation answering each), domain ↔ KPI links, and the
+    hospital assessments of the front door (Performance Details)."""
+    count = load_kpi_rows(session, seed_dir, illustrative=False)
     domains: dict[str, m.SelfAssessmentDomain] = {}
     for _where, row in read_rows(seed_dir / "domains.csv"):
         domain = m.SelfAssessmentDomain(

@@ -73,7 +73,8 @@ def _kpi(row: dict[str, str]) -> m.Kpi:
     )
 
 
-def _load_kpis(session: Session, seed_dir: Path, illustrative: bool) -> int:
+def load_kpi_rows(session: Session, seed_dir: Path, illustrative: bool) -> int:
+    """The KPIs and city values of `seed_dir`'s kpis.csv and kpi_values.csv that are (or are not) illustrative."""
     count = 0
     for _where, row in read_rows(seed_dir / "kpis.csv"):
         if (row.get("values_source") == "illustrative") != illustrative:
@@ -150,7 +151,7 @@ def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR)
             raise SeedRowError(f"{where}: unknown outcome {row['outcome']!r}")
         outcomes[row["outcome"]].milestones.append(milestone)
         count += 1
-    count += _load_kpis(session, seed_dir, illustrative=False)
+    count += load_kpi_rows(session, seed_dir, illustrative=False)
     session.flush()
     count += _load_measures(session, seed_dir, illustrative=False)
     session.flush()
@@ -160,7 +161,7 @@ def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR)
 def load_transition_illustrative(session: Session, seed_dir: Path = TRANSITION_DIR) -> int:
     """The illustrative rows: the measures under each outcome, the caseload and personal budget
     measures and their values (the document gives none of them)."""
-    count = _load_kpis(session, seed_dir, illustrative=True)
+    count = load_kpi_rows(session, seed_dir, illustrative=True)
     session.flush()
     count += _load_measures(session, seed_dir, illustrative=True)
     session.flush()
