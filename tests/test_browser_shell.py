@@ -9,7 +9,16 @@ from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
-NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit"]
+NAV_LABELS = [
+    "Overview",
+    "Milestones",
+    "Actions",
+    "Savings",
+    "KPIs",
+    "Transition",
+    "Benchmarking",
+    "Audit",
+]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ NAV_ITEMS = (
     ("Savings", "/savings"),
     ("KPIs", "/kpis"),
     ("Transition", "/transition"),
-    ("Self-assessment", "/self-assessment"),
     ("Benchmarking", "/benchmarking"),
     ("Audit", "/audit"),
 )
