@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import self_assessment as sa_queries
+from dashboard.queries.audit import AuditFilters, audit_events
 from dashboard.reports.pack.self_assessment import self_assessment_section
 from tests.helpers import callback_request, find_callback
 
@@ -140,6 +141,9 @@ def test_the_programme_office_records_a_new_year_and_the_change_shows(app, login
             db.scalars(select(m.AuditEvent.field).where(m.AuditEvent.entity == "self_assessment_rating"))
         )
     assert fields == {"domain", "year", "rating", "commentary"}
+    # The audit trail names what changed in the users' words.
+    events = audit_events(AuditFilters(entity="self_assessment_rating"))
+    assert set(events["entity_title"]) == {"Resource and workforce management (2026)"}
 
 
 def test_bad_input_is_refused_next_to_each_field(app, login_as):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import transition as transition_queries
+from dashboard.queries.audit import AuditFilters, audit_events
 from tests.helpers import callback_request, find_callback
 
 # 004 §5.2.7: "built on the four outcomes set out in Birmingham's vision and strategy for transition".
@@ -251,6 +252,8 @@ def test_the_programme_office_adds_then_retires_a_measure(app, login_as):
             )
         )
     assert actions == {"create", "retire"}
+    events = audit_events(AuditFilters(entity="transition_measure"))
+    assert set(events["entity_title"]) == {"Young people using short breaks (TR-SHORT-BREAKS)"}
 
 
 def test_a_measure_with_bad_fields_is_refused_with_a_message_per_field(app, login_as):

@@ -107,6 +107,8 @@ ENTITY_LABELS = {
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
     "board_meeting": "Board meeting",
+    "transition_measure": "Transition measure",
+    "self_assessment_rating": "Self-assessment rating",
 }
 
 SIGN_OFF_STATES = {
