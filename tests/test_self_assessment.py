@@ -16,6 +16,7 @@ from dashboard.queries import self_assessment as sa_queries
 from dashboard.queries.audit import AuditFilters, audit_events
 from dashboard.reports.pack.self_assessment import self_assessment_section
 from tests.helpers import callback_request, find_callback
+from tests.helpers.hostile_text import HOSTILE
 
 # 002's section headings, in the document's order.
 DOMAINS_002 = [
@@ -181,3 +182,13 @@ def test_the_pack_lists_worsened_domains_and_unanswered_areas(database_url):
     assert [row[0] for row in worsened.rows] == ["Commissioning and quality", "Organisational development"]
     assert "Social isolation of service users" in [row[1] for row in unanswered.rows]
     assert section.illustrative
+
+
+def test_hostile_commentary_is_shown_as_typed(app, login_as):
+    client = login_as("admin")
+    body = record_body(app, str(domain_id("culture")), commentary=HOSTILE[:1000])
+    assert "Recorded" in flat(answer(client.post("/_dash-update-component", json=body))["sa-record-message"])
+    html = page_html(app, client)
+    assert "<img" not in html and "<h1>Big" not in html and "[portal](https" in html
+    assert "&lt;img src=x" in html and "<br/>" in html
+    assert "\n" not in html

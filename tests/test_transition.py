@@ -14,6 +14,7 @@ from dashboard.db import session_scope
 from dashboard.queries import transition as transition_queries
 from dashboard.queries.audit import AuditFilters, audit_events
 from tests.helpers import callback_request, find_callback
+from tests.helpers.hostile_text import ENTITIES, MARKUP
 
 # 004 §5.2.7: "built on the four outcomes set out in Birmingham's vision and strategy for transition".
 OUTCOMES_004 = [
@@ -267,3 +268,16 @@ def test_a_measure_with_bad_fields_is_refused_with_a_message_per_field(app, logi
     assert "percentage or a number" in flat(result["transition-add-unit-error"])
     assert "must be a number" in flat(result["transition-add-target-error"])
     assert state() == before
+
+
+def test_hostile_text_in_a_measure_is_shown_as_typed(app, login_as):
+    client = login_as("admin")
+    body = add_body(app, code="TR-HOSTILE", name=MARKUP[:200], services=ENTITIES)
+    assert "Added" in flat(
+        answer(client.post("/_dash-update-component", json=body))["transition-add-message"]
+    )
+    html = dashboard_html(app, client)
+    row = row_of(html, "TR-HOSTILE")
+    assert "<img" not in row and "<h1>" not in row and "<b>bold</b>" not in row
+    assert "&lt;img src=x" in row and "&amp;amp;" in row
+    assert "\n" not in html
