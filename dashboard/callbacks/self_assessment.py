@@ -18,6 +18,14 @@ from dashboard.services import self_assessment as services
 from dashboard.ui import markup
 from dashboard.ui.forms import ERRORS, FormOutputs, error_summary
 
+
+def scrolling(table, label: str):
+    """A table that scrolls sideways on a narrow screen, reachable by keyboard (WCAG 2.1.1)."""
+    return markup.element(
+        "div", table, class_="table-responsive", tabindex="0", role="region", aria_label=label
+    )
+
+
 CHANGE_WORDS = {"worse": "Worse", "better": "Better", "same": "No change"}
 
 
@@ -46,13 +54,16 @@ def ratings_table(records: list[dict]):
                 moved += f": {change['before']} → {change['after']}"
         rows.append([domain["name"], *(_rating_cell(domain["ratings"].get(y)) for y in recorded), moved])
     since = f"Change {recorded[-2]} → {recorded[-1]}" if len(recorded) >= 2 else "Change"
-    return markup.table(
-        ("Domain", *(str(year) for year in recorded), since),
-        rows,
-        caption="Self-rated risk by domain and year (Low, Medium or High risk)",
-        row_headers=True,
-        class_="table table-sm align-middle sa-ratings",
-        id="sa-ratings-table",
+    return scrolling(
+        markup.table(
+            ("Domain", *(str(year) for year in recorded), since),
+            rows,
+            caption="Self-rated risk by domain and year (Low, Medium or High risk)",
+            row_headers=True,
+            class_="table table-sm align-middle caption-top sa-ratings",
+            id="sa-ratings-table",
+        ),
+        "Ratings over the years",
     )
 
 
@@ -90,61 +101,74 @@ def domain_section(domain: dict):
             if strengths
             else markup.element("li", "The 2016 assessment records no strength under this domain"),
         ),
-        markup.table(
-            ("Area for improvement (2016)", "Answered by recommendation", "Actions answering it"),
-            [
+        scrolling(
+            markup.table(
+                ("Area for improvement (2016)", "Answered by recommendation", "Actions answering it"),
                 [
-                    markup.join(
-                        [
-                            f["text"],
-                            " ",
-                            markup.element("span", f"({f['source']})", class_="small text-body-secondary"),
-                        ]
-                    ),
-                    f"{f['recommendation']}: {f['recommendation_text']}" if f["recommendation"] else "No recommendation",
-                    _action_list(f["actions"]),
-                ]
-                for f in areas
-            ],
-            caption=f"Areas for improvement: {domain['name']}",
-            empty="The 2016 assessment records no area for improvement under this domain.",
-            class_="table table-sm align-middle sa-areas",
+                    [
+                        markup.join(
+                            [
+                                f["text"],
+                                " ",
+                                markup.element(
+                                    "span", f"({f['source']})", class_="small text-body-secondary"
+                                ),
+                            ]
+                        ),
+                        f"{f['recommendation']}: {f['recommendation_text']}"
+                        if f["recommendation"]
+                        else "No recommendation",
+                        _action_list(f["actions"]),
+                    ]
+                    for f in areas
+                ],
+                caption=f"Areas for improvement: {domain['name']}",
+                empty="The 2016 assessment records no area for improvement under this domain.",
+                class_="table table-sm align-middle caption-top sa-areas",
+            ),
+            f"Areas for improvement: {domain['name']}",
         ),
-        markup.table(
-            ("KPI", "Measure", "Birmingham, latest"),
-            [
+        scrolling(
+            markup.table(
+                ("KPI", "Measure", "Birmingham, latest"),
                 [
-                    k["code"],
-                    k["name"],
-                    markup.join(
-                        [
-                            format_value(k["value"], k["unit"])
-                            + (f" ({k['period']})" if k["period"] else ""),
-                            *([" ", markup.illustrative_marker()] if k["illustrative"] else []),
-                        ]
-                    ),
-                ]
-                for k in domain["kpis"]
-            ],
-            caption=f"KPIs evidencing it: {domain['name']}",
-            empty="No KPI evidences this domain yet.",
-            class_="table table-sm align-middle sa-kpis",
+                    [
+                        k["code"],
+                        k["name"],
+                        markup.join(
+                            [
+                                format_value(k["value"], k["unit"])
+                                + (f" ({k['period']})" if k["period"] else ""),
+                                *([" ", markup.illustrative_marker()] if k["illustrative"] else []),
+                            ]
+                        ),
+                    ]
+                    for k in domain["kpis"]
+                ],
+                caption=f"KPIs evidencing it: {domain['name']}",
+                empty="No KPI evidences this domain yet.",
+                class_="table table-sm align-middle caption-top sa-kpis",
+            ),
+            f"KPIs evidencing it: {domain['name']}",
         ),
     ]
     return markup.element("section", markup.join(parts), aria_labelledby=heading_id)
 
 
 def recommendations_table():
-    return markup.table(
-        ("Recommendation", "What it asks", "Self-assessment domains it answers", "Open actions"),
-        [
-            [r["number"], r["text"], ", ".join(r["domains"]) or "No domain linked", r["actions"]]
-            for r in queries.recommendation_links()
-        ],
-        caption="Peer challenge recommendations (Dec 2016) and the self-assessment domains they answer",
-        numeric=(3,),
-        class_="table table-sm align-middle sa-recommendations",
-        id="sa-recommendations-table",
+    return scrolling(
+        markup.table(
+            ("Recommendation", "What it asks", "Self-assessment domains it answers", "Open actions"),
+            [
+                [r["number"], r["text"], ", ".join(r["domains"]) or "No domain linked", r["actions"]]
+                for r in queries.recommendation_links()
+            ],
+            caption="Peer challenge recommendations (Dec 2016) and the self-assessment domains they answer",
+            numeric=(3,),
+            class_="table table-sm align-middle caption-top sa-recommendations",
+            id="sa-recommendations-table",
+        ),
+        "Recommendations and the domains they answer",
     )
 
 

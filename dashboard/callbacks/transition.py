@@ -19,6 +19,14 @@ from dashboard.services import transition as services
 from dashboard.ui import markup
 from dashboard.ui.forms import ERRORS, FormOutputs, error_summary
 
+
+def scrolling(table, label: str):
+    """A table that scrolls sideways on a narrow screen, reachable by keyboard (WCAG 2.1.1)."""
+    return markup.element(
+        "div", table, class_="table-responsive", tabindex="0", role="region", aria_label=label
+    )
+
+
 VARIATION_WORDS = {
     "improvement": "Special cause: improvement",
     "concern": "Special cause: concern",
@@ -93,21 +101,27 @@ def outcome_section(outcome: dict):
     parts = [
         markup.element("h2", heading, class_="h4 mt-4", id=heading_id),
         markup.element("p", f"Source: {outcome['source']}", class_="small text-body-secondary"),
-        markup.table(
-            MEASURE_HEADINGS,
-            [_measure_row(measure) for measure in outcome["measures"]],
-            caption=f"Measures: {outcome['name']}",
-            empty="No measures in use under this outcome.",
-            class_="table table-sm align-middle transition-measures",
+        scrolling(
+            markup.table(
+                MEASURE_HEADINGS,
+                [_measure_row(measure) for measure in outcome["measures"]],
+                caption=f"Measures: {outcome['name']}",
+                empty="No measures in use under this outcome.",
+                class_="table table-sm align-middle caption-top transition-measures",
+            ),
+            f"Measures: {outcome['name']}",
         ),
     ]
     if outcome["milestones"]:
         parts.append(
-            markup.table(
-                ("Transition milestone serving it", "Status", "RAG", "Date"),
-                _milestone_rows(outcome),
-                caption=f"Milestones: {outcome['name']}",
-                class_="table table-sm align-middle transition-milestones",
+            scrolling(
+                markup.table(
+                    ("Transition milestone serving it", "Status", "RAG", "Date"),
+                    _milestone_rows(outcome),
+                    caption=f"Milestones: {outcome['name']}",
+                    class_="table table-sm align-middle caption-top transition-milestones",
+                ),
+                f"Milestones: {outcome['name']}",
             )
         )
     return markup.element("section", markup.join(parts), aria_labelledby=heading_id)
