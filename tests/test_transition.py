@@ -281,3 +281,31 @@ def test_hostile_text_in_a_measure_is_shown_as_typed(app, login_as):
     assert "<img" not in row and "<h1>" not in row and "<b>bold</b>" not in row
     assert "&lt;img src=x" in row and "&amp;amp;" in row
     assert "\n" not in html
+
+
+def test_a_measures_trend_is_charted_with_the_kpi_pages_spc_rules(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "transition-spc.figure")
+    body = callback_request(
+        app,
+        key,
+        values={
+            ("transition-spc-measure", "value"): str(measure_id("TR-PERSONAL-BUDGET")),
+            ("transition-refresh", "data"): 0,
+        },
+    )
+    result = answer(client.post("/_dash-update-component", json=body))
+    summary = result["transition-spc-summary"]["children"]
+    assert "8 values for the city" in summary and "special cause: improvement" in summary
+    names = {trace.get("name") for trace in result["transition-spc"]["figure"]["data"]}
+    assert "Special cause: improvement" in names
+    spend = callback_request(
+        app,
+        key,
+        values={
+            ("transition-spc-measure", "value"): str(measure_id("TR-ALIGNED-SPEND")),
+            ("transition-refresh", "data"): 0,
+        },
+    )
+    summary = answer(client.post("/_dash-update-component", json=spend))["transition-spc-summary"]["children"]
+    assert "£22.8m in 2018/19" in summary and "one value only" in summary

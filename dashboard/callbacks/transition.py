@@ -13,7 +13,7 @@ from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write
 from dashboard.domain.formatting import format_date
-from dashboard.figures.kpis import format_value
+from dashboard.figures.kpis import format_value, spc_small_multiples
 from dashboard.queries import transition as queries
 from dashboard.services import transition as services
 from dashboard.ui import markup
@@ -135,6 +135,31 @@ def outcome_section(outcome: dict):
 def show_transition(_refresh):
     outcomes = queries.outcomes()
     return markup.block(markup.join(outcome_section(outcome) for outcome in outcomes), "transition-outcomes")
+
+
+@callback(
+    Output("transition-spc", "figure"),
+    Output("transition-spc-summary", "children"),
+    Input("transition-spc-measure", "value"),
+    Input("transition-refresh", "data"),
+    roles=EVERYONE,
+)
+def show_transition_trend(measure, _refresh):
+    found = queries.measure_trend(int(measure)) if isinstance(measure, str) and measure.isdecimal() else None
+    if found is None:
+        return spc_small_multiples([], "", "number"), "Choose a measure to chart its trend."
+    kpi, series = found
+    present = [row for row in series if row["value"] is not None]
+    if not present:
+        return spc_small_multiples([], kpi["name"], kpi["unit"]), f"{kpi['name']} has no values yet."
+    latest = present[-1]
+    words = VARIATION_WORDS.get(latest["variation"], "no trend")
+    summary = (
+        f"{kpi['name']}: {len(present)} value{'s' if len(present) != 1 else ''} for the city, the latest "
+        f"{measure_value(latest['value'], kpi)} in {latest['period_label']}; "
+        f"{words.lower() if len(present) > 1 else 'one value only, so no trend yet'}."
+    )
+    return spc_small_multiples(series, kpi["name"], kpi["unit"], columns=1), summary
 
 
 ENTRY_FIELDS = ("measure", "period", "value", "note")

@@ -225,6 +225,30 @@ def layout(**_query):
         ),
         dcc.Store(id="transition-refresh", data=0),
         dcc.Loading(html.Div(id="transition-outcomes"), type="default"),
+        html.Section(
+            [
+                html.H2("A measure's trend", className="h4 mt-4", id="transition-spc-heading"),
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Measure to chart", html_for="transition-spc-measure", className="fw-semibold"
+                            ),
+                            dbc.Select(
+                                id="transition-spc-measure",
+                                options=queries.measure_choices(),
+                                value=next(iter(queries.measure_choices()), {}).get("value"),
+                            ),
+                        ],
+                        md=8,
+                    ),
+                    className="mb-2",
+                ),
+                html.P(id="transition-spc-summary", className="chart-summary"),
+                dcc.Graph(id="transition-spc", config={"displaylogo": False}, style={"height": "340px"}),
+            ],
+            **{"aria-labelledby": "transition-spc-heading"},
+        ),
     ]
     if policy.is_editor(user):
         children.append(entry_panel(user))

@@ -14,7 +14,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.db import session_scope
 from dashboard.domain import kpi_rules
-from dashboard.queries.kpis.catalogue import CITY
+from dashboard.queries.kpis.catalogue import CITY, kpi_details
 from dashboard.queries.kpis.trends import spc_trend_records
 
 TRANSITION_PROJECT = "transition"
@@ -171,3 +171,16 @@ def outcomes_for_milestone(milestone_key: str) -> list[str]:
             .order_by(m.TransitionOutcome.sort_order)
         ).all()
     return list(rows)
+
+
+def measure_trend(measure_id: int) -> tuple[dict, list[dict]] | None:
+    """A measure's KPI and its city series with the SPC statistics the KPI page charts."""
+    with session_scope() as db:
+        measure = db.get(m.TransitionMeasure, measure_id)
+        code = measure.kpi.code if measure is not None else None
+        value_format = measure.value_format if measure is not None else "unit"
+    kpi = kpi_details(code) if code else None
+    if kpi is None:
+        return None
+    series = [row for row in spc_trend_records(code, kpi) if row["area_key"] == CITY]
+    return kpi | {"value_format": value_format}, series
