@@ -192,3 +192,59 @@ def test_hostile_commentary_is_shown_as_typed(app, login_as):
     assert "<img" not in html and "<h1>Big" not in html and "[portal](https" in html
     assert "&lt;img src=x" in html and "<br/>" in html
     assert "\n" not in html
+
+
+def rating_row(domain_key: str, year: int) -> tuple[int, int]:
+    with session_scope() as db:
+        row = db.scalars(
+            select(m.SelfAssessmentRating)
+            .join(m.SelfAssessmentDomain)
+            .where(m.SelfAssessmentDomain.key == domain_key, m.SelfAssessmentRating.year == year)
+        ).one()
+        return row.id, row.version
+
+
+def correct_body(
+    app, rating_id, version, level="Medium risk", commentary="Moderated at the regional meeting"
+):
+    key = find_callback(app, "sa-correct-message.children")
+    values = {
+        ("sa-correct-save", "n_clicks"): 1,
+        ("sa-correct-version", "data"): {"id": rating_id, "version": version},
+        ("sa-correct-level", "value"): level,
+        ("sa-correct-commentary", "value"): commentary,
+        ("sa-refresh", "data"): 0,
+    }
+    return callback_request(app, key, values=values, triggered="sa-correct-save.n_clicks")
+
+
+def test_a_correction_is_saved_once_and_a_stale_form_is_a_conflict(app, login_as):
+    client = login_as("admin")
+    rating_id, version = rating_row("resources", 2016)
+    first = answer(client.post("/_dash-update-component", json=correct_body(app, rating_id, version)))
+    assert "Saved the correction" in flat(first["sa-correct-message"])
+    ratings = re.search(r'<table[^>]*id="sa-ratings-table"[^>]*>(.*?)</table>', page_html(app, client)).group(
+        1
+    )
+    assert "Moderated at the regional meeting" in ratings
+    before = state()
+    stale = answer(
+        client.post("/_dash-update-component", json=correct_body(app, rating_id, version, level="Low risk"))
+    )
+    assert "changed while you were editing it" in flat(stale["sa-correct-message"])
+    assert "High risk → Medium risk" in flat(stale["sa-correct-message"])
+    assert state() == before
+    bad = answer(
+        client.post("/_dash-update-component", json=correct_body(app, rating_id, version + 1, level="-"))
+    )
+    assert "Choose the risk level" in flat(bad["sa-correct-level-error"])
+    assert state() == before
+
+
+@pytest.mark.parametrize("username", ["cabinet.member", "transition.lead"])
+def test_corrections_are_refused_for_anyone_but_the_programme_office(app, login_as, username):
+    rating_id, version = rating_row("resources", 2016)
+    before = state()
+    response = login_as(username).post("/_dash-update-component", json=correct_body(app, rating_id, version))
+    assert response.status_code == 403
+    assert state() == before

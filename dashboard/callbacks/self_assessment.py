@@ -11,12 +11,12 @@ from dash import Input, Output, State
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
-from dashboard.callbacks.common import answer_write
+from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.figures.kpis import format_value
 from dashboard.queries import self_assessment as queries
 from dashboard.services import self_assessment as services
 from dashboard.ui import markup
-from dashboard.ui.forms import ERRORS, FormOutputs, error_summary
+from dashboard.ui.forms import ERRORS, Conflicts, FormOutputs, error_summary
 
 
 def scrolling(table, label: str):
@@ -221,4 +221,73 @@ def record_self_assessment(_clicks, domain, year, rating, commentary, refresh):
             signed_in_user(), domain, year, rating, commentary, today=clock.today()
         ),
         saved,
+    )
+
+
+@callback(
+    Output("sa-correct-version", "data"),
+    Output("sa-correct-level", "value"),
+    Output("sa-correct-commentary", "value"),
+    Input("sa-correct-rating", "value"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def open_self_assessment_rating(rating_id):
+    found = (
+        queries.rating_for_form(int(rating_id))
+        if isinstance(rating_id, str) and rating_id.isdecimal()
+        else None
+    )
+    if found is None:
+        return None, "-", ""
+    return {"id": found["id"], "version": found["version"]}, found["rating"], found["commentary"]
+
+
+CORRECT_FIELDS = ("level", "commentary")
+CORRECT_FORM = FormOutputs(
+    ("message", ERRORS, "refresh", "version"),
+    CORRECT_FIELDS,
+    kept=frozenset({"refresh", "version"}),
+    problem=partial(error_summary, links_to="sa-correct", order=CORRECT_FIELDS),
+    conflicts=Conflicts(
+        "self_assessment_rating", "rating", "Choose the rating again to see it as saved now."
+    ),
+)
+
+
+@callback(
+    Output("sa-correct-message", "children"),
+    *[Output(f"sa-correct-{field}-error", "children") for field in CORRECT_FIELDS],
+    Output("sa-refresh", "data", allow_duplicate=True),
+    Output("sa-correct-version", "data", allow_duplicate=True),
+    Input("sa-correct-save", "n_clicks"),
+    State("sa-correct-version", "data"),
+    State("sa-correct-level", "value"),
+    State("sa-correct-commentary", "value"),
+    State("sa-refresh", "data"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def correct_self_assessment_rating(_clicks, opened, level, commentary, refresh):
+    row = opened_row(opened)
+    if row is None:
+        return CORRECT_FORM.warning("Choose the rating to correct first.")
+    rating_id, version = row
+
+    def saved(new_version) -> tuple:
+        return CORRECT_FORM.answer(
+            message=dbc.Alert("Saved the correction.", color="success"),
+            refresh=(refresh or 0) + 1,
+            version={"id": rating_id, "version": new_version},
+        )
+
+    def invalid(errors) -> tuple:
+        errors = {("level" if name == "rating" else name): message for name, message in errors.items()}
+        return CORRECT_FORM.invalid(errors)
+
+    return answer_write(
+        CORRECT_FORM,
+        lambda: services.correct_rating(signed_in_user(), rating_id, level, commentary, version),
+        saved,
+        invalid,
     )

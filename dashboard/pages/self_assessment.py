@@ -94,6 +94,36 @@ def record_panel() -> html.Section:
                 "Why the domain has this rating, in a sentence or two",
             ),
             dbc.Button("Record the rating", id="sa-record-save", color="primary"),
+            html.H3("Correct a recorded rating", className="h5 mt-4"),
+            html.Div(id="sa-correct-message", role="alert", **{"aria-live": "assertive"}),
+            forms.field(
+                "Rating to correct",
+                dbc.Select(
+                    id="sa-correct-rating",
+                    options=[{"label": "Choose a rating", "value": NOT_CHOSEN}, *queries.rating_choices()],
+                    value=NOT_CHOSEN,
+                ),
+                "sa-correct-rating",
+            ),
+            dcc.Store(id="sa-correct-version"),
+            forms.field(
+                "Risk level",
+                dbc.Select(
+                    id="sa-correct-level",
+                    options=[
+                        {"label": "Choose a risk level", "value": NOT_CHOSEN},
+                        *({"label": r, "value": r} for r in SELF_ASSESSMENT_RATINGS),
+                    ],
+                    value=NOT_CHOSEN,
+                ),
+                "sa-correct-level",
+            ),
+            forms.field(
+                "Commentary",
+                dbc.Textarea(id="sa-correct-commentary", maxLength=1000, rows=3),
+                "sa-correct-commentary",
+            ),
+            dbc.Button("Save the correction", id="sa-correct-save", color="primary"),
         ],
         className="edit-panel mb-4 p-3 border rounded",
         **{"aria-labelledby": "sa-record-heading"},

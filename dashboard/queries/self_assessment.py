@@ -238,3 +238,31 @@ def domain_choices() -> list[dict]:
             )
         ).all()
     return [{"id": domain_id, "name": name} for domain_id, name in rows]
+
+
+def rating_choices() -> list[dict[str, str]]:
+    """Every recorded rating as a select choice: "Resource and workforce management, 2016: High risk"."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.SelfAssessmentRating.id,
+                m.SelfAssessmentDomain.name,
+                m.SelfAssessmentRating.year,
+                m.SelfAssessmentRating.rating,
+            )
+            .join(m.SelfAssessmentDomain, m.SelfAssessmentDomain.id == m.SelfAssessmentRating.domain_id)
+            .order_by(m.SelfAssessmentRating.year.desc(), m.SelfAssessmentDomain.sort_order)
+        ).all()
+    return [
+        {"label": f"{name}, {year}: {rating}", "value": str(rating_id)}
+        for rating_id, name, year, rating in rows
+    ]
+
+
+def rating_for_form(rating_id: int) -> dict | None:
+    """The rating a correction form opens: id, version, risk level and commentary."""
+    with session_scope() as db:
+        row = db.get(m.SelfAssessmentRating, rating_id)
+        if row is None:
+            return None
+        return {"id": row.id, "version": row.version, "rating": row.rating, "commentary": row.commentary}

@@ -13,9 +13,10 @@ from dashboard import clock, policy
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
+from dashboard.services import rows
 from dashboard.services.core import ConflictError, NotFoundError, ValidationError, audit, chosen, clean_text
 
-__all__ = ["ConflictError", "NotFoundError", "ValidationError", "record_rating"]
+__all__ = ["ConflictError", "NotFoundError", "ValidationError", "correct_rating", "record_rating"]
 
 FIRST_YEAR = 2016  # the self-assessment completed 31 Oct 2016 (002)
 COMMENTARY_MAX = 1000
@@ -91,3 +92,51 @@ def record_rating(actor, domain_id, year, rating, commentary, today: dt.date | N
         ):
             audit(db, actor, "create", ENTITY, row.id, field, None, value, version=row.version)
         return row.id
+
+
+RATING = rows.Entity(
+    m.SelfAssessmentRating,
+    ENTITY,
+    "self-assessment rating",
+    {"rating": "Risk level", "commentary": "Commentary"},
+    denied="Only the programme office may change self-assessment ratings.",
+    project=lambda _row: None,  # no project owns the assessment: the programme office's alone
+)
+
+
+def correct_rating(actor, rating_id, rating, commentary, expected_version) -> int:
+    """The programme office corrects a recorded rating (a typing slip, a late moderation), with the
+    version check: someone else's correction since the form opened is a conflict. Returns the version."""
+    require_role(actor, policy.ADMIN)
+    errors: dict[str, str] = {}
+    rating = chosen(rating)
+    if rating not in m.SELF_ASSESSMENT_RATINGS:
+        errors["rating"] = "Choose the risk level: Low risk, Medium risk or High risk"
+    text = clean_text(commentary, "The commentary", "commentary", COMMENTARY_MAX, errors)
+    if not text and "commentary" not in errors:
+        errors["commentary"] = "Say in a sentence or two why the domain has this rating"
+    row_id = rating_id if isinstance(rating_id, int) and not isinstance(rating_id, bool) else None
+    version = (
+        expected_version
+        if isinstance(expected_version, int) and not isinstance(expected_version, bool)
+        else None
+    )
+    if row_id is None or version is None:
+        raise ValidationError({"rating": "Choose the rating to correct first"})
+
+    def validate(_db, _row) -> None:
+        if errors:
+            raise ValidationError(errors)
+
+    def edit(_db, row: m.SelfAssessmentRating) -> rows.Changes:
+        changed = rows.changes(
+            {"rating": row.rating, "commentary": row.commentary}, {"rating": rating, "commentary": text}
+        )
+        rows.assign(row, changed)
+        if changed:
+            row.illustrative = False
+            row.illustrative_note = None
+            row.source = f"Corrected by {actor.username}"
+        return changed
+
+    return rows.update_row(actor, RATING, row_id, version, edit, before_version_check=validate)
