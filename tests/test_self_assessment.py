@@ -132,7 +132,9 @@ def test_domains_kpis_and_actions_are_linked_both_ways(app, login_as):
 def test_the_programme_office_records_a_new_year_and_the_change_shows(app, login_as):
     client = login_as("admin")
     response = client.post("/_dash-update-component", json=record_body(app, str(domain_id("resources"))))
-    assert "Recorded" in flat(answer(response)["sa-record-message"])
+    result = answer(response)
+    assert "Recorded" in flat(result["sa-record-message"])
+    assert "Resource and workforce management, 2026: Low risk" in flat(result["sa-correct-rating"])
     html = page_html(app, client)
     ratings = re.search(r'<table[^>]*id="sa-ratings-table"[^>]*>(.*?)</table>', html).group(1)
     assert '<th scope="col">2026</th>' in ratings and "Change 2017 → 2026" in ratings

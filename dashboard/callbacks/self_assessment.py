@@ -191,9 +191,9 @@ def show_self_assessment(_refresh):
 
 RECORD_FIELDS = ("domain", "year", "rating", "commentary")
 RECORD_FORM = FormOutputs(
-    ("message", ERRORS, "refresh"),
+    ("message", ERRORS, "refresh", "choices"),
     RECORD_FIELDS,
-    kept=frozenset({"refresh"}),
+    kept=frozenset({"refresh", "choices"}),
     problem=partial(error_summary, links_to="sa-record", order=RECORD_FIELDS),
 )
 
@@ -202,6 +202,7 @@ RECORD_FORM = FormOutputs(
     Output("sa-record-message", "children"),
     *[Output(f"sa-record-{field}-error", "children") for field in RECORD_FIELDS],
     Output("sa-refresh", "data"),
+    Output("sa-correct-rating", "options"),
     Input("sa-record-save", "n_clicks"),
     *[State(f"sa-record-{field}", "value") for field in RECORD_FIELDS],
     State("sa-refresh", "data"),
@@ -213,6 +214,7 @@ def record_self_assessment(_clicks, domain, year, rating, commentary, refresh):
         return RECORD_FORM.answer(
             message=dbc.Alert("Recorded. The ratings over the years below include it.", color="success"),
             refresh=(refresh or 0) + 1,
+            choices=[{"label": "Choose a rating", "value": "-"}, *queries.rating_choices()],
         )
 
     return answer_write(
