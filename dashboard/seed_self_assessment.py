@@ -5,7 +5,7 @@ the strengths and areas for improvement it records under each (cited to their se
 challenge recommendation (001) that answers each area where one does, and the KPIs that evidence
 each domain. `load_self_assessment_illustrative` loads the yearly risk ratings: the document rates
 no domain, so every rating is flagged illustrative. Both need data/seed (KPIs, recommendations)
-loaded first.
+loaded first. Every load skips rows already there, so loading again changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard.config import SEED_DIR
-from dashboard.seed_transition import SeedRowError, _one, load_kpi_rows, read_rows, yes
+from dashboard.seed_transition import SeedRowError, _find, _one, load_kpi_rows, read_rows, yes
 
 SELF_ASSESSMENT_DIR = SEED_DIR.parent / "self_assessment"
 
@@ -27,6 +27,10 @@ def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSES
     count = load_kpi_rows(session, seed_dir, illustrative=False)
     domains: dict[str, m.SelfAssessmentDomain] = {}
     for _where, row in read_rows(seed_dir / "domains.csv"):
+        found = _find(session, m.SelfAssessmentDomain, key=row["key"])
+        if found is not None:
+            domains[row["key"]] = found
+            continue
         domain = m.SelfAssessmentDomain(
             key=row["key"],
             name=row["name"],
@@ -41,6 +45,8 @@ def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSES
     for where, row in read_rows(seed_dir / "findings.csv"):
         if row["domain"] not in domains or row["kind"] not in m.FINDING_KINDS:
             raise SeedRowError(f"{where}: unknown domain or kind")
+        if _find(session, m.SelfAssessmentFinding, domain_id=domains[row["domain"]].id, text=row["text"]):
+            continue
         number = row.get("recommendation", "")
         session.add(
             m.SelfAssessmentFinding(
@@ -56,8 +62,10 @@ def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSES
     for where, row in read_rows(seed_dir / "domain_kpis.csv"):
         if row["domain"] not in domains:
             raise SeedRowError(f"{where}: unknown domain {row['domain']!r}")
-        domains[row["domain"]].kpis.append(_one(session, m.Kpi, where, code=row["kpi"]))
-        count += 1
+        kpi = _one(session, m.Kpi, where, code=row["kpi"])
+        if kpi not in domains[row["domain"]].kpis:
+            domains[row["domain"]].kpis.append(kpi)
+            count += 1
     session.flush()
     return count
 
@@ -68,9 +76,12 @@ def load_self_assessment_illustrative(session: Session, seed_dir: Path = SELF_AS
     for where, row in read_rows(seed_dir / "ratings.csv"):
         if row["rating"] not in m.SELF_ASSESSMENT_RATINGS:
             raise SeedRowError(f"{where}: unknown rating {row['rating']!r}")
+        domain = _one(session, m.SelfAssessmentDomain, where, key=row["domain"])
+        if _find(session, m.SelfAssessmentRating, domain_id=domain.id, year=int(row["year"])) is not None:
+            continue
         session.add(
             m.SelfAssessmentRating(
-                domain=_one(session, m.SelfAssessmentDomain, where, key=row["domain"]),
+                domain=domain,
                 year=int(row["year"]),
                 rating=row["rating"],
                 commentary=row.get("commentary", ""),

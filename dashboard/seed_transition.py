@@ -5,7 +5,8 @@ activity group (§5.2.6–5.2.7), which milestones serve which outcome, and the 
 £22.8m in 2018/19 (§4.2.4). `load_transition_illustrative` loads what it does not: the measures
 under each outcome (Appendix 6, the dashboard itself, is not in the document), their cohorts and
 their values, all flagged illustrative. The illustrative loader needs the documented rows and the
-KPIs of data/seed/kpis.csv to be loaded first.
+KPIs of data/seed/kpis.csv to be loaded first. Every load skips rows already there (by key), so
+loading again changes nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def _number(value: str) -> float | None:
     return float(value) if value else None
 
 
+def _find(session: Session, model, **given):
+    """The row with these values, or None: every load skips what is already there."""
+    return session.scalars(select(model).filter_by(**given)).first()
+
+
 def _one(session: Session, model, where: str, **given):
     row = session.scalars(select(model).filter_by(**given)).first()
     if row is None:
@@ -79,19 +85,27 @@ def load_kpi_rows(session: Session, seed_dir: Path, illustrative: bool) -> int:
     for _where, row in read_rows(seed_dir / "kpis.csv"):
         if (row.get("values_source") == "illustrative") != illustrative:
             continue
+        if _find(session, m.Kpi, code=row["code"]) is not None:
+            continue
         session.add(_kpi(row))
         count += 1
     session.flush()
     for where, row in read_rows(seed_dir / "kpi_values.csv"):
         if yes(row.get("illustrative", "")) != illustrative:
             continue
+        kpi = _one(session, m.Kpi, where, code=row["kpi"])
+        area = _one(session, m.Area, where, key=row["area"])
+        start = dt.date.fromisoformat(row["period_start"])
+        end = dt.date.fromisoformat(row["period_end"])
+        if _find(session, m.KpiValue, kpi_id=kpi.id, area_id=area.id, period_start=start, period_end=end):
+            continue
         session.add(
             m.KpiValue(
-                kpi=_one(session, m.Kpi, where, code=row["kpi"]),
-                area=_one(session, m.Area, where, key=row["area"]),
+                kpi=kpi,
+                area=area,
                 period_label=row["period_label"],
-                period_start=dt.date.fromisoformat(row["period_start"]),
-                period_end=dt.date.fromisoformat(row["period_end"]),
+                period_start=start,
+                period_end=end,
                 value=_number(row.get("value", "")),
                 note=row.get("note") or None,
                 source=row.get("source", ""),
@@ -108,6 +122,8 @@ def _load_measures(session: Session, seed_dir: Path, illustrative: bool) -> int:
     project = None
     for where, row in read_rows(seed_dir / "measures.csv"):
         if yes(row.get("illustrative", "")) != illustrative:
+            continue
+        if _find(session, m.TransitionMeasure, key=row["key"]) is not None:
             continue
         project = project or _one(session, m.Project, where, key=PROJECT_KEY)
         session.add(
@@ -134,6 +150,10 @@ def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR)
     count = 0
     outcomes: dict[str, m.TransitionOutcome] = {}
     for _where, row in read_rows(seed_dir / "outcomes.csv"):
+        found = _find(session, m.TransitionOutcome, key=row["key"])
+        if found is not None:
+            outcomes[row["key"]] = found
+            continue
         outcome = m.TransitionOutcome(
             key=row["key"],
             name=row["name"],
@@ -146,11 +166,12 @@ def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR)
         count += 1
     session.flush()
     for where, row in read_rows(seed_dir / "milestone_outcomes.csv"):
-        milestone = _one(session, m.Milestone, where, key=row["milestone"])
         if row["outcome"] not in outcomes:
             raise SeedRowError(f"{where}: unknown outcome {row['outcome']!r}")
-        outcomes[row["outcome"]].milestones.append(milestone)
-        count += 1
+        milestone = _one(session, m.Milestone, where, key=row["milestone"])
+        if milestone not in outcomes[row["outcome"]].milestones:
+            outcomes[row["outcome"]].milestones.append(milestone)
+            count += 1
     count += load_kpi_rows(session, seed_dir, illustrative=False)
     session.flush()
     count += _load_measures(session, seed_dir, illustrative=False)
