@@ -19,5 +19,7 @@ USER dashboard
 
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz')"
-# Migrate and seed (idempotent), then serve app:server with several workers.
+# Migrate and load the reference data (idempotent; in production nothing else: no illustrative data,
+# no demo users), then serve app:server with several workers. The council's programme is loaded once,
+# by choice: `docker run … python -m dashboard seed documents`, then `create-user` (README, Deploying).
 CMD ["sh", "-c", "python -m dashboard init-db && exec gunicorn --bind ${HOST}:${PORT} --workers ${WEB_CONCURRENCY} --access-logfile - app:server"]

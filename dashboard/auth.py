@@ -1,21 +1,41 @@
-"""Users, roles and login: flask-login wiring, the login gate, and the role/permission checks."""
+"""Users, roles and login: the login gate, sessions kept in the database, and the role checks.
+
+A session is a row of `user_sessions`: the session cookie (signed by Flask) carries only a random
+token, the row only its SHA-256. Every request looks the row up once (`user_for_token`, one indexed
+query that also reads the user and the projects they lead); a session signed out, ended by an
+administrator or by a password, role or active change, idle for longer than SESSION_IDLE_MINUTES or
+older than SESSION_LIFETIME_HOURS signs nobody in, on whichever worker or instance is asked.
+flask-login only carries the loaded user through the request (`current_user`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, redirect, render_template_string, request, session, url_for
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask import (
+    Flask,
+    current_app,
+    has_app_context,
+    jsonify,
+    redirect,
+    render_template_string,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard import clock, policy
 from dashboard import models as m
-from dashboard import policy
 from dashboard.db import session_scope
 
 ROLE_LABELS = {"viewer": "Viewer", "lead": "Project lead", "admin": "Administrator"}
@@ -40,6 +60,7 @@ class SessionUser:
     display_name: str
     role: str
     led_project_ids: frozenset[int] = field(default_factory=frozenset)
+    session_id: int | None = None  # the user_sessions row this request came in on
 
     is_authenticated: bool = True
     is_active: bool = True
@@ -79,6 +100,7 @@ def hash_password(password: str) -> str:
 
 
 def load_user(user_id: str) -> SessionUser | None:
+    """An active user by id, as a signed-in request would see them (with no session of their own)."""
     try:
         wanted = int(user_id)
     except (TypeError, ValueError):
@@ -151,6 +173,148 @@ def require_role(user, *roles: str) -> SessionUser:
     return user
 
 
+# Sessions ------------------------------------------------------------------------------------------
+
+SESSION_KEY = "sid"  # the one thing about the user the session cookie carries: a random token
+LAST_SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often per session
+DEFAULT_IDLE = dt.timedelta(hours=8)
+DEFAULT_LIFETIME = dt.timedelta(days=7)
+ENDED_MESSAGE = "Your session has ended; sign in again."
+
+# Why a session ended, as user_sessions.ended_reason keeps it.
+SIGNED_OUT = "signed out"
+SIGNED_IN_AGAIN = "signed in again"
+EXPIRED = "expired"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def session_limits() -> tuple[dt.timedelta, dt.timedelta]:
+    """(idle timeout, absolute lifetime) of this app's sessions (config.py's SESSION_* settings)."""
+    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
+    if settings is None:  # the command line: the same environment variables
+        from dashboard.config import load_settings
+
+        settings = load_settings()
+    return settings.session_idle, settings.session_lifetime
+
+
+def start_session(user_id: int, address: str) -> str:
+    """A new session for the user; returns the token for the cookie (the database keeps its hash).
+
+    Also stamps the user's last sign-in and forgets their sessions that ended or expired long ago,
+    so the table holds about one row per browser in use."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    _idle, lifetime = session_limits()
+    with session_scope() as db:
+        db.execute(
+            delete(m.UserSession).where(
+                m.UserSession.user_id == user_id,
+                m.UserSession.created_at < now - max(lifetime, DEFAULT_LIFETIME) - dt.timedelta(days=1),
+            )
+        )
+        db.add(
+            m.UserSession(
+                token_hash=token_hash(token),
+                user_id=user_id,
+                created_at=now,
+                last_seen_at=now,
+                address=address[:64],
+            )
+        )
+        db.execute(update(m.User).where(m.User.id == user_id).values(last_sign_in_at=now))
+    return token
+
+
+def user_for_token(token: str) -> SessionUser | None:
+    """The user signed in by this session token, or None when the session is unknown, ended,
+    expired or its user deactivated. One query by the unique token hash (the user and the projects
+    they lead joined in); last_seen_at is written at most once a minute."""
+    now = clock.now()
+    idle, lifetime = session_limits()
+    with session_scope() as db:
+        rows = db.execute(
+            select(
+                m.UserSession.id,
+                m.UserSession.created_at,
+                m.UserSession.last_seen_at,
+                m.UserSession.ended_at,
+                m.User.id.label("user_id"),
+                m.User.username,
+                m.User.display_name,
+                m.User.role,
+                m.User.active,
+                m.project_leads.c.project_id,
+            )
+            .join(m.User, m.User.id == m.UserSession.user_id)
+            .outerjoin(m.project_leads, m.project_leads.c.user_id == m.User.id)
+            .where(m.UserSession.token_hash == token_hash(token))
+        ).all()
+        if not rows:
+            return None
+        row = rows[0]
+        if row.ended_at is not None or not row.active:
+            return None
+        if now - row.last_seen_at > idle or now - row.created_at > lifetime:
+            db.execute(
+                update(m.UserSession)
+                .where(m.UserSession.id == row.id, m.UserSession.ended_at.is_(None))
+                .values(ended_at=now, ended_reason=EXPIRED)
+            )
+            return None
+        if now - row.last_seen_at >= LAST_SEEN_EVERY:
+            db.execute(update(m.UserSession).where(m.UserSession.id == row.id).values(last_seen_at=now))
+        return SessionUser(
+            id=row.user_id,
+            username=row.username,
+            display_name=row.display_name or row.username,
+            role=row.role,
+            led_project_ids=frozenset(r.project_id for r in rows if r.project_id is not None),
+            session_id=row.id,
+        )
+
+
+def end_session(token: str, reason: str = SIGNED_OUT) -> None:
+    """End the session this token opened (signing out): every copy of its cookie stops working."""
+    with session_scope() as db:
+        db.execute(
+            update(m.UserSession)
+            .where(m.UserSession.token_hash == token_hash(token), m.UserSession.ended_at.is_(None))
+            .values(ended_at=clock.now(), ended_reason=reason)
+        )
+
+
+def end_user_sessions(db: Session, user_id: int, reason: str, keep_session_id: int | None = None) -> int:
+    """End every open session of a user inside the caller's transaction (a service's), except
+    `keep_session_id`; returns how many were open and not yet expired."""
+    now = clock.now()
+    idle, lifetime = session_limits()
+    condition = and_(m.UserSession.user_id == user_id, m.UserSession.ended_at.is_(None))
+    if keep_session_id is not None:
+        condition = and_(condition, m.UserSession.id != keep_session_id)
+    live = db.scalar(
+        select(func.count())
+        .select_from(m.UserSession)
+        .where(
+            condition,
+            m.UserSession.last_seen_at >= now - idle,
+            m.UserSession.created_at >= now - lifetime,
+        )
+    )
+    db.execute(update(m.UserSession).where(condition).values(ended_at=now, ended_reason=reason[:40]))
+    return int(live or 0)
+
+
+def _user_from_session_cookie(_request) -> SessionUser | None:
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    return user_for_token(token)
+
+
 def signed_in_user() -> SessionUser | None:
     user = current_user._get_current_object() if current_user else None
     return user if user is not None and user.is_authenticated else None
@@ -166,12 +330,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-LOGIN_TEMPLATE = """<!DOCTYPE html>
+# The sign-in and sign-out pages: plain HTML, so they work before any script has loaded.
+# GET /logout only asks: an image or a link pointing at /logout must not sign anyone out.
+PAGE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Sign in – ASCH programme tracker</title>
+  <title>{{ title }} – ASCH programme tracker</title>
   <link rel="stylesheet" href="/assets/00_bootstrap-5.3.8.min.css">
   <link rel="stylesheet" href="/assets/app.css">
 </head>
@@ -181,14 +347,15 @@ LOGIN_TEMPLATE = """<!DOCTYPE html>
   <span class="app-title">Adult Social Care and Health – programme tracker</span>
 </div></header>
 <main id="main" class="container my-4" style="max-width: 32rem">
-  <h1 class="h2">Sign in</h1>
-  {% if message %}<div class="alert alert-info" role="status">{{ message }}</div>{% endif %}
+  <h1 class="h2">{{ title }}</h1>
+  {% if message %}<div class="alert alert-info" role="status" id="login-message">{{ message }}</div>{% endif %}
   {% if error %}
   <div class="alert alert-danger" role="alert" id="login-error">
     <h2 class="h5">There is a problem</h2>
     <p class="mb-0">{{ error }}</p>
   </div>
   {% endif %}
+  {% if form == "login" %}
   <form method="post" action="/login" novalidate>
     <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
     <input type="hidden" name="next" value="{{ next }}">
@@ -204,6 +371,15 @@ LOGIN_TEMPLATE = """<!DOCTYPE html>
     </div>
     <button class="btn btn-primary" type="submit" id="sign-in">Sign in</button>
   </form>
+  {% else %}
+  <p>You are signed in as <strong id="signed-in-as">{{ name }}</strong>. Signing out ends this session:
+  you will need your password to sign in again.</p>
+  <form method="post" action="/logout" class="d-flex gap-2 align-items-center">
+    <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+    <button class="btn btn-primary" type="submit" id="sign-out-confirm">Sign out</button>
+    <a class="btn btn-link" href="/">Stay signed in</a>
+  </form>
+  {% endif %}
 </main>
 </body>
 </html>"""
@@ -214,7 +390,10 @@ CSRF_COOKIE = "_csrf_token"  # Dash's renderer copies this cookie into an X-CSRF
 
 def init_app(server: Flask) -> None:
     manager = LoginManager()
-    manager.user_loader(load_user)
+    # The user comes from the session row the cookie's token names, never from a user id in the
+    # cookie; flask-login only keeps them for the request. Its own session protection is not used.
+    manager.request_loader(_user_from_session_cookie)
+    manager.session_protection = None
     manager.init_app(server)
     # Tokens last as long as the session: a board pack left open all morning still saves.
     server.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
@@ -234,9 +413,12 @@ def init_app(server: Flask) -> None:
             raise
         if user is not None:
             return None
+        ended = session.pop(SESSION_KEY, None) is not None  # signed out elsewhere, ended or expired
         if path.startswith("/_dash-") or path.startswith("/_reload-hash"):
             # Layout, callback graph and every callback: no data for anonymous callers.
-            return jsonify({"error": "Sign in required"}), 401
+            return jsonify({"error": ENDED_MESSAGE if ended else "Sign in required"}), 401
+        if ended:
+            return redirect(url_for("login", next=request.full_path.rstrip("?"), ended=1))
         return redirect(url_for("login", next=request.full_path.rstrip("?")))
 
     # Registered after the login gate, so anonymous callers get 401 before any CSRF check.
@@ -246,6 +428,8 @@ def init_app(server: Flask) -> None:
     def csrf_refused(error):
         if request.path == "/login":
             return _login_page("The sign-in form expired. Sign in again.", status=400)
+        if request.path == "/logout":
+            return _logout_page("The sign-out form expired. Press Sign out again.", status=400)
         return jsonify(
             {"error": "This request did not carry the page's security token. Reload the page."}
         ), 400
@@ -263,17 +447,26 @@ def init_app(server: Flask) -> None:
             )
         return response
 
-    def _login_page(error: str | None = None, username: str = "", message: str | None = None, status=200):
-        next_path = _safe_next(request.values.get("next"))
+    def _page(title: str, form: str, error: str | None, message: str | None, status: int, **values):
         html = render_template_string(
-            LOGIN_TEMPLATE,
+            PAGE_TEMPLATE,
+            title=title,
+            form=form,
             csrf_token=generate_csrf(),
-            next=next_path,
-            username=username,
             error=error,
             message=message,
+            **values,
         )
         return html, status
+
+    def _login_page(error: str | None = None, username: str = "", message: str | None = None, status=200):
+        next_path = _safe_next(request.values.get("next"))
+        return _page("Sign in", "login", error, message, status, next=next_path, username=username)
+
+    def _logout_page(error: str | None = None, status=200):
+        user = signed_in_user()
+        name = user.display_name if user is not None else ""
+        return _page("Sign out", "logout", error, None, status, name=name)
 
     @server.route("/login", methods=["GET", "POST"])
     def login():
@@ -281,7 +474,12 @@ def init_app(server: Flask) -> None:
         if request.method == "GET":
             if signed_in_user() is not None:
                 return redirect(next_path)
-            return _login_page(message="You have signed out." if request.args.get("signed_out") else None)
+            message = None
+            if request.args.get("signed_out"):
+                message = "You have signed out."
+            elif request.args.get("ended"):
+                message = ENDED_MESSAGE
+            return _login_page(message=message)
         # A NUL can be in no username, and PostgreSQL refuses it in any query: make it visible instead.
         username = request.form.get("username", "").replace("\x00", "\ufffd")[:USERNAME_MAX]
         password = request.form.get("password", "")
@@ -300,12 +498,21 @@ def init_app(server: Flask) -> None:
             )
             return _login_page(error=error, username=username, status=401)
         clear_failures(username)
+        previous = session.get(SESSION_KEY)
+        if isinstance(previous, str) and previous:
+            end_session(previous, SIGNED_IN_AGAIN)  # signing in over a session ends it
         session.clear()  # a fresh session on sign-in: no fixation
-        login_user(user)
+        session[SESSION_KEY] = start_session(user.id, address)
         return redirect(next_path)
 
     @server.route("/logout", methods=["GET", "POST"])
     def logout():
+        if request.method == "GET":
+            return _logout_page()
+        # POST, with the CSRF token checked by CSRFProtect: another site cannot sign anyone out.
+        token = session.get(SESSION_KEY)
+        if isinstance(token, str) and token:
+            end_session(token, SIGNED_OUT)
         logout_user()
         session.clear()
         return redirect(url_for("login", signed_out=1))

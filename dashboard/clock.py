@@ -1,4 +1,7 @@
-"""Today's date for the app; DASHBOARD_TODAY (YYYY-MM-DD) pins it for demonstrations and tests."""
+"""Today's date for the app; DASHBOARD_TODAY (YYYY-MM-DD) pins it for demonstrations and tests.
+
+`now()` is the moment in UTC (naive, as the database stores it) by which sessions are timed; a test
+makes time pass by replacing it, never by sleeping."""
 
 from __future__ import annotations
 
@@ -21,3 +24,8 @@ def pinned_date(text: str | None) -> dt.date | None:
 
 def today() -> dt.date:
     return pinned_date(os.environ.get("DASHBOARD_TODAY")) or dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The current moment in UTC, without a time zone (how every timestamp is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

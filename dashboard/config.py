@@ -34,6 +34,9 @@ class Settings:
     port: int
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers count
     pinned_today: dt.date | None = None  # DASHBOARD_TODAY, checked here; dashboard/clock.py reads it
+    # A session ends after this long without a request, and this long after signing in, whatever.
+    session_idle: dt.timedelta = dt.timedelta(hours=8)
+    session_lifetime: dt.timedelta = dt.timedelta(days=7)
 
     @property
     def is_production(self) -> bool:
@@ -51,6 +54,19 @@ def _flag(value: str | None, default: bool) -> bool:
     if meaning is None:
         raise ConfigError(f"Expected a yes/no value, got {value!r}")
     return meaning
+
+
+def _whole_number(env, name: str, default: int, low: int, high: int) -> int:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        number = int(text)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from exc
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
+    return number
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -93,6 +109,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 
+    idle_minutes = _whole_number(env, "SESSION_IDLE_MINUTES", 8 * 60, 1, 60 * 24 * 31)
+    lifetime_hours = _whole_number(env, "SESSION_LIFETIME_HOURS", 7 * 24, 1, 24 * 366)
+
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -103,4 +122,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=port,
         trusted_proxies=trusted_proxies,
         pinned_today=pinned_today,
+        session_idle=dt.timedelta(minutes=idle_minutes),
+        session_lifetime=dt.timedelta(hours=lifetime_hours),
     )

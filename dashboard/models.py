@@ -144,6 +144,9 @@ class User(Versioned, Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    # Optional: where reminders will be sent. Never used to sign in.
+    email: Mapped[str | None] = mapped_column(String(254))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     led_projects: Mapped[list[Project]] = relationship(secondary=project_leads, back_populates="leads")
 
@@ -557,6 +560,25 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
+
+
+class UserSession(Base):
+    """One signed-in browser: the cookie carries a random token, this row only its SHA-256.
+
+    Every request looks the row up by `token_hash` (unique index): a session that was ended (signed
+    out, ended by an administrator, the password or role changed, the user deactivated) or that
+    expired (idle or too old, see auth.py) signs nobody in, whichever worker or instance is asked.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64), default="")
 
 
 class SeedRun(Base):

@@ -10,6 +10,7 @@ loaded first. Every load skips rows already there, so loading again changes noth
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -21,10 +22,10 @@ from dashboard.seed_transition import SeedRowError, _find, _one, load_kpi_rows, 
 SELF_ASSESSMENT_DIR = SEED_DIR.parent / "self_assessment"
 
 
-def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSESSMENT_DIR) -> int:
+def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSESSMENT_DIR) -> Counter:
     """Domains, findings (with the recommendation answering each), domain ↔ KPI links, and the
     hospital assessments of the front door (Performance Details)."""
-    count = load_kpi_rows(session, seed_dir, illustrative=False)
+    added = load_kpi_rows(session, seed_dir, illustrative=False)
     domains: dict[str, m.SelfAssessmentDomain] = {}
     for _where, row in read_rows(seed_dir / "domains.csv"):
         found = _find(session, m.SelfAssessmentDomain, key=row["key"])
@@ -40,7 +41,7 @@ def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSES
         )
         domains[row["key"]] = domain
         session.add(domain)
-        count += 1
+        added["self_assessment_domains"] += 1
     session.flush()
     for where, row in read_rows(seed_dir / "findings.csv"):
         if row["domain"] not in domains or row["kind"] not in m.FINDING_KINDS:
@@ -58,21 +59,21 @@ def load_self_assessment_documents(session: Session, seed_dir: Path = SELF_ASSES
                 source=row["source"],
             )
         )
-        count += 1
+        added["self_assessment_findings"] += 1
     for where, row in read_rows(seed_dir / "domain_kpis.csv"):
         if row["domain"] not in domains:
             raise SeedRowError(f"{where}: unknown domain {row['domain']!r}")
         kpi = _one(session, m.Kpi, where, code=row["kpi"])
         if kpi not in domains[row["domain"]].kpis:
             domains[row["domain"]].kpis.append(kpi)
-            count += 1
+            added["self_assessment_domain_kpis"] += 1
     session.flush()
-    return count
+    return added
 
 
-def load_self_assessment_illustrative(session: Session, seed_dir: Path = SELF_ASSESSMENT_DIR) -> int:
+def load_self_assessment_illustrative(session: Session, seed_dir: Path = SELF_ASSESSMENT_DIR) -> Counter:
     """The risk rating of each domain in 2016 and 2017, all illustrative (002 rates no domain)."""
-    count = 0
+    added: Counter = Counter()
     for where, row in read_rows(seed_dir / "ratings.csv"):
         if row["rating"] not in m.SELF_ASSESSMENT_RATINGS:
             raise SeedRowError(f"{where}: unknown rating {row['rating']!r}")
@@ -90,6 +91,6 @@ def load_self_assessment_illustrative(session: Session, seed_dir: Path = SELF_AS
                 illustrative_note=row.get("illustrative_note") or None,
             )
         )
-        count += 1
+        added["self_assessment_ratings"] += 1
     session.flush()
-    return count
+    return added

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,16 +80,16 @@ def _kpi(row: dict[str, str]) -> m.Kpi:
     )
 
 
-def load_kpi_rows(session: Session, seed_dir: Path, illustrative: bool) -> int:
+def load_kpi_rows(session: Session, seed_dir: Path, illustrative: bool) -> Counter:
     """The KPIs and city values of `seed_dir`'s kpis.csv and kpi_values.csv that are (or are not) illustrative."""
-    count = 0
+    added: Counter = Counter()
     for _where, row in read_rows(seed_dir / "kpis.csv"):
         if (row.get("values_source") == "illustrative") != illustrative:
             continue
         if _find(session, m.Kpi, code=row["code"]) is not None:
             continue
         session.add(_kpi(row))
-        count += 1
+        added["kpis"] += 1
     session.flush()
     for where, row in read_rows(seed_dir / "kpi_values.csv"):
         if yes(row.get("illustrative", "")) != illustrative:
@@ -113,12 +114,12 @@ def load_kpi_rows(session: Session, seed_dir: Path, illustrative: bool) -> int:
                 illustrative_note="Illustrative: not in the source documents" if illustrative else None,
             )
         )
-        count += 1
-    return count
+        added["kpi_values"] += 1
+    return added
 
 
-def _load_measures(session: Session, seed_dir: Path, illustrative: bool) -> int:
-    count = 0
+def _load_measures(session: Session, seed_dir: Path, illustrative: bool) -> Counter:
+    added: Counter = Counter()
     project = None
     for where, row in read_rows(seed_dir / "measures.csv"):
         if yes(row.get("illustrative", "")) != illustrative:
@@ -141,13 +142,13 @@ def _load_measures(session: Session, seed_dir: Path, illustrative: bool) -> int:
                 illustrative_note=row.get("illustrative_note") or None,
             )
         )
-        count += 1
-    return count
+        added["transition_measures"] += 1
+    return added
 
 
-def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR) -> int:
+def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR) -> Counter:
     """The documented rows (004): outcomes, milestone ↔ outcome links, the aligned spend measure."""
-    count = 0
+    added: Counter = Counter()
     outcomes: dict[str, m.TransitionOutcome] = {}
     for _where, row in read_rows(seed_dir / "outcomes.csv"):
         found = _find(session, m.TransitionOutcome, key=row["key"])
@@ -163,27 +164,29 @@ def load_transition_documents(session: Session, seed_dir: Path = TRANSITION_DIR)
         )
         outcomes[row["key"]] = outcome
         session.add(outcome)
-        count += 1
+        added["transition_outcomes"] += 1
     session.flush()
     for where, row in read_rows(seed_dir / "milestone_outcomes.csv"):
         if row["outcome"] not in outcomes:
             raise SeedRowError(f"{where}: unknown outcome {row['outcome']!r}")
-        milestone = _one(session, m.Milestone, where, key=row["milestone"])
+        milestone = _find(session, m.Milestone, key=row["milestone"])
+        if milestone is None:
+            continue  # a milestone only the demonstration data has: linked when that is loaded
         if milestone not in outcomes[row["outcome"]].milestones:
             outcomes[row["outcome"]].milestones.append(milestone)
-            count += 1
-    count += load_kpi_rows(session, seed_dir, illustrative=False)
+            added["transition_milestone_outcomes"] += 1
+    added += load_kpi_rows(session, seed_dir, illustrative=False)
     session.flush()
-    count += _load_measures(session, seed_dir, illustrative=False)
+    added += _load_measures(session, seed_dir, illustrative=False)
     session.flush()
-    return count
+    return added
 
 
-def load_transition_illustrative(session: Session, seed_dir: Path = TRANSITION_DIR) -> int:
+def load_transition_illustrative(session: Session, seed_dir: Path = TRANSITION_DIR) -> Counter:
     """The illustrative rows: the measures under each outcome, the caseload and personal budget
     measures and their values (the document gives none of them)."""
-    count = load_kpi_rows(session, seed_dir, illustrative=True)
+    added = load_kpi_rows(session, seed_dir, illustrative=True)
     session.flush()
-    count += _load_measures(session, seed_dir, illustrative=True)
+    added += _load_measures(session, seed_dir, illustrative=True)
     session.flush()
-    return count
+    return added

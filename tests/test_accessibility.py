@@ -1,4 +1,4 @@
-"""WCAG 2.2 AA checks in headless Chromium: axe-core on every page, at projector and tablet widths."""
+"""WCAG 2.2 AA checks in headless Chromium: axe-core on every page, at projector, tablet and phone widths."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ PAGES = [
     "/audit",
     "/pack",
     "/import",
+    "/about",
 ]
+PAGES += ["/users", "/account", "/logout"]  # /logout: the page asking to sign out
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -58,6 +60,18 @@ def wait_until_loaded(dash_duo) -> None:
     )
 
 
+def set_width(dash_duo, width: int, height: int) -> None:
+    """The window's size; a phone's 390 px through device emulation (a headless window is wider)."""
+    if width < 500:
+        dash_duo.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+    else:
+        dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        dash_duo.driver.set_window_size(width, height)
+
+
 def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
     assert AXE.exists(), "axe-core missing: scripts/test runs npm ci"
     dash_duo.start_server(app, navigate=False)
@@ -67,8 +81,8 @@ def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
     sign_in(dash_duo, "admin")
 
     problems = []
-    for width, height in ((1280, 720), (768, 1024)):
-        dash_duo.driver.set_window_size(width, height)
+    for width, height in ((1280, 720), (768, 1024), (390, 844)):
+        set_width(dash_duo, width, height)
         for path in PAGES:
             dash_duo.driver.get(base + path)
             wait_until_loaded(dash_duo)
@@ -81,4 +95,26 @@ def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
                     {"page": path, "id": "horizontal-scroll", "width": width, "overflow": overflow}
                 )
     assert problems == [], "\n".join(map(str, problems))
+    assert dash_duo.get_logs() == []
+
+
+def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member")
+    set_width(dash_duo, 390, 844)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
+    wait_until_loaded(dash_duo)
+    items = dash_duo.driver.find_elements("css selector", "#ms-plan-list li")
+    assert len(items) >= 10
+    first = items[0].text
+    # Name, project, RAG or status in words, baseline end → forecast or finish, slippage.
+    assert "Transition Project" in first and "Baseline end" in first and "→" in first
+    assert any(word in first for word in ("Complete", "Red", "Amber", "Green", "No RAG", "Cancelled"))
+    assert any(word in first for word in ("late", "early", "On its baseline", "not known"))
+    assert not dash_duo.find_element("#ms-gantt").is_displayed()
+    set_width(dash_duo, 1280, 900)
+    dash_duo._wait_for(
+        lambda driver: dash_duo.find_element("#ms-gantt").is_displayed(), timeout=5, msg="no chart when wide"
+    )
+    assert not dash_duo.find_element("#ms-plan-list").is_displayed()
     assert dash_duo.get_logs() == []

@@ -31,8 +31,9 @@ WRITERS = (
     "dashboard.seed_transition",
     "dashboard.seed_self_assessment",
     "dashboard.cli",
-    # Sign-in throttling: a failed sign-in is recorded (and cleared on success) before anyone is
-    # signed in, so there is no user to give a service; the one write outside services/.
+    # Sign-in throttling and sessions: a failed sign-in is recorded (and cleared on success) before
+    # anyone is signed in, and a session row is started, stamped and ended by the sign-in gate itself,
+    # so there is no user to give a service; the one write outside services/.
     "dashboard.auth",
 )
 

@@ -227,3 +227,26 @@ def test_the_count_of_changes_is_the_number_listed_whatever_the_kind_and_window(
         == 9
     )
     assert board.count_changes_since(since) == board.count_changes_since(since, dt.datetime(2026, 11, 15)) + 1
+
+
+def test_a_meeting_is_named_held_next_or_to_come_by_its_date_not_its_title():
+    import datetime as dt
+
+    from dashboard.queries.board import Meeting, meeting_choices
+
+    meetings = [
+        Meeting(1, dt.date(2026, 11, 17), "Programme board", True),
+        Meeting(2, dt.date(2026, 11, 24), "Programme board", True),
+        Meeting(3, dt.date(2026, 12, 8), "Programme board", True),
+        Meeting(4, dt.date(2026, 12, 15), "Programme board", True),
+    ]
+    labels = [choice["label"] for choice in meeting_choices(meetings, dt.date(2026, 12, 4))]
+    assert labels == [
+        "15 Dec 2026 – Programme board (to come)",
+        "8 Dec 2026 – Programme board (next meeting)",
+        "24 Nov 2026 – Programme board (held)",
+        "17 Nov 2026 – Programme board (held)",
+    ]
+    on_the_day = [choice["label"] for choice in meeting_choices(meetings, dt.date(2026, 12, 8))]
+    assert on_the_day[1] == "8 Dec 2026 – Programme board (held)"
+    assert on_the_day[0] == "15 Dec 2026 – Programme board (next meeting)"

@@ -41,11 +41,19 @@ def test_each_role_signs_in_and_sees_the_shell(dash_duo, app, username, shown_as
     navbar_text = dash_duo.find_element(".app-navbar").text
     assert shown_as in navbar_text.replace("\n", " ")
     links = [link.text for link in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".app-nav-link")]
-    assert links == NAV_LABELS
+    assert links == NAV_LABELS + (["Users"] if username == "admin" else [])
 
-    # The database summary comes from the seeded database through a guarded callback.
-    dash_duo.wait_for_element("#overview-summary-table")
-    assert "KPI values" in dash_duo.find_element("#overview-summary-table").text
+    # The database summary is on the page about the data, linked from every page's footer, not on the
+    # overview; it comes from the seeded database through a guarded callback.
+    assert not dash_duo.driver.find_elements(By.ID, "data-summary-table")
+    dash_duo.wait_for_element("#ov-owed ul, #ov-owed p")  # the overview has drawn: the footer stays put
+    footer_link = dash_duo.find_element("#footer-about")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", footer_link)
+    footer_link.click()
+    dash_duo.wait_for_text_to_equal("h1", "About the data")
+    assert "Customer Journey cabinet report, 9 Oct 2018" in dash_duo.find_element("#about-sources").text
+    dash_duo.wait_for_element("#data-summary-table")
+    assert "KPI values" in dash_duo.find_element("#data-summary-table").text
 
     # The navbar moves between pages without a reload.
     dash_duo.find_element("a.app-nav-link[href='/audit']").click()

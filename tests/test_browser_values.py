@@ -9,7 +9,7 @@ import time
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import sign_in, sign_out
 from tests.helpers.edit_rounds import clear_and_set_every_kind_of_field, make_one_change_of_each_kind
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def _open_line_history(dash_duo, description: str) -> None:
 
 
 def _sign_in(dash_duo, base: str, username: str) -> None:
-    dash_duo.driver.get(f"{base}/logout")
+    sign_out(dash_duo)
     sign_in(dash_duo, username)
 
 

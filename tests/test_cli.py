@@ -180,3 +180,109 @@ def test_import_accepts_every_name_its_help_lists_for_a_kind(database_url, tmp_p
         checked = _cli(database_url, "import", name, str(values), "--check")
         assert checked.returncode == 0, checked.stderr
         assert "ready to import" in checked.stdout
+
+
+def test_set_password_from_stdin_or_generated_ends_their_sessions(database_url, app):
+    lead = app.server.test_client()
+    assert login(lead, "cj.lead").status_code == 302
+    result = _cli(database_url, "set-password", "cj.lead", "--password-stdin", stdin="a-brand-new-one-1\n")
+    assert result.returncode == 0, result.stderr
+    assert "a-brand-new-one-1" not in result.stdout and "their sessions have ended" in result.stdout
+    assert lead.get("/").status_code == 302
+    assert login(app.server.test_client(), "cj.lead", "a-brand-new-one-1").status_code == 302
+
+    generated = _cli(database_url, "set-password", "cj.lead", "--generate")
+    assert generated.returncode == 0, generated.stderr
+    password = generated.stdout.rsplit(": ", 1)[1].strip()
+    assert login(app.server.test_client(), "cj.lead", password).status_code == 302
+    with session_scope() as db:
+        stored = db.scalars(select(m.User.password_hash).where(m.User.username == "cj.lead")).one()
+        events = db.scalars(select(m.AuditEvent.action).where(m.AuditEvent.field == "password")).all()
+    assert password not in stored and events == ["reset-password", "reset-password"]
+
+
+def test_set_password_refuses_as_the_page_does(database_url):
+    short = _cli(database_url, "set-password", "cj.lead", "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "password: Enter a password of at least 8 characters." in short.stderr
+    nobody = _cli(database_url, "set-password", "no.such.user", "--password-stdin", stdin="long-enough-1\n")
+    assert nobody.returncode == 1 and "There is no user called 'no.such.user'." in nobody.stderr
+    neither = _cli(database_url, "set-password", "cj.lead")
+    assert neither.returncode == 2 and "--password-stdin" in neither.stderr
+
+
+def test_deactivate_reactivate_and_list_users(database_url, app):
+    lead = app.server.test_client()
+    assert login(lead, "cj.lead").status_code == 302
+    result = _cli(database_url, "deactivate", "cj.lead")
+    assert result.returncode == 0, result.stderr
+    assert "cannot sign in" in result.stdout
+    assert lead.get("/").status_code == 302
+    assert login(app.server.test_client(), "cj.lead").status_code == 401
+
+    listing = _cli(database_url, "list-users")
+    assert listing.returncode == 0, listing.stderr
+    lines = {line.split()[0]: line for line in listing.stdout.splitlines()[1:]}
+    assert set(lines) == {"admin", "cabinet.member", "cj.lead", "transition.lead"}
+    assert lines["cj.lead"].rstrip().endswith("Deactivated") and "Customer Journey" in lines["cj.lead"]
+    assert lines["admin"].rstrip().endswith("Active")
+
+    assert _cli(database_url, "reactivate", "cj.lead").returncode == 0
+    assert login(app.server.test_client(), "cj.lead").status_code == 302
+
+
+def test_the_last_administrator_cannot_be_deactivated_from_the_command_line(database_url):
+    result = _cli(database_url, "deactivate", "admin")
+    assert result.returncode == 1
+    assert (
+        "active: admin is the last active administrator: make another user an administrator before you "
+        "deactivate them." in result.stderr
+    )
+    with session_scope() as db:
+        assert db.scalars(select(m.User.active).where(m.User.username == "admin")).one() is True
+
+
+def test_end_sessions_signs_a_user_out_everywhere(database_url, app):
+    clients = [app.server.test_client() for _ in range(2)]
+    for client in clients:
+        assert login(client, "transition.lead").status_code == 302
+    result = _cli(database_url, "end-sessions", "transition.lead")
+    assert result.returncode == 0, result.stderr
+    assert "(2 open)" in result.stdout
+    assert all(client.get("/").status_code == 302 for client in clients)
+
+
+def test_create_user_takes_an_email(database_url):
+    result = _cli(
+        database_url,
+        "create-user",
+        "erin",
+        "--role",
+        "viewer",
+        "--email",
+        "erin@example.org",
+        "--password-stdin",
+        stdin="long-enough-pw\n",
+    )
+    assert result.returncode == 0, result.stderr
+    bad = _cli(
+        database_url,
+        "create-user",
+        "fred",
+        "--role",
+        "viewer",
+        "--email",
+        "fred",
+        "--password-stdin",
+        stdin="long-enough-pw\n",
+    )
+    assert bad.returncode == 1 and "email: Enter an email address like name@example.org" in bad.stderr
+    with session_scope() as db:
+        assert db.scalars(select(m.User.email).where(m.User.username == "erin")).one() == "erin@example.org"
+
+
+def test_help_lists_the_user_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    for command in ("create-user", "set-password", "deactivate", "reactivate", "end-sessions", "list-users"):
+        assert command in result.stdout, command

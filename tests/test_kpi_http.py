@@ -188,8 +188,9 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
         )
     )
     rows = exceptions["kpi-exceptions-grid"]["rowData"]
+    kpis = len({row["kpi"] for row in rows})
     assert rows and exceptions["kpi-exceptions-summary"]["children"].startswith(
-        f"{len(rows)} KPI and area combinations need attention"
+        f"{kpis} KPIs need attention, in {len(rows)} KPI and area combinations"
     )
     # Everything fits on one page: one choice, and the summary does not talk of pages.
     assert exceptions["kpi-exceptions-page"]["options"] == [
@@ -212,7 +213,7 @@ def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, l
     second = page("2")
     assert [row["area"] for row in second["kpi-exceptions-grid"]["rowData"]] == list(everything["area"][4:8])
     summary = second["kpi-exceptions-summary"]["children"]
-    assert summary.startswith(f"{len(everything)} KPI and area combinations need attention")
+    assert f"in {len(everything)} KPI and area combinations" in summary
     assert "The table shows 5–8, the longest-running Reds first" in summary
     options = second["kpi-exceptions-page"]["options"]
     assert len(options) == -(-len(everything) // 4)

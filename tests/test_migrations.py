@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "board_meetings",
     "audit_events",
     "seed_runs",
+    "user_sessions",
     "transition_outcomes",
     "transition_measures",
     "transition_milestone_outcomes",

@@ -232,3 +232,33 @@ def test_fifty_pairs_of_conflicting_saves_each_have_exactly_one_winner(deploymen
         )
     engine.dispose()
     assert events[len(audit_before) :] == winners
+
+
+def test_signing_out_ends_the_session_on_every_worker(deployment):
+    """Sessions are rows in the shared database: once signed out, a copy of the cookie is refused by
+    whichever of the three workers answers, for pages, the layout and callbacks alike."""
+    base, app = deployment["base"], deployment["app"]
+    browser = sign_in(base, "cabinet.member")
+    # A copy of the cookies as they were, sent afresh each time (never updated by an answer).
+    cookies = dict(browser.cookies)
+    headers = {"X-CSRFToken": browser.headers["X-CSRFToken"]}
+
+    def copy(method: str, path: str, **kwargs):
+        return requests.request(
+            method, base + path, cookies=cookies, headers=headers, allow_redirects=False, timeout=10, **kwargs
+        )
+
+    for _ in range(6):
+        assert copy("GET", "/_dash-layout").status_code == 200
+        assert copy("POST", "/_dash-update-component", json=table_body(app)).status_code == 200
+
+    page = browser.get(base + "/logout", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed_out = browser.post(base + "/logout", data={"csrf_token": token}, allow_redirects=False, timeout=10)
+    assert signed_out.headers["Location"] == "/login?signed_out=1"
+
+    for _ in range(6):  # several requests, so more than one worker answers
+        assert copy("GET", "/_dash-layout").status_code == 401
+        assert copy("POST", "/_dash-update-component", json=table_body(app)).status_code == 401
+        page = copy("GET", "/milestones")
+        assert page.status_code == 302 and "ended=1" in page.headers["Location"]

@@ -42,14 +42,14 @@ def test_anonymous_page_request_is_sent_to_sign_in(client, path):
 def test_anonymous_dash_metadata_is_refused(client, path):
     response = client.get(path)
     assert response.status_code == 401
-    assert b"overview-summary" not in response.data
+    assert b"data-summary" not in response.data
 
 
 def test_anonymous_callback_post_gets_401_and_no_data(app, client):
     body = callback_request(
         app,
-        "overview-summary.children",
-        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+        "data-summary.children",
+        inputs=[{"id": "data-summary", "property": "id", "value": "data-summary"}],
     )
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 401
@@ -60,8 +60,8 @@ def test_signed_in_viewer_gets_the_callback_data(app, login_as):
     client = login_as("cabinet.member")
     body = callback_request(
         app,
-        "overview-summary.children",
-        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+        "data-summary.children",
+        inputs=[{"id": "data-summary", "property": "id", "value": "data-summary"}],
     )
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
@@ -76,7 +76,7 @@ def test_every_callback_states_who_may_call_it(app, login_as):
     guarded = {key for key in server_side if hasattr(app.callback_map[key]["callback"], POLICY_ATTRIBUTE)}
     assert server_side - guarded - DASH_INTERNAL_CALLBACKS == set()
     assert server_side >= DASH_INTERNAL_CALLBACKS
-    assert "overview-summary.children" in guarded
+    assert "data-summary.children" in guarded
 
 
 def test_authorised_refuses_a_role_it_does_not_name(settings):
@@ -131,7 +131,9 @@ def test_sign_in_then_sign_out(client):
     response = login(client, "admin")
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert client.get("/logout").status_code == 302
+    page = client.get("/logout").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
     assert client.post("/_dash-update-component", json={}).status_code == 401
 
@@ -196,8 +198,8 @@ def test_a_cross_site_post_without_the_token_is_refused(app, login_as):
     client = login_as("admin")
     body = callback_request(
         app,
-        "overview-summary.children",
-        inputs=[{"id": "overview-summary", "property": "id", "value": "overview-summary"}],
+        "data-summary.children",
+        inputs=[{"id": "data-summary", "property": "id", "value": "data-summary"}],
     )
     forged = app.server.test_client()
     forged.set_cookie("session", client.get_cookie("session").value)

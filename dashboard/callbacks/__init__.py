@@ -39,6 +39,9 @@ MODULES = (
     "audit",
     "pack",
     "imports",
+    "about",
+    "users",
+    "account",
 )
 
 

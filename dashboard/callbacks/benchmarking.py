@@ -13,6 +13,7 @@ from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table
 from dashboard.domain.ranking import rank_change_words
+from dashboard.domain.sources import cite
 from dashboard.domain.values import is_missing
 from dashboard.figures import benchmarking as bench_figures
 from dashboard.queries import benchmarking as benchmark_queries
@@ -109,7 +110,7 @@ def comparison_table(frame: pd.DataFrame, measure, year: str, years: list[str]) 
                 f"Rank {first}": _int(row.rank_from),
                 f"Rank {last}": _int(row.rank_to),
                 "Note": row.note if isinstance(row.note, str) else "",
-                "Source": row.source,
+                "Source": cite(row.source),
             }
         )
     table = pd.DataFrame.from_records(records)

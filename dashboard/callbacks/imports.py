@@ -11,6 +11,7 @@ from dashboard.callbacks import ADMINS, callback
 from dashboard.callbacks.common import uploaded_bytes
 from dashboard.reports import import_preview
 from dashboard.services import importer
+from dashboard.ui.components import scroll_region
 
 AUTOMATIC = "*"  # the sheet chooser's "the sheet named like the kind" (no sheet's name has a "*")
 NOT_CHECKED = "Nothing was imported: check the file first, then import what the check shows."
@@ -40,7 +41,6 @@ def _problems_view(report: importer.Report) -> list:
             ],
             size="sm",
             bordered=True,
-            responsive=True,
             className="mb-0 bg-white",
             id="import-report-table",
         ),
@@ -73,30 +73,34 @@ def _preview_view(report: importer.Report) -> list:
             "First rows, as they will be stored" if not report.imported else "Rows imported",
             className="h6 mt-3",
         ),
-        dbc.Table(
-            [
-                html.Thead(
-                    html.Tr([html.Th("Row"), html.Th("Record"), html.Th("What happens"), html.Th("Values")])
-                ),
-                html.Tbody(
-                    [
+        scroll_region(
+            dbc.Table(
+                [
+                    html.Thead(
                         html.Tr(
-                            [
-                                html.Td(str(row.row)),
-                                html.Td(row.record),
-                                html.Td(row.outcome),
-                                html.Td(row.values),
-                            ]
+                            [html.Th("Row"), html.Th("Record"), html.Th("What happens"), html.Th("Values")]
                         )
-                        for row in rows
-                    ]
-                ),
-            ],
-            size="sm",
-            bordered=True,
-            responsive=True,
-            className="mb-0 bg-white",
-            id="import-report-table",
+                    ),
+                    html.Tbody(
+                        [
+                            html.Tr(
+                                [
+                                    html.Td(str(row.row)),
+                                    html.Td(row.record),
+                                    html.Td(row.outcome),
+                                    html.Td(row.values),
+                                ]
+                            )
+                            for row in rows
+                        ]
+                    ),
+                ],
+                size="sm",
+                bordered=True,
+                className="mb-0 bg-white",
+                id="import-report-table",
+            ),
+            "The rows the import will store",
         ),
         html.P(
             f"…and {more:,} more row{'s' if more != 1 else ''} "

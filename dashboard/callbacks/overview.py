@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import clock, queries
+from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write
@@ -46,9 +46,9 @@ def tile_groups(facts: overview_queries.Overview) -> list:
             "Milestones",
             ms.illustrative,
             [
-                tile("Red (open)", str(ms.red), "/milestones?rag=Red", "danger"),
-                tile("Amber (open)", str(ms.amber), "/milestones?rag=Amber", "warning"),
-                tile("Green (open)", str(ms.green), "/milestones?rag=Green", "success"),
+                tile("Red (open)", str(ms.red), "/milestones?rag=Red&open=1", "danger"),
+                tile("Amber (open)", str(ms.amber), "/milestones?rag=Amber&open=1", "warning"),
+                tile("Green (open)", str(ms.green), "/milestones?rag=Green&open=1", "success"),
                 tile("Overdue", str(ms.overdue), "/milestones?overdue=1", "danger"),
                 tile("Due in the next 4 weeks", str(ms.due_in_4_weeks), "/milestones?due_within=4", "info"),
             ],
@@ -57,7 +57,7 @@ def tile_groups(facts: overview_queries.Overview) -> list:
             "Peer challenge actions",
             ac.illustrative,
             [
-                tile("Open", str(ac.open), "/actions", "primary"),
+                tile("Open", str(ac.open), "/actions?status=open", "primary"),
                 tile("Overdue", str(ac.overdue), "/actions?overdue=1", "danger"),
                 tile("Awaiting sign-off", str(ac.awaiting_sign_off), "/actions?status=awaiting", "warning"),
             ],
@@ -90,12 +90,35 @@ def tile_groups(facts: overview_queries.Overview) -> list:
         (
             "KPIs",
             kp.illustrative,
-            [tile("Red twice running or real deterioration", str(kp.exceptions), "/kpis#kpi-exc", "danger")],
+            [
+                tile(
+                    "KPIs red twice running or really deteriorating",
+                    str(kp.exceptions),
+                    "/kpis#kpi-exc",
+                    "danger",
+                )
+            ],
         )
     )
-    owed = sum(count for _, count in facts.updates_owed)
     groups.append(
-        ("Updates", False, [tile("Not updated for 14+ days", str(owed), "/milestones?stale=1", "secondary")])
+        (
+            "Updates",
+            False,
+            [
+                tile(
+                    "Milestones not updated for 14+ days",
+                    str(facts.stale_milestones),
+                    "/milestones?stale=1",
+                    "secondary",
+                ),
+                tile(
+                    "Actions not updated for 14+ days",
+                    str(facts.stale_actions),
+                    "/actions?stale=1",
+                    "secondary",
+                ),
+            ],
+        )
     )
     children = []
     for title, illustrative, tiles in groups:
@@ -252,45 +275,9 @@ def save_board_meeting(clicks, when, title):
         stored = next(meeting for meeting in meetings if meeting.id == meeting_id)
         return MEETING_FORM.answer(
             message=dbc.Alert(f"Added the meeting of {format_date(stored.meeting_date)}.", color="success"),
-            options=board.meeting_choices(meetings),
+            options=board.meeting_choices(meetings, clock.today()),
         )
 
     return answer_write(
         MEETING_FORM, lambda: add_board_meeting(signed_in_user(), when, title or "Programme board"), added
-    )
-
-
-@callback(Output("overview-summary", "children"), Input("overview-summary", "id"), roles=EVERYONE)
-def show_database_summary(_component_id):
-    summary = queries.database_summary()
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("What", scope="col"),
-                html.Th("Rows", scope="col"),
-                html.Th("From the documents", scope="col"),
-                html.Th("Illustrative", scope="col"),
-            ]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Th(row.entity, scope="row"),
-                    html.Td(f"{row.rows:,}"),
-                    html.Td(f"{row.from_documents:,}"),
-                    html.Td(f"{row.illustrative:,}"),
-                ]
-            )
-            for row in summary.itertuples()
-        ]
-    )
-    return dbc.Table(
-        [header, body],
-        bordered=False,
-        striped=True,
-        size="sm",
-        className="summary-table w-auto",
-        id="overview-summary-table",
     )

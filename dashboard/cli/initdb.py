@@ -1,13 +1,16 @@
-"""`init-db`: migrate the schema to the latest version, then load the seed data and demo users once."""
+"""`init-db`: migrate the schema to the latest version, load the reference data, and in development
+the whole demonstration (documents, illustrative data, demo users) into a new database."""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
-from dashboard import db, migrate, services
+from dashboard import db, migrate, seed, services
+from dashboard import models as m
 from dashboard.config import Settings
 from dashboard.domain.formatting import format_datetime
-from dashboard.seed import already_seeded, load_seed
+from dashboard.seed import already_seeded
+from dashboard.services.illustrative import illustrative_row_count
 
 # Development only (never with DASHBOARD_ENV=production); README lists these passwords.
 DEMO_USERS = (
@@ -42,8 +45,25 @@ DEMO_USERS = (
 )
 
 
+def create_demo_users() -> list[str]:
+    """The demo users not yet in the database (development only; README lists their passwords)."""
+    with db.session_scope() as session:
+        existing = set(session.scalars(select(m.User.username)))
+    created = []
+    for demo in DEMO_USERS:
+        if demo["username"] not in existing:
+            services.create_user(services.SYSTEM, **demo)
+            created.append(demo["username"])
+    return created
+
+
 def init_db(settings: Settings) -> list[str]:
-    """Bring the database up to date; returns what it did, in sentences, for the command line."""
+    """Bring the database up to date; returns what it did, in sentences, for the command line.
+
+    Every database gets the reference data (seed.py). In development a new database also gets both
+    organisations' documents, the illustrative data and the demo users, in one pass: the one-command
+    demo. In production nothing else is loaded: `seed documents` and `create-user` are explicit.
+    """
     engine = db.configure(settings.database_url)
     messages = []
 
@@ -60,23 +80,36 @@ def init_db(settings: Settings) -> list[str]:
 
     with db.session_scope() as session:
         previous = already_seeded(session)
-        if previous is not None:
-            messages.append(
-                f"Seed data already loaded on {format_datetime(previous.loaded_at)} ({previous.row_count:,} rows); "
-                "nothing changed."
-            )
-            return messages
-        count = load_seed(session)
-        messages.append(f"Loaded {count:,} seed rows from data/seed.")
+        demo = settings.creates_demo_users and previous is None
+        report = seed.load(session, seed.EVERYTHING if demo else seed.REFERENCE_ONLY)
+        illustrative = illustrative_row_count(session) if settings.is_production else 0
 
-    if settings.creates_demo_users:
-        for demo in DEMO_USERS:
-            services.create_user(services.SYSTEM, **demo)
+    if demo:
         messages.append(
-            "Created demo users: " + ", ".join(user["username"] for user in DEMO_USERS) + " (see README)."
+            f"Loaded {report.total:,} seed rows from data/seed: the reference data, both organisations' "
+            "documents and the illustrative demonstration data (development):"
         )
-    else:
+        messages += report.lines()
+        created = create_demo_users()
+        messages.append("Created demo users: " + ", ".join(created) + " (see README).")
+        return messages
+
+    if report.total:
+        messages.append(f"Loaded the reference data ({report.total:,} rows): areas and KPI definitions:")
+        messages += report.lines()
+    elif previous is not None:
         messages.append(
-            "Production: no demo users created; add users with `python -m dashboard create-user`."
+            f"Seed data already loaded on {format_datetime(previous.loaded_at)}; nothing changed."
         )
+    if settings.is_production:
+        messages.append(
+            "Production: no documents' programmes, no illustrative data and no demo users loaded. "
+            "Load the council's programme as its documents give it with `python -m dashboard seed "
+            "documents` and add people with `python -m dashboard create-user`."
+        )
+        if illustrative:
+            messages.append(
+                f"This database holds {illustrative:,} illustrative rows (loaded by an earlier version): "
+                "see and remove them with `python -m dashboard purge-illustrative`."
+            )
     return messages

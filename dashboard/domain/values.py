@@ -43,3 +43,9 @@ def yes_no(text: str | None) -> bool | None:
     if word in NO_WORDS:
         return False
     return None
+
+
+# A select's "none" option ("No RAG", "Not rated"), as forms send it and services read it. Not "":
+# Bootstrap's select keeps a hidden empty option of its own, and a visible option with the same empty
+# value would trap the down-arrow on it.
+NO_CHOICE = "none"

@@ -60,6 +60,11 @@ def _empty(message: str, height: int = 320) -> dict:
     )
 
 
+def message_figure(message: str) -> dict:
+    """A chart's place when there is nothing to draw: the message, and no axes."""
+    return _empty(message)
+
+
 def tile_map(comparison: pd.DataFrame | list[dict], unit: str) -> dict:
     """Each constituency a square on a rough geographic grid, coloured and labelled by RAG.
 

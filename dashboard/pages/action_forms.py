@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.models import ACTION_STATUSES, RAG_VALUES
-from dashboard.ui.forms import field, field_error
+from dashboard.ui.forms import NO_CHOICE, field, field_error
 
 
 def action_forms(
@@ -21,7 +21,9 @@ def action_forms(
     (queries.actions.action_items), `area_choices` the letter's points (queries.actions.area_options)
     and `linked_ids` those this action answers."""
     status_options = [{"label": status, "value": status} for status in ACTION_STATUSES]
-    rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in RAG_VALUES]
+    rag_options = [{"label": "No RAG", "value": NO_CHOICE}] + [
+        {"label": rag, "value": rag} for rag in RAG_VALUES
+    ]
     forms = [
         dcc.Store(id="act-edit-version", data={"id": int(row["id"]), "version": int(row["version"])}),
         html.H4("Add a progress note", className="h6 mt-3", id="act-note-heading"),
@@ -94,7 +96,7 @@ def action_forms(
                 dbc.Col(
                     field(
                         "RAG status",
-                        dbc.Select(id="act-edit-rag", options=rag_options, value=row["rag"] or ""),
+                        dbc.Select(id="act-edit-rag", options=rag_options, value=row["rag"] or NO_CHOICE),
                         "act-edit-rag",
                     ),
                     md=3,

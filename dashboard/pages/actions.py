@@ -8,7 +8,8 @@ from dash import dcc, html
 from dashboard.domain.formatting import format_date
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
-from dashboard.ui import markup
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states, markup
 from dashboard.ui.components import (
     GRID_KEYBOARD,
     filter_select,
@@ -124,8 +125,18 @@ def _filter_bar(filters: action_queries.ActionFilters, options: dict) -> html.Se
                                 html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
                                 dbc.Checklist(
                                     id="act-filter-flags",
-                                    options=[{"label": "Overdue", "value": "overdue"}],
-                                    value=["overdue"] if filters.overdue else [],
+                                    options=[
+                                        {"label": "Overdue", "value": "overdue"},
+                                        {"label": "Not updated for 14+ days", "value": "stale"},
+                                    ],
+                                    value=[
+                                        flag
+                                        for flag, on in (
+                                            ("overdue", filters.overdue),
+                                            ("stale", filters.stale),
+                                        )
+                                        if on
+                                    ],
                                     inline=True,
                                 ),
                             ]
@@ -159,7 +170,7 @@ def layout(**query):
         return published_layout()
     filters = action_queries.ActionFilters.from_query(query)
     options = action_queries.action_filter_options()
-    return [
+    children = [
         page_header(
             "Peer challenge action plan",
             "The six areas the peer challenge recommended for further action (letter of 2 Dec 2016), "
@@ -223,7 +234,8 @@ def layout(**query):
                             dbc.Label("Action", html_for="act-choose", className="fw-semibold"),
                             dbc.Select(
                                 id="act-choose",
-                                options=[{"label": "Choose an action", "value": ""}],
+                                options=[],
+                                placeholder="Choose an action",
                                 value="",
                             ),
                         ],
@@ -320,6 +332,7 @@ def layout(**query):
             class_name="mb-4 no-print",
         ),
     ]
+    return empty_states.with_notice(children, empty_states.actions(holdings()))
 
 
 def published_layout() -> list:
@@ -365,6 +378,7 @@ def published_layout() -> list:
                     "Birmingham City Council's response to the Adult Social Care peer challenge "
                     "(letter of 2 Dec 2016): the areas recommended for further action and the actions taken.",
                 ),
+                empty_states.published_plan(holdings()),
                 html.P(
                     [
                         illustrative_marker("Actions, owners, dates and progress are illustrative"),
@@ -372,7 +386,9 @@ def published_layout() -> list:
                         "the recommendations.",
                     ],
                     className="small",
-                ),
+                )
+                if (plan["Illustrative data"] == "yes").any()
+                else None,
                 html.Div(
                     [
                         dbc.Button("Print", id="act-print", color="primary", className="me-2"),

@@ -6,6 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import queries
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
@@ -30,7 +32,7 @@ GRID_COLUMNS = [
 def layout(**query):
     filters = queries.AuditFilters.from_query(query)
     options = queries.audit_filter_options()
-    return [
+    children = [
         page_header("Audit trail", "Every change: who made it, when, and the old and new values."),
         dcc.Location(id="audit-url", refresh=False),
         html.Section(
@@ -122,3 +124,4 @@ def layout(**query):
             **{"aria-labelledby": "audit-table-heading"},
         ),
     ]
+    return empty_states.with_notice(children, empty_states.audit(holdings()))

@@ -6,6 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.queries import benchmarking as benchmark_queries
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import GRID_KEYBOARD, page_header
 
 dash.register_page(
@@ -181,7 +183,7 @@ def layout(**query):
     years = [option["value"] for option in options["years"]]
     measures = [option["value"] for option in options["measures"]]
     filters = benchmark_queries.BenchmarkFilters.from_query(query).resolved(measures, years)
-    return [
+    children = [
         page_header(
             "Benchmarking",
             "Birmingham against its 15 comparator councils and the national average on the Adult Social "
@@ -238,6 +240,9 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_KEYBOARD,
+                        # Every header cell in the DOM: a narrow screen otherwise leaves a group
+                        # heading row with no cells, which screen readers cannot read.
+                        "suppressColumnVirtualisation": True,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No values for this measure and year"},
                     },
@@ -282,6 +287,9 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_KEYBOARD,
+                        # Every header cell in the DOM: a narrow screen otherwise leaves a group
+                        # heading row with no cells, which screen readers cannot read.
+                        "suppressColumnVirtualisation": True,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No ASCOF ranks to show"},
                     },
@@ -294,3 +302,4 @@ def layout(**query):
             **{"aria-labelledby": "bm-heat-heading"},
         ),
     ]
+    return empty_states.with_notice(children, empty_states.benchmarking(holdings()))

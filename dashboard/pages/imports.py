@@ -5,7 +5,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth import signed_in_user
+from dashboard.queries.summary import holdings
 from dashboard.services.importer import KIND_CHOICES, KINDS, MAX_BYTES
+from dashboard.ui import empty_states
 from dashboard.ui.components import page_header
 
 dash.register_page(__name__, path="/import", name="Import", title="Import – ASCH programme tracker", order=8)
@@ -121,4 +123,4 @@ def layout(**_query):
                 id="import-not-allowed",
             )
         )
-    return children
+    return empty_states.with_notice(children, empty_states.imports(holdings()))

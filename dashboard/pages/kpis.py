@@ -9,6 +9,8 @@ from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.pages.kpi_forms import entry_panel
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import (
     ALL,
     GRID_KEYBOARD,
@@ -199,6 +201,7 @@ def layout(**query):
             "with statistical process control, exceptions and the customer-journey funnel.",
         ),
         dcc.Location(id="kpi-url", refresh=False),
+        html.Div(id="kpi-scrolled", hidden=True),
         dcc.Store(id="kpi-refresh", data=0),
         dcc.Download(id="kpi-download"),
         html.Nav(
@@ -378,4 +381,4 @@ def layout(**query):
                 kpi_queries.area_options(("constituency", "city", "team", "council")),
             )
         )
-    return children
+    return empty_states.with_notice(children, empty_states.kpis(holdings()))

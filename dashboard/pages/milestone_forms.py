@@ -9,7 +9,7 @@ from dash import html
 
 from dashboard import models as m
 from dashboard.ui import forms
-from dashboard.ui.forms import field_error
+from dashboard.ui.forms import NO_CHOICE, field_error
 
 
 def update_form() -> html.Section:
@@ -19,7 +19,9 @@ def update_form() -> html.Section:
         return forms.field(label, control, f"ms-edit-{field_name}", hint, ids=True)
 
     status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
-    rag_options = [{"label": "No RAG", "value": ""}] + [{"label": rag, "value": rag} for rag in m.RAG_VALUES]
+    rag_options = [{"label": "No RAG", "value": NO_CHOICE}] + [
+        {"label": rag, "value": rag} for rag in m.RAG_VALUES
+    ]
     return forms.edit_panel(
         "ms-edit",
         heading="Update a milestone",

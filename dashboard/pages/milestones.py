@@ -9,7 +9,9 @@ from dashboard import models as m
 from dashboard import policy, queries
 from dashboard.auth import signed_in_user
 from dashboard.pages.milestone_forms import admin_tools, update_form
+from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
+from dashboard.ui import empty_states
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
 
 dash.register_page(
@@ -44,6 +46,7 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
     checks = [
         value
         for value, on in (
+            ("open", filters.open_only),
             ("overdue", filters.overdue),
             ("stale", filters.stale),
             ("retired", filters.include_retired),
@@ -131,6 +134,7 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
                                 dbc.Checklist(
                                     id="ms-filter-flags",
                                     options=[
+                                        {"label": "Open (not complete or cancelled)", "value": "open"},
                                         {"label": "Overdue", "value": "overdue"},
                                         {"label": "Not updated for 14+ days", "value": "stale"},
                                         {"label": "Include retired", "value": "retired"},
@@ -204,14 +208,19 @@ def layout(**query):
             [
                 html.H2("Plan against baseline", className="h4", id="ms-gantt-heading"),
                 html.P(id="ms-gantt-summary", className="chart-summary"),
-                dcc.Loading(
-                    dcc.Graph(
-                        id="ms-gantt",
-                        config={"displaylogo": False, "responsive": True},
-                        figure={"data": [], "layout": {"height": 320}},
+                html.Div(
+                    dcc.Loading(
+                        dcc.Graph(
+                            id="ms-gantt",
+                            config={"displaylogo": False, "responsive": True},
+                            figure={"data": [], "layout": {"height": 320}},
+                        ),
+                        type="default",
                     ),
-                    type="default",
+                    className="gantt-wide",
                 ),
+                # On a phone the chart is unreadable: the same milestones as a list instead (app.css).
+                html.Div(id="ms-plan-list", className="gantt-narrow"),
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-gantt-heading"},
@@ -270,4 +279,4 @@ def layout(**query):
         children.append(update_form())
     if user is not None and user.is_admin:
         children.append(admin_tools(options))
-    return children
+    return empty_states.with_notice(children, empty_states.milestones(holdings()))

@@ -11,6 +11,8 @@ from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
 from dashboard.queries.params import QueryParams
+from dashboard.queries.summary import holdings
+from dashboard.ui import empty_states
 from dashboard.ui.components import page_header
 from dashboard.ui.forms import field_error
 
@@ -111,7 +113,7 @@ def layout(**query):
                             ),
                             dbc.Select(
                                 id="ov-since",
-                                options=board.meeting_choices(meetings),
+                                options=board.meeting_choices(meetings, clock.today()),
                                 value=chosen_meeting(QueryParams(query).text("since"), meetings, today),
                             ),
                         ],
@@ -129,20 +131,7 @@ def layout(**query):
             className="mb-4",
             **{"aria-labelledby": "ov-owed-heading"},
         ),
-        html.Section(
-            [
-                html.H2("What the database holds", className="h4", id="overview-summary-heading"),
-                html.P(
-                    "Rows loaded from the source documents, and rows flagged as illustrative where the "
-                    "documents give no figure.",
-                    className="text-body-secondary",
-                ),
-                html.Div(id="overview-summary", children=html.P("Loading…", className="text-body-secondary")),
-            ],
-            className="mb-4",
-            **{"aria-labelledby": "overview-summary-heading"},
-        ),
     ]
     if user is not None and user.is_admin:
         children.append(_admin_meeting_form())
-    return children
+    return empty_states.with_notice(children, empty_states.overview(holdings()))

@@ -7,7 +7,9 @@ from dash import dcc, html
 from dashboard import clock
 from dashboard.queries import board
 from dashboard.queries.params import QueryParams
+from dashboard.queries.summary import holdings
 from dashboard.reports.pack import chosen_meeting
+from dashboard.ui import empty_states
 from dashboard.ui.components import page_header
 
 dash.register_page(
@@ -23,7 +25,9 @@ def layout(**query):
             dbc.Col(
                 [
                     dbc.Label("Board meeting", html_for="pack-meeting", className="fw-semibold"),
-                    dbc.Select(id="pack-meeting", options=board.meeting_choices(meetings), value=value),
+                    dbc.Select(
+                        id="pack-meeting", options=board.meeting_choices(meetings, clock.today()), value=value
+                    ),
                 ],
                 md=5,
                 className="mb-2",
@@ -57,6 +61,7 @@ def layout(**query):
                         "savings, KPIs and everything that changed since the last board. Download it as "
                         "an Excel workbook or print this page.",
                     ),
+                    empty_states.pack(holdings()),
                     controls,
                     html.Div(
                         [

@@ -12,10 +12,11 @@ from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain import savings as saving_rules
 from dashboard.queries import savings as saving_queries
+from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
-from dashboard.ui import forms
+from dashboard.ui import empty_states, forms
 from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
-from dashboard.ui.forms import field_error
+from dashboard.ui.forms import NO_CHOICE, field_error
 
 dash.register_page(
     __name__, path="/savings", name="Savings", title="Savings – ASCH programme tracker", order=3
@@ -161,7 +162,7 @@ def _edit_form(is_admin: bool) -> html.Section:
         return forms.field(label, control, f"sv-edit-{name}", hint)
 
     admin_hint = None if is_admin else "Only the programme office can change this"
-    confidence_options = [{"label": "Not rated", "value": ""}] + [
+    confidence_options = [{"label": "Not rated", "value": NO_CHOICE}] + [
         {"label": level, "value": level} for level in m.CONFIDENCE_LEVELS
     ]
     return forms.edit_panel(
@@ -256,7 +257,8 @@ def _rephase_tools() -> html.Div:
             field_error("sv-rephase"),
             dbc.Select(
                 id="sv-rephase-select",
-                options=[{"label": "Choose a proposal", "value": ""}],
+                options=[],
+                placeholder="Choose a proposal",
                 value="",
                 className="mb-2",
             ),
@@ -382,9 +384,7 @@ def layout(**query):
             "Confidence history of a line",
             [
                 dbc.Label("Saving line", html_for="sv-detail-select", className="fw-semibold"),
-                dbc.Select(
-                    id="sv-detail-select", options=[{"label": "Choose a saving line", "value": ""}], value=""
-                ),
+                dbc.Select(id="sv-detail-select", options=[], value="", placeholder="Choose a saving line"),
                 html.Div(id="sv-detail", className="mt-2"),
             ],
         ),
@@ -403,4 +403,4 @@ def layout(**query):
     # Showing the form is a convenience; services.savings.update_saving_line decides what may be saved.
     if policy.is_editor(user):
         children.append(_edit_form(is_admin))
-    return children
+    return empty_states.with_notice(children, empty_states.savings(holdings()))

@@ -57,14 +57,31 @@ def board_meetings() -> list[Meeting]:
     return [Meeting(*row) for row in rows]
 
 
-def meeting_choices(meetings: list[Meeting] | None = None) -> list[dict[str, str]]:
-    """Meetings for a picker, newest first, labelled like "24 Nov 2026 – Programme board"."""
+def meeting_choices(
+    meetings: list[Meeting] | None = None, today: dt.date | None = None
+) -> list[dict[str, str]]:
+    """Meetings for a picker, newest first, labelled like "24 Nov 2026 – Programme board (held)".
+
+    With `today`, each says by its date whether it was held (on or before today), is the next one, or
+    is still to come, so a stored title never calls a past meeting the next one."""
     from dashboard.domain.formatting import format_date
 
     meetings = board_meetings() if meetings is None else meetings
+    upcoming = [
+        meeting.meeting_date for meeting in meetings if today is not None and meeting.meeting_date > today
+    ]
+    next_date = min(upcoming) if upcoming else None
+
+    def when(meeting: Meeting) -> str:
+        if today is None:
+            return ""
+        if meeting.meeting_date <= today:
+            return " (held)"
+        return " (next meeting)" if meeting.meeting_date == next_date else " (to come)"
+
     return [
         {
-            "label": f"{format_date(meeting.meeting_date)} – {meeting.title}",
+            "label": f"{format_date(meeting.meeting_date)} – {meeting.title}{when(meeting)}",
             "value": meeting.meeting_date.isoformat(),
         }
         for meeting in reversed(meetings)

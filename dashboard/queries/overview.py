@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -72,6 +72,8 @@ class Overview:
     savings: list[SavingFacts]
     kpis: KpiFacts
     updates_owed: list[tuple[str, int]]  # (owner, items not updated for 14+ days)
+    stale_milestones: int = 0  # open milestones not updated for 14+ days
+    stale_actions: int = 0  # open actions not updated for 14+ days
 
 
 def milestone_facts(today: dt.date) -> MilestoneFacts:
@@ -244,34 +246,47 @@ def kpi_facts() -> KpiFacts:
     return KpiFacts(len(counts.kpis), counts.kpis, counts.illustrative)
 
 
-def updates_owed(today: dt.date) -> list[tuple[str, int]]:
-    """Open milestones and actions not updated for 14+ days, counted by owner in SQL (one statement), most first."""
+def _stale_by_owner(today: dt.date) -> list[tuple[str, str, int]]:
+    """(kind, owner, count) of open milestones and actions not updated for 14+ days, in one statement."""
     cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
     stale = union_all(
         *(
-            select(model.owner.label("owner")).where(
+            select(literal(kind).label("kind"), model.owner.label("owner")).where(
                 model.status.not_in(CLOSED_STATUSES), model.updated_at < cutoff, *extra
             )
-            for model, extra in ((m.Milestone, [m.Milestone.retired.is_(False)]), (m.ActionItem, []))
+            for kind, model, extra in (
+                ("milestone", m.Milestone, [m.Milestone.retired.is_(False)]),
+                ("action", m.ActionItem, []),
+            )
         )
     ).subquery("stale")
     with session_scope() as db:
-        rows = db.execute(select(stale.c.owner, func.count()).group_by(stale.c.owner)).all()
+        rows = db.execute(
+            select(stale.c.kind, stale.c.owner, func.count()).group_by(stale.c.kind, stale.c.owner)
+        ).all()
+    return [(kind, owner, int(count)) for kind, owner, count in rows]
+
+
+def updates_owed(today: dt.date, stale: list[tuple[str, str, int]] | None = None) -> list[tuple[str, int]]:
+    """Open milestones and actions not updated for 14+ days, counted by owner in SQL, most first."""
     owners: dict[str, int] = {}
-    for owner, count in rows:
+    for _kind, owner, count in _stale_by_owner(today) if stale is None else stale:
         name = owner or "No owner recorded"
-        owners[name] = owners.get(name, 0) + int(count)
+        owners[name] = owners.get(name, 0) + count
     return sorted(owners.items(), key=lambda item: (-item[1], item[0]))
 
 
 def overview(today: dt.date) -> Overview:
+    stale = _stale_by_owner(today)
     return Overview(
         today=today,
         milestones=milestone_facts(today),
         actions=action_facts(today),
         savings=saving_facts(today),
         kpis=kpi_facts(),
-        updates_owed=updates_owed(today),
+        updates_owed=updates_owed(today, stale),
+        stale_milestones=sum(count for kind, _owner, count in stale if kind == "milestone"),
+        stale_actions=sum(count for kind, _owner, count in stale if kind == "action"),
     )
 
 
@@ -305,8 +320,10 @@ def plain_language(facts: Overview) -> list[str]:
                 f"{_plural(len(others), 'other project')}"
             )
         sentences.append("; ".join(parts) + ".")
-    else:
+    elif ms.total:
         sentences.append(f"None of the {ms.total} milestones is late.")
+    else:
+        sentences.append("No milestones are recorded yet.")
     if ms.open:
         sentences.append(
             f"{_plural(ms.open, 'milestone')} {'is' if ms.open == 1 else 'are'} still open: "
@@ -331,11 +348,14 @@ def plain_language(facts: Overview) -> list[str]:
             )
         )
     ac = facts.actions
-    sentences.append(
-        f"Of the {ac.total} peer challenge actions, {ac.open} {'is' if ac.open == 1 else 'are'} open "
-        f"({ac.overdue} overdue) and {ac.awaiting_sign_off} {'is' if ac.awaiting_sign_off == 1 else 'are'} "
-        "complete but awaiting sign-off of the evidence."
-    )
+    if not ac.total:
+        sentences.append("No peer challenge actions are recorded yet.")
+    else:
+        sentences.append(
+            f"Of the {ac.total} peer challenge actions, {ac.open} {'is' if ac.open == 1 else 'are'} open "
+            f"({ac.overdue} overdue) and {ac.awaiting_sign_off} {'is' if ac.awaiting_sign_off == 1 else 'are'} "
+            "complete but awaiting sign-off of the evidence."
+        )
     if facts.kpis.exceptions:
         sentences.append(
             f"{_plural(facts.kpis.exceptions, 'KPI')} {'needs' if facts.kpis.exceptions == 1 else 'need'} "

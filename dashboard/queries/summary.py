@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -40,3 +42,49 @@ def database_summary() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame.from_records(records, columns=["entity", "rows", "from_documents", "illustrative"])
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """Whether the database holds any row of each kind the pages show: what an empty page says."""
+
+    projects: bool
+    milestones: bool
+    recommendations: bool
+    actions: bool
+    saving_lines: bool
+    kpi_values: bool
+    constituency_values: bool
+    ascof_values: bool
+    board_meetings: bool
+    audit_events: bool
+
+    @property
+    def programme(self) -> bool:
+        """Anything of the programme itself (milestones, actions or savings) is recorded."""
+        return self.milestones or self.actions or self.saving_lines
+
+
+def _exists(db, statement) -> bool:
+    return bool(db.scalar(select(exists(statement))))
+
+
+def holdings() -> Holdings:
+    """One EXISTS per kind (each stops at its first row, however large the table)."""
+    comparator_areas = select(m.Area.id).where(m.Area.kind == "comparator")
+    constituency_areas = select(m.Area.id).where(m.Area.kind == "constituency")
+    with session_scope() as db:
+        return Holdings(
+            projects=_exists(db, select(m.Project.id)),
+            milestones=_exists(db, select(m.Milestone.id)),
+            recommendations=_exists(db, select(m.Recommendation.id)),
+            actions=_exists(db, select(m.ActionItem.id)),
+            saving_lines=_exists(db, select(m.SavingLine.id)),
+            kpi_values=_exists(db, select(m.KpiValue.id)),
+            constituency_values=_exists(
+                db, select(m.KpiValue.id).where(m.KpiValue.area_id.in_(constituency_areas))
+            ),
+            ascof_values=_exists(db, select(m.KpiValue.id).where(m.KpiValue.area_id.in_(comparator_areas))),
+            board_meetings=_exists(db, select(m.BoardMeeting.id)),
+            audit_events=_exists(db, select(m.AuditEvent.id)),
+        )

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.domain.formatting import format_date
+from dashboard.domain.sources import cite
 from dashboard.queries.actions.areas import KIND_LABELS
 from dashboard.reports.tables import ACTIONS
 
@@ -42,7 +43,7 @@ def benefit_table(frame: pd.DataFrame) -> pd.DataFrame:
                 ),
                 "Target met": {True: "yes", False: "no", None: "not known"}[row["target_met"]],
                 "Illustrative data": "yes" if row["illustrative"] else "no",
-                "Source": row["source"],
+                "Source": cite(row["source"]),
             }
         )
     return pd.DataFrame(rows)
@@ -69,7 +70,7 @@ def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
             "Text": areas["text"],
             "Actions answering it": ["; ".join(items) for items in areas["actions"]],
             "Uncovered": ["yes" if flag else "no" for flag in areas["uncovered"]],
-            "Source": areas["source"],
+            "Source": areas["source"].map(cite),
         }
     )
 

@@ -16,12 +16,13 @@ from decimal import Decimal
 import pandas as pd
 
 from dashboard.domain.formatting import financial_year_label, in_uk_time
+from dashboard.domain.sources import cite
 from dashboard.domain.values import is_missing
 from dashboard.queries.savings.filters import CATEGORY_LABELS
 
 # Column kinds decide the Excel number format, the grid's formatter and how the printed pack writes
 # the value.
-TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO = (
+TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO, SOURCE = (
     "text",
     "date",
     "datetime",
@@ -30,8 +31,9 @@ TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO = (
     "integer",
     "percent",
     "yes_no",
+    "source",  # a stored source (document file and section), written as the document's title and date
 )
-KINDS = (TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO)
+KINDS = (TEXT, DATE, DATETIME, MONEY, NUMBER, INTEGER, PERCENT, YES_NO, SOURCE)
 NUMBER_FORMATS = {
     DATE: "d mmm yyyy",
     DATETIME: "d mmm yyyy hh:mm",
@@ -65,6 +67,8 @@ def cell_value(value, kind: str):
         return None
     if kind == YES_NO:
         return value if isinstance(value, str) else ("yes" if value else "no")
+    if kind == SOURCE:
+        return cite(str(value))
     if isinstance(value, str):
         return value
     if kind == DATE:
@@ -240,7 +244,7 @@ MILESTONES = TableDefinition(
         Column("updated_by", "Last updated by"),
         Column("updated_at", "Last updated", DATETIME),
         Column("illustrative", "Illustrative data", YES_NO),
-        Column("source", "Source"),
+        Column("source", "Source", SOURCE),
     ),
 )
 
@@ -293,7 +297,7 @@ ACTIONS = TableDefinition(
         Column("updated_at", "Last updated", DATETIME),
         Column("updated_by", "Last updated by"),
         Column("illustrative", "Illustrative data", YES_NO),
-        Column("source", "Source"),
+        Column("source", "Source", SOURCE),
     ),
 )
 
@@ -348,7 +352,7 @@ SAVING_LINES = TableDefinition(
         Column("updated_at", "Last updated", DATETIME),
         Column("illustrative", "Illustrative data", YES_NO),
         Column("illustrative_note", "Illustrative note"),
-        Column("source", "Source"),
+        Column("source", "Source", SOURCE),
     ),
 )
 

@@ -97,6 +97,11 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("kpi_value", "note"): Field("Note", TEXT),
     ("user", "role"): Field("Role", ROLE),
     ("user", "lead_of"): Field("Leads", TEXT),
+    ("user", "display_name"): Field("Display name", TEXT),
+    ("user", "email"): Field("Email", TEXT),
+    ("user", "password"): Field("Password", TEXT),
+    ("user", "active"): Field("Active", YES_NO),
+    ("user", "sessions"): Field("Sessions", TEXT),
 }
 
 ENTITY_LABELS = {
@@ -109,6 +114,10 @@ ENTITY_LABELS = {
     "board_meeting": "Board meeting",
     "transition_measure": "Transition measure",
     "self_assessment_rating": "Self-assessment rating",
+    # Rows only purge-illustrative changes or removes (dashboard/services/illustrative.py).
+    "progress_note": "Progress note",
+    "benefit": "Benefit",
+    "kpi": "KPI",
 }
 
 SIGN_OFF_STATES = {
@@ -187,7 +196,7 @@ def describe_change(entity: str, name: str | None, action: str | None, old, new)
 
 
 # Changes whose description says all there is ("Milestone retired"): no "no → yes" after it.
-_SAID_IN_FULL = {("milestone", "retired")}
+_SAID_IN_FULL = {("milestone", "retired"), ("user", "password"), ("user", "active"), ("user", "sessions")}
 
 
 def shows_values(entity: str, name: str | None, old) -> bool:
@@ -348,6 +357,8 @@ _ITEM_NAMES = {
 
 def _phrase(entity: str, name: str, action: str, old, new) -> str:
     was, now = not is_empty(old), not is_empty(new)
+    if action == "purge" and name == "removed":
+        return "Illustrative data removed"  # purge-illustrative deleted the row; old names it
     if (entity, name) in _ITEM_NAMES and not was:
         return _ITEM_NAMES[(entity, name)]
     special = {
@@ -363,7 +374,10 @@ def _phrase(entity: str, name: str, action: str, old, new) -> str:
         ("kpi_value", "value"): lambda: "KPI value added" if not was else "KPI value corrected",
         ("kpi_value", "note"): lambda: "KPI note added" if not was else "KPI note changed",
         ("user", "role"): lambda: "User added" if action == "create" else "Role changed",
-        ("user", "lead_of"): lambda: "Made a project lead",
+        ("user", "lead_of"): lambda: "Made a project lead" if action == "create" else "Projects led changed",
+        ("user", "password"): lambda: "Password reset" if action == "reset-password" else "Password changed",
+        ("user", "active"): lambda: "User reactivated" if _truthy(new) else "User deactivated",
+        ("user", "sessions"): lambda: "Sessions ended",
     }.get((entity, name))
     if special is not None:
         return special()

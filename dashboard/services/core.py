@@ -1,10 +1,9 @@
-"""The write path's shared parts (errors, audit, parsing) and user administration."""
+"""The write path's shared parts: errors, audit, parsing (user administration: services/users.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,12 +12,9 @@ from sqlalchemy.orm import Session
 
 from dashboard import models as m
 from dashboard import policy
-from dashboard.auth import PASSWORD_MIN, USERNAME_MAX, SessionUser, hash_password, require_role
-from dashboard.db import session_scope
+from dashboard.auth import SessionUser
 from dashboard.domain.formatting import as_date, parse_iso_date, parse_whole_percent
-
-DISPLAY_NAME_MAX = 120  # users.display_name
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+from dashboard.domain.values import NO_CHOICE
 
 
 @dataclass(frozen=True)
@@ -80,63 +76,12 @@ def audit(
 
 
 def create_user(
-    actor,
-    username: str,
-    role: str,
-    password: str,
-    display_name: str = "",
-    lead_of: list[str] | tuple[str, ...] = (),
+    actor, username: str, role: str, password: str, display_name: str = "", lead_of=(), email=None
 ) -> int:
-    """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
-    require_role(actor, policy.ADMIN)
-    username = (username or "").strip()
-    errors: dict[str, str] = {}
-    if not username:
-        errors["username"] = "Enter a username."
-    elif len(username) > USERNAME_MAX or not USERNAME_PATTERN.match(username):
-        errors["username"] = (
-            f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens or underscores, "
-            "starting with a letter or digit."
-        )
-    display = clean_text(display_name, "Display name", "display_name", DISPLAY_NAME_MAX, errors)
-    if role not in m.ROLES:
-        errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
-    if len(password or "") < PASSWORD_MIN:
-        errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
-    if lead_of and role != policy.LEAD:
-        errors["lead_of"] = (
-            "Only a user with the lead role leads projects; admins can already edit every project."
-        )
-    if errors:
-        raise ValidationError(errors)
+    """Create a user (services/users.py, where every change to users is made); returns the new id."""
+    from dashboard.services.users import create_user as create
 
-    with session_scope() as db:
-        if db.scalars(select(m.User).where(m.User.username == username)).first() is not None:
-            raise ValidationError(
-                {"username": f"A user called {username!r} already exists; choose another name."}
-            )
-        projects = []
-        for wanted in lead_of:
-            project = db.scalars(
-                select(m.Project).where((m.Project.key == wanted) | (m.Project.name == wanted))
-            ).first()
-            if project is None:
-                raise ValidationError({"lead_of": f"There is no project called {wanted!r}."})
-            projects.append(project)
-        user = m.User(
-            username=username,
-            display_name=display or username,
-            role=role,
-            password_hash=hash_password(password),
-            led_projects=projects,
-            updated_by=actor.username,
-        )
-        db.add(user)
-        db.flush()
-        audit(db, actor, "create", "user", user.id, "role", None, role)
-        for project in projects:
-            audit(db, actor, "create", "user", user.id, "lead_of", None, project.name, project_id=project.id)
-        return user.id
+    return create(actor, username, role, password, display_name=display_name, lead_of=lead_of, email=email)
 
 
 class NotFoundError(LookupError):
@@ -179,9 +124,9 @@ def text_problem(value, label: str) -> str | None:
 
 
 def chosen(value):
-    """An option from a select: "" or None mean none chosen; anything else is returned as sent, for
-    the caller to check against its options (0, False or [] is not "none", it is not an option)."""
-    return None if value is None or (isinstance(value, str) and value == "") else value
+    """An option from a select: "", None or NO_CHOICE mean none chosen; anything else is returned as
+    sent, for the caller to check against its options (0, False or [] is not "none", it is not an option)."""
+    return None if value is None or (isinstance(value, str) and value in ("", NO_CHOICE)) else value
 
 
 def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import signed_in_user
 from dashboard.ui.markup import ILLUSTRATIVE_NOTE, rag_parts
@@ -33,6 +34,19 @@ def rag_badge(rag: str | None) -> html.Span:
         return html.Span(label, className=classes)
     return html.Span(
         [html.Span(symbol, **{"aria-hidden": "true"}, className="me-1"), label], className=classes
+    )
+
+
+def scroll_region(content, label: str, **properties) -> html.Div:
+    """A wide table that scrolls sideways inside itself on a narrow screen, not the page; focusable and
+    named, so a keyboard user can scroll it too."""
+    return html.Div(
+        content,
+        className="table-responsive",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": label},
+        **properties,
     )
 
 
@@ -110,6 +124,22 @@ def page_header(title: str, lead: str | None = None) -> html.Div:
     return html.Div(children, className="page-header mb-3")
 
 
+def sign_out_form() -> html.Form:
+    """Signing out is a POST carrying the CSRF token (a link or an image cannot sign anyone out)."""
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+            html.Button(
+                "Sign out", type="submit", className="btn btn-outline-light btn-sm text-nowrap", id="sign-out"
+            ),
+        ],
+        method="post",
+        action="/logout",
+        className="m-0",
+        id="sign-out-form",
+    )
+
+
 def navbar() -> html.Header:
     user = signed_in_user()
     links = [
@@ -118,15 +148,22 @@ def navbar() -> html.Header:
     ]
     account = []
     if user is not None:
+        if user.is_admin:
+            links.append(
+                dbc.NavItem(dbc.NavLink("Users", href="/users", active="exact", className="app-nav-link"))
+            )
         account = [
-            html.Span(
+            html.A(
                 [
                     html.Span(user.display_name, className="fw-semibold", id="signed-in-user"),
                     f" · {user.role_label}",
                 ],
-                className="navbar-text me-3 text-white",
+                href="/account",
+                title="Your account: your role, projects and password",
+                className="navbar-text app-account me-3 text-white text-nowrap text-truncate small",
+                id="nav-account",
             ),
-            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm", id="sign-out"),
+            sign_out_form(),
         ]
     return html.Header(
         dbc.Navbar(
@@ -158,7 +195,7 @@ def navbar() -> html.Header:
             ),
             color="dark",
             dark=True,
-            expand="lg",
+            expand="xl",
             className="app-navbar",
         )
     )
@@ -183,6 +220,14 @@ def shell_layout() -> html.Div:
                     className="py-3",
                 ),
                 id="main",
+            ),
+            html.Footer(
+                dbc.Container(
+                    html.A("About the data and its sources", href="/about", id="footer-about"),
+                    fluid=True,
+                    className="py-3 small",
+                ),
+                className="border-top mt-4",
             ),
             dcc.Location(id="shell-url", refresh=False),
         ]

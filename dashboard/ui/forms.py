@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html, no_update
 
 from dashboard.domain.formatting import format_datetime
+from dashboard.domain.values import NO_CHOICE  # noqa: F401 - the forms' "none" option, re-exported
 from dashboard.reports.values import show_change
 
 CHECK_THE_FIELDS = "There is a problem: check the fields below."
@@ -51,9 +52,7 @@ def edit_panel(
                 dbc.Col(
                     [
                         dbc.Label(select_label, html_for=f"{prefix}-select", className="fw-semibold"),
-                        dbc.Select(
-                            id=f"{prefix}-select", options=[{"label": placeholder, "value": ""}], value=""
-                        ),
+                        dbc.Select(id=f"{prefix}-select", options=[], value="", placeholder=placeholder),
                     ],
                     md=8,
                 ),

@@ -46,6 +46,13 @@ def login(client, username: str, password: str | None = None):
     return response
 
 
+def logout(client):
+    """Sign out as the navbar's button does: a POST to /logout carrying the page's CSRF token."""
+    page = client.get("/logout").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/logout", data={"csrf_token": token})
+
+
 def find_callback(app, *outputs: str) -> str:
     """The callback_map key of the callback whose outputs include all of `outputs` ("id.prop")."""
     matches = [

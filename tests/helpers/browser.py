@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.by import By
+
 from tests.helpers import DEMO_PASSWORDS
 
 
@@ -19,3 +21,26 @@ def sign_in(dash_duo, username: str, path: str | None = None, *, password: str |
     if not path:
         dash_duo.wait_for_text_to_equal("h1", "Programme overview")
     return base
+
+
+def set_date(dash_duo, element_id: str, iso_date: str) -> None:
+    """Fill a date input as the browser's date picker would (its typed format depends on the OS locale)."""
+    dash_duo.driver.execute_script(
+        "var input = document.getElementById(arguments[0]);"
+        "var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+        "setter.call(input, arguments[1]);"
+        "input.dispatchEvent(new Event('input', {bubbles: true}));"
+        "input.dispatchEvent(new Event('change', {bubbles: true}));",
+        element_id,
+        iso_date,
+    )
+
+
+def sign_out(dash_duo) -> None:
+    """Sign out as a person would from GET /logout: press its Sign out button (when signed in)."""
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#sign-in, #sign-out-confirm")
+    buttons = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#sign-out-confirm")
+    if buttons:
+        buttons[0].click()
+        dash_duo.wait_for_element("#sign-in")

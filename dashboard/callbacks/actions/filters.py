@@ -30,6 +30,7 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
             "status": status,
             "project": project,
             "overdue": "1" if "overdue" in (flags or []) else None,
+            "stale": "1" if "stale" in (flags or []) else None,
             "asat": as_at,
         }
     )

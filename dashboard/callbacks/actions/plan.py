@@ -50,11 +50,21 @@ def review_rows(review: pd.DataFrame) -> list[dict]:
     ]
 
 
-def review_note(as_at: dt.date) -> html.P | None:
+def review_note(as_at: dt.date, shown: bool = True, illustrative: bool = True) -> html.P | None:
+    """Why the review shows today's loaded values for a date before any recorded change (nothing when
+    no action is shown); the illustrative marker only when the actions shown are illustrative."""
+    if not shown:
+        return None
     first = action_queries.first_recorded_change()
     if first is not None and action_queries.end_of_day_utc(as_at) > first:
         return None
     since = f" (the first was on {format_datetime(first)})" if first else ""
+    if not illustrative:
+        return html.P(
+            f"No changes to the plan are recorded on or before {format_date(as_at)}{since}: the statuses "
+            "shown for that date are the values as they were first loaded or imported.",
+            className="small",
+        )
     return html.P(
         [
             illustrative_marker("Seeded values stand for the plan before the first recorded change"),
@@ -139,7 +149,7 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         )
     review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
     # The chooser offers this page's actions; View beside any action opens it too.
-    choices = [{"label": "Choose an action", "value": ""}] + [
+    choices = [
         {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
         for row in frame.itertuples(index=False)
     ]
@@ -147,7 +157,7 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         filters.query_string(),
         note,
         action_sections(frame, progress),
-        review_note(filters.as_at),
+        review_note(filters.as_at, shown=not frame.empty, illustrative=note is not None),
         review_summary(review, filters.as_at, total),
         review_rows(review),
         choices,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard.domain.sources import cite
 from dashboard.figures import kpis as kpi_figures
 from dashboard.ui.components import illustrative_marker, rag_badge
 
@@ -27,6 +28,8 @@ def grid_rows(records: list[dict]) -> list[dict]:
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
             row[key] = value
+        if row.get("source"):
+            row["source"] = cite(row["source"])  # the document by title and date, not its file
         if "illustrative" in row:
             row["data_note"] = "Illustrative" if row["illustrative"] else "From documents"
         rows.append(row)
@@ -36,7 +39,7 @@ def grid_rows(records: list[dict]) -> list[dict]:
 def funnel_rows(stages: pd.DataFrame) -> pd.DataFrame:
     frame = stages.copy()
     frame["how"] = [
-        ("Worked out from the other figures. " if derived else "") + (source or "")
+        ("Worked out from the other figures. " if derived else "") + cite(source)
         for derived, source in zip(frame["derived"], frame["source"], strict=True)
     ]
     return frame

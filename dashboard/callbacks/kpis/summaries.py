@@ -89,7 +89,9 @@ def exceptions_summary(counts: kpi_attention.ExceptionCounts, page: int) -> str:
     if not counts.total:
         return "No KPI is Red for two periods in a row or showing special-cause concern."
     summary = (
-        f"{counts.total:,} KPI and area combinations need attention: {counts.red:,} Red for two or more "
+        f"{len(counts.kpis):,} KPI{'s' if len(counts.kpis) != 1 else ''} need"
+        f"{'s' if len(counts.kpis) == 1 else ''} attention, in {counts.total:,} KPI and area "
+        f"combinations: {counts.red:,} Red for two or more "
         f"periods in a row and {counts.concern:,} with special-cause concern at the latest point."
     )
     per_page = kpi_attention.EXCEPTIONS_PER_PAGE

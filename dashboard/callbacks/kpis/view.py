@@ -7,9 +7,9 @@ trends, the outcome area the catalogue; the exceptions depend on no choice at al
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.kpis.filters import chosen_kpi, funnel_area, kpi_filters
 from dashboard.callbacks.kpis.rows import _records, access_panel, catalogue_grid_rows, funnel_rows, grid_rows
 from dashboard.callbacks.kpis.summaries import (
@@ -23,6 +23,12 @@ from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.kpis import attention as kpi_attention
 from dashboard.queries.params import QueryParams
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
+
+# What the comparison and the trends say when no KPI has values for the constituencies yet.
+NO_CONSTITUENCY_VALUES = (
+    "No KPI has values for the constituencies or the city's transition measures yet: enter them under "
+    "Enter values below, or import KPI values on the Import page (KPI code, area, period and value)."
+)
 
 
 @callback(
@@ -42,6 +48,16 @@ from dashboard.ui.components import illustrative_marker, page_choices, page_coun
 def show_kpis(kpi_code, period, outcome, _refresh):
     filters = kpi_filters(kpi_code, period, outcome)
     kpi = chosen_kpi(kpi_code)
+    if kpi is None:
+        return (
+            "",
+            [],
+            None,
+            "No KPI has constituency values yet.",
+            kpi_figures.message_figure("No constituency values yet"),
+            NO_CONSTITUENCY_VALUES,
+            [],
+        )
     labels = kpi_queries.periods(kpi["code"])
     # A period the KPI has no values for (e.g. after choosing another KPI) falls back to the latest.
     period_value = filters.period if filters.period in labels else (labels[0] if labels else None)
@@ -86,6 +102,8 @@ def show_kpis(kpi_code, period, outcome, _refresh):
 )
 def show_kpi_trends(kpi_code, _refresh):
     kpi = chosen_kpi(kpi_code)
+    if kpi is None:
+        return kpi_figures.message_figure("No values to chart yet"), NO_CONSTITUENCY_VALUES, []
     trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
     return (
         kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
@@ -154,3 +172,20 @@ def show_funnel(area, _refresh):
         _records(funnel_rows(stages)),
         access_panel(kpi_queries.birmingham_access()),
     )
+
+
+# A link to a section of this page (the overview's exceptions tile opens /kpis#kpi-exc): the page is
+# drawn after the browser looked for the anchor, so it is scrolled to once the section has its rows.
+clientside(
+    """function (_summary, hash) {
+        var id = (hash || "").replace("#", "");
+        var section = id === "kpi-exc" ? document.getElementById(id) : null;
+        if (section) { section.scrollIntoView({block: "start"}); }
+        return "";
+    }""",
+    Output("kpi-scrolled", "children"),
+    Input("kpi-exceptions-summary", "children"),
+    State("kpi-url", "hash"),
+    module=__name__,
+    prevent_initial_call=True,
+)

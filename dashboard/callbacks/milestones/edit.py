@@ -12,7 +12,7 @@ from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.reports.values import change_line
 from dashboard.ui.components import illustrative_marker, rag_badge
-from dashboard.ui.forms import Conflicts
+from dashboard.ui.forms import NO_CHOICE, Conflicts
 
 EDIT_FIELDS = tuple(services.MILESTONE_FIELDS)
 DATE_FIELDS = ("forecast_start", "forecast_end", "actual_start", "actual_end")
@@ -61,7 +61,7 @@ def form_values(row: pd.Series) -> dict:
         if name in DATE_FIELDS:
             value = value.isoformat() if value is not None and not pd.isna(value) else None
         elif name == "rag":
-            value = value or ""
+            value = value or NO_CHOICE
         elif name == "percent_complete":
             value = int(value)
         values[name] = value
@@ -93,7 +93,7 @@ def list_editable_milestones(_refresh, _component):
     frame = queries.milestones(
         queries.MilestoneFilters(include_retired=user.is_admin), clock.today(), editable_by=user
     )
-    return [{"label": "Choose a milestone", "value": ""}] + [
+    return [
         {
             "label": f"{row.project} · {row.title}" + (" (retired)" if row.retired else ""),
             "value": str(row.id),

@@ -11,6 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard import clock, queries
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table
+from dashboard.callbacks.milestones.plan_list import plan_list
 from dashboard.figures import gantt as figures
 from dashboard.figures import gantt_rows
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
@@ -48,6 +49,7 @@ def filters_from_controls(org, programme, project, status, rag, owner, search, d
             "baseline": baseline or "latest",
             "overdue": "1" if "overdue" in flags else None,
             "stale": "1" if "stale" in flags else None,
+            "open": "1" if "open" in flags else None,
             "retired": "1" if "retired" in flags else None,
         }
     )
@@ -126,6 +128,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict]:
     Output("ms-cards", "children"),
     Output("ms-gantt", "figure"),
     Output("ms-gantt-summary", "children"),
+    Output("ms-plan-list", "children"),
     Output("ms-illustrative", "children"),
     Output("ms-page", "options"),
     Output("ms-page", "value"),
@@ -167,6 +170,7 @@ def show_milestones(
         summary_cards(counts, filters),
         figure,
         page_position(filters, counts["shown"]) + figures.gantt_summary(rows, today),
+        plan_list(rows),
         note,
         page_choices(counts["shown"], filters.per_page, "milestones"),
         str(filters.page),

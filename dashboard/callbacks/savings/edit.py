@@ -12,7 +12,7 @@ from dashboard.domain.formatting import format_datetime
 from dashboard.queries import savings as saving_queries
 from dashboard.services import savings as saving_services
 from dashboard.ui.components import illustrative_marker
-from dashboard.ui.forms import Conflicts
+from dashboard.ui.forms import NO_CHOICE, Conflicts
 
 EDIT_FIELDS = tuple(saving_services.SAVING_FIELDS)
 
@@ -59,7 +59,7 @@ def form_values(row) -> dict:
         "financial_year": row["fy_label"],
         "forecast": str(row["forecast"]) if row["forecast"] is not None else None,
         "realised": str(row["realised"]) if row["realised"] is not None else None,
-        "confidence": row["confidence"] or "",
+        "confidence": row["confidence"] or NO_CHOICE,
         "confidence_reason": row["confidence_reason"],
     }
 
@@ -87,7 +87,7 @@ def list_editable_saving_lines(_refresh, _component):
     user = signed_in_user()
     # Only what this user may edit, chosen in SQL by the edit policy.
     frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today(), editable_by=user)
-    return [{"label": "Choose a saving line", "value": ""}] + [
+    return [
         {
             "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
             "value": str(int(row["id"])),

@@ -33,7 +33,7 @@ REPHASE_FORM = FormOutputs(
 )
 def list_rephasing_proposals(_refresh, _component):
     frame = saving_queries.saving_lines(saving_queries.SavingFilters(), clock.today())
-    options = [{"label": "Choose a proposal", "value": ""}]
+    options = []
     for row in saving_queries.rephasing_proposals(frame).to_dict("records"):
         year = int(row["proposed_year"])
         options.append(

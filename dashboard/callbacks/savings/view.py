@@ -189,7 +189,7 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         )
     options = dict(grid_options or {})
     options["pinnedBottomRowData"] = total_row(sums)
-    line_options = [{"label": "Choose a saving line", "value": ""}] + [
+    line_options = [
         {
             "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
             "value": str(int(row["id"])),

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries.actions.areas import THEME_ORDER
+from dashboard.queries.milestones.filters import STALE_AFTER_DAYS
 from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 AWAITING = "Complete – awaiting sign-off"
 ACCEPTED = "Complete – evidence accepted"
 # The status filter: the stored statuses (Complete split by sign-off) as URL-friendly values.
 STATUS_FILTERS = {
+    "open": "Open (not complete or cancelled)",
     "Not started": "Not started",
     "In progress": "In progress",
     "Blocked": "Blocked",
@@ -45,6 +47,7 @@ class ActionFilters(LinkedFilters):
     status: str | None = None
     project: str | None = None
     overdue: bool = False
+    stale: bool = False  # open and not updated for 14+ days, as the overview counts them
     as_at: dt.date = MARCH_2017_REVIEW
     page: int = 1  # which page of ACTIONS_PER_PAGE actions the plan draws
 
@@ -59,6 +62,7 @@ class ActionFilters(LinkedFilters):
             status=params.choice("status", STATUS_FILTERS),
             project=params.text("project"),
             overdue=params.flag("overdue"),
+            stale=params.flag("stale"),
             as_at=params.date("asat") or MARCH_2017_REVIEW,
         )
 
@@ -70,6 +74,7 @@ class ActionFilters(LinkedFilters):
             "status": self.status,
             "project": self.project,
             "overdue": "1" if self.overdue else None,
+            "stale": "1" if self.stale else None,
             "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
             "page": str(self.page) if self.page != 1 else None,
         }
@@ -98,7 +103,9 @@ def action_conditions(filters: ActionFilters, today: dt.date, ids: list[int] | N
         conditions.append(m.ActionItem.owner == filters.owner)
     if filters.project:
         conditions.append(m.Project.key == filters.project)
-    if filters.status == "awaiting":
+    if filters.status == "open":
+        conditions.append(m.ActionItem.status.not_in(("Complete", "Cancelled")))
+    elif filters.status == "awaiting":
         conditions.extend([m.ActionItem.status == "Complete", m.ActionItem.evidence_status != "accepted"])
     elif filters.status == "accepted":
         conditions.extend([m.ActionItem.status == "Complete", m.ActionItem.evidence_status == "accepted"])
@@ -107,6 +114,11 @@ def action_conditions(filters: ActionFilters, today: dt.date, ids: list[int] | N
     if filters.overdue:
         conditions.extend(
             [m.ActionItem.status.not_in(("Complete", "Cancelled")), m.ActionItem.due_date < today]
+        )
+    if filters.stale:
+        cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
+        conditions.extend(
+            [m.ActionItem.status.not_in(("Complete", "Cancelled")), m.ActionItem.updated_at < cutoff]
         )
     return conditions
 

@@ -30,6 +30,7 @@ class MilestoneFilters(LinkedFilters):
     overdue: bool = False
     due_within_weeks: int | None = None
     stale: bool = False
+    open_only: bool = False  # not complete or cancelled (the overview's RAG tiles count open ones)
     search: str | None = None
     include_retired: bool = False
     baseline: str = "latest"  # latest, original, or a baseline id
@@ -52,6 +53,7 @@ class MilestoneFilters(LinkedFilters):
             overdue=params.flag("overdue"),
             due_within_weeks=due_within if due_within is not None and 0 < due_within <= 520 else None,
             stale=params.flag("stale"),
+            open_only=params.flag("open"),
             search=params.text("q"),
             include_retired=params.flag("retired"),
             baseline=params.text("baseline") or "latest",
@@ -70,6 +72,7 @@ class MilestoneFilters(LinkedFilters):
             "overdue": "1" if self.overdue else None,
             "due_within": str(self.due_within_weeks) if self.due_within_weeks else None,
             "stale": "1" if self.stale else None,
+            "open": "1" if self.open_only else None,
             "q": self.search,
             "retired": "1" if self.include_retired else None,
             "baseline": None if self.baseline == "latest" else self.baseline,
@@ -106,6 +109,8 @@ def milestone_conditions(
         conditions.append(project_condition(filters.project))
     if filters.status:
         conditions.append(m.Milestone.status == filters.status)
+    if filters.open_only:
+        conditions.append(open_status)
     if filters.rag == "none":
         conditions.append(m.Milestone.rag.is_(None))
     elif filters.rag:

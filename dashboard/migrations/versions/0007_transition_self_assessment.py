@@ -1,8 +1,8 @@
 """The Transition performance dashboard's outcomes and measures, and the self-assessment's domains,
 findings and yearly ratings
 
-Revision ID: 0006_transition_self_assessment
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-04
 
 Transition measures are KPIs (their values and SPC trends are the KPIs'), grouped under the four
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_transition_self_assessment"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,55 @@
+"""The plan as a list, for a narrow screen where a Gantt chart cannot be read: each milestone's name,
+project, RAG (or closed status) in words, baseline end → forecast end, and how far it has slipped."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.domain.formatting import format_date
+from dashboard.figures.gantt_rows import MilestoneRow
+from dashboard.ui.components import illustrative_marker, rag_badge
+
+
+def _slippage(row: MilestoneRow) -> str:
+    days = row.slippage_working_days
+    if days is None:
+        return "Slippage not known"
+    if days == 0:
+        return "On its baseline"
+    weeks = f"{abs(days) / 5:.1f}".removesuffix(".0")
+    unit = "week" if weeks == "1" else "weeks"
+    if days > 0:
+        return f"{days:,} working days late ({weeks} {unit})"
+    return f"{-days:,} working days early ({weeks} {unit})"
+
+
+def _ends(row: MilestoneRow) -> str:
+    baseline = format_date(row.baseline_end) if row.baseline_end else "no baseline end"
+    if row.actual_end:
+        return f"Baseline end {baseline} → finished {format_date(row.actual_end)}"
+    current = row.forecast_end or row.baseline_end
+    return f"Baseline end {baseline} → forecast {format_date(current) if current else 'not set'}"
+
+
+def plan_list(rows: list[MilestoneRow]) -> html.Div:
+    """The milestones shown, in the Gantt's order, as a list a phone reads top to bottom."""
+    if not rows:
+        return html.P("No milestones match the filters.", className="text-body-secondary")
+    items = []
+    for row in rows:
+        state = rag_badge(row.rag) if row.is_open else html.Span(row.status, className="fw-semibold")
+        items.append(
+            html.Li(
+                [
+                    html.Div(html.Strong(row.title), className="plan-list-title"),
+                    html.Div(
+                        [row.project, " ", illustrative_marker()] if row.illustrative else row.project,
+                        className="small text-body-secondary",
+                    ),
+                    html.Div([state, " ", _ends(row)], className="small"),
+                    html.Div(_slippage(row), className="small"),
+                ],
+                className="plan-list-item",
+            )
+        )
+    return html.Ol(items, className="plan-list-items list-unstyled mb-0", **{"aria-label": "Milestones"})
