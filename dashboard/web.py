@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import logging
 import re
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import dash
 from dash import Dash, callback_context, no_update, set_props
+from dash.exceptions import DependencyException, MissingCallbackContextException
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -16,9 +19,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import __version__, auth, db
 from dashboard.callbacks import register_all
+from dashboard.callbacks.inputs import request_problem
 from dashboard.config import Settings, load_settings
+from dashboard.queries.params import noting_ignored
 from dashboard.ui import markup
-from dashboard.ui.components import shell_layout
+from dashboard.ui.components import NOTICE_ID, notice, shell_layout
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -58,7 +63,11 @@ UNAVAILABLE_PAGE = """<!DOCTYPE html>
 
 
 def _is_database_error(error: BaseException) -> bool:
-    return isinstance(error, (OperationalError, InterfaceError, DBAPIError))
+    """Whether `error` says the database is not answering (rather than refusing one statement: a
+    value it cannot store is a fault of the code that sent it, not an outage)."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def callback_error_handler(error: Exception):
@@ -104,6 +113,12 @@ def create_server(settings: Settings) -> Flask:
         if request.path.startswith("/_dash-"):
             return jsonify({"error": UNAVAILABLE_MESSAGE}), 503
         return UNAVAILABLE_PAGE.format(message=UNAVAILABLE_MESSAGE), 503
+
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(_error):
+        # /_dash-component-suites/<a library or file Dash does not serve>: not found, without the
+        # list of what it does serve that Dash's message carries.
+        return jsonify({"error": "Not found."}), 404
 
     @server.route("/healthz")
     def healthz():
@@ -152,6 +167,39 @@ def add_security_headers(app: Dash) -> None:
             # Callback answers carry data: never cached by a proxy or the browser.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def refuse_malformed_callback_requests(app: Dash) -> None:
+    """A POST to /_dash-update-component that is not a request for one of the app's callbacks as the
+    renderer sends it (callbacks.inputs.request_problem) is refused with 400 and its reason; Dash
+    would fail on it with a server error and a traceback."""
+
+    @app.server.before_request
+    def check_callback_request():
+        if request.method != "POST" or request.path != "/_dash-update-component":
+            return None
+        problem = request_problem(request.get_json(silent=True), app.callback_map)
+        if problem is None:
+            return None
+        log.warning("Callback request refused: %s", problem)
+        return jsonify({"error": f"This request was refused: {problem}."}), 400
+
+
+def saying_ignored_links(layout):
+    """A page's layout that also says, in the page's notice, each value of the link it ignored
+    (queries.params: "Ignored the link's page=²: not a page number."), and closes the notice when
+    the link had none."""
+
+    @functools.wraps(layout)
+    def drawn(*args, **query):
+        with noting_ignored() as ignored:
+            content = layout(*args, **query)
+        with contextlib.suppress(MissingCallbackContextException):  # drawn outside a request (tests)
+            set_props(NOTICE_ID, notice([item.sentence(link=True) for item in ignored]))
+        return content
+
+    drawn.says_ignored_links = True
+    return drawn
 
 
 def freeze_startup_heap() -> None:
@@ -207,6 +255,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell_layout
+    for page in dash.page_registry.values():
+        if callable(page.get("layout")) and not getattr(page["layout"], "says_ignored_links", False):
+            page["layout"] = saying_ignored_links(page["layout"])
     register_all(app)
+    refuse_malformed_callback_requests(app)
     add_security_headers(app)
     return app

@@ -12,6 +12,7 @@ from dashboard.queries import actions as action_queries
 from dashboard.queries import audit as audit_queries
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries import params
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.milestones import MilestoneFilters
 from dashboard.queries.params import QueryParams
@@ -109,6 +110,84 @@ def test_a_date_is_iso():
     assert QueryParams({"asat": "2017-03-31"}).date("asat") == dt.date(2017, 3, 31)
     assert QueryParams({"asat": "31/03/2017"}).date("asat") is None
     assert QueryParams({"asat": "2017-02-30"}).date("asat") is None
+
+
+# -- numbers, ids and dates from anywhere; what is ignored is noted -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        ("7", 7),
+        (" 7 ", 7),
+        (7, 7),
+        ("0", 0),
+        ("²", None),
+        ("١٢", None),
+        ("-1", None),
+        ("1e3", None),
+        ("7.0", None),
+        (7.0, None),
+        (True, None),
+        (None, None),
+        ([7], None),
+        ({"id": 7}, None),
+        (str(params.ID_MAX), params.ID_MAX),
+        (str(params.ID_MAX + 1), None),
+        ("9" * 50, None),
+        (10**30, None),
+    ],
+)
+def test_a_whole_number_is_ascii_digits_within_what_the_databases_store(value, number):
+    assert params.whole_number(value) == number
+
+
+def test_a_row_id_is_a_whole_number_from_one():
+    assert params.row_id("1") == 1 and params.row_id("0") is None and params.row_id("") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2017-03-31", "2017-03-31"),
+        (" 2017-03-31 ", "2017-03-31"),
+        ("1900-01-01", "1900-01-01"),
+        ("2199-12-31", "2199-12-31"),
+        ("1899-12-31", None),
+        ("9999-12-31", None),
+        ("0001-01-01", None),
+        ("2017-02-30", None),
+        ("20170331", None),
+        ("2017-03-31T00:00", None),
+        ("٢٠١٧-٠٣-٣١", None),
+        (20170331, None),
+        (None, None),
+    ],
+)
+def test_a_date_is_exactly_iso_within_a_range_that_arithmetic_cannot_leave(value, day):
+    found = params.iso_date(value)
+    assert (found.isoformat() if found else None) == day
+
+
+def test_what_a_reader_ignores_is_noted_with_its_reason():
+    with params.noting_ignored() as ignored:
+        reader = QueryParams({"page": "²", "asat": "9999-12-31", "overdue": "maybe", "owner": "²"})
+        assert reader.page("page", 10) == 1
+        assert reader.date("asat") is None
+        assert reader.flag("overdue") is False
+        assert reader.text("owner") == "²"  # text is text: used, not ignored
+    assert [item.sentence() for item in ignored] == [
+        "Ignored the link's page=²: not a page number.",
+        "Ignored the link's asat=9999-12-31: not a date from 1900 to 2199.",
+        "Ignored the link's overdue=maybe: not yes or no.",
+    ]
+    assert reader.ignored == ignored
+
+
+def test_an_ignored_value_is_shown_short_and_on_one_line():
+    item = params.ignore("q", "a\nb\x00" + "c" * 100, "too odd")
+    assert item.value == "a b\ufffd" + "c" * 35 + "…" and len(item.value) == params.SHOWN_LIMIT
+    assert "\n" not in item.sentence(link=False)
 
 
 # -- each page's filters keep their own limits ----------------------------------------------------

@@ -18,13 +18,13 @@ from dashboard.services import users as user_services
 from dashboard.web import create_app
 from tests.helpers import callback_request, login, logout, settings_for, user
 
-OVERVIEW = [{"id": "overview-summary", "property": "id", "value": "overview-summary"}]
+OVERVIEW = [{"id": "data-summary", "property": "id", "value": "data-summary"}]
 ENDED = "Your session has ended; sign in again."
 
 
 def _overview(app, client):
     return client.post(
-        "/_dash-update-component", json=callback_request(app, "overview-summary.children", inputs=OVERVIEW)
+        "/_dash-update-component", json=callback_request(app, "data-summary.children", inputs=OVERVIEW)
     )
 
 

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dash import callback_context, no_update, set_props
 from flask import abort
 
 from dashboard.auth import AuthorisationError, signed_in_user
+from dashboard.callbacks.inputs import Refusal, refusal
+from dashboard.queries.params import noting_ignored
+from dashboard.ui.components import NOTICE_ID, notice
+from dashboard.ui.forms import error_message
+
+log = logging.getLogger(__name__)
 
 EVERYONE = ("viewer", "lead", "admin")
 EDITORS = ("lead", "admin")
@@ -55,6 +63,10 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
 
     Deny by default: `roles` is required. The browser can POST any callback directly, so this
     check runs on the server whatever the page showed; services still check row-level rights.
+
+    Then every input and state must be of the kind its property holds in the browser
+    (callbacks.inputs): a value of another kind is refused before the function runs. Values the
+    function's filters ignore (queries.params) are said in the page's notice.
     """
     _check_roles(roles)
 
@@ -66,16 +78,46 @@ def authorised(app, *dependencies, roles: tuple[str, ...], **callback_kwargs) ->
                 abort(401)
             if user.role not in roles:
                 abort(403)
-            try:
-                return function(*args, **kwargs)
-            except AuthorisationError:
-                # A service refused on the row itself (e.g. another project's milestone).
-                abort(403)
+            # A restricted callback is a form or a form's helper: its controls' values are its own to check.
+            refused = refusal(
+                [*callback_context.inputs_list, *callback_context.states_list],
+                controls=tuple(roles) == EVERYONE,
+            )
+            if refused is not None:
+                return _refuse(refused)
+            with noting_ignored() as ignored:
+                try:
+                    answer = function(*args, **kwargs)
+                except AuthorisationError:
+                    # A service refused on the row itself (e.g. another project's milestone).
+                    abort(403)
+            if ignored:
+                set_props(NOTICE_ID, notice([item.sentence(link=False) for item in ignored]))
+            return answer
 
         setattr(guarded, POLICY_ATTRIBUTE, tuple(roles))
         return app.callback(*dependencies, **callback_kwargs)(guarded)
 
     return decorate
+
+
+def _refuse(refused: Refusal):
+    """The answer to a request with a value of the wrong kind: the refusal in the page's notice and,
+    where the form has one, beside the field; every other output as it is."""
+    message = refused.message()
+    log.warning("Callback refused: %s", message)
+    set_props(NOTICE_ID, notice([message]))
+
+    def answer(output):
+        if isinstance(output, dict) and (output.get("id"), output.get("property")) == (
+            refused.error_slot,
+            "children",
+        ):
+            return error_message(message)
+        return no_update
+
+    outputs = callback_context.outputs_list
+    return [answer(output) for output in outputs] if isinstance(outputs, list) else answer(outputs)
 
 
 @dataclass(frozen=True)

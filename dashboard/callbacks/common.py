@@ -10,25 +10,34 @@ from collections.abc import Callable
 import pandas as pd
 from dash import dcc
 
+from dashboard.queries import params
 from dashboard.reports.downloads import to_csv_bytes, to_excel_bytes
 from dashboard.services import ConflictError, NotFoundError, ValidationError
 
 
-def _whole_number(value) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdecimal() and value.isascii():
-        return int(value)
-    return None
-
-
 def opened_row(value) -> tuple[int, int] | None:
     """(id, version) of the row an edit form has open, from its store; None unless both are whole
-    numbers. The store is the browser's: a crafted one is answered "choose one first", not a crash."""
+    numbers the database can hold. The store is the browser's: a crafted one is answered "choose one
+    first", not a crash."""
     if not isinstance(value, dict):
         return None
-    row_id, version = _whole_number(value.get("id")), _whole_number(value.get("version"))
+    row_id, version = params.row_id(value.get("id")), params.whole_number(value.get("version"))
     return None if row_id is None or version is None else (row_id, version)
+
+
+def bumped(counter) -> int:
+    """A page's refresh store one on (what redraws the page after a write). The store is the
+    browser's: a crafted one counts from 0, so a write that was stored is never answered as failed."""
+    return (params.whole_number(counter, maximum=params.ID_MAX - 1) or 0) + 1
+
+
+def shown_ids(rows) -> list[int]:
+    """The ids of a grid's rows in the order the browser lists them (its `virtualRowData`); a row
+    without a usable id is left out."""
+    if not isinstance(rows, list):
+        return []
+    ids = (params.row_id(row.get("id")) for row in rows if isinstance(row, dict))
+    return [row_id for row_id in ids if row_id is not None]
 
 
 def answer_write(form, write: Callable, saved: Callable, invalid: Callable | None = None) -> tuple:

@@ -12,9 +12,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State
 
 from dashboard.auth import signed_in_user
-from dashboard.callbacks.common import answer_write, opened_row
+from dashboard.callbacks.common import answer_write, bumped, opened_row
 from dashboard.domain.formatting import format_datetime
 from dashboard.models import utcnow
+from dashboard.queries import params
 from dashboard.ui.forms import ERRORS, VALUES, Conflicts, FormOutputs, error_summary
 
 
@@ -88,9 +89,12 @@ class EditPanel:
     def open(self, row_id) -> tuple:
         """The form for the chosen row (the select's value, as the browser sent it)."""
         form = self.open_form
-        if not row_id or not str(row_id).isdigit():
+        chosen = params.row_id(row_id)
+        if chosen is None:
+            if row_id not in (None, ""):
+                params.ignore(self.noun, row_id, f"not a {self.noun}'s number")
             return form.answer(hidden=True)
-        row = self.load(int(row_id))
+        row = self.load(chosen)
         if row is None:
             return form.answer(
                 hidden=True, summary=dbc.Alert(f"That {self.noun} no longer exists.", color="warning")
@@ -118,7 +122,7 @@ class EditPanel:
             return form.answer(
                 saved=f"Saved at {format_datetime(utcnow())}.",
                 version={"id": row_id, "version": version},
-                refresh=(refresh or 0) + 1,
+                refresh=bumped(refresh),
                 context=context,
                 history=history,
             )

@@ -16,6 +16,7 @@ from dashboard.callbacks.common import answer_write
 from dashboard.domain.formatting import financial_year_label, format_date, format_datetime, format_money
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
+from dashboard.queries.params import ignore
 from dashboard.services.board import add_board_meeting
 from dashboard.ui.components import illustrative_marker
 from dashboard.ui.forms import ERRORS, FormOutputs, check_the_fields
@@ -233,9 +234,10 @@ def show_headlines(_component):
     roles=EVERYONE,
 )
 def show_changes(since):
-    try:
-        since_date = dt.date.fromisoformat(since or "")
-    except ValueError:
+    since_date = board.recorded_meeting(since)
+    if since_date is None:
+        if since not in (None, ""):
+            ignore("since", since, "not a recorded board meeting")
         return [html.P("No board meetings are recorded yet.")], ""
     heading = html.P(
         f"Everything that changed since the board of {format_date(since_date)}.",
@@ -243,7 +245,9 @@ def show_changes(since):
     )
     changes = board.changes_since(since_date, newest=CHANGES_LISTED)
     total = board.count_changes_since(since_date) if len(changes) == CHANGES_LISTED else len(changes)
-    return [heading, *changes_list(changes, total, since_date)], "?" + urlencode({"since": since})
+    return [heading, *changes_list(changes, total, since_date)], "?" + urlencode(
+        {"since": since_date.isoformat()}
+    )
 
 
 MEETING_FORM = FormOutputs(

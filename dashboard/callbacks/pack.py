@@ -11,6 +11,7 @@ from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.domain.formatting import format_date, format_money
 from dashboard.queries import board
+from dashboard.queries.params import ignore
 from dashboard.reports import pack as board_pack
 from dashboard.ui import markup
 from dashboard.ui.components import illustrative_marker
@@ -18,11 +19,10 @@ from dashboard.ui.components import illustrative_marker
 
 def meeting_date(value) -> dt.date | None:
     """The chosen meeting's date if it is a recorded board meeting (the browser can send anything)."""
-    try:
-        day = dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
-    return day if any(meeting.meeting_date == day for meeting in board.board_meetings()) else None
+    day = board.recorded_meeting(value)
+    if day is None and value not in (None, ""):
+        ignore("meeting", value, "not a recorded board meeting")
+    return day
 
 
 def _number(value) -> str:

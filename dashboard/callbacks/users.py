@@ -99,7 +99,7 @@ def show_users(_refresh):
     roles=ADMINS,
 )
 def list_users_to_change(_refresh, _component):
-    return [{"label": "Choose a user", "value": ""}] + [
+    return [
         {
             "label": f"{row['username']} · {row['display_name']}"
             + ("" if row["active"] else " (deactivated)"),

@@ -166,7 +166,7 @@ def _section(heading_id: str, title: str, children: list, class_name: str = "mb-
 
 
 def layout(**query):
-    if QueryParams(query).text("view") == "publish":
+    if QueryParams(query).choice("view", ("publish",), "not a view of this page") == "publish":
         return published_layout()
     filters = action_queries.ActionFilters.from_query(query)
     options = action_queries.action_filter_options()

@@ -9,6 +9,7 @@ from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.pages.kpi_forms import entry_panel
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.params import ignore
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
 from dashboard.ui.components import (
@@ -186,9 +187,14 @@ def _table_details(summary: str, grid) -> html.Details:
 def layout(**query):
     filters = kpi_queries.KpiFilters.from_query(query)
     kpi_options = kpi_queries.constituency_kpi_options()
+    asked_period = filters.period
     if filters.kpi not in {option["value"] for option in kpi_options}:
+        if filters.kpi != kpi_queries.DEFAULT_KPI:
+            ignore("kpi", filters.kpi, "not a KPI this page shows")
         filters = kpi_queries.KpiFilters(period=None, outcome_area=filters.outcome_area)
     period_labels = kpi_queries.periods(filters.kpi)
+    if asked_period is not None and (asked_period != filters.period or asked_period not in period_labels):
+        ignore("period", asked_period, "not a period of the KPI shown")
     period = (
         filters.period if filters.period in period_labels else (period_labels[0] if period_labels else None)
     )

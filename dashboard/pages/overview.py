@@ -10,7 +10,7 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
-from dashboard.queries.params import QueryParams
+from dashboard.queries.params import QueryParams, ignore
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
 from dashboard.ui.components import page_header
@@ -24,6 +24,8 @@ def chosen_meeting(query_value: str | None, meetings: list[board.Meeting], today
     dates = {meeting.meeting_date.isoformat() for meeting in meetings}
     if query_value in dates:
         return query_value
+    if query_value is not None:
+        ignore("since", query_value, "not a recorded board meeting")
     last = board.last_meeting_before(today, meetings)
     return last.meeting_date.isoformat() if last else None
 

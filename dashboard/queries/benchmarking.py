@@ -17,7 +17,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.ranking import is_improvement, rank_values, ranked_count
 from dashboard.domain.values import is_missing
-from dashboard.queries.params import LinkedFilters, QueryParams, present
+from dashboard.queries.params import LinkedFilters, QueryParams, ignore, present
 
 CITY_KEY = "birmingham"
 RANKED_KINDS = ("city", "comparator")  # the councils ranked; "national" is a reference line
@@ -37,7 +37,12 @@ class BenchmarkFilters(LinkedFilters):
         return cls(measure=params.text("measure"), year=params.text("year"))
 
     def resolved(self, measures: list[str], years: list[str]) -> BenchmarkFilters:
-        """These filters with anything unknown replaced by the defaults: the first measure, the latest year."""
+        """These filters with anything unknown replaced by the defaults: the first measure, the latest year
+        (an unknown one given is noted as ignored)."""
+        if self.measure is not None and self.measure not in measures:
+            ignore("measure", self.measure, "not an ASCOF measure of this page")
+        if self.year is not None and self.year not in years:
+            ignore("year", self.year, "not a year with benchmarking values")
         measure = self.measure if self.measure in measures else (measures[0] if measures else None)
         year = self.year if self.year in years else (years[-1] if years else None)
         return BenchmarkFilters(measure=measure, year=year)

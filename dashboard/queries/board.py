@@ -88,6 +88,18 @@ def meeting_choices(
     ]
 
 
+def recorded_meeting(value, meetings: list[Meeting] | None = None) -> dt.date | None:
+    """The date of the recorded board meeting `value` names by its ISO date (as the meeting pickers
+    and links give it); None for anything else, whatever the browser sent."""
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip()
+    meetings = board_meetings() if meetings is None else meetings
+    return next(
+        (meeting.meeting_date for meeting in meetings if meeting.meeting_date.isoformat() == wanted), None
+    )
+
+
 def last_meeting_before(today: dt.date, meetings: list[Meeting] | None = None) -> Meeting | None:
     """The most recent meeting that has happened by `today` (meetings on `today` count)."""
     held = [

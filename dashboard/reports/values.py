@@ -286,7 +286,7 @@ def _yes_no(value) -> str:
 
 def _financial_year(value) -> str:
     text = str(value).strip()
-    if isinstance(value, int) or text.isdigit():
+    if isinstance(value, int) or (text.isdecimal() and text.isascii()):  # not '²', which int() refuses
         return financial_year_label(int(text))
     return text
 

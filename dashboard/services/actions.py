@@ -18,6 +18,7 @@ from dashboard import policy
 from dashboard.auth import require_role
 from dashboard.db import session_scope
 from dashboard.queries.actions.review import NOTE_SOURCE
+from dashboard.queries.params import row_id
 from dashboard.services import rows
 from dashboard.services.core import ValidationError, clean_text, parse_date, progress
 
@@ -117,12 +118,10 @@ def _area_ids(value) -> list[int] | None:
         return None
     ids = set()
     for item in value:
-        if isinstance(item, str) and item.strip().isdecimal() and item.strip().isascii():
-            ids.add(int(item.strip()))
-        elif isinstance(item, int) and not isinstance(item, bool):
-            ids.add(item)
-        else:
+        area_id = row_id(item)
+        if area_id is None:
             return None
+        ids.add(area_id)
     return sorted(ids)
 
 

@@ -213,7 +213,7 @@ def add_milestone(
     if start and end and end < start:
         errors["baseline_end"] = "Baseline end date must be the same as or after the baseline start date"
     with session_scope() as db:
-        project = db.scalars(select(m.Project).where(m.Project.key == project_key)).first()
+        project = _project(db, project_key)
         if project is None:
             errors["project"] = "Select the project the milestone belongs to"
         if errors:
@@ -280,6 +280,13 @@ def set_milestone_retired(actor, milestone_id: int, retired: bool, expected_vers
     )
 
 
+def _project(db, project_key) -> m.Project | None:
+    """The project a form's select names by its key; None for anything else the browser may send."""
+    if not isinstance(project_key, str) or "\x00" in project_key:
+        return None
+    return db.scalars(select(m.Project).where(m.Project.key == project_key)).first()
+
+
 def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int:
     """Admin records a new named baseline for a project from its milestones' current forecasts.
 
@@ -297,7 +304,7 @@ def rebaseline_project(actor, project_key: str, name: str, baseline_date) -> int
         errors["baseline_date"] = "Baseline date must be a real date"
         errors.pop("baseline_end")
     with session_scope() as db:
-        project = db.scalars(select(m.Project).where(m.Project.key == project_key)).first()
+        project = _project(db, project_key)
         if project is None:
             errors["project"] = "Select the project to re-baseline"
         elif db.scalars(

@@ -11,6 +11,7 @@ from dashboard.auth import signed_in_user
 from dashboard.ui.markup import ILLUSTRATIVE_NOTE, rag_parts
 
 ALL = "all"  # the "All" choice of a filter select (an empty value would show as a blank select)
+NOTICE_ID = "app-notice"  # the page's plain notice: what a link or a request asked that was not done
 
 # Tab leaves a data grid instead of stepping through every cell (arrow keys move between cells),
 # so keyboard users reach the controls after a long table (WCAG 2.1.1).
@@ -117,6 +118,11 @@ def chosen(value):
     return None if value in (None, "", ALL) else value
 
 
+def notice(lines: list[str]) -> dict:
+    """The props of the page's notice (NOTICE_ID) saying `lines`; closed when there are none."""
+    return {"children": [html.P(line, className="mb-0") for line in lines], "is_open": bool(lines)}
+
+
 def page_header(title: str, lead: str | None = None) -> html.Div:
     children = [html.H1(title, className="h2 mb-1")]
     if lead:
@@ -213,6 +219,14 @@ def shell_layout() -> html.Div:
                         # Shown by web.callback_error_handler when a callback fails (e.g. the database is down).
                         dbc.Alert(
                             id="app-alert", is_open=False, color="danger", dismissable=True, className="mt-2"
+                        ),
+                        # What a link or a request asked that the page did not do (web.py, callbacks).
+                        dbc.Alert(
+                            id=NOTICE_ID,
+                            is_open=False,
+                            color="warning",
+                            dismissable=True,
+                            className="mt-2",
                         ),
                         dash.page_container,
                     ],

@@ -12,6 +12,7 @@ from dashboard.callbacks import EVERYONE, callback
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.pages.action_forms import action_forms
 from dashboard.queries import actions as action_queries
+from dashboard.queries.params import ignore, row_id
 from dashboard.reports.values import change_line
 from dashboard.ui.components import illustrative_marker, rag_badge
 
@@ -149,9 +150,12 @@ def action_detail(row: pd.Series, user) -> list:
 )
 def show_action_detail(action_id, _refresh, message):
     keep = message if ctx.triggered_id == "act-refresh" else None
-    if not action_id or not str(action_id).isdigit():
+    chosen = row_id(action_id)
+    if chosen is None:
+        if action_id not in (None, ""):
+            ignore("action", action_id, "not an action's number")
         return html.P("Choose an action above, or select View beside it in the plan."), keep
-    frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[int(action_id)])
+    frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[chosen])
     if frame.empty:
         return dbc.Alert("That action no longer exists.", color="warning"), None
     return action_detail(frame.iloc[0], signed_in_user()), keep

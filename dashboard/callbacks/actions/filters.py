@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Input, State
 
 from dashboard.queries import actions as action_queries
+from dashboard.queries.params import ticked
 from dashboard.ui.components import chosen
 
 FILTER_INPUTS = [
@@ -29,8 +30,8 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
             "owner": owner,
             "status": status,
             "project": project,
-            "overdue": "1" if "overdue" in (flags or []) else None,
-            "stale": "1" if "stale" in (flags or []) else None,
+            "overdue": "1" if "overdue" in ticked(flags) else None,
+            "stale": "1" if "stale" in ticked(flags) else None,
             "asat": as_at,
         }
     )

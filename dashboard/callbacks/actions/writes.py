@@ -9,7 +9,7 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, callback
 from dashboard.callbacks.actions.detail import action_detail
-from dashboard.callbacks.common import answer_write, opened_row
+from dashboard.callbacks.common import answer_write, bumped, opened_row
 from dashboard.domain.formatting import format_datetime
 from dashboard.models import utcnow
 from dashboard.queries import actions as action_queries
@@ -87,7 +87,7 @@ def save_action(clicks, opened, *values):
         lambda: action_services.update_action(signed_in_user(), action_id, changes, version),
         lambda _version: SAVE_FORM.answer(
             message=dbc.Alert(f"Saved at {format_datetime(utcnow())}.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         ),
     )
 
@@ -118,7 +118,7 @@ def add_action_note(clicks, opened, note_date, text, internal, refresh):
             signed_in_user(), action_id, note_date, text, internal, clock.today()
         ),
         lambda _note_id: NOTE_FORM.answer(
-            message=dbc.Alert("Progress note added.", color="success"), refresh=(refresh or 0) + 1
+            message=dbc.Alert("Progress note added.", color="success"), refresh=bumped(refresh)
         ),
     )
 
@@ -146,7 +146,7 @@ def add_action_evidence(clicks, opened, description, url, refresh):
         EVIDENCE_FORM,
         lambda: action_services.add_evidence(signed_in_user(), action_id, description, url),
         lambda _evidence_id: EVIDENCE_FORM.answer(
-            message=dbc.Alert("Evidence added.", color="success"), refresh=(refresh or 0) + 1
+            message=dbc.Alert("Evidence added.", color="success"), refresh=bumped(refresh)
         ),
     )
 
@@ -179,7 +179,7 @@ def sign_off_action(clicks, opened, refresh):
         frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[action_id])
         return SIGN_OFF_FORM.answer(
             message=dbc.Alert("Evidence accepted: the action is closed.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
             error=no_update,
             detail=action_detail(frame.iloc[0], signed_in_user()),
         )

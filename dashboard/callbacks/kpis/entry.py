@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, html, no_update
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, callback
-from dashboard.callbacks.common import answer_write, send_table, uploaded_bytes
+from dashboard.callbacks.common import answer_write, bumped, send_table, uploaded_bytes
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries import kpis as kpi_queries
 from dashboard.services import kpis as kpi_services
@@ -91,7 +91,7 @@ def save_kpi_value(_clicks, kpi_code, area, period, value, note, refresh):
             message=dbc.Alert(
                 f"Saved {stored['kpi']} for {stored['area']} in {stored['period']}.", color="success"
             ),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         )
 
     return answer_write(
@@ -125,7 +125,7 @@ def upload_kpi_values(contents, filename, refresh):
         return _upload_report(exc.problems), no_update
     return (
         dbc.Alert(f"Saved {saved} value{'s' if saved != 1 else ''} from {filename}.", color="success"),
-        (refresh or 0) + 1,
+        bumped(refresh),
     )
 
 

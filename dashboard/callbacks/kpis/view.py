@@ -29,6 +29,7 @@ NO_CONSTITUENCY_VALUES = (
     "No KPI has values for the constituencies or the city's transition measures yet: enter them under "
     "Enter values below, or import KPI values on the Import page (KPI code, area, period and value)."
 )
+LAST_PAGE = 999_999  # a page number past this is no page of the exceptions at all
 
 
 @callback(
@@ -125,7 +126,8 @@ def show_kpi_exceptions(page, _refresh):
     counts = kpi_queries.exception_counts()
     per_page = kpi_attention.EXCEPTIONS_PER_PAGE
     pages = page_count(counts.total, per_page)
-    page = QueryParams({"page": page}).page("page", pages, clamp=True)
+    # After new values the list may have fewer pages than the one shown: the last is shown instead.
+    page = min(QueryParams({"page": page}).page("page", LAST_PAGE), pages)
     exceptions = kpi_queries.exceptions(page)
     return (
         exceptions_summary(counts, page),

@@ -8,7 +8,7 @@ from dash import Input, Output, State, ctx
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, callback
-from dashboard.callbacks.common import answer_write, opened_row
+from dashboard.callbacks.common import answer_write, bumped, opened_row
 from dashboard.callbacks.milestones.edit import CONFLICTS, edit_panel_state, stored_milestone
 from dashboard.ui.forms import ERRORS, FormOutputs, check_the_fields
 
@@ -47,7 +47,7 @@ def add_milestone(_clicks, project, title, owner, start, end, refresh):
         )
         return ADD_FORM.answer(
             message=dbc.Alert(f"Added “{stored.iloc[0]['title']}”.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         )
 
     return answer_write(
@@ -76,7 +76,7 @@ def record_baseline(_clicks, project, name, when, refresh):
                 f"Recorded baseline “{queries.baseline_name(baseline_id)}”. Choose it under “Compare against”.",
                 color="success",
             ),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         )
 
     return answer_write(
@@ -111,7 +111,7 @@ def retire_or_restore_milestone(_retire, _restore, opened, refresh):
         return RETIRE_FORM.answer(
             message=dbc.Alert(message, color="success"),
             version={"id": milestone_id, "version": version},
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
             context=context,
             history=history_list,
         )

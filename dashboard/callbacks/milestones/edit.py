@@ -8,6 +8,7 @@ from dash import Input, Output, State, html, no_update
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks.common import opened_row
 from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.reports.values import change_line
@@ -133,11 +134,9 @@ def open_milestone(milestone_id):
     prevent_initial_call=True,
 )
 def suggest_milestone_rag(status, forecast_end, actual_end, opened):
-    if not opened:
+    if (row := opened_row(opened)) is None:
         return None
-    frame = queries.milestones(
-        queries.MilestoneFilters(include_retired=True), clock.today(), ids=[int(opened["id"])]
-    )
+    frame = queries.milestones(queries.MilestoneFilters(include_retired=True), clock.today(), ids=[row[0]])
     if frame.empty:
         return None
     errors: dict = {}

@@ -10,10 +10,11 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, queries
 from dashboard.callbacks import EVERYONE, callback
-from dashboard.callbacks.common import send_table
+from dashboard.callbacks.common import send_table, shown_ids
 from dashboard.callbacks.milestones.plan_list import plan_list
 from dashboard.figures import gantt as figures
 from dashboard.figures import gantt_rows
+from dashboard.queries.params import row_id, ticked
 from dashboard.reports.tables import MILESTONE_GRID, MILESTONES
 from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count
 
@@ -34,7 +35,7 @@ FILTER_STATES = [State(item.component_id, item.component_property) for item in F
 
 def filters_from_controls(org, programme, project, status, rag, owner, search, due, baseline, flags):
     """The same parsing as a URL, so a control can never set a filter a link could not."""
-    flags = flags or []
+    flags = ticked(flags)
     org, programme, project, status, rag, owner = map(chosen, (org, programme, project, status, rag, owner))
     return queries.MilestoneFilters.from_query(
         {
@@ -153,7 +154,7 @@ def show_milestones(
     if filters.page > pages:
         filters = queries.MilestoneFilters(**{**filters.__dict__, "page": pages})
     rows = gantt_rows.milestone_rows(queries.milestones(filters, today, paged=True))
-    baseline_label = "chosen baseline" if filters.baseline.isdigit() else f"{filters.baseline} baseline"
+    baseline_label = "chosen baseline" if row_id(filters.baseline) else f"{filters.baseline} baseline"
     figure = figures.gantt(rows, today, baseline_label=baseline_label.capitalize())
     note = None
     if counts["illustrative"]:
@@ -207,7 +208,7 @@ def download_milestones(
     today = clock.today()
     # The grid says which rows (and in which order) the user sees after its own filters; the
     # values themselves come from the database again, never from the browser.
-    order = [int(row["id"]) for row in (shown_rows or []) if isinstance(row, dict) and "id" in row]
+    order = shown_ids(shown_rows)
     frame = queries.milestones(filters, today, ids=order if shown_rows is not None else None)
     if shown_rows is not None:
         position = {milestone_id: index for index, milestone_id in enumerate(order)}

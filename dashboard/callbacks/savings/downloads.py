@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback
-from dashboard.callbacks.common import send_table
+from dashboard.callbacks.common import send_table, shown_ids
 from dashboard.callbacks.savings.filters import FILTER_STATES, filters_from_controls, one_organisation
 from dashboard.queries import savings as saving_queries
 from dashboard.reports.download_tables import benefit_table
@@ -44,11 +44,7 @@ def download_savings(*values):
         # The grid says which rows (and in which order) the user sees after its own filters; the
         # values come from the database again, and never outside the URL's filters.
         if shown_rows is not None:
-            order = [
-                int(row["id"])
-                for row in shown_rows
-                if isinstance(row, dict) and str(row.get("id", "")).isdigit()
-            ]
+            order = shown_ids(shown_rows)
             position = {line_id: index for index, line_id in enumerate(order)}
             frame = frame[frame["id"].isin(order)]
             frame = (

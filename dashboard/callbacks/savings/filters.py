@@ -7,6 +7,7 @@ from dataclasses import replace
 from dash import Input, State
 
 from dashboard.queries import savings as saving_queries
+from dashboard.queries.params import ticked
 from dashboard.ui.components import chosen
 
 FILTER_INPUTS = [
@@ -23,7 +24,7 @@ FILTER_STATES = [State(item.component_id, item.component_property) for item in F
 
 def filters_from_controls(org, programme, project, year, category, confidence, flags):
     """The same parsing as a URL, so a control can never set a filter a link could not."""
-    flags = flags or []
+    flags = ticked(flags)
     return saving_queries.SavingFilters.from_query(
         {
             "org": chosen(org),

@@ -8,10 +8,11 @@ from dash import Input, Output, State
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, callback
-from dashboard.callbacks.common import answer_write
+from dashboard.callbacks.common import answer_write, bumped
 from dashboard.callbacks.savings.edit import CONFLICTS
 from dashboard.domain.formatting import financial_year_label, format_money
 from dashboard.queries import savings as saving_queries
+from dashboard.queries.params import whole_number
 from dashboard.services import savings as saving_services
 from dashboard.ui.forms import FormOutputs, error_message, first_error
 
@@ -57,10 +58,10 @@ def list_rephasing_proposals(_refresh, _component):
     prevent_initial_call=True,
 )
 def accept_rephasing_proposal(_clicks, chosen_value, refresh):
-    parts = str(chosen_value or "").split("|")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    parts = [whole_number(part) for part in chosen_value.split("|")] if isinstance(chosen_value, str) else []
+    if len(parts) != 3 or None in parts:
         return REPHASE_FORM.answer(error=error_message("Choose the proposal to accept"))
-    line_id, version, year = (int(part) for part in parts)
+    line_id, version, year = parts
 
     def rephased(_version) -> tuple:
         return REPHASE_FORM.answer(
@@ -68,7 +69,7 @@ def accept_rephasing_proposal(_clicks, chosen_value, refresh):
                 f"Re-phased to {financial_year_label(year)}. The change is in the audit trail.",
                 color="success",
             ),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         )
 
     return answer_write(

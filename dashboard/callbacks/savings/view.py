@@ -23,6 +23,7 @@ from dashboard.domain.formatting import format_money
 from dashboard.figures import savings as figures
 from dashboard.queries import savings as saving_queries
 from dashboard.queries import savings_summary
+from dashboard.queries.params import ignore, row_id
 from dashboard.reports import values
 from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
@@ -233,6 +234,9 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
     prevent_initial_call=True,
 )
 def show_saving_line_detail(line_id, _refresh):
-    if not line_id or not str(line_id).isdigit():
+    chosen = row_id(line_id)
+    if chosen is None:
+        if line_id not in (None, ""):
+            ignore("saving line", line_id, "not a saving line's number")
         return None
-    return _history_view(int(line_id))
+    return _history_view(chosen)

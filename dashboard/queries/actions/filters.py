@@ -59,7 +59,7 @@ class ActionFilters(LinkedFilters):
             recommendation=params.text("rec"),
             theme=params.text("theme"),
             owner=params.text("owner"),
-            status=params.choice("status", STATUS_FILTERS),
+            status=params.choice("status", STATUS_FILTERS, "not one of the statuses"),
             project=params.text("project"),
             overdue=params.flag("overdue"),
             stale=params.flag("stale"),

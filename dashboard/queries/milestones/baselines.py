@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select, true
 
 from dashboard import models as m
 from dashboard.db import get_engine, session_scope
+from dashboard.queries.params import row_id
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,11 @@ def _baseline_ordering(baseline: str, candidate_baseline) -> tuple:
     """Which of a milestone's baselines comes first: the latest, the original or a named one."""
     if baseline == "original":
         return (candidate_baseline.c.baseline_date.asc(), candidate_baseline.c.id.asc())
-    if baseline.isdigit():
+    chosen = row_id(baseline)
+    if chosen is not None:
         # The chosen baseline for its own project; other projects fall back to their latest.
         return (
-            case((candidate_baseline.c.id == int(baseline), 0), else_=1),
+            case((candidate_baseline.c.id == chosen, 0), else_=1),
             *latest_baseline_first(candidate_baseline),
         )
     return latest_baseline_first(candidate_baseline)

@@ -41,24 +41,25 @@ class MilestoneFilters(LinkedFilters):
     def from_query(cls, query: dict[str, str | list[str] | None]) -> MilestoneFilters:
         """Read filters from URL parameters, ignoring anything malformed rather than failing."""
         params = QueryParams(query)
-        due_within = params.integer("due_within")
-        per_page = params.integer("per_page")
+        per_page = params.choice(
+            "per_page", [str(choice) for choice in PER_PAGE_CHOICES], "not 100, 250 or 1000 milestones a page"
+        )
         return cls(
             organisation=params.text("org"),
             programme=params.text("programme"),
             project=params.text("project"),
-            status=params.choice("status", m.MILESTONE_STATUSES),
-            rag=params.choice("rag", (*m.RAG_VALUES, "none")),
+            status=params.choice("status", m.MILESTONE_STATUSES, "not one of the statuses"),
+            rag=params.choice("rag", (*m.RAG_VALUES, "none"), "not Red, Amber, Green or none"),
             owner=params.text("owner"),
             overdue=params.flag("overdue"),
-            due_within_weeks=due_within if due_within is not None and 0 < due_within <= 520 else None,
+            due_within_weeks=params.integer("due_within", 1, 520, "not a number of weeks from 1 to 520"),
             stale=params.flag("stale"),
             open_only=params.flag("open"),
             search=params.text("q"),
             include_retired=params.flag("retired"),
-            baseline=params.text("baseline") or "latest",
+            baseline=_baseline(params),
             page=params.page("page", LAST_PAGE),
-            per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0],
+            per_page=int(per_page) if per_page else PER_PAGE_CHOICES[0],
         )
 
     def to_query(self) -> dict[str, str]:
@@ -80,6 +81,16 @@ class MilestoneFilters(LinkedFilters):
             "per_page": str(self.per_page) if self.per_page != PER_PAGE_CHOICES[0] else None,
         }
         return present(values)
+
+
+def _baseline(params: QueryParams) -> str:
+    """latest, original or a baseline's id (in ASCII digits); anything else is ignored (latest)."""
+    text = params.text("baseline")
+    if text is None or text in ("latest", "original"):
+        return text or "latest"
+    if params.identifier("baseline", "not a baseline: latest, original or a baseline's number") is None:
+        return "latest"
+    return str(int(text))
 
 
 def project_condition(project_key: str):

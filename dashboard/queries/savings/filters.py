@@ -46,7 +46,8 @@ class SavingFilters(LinkedFilters):
                 year = parse_financial_year(params.text("fy"))
             except ValueError:
                 year = None
-            if year is not None and not 1990 <= year <= 2100:
+            if year is None or not 1990 <= year <= 2100:
+                params.ignore("fy", "not a financial year like 2019/20, from 1990/91 to 2100/01")
                 year = None
         return cls(
             page=params.page("page", LAST_PAGE),
@@ -54,8 +55,10 @@ class SavingFilters(LinkedFilters):
             programme=params.text("programme"),
             project=params.text("project"),
             financial_year=year,
-            category=params.choice("category", CATEGORY_LABELS),
-            confidence=params.choice("confidence", (*m.CONFIDENCE_LEVELS, "none")),
+            category=params.choice("category", CATEGORY_LABELS, "not one of the categories"),
+            confidence=params.choice(
+                "confidence", (*m.CONFIDENCE_LEVELS, "none"), "not one of the confidence levels, or none"
+            ),
             at_risk=params.flag("at_risk"),
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
+from dashboard.queries.params import ignore
 from dashboard.reports.pack.actions import action_section
 from dashboard.reports.pack.blocks import Section
 from dashboard.reports.pack.changes import change_section
@@ -51,6 +52,8 @@ def chosen_meeting(query_value: str | None, meetings: list[board.Meeting], today
     dates = [meeting.meeting_date for meeting in meetings]
     if query_value in {day.isoformat() for day in dates}:
         return query_value
+    if query_value is not None:
+        ignore("meeting", query_value, "not a recorded board meeting")
     if not dates:
         return None
     upcoming = [day for day in dates if day >= today]
@@ -63,7 +66,9 @@ def meeting_window(
     """The previous meeting's date (changes from its start, as the overview counts them) and the
     start of the day after the chosen meeting (naive UTC, as the audit trail stores time)."""
     earlier = [meeting.meeting_date for meeting in meetings if meeting.meeting_date < meeting_date]
-    until = dt.datetime.combine(meeting_date + dt.timedelta(days=1), dt.time.min)
+    # A meeting may be recorded on the last day there is (9999-12-31): nothing comes after its day.
+    until = dt.datetime.combine(meeting_date, dt.time.min)
+    until = until + dt.timedelta(days=1) if meeting_date < dt.date.max else dt.datetime.max
     return (earlier[-1] if earlier else None), until
 
 
