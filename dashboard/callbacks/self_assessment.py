@@ -11,8 +11,9 @@ from dash import Input, Output, State
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
-from dashboard.callbacks.common import answer_write, opened_row
+from dashboard.callbacks.common import answer_write, bumped, opened_row
 from dashboard.figures.kpis import format_value
+from dashboard.queries import params
 from dashboard.queries import self_assessment as queries
 from dashboard.services import self_assessment as services
 from dashboard.ui import markup
@@ -213,7 +214,7 @@ def record_self_assessment(_clicks, domain, year, rating, commentary, refresh):
     def saved(_rating_id) -> tuple:
         return RECORD_FORM.answer(
             message=dbc.Alert("Recorded. The ratings over the years below include it.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
             choices=[{"label": "Choose a rating", "value": "-"}, *queries.rating_choices()],
         )
 
@@ -235,11 +236,8 @@ def record_self_assessment(_clicks, domain, year, rating, commentary, refresh):
     prevent_initial_call=True,
 )
 def open_self_assessment_rating(rating_id):
-    found = (
-        queries.rating_for_form(int(rating_id))
-        if isinstance(rating_id, str) and rating_id.isdecimal()
-        else None
-    )
+    chosen_id = params.row_id(rating_id)
+    found = queries.rating_for_form(chosen_id) if chosen_id is not None else None
     if found is None:
         return None, "-", ""
     return {"id": found["id"], "version": found["version"]}, found["rating"], found["commentary"]
@@ -279,7 +277,7 @@ def correct_self_assessment_rating(_clicks, opened, level, commentary, refresh):
     def saved(new_version) -> tuple:
         return CORRECT_FORM.answer(
             message=dbc.Alert("Saved the correction.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
             version={"id": rating_id, "version": new_version},
         )
 

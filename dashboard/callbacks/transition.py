@@ -11,9 +11,10 @@ from dash import Input, Output, State, no_update
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, callback
-from dashboard.callbacks.common import answer_write
+from dashboard.callbacks.common import answer_write, bumped
 from dashboard.domain.formatting import format_date
 from dashboard.figures.kpis import format_value, spc_small_multiples
+from dashboard.queries import params
 from dashboard.queries import transition as queries
 from dashboard.services import transition as services
 from dashboard.ui import markup
@@ -145,7 +146,8 @@ def show_transition(_refresh):
     roles=EVERYONE,
 )
 def show_transition_trend(measure, _refresh):
-    found = queries.measure_trend(int(measure)) if isinstance(measure, str) and measure.isdecimal() else None
+    measure_id = params.row_id(measure)
+    found = queries.measure_trend(measure_id) if measure_id is not None else None
     if found is None:
         return spc_small_multiples([], "", "number"), "Choose a measure to chart its trend."
     kpi, series = found
@@ -185,7 +187,7 @@ def save_transition_value(_clicks, measure, period, value, note, refresh):
     def saved(_value_id) -> tuple:
         return ENTRY_FORM.answer(
             message=dbc.Alert("Saved. The dashboard below shows the new value.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
         )
 
     return answer_write(
@@ -239,7 +241,7 @@ def add_transition_measure(_clicks, outcome, *rest):
     def saved(_measure_id) -> tuple:
         return ADD_FORM.answer(
             message=dbc.Alert(f"Added {given['name']} to the dashboard.", color="success"),
-            refresh=(refresh or 0) + 1,
+            refresh=bumped(refresh),
             choices=_retire_choices(),
         )
 
@@ -253,9 +255,10 @@ def add_transition_measure(_clicks, outcome, *rest):
     prevent_initial_call=True,
 )
 def open_transition_measure(measure):
-    if not isinstance(measure, str) or not measure.isdecimal():
+    measure_id = params.row_id(measure)
+    if measure_id is None:
         return None
-    opened = queries.measure_version(int(measure))
+    opened = queries.measure_version(measure_id)
     return None if opened is None else {"id": opened["id"], "version": opened["version"]}
 
 
@@ -282,6 +285,6 @@ def retire_transition_measure(_clicks, opened, refresh):
         return dbc.Alert(str(exc), color="warning"), no_update, no_update
     return (
         dbc.Alert("Retired: the measure is off the dashboard; its values are kept.", color="success"),
-        (refresh or 0) + 1,
+        bumped(refresh),
         _retire_choices(),
     )

@@ -13,6 +13,7 @@ from dashboard import clock, policy
 from dashboard import models as m
 from dashboard.auth import require_role
 from dashboard.db import session_scope
+from dashboard.queries import params
 from dashboard.services import rows
 from dashboard.services.core import ConflictError, NotFoundError, ValidationError, audit, chosen, clean_text
 
@@ -51,7 +52,7 @@ def record_rating(actor, domain_id, year, rating, commentary, today: dt.date | N
     if not text and "commentary" not in errors:
         errors["commentary"] = "Say in a sentence or two why the domain has this rating"
     raw_domain = chosen(domain_id)
-    domain_key = int(raw_domain) if isinstance(raw_domain, str) and raw_domain.isdecimal() else None
+    domain_key = params.row_id(raw_domain)
     with session_scope() as db:
         domain = db.get(m.SelfAssessmentDomain, domain_key) if domain_key is not None else None
         if domain is None:

@@ -18,6 +18,7 @@ from dashboard import models as m
 from dashboard.auth import AuthorisationError, require_role
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
+from dashboard.queries import params
 from dashboard.queries.kpis.catalogue import CITY
 from dashboard.queries.transition import COHORTS, MEASURE_UNITS, POLARITIES
 from dashboard.services import kpis, rows
@@ -51,11 +52,8 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9()\-]{1,38}$")
 
 
 def _whole_id(value) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdecimal() and value.isascii():
-        return int(value)
-    return None
+    """A row id the database can hold (params.row_id), else None."""
+    return params.row_id(value)
 
 
 def add_measure_value(actor, measure_id, period, value, note=None, today: dt.date | None = None) -> int:
@@ -224,7 +222,7 @@ def retire_measure(actor, measure_id, expected_version) -> int:
     """The programme office takes a measure off the dashboard (its values stay); returns the version."""
     require_role(actor, policy.ADMIN)
     chosen_id = _whole_id(chosen(measure_id))
-    version = _whole_id(expected_version)
+    version = params.whole_number(expected_version)
     if chosen_id is None or version is None:
         raise ValidationError({"measure": "Choose the measure to retire"})
 
