@@ -423,6 +423,106 @@ class BoardMeeting(Sourced, Versioned, Base):
     title: Mapped[str] = mapped_column(String(200), default="Programme board")
 
 
+transition_milestone_outcomes = Table(
+    "transition_milestone_outcomes",
+    Base.metadata,
+    Column("milestone_id", ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True),
+    Column("outcome_id", ForeignKey("transition_outcomes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class TransitionOutcome(Sourced, Base):
+    """One of the four outcomes the Transition performance dashboard is built on (004 §5.2.7), or
+    the cost and activity measures kept beside them (004 §5.2.6)."""
+
+    __tablename__ = "transition_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="outcome")  # outcome | cost_activity
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    measures: Mapped[list[TransitionMeasure]] = relationship(back_populates="outcome")
+    milestones: Mapped[list[Milestone]] = relationship(secondary=transition_milestone_outcomes)
+
+
+class TransitionMeasure(Sourced, Versioned, Base):
+    """A KPI on the Transition performance dashboard: its outcome, the cohort it counts and the
+    services that keep it. Values are the KPI's values for the city; leads of `project` enter them."""
+
+    __tablename__ = "transition_measures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("transition_outcomes.id"), index=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    cohort: Mapped[str] = mapped_column(String(40), default="")
+    services: Mapped[str] = mapped_column(String(200), default="")
+    value_format: Mapped[str] = mapped_column(String(20), default="unit")  # unit | money_m
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    outcome: Mapped[TransitionOutcome] = relationship(back_populates="measures")
+    kpi: Mapped[Kpi] = relationship()
+    project: Mapped[Project] = relationship()
+
+
+self_assessment_domain_kpis = Table(
+    "self_assessment_domain_kpis",
+    Base.metadata,
+    Column("domain_id", ForeignKey("self_assessment_domains.id", ondelete="CASCADE"), primary_key=True),
+    Column("kpi_id", ForeignKey("kpis.id", ondelete="CASCADE"), primary_key=True),
+)
+
+SELF_ASSESSMENT_RATINGS = ("Low risk", "Medium risk", "High risk")
+FINDING_KINDS = ("strength", "improvement")
+
+
+class SelfAssessmentDomain(Sourced, Base):
+    """A domain of the West Midlands self-assessment (002): performance and outcomes, leadership…"""
+
+    __tablename__ = "self_assessment_domains"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    findings: Mapped[list[SelfAssessmentFinding]] = relationship(back_populates="domain")
+    ratings: Mapped[list[SelfAssessmentRating]] = relationship(back_populates="domain")
+    kpis: Mapped[list[Kpi]] = relationship(secondary=self_assessment_domain_kpis)
+
+
+class SelfAssessmentFinding(Sourced, Base):
+    """A strength or an area for improvement the 2016 self-assessment records under a domain, and the
+    peer challenge recommendation whose actions answer it (none: nothing answers it yet)."""
+
+    __tablename__ = "self_assessment_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain_id: Mapped[int] = mapped_column(ForeignKey("self_assessment_domains.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    domain: Mapped[SelfAssessmentDomain] = relationship(back_populates="findings")
+    recommendation: Mapped[Recommendation | None] = relationship()
+
+
+class SelfAssessmentRating(Sourced, Versioned, Base):
+    """A domain's self-rated risk level in one year's assessment, with its commentary."""
+
+    __tablename__ = "self_assessment_ratings"
+    __table_args__ = (UniqueConstraint("domain_id", "year", name="uq_self_assessment_ratings_domain_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain_id: Mapped[int] = mapped_column(ForeignKey("self_assessment_domains.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(20))
+    commentary: Mapped[str] = mapped_column(Text, default="")
+
+    domain: Mapped[SelfAssessmentDomain] = relationship(back_populates="ratings")
+
+
 class AuditEvent(Base):
     """One changed field of one row: who, when, what it was, what it became."""
 

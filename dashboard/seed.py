@@ -42,6 +42,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import models as m
+from dashboard import seed_self_assessment as sa
+from dashboard import seed_transition as tr
 from dashboard.config import SEED_DIR
 from dashboard.domain.formatting import parse_financial_year
 
@@ -761,6 +763,14 @@ def load(session: Session, selection: Selection, seed_dir: Path = SEED_DIR) -> L
     if unknown:
         raise SeedError(f"no organisation called {', '.join(sorted(unknown))} in the seed data")
     report = _Loader(session, seed_dir, selection).load()
+    if selection.documents_of(HOME_ORGANISATION):  # the Transition dashboard and the self-assessment
+        report.added.update(
+            tr.load_transition_documents(session) + sa.load_self_assessment_documents(session)
+        )
+    if selection.demo:
+        report.added.update(
+            tr.load_transition_illustrative(session) + sa.load_self_assessment_illustrative(session)
+        )
     if report.total:
         session.add(m.SeedRun(seed_digest=seed_digest(seed_dir), row_count=report.total))
     session.flush()

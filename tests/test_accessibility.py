@@ -11,7 +11,20 @@ from tests.helpers.browser import sign_in
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit", "/pack", "/import", "/about"]
+PAGES = [
+    "/",
+    "/milestones",
+    "/actions",
+    "/savings",
+    "/kpis",
+    "/transition",
+    "/self-assessment",
+    "/benchmarking",
+    "/audit",
+    "/pack",
+    "/import",
+    "/about",
+]
 PAGES += ["/users", "/account", "/logout"]  # /logout: the page asking to sign out
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -28,6 +28,8 @@ WRITERS = (
     "dashboard.migrate",
     "dashboard.migrations",
     "dashboard.seed",
+    "dashboard.seed_transition",
+    "dashboard.seed_self_assessment",
     "dashboard.cli",
     # Sign-in throttling and sessions: a failed sign-in is recorded (and cleared on success) before
     # anyone is signed in, and a session row is started, stamped and ended by the sign-in gate itself,

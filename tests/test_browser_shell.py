@@ -9,7 +9,17 @@ from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
-NAV_LABELS = ["Overview", "Milestones", "Actions", "Savings", "KPIs", "Benchmarking", "Audit", "Board pack"]
+NAV_LABELS = [
+    "Overview",
+    "Milestones",
+    "Actions",
+    "Savings",
+    "KPIs",
+    "Transition",
+    "Benchmarking",
+    "Audit",
+    "Board pack",
+]
 
 
 @pytest.mark.parametrize(

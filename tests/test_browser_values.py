@@ -14,7 +14,18 @@ from tests.helpers.edit_rounds import clear_and_set_every_kind_of_field, make_on
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit", "/pack"]
+PAGES = [
+    "/",
+    "/milestones",
+    "/actions",
+    "/savings",
+    "/kpis",
+    "/transition",
+    "/self-assessment",
+    "/benchmarking",
+    "/audit",
+    "/pack",
+]
 ROLES = ["admin", "cj.lead", "cabinet.member"]
 NEVER_SHOWN = [
     (re.compile(r"(?<![\w-])nan(?![\w-])"), "nan"),

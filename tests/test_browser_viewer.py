@@ -8,7 +8,19 @@ from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit", "/pack", "/import"]
+PAGES = [
+    "/",
+    "/milestones",
+    "/actions",
+    "/savings",
+    "/kpis",
+    "/transition",
+    "/self-assessment",
+    "/benchmarking",
+    "/audit",
+    "/pack",
+    "/import",
+]
 # Words on the buttons that change data somewhere in the app.
 EDIT_WORDS = (
     "save",

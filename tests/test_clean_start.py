@@ -100,8 +100,8 @@ def rows_of(url: str, table: str) -> set[tuple]:
 # -- reading the seed files (this module's own reading of data/seed/README.md) ----------------------
 
 
-def seed_rows(name: str) -> list[dict[str, str]]:
-    with (SEED / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+def seed_rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    with ((folder or SEED) / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -157,6 +157,34 @@ def expected_documents() -> dict[str, Counter]:
         for row in seed_rows(table):
             if row["source"] != "illustrative" and _organisations_cited(row["source"]) == {"barnet"}:
                 count("barnet", table)
+    # The Transition dashboard (004) and the self-assessment (002) come with Birmingham's documents:
+    # their documented rows, and the links to the milestones the documents give.
+    transition, self_assessment = SEED.parent / "transition", SEED.parent / "self_assessment"
+    documented_milestones = {
+        row["key"]
+        for row in seed_rows("milestones")
+        if not (_made_up(row) or "baseline_end" in row["illustrative_fields"].split(";"))
+    }
+    count("bcc", "transition_outcomes", len(seed_rows("outcomes", transition)))
+    links = [
+        row
+        for row in seed_rows("milestone_outcomes", transition)
+        if row["milestone"] in documented_milestones
+    ]
+    count("bcc", "transition_milestone_outcomes", len(links))
+    for folder in (transition, self_assessment):
+        count("bcc", "kpis", sum(row["values_source"] != "illustrative" for row in seed_rows("kpis", folder)))
+        count(
+            "bcc", "kpi_values", sum(row["illustrative"] == "no" for row in seed_rows("kpi_values", folder))
+        )
+    count(
+        "bcc",
+        "transition_measures",
+        sum(row["illustrative"] == "no" for row in seed_rows("measures", transition)),
+    )
+    count("bcc", "self_assessment_domains", len(seed_rows("domains", self_assessment)))
+    count("bcc", "self_assessment_findings", len(seed_rows("findings", self_assessment)))
+    count("bcc", "self_assessment_domain_kpis", len(seed_rows("domain_kpis", self_assessment)))
     return expected
 
 
@@ -187,6 +215,16 @@ def expected_purge() -> tuple[Counter, Counter]:
     for row in seed_rows("kpis"):
         if row["values_source"] == "illustrative":
             (deleted if row["source"] == "illustrative" else cleared)["kpis"] += 1
+    # The Transition dashboard's and the self-assessment's illustrative rows have no documented form.
+    transition, self_assessment = SEED.parent / "transition", SEED.parent / "self_assessment"
+    deleted["kpis"] += sum(row["values_source"] == "illustrative" for row in seed_rows("kpis", transition))
+    deleted["kpi_values"] += sum(row["illustrative"] == "yes" for row in seed_rows("kpi_values", transition))
+    deleted["transition_measures"] += sum(
+        row["illustrative"] == "yes" for row in seed_rows("measures", transition)
+    )
+    deleted["self_assessment_ratings"] += sum(
+        row["illustrative"] == "yes" for row in seed_rows("ratings", self_assessment)
+    )
     return deleted, cleared
 
 
@@ -518,6 +556,7 @@ def test_the_pack_of_a_meeting_on_an_empty_programme_downloads_with_every_sheet(
         "Actions",
         "Savings",
         "KPIs",
+        "Self-assessment",
         "Changes since last board",
     ]
     cells = {sheet: " ".join(str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c)

@@ -36,6 +36,13 @@ EXPECTED_TABLES = {
     "audit_events",
     "seed_runs",
     "user_sessions",
+    "transition_outcomes",
+    "transition_measures",
+    "transition_milestone_outcomes",
+    "self_assessment_domains",
+    "self_assessment_findings",
+    "self_assessment_ratings",
+    "self_assessment_domain_kpis",
 }
 
 
@@ -88,6 +95,8 @@ def test_every_editable_table_has_version_and_who_changed_it(databases):
             "users",
             "projects",
             "programmes",
+            "transition_measures",
+            "self_assessment_ratings",
         ):
             columns = {column["name"] for column in inspector.get_columns(table)}
             assert {"version", "updated_at", "updated_by"} <= columns, table

@@ -23,7 +23,7 @@ from tests.helpers import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)
-SHEETS = ["Summary", "Milestones", "Actions", "Savings", "KPIs", "Changes since last board"]
+SHEETS = ["Summary", "Milestones", "Actions", "Savings", "KPIs", "Self-assessment", "Changes since last board"]
 
 
 def workbook(meeting=MEETING, today=TODAY):
@@ -48,7 +48,7 @@ def rows_as_dicts(header, body):
     return [dict(zip(header, (cell.value for cell in row), strict=False)) for row in body]
 
 
-def test_the_workbook_has_the_six_sections_as_sheets(database_url):
+def test_the_workbook_has_the_seven_sections_as_sheets(database_url):
     book = workbook()
     assert book.sheetnames == SHEETS
     for sheet in book:
@@ -235,7 +235,7 @@ def test_the_printable_pack_shows_the_meeting_date_and_the_pages_totals(app, log
 
     assert format_money(barnet["target"]) in document
     assert "£18.5m" in document
-    assert document.count('"pack-section"') == 6
+    assert document.count('"pack-section"') == 7
 
 
 def test_print_css_breaks_pages_and_numbers_them(client):

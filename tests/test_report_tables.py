@@ -108,6 +108,16 @@ SHEET_KINDS = {
         "Previous period": "number",
         "Change": "number",
     },
+    "Self-assessment": {
+        "Domain": "text",
+        "Year before": "integer",
+        "Rating then": "text",
+        "Latest year": "integer",
+        "Rating now": "text",
+        "Area for improvement (2016)": "text",
+        "Recommendation": "text",
+        "Source": "text",
+    },
 }
 NUMERIC = {"money", "number", "integer", "percent"}
 

@@ -13,7 +13,17 @@ from dashboard.callbacks import ADMINS, POLICY_ATTRIBUTE, authorised
 from dashboard.db import session_scope
 from tests.helpers import callback_request, login, settings_for
 
-PAGES = ["/", "/milestones", "/actions", "/savings", "/kpis", "/benchmarking", "/audit"]
+PAGES = [
+    "/",
+    "/milestones",
+    "/actions",
+    "/savings",
+    "/kpis",
+    "/transition",
+    "/self-assessment",
+    "/benchmarking",
+    "/audit",
+]
 
 # Dash's own page router: it only returns page layouts (static skeletons, no data), and the login
 # gate already refuses it to anonymous callers. Every callback the app defines goes through

@@ -41,6 +41,8 @@ MODULES = (
     "actions",
     "savings",
     "kpis",
+    "transition",
+    "self_assessment",
     "benchmarking",
     "audit",
     "pack",

@@ -176,6 +176,15 @@ def layout(**query):
             "The six areas the peer challenge recommended for further action (letter of 2 Dec 2016), "
             "the actions taken on each, their progress, evidence and sign-off.",
         ),
+        html.P(
+            [
+                "The peer challenge followed the self-assessment of Oct 2016: see which of its areas for "
+                "improvement these actions answer on the ",
+                dcc.Link("self-assessment page", href="/self-assessment", id="act-self-assessment-link"),
+                ".",
+            ],
+            className="small mb-2",
+        ),
         dcc.Location(id="act-url", refresh=False),
         dcc.Store(id="act-refresh", data=0),
         dcc.Download(id="act-download"),

@@ -340,6 +340,7 @@ def layout(**query):
                     _grid("kpi-funnel-grid", FUNNEL_COLUMNS, "No funnel figures for this area"),
                 ),
                 html.H3("Birmingham's front door", className="h5 mt-3"),
+                html.Div(id="kpi-front-door"),
                 html.Div(id="kpi-access"),
             ],
             "funnel",

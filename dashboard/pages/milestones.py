@@ -186,6 +186,14 @@ def layout(**query):
             "Milestones",
             "Headline implementation plan milestones: baseline, forecast and actual dates, status and RAG.",
         ),
+        html.P(
+            [
+                "The Transition project's milestones also appear beside the outcomes they serve on the ",
+                dcc.Link("Transition performance dashboard", href="/transition", id="ms-transition-link"),
+                ".",
+            ],
+            className="small mb-2",
+        ),
         dcc.Location(id="ms-url", refresh=False),
         dcc.Store(id="ms-refresh", data=0),
         _filter_bar(filters, options),

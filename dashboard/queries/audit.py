@@ -30,6 +30,12 @@ _ITEM_NAMES = {
     ),
     "user": lambda: select(m.User.id, m.User.username, null(), null()),
     "project": lambda: select(m.Project.id, m.Project.name, null(), null()),
+    "transition_measure": lambda: select(m.TransitionMeasure.id, m.Kpi.name, m.Kpi.code, null()).join(
+        m.Kpi, m.Kpi.id == m.TransitionMeasure.kpi_id
+    ),
+    "self_assessment_rating": lambda: select(
+        m.SelfAssessmentRating.id, m.SelfAssessmentDomain.name, m.SelfAssessmentRating.year, null()
+    ).join(m.SelfAssessmentDomain, m.SelfAssessmentDomain.id == m.SelfAssessmentRating.domain_id),
 }
 _IDS_AT_ONCE = 500  # ids per look-up, well inside every database's limit on bound values
 
@@ -61,6 +67,8 @@ def _name(entity: str, name: str, second, third) -> str:
         return f"{name} ({financial_year_label(int(second))})"
     if entity == "kpi_value":
         return " · ".join(str(part) for part in (name, second, third) if part)
+    if entity in ("transition_measure", "self_assessment_rating") and second is not None:
+        return f"{name} ({second})"
     return name
 
 

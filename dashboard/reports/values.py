@@ -112,6 +112,8 @@ ENTITY_LABELS = {
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
     "board_meeting": "Board meeting",
+    "transition_measure": "Transition measure",
+    "self_assessment_rating": "Self-assessment rating",
     # Rows only purge-illustrative changes or removes (dashboard/services/illustrative.py).
     "progress_note": "Progress note",
     "benefit": "Benefit",

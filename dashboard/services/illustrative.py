@@ -44,6 +44,9 @@ CHUNK = 5_000
 
 # Every table with the illustrative flag, parents after children (the order rows are deleted in).
 SOURCED = (
+    m.TransitionMeasure,
+    m.SelfAssessmentRating,
+    m.SelfAssessmentFinding,
     m.ProgressNote,
     m.KpiValue,
     m.PublishedRank,
@@ -58,11 +61,18 @@ SOURCED = (
     m.Project,
     m.Programme,
     m.Organisation,
+    m.TransitionOutcome,
+    m.SelfAssessmentDomain,
     m.Area,
     m.Kpi,
 )
 # How the audit trail names each kind of row.
 ENTITIES = {
+    "transition_measures": "transition_measure",
+    "self_assessment_ratings": "self_assessment_rating",
+    "self_assessment_findings": "self_assessment_finding",
+    "transition_outcomes": "transition_outcome",
+    "self_assessment_domains": "self_assessment_domain",
     "progress_notes": "progress_note",
     "kpi_values": "kpi_value",
     "published_ranks": "published_rank",
@@ -93,6 +103,11 @@ BELONGS_TO = (
     (m.KpiValue, "kpi_id", "kpis"),
     (m.KpiValue, "area_id", "areas"),
     (m.PublishedRank, "kpi_id", "kpis"),
+    (m.TransitionMeasure, "kpi_id", "kpis"),
+    (m.TransitionMeasure, "outcome_id", "transition_outcomes"),
+    (m.TransitionMeasure, "project_id", "projects"),
+    (m.SelfAssessmentFinding, "domain_id", "self_assessment_domains"),
+    (m.SelfAssessmentRating, "domain_id", "self_assessment_domains"),
 )
 # Link tables and derived rows deleted with their parent: (table, column, the parent's table).
 LINKS = (
@@ -104,6 +119,10 @@ LINKS = (
     (m.project_leads, "project_id", "projects"),
     (m.KpiSeries.__table__, "kpi_id", "kpis"),
     (m.KpiSeries.__table__, "area_id", "areas"),
+    (m.transition_milestone_outcomes, "milestone_id", "milestones"),
+    (m.transition_milestone_outcomes, "outcome_id", "transition_outcomes"),
+    (m.self_assessment_domain_kpis, "kpi_id", "kpis"),
+    (m.self_assessment_domain_kpis, "domain_id", "self_assessment_domains"),
 )
 # A kept row's optional link to a deleted one, cleared: (model, column, the parent's table, audit field).
 OPTIONAL_LINKS = (
@@ -112,6 +131,7 @@ OPTIONAL_LINKS = (
     (m.Benefit, "kpi_id", "kpis", "kpi"),
     (m.Project, "parent_id", "projects", "parent"),
     (m.Recommendation, "parent_id", "recommendations", "parent"),
+    (m.SelfAssessmentFinding, "recommendation_id", "recommendations", "recommendation"),
 )
 
 
@@ -137,7 +157,23 @@ def _label_columns(model):
         return select(m.Kpi.id, m.Kpi.code, m.Kpi.name)
     if model is m.Recommendation:
         return select(m.Recommendation.id, m.Recommendation.number, m.Recommendation.text)
-    name = {m.Milestone: "title", m.ActionItem: "title", m.ConsiderationArea: "text"}.get(model, "name")
+    if model is m.TransitionMeasure:
+        return select(m.TransitionMeasure.id, m.Kpi.code, m.TransitionMeasure.cohort).join(
+            m.Kpi, m.Kpi.id == m.TransitionMeasure.kpi_id
+        )
+    if model is m.SelfAssessmentRating:
+        return select(
+            m.SelfAssessmentRating.id,
+            m.SelfAssessmentDomain.name,
+            m.SelfAssessmentRating.year,
+            m.SelfAssessmentRating.rating,
+        ).join(m.SelfAssessmentDomain, m.SelfAssessmentDomain.id == m.SelfAssessmentRating.domain_id)
+    name = {
+        m.Milestone: "title",
+        m.ActionItem: "title",
+        m.ConsiderationArea: "text",
+        m.SelfAssessmentFinding: "text",
+    }.get(model, "name")
     return select(model.id, getattr(model, name))
 
 

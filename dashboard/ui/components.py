@@ -23,6 +23,7 @@ NAV_ITEMS = (
     ("Actions", "/actions"),
     ("Savings", "/savings"),
     ("KPIs", "/kpis"),
+    ("Transition", "/transition"),
     ("Benchmarking", "/benchmarking"),
     ("Audit", "/audit"),
     ("Board pack", "/pack"),

@@ -15,9 +15,18 @@ from dashboard.reports.pack.changes import change_section
 from dashboard.reports.pack.kpis import kpi_section
 from dashboard.reports.pack.milestones import milestone_section
 from dashboard.reports.pack.savings import saving_section
+from dashboard.reports.pack.self_assessment import self_assessment_section
 from dashboard.reports.pack.summary import summary_section
 
-SHEETS = ("Summary", "Milestones", "Actions", "Savings", "KPIs", "Changes since last board")
+SHEETS = (
+    "Summary",
+    "Milestones",
+    "Actions",
+    "Savings",
+    "KPIs",
+    "Self-assessment",
+    "Changes since last board",
+)
 
 
 @dataclass
@@ -78,6 +87,7 @@ def pack_data(meeting_date: dt.date, today: dt.date) -> PackData:
         action_section(today),
         savings,
         kpi_section(),
+        self_assessment_section(),
         change_section(meeting_date, previous, until),
     ]
     return PackData(
