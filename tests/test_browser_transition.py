@@ -4,6 +4,8 @@ no console error."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.helpers.browser import sign_in
@@ -30,6 +32,9 @@ def test_viewer_reads_the_transition_dashboard_from_the_navbar(dash_duo, app):
     # 004 §4.2.4: aligned spend £22.8m in 2018/19.
     assert "£22.8m (2018/19)" in text
     assert "Illustrative data" in text
+    # Sources as the board knows them: by title and date, never by file name.
+    assert "Transition (Preparation for Adulthood) cabinet report, 26 Jun 2018, §5.2.7" in text
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
     assert _controls(dash_duo) == []
     # The milestones page leads here too.
     dash_duo.find_element("header nav a[href='/milestones']").click()
@@ -48,6 +53,8 @@ def test_viewer_reads_the_self_assessment_and_the_front_door(dash_duo, app):
     ratings = dash_duo.find_element("#sa-ratings-table").text
     assert "2016" in ratings and "2017" in ratings and "Worse: Medium risk → High risk" in ratings
     assert "Take-up of direct payments remains relatively low" in dash_duo.find_element("#sa-content").text
+    assert "West Midlands self-assessment, Oct 2016" in dash_duo.find_element("#sa-content").text
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", dash_duo.find_element("#sa-content").text)
     assert _controls(dash_duo) == []
     dash_duo.find_element("header nav a[href='/kpis']").click()
     dash_duo.wait_for_contains_text("#kpi-front-door", "60,753")

@@ -12,6 +12,7 @@ from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write, bumped, opened_row
+from dashboard.domain.sources import cite
 from dashboard.figures.kpis import format_value
 from dashboard.queries import params
 from dashboard.queries import self_assessment as queries
@@ -85,7 +86,7 @@ def domain_section(domain: dict):
     parts = [
         markup.element("h2", domain["name"], class_="h4 mt-4", id=heading_id),
         markup.element(
-            "p", f"{domain['scope']}. Source: {domain['source']}", class_="small text-body-secondary"
+            "p", f"{domain['scope']}. Source: {cite(domain['source'])}", class_="small text-body-secondary"
         ),
         markup.element("h3", "Strengths (2016)", class_="h6"),
         markup.element(
@@ -95,7 +96,7 @@ def domain_section(domain: dict):
                     "li",
                     f["text"],
                     " ",
-                    markup.element("span", f"({f['source']})", class_="small text-body-secondary"),
+                    markup.element("span", f"({cite(f['source'])})", class_="small text-body-secondary"),
                 )
                 for f in strengths
             )
@@ -112,7 +113,7 @@ def domain_section(domain: dict):
                                 f["text"],
                                 " ",
                                 markup.element(
-                                    "span", f"({f['source']})", class_="small text-body-secondary"
+                                    "span", f"({cite(f['source'])})", class_="small text-body-secondary"
                                 ),
                             ]
                         ),

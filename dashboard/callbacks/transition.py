@@ -13,6 +13,7 @@ from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EDITORS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write, bumped
 from dashboard.domain.formatting import format_date
+from dashboard.domain.sources import cite
 from dashboard.figures.kpis import format_value, spc_small_multiples
 from dashboard.queries import params
 from dashboard.queries import transition as queries
@@ -101,7 +102,7 @@ def outcome_section(outcome: dict):
     heading = outcome["name"] if outcome["kind"] == "cost_activity" else f"Outcome: {outcome['name']}"
     parts = [
         markup.element("h2", heading, class_="h4 mt-4", id=heading_id),
-        markup.element("p", f"Source: {outcome['source']}", class_="small text-body-secondary"),
+        markup.element("p", f"Source: {cite(outcome['source'])}", class_="small text-body-secondary"),
         scrolling(
             markup.table(
                 MEASURE_HEADINGS,

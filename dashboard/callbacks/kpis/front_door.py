@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Input, Output
 
 from dashboard.callbacks import EVERYONE, callback
+from dashboard.domain.sources import cite
 from dashboard.figures.kpis import format_value
 from dashboard.queries import front_door
 from dashboard.ui import markup
@@ -42,7 +43,7 @@ def front_door_table(records: list[dict]):
         figure = [stage_figure(record)]
         if record["illustrative"]:
             figure += [" ", markup.illustrative_marker()]
-        rows.append([record["stage"], record["counts"], markup.join(figure), record["source"] or "—"])
+        rows.append([record["stage"], record["counts"], markup.join(figure), cite(record["source"]) or "—"])
     return scrolling(
         markup.table(
             ("Stage", "What it counts", "Birmingham", "Source"),

@@ -25,7 +25,7 @@ UNANSWERED = TableDefinition(
         tables.Column("domain", "Domain"),
         tables.Column("text", "Area for improvement (2016)"),
         tables.Column("recommendation", "Recommendation"),
-        tables.Column("source", "Source"),
+        tables.Column("source", "Source", tables.SOURCE),
     ),
 )
 
