@@ -34,6 +34,8 @@ LEAD_CALLABLE = {
     "open_saving_line:sv-edit-fields": "read: loads the form; saving is checked on the row",
     "show_kpi_entry_history:kpi-entry-history": "read: recent KPI entries",
     "download_kpi_template:kpi-template-download": "read: an empty upload template",
+    "save_transition_value:transition-entry-message": "tests/test_transition.py::test_writes_are_refused_over_http_"
+    "and_nothing_changes",
 }
 
 
