@@ -61,3 +61,20 @@ def test_viewer_reads_the_self_assessment_and_the_front_door(dash_duo, app):
     rows = dash_duo.find_elements("#kpi-front-door-table tbody tr")
     assert len(rows) == 8
     assert dash_duo.get_logs() == []
+
+
+def test_a_kpi_and_an_action_lead_back_to_the_self_assessment(dash_duo, app):
+    from selenium.webdriver.support.ui import Select
+
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/actions")
+    dash_duo.wait_for_element("#act-choose option[value]:not([value=''])")
+    chooser = Select(dash_duo.find_element("#act-choose"))
+    first_of_1 = next(option for option in chooser.options if option.text.startswith("1 · "))
+    chooser.select_by_value(first_of_1.get_attribute("value"))
+    dash_duo.wait_for_text_to_equal("#act-detail-self-assessment", "Resource and workforce management")
+    link = dash_duo.find_element("#act-detail-self-assessment")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link)
+    link.click()
+    dash_duo.wait_for_text_to_equal("h1", "Self-assessment")
+    assert dash_duo.get_logs() == []

@@ -250,3 +250,21 @@ def test_corrections_are_refused_for_anyone_but_the_programme_office(app, login_
     response = login_as(username).post("/_dash-update-component", json=correct_body(app, rating_id, version))
     assert response.status_code == 403
     assert state() == before
+
+
+def test_the_kpi_catalogue_names_the_domains_each_kpi_evidences(app, login_as):
+    import json
+
+    from tests.helpers import callback_request, find_callback
+
+    key = find_callback(app, "kpi-catalogue-grid.rowData")
+    response = login_as("cabinet.member").post(
+        "/_dash-update-component",
+        json=callback_request(app, key, values={("kpi-outcome", "value"): "all", ("kpi-refresh", "data"): 0}),
+    )
+    rows = json.loads(response.get_data(as_text=True))["response"]["kpi-catalogue-grid"]["rowData"]
+    by_code = {row["code"]: row["self_assessment"] for row in rows}
+    # As the self-assessment's "Quality" and "Safeguarding" evidence names them (seed 002).
+    assert by_code["QUALITY-GOOD"] == "Commissioning and quality"
+    assert by_code["SG-28DAY"] == "Culture and challenge"
+    assert by_code["CON-FIRST-CONTACT"] == ""

@@ -118,6 +118,13 @@ CATALOGUE_COLUMNS = [
     },
     {"field": "source", "headerName": "Source", "minWidth": 260, "wrapText": True, "autoHeight": True},
     {"field": "values_source", "headerName": "Values", "minWidth": 150},
+    {
+        "field": "self_assessment",
+        "headerName": "Evidence for the self-assessment",
+        "minWidth": 220,
+        "wrapText": True,
+        "autoHeight": True,
+    },
 ]
 
 

@@ -182,6 +182,20 @@ def domains_for_kpi(code: str) -> list[str]:
         )
 
 
+def domains_by_kpi() -> dict[str, list[str]]:
+    """Every KPI code that evidences a domain → those domains' names, in the page's order (one statement)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Kpi.code, m.SelfAssessmentDomain.name)
+            .join(m.SelfAssessmentDomain.kpis)
+            .order_by(m.SelfAssessmentDomain.sort_order)
+        ).all()
+    found: dict[str, list[str]] = {}
+    for code, name in rows:
+        found.setdefault(code, []).append(name)
+    return found
+
+
 def domains_for_recommendation(number: str) -> list[str]:
     """The domains whose findings a recommendation (and so its actions) answers."""
     with session_scope() as db:

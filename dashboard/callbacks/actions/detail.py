@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, policy
 from dashboard.auth import signed_in_user
@@ -12,6 +12,7 @@ from dashboard.callbacks import EVERYONE, callback
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.pages.action_forms import action_forms
 from dashboard.queries import actions as action_queries
+from dashboard.queries import self_assessment as self_assessment_queries
 from dashboard.queries.params import ignore, row_id
 from dashboard.reports.values import change_line
 from dashboard.ui.components import illustrative_marker, rag_badge
@@ -24,6 +25,7 @@ def action_detail(row: pd.Series, user) -> list:
     areas = action_queries.consideration_areas()
     linked_ids = set(action_queries.action_area_ids(action_id))
     linked = areas[areas["id"].isin(linked_ids)]
+    domains = self_assessment_queries.domains_for_recommendation(str(row["recommendation"]))
     context = [
         html.H3(row["title"], className="h5", id="act-detail-title"),
         html.P(
@@ -39,6 +41,16 @@ def action_detail(row: pd.Series, user) -> list:
             ],
             className="mb-1",
         ),
+        html.P(
+            [
+                "Answers the self-assessment's ",
+                dcc.Link("; ".join(domains), href="/self-assessment", id="act-detail-self-assessment"),
+                " (through its recommendation).",
+            ],
+            className="small mb-1",
+        )
+        if domains
+        else None,
         html.P(
             [
                 f"Version {int(row['version'])} · last updated {format_datetime(row['updated_at'])} by {row['updated_by']}",

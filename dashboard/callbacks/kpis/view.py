@@ -20,6 +20,7 @@ from dashboard.callbacks.kpis.summaries import (
 )
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries import self_assessment as self_assessment_queries
 from dashboard.queries.kpis import attention as kpi_attention
 from dashboard.queries.params import QueryParams
 from dashboard.ui.components import illustrative_marker, page_choices, page_count
@@ -152,6 +153,10 @@ def show_kpi_catalogue(outcome, _refresh):
         + (f" in {outcome_area}" if outcome_area else "")
         + f", {sum(1 for record in catalogue if record['illustrative'])} of them with illustrative values."
     )
+    # The way back from a KPI to the self-assessment domains it evidences.
+    domains = self_assessment_queries.domains_by_kpi()
+    for record in catalogue:
+        record["self_assessment"] = "; ".join(domains.get(record["code"], []))
     return summary, catalogue_grid_rows(catalogue)
 
 
