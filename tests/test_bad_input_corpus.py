@@ -1106,6 +1106,10 @@ CREATE_USER_CASES = [
             "dict": {"a": 1},
         }.items()
     ],
+    *[
+        pytest.param("lead_of", value, REFUSE, id=f"lead_of-{name}")
+        for name, value in {"huge-number": 1e308, "number": 7, "object": {"a": 1}, "nested": [["x"]]}.items()
+    ],
 ]
 
 

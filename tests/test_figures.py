@@ -531,3 +531,23 @@ def test_the_gantt_axis_fits_the_milestones_shown_with_today_only_when_it_is_nea
     figure = figures.gantt([row(dt.date(2018, 10, 1), dt.date(2019, 3, 31))], dt.date(2026, 12, 4))
     assert figure["layout"]["xaxis"]["range"][1] < "2019-06-01"
     assert figure["layout"]["annotations"][0]["text"] == "Today 4 Dec 2026 →"
+
+
+def test_the_gantt_axis_survives_a_milestone_at_the_calendars_end():
+    """31/12/9999 is a date a form and an import accept; the plan is still drawn, up to that date."""
+    import datetime as dt
+
+    from dashboard.figures.gantt import axis_range
+    from dashboard.figures.gantt_rows import MilestoneRow
+
+    last = dt.date(9999, 12, 31)
+    rows = [
+        MilestoneRow(1, "Customer Journey", "Pilot", "In progress", "Green", dt.date(2019, 1, 1), last,
+                     dt.date(2019, 1, 1), last, None, None, 0, False),
+        MilestoneRow(2, "Customer Journey", "First", "In progress", "Green", dt.date(1, 1, 1),
+                     dt.date(2019, 1, 1), dt.date(1, 1, 1), dt.date(2019, 1, 1), None, None, 0, False),
+    ]
+    (low, high), _where = axis_range(rows, dt.date(2026, 12, 4))
+    assert (low, high) == ("0001-01-01", "9999-12-31")
+    figure = figures.gantt(rows, dt.date(2026, 12, 4))
+    assert figure["layout"]["xaxis"]["range"] == ["0001-01-01", "9999-12-31"]

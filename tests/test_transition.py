@@ -270,6 +270,16 @@ def test_a_measure_with_bad_fields_is_refused_with_a_message_per_field(app, logi
     assert state() == before
 
 
+def test_a_crafted_unit_an_object_is_refused_next_to_its_field(app, login_as):
+    """A select sends one of its options; a crafted POST can send an object, refused in the same words."""
+    before = state()
+    response = login_as("admin").post(
+        "/_dash-update-component", json=add_body(app, code="TR-CRAFTED", unit={"a": ["percent"]})
+    )
+    assert "percentage or a number" in flat(answer(response)["transition-add-unit-error"])
+    assert state() == before
+
+
 def test_hostile_text_in_a_measure_is_shown_as_typed(app, login_as):
     client = login_as("admin")
     body = add_body(app, code="TR-HOSTILE", name=MARKUP[:200], services=ENTITIES)

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+import time
+
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State
+from dash import Input, Output, State, ctx, no_update
 
 from dashboard.auth import signed_in_user
 from dashboard.callbacks.common import answer_write, bumped, opened_row
@@ -34,6 +36,7 @@ class EditPanel:
     values: Callable  # row → {field: value as its control takes it}
     panel: Callable  # row → (version line, change history)
     write: Callable  # the service: (user, id, changes, expected_version) → the new version
+    grid: str | None = None  # the page's table whose rows open this form (forms.edit_panel from_table)
 
     @property
     def open_form(self) -> FormOutputs:
@@ -84,6 +87,72 @@ class EditPanel:
             State(f"{p}-version", "data"),
             *[State(f"{p}-{name}", "value") for name in self.fields],
             State(self.refresh, "data"),
+        ]
+
+    def choose_dependencies(self) -> list:
+        """A row chosen in the table: clicked or Space (selectedRows), its Update button
+        (cellRendererData) or Enter on the row (eventData, assets/editPanels.js)."""
+        p = self.prefix
+        return [
+            Output(f"{p}-select", "value"),
+            Output(f"{p}-focus", "data"),
+            Input(self.grid, "selectedRows"),
+            Input(self.grid, "cellRendererData"),
+            Input(self.grid, "eventData"),
+            State(f"{p}-select", "options"),
+        ]
+
+    def choose(self, selected, pressed, entered, options) -> tuple:
+        """Open the row the table asked for, when the user may edit it (it is one of the select's
+        options), and ask for focus to move into its form."""
+        asked = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1] if ctx.triggered else ""
+        candidate = None
+        if asked == "selectedRows" and isinstance(selected, list) and selected and isinstance(selected[0], dict):
+            candidate = selected[0].get("id")
+        elif asked == "cellRendererData" and isinstance(pressed, dict):
+            candidate = pressed.get("value")
+        elif asked == "eventData" and isinstance(entered, dict) and isinstance(entered.get("data"), dict):
+            candidate = entered["data"].get("id")
+        chosen = params.row_id(candidate)
+        offered = {str(option.get("value")) for option in options or [] if isinstance(option, dict)}
+        if chosen is None or str(chosen) not in offered:
+            return no_update, no_update
+        return str(chosen), {"id": chosen, "at": time.time()}
+
+    def focus_script(self) -> str:
+        """Browser side: once the asked-for row's form is open, focus its first field (once per ask)."""
+        return (
+            "function (opened, wanted, handled) {"
+            " if (!opened || !wanted || wanted.at === handled || String(opened.id) !== String(wanted.id)) {"
+            " return window.dash_clientside.no_update; }"
+            f" window.trackerFocusFirstField('{self.prefix}-fields'); return wanted.at; }}"
+        )
+
+    def focus_dependencies(self) -> list:
+        p = self.prefix
+        return [
+            Output(f"{p}-focused", "data"),
+            Input(f"{p}-version", "data"),
+            Input(f"{p}-focus", "data"),
+            State(f"{p}-focused", "data"),
+        ]
+
+    def close_script(self) -> str:
+        """Browser side: Close (or Escape) empties the chooser, which closes the form, and gives focus
+        back to the row it was opened from (or to the chooser when that row is not shown)."""
+        return (
+            "function (clicks, opened) {"
+            " if (!clicks) { return window.dash_clientside.no_update; }"
+            f" window.trackerReturnToRow('{self.grid}', opened && opened.id, '{self.prefix}-select');"
+            " return ''; }"
+        )
+
+    def close_dependencies(self) -> list:
+        p = self.prefix
+        return [
+            Output(f"{p}-select", "value", allow_duplicate=True),
+            Input(f"{p}-close", "n_clicks"),
+            State(f"{p}-version", "data"),
         ]
 
     def open(self, row_id) -> tuple:

@@ -96,6 +96,9 @@ KINDS: dict[str, Kind] = {
     "selectedRows": Kind(_rows, "a list of rows"),
     "virtualRowData": Kind(_rows, "a list of rows"),
     "rowData": Kind(_rows, "a list of rows"),
+    # A row's Update button (cellRendererData) and Enter on a row (eventData): what the grid reports.
+    "cellRendererData": Kind(_object, "what a table's button reports"),
+    "eventData": Kind(_object, "what a table reports of a key press"),
     "options": Kind(_choices, "a list of choices"),
     "active_item": Kind(_open_items, "the open items' names"),
     "dashGridOptions": Kind(_object, "the grid's options"),

@@ -203,7 +203,10 @@ def axis_range(rows: list[MilestoneRow], today: dt.date) -> tuple[list[str], str
         position = "in range" if (today - last).days <= TODAY_REACH * span else "after"
         last = today if position == "in range" else last
     margin = dt.timedelta(days=max(MIN_MARGIN_DAYS, round(MARGIN_SHARE * (last - first).days)))
-    return [(first - margin).isoformat(), (last + margin).isoformat()], position
+    # Clamped: a date near the calendar's ends (an imported 31/12/9999) must not break the chart.
+    start = first - margin if first - dt.date.min > margin else dt.date.min
+    end = last + margin if dt.date.max - last > margin else dt.date.max
+    return [start.isoformat(), end.isoformat()], position
 
 
 def _today_label(today: dt.date, position: str) -> str:

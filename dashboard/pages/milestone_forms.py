@@ -25,7 +25,7 @@ def update_form() -> html.Section:
     return forms.edit_panel(
         "ms-edit",
         heading="Update a milestone",
-        lead="Choose one of the milestones you can update, or select its row in the table.",
+        lead="Choose one of the milestones you can update, or press Update on its row in the table.",
         select_label="Milestone to update",
         placeholder="Choose a milestone",
         body=[
@@ -110,6 +110,7 @@ def update_form() -> html.Section:
             ),
         ],
         save_label="Save update",
+        from_table=True,
     )
 
 

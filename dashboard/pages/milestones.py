@@ -11,8 +11,15 @@ from dashboard.auth import signed_in_user
 from dashboard.pages.milestone_forms import admin_tools, update_form
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
-from dashboard.ui import empty_states
-from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui import empty_states, forms
+from dashboard.ui.components import (
+    GRID_KEYBOARD,
+    OPEN_ON_ENTER,
+    editable_grid_columns,
+    filter_select,
+    page_header,
+    page_select,
+)
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -186,6 +193,11 @@ def layout(**query):
             "Milestones",
             "Headline implementation plan milestones: baseline, forecast and actual dates, status and RAG.",
         ),
+        *(
+            [html.P(forms.focus_link("Update one of your milestones", "ms-edit-select"), className="mb-2")]
+            if policy.is_editor(user)
+            else []
+        ),
         html.P(
             [
                 "The Transition project's milestones also appear beside the outcomes they serve on the ",
@@ -251,9 +263,10 @@ def layout(**query):
                 dcc.Download(id="ms-download"),
                 dag.AgGrid(
                     id="ms-grid",
-                    columnDefs=GRID_COLUMNS,
+                    columnDefs=editable_grid_columns(GRID_COLUMNS, user),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    eventListeners=OPEN_ON_ENTER if policy.is_editor(user) else {},
                     dashGridOptions={
                         **GRID_KEYBOARD,
                         "rowSelection": {

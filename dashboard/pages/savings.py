@@ -15,7 +15,14 @@ from dashboard.queries import savings as saving_queries
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui import empty_states, forms
-from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui.components import (
+    GRID_KEYBOARD,
+    OPEN_ON_ENTER,
+    editable_grid_columns,
+    filter_select,
+    page_header,
+    page_select,
+)
 from dashboard.ui.forms import NO_CHOICE, field_error
 
 dash.register_page(
@@ -168,8 +175,8 @@ def _edit_form(is_admin: bool) -> html.Section:
     return forms.edit_panel(
         "sv-edit",
         heading="Record forecast and realised savings",
-        lead="Choose one of the saving lines you can update. Amounts are in pounds, for example "
-        "654000 or 654,000.50.",
+        lead="Choose one of the saving lines you can update, or press Update on its row in the table. "
+        "Amounts are in pounds, for example 654000 or 654,000.50.",
         select_label="Saving line to update",
         placeholder="Choose a saving line",
         body=[
@@ -240,6 +247,7 @@ def _edit_form(is_admin: bool) -> html.Section:
             ),
         ],
         save_label="Save saving line",
+        from_table=True,
     )
 
 
@@ -297,6 +305,11 @@ def layout(**query):
             "Savings",
             "Will the savings in the financial plan land, and when? Target, forecast and realised savings "
             "by financial year (April to March) and project, with confidence and benefits.",
+        ),
+        *(
+            [html.P(forms.focus_link("Update one of your saving lines", "sv-edit-select"), className="mb-2")]
+            if policy.is_editor(user)
+            else []
         ),
         dcc.Location(id="sv-url", refresh=False),
         dcc.Store(id="sv-refresh", data=0),
@@ -361,9 +374,10 @@ def layout(**query):
                 page_select("sv-page", filters.page),
                 dag.AgGrid(
                     id="sv-grid",
-                    columnDefs=GRID_COLUMNS,
+                    columnDefs=editable_grid_columns(GRID_COLUMNS, user),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    eventListeners=OPEN_ON_ENTER if policy.is_editor(user) else {},
                     dashGridOptions={
                         **GRID_KEYBOARD,
                         "domLayout": "autoHeight",

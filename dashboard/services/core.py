@@ -127,7 +127,11 @@ def text_problem(value, label: str) -> str | None:
 def chosen(value):
     """An option from a select: "", None or NO_CHOICE mean none chosen; anything else is returned as
     sent, for the caller to check against its options (0, False or [] is not "none", it is not an option)."""
-    return None if value is None or (isinstance(value, str) and value in ("", NO_CHOICE)) else value
+    if value is None or (isinstance(value, str) and value in ("", NO_CHOICE)):
+        return None
+    # A list or an object (only a crafted request sends one) is no option; a string stands in for it
+    # so that the caller's `in OPTIONS` check refuses it rather than fail on an unhashable value.
+    return value if isinstance(value, str | int | float | bool) else repr(value)
 
 
 def progress(values: dict, statuses: tuple[str, ...], errors: dict[str, str]) -> dict:

@@ -233,7 +233,8 @@ def create_user(
             "email": email,
             "role": role,
             "password": password,
-            "lead_of": list(lead_of or ()) if not isinstance(lead_of, str) else lead_of,
+            # As sent: a crafted request's number or object is refused by the checks, with words.
+            "lead_of": list(lead_of) if isinstance(lead_of, list | tuple) else lead_of,
         },
         errors,
     )

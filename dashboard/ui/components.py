@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
+from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.ui.markup import ILLUSTRATIVE_NOTE, rag_parts
 
@@ -15,7 +16,30 @@ NOTICE_ID = "app-notice"  # the page's plain notice: what a link or a request as
 
 # Tab leaves a data grid instead of stepping through every cell (arrow keys move between cells),
 # so keyboard users reach the controls after a long table (WCAG 2.1.1).
-GRID_KEYBOARD = {"tabToNextCell": {"function": "leaveGridOnTab(params)"}}
+GRID_KEYBOARD = {
+    "tabToNextCell": {"function": "leaveGridOnTab(params)"},
+    "tabToNextHeader": {"function": "leaveGridOnTab(params)"},
+}
+# Enter on a row the user may edit opens its update form (assets/editPanels.js; the grid's eventData).
+OPEN_ON_ENTER = {"cellKeyDown": ["openRowOnEnter(params, setEventData)"]}
+UPDATE_COLUMN = {
+    "colId": "update",
+    "headerName": "Update",
+    "cellRenderer": "UpdateButton",
+    "pinned": "left",
+    "width": 96,
+    "minWidth": 96,
+    "sortable": False,
+    "filter": False,
+    "resizable": False,
+    "suppressMovable": True,
+}
+
+
+def editable_grid_columns(columns: list[dict], user) -> list[dict]:
+    """A table's columns, led by an Update button on each row `user` may edit (rows carry `can_edit`,
+    set on the server by the edit policy) for leads and the programme office."""
+    return [UPDATE_COLUMN, *columns] if policy.is_editor(user) else columns
 
 NAV_ITEMS = (
     ("Overview", "/"),

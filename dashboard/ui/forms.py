@@ -39,11 +39,31 @@ def field(label: str, control, control_id: str, hint: str | None = None, *, ids:
 
 
 def edit_panel(
-    prefix: str, *, heading: str, lead: str, select_label: str, placeholder: str, body: list, save_label: str
+    prefix: str,
+    *,
+    heading: str,
+    lead: str,
+    select_label: str,
+    placeholder: str,
+    body: list,
+    save_label: str,
+    from_table: bool = False,
 ) -> html.Section:
     """A lead's edit panel (its callbacks: dashboard.callbacks.edit_panels): a select of the rows the
     user may edit, the error summary, then, once a row is chosen, its version line, the form's `body`,
-    the save button and the change history. Every id starts with `prefix`."""
+    the save button and the change history. Every id starts with `prefix`.
+
+    A panel opened `from_table` (a row's Update button, or Enter on the row) takes focus when it opens
+    and has a Close button (Escape too) that gives focus back to the row (assets/editPanels.js)."""
+    closing = (
+        [
+            dbc.Button("Close", id=f"{prefix}-close", color="outline-secondary", className="me-2"),
+            dcc.Store(id=f"{prefix}-focus"),
+            dcc.Store(id=f"{prefix}-focused"),
+        ]
+        if from_table
+        else []
+    )
     return html.Section(
         [
             html.H2(heading, className="h4", id=f"{prefix}-heading"),
@@ -66,6 +86,7 @@ def edit_panel(
                     html.Div(
                         [
                             dbc.Button(save_label, id=f"{prefix}-save", color="primary", className="me-2"),
+                            *closing,
                             html.Span(
                                 id=f"{prefix}-saved", role="status", className="text-success fw-semibold"
                             ),
@@ -79,12 +100,19 @@ def edit_panel(
                 ],
                 id=f"{prefix}-fields",
                 hidden=True,
+                **({"data-close-button": f"{prefix}-close"} if from_table else {}),
             ),
             dcc.Store(id=f"{prefix}-version"),
         ],
         className="edit-panel mb-4 p-3 border rounded",
         **{"aria-labelledby": f"{prefix}-heading"},
     )
+
+
+def focus_link(text: str, target: str) -> html.A:
+    """A link that moves keyboard focus to the control `target` (assets/editPanels.js), such as a
+    page's way straight to its update form."""
+    return html.A(text, href=f"#{target}", className="focus-link", **{"data-focus-target": target})
 
 
 def field_errors(errors: Mapping[str, str], fields: Sequence[str]) -> list:

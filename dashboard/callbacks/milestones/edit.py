@@ -7,7 +7,7 @@ from dash import Input, Output, State, html, no_update
 
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks import EDITORS, callback, clientside
 from dashboard.callbacks.common import opened_row
 from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_date, format_datetime, input_date
@@ -79,6 +79,7 @@ PANEL = EditPanel(
     values=form_values,
     panel=edit_panel_state,
     write=services.update_milestone,
+    grid="ms-grid",
 )
 
 
@@ -103,20 +104,13 @@ def list_editable_milestones(_refresh, _component):
     ]
 
 
-@callback(
-    Output("ms-edit-select", "value"),
-    Input("ms-grid", "selectedRows"),
-    State("ms-edit-select", "options"),
-    roles=EDITORS,
-    prevent_initial_call=True,
-)
-def choose_milestone_from_table(selected, options):
-    if not selected:
-        return no_update
-    picked = str(selected[0].get("id"))
-    if picked not in {option["value"] for option in options or []}:
-        return no_update
-    return picked
+@callback(*PANEL.choose_dependencies(), roles=EDITORS, prevent_initial_call=True)
+def choose_milestone_from_table(selected, pressed, entered, options):
+    return PANEL.choose(selected, pressed, entered, options)
+
+
+clientside(PANEL.focus_script(), *PANEL.focus_dependencies(), module=__name__, prevent_initial_call=True)
+clientside(PANEL.close_script(), *PANEL.close_dependencies(), module=__name__, prevent_initial_call=True)
 
 
 @callback(*PANEL.open_dependencies(), roles=EDITORS, prevent_initial_call=True)

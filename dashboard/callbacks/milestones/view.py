@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, queries
+from dashboard.auth import signed_in_user
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.common import send_table, shown_ids
 from dashboard.callbacks.milestones.plan_list import plan_list
@@ -117,10 +118,16 @@ def page_position(filters: queries.MilestoneFilters, total: int) -> str:
     )
 
 
-def grid_rows(frame: pd.DataFrame) -> list[dict]:
-    """The grid's rows: the milestones table's columns by key, and each milestone's id."""
+def grid_rows(frame: pd.DataFrame, editable: set[int] | None = frozenset()) -> list[dict]:
+    """The grid's rows: the milestones table's columns by key, each milestone's id, and whether the
+    user may edit it (`editable`: the projects they may edit, None for all) for its Update button."""
     return [
-        {"id": int(record["id"]), **MILESTONE_GRID.grid_row(record)} for record in frame.to_dict("records")
+        {
+            "id": int(record["id"]),
+            **MILESTONE_GRID.grid_row(record),
+            "can_edit": editable is None or int(record["project_id"]) in editable,
+        }
+        for record in frame.to_dict("records")
     ]
 
 
@@ -189,7 +196,8 @@ def show_milestones(
 )
 def show_milestone_rows(search):
     filters = queries.MilestoneFilters.from_query(parse_qs((search or "").lstrip("?")))
-    return grid_rows(queries.milestones(filters, clock.today(), paged=True))
+    editable = queries.editable_project_ids(signed_in_user())
+    return grid_rows(queries.milestones(filters, clock.today(), paged=True), editable)
 
 
 @callback(

@@ -6,7 +6,7 @@ from dash import Input, Output, html
 
 from dashboard import clock
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, callback
+from dashboard.callbacks import EDITORS, callback, clientside
 from dashboard.callbacks.edit_panels import EditPanel
 from dashboard.domain.formatting import format_datetime
 from dashboard.queries import savings as saving_queries
@@ -74,6 +74,7 @@ PANEL = EditPanel(
     values=form_values,
     panel=edit_panel_state,
     write=saving_services.update_saving_line,
+    grid="sv-grid",
 )
 
 
@@ -94,6 +95,15 @@ def list_editable_saving_lines(_refresh, _component):
         }
         for row in frame.to_dict("records")
     ]
+
+
+@callback(*PANEL.choose_dependencies(), roles=EDITORS, prevent_initial_call=True)
+def choose_saving_line_from_table(selected, pressed, entered, options):
+    return PANEL.choose(selected, pressed, entered, options)
+
+
+clientside(PANEL.focus_script(), *PANEL.focus_dependencies(), module=__name__, prevent_initial_call=True)
+clientside(PANEL.close_script(), *PANEL.close_dependencies(), module=__name__, prevent_initial_call=True)
 
 
 @callback(*PANEL.open_dependencies(), roles=EDITORS, prevent_initial_call=True)

@@ -8,7 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, html
 
-from dashboard import clock
+from dashboard import clock, queries
+from dashboard.auth import signed_in_user
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.callbacks.savings.filters import FILTER_INPUTS, filters_from_controls, one_organisation
 from dashboard.callbacks.savings.tables import (
@@ -80,11 +81,16 @@ def _float(value):
     return None if value is None else float(value)
 
 
-def grid_rows(frame: pd.DataFrame) -> list[dict]:
-    """The grid's rows: the saving lines table's columns by key, and each line's id."""
+def grid_rows(frame: pd.DataFrame, editable: set[int] | None = frozenset()) -> list[dict]:
+    """The grid's rows: the saving lines table's columns by key, each line's id, and whether the user
+    may edit it (`editable`: the projects they may edit, None for all) for its Update button."""
     return [
         # AG Grid row ids are strings.
-        {"id": str(int(record["id"])), **SAVING_LINE_GRID.grid_row(record)}
+        {
+            "id": str(int(record["id"])),
+            **SAVING_LINE_GRID.grid_row(record),
+            "can_edit": editable is None or int(record["project_id"]) in editable,
+        }
         for record in frame.to_dict("records")
     ]
 
@@ -215,7 +221,7 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         figures.bridge_summary(steps),
         bridge_table(steps),
         projects_table(summary.by_project, sums),
-        grid_rows(shown),
+        grid_rows(shown, queries.editable_project_ids(signed_in_user())),
         options,
         slippage_section(summary),
         benefits_table(saving_queries.benefits(filters)),
