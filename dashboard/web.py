@@ -13,7 +13,7 @@ import dash
 from dash import Dash, callback_context, no_update, set_props
 from dash.exceptions import DependencyException, MissingCallbackContextException
 from flask import Flask, jsonify, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -22,6 +22,7 @@ from dashboard.callbacks import register_all
 from dashboard.callbacks.inputs import request_problem
 from dashboard.config import Settings, load_settings
 from dashboard.queries.params import noting_ignored
+from dashboard.services.illustrative import refuse_today_before_the_data
 from dashboard.ui import markup
 from dashboard.ui.components import NOTICE_ID, notice, shell_layout
 
@@ -234,6 +235,9 @@ class TrackerDash(Dash):
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or load_settings()
     db.configure(settings.database_url)
+    # No database yet (init-db has not run) or none reachable: the pages say so.
+    with contextlib.suppress(OperationalError, ProgrammingError):
+        refuse_today_before_the_data(settings.pinned_today)
     server = create_server(settings)
 
     # Pages register themselves into Dash's module-level registry: start clean for every app built.

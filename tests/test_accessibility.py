@@ -10,7 +10,10 @@ from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# A full-page picture of every page at every width, for a person to look at (not kept in the repository).
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PAGES = [
     "/",
     "/milestones",
@@ -72,6 +75,17 @@ def set_width(dash_duo, width: int, height: int) -> None:
         dash_duo.driver.set_window_size(width, height)
 
 
+def save_full_page(dash_duo, name: str) -> None:
+    """The whole page (beyond the window) as a PNG under test-output/screenshots."""
+    import base64
+
+    shot = dash_duo.driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
 def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
     assert AXE.exists(), "axe-core missing: scripts/test runs npm ci"
     dash_duo.start_server(app, navigate=False)
@@ -87,6 +101,7 @@ def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
             dash_duo.driver.get(base + path)
             wait_until_loaded(dash_duo)
             problems += run_axe(dash_duo)
+            save_full_page(dash_duo, f"{width}-{path.strip('/') or 'overview'}")
             overflow = dash_duo.driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
             )
@@ -117,4 +132,49 @@ def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
         lambda driver: dash_duo.find_element("#ms-gantt").is_displayed(), timeout=5, msg="no chart when wide"
     )
     assert not dash_duo.find_element("#ms-plan-list").is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_rest(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member")
+    set_width(dash_duo, 390, 844)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones")
+    wait_until_loaded(dash_duo)
+    dash_duo.wait_for_element("#ms-grid .ag-row")
+    headings = lambda: [  # noqa: E731
+        element.text
+        for element in dash_duo.driver.find_elements("css selector", "#ms-grid .ag-header-cell-text")
+        if element.is_displayed()
+    ]
+    dash_duo._wait_for(
+        lambda driver: headings() == ["Milestone", "RAG", "Forecast end"], timeout=5, msg=f"{headings()}"
+    )
+    grid_width = dash_duo.driver.execute_script("return document.getElementById('ms-grid').clientWidth")
+    inner = dash_duo.driver.execute_script(
+        "return document.querySelector('#ms-grid .ag-center-cols-container').scrollWidth"
+    )
+    assert inner <= grid_width  # the key columns fit: no sideways scrolling inside the table either
+
+    cell = dash_duo.driver.find_element("css selector", "#ms-grid .ag-row[row-index='0'] [col-id='title']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({behavior: 'instant', block: 'center'})", cell)
+    cell.click()
+    dash_duo.wait_for_contains_text("#ms-grid-details", "Details of the row you chose")
+    details = dash_duo.find_element("#ms-grid-details").text
+    for heading in ("Project", "Owner", "Status", "Baseline end", "Slippage (working days)", "Last updated"):
+        assert heading in details
+    assert dash_duo.driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    ) <= 0
+
+    # At a projector's width every column is back, project and milestone pinned as the rest scroll.
+    set_width(dash_duo, 1400, 900)
+    dash_duo._wait_for(lambda driver: "Owner" in headings(), timeout=5, msg="columns not back when wide")
+    pinned = [
+        element.text
+        for element in dash_duo.driver.find_elements(
+            "css selector", "#ms-grid .ag-pinned-left-header .ag-header-cell-text"
+        )
+    ]
+    assert pinned == ["Project", "Milestone"]
     assert dash_duo.get_logs() == []

@@ -189,6 +189,17 @@ def _view_values(**filters):
     return values
 
 
+def test_the_plan_as_at_is_typed_day_first_and_goes_into_the_url_as_a_link_gives_it(app, login_as):
+    client = login_as("cabinet.member")
+    key = find_callback(app, "act-url.search", "act-sections.children")
+    values = _view_values()
+    values[("act-asat", "value")] = "31/12/2019"
+    values[("act-refresh", "data")] = 0
+    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+    body = json.loads(response.get_data(as_text=True))["response"]
+    assert body["act-url"]["search"] == "?asat=2019-12-31"
+
+
 def test_filters_go_into_the_url_and_choose_the_sections(app, login_as):
     client = login_as("cabinet.member")
     key = find_callback(app, "act-url.search", "act-sections.children")

@@ -114,6 +114,9 @@ def test_past_ten_thousand_changes_the_count_stops_and_says_so(app, login_as):
         after = db.scalar(select(func.count()).where(m.AuditEvent.at >= dt.datetime(2026, 1, 5)))
     assert after < 10_000 < total
     assert f"of {after:,} shown" in later["audit-count"]["children"]
+    # Typed day first, as the field asks (dd/mm/yyyy), the same day is read.
+    typed = _show(app, client, triggered="audit-filter-from.value", **{"from": "05/01/2026"})
+    assert typed["audit-count"]["children"] == later["audit-count"]["children"]
 
 
 def test_a_project_filter_counts_only_that_projects_changes(app, login_as):

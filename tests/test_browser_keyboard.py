@@ -77,11 +77,9 @@ def test_lead_updates_a_milestone_with_the_keyboard_alone(dash_duo, app):
 
 
 ROWS_WITH_BUTTONS = """
-return Array.from(document.querySelectorAll('#ms-grid .ag-center-cols-container .ag-row')).map(function (row) {
-  var id = row.getAttribute('row-id');
-  var pinned = document.querySelector("#ms-grid .ag-pinned-left-cols-container .ag-row[row-id='" + id + "']");
-  return {id: id, project: row.querySelector("[col-id='project']").textContent,
-          button: !!(pinned && pinned.querySelector('button'))};
+return Array.from(document.querySelectorAll('#ms-grid .ag-pinned-left-cols-container .ag-row')).map(function (row) {
+  return {id: row.getAttribute('row-id'), project: row.querySelector("[col-id='project']").textContent,
+          button: !!row.querySelector('button')};
 });
 """
 

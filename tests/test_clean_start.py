@@ -583,3 +583,37 @@ def test_the_container_starts_production_without_the_demo_and_the_readme_lists_t
         assert command in readme, command
     # The first command of the README is still the whole demo in development.
     assert "python3 -m pip install -e . && python3 -m dashboard init-db && python3 app.py" in readme
+
+
+# -- a pinned today and the illustrative data -------------------------------------------------------
+
+
+def test_a_pinned_today_before_the_illustrative_data_is_refused_with_the_reason(databases):
+    """As of 15 Mar 2019 the demonstration's meetings, finished milestones and realised savings would all
+    lie in the future: init-db, seed demo and the app itself refuse that day and say why; a day on or
+    after the data runs, and so does an earlier day on a database holding only the documents."""
+    from dashboard.config import ConfigError
+    from dashboard.web import create_app
+    from tests.helpers import settings_for
+
+    url = databases.empty()
+    earlier = {**os.environ, "DASHBOARD_TODAY": "2019-03-15"}
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "init-db"],
+        cwd=ROOT,
+        env={**earlier, "DATABASE_URL": url, "SECRET_KEY": "clean-start-test-key"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert "DASHBOARD_TODAY is 15 Mar 2019, before the illustrative data" in result.stderr
+    assert "on or after 23 Nov 2026" in result.stderr
+    assert table_counts(url).get("board_meetings", (0, 0)) == (0, 0)  # nothing seeded
+
+    seeded = databases.seeded()
+    with pytest.raises(ConfigError, match="before the illustrative data"):
+        create_app(settings_for(seeded, DASHBOARD_TODAY="2019-03-15"))
+    assert create_app(settings_for(seeded, DASHBOARD_TODAY="2026-11-23")) is not None
+    ok(cli(seeded, "purge-illustrative", "--yes"))
+    assert create_app(settings_for(seeded, DASHBOARD_TODAY="2019-03-15")) is not None

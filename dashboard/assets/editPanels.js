@@ -1,17 +1,10 @@
 // Keyboard ways to a lead's update form (ui/forms.edit_panel, callbacks/edit_panels.py):
 // - a link with data-focus-target moves focus to that control (the form's chooser);
-// - a grid row the user may edit has an "Update" button, and Enter anywhere on the row opens it too;
+// - a grid row the user may edit has an "Update" button, and Enter anywhere on the row opens it too
+//   (dashAgGridFunctions.js: enterOnRow);
 // - Escape inside an open form presses its Close button.
 (function () {
-  var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
   var components = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
-
-  dagfuncs.openRowOnEnter = function (params, setEventData) {
-    var key = params.event && params.event.key;
-    if (key === "Enter" && params.data && params.data.can_edit) {
-      setEventData({ id: params.data.id });
-    }
-  };
 
   components.UpdateButton = function (props) {
     if (!props.data || !props.data.can_edit) {

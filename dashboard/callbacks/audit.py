@@ -9,9 +9,11 @@ import pandas as pd
 from dash import Input, Output, State, ctx
 
 from dashboard import clock, queries
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.formatting import format_datetime, in_uk_time
+from dashboard.queries import params
 from dashboard.queries.audit import AUDIT_COUNT_CAP, AUDIT_PER_PAGE, audit_count
 from dashboard.reports.values import describe_change, field_label, show_change
 from dashboard.ui.components import chosen, page_choices, page_count
@@ -25,8 +27,8 @@ def audit_filters(person, entity, project, date_from, date_to, page=None) -> que
             "person": chosen(person),
             "entity": chosen(entity),
             "project": chosen(project),
-            "from": date_from,
-            "to": date_to,
+            "from": params.typed_date(date_from),
+            "to": params.typed_date(date_to),
             "page": str(page) if page is not None else None,
         }
     )
@@ -135,3 +137,6 @@ def download_audit(_csv, _xlsx, person, entity, project, date_from, date_to):
     table = audit_table(queries.audit_events(audit_filters(person, entity, project, date_from, date_to)))
     kind = "xlsx" if ctx.triggered_id == "audit-download-xlsx" else "csv"
     return send_table(table, kind, f"audit-{clock.today().isoformat()}", "Audit trail")
+
+
+clientside(SHOW_DETAILS, *row_details("audit-grid"), module=__name__, prevent_initial_call=True)

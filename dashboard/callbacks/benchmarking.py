@@ -10,8 +10,9 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html
 
 from dashboard import clock
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.ranking import rank_change_words
 from dashboard.domain.sources import cite
 from dashboard.domain.values import is_missing
@@ -416,3 +417,7 @@ def download_rank_heatmap(_csv, _xlsx, measure, shown_rows):
     table = heat_table(rows, years)
     kind = "xlsx" if ctx.triggered_id == "bm-heat-download-xlsx" else "csv"
     return send_table(table, kind, f"ascof-ranks-{clock.today().isoformat()}", "Birmingham ASCOF ranks")
+
+
+clientside(SHOW_DETAILS, *row_details("bm-grid"), module=__name__, prevent_initial_call=True)
+clientside(SHOW_DETAILS, *row_details("bm-heat-grid"), module=__name__, prevent_initial_call=True)

@@ -4,11 +4,10 @@ the row as stored. Each page declares its two callbacks with a panel's dependenc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-
-import time
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, no_update
@@ -107,7 +106,12 @@ class EditPanel:
         options), and ask for focus to move into its form."""
         asked = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1] if ctx.triggered else ""
         candidate = None
-        if asked == "selectedRows" and isinstance(selected, list) and selected and isinstance(selected[0], dict):
+        if (
+            asked == "selectedRows"
+            and isinstance(selected, list)
+            and selected
+            and isinstance(selected[0], dict)
+        ):
             candidate = selected[0].get("id")
         elif asked == "cellRendererData" and isinstance(pressed, dict):
             candidate = pressed.get("value")

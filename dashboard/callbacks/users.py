@@ -8,9 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
 from dashboard.auth import session_limits, signed_in_user
-from dashboard.callbacks import ADMINS, callback
+from dashboard.callbacks import ADMINS, callback, clientside
 from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.callbacks.edit_panels import EditPanel
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.formatting import format_datetime
 from dashboard.models import utcnow
 from dashboard.queries.users import user_detail, user_history, user_list
@@ -347,3 +348,6 @@ def end_user_sessions(_clicks, opened, refresh):
         ),
         _invalid,
     )
+
+
+clientside(SHOW_DETAILS, *row_details("users-grid"), module=__name__, prevent_initial_call=True)

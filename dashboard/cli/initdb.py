@@ -7,10 +7,10 @@ from sqlalchemy import inspect, select
 
 from dashboard import db, migrate, seed, services
 from dashboard import models as m
-from dashboard.config import Settings
+from dashboard.config import ConfigError, Settings
 from dashboard.domain.formatting import format_datetime
 from dashboard.seed import already_seeded
-from dashboard.services.illustrative import illustrative_row_count
+from dashboard.services.illustrative import illustrative_row_count, today_before_the_data
 
 # Development only (never with DASHBOARD_ENV=production); README lists these passwords.
 DEMO_USERS = (
@@ -81,6 +81,8 @@ def init_db(settings: Settings) -> list[str]:
     with db.session_scope() as session:
         previous = already_seeded(session)
         demo = settings.creates_demo_users and previous is None
+        if demo and (problem := today_before_the_data(settings.pinned_today)):
+            raise ConfigError(problem)  # nothing seeded: the schema alone is in place
         report = seed.load(session, seed.EVERYTHING if demo else seed.REFERENCE_ONLY)
         illustrative = illustrative_row_count(session) if settings.is_production else 0
 

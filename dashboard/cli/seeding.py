@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from dashboard import db, migrate, seed, services
 from dashboard.config import Settings
-from dashboard.services.illustrative import purge_illustrative
+from dashboard.services.illustrative import purge_illustrative, today_before_the_data
 
 ALL = "all"
 
@@ -81,6 +81,9 @@ def seed_demo(settings: Settings) -> int:
         return 1
     from dashboard.cli.initdb import create_demo_users
 
+    if problem := today_before_the_data(settings.pinned_today):
+        print(problem, file=sys.stderr)
+        return 1
     with db.session_scope() as session:
         report = seed.load(session, seed.EVERYTHING)
     created = create_demo_users()

@@ -9,13 +9,16 @@ from dashboard.domain.formatting import format_date
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
 from dashboard.queries.summary import holdings
-from dashboard.ui import empty_states, markup
+from dashboard.ui import empty_states, forms, markup
 from dashboard.ui.components import (
+    GRID_EVENTS,
     GRID_KEYBOARD,
     filter_select,
+    grid_details,
     illustrative_marker,
     page_header,
     page_select,
+    phone_ready,
 )
 
 dash.register_page(
@@ -275,9 +278,7 @@ def layout(**query):
                     dbc.Col(
                         [
                             dbc.Label("Plan as at", html_for="act-asat", className="fw-semibold"),
-                            dbc.Input(
-                                id="act-asat", type="date", value=filters.as_at.isoformat(), debounce=True
-                            ),
+                            forms.date_input("act-asat", filters.as_at, debounce=True),
                         ],
                         xs=12,
                         sm=6,
@@ -289,7 +290,8 @@ def layout(**query):
                 html.P(id="act-review-summary", className="chart-summary", **{"aria-live": "polite"}),
                 dag.AgGrid(
                     id="act-review-grid",
-                    columnDefs=REVIEW_COLUMNS,
+                    eventListeners=GRID_EVENTS,
+                    columnDefs=phone_ready(REVIEW_COLUMNS),
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
                     dashGridOptions={
@@ -300,6 +302,7 @@ def layout(**query):
                     style={"height": None},
                     className="ag-theme-alpine",
                 ),
+                grid_details("act-review-grid"),
                 _download_buttons("act-download-review", "review"),
             ],
         ),

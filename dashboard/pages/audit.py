@@ -7,8 +7,16 @@ from dash import dcc, html
 
 from dashboard import queries
 from dashboard.queries.summary import holdings
-from dashboard.ui import empty_states
-from dashboard.ui.components import GRID_KEYBOARD, filter_select, page_header, page_select
+from dashboard.ui import empty_states, forms
+from dashboard.ui.components import (
+    GRID_EVENTS,
+    GRID_KEYBOARD,
+    filter_select,
+    grid_details,
+    page_header,
+    page_select,
+    phone_ready,
+)
 
 dash.register_page(__name__, path="/audit", name="Audit", title="Audit – ASCH programme tracker", order=6)
 
@@ -52,11 +60,7 @@ def layout(**query):
                                 dbc.Label(
                                     "From", html_for="audit-filter-from", className="small fw-semibold mb-1"
                                 ),
-                                dbc.Input(
-                                    id="audit-filter-from",
-                                    type="date",
-                                    value=filters.date_from.isoformat() if filters.date_from else None,
-                                ),
+                                forms.date_input("audit-filter-from", filters.date_from, debounce=True),
                             ],
                             xs=6,
                             lg=2,
@@ -67,11 +71,7 @@ def layout(**query):
                                 dbc.Label(
                                     "To", html_for="audit-filter-to", className="small fw-semibold mb-1"
                                 ),
-                                dbc.Input(
-                                    id="audit-filter-to",
-                                    type="date",
-                                    value=filters.date_to.isoformat() if filters.date_to else None,
-                                ),
+                                forms.date_input("audit-filter-to", filters.date_to, debounce=True),
                             ],
                             xs=6,
                             lg=2,
@@ -108,7 +108,8 @@ def layout(**query):
                 dcc.Download(id="audit-download"),
                 dag.AgGrid(
                     id="audit-grid",
-                    columnDefs=GRID_COLUMNS,
+                    eventListeners=GRID_EVENTS,
+                    columnDefs=phone_ready(GRID_COLUMNS),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
@@ -120,6 +121,7 @@ def layout(**query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("audit-grid"),
             ],
             **{"aria-labelledby": "audit-table-heading"},
         ),

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
-from dashboard.ui.components import GRID_KEYBOARD, page_header
+from dashboard.ui.components import GRID_EVENTS, GRID_KEYBOARD, grid_details, page_header, phone_ready
 
 dash.register_page(
     __name__,
@@ -235,7 +235,8 @@ def layout(**query):
                 dcc.Download(id="bm-download"),
                 dag.AgGrid(
                     id="bm-grid",
-                    columnDefs=COMPARISON_COLUMNS + _change_columns(years),
+                    eventListeners=GRID_EVENTS,
+                    columnDefs=phone_ready(COMPARISON_COLUMNS + _change_columns(years)),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
@@ -250,6 +251,7 @@ def layout(**query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("bm-grid"),
             ],
             className="mb-4",
             **{"aria-labelledby": "bm-chart-heading"},
@@ -282,7 +284,8 @@ def layout(**query):
                 dcc.Download(id="bm-heat-download"),
                 dag.AgGrid(
                     id="bm-heat-grid",
-                    columnDefs=heat_columns(years),
+                    eventListeners=GRID_EVENTS,
+                    columnDefs=phone_ready(heat_columns(years)),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
@@ -297,6 +300,7 @@ def layout(**query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("bm-heat-grid"),
             ],
             className="mb-4",
             **{"aria-labelledby": "bm-heat-heading"},

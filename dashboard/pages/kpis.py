@@ -14,10 +14,13 @@ from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
 from dashboard.ui.components import (
     ALL,
+    GRID_EVENTS,
     GRID_KEYBOARD,
+    grid_details,
     illustrative_marker,
     page_header,
     page_select,
+    phone_ready,
 )
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
@@ -128,10 +131,11 @@ CATALOGUE_COLUMNS = [
 ]
 
 
-def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) -> dag.AgGrid:
-    return dag.AgGrid(
+def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) -> html.Div:
+    grid = dag.AgGrid(
         id=grid_id,
-        columnDefs=columns,
+        eventListeners=GRID_EVENTS,
+        columnDefs=phone_ready(columns),
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
@@ -144,6 +148,7 @@ def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) ->
         style={"width": "100%"},
         className="ag-theme-alpine kpi-grid",
     )
+    return html.Div([grid, grid_details(grid_id)])
 
 
 def _downloads(name: str) -> html.Div:

@@ -13,24 +13,31 @@ from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
+    GRID_EVENTS,
     GRID_KEYBOARD,
-    OPEN_ON_ENTER,
+    PHONE,
     editable_grid_columns,
     filter_select,
+    grid_details,
     page_header,
     page_select,
+    phone_ready,
 )
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
 )
 
+# Project and milestone stay in view as the other columns scroll; a phone shows the milestone, its RAG
+# and its forecast end (the rest in the chosen row's details).
 GRID_COLUMNS = MILESTONE_GRID.grid_columns(
-    project={"minWidth": 160},
-    title={"minWidth": 260, "flex": 2, "wrapText": True, "autoHeight": True},
+    project={"minWidth": 160, "pinned": "left"},
+    title={"minWidth": 220, "width": 300, "wrapText": True, "autoHeight": True, "pinned": "left", **PHONE},
+    forecast_end=PHONE,
     owner={"minWidth": 160},
     status={"minWidth": 120},
     rag={
+        **PHONE,
         "minWidth": 110,
         "valueFormatter": {"function": "ragLabel(params.value)"},
         "cellClassRules": {
@@ -263,10 +270,10 @@ def layout(**query):
                 dcc.Download(id="ms-download"),
                 dag.AgGrid(
                     id="ms-grid",
-                    columnDefs=editable_grid_columns(GRID_COLUMNS, user),
+                    columnDefs=phone_ready(editable_grid_columns(GRID_COLUMNS, user)),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                    eventListeners=OPEN_ON_ENTER if policy.is_editor(user) else {},
+                    eventListeners=GRID_EVENTS,
                     dashGridOptions={
                         **GRID_KEYBOARD,
                         "rowSelection": {
@@ -282,6 +289,7 @@ def layout(**query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("ms-grid"),
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-table-heading"},

@@ -16,12 +16,15 @@ from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
+    GRID_EVENTS,
     GRID_KEYBOARD,
-    OPEN_ON_ENTER,
+    PHONE,
     editable_grid_columns,
     filter_select,
+    grid_details,
     page_header,
     page_select,
+    phone_ready,
 )
 from dashboard.ui.forms import NO_CHOICE, field_error
 
@@ -30,10 +33,11 @@ dash.register_page(
 )
 
 GRID_COLUMNS = SAVING_LINE_GRID.grid_columns(
-    fy_label={"minWidth": 120, "pinned": "left"},
+    fy_label={"minWidth": 120, "pinned": "left", **PHONE},
     programme={"minWidth": 180},
     project={"minWidth": 170},
-    description={"minWidth": 280, "flex": 2, "wrapText": True, "autoHeight": True},
+    description={"minWidth": 280, "flex": 2, "wrapText": True, "autoHeight": True, **PHONE},
+    plain_forecast=PHONE,
     category={"minWidth": 120},
     variance={"cellClassRules": {"savings-short": "params.value < 0"}},
     confidence={"minWidth": 120},
@@ -374,10 +378,10 @@ def layout(**query):
                 page_select("sv-page", filters.page),
                 dag.AgGrid(
                     id="sv-grid",
-                    columnDefs=editable_grid_columns(GRID_COLUMNS, user),
+                    columnDefs=phone_ready(editable_grid_columns(GRID_COLUMNS, user)),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                    eventListeners=OPEN_ON_ENTER if policy.is_editor(user) else {},
+                    eventListeners=GRID_EVENTS,
                     dashGridOptions={
                         **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
@@ -386,6 +390,7 @@ def layout(**query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("sv-grid"),
             ],
         ),
         _section(

@@ -11,7 +11,7 @@ from dashboard import models as m
 from dashboard.auth import ROLE_LABELS, signed_in_user
 from dashboard.queries.users import project_choices
 from dashboard.ui import forms
-from dashboard.ui.components import GRID_KEYBOARD, page_header
+from dashboard.ui.components import GRID_EVENTS, GRID_KEYBOARD, grid_details, page_header, phone_ready
 
 dash.register_page(__name__, path="/users", name="Users", title="Users – ASCH programme tracker", order=9)
 
@@ -246,7 +246,8 @@ def layout(**_query):
                 html.P(id="users-count", className="small text-body-secondary", role="status"),
                 dag.AgGrid(
                     id="users-grid",
-                    columnDefs=GRID_COLUMNS,
+                    eventListeners=GRID_EVENTS,
+                    columnDefs=phone_ready(GRID_COLUMNS),
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
@@ -262,6 +263,7 @@ def layout(**_query):
                     getRowId="params.data.id",
                     style={"width": "100%"},
                 ),
+                grid_details("users-grid"),
             ],
             className="mb-4",
             **{"aria-labelledby": "users-table-heading"},

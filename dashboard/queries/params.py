@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from dashboard.domain.formatting import parse_form_date
 from dashboard.domain.values import yes_no
 
 TEXT_LIMIT = 200  # characters kept of a value, unless a filter says otherwise
@@ -72,6 +73,18 @@ def iso_date(value) -> dt.date | None:
     except ValueError:
         return None
     return day if EARLIEST_DATE <= day <= LATEST_DATE else None
+
+
+def typed_date(value):
+    """A filter's date field as typed, day first (22/11/2026, or ISO), in the ISO form a link carries,
+    so that a control is read exactly as a URL is; anything else is passed on as it is, for the URL
+    reader to ignore and say so."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_form_date(value).isoformat()
+    except ValueError:
+        return value
 
 
 def ticked(values, key: str = "flags") -> frozenset[str]:

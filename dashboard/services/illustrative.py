@@ -23,6 +23,7 @@ Running it again finds nothing to do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,9 @@ from sqlalchemy.orm import Session
 from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import require_role
+from dashboard.config import ConfigError
 from dashboard.db import session_scope
+from dashboard.domain.formatting import format_date
 from dashboard.seed import BLANK_VALUES, DocumentedForms, documented_forms
 from dashboard.services import kpi_series
 from dashboard.services.core import display_value
@@ -481,3 +484,36 @@ def illustrative_row_count(db: Session) -> int:
         db.scalar(select(func.count()).select_from(model).where(model.illustrative.is_(True))) or 0
         for model in SOURCED
     )
+
+
+# The illustrative data describe the programme as it stood on this day (data/seed/README.md): board
+# meetings held weekly up to it, milestones finished and savings realised by then.
+ILLUSTRATIVE_AS_AT = dt.date(2026, 11, 23)
+
+
+def today_before_the_data(pinned_today: dt.date | None) -> str | None:
+    """Why the app cannot run as of `pinned_today` (DASHBOARD_TODAY) with the illustrative data loaded,
+    or None when it can: before the day they were written as at, they would contradict it (meetings
+    still to come listed as held, milestones finished in the future, savings realised ahead)."""
+    if pinned_today is None or pinned_today >= ILLUSTRATIVE_AS_AT:
+        return None
+    return (
+        f"DASHBOARD_TODAY is {format_date(pinned_today)}, before the illustrative data: they describe "
+        f"the programme as it stood on {format_date(ILLUSTRATIVE_AS_AT)} (board meetings held up to then, "
+        "milestones finished and savings realised by then), so as of an earlier day they would "
+        f"contradict it. Pin a day on or after {format_date(ILLUSTRATIVE_AS_AT)}, or leave DASHBOARD_TODAY "
+        "unset; to look at the programme as of an earlier day, use a database holding only what the "
+        "documents give (`python -m dashboard purge-illustrative`, or `seed documents` on a new one)."
+    )
+
+
+def refuse_today_before_the_data(pinned_today: dt.date | None) -> None:
+    """ConfigError (the app does not start) when the database holds illustrative data and
+    `pinned_today` is before them; nothing is read when no day is pinned."""
+    problem = today_before_the_data(pinned_today)
+    if problem is None:
+        return
+    with session_scope() as db:
+        if not illustrative_row_count(db):
+            return
+    raise ConfigError(problem)

@@ -20,8 +20,16 @@ GRID_KEYBOARD = {
     "tabToNextCell": {"function": "leaveGridOnTab(params)"},
     "tabToNextHeader": {"function": "leaveGridOnTab(params)"},
 }
-# Enter on a row the user may edit opens its update form (assets/editPanels.js; the grid's eventData).
-OPEN_ON_ENTER = {"cellKeyDown": ["openRowOnEnter(params, setEventData)"]}
+# Every table: on a phone only its key columns (assets/dashAgGridFunctions.js), and a chosen row's every
+# column in the details under it (grid_details). Enter on a row the user may edit opens its update form
+# (assets/editPanels.js; both report through the grid's eventData).
+GRID_EVENTS = {
+    "gridSizeChanged": ["keyColumnsWhenNarrow(params)"],
+    "firstDataRendered": ["keyColumnsWhenNarrow(params)"],
+    "rowClicked": ["rowDetails(params, setEventData)"],
+    "cellKeyDown": ["enterOnRow(params, setEventData)"],
+}
+PHONE = {"context": {"phone": True}}  # a column a table keeps on a phone
 UPDATE_COLUMN = {
     "colId": "update",
     "headerName": "Update",
@@ -36,10 +44,34 @@ UPDATE_COLUMN = {
 }
 
 
+PHONE_MIN_WIDTH = 72
+
+
+def phone_ready(columns: list[dict]) -> list[dict]:
+    """A table's columns as drawn on a wide screen (each at its minimum width, or as it flexes), able to
+    shrink to share a phone's width (assets/dashAgGridFunctions.js: keyColumnsWhenNarrow)."""
+    ready = []
+    for column in columns:
+        column = dict(column)
+        if "minWidth" in column and column["minWidth"] > PHONE_MIN_WIDTH:
+            if "flex" not in column:
+                column.setdefault("width", column["minWidth"])
+            column["minWidth"] = PHONE_MIN_WIDTH
+        ready.append(column)
+    return ready
+
+
+def grid_details(grid_id: str) -> html.Div:
+    """Under a table: every column of the row last chosen (clicked, tapped, or Enter), so that nothing a
+    phone's narrow table leaves out is out of reach (callbacks.grid_details fills it)."""
+    return html.Div(id=f"{grid_id}-details", className="row-details", **{"aria-live": "polite"})
+
+
 def editable_grid_columns(columns: list[dict], user) -> list[dict]:
     """A table's columns, led by an Update button on each row `user` may edit (rows carry `can_edit`,
     set on the server by the edit policy) for leads and the programme office."""
     return [UPDATE_COLUMN, *columns] if policy.is_editor(user) else columns
+
 
 NAV_ITEMS = (
     ("Overview", "/"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, State
 
 from dashboard.queries import actions as action_queries
-from dashboard.queries.params import ticked
+from dashboard.queries.params import ticked, typed_date
 from dashboard.ui.components import chosen
 
 FILTER_INPUTS = [
@@ -32,6 +32,6 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
             "project": project,
             "overdue": "1" if "overdue" in ticked(flags) else None,
             "stale": "1" if "stale" in ticked(flags) else None,
-            "asat": as_at,
+            "asat": typed_date(as_at),
         }
     )

@@ -19,6 +19,7 @@ from dashboard.callbacks.actions.sections import (
     theme_item_id,
     theme_items,
 )
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.figures.actions import progress_figure, progress_summary
 from dashboard.queries import actions as action_queries
@@ -242,3 +243,6 @@ clientside(
     module=__name__,
     prevent_initial_call=True,
 )
+
+
+clientside(SHOW_DETAILS, *row_details("act-review-grid"), module=__name__, prevent_initial_call=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import Input, Output, State, html
 
 from dashboard.callbacks import EVERYONE, callback, clientside
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.kpis.filters import chosen_kpi, funnel_area, kpi_filters
 from dashboard.callbacks.kpis.rows import _records, access_panel, catalogue_grid_rows, funnel_rows, grid_rows
 from dashboard.callbacks.kpis.summaries import (
@@ -204,3 +205,10 @@ clientside(
     module=__name__,
     prevent_initial_call=True,
 )
+
+
+clientside(SHOW_DETAILS, *row_details("kpi-comparison-grid"), module=__name__, prevent_initial_call=True)
+clientside(SHOW_DETAILS, *row_details("kpi-trends-grid"), module=__name__, prevent_initial_call=True)
+clientside(SHOW_DETAILS, *row_details("kpi-exceptions-grid"), module=__name__, prevent_initial_call=True)
+clientside(SHOW_DETAILS, *row_details("kpi-funnel-grid"), module=__name__, prevent_initial_call=True)
+clientside(SHOW_DETAILS, *row_details("kpi-catalogue-grid"), module=__name__, prevent_initial_call=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, html
 
 from dashboard import clock, queries, services
 from dashboard.auth import signed_in_user

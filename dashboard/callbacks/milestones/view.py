@@ -10,8 +10,9 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table, shown_ids
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.milestones.plan_list import plan_list
 from dashboard.figures import gantt as figures
 from dashboard.figures import gantt_rows
@@ -224,3 +225,6 @@ def download_milestones(
     kind = "xlsx" if ctx.triggered_id == "ms-download-xlsx" else "csv"
     table = MILESTONES.frame(frame.to_dict("records"))
     return send_table(table, kind, f"milestones-{today.isoformat()}", "Milestones", MILESTONES.kinds)
+
+
+clientside(SHOW_DETAILS, *row_details("ms-grid"), module=__name__, prevent_initial_call=True)

@@ -10,7 +10,8 @@ from dash import Input, Output, State, ctx, html
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks import EVERYONE, callback, clientside
+from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.savings.filters import FILTER_INPUTS, filters_from_controls, one_organisation
 from dashboard.callbacks.savings.tables import (
     SLIPPAGE_LISTED,
@@ -246,3 +247,6 @@ def show_saving_line_detail(line_id, _refresh):
             ignore("saving line", line_id, "not a saving line's number")
         return None
     return _history_view(chosen)
+
+
+clientside(SHOW_DETAILS, *row_details("sv-grid"), module=__name__, prevent_initial_call=True)
