@@ -40,6 +40,7 @@ MODULES = (
     "milestones",
     "actions",
     "savings",
+    "edit_links",
     "kpis",
     "transition",
     "self_assessment",

@@ -5,7 +5,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
 from dashboard.queries.summary import holdings
@@ -186,6 +188,7 @@ def layout(**query):
             className="small mb-2",
         ),
         dcc.Location(id="act-url", refresh=False),
+        edit_link_store("action", query, signed_in_user()),
         dcc.Store(id="act-refresh", data=0),
         dcc.Download(id="act-download"),
         _filter_bar(filters, options),

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import policy, queries
 from dashboard.auth import signed_in_user
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.pages.milestone_forms import admin_tools, update_form
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
@@ -195,6 +196,7 @@ def layout(**query):
             className="small mb-2",
         ),
         dcc.Location(id="ms-url", refresh=False),
+        edit_link_store("milestone", query, user),
         dcc.Store(id="ms-refresh", data=0),
         _filter_bar(filters, options),
         _pager(filters),

@@ -11,6 +11,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain import savings as saving_rules
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
@@ -299,6 +300,7 @@ def layout(**query):
             "by financial year (April to March) and project, with confidence and benefits.",
         ),
         dcc.Location(id="sv-url", refresh=False),
+        edit_link_store("saving", query, user),
         dcc.Store(id="sv-refresh", data=0),
         dcc.Download(id="sv-download"),
         _filter_bar(filters, options),

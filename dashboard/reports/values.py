@@ -112,6 +112,7 @@ ENTITY_LABELS = {
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
     "board_meeting": "Board meeting",
+    "reminder": "Reminder",
     "transition_measure": "Transition measure",
     "self_assessment_rating": "Self-assessment rating",
     # Rows only purge-illustrative changes or removes (dashboard/services/illustrative.py).
