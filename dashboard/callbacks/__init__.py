@@ -37,6 +37,7 @@ POLICY_ATTRIBUTE = "__authorised_roles__"
 MODULES = (
     "shell",
     "overview",
+    "board_window",
     "milestones",
     "actions",
     "savings",

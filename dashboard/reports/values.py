@@ -90,6 +90,7 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("saving_line", "fte"): Field("FTE", NUMBER),
     ("project", "baseline"): Field("Baseline", TEXT),
     ("board_meeting", "meeting_date"): Field("Meeting date", DATE),
+    ("board_meeting", "updates_due_at"): Field("Updates due", DATETIME),
     ("kpi_value", "kpi"): Field("KPI", TEXT),
     ("kpi_value", "area"): Field("Area", TEXT),
     ("kpi_value", "period"): Field("Period", TEXT),

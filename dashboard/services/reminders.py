@@ -33,7 +33,7 @@ class Outcome:
     status: str
     detail: str = ""
 
-    def line(self) -> str:
+    def line(self, command: bool = True) -> str:
         """One line for the command's output and the overview's answer."""
         owed = f"{len(self.items)} item" + ("" if len(self.items) == 1 else "s")
         to = f"{self.lead.name} <{self.lead.email}>" if self.lead.email else self.lead.name
@@ -42,7 +42,8 @@ class Outcome:
         if self.status == WOULD_SEND:
             return f"Would send to {to}: {owed}."
         if self.status == ALREADY:
-            return f"Not sent to {to}: already reminded for this meeting ({self.detail}); --again sends it again."
+            again = "; --again sends it again" if command else ""
+            return f"Not sent to {to}: already reminded for this meeting ({self.detail}){again}."
         if self.status == NO_EMAIL:
             return f"Not sent to {self.lead.name}: no email address recorded (add one on the users page); {owed} owed."
         return f"Not sent to {to}: {self.detail}."
