@@ -37,11 +37,9 @@ POLICY_ATTRIBUTE = "__authorised_roles__"
 MODULES = (
     "shell",
     "overview",
-    "board_window",
     "milestones",
     "actions",
     "savings",
-    "edit_links",
     "kpis",
     "transition",
     "self_assessment",
@@ -52,6 +50,10 @@ MODULES = (
     "about",
     "users",
     "account",
+    # Parts of other pages (the overview's updates for the next board, links to update forms), last so
+    # that what is registered before them keeps its order.
+    "board_window",
+    "edit_links",
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import Input, Output, State, no_update, set_props
 
 from dashboard.auth import signed_in_user
-from dashboard.callbacks import EDITORS, EVERYONE, callback
+from dashboard.callbacks import EDITORS, EVERYONE, callback, clientside
 from dashboard.queries.params import Ignored, row_id
 from dashboard.queries.update_window import may_update
 from dashboard.ui.components import NOTICE_ID, notice
@@ -21,6 +21,8 @@ def _refuse(kind: str, wanted: int, reason: str) -> None:
 
 def opened_from_link(kind: str, wanted, options) -> tuple:
     """(the picker's value, the store emptied) for the item the link names, once; a refusal says why."""
+    if isinstance(wanted, dict):
+        return no_update, no_update  # opened already
     chosen = row_id(wanted)
     if chosen is None:
         return no_update, no_update if wanted is None else None
@@ -33,7 +35,8 @@ def opened_from_link(kind: str, wanted, options) -> tuple:
     if not allowed:
         _refuse(kind, chosen, f"you may not update that {NOUNS[kind]}: nothing was opened")
         return no_update, None
-    return str(chosen), None
+    # The store now says the form was opened from the link, for the browser to bring it into view.
+    return str(chosen), {"opened": chosen}
 
 
 @callback(
@@ -71,3 +74,45 @@ def open_action_from_link(options, wanted):
 )
 def open_saving_line_from_link(options, wanted):
     return opened_from_link("saving", wanted, options)
+
+
+def _bring_into_view(container: str, heading: str) -> str:
+    """Browser script: once the form the link opened is drawn, scroll to it and put the focus in it,
+    then forget the link (a later redraw leaves the focus where the person put it)."""
+    return (
+        "function (drawn, link) {"
+        " if (!link || !link.opened) { return window.dash_clientside.no_update; }"
+        f" var form = document.getElementById('{container}');"
+        " if (!form || form.hidden || !form.querySelector('input, select, textarea')) {"
+        " return window.dash_clientside.no_update; }"
+        f" var top = document.getElementById('{heading}') || form;"
+        " top.scrollIntoView({block: 'start'});"
+        " form.querySelector('input, select, textarea').focus({preventScroll: true});"
+        " return null; }"
+    )
+
+
+clientside(
+    _bring_into_view("ms-edit-fields", "ms-edit-fields"),
+    Output("ms-edit-link", "data", allow_duplicate=True),
+    Input("ms-edit-fields", "hidden"),
+    State("ms-edit-link", "data"),
+    module=__name__,
+    prevent_initial_call=True,
+)
+clientside(
+    _bring_into_view("act-detail", "act-note-heading"),
+    Output("act-edit-link", "data", allow_duplicate=True),
+    Input("act-detail", "children"),
+    State("act-edit-link", "data"),
+    module=__name__,
+    prevent_initial_call=True,
+)
+clientside(
+    _bring_into_view("sv-edit-fields", "sv-edit-fields"),
+    Output("sv-edit-link", "data", allow_duplicate=True),
+    Input("sv-edit-fields", "hidden"),
+    State("sv-edit-link", "data"),
+    module=__name__,
+    prevent_initial_call=True,
+)

@@ -19,7 +19,16 @@ def uk_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
 def default_updates_due(meeting_date: dt.date) -> dt.datetime:
     """Noon (UK time) two working days before the meeting, as naive UTC: a Tuesday board's updates
     are due at noon on the Friday before (bank holidays skipped)."""
-    return uk_to_utc(add_working_days(meeting_date, -DUE_WORKING_DAYS_BEFORE), DUE_TIME)
+    try:
+        day = add_working_days(meeting_date, -DUE_WORKING_DAYS_BEFORE)
+    except (ValueError, OverflowError):
+        # Bank holidays are computed a year either side: a date near 9999 has none to compute, so
+        # count back weekdays only.
+        day, left = meeting_date, DUE_WORKING_DAYS_BEFORE
+        while left:
+            day -= dt.timedelta(days=1)
+            left -= day.weekday() < 5
+    return uk_to_utc(day, DUE_TIME)
 
 
 def updates_due(meeting_date: dt.date, set_by_admin: dt.datetime | None) -> dt.datetime:

@@ -185,10 +185,10 @@ def late_items(window: Window) -> list[Item]:
     conditions = [m.AuditEvent.entity.in_(AUDIT_ENTITIES.values())]
     if window.opens_at is not None:
         conditions.append(m.AuditEvent.at >= window.opens_at)
-    meeting_end = dt.datetime.combine(window.meeting_date + dt.timedelta(days=1), dt.time.min)
+    meeting_end = dt.datetime.combine(window.meeting_date, dt.time.max)
     first = (
         select(m.AuditEvent.entity, m.AuditEvent.entity_id, func.min(m.AuditEvent.at).label("first_at"))
-        .where(*conditions, m.AuditEvent.at < meeting_end)
+        .where(*conditions, m.AuditEvent.at <= meeting_end)
         .group_by(m.AuditEvent.entity, m.AuditEvent.entity_id)
         .subquery("first_changes")
     )
