@@ -63,7 +63,7 @@ def test_the_overview_lists_what_each_lead_owes_with_links_and_reminds_them_by_e
         assert not page.failures
         shown = page.text()
         assert f"Board on {format_date(window.meeting_date)}" in shown
-        assert "updates due by" in shown and "12:00 (UK time)" in shown
+        assert "updates are due by" in shown and "12:00 (UK time)" in shown
         assert "Transition project lead" in shown and "Not reminded" in shown
         hrefs = [c["props"].get("href") for c in walk(page.layout) if c["type"] == "Link"]
         assert {f"/milestones?edit={mid}" for mid in milestones} <= set(hrefs)
@@ -117,4 +117,19 @@ def test_an_admin_sets_when_updates_are_due_and_bad_entries_change_nothing(datab
     page = renderer.interact(page, {("ov-due-save", "n_clicks"): 3})
     stored = window_queries.window_by_id(window.meeting_id)
     assert stored.due_set is True
-    assert f"updates due by {format_date(day)} 09:30 (UK time) (set by the programme office)" in page.text()
+    assert (
+        f"updates are due by {format_date(day)} 09:30 (UK time) (set by the programme office)" in page.text()
+    )
+
+
+def test_a_lead_is_told_what_they_owe_and_sees_no_admin_controls(database_url, app, login_as):
+    window = next_board()
+    milestones = transition_owes(window)
+    page = Renderer(app, login_as("transition.lead")).open("/")
+    assert not page.failures
+    assert (
+        f"You owe {len(milestones) + 1} updates for this board: listed under your name below." in page.text()
+    )
+    assert "ov-remind" not in page.components and "ov-due-save" not in page.components
+    other = Renderer(app, login_as("cj.lead")).open("/")
+    assert "You owe no updates for this board." in other.text()

@@ -121,12 +121,14 @@ def show_update_window(_component, _refresh):
             if window.opens_at
             else "No earlier board is recorded, so every open item is owed."
         )
+        passed = clock.now() >= window.due_at
         parts.append(
             html.P(
                 [
                     html.Strong(
-                        f"Board on {format_date(window.meeting_date)} ({window.title}): updates due by "
-                        f"{format_datetime(window.due_at)} (UK time){set_by}."
+                        f"Board on {format_date(window.meeting_date)} ({window.title}): updates "
+                        f"{'were' if passed else 'are'} due by {format_datetime(window.due_at)} (UK time){set_by}."
+                        + (" What is still owed is late." if passed else "")
                     ),
                     " ",
                     opened,
@@ -135,6 +137,18 @@ def show_update_window(_component, _refresh):
             )
         )
         groups = window_queries.owed_by_lead(window)
+        me = signed_in_user()
+        mine = next((group for group in groups if group.lead and me and group.lead.user_id == me.id), None)
+        if me is not None and me.role == "lead":
+            parts.append(
+                html.P(
+                    f"You owe {_plural(len(mine.items), 'update')} for this board: listed under your name below."
+                    if mine
+                    else "You owe no updates for this board.",
+                    className="fw-semibold",
+                    id="ov-window-mine",
+                )
+            )
         if groups:
             parts.append(owed_table(groups, window_queries.last_reminded(window.meeting_id)))
         else:
