@@ -281,3 +281,32 @@ def may_update(user, kind: str, item_id: int) -> bool | None:
     if row is None:
         return None
     return bool(row[1])
+
+
+def owed_conditions(kind: str, today: dt.date, user=None) -> list:
+    """SQL: the rows of `kind` the signed-in user (or `user`) owes an update on for the next meeting
+    ("owed by me" on the milestones, actions and savings pages); nothing when there is no next
+    meeting or the user may edit nothing."""
+    from sqlalchemy import false
+
+    if user is None:
+        from dashboard.auth import signed_in_user  # the request's user; imported here, reads need not sign in
+
+        user = signed_in_user()
+    window = next_window(today)
+    if window is None or not policy.is_editor(user):
+        return [false()]
+    model = {"milestone": m.Milestone, "action": m.ActionItem, "saving": m.SavingLine}[kind]
+    if kind == "saving":
+        conditions = [
+            m.SavingLine.financial_year >= financial_year_of(window.meeting_date),
+            func.coalesce(m.SavingLine.confidence, "") != "Delivered",
+        ]
+    else:
+        conditions = [model.status.not_in(CLOSED_STATUSES)]
+        if kind == "milestone":
+            conditions.append(m.Milestone.retired.is_(False))
+    if window.opens_at is not None:
+        conditions.append(model.updated_at < window.opens_at)
+    conditions.append(policy.editable_projects_condition(user, model.project_id))
+    return conditions
