@@ -17,7 +17,7 @@ NOT_CONFIGURED = (
 def remind(settings: Settings, *, again: bool, dry_run: bool) -> int:
     """0 when every lead who owes updates was reminded (or had been); 1 when any was not; 2 unconfigured."""
     from dashboard import db, services
-    from dashboard.services.reminders import send_reminders
+    from dashboard.services.reminders import WOULD_SEND, send_reminders
 
     if settings.mail is None:
         print(NOT_CONFIGURED, file=sys.stderr)
@@ -39,7 +39,7 @@ def remind(settings: Settings, *, again: bool, dry_run: bool) -> int:
     for outcome in run.outcomes:
         stream = sys.stderr if outcome in run.failed else sys.stdout
         print(outcome.line(), file=stream)
-        if dry_run:
+        if outcome.status == WOULD_SEND:
             for item in outcome.items:
                 print(f"  {settings.mail.public_base_url}{item.path}  {item.title}")
     if run.failed:

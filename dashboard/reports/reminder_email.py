@@ -8,6 +8,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
+from dashboard import clock
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.queries.update_window import KIND_LABELS, Item, Lead, Window
 from dashboard.ui import markup
@@ -20,6 +21,11 @@ def subject(window: Window) -> str:
 
 
 def due_sentence(window: Window) -> str:
+    if clock.now() >= window.due_at:
+        return (
+            f"Updates for the {window.title} on {format_date(window.meeting_date)} were due by "
+            f"{format_datetime(window.due_at)} (UK time): please make them before the meeting."
+        )
     return (
         f"Updates for the {window.title} on {format_date(window.meeting_date)} are due by "
         f"{format_datetime(window.due_at)} (UK time)."
