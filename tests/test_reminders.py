@@ -10,16 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import or_, select, update
 
 from dashboard import clock
 from dashboard import models as m
+from dashboard.config import ConfigError
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
 from dashboard.domain.update_window import default_updates_due
 from dashboard.queries import update_window as window_queries
 from dashboard.services.board import add_board_meeting
-from tests.helpers import user
+from tests.helpers import settings_for, user
 from tests.helpers.renderer import open_page
 from tests.helpers.smtp import Keeper, MailServer
 
@@ -272,3 +274,20 @@ def test_remind_without_mail_settings_says_so_and_sends_nothing(database_url):
     with session_scope() as db:
         assert db.scalars(select(m.Reminder)).first() is None
         assert db.scalars(select(m.AuditEvent).where(or_(m.AuditEvent.entity == "reminder"))).first() is None
+
+
+def test_mail_settings_are_checked_at_start_up():
+    base = {"SMTP_HOST": "smtp.example.gov.uk", "MAIL_FROM": "po@example.gov.uk", "PUBLIC_BASE_URL": BASE}
+    mail = settings_for("sqlite://", **base).mail
+    assert (mail.port, mail.security, mail.public_base_url) == (587, "starttls", BASE)
+    assert settings_for("sqlite://", **base, SMTP_SECURITY="tls").mail.port == 465
+    assert settings_for("sqlite://").mail is None
+    for wrong, words in (
+        ({"SMTP_SECURITY": "ssl"}, "SMTP_SECURITY must be one of starttls, tls, none"),
+        ({"MAIL_FROM": ""}, "MAIL_FROM must be an email address"),
+        ({"PUBLIC_BASE_URL": "tracker"}, "PUBLIC_BASE_URL must be the dashboard's address"),
+        ({"SMTP_USER": "po"}, "SMTP_USER and SMTP_PASSWORD go together"),
+        ({"SMTP_PORT": "70000"}, "SMTP_PORT must be between 1 and 65535"),
+    ):
+        with pytest.raises(ConfigError, match=words):
+            settings_for("sqlite://", **{**base, **wrong})
