@@ -19,6 +19,7 @@ from dashboard.config import ConfigError
 from dashboard.db import session_scope
 from dashboard.domain.formatting import format_date
 from dashboard.domain.update_window import default_updates_due
+from dashboard.queries import board
 from dashboard.queries import update_window as window_queries
 from dashboard.services.board import add_board_meeting
 from tests.helpers import settings_for, user
@@ -209,6 +210,9 @@ def test_remind_emails_each_lead_what_they_owe_once_with_links_to_the_forms(data
         f"To transition.lead <{TRANSITION_EMAIL}> for the board on {format_date(window.meeting_date)}"
         in str(rows[0].values())
     )
+    assert "Reminder emailed" in str(rows[0].values())
+    # The board's list of changes to the programme leaves the chasing out, as it does user accounts.
+    assert "reminder" not in set(board.changes_since(dt.date(2026, 11, 24))["entity"])
     reminded = window_queries.last_reminded(window.meeting_id)
     assert list(reminded) == [user("transition.lead").id]
 

@@ -91,6 +91,7 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("project", "baseline"): Field("Baseline", TEXT),
     ("board_meeting", "meeting_date"): Field("Meeting date", DATE),
     ("board_meeting", "updates_due_at"): Field("Updates due", DATETIME),
+    ("reminder", "items"): Field("Sent to, for and listing", TEXT),
     ("kpi_value", "kpi"): Field("KPI", TEXT),
     ("kpi_value", "area"): Field("Area", TEXT),
     ("kpi_value", "period"): Field("Period", TEXT),
@@ -380,6 +381,7 @@ def _phrase(entity: str, name: str, action: str, old, new) -> str:
         ("user", "password"): lambda: "Password reset" if action == "reset-password" else "Password changed",
         ("user", "active"): lambda: "User reactivated" if _truthy(new) else "User deactivated",
         ("user", "sessions"): lambda: "Sessions ended",
+        ("reminder", "items"): lambda: "Reminder emailed",
     }.get((entity, name))
     if special is not None:
         return special()
