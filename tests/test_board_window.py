@@ -133,3 +133,17 @@ def test_a_lead_is_told_what_they_owe_and_sees_no_admin_controls(database_url, a
     assert "ov-remind" not in page.components and "ov-due-save" not in page.components
     other = Renderer(app, login_as("cj.lead")).open("/")
     assert "You owe no updates for this board." in other.text()
+
+
+def test_a_meeting_recorded_on_the_overview_is_at_once_the_next_board(database_url, app, login_as):
+    renderer = Renderer(app, login_as("admin"))
+    page = renderer.open("/")
+    assert "No board meeting after today is recorded" in page.text()
+    day = clock.today() + dt.timedelta(days=12)
+    page = renderer.interact(page, {("ov-meeting-date", "value"): f"{day:%d/%m/%Y}"})
+    page = renderer.interact(page, {("ov-meeting-save", "n_clicks"): 1})
+    assert not page.failures
+    assert f"Board on {format_date(day)}" in page.text()
+    assert [option["label"] for option in page.value("ov-due-meeting", "options")] == [
+        f"{format_date(day)} – Programme board"
+    ]

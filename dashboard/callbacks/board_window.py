@@ -12,6 +12,8 @@ from dashboard.auth import signed_in_user
 from dashboard.callbacks import ADMINS, EVERYONE, callback
 from dashboard.callbacks.common import answer_write, bumped
 from dashboard.domain.formatting import format_date, format_datetime, in_uk_time
+from dashboard.pages.board_window import upcoming_meeting_options
+from dashboard.queries import board
 from dashboard.queries import update_window as window_queries
 from dashboard.queries.params import row_id
 from dashboard.queries.update_window import KIND_LABELS, LeadItems
@@ -201,6 +203,19 @@ def remind_leads_now(clicks, refresh):
         ),
         bumped(refresh),
     )
+
+
+@callback(
+    Output("ov-due-meeting", "options"),
+    Output("ov-window-refresh", "data", allow_duplicate=True),
+    Input("ov-since", "options"),
+    State("ov-window-refresh", "data"),
+    roles=ADMINS,
+    prevent_initial_call=True,
+)
+def follow_recorded_meetings(_meetings, refresh):
+    """A meeting just recorded on the overview is offered here and counted in the window at once."""
+    return upcoming_meeting_options(board.board_meetings(), clock.today()), bumped(refresh)
 
 
 @callback(

@@ -48,12 +48,17 @@ def _remind_panel(configured: bool) -> html.Div:
     )
 
 
-def _due_form(meetings: list[board.Meeting], today: dt.date) -> html.Div:
-    upcoming = [meeting for meeting in reversed(meetings) if meeting.meeting_date > today]
-    options = [
+def upcoming_meeting_options(meetings: list[board.Meeting], today: dt.date) -> list[dict]:
+    """The meetings still to come, latest first (the next one last), as the due form's choices."""
+    return [
         {"label": f"{format_date(meeting.meeting_date)} – {meeting.title}", "value": str(meeting.id)}
-        for meeting in upcoming
+        for meeting in reversed(meetings)
+        if meeting.meeting_date > today
     ]
+
+
+def _due_form(meetings: list[board.Meeting], today: dt.date) -> html.Div:
+    options = upcoming_meeting_options(meetings, today)
     return html.Div(
         [
             html.H3("When updates are due", className="h6", id="ov-due-heading"),
