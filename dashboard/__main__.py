@@ -1,4 +1,5 @@
-"""`python -m dashboard …`: init-db, seed, purge-illustrative, the user commands, export, import, backup, restore."""
+"""`python -m dashboard …`: init-db, seed, purge-illustrative, the user commands, export, import, backup,
+restore, remind."""
 
 from __future__ import annotations
 
@@ -197,6 +198,12 @@ def _restore(args) -> int:
     return 0
 
 
+def _remind(args) -> int:
+    from dashboard.cli.remind import remind
+
+    return remind(load_settings(), again=args.again, dry_run=args.dry_run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -356,6 +363,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", metavar="FILE")
     restore.set_defaults(handler=_restore)
+
+    reminding = commands.add_parser(
+        "remind",
+        help="email each lead what they owe for the next board meeting (for cron); --dry-run, --again",
+        description="Email each active lead who owes updates for the next board meeting one message listing "
+        "them, each a link to its update form, and the moment they are due. Leads who owe nothing get "
+        "nothing; a lead already reminded for that meeting is not sent it again unless --again. Every "
+        "email sent is recorded and in the audit trail. Mail goes by SMTP as SMTP_HOST, SMTP_PORT, "
+        "SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD, MAIL_FROM and PUBLIC_BASE_URL say; without them the "
+        "command says so and exits 2. Exits 1 when any lead was not reminded (each is named); running "
+        "again sends only theirs.",
+    )
+    reminding.add_argument("--dry-run", action="store_true", help="print what it would send; send nothing")
+    reminding.add_argument("--again", action="store_true", help="also remind leads already reminded")
+    reminding.set_defaults(handler=_remind)
     return parser
 
 

@@ -17,10 +17,25 @@ SEED_DIR = DATA_DIR / "seed"
 DEFAULT_SQLITE_PATH = DATA_DIR / "dashboard.db"
 
 ENVIRONMENTS = ("development", "production")
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where reminder emails go out (SMTP) and the address their links point at."""
+
+    host: str
+    port: int
+    security: str  # starttls | tls | none
+    user: str
+    password: str
+    sender: str  # MAIL_FROM
+    public_base_url: str  # links in emails: PUBLIC_BASE_URL + "/milestones?edit=12"
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,8 @@ class Settings:
     # A session ends after this long without a request, and this long after signing in, whatever.
     session_idle: dt.timedelta = dt.timedelta(hours=8)
     session_lifetime: dt.timedelta = dt.timedelta(days=7)
+    # None when SMTP_HOST is not set: no reminder emails (the command says so; no button is shown).
+    mail: MailSettings | None = None
 
     @property
     def is_production(self) -> bool:
@@ -67,6 +84,30 @@ def _whole_number(env, name: str, default: int, low: int, high: int) -> int:
     if not low <= number <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
     return number
+
+
+def _mail_settings(env) -> MailSettings | None:
+    host = (env.get("SMTP_HOST") or "").strip()
+    if not host:
+        return None
+    security = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(f"SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}; got {security!r}")
+    port = _whole_number(env, "SMTP_PORT", SMTP_DEFAULT_PORTS[security], 1, 65535)
+    sender = (env.get("MAIL_FROM") or "").strip()
+    if "@" not in sender:
+        raise ConfigError(f"MAIL_FROM must be an email address when SMTP_HOST is set; got {sender!r}")
+    base = (env.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be the dashboard's address (https://…) when SMTP_HOST is set, "
+            f"so that reminder links open it; got {base!r}"
+        )
+    user = (env.get("SMTP_USER") or "").strip()
+    password = env.get("SMTP_PASSWORD") or ""
+    if bool(user) != bool(password):
+        raise ConfigError("SMTP_USER and SMTP_PASSWORD go together: set both or neither")
+    return MailSettings(host, port, security, user, password, sender, base)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -124,4 +165,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         pinned_today=pinned_today,
         session_idle=dt.timedelta(minutes=idle_minutes),
         session_lifetime=dt.timedelta(hours=lifetime_hours),
+        mail=_mail_settings(env),
     )

@@ -421,6 +421,9 @@ class BoardMeeting(Sourced, Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_date: Mapped[dt.date] = mapped_column(Date, unique=True)
     title: Mapped[str] = mapped_column(String(200), default="Programme board")
+    # When updates are due for this meeting (naive UTC), set by an admin; none: the default, noon (UK
+    # time) two working days before (dashboard/domain/update_window.py).
+    updates_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 transition_milestone_outcomes = Table(
@@ -589,3 +592,20 @@ class SeedRun(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     seed_digest: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(Integer)
+
+
+class Reminder(Base):
+    """One reminder email sent to a lead for a board meeting: to whom, when, by whom, which items.
+
+    A lead is reminded once per meeting unless someone asks again; each is also in the audit trail."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_meeting_user", "meeting_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("board_meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_by: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    # "milestone:12 action:3 saving:40": the items the email listed.
+    items: Mapped[str] = mapped_column(Text, default="")

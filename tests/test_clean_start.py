@@ -558,6 +558,7 @@ def test_the_pack_of_a_meeting_on_an_empty_programme_downloads_with_every_sheet(
         "KPIs",
         "Self-assessment",
         "Changes since last board",
+        "Updates owed and late",
     ]
     cells = {sheet: " ".join(str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c)
              for sheet in book.sheetnames}  # fmt: skip

@@ -43,6 +43,7 @@ EXPECTED_TABLES = {
     "self_assessment_findings",
     "self_assessment_ratings",
     "self_assessment_domain_kpis",
+    "reminders",
 }
 
 

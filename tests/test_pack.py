@@ -23,7 +23,16 @@ from tests.helpers import callback_request, find_callback
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)
-SHEETS = ["Summary", "Milestones", "Actions", "Savings", "KPIs", "Self-assessment", "Changes since last board"]
+SHEETS = [
+    "Summary",
+    "Milestones",
+    "Actions",
+    "Savings",
+    "KPIs",
+    "Self-assessment",
+    "Changes since last board",
+    "Updates owed and late",
+]
 
 
 def workbook(meeting=MEETING, today=TODAY):
@@ -235,7 +244,8 @@ def test_the_printable_pack_shows_the_meeting_date_and_the_pages_totals(app, log
 
     assert format_money(barnet["target"]) in document
     assert "£18.5m" in document
-    assert document.count('"pack-section"') == 7
+    assert "Updates owed and late" in document
+    assert document.count('"pack-section"') == 8
 
 
 def test_print_css_breaks_pages_and_numbers_them(client):

@@ -32,6 +32,9 @@ LEAD_CALLABLE = {
     "suggest_milestone_rag:ms-edit-suggestion": "read: RAG suggestion from dates",
     "list_editable_saving_lines:sv-edit-select": "read: lists only the caller's own saving lines",
     "open_saving_line:sv-edit-fields": "read: loads the form; saving is checked on the row",
+    "open_milestone_from_link:ms-edit-select": "tests/test_edit_links.py::test_a_link_to_someone_elses_or_a_"
+    "missing_milestone_opens_nothing_and_says_so",
+    "open_saving_line_from_link:sv-edit-select": "read: opens a line only when the policy lets the caller edit it",
     "show_kpi_entry_history:kpi-entry-history": "read: recent KPI entries",
     "download_kpi_template:kpi-template-download": "read: an empty upload template",
     "save_transition_value:transition-entry-message": "tests/test_transition.py::test_writes_are_refused_over_http_"

@@ -50,6 +50,10 @@ MODULES = (
     "about",
     "users",
     "account",
+    # Parts of other pages (the overview's updates for the next board, links to update forms), last so
+    # that what is registered before them keeps its order.
+    "board_window",
+    "edit_links",
 )
 
 

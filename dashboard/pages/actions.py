@@ -5,7 +5,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import policy
+from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
 from dashboard.queries.summary import holdings
@@ -109,7 +112,7 @@ def _download_buttons(prefix: str, label: str) -> html.Div:
     )
 
 
-def _filter_bar(filters: action_queries.ActionFilters, options: dict) -> html.Section:
+def _filter_bar(filters: action_queries.ActionFilters, options: dict, may_edit: bool = False) -> html.Section:
     return html.Section(
         [
             html.H2("Filters", className="visually-hidden", id="act-filters-heading"),
@@ -131,12 +134,18 @@ def _filter_bar(filters: action_queries.ActionFilters, options: dict) -> html.Se
                                     options=[
                                         {"label": "Overdue", "value": "overdue"},
                                         {"label": "Not updated for 14+ days", "value": "stale"},
+                                        *(
+                                            [{"label": "Owed by me for the next board", "value": "owed"}]
+                                            if may_edit or filters.owed
+                                            else []
+                                        ),
                                     ],
                                     value=[
                                         flag
                                         for flag, on in (
                                             ("overdue", filters.overdue),
                                             ("stale", filters.stale),
+                                            ("owed", filters.owed),
                                         )
                                         if on
                                     ],
@@ -189,9 +198,10 @@ def layout(**query):
             className="small mb-2",
         ),
         dcc.Location(id="act-url", refresh=False),
+        edit_link_store("action", query, signed_in_user()),
         dcc.Store(id="act-refresh", data=0),
         dcc.Download(id="act-download"),
-        _filter_bar(filters, options),
+        _filter_bar(filters, options, policy.is_editor(signed_in_user())),
         html.Div(id="act-illustrative", className="mb-2"),
         _section(
             "act-progress-heading",

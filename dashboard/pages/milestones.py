@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import models as m
 from dashboard import policy, queries
 from dashboard.auth import signed_in_user
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.pages.milestone_forms import admin_tools, update_form
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
@@ -52,7 +53,7 @@ GRID_COLUMNS = MILESTONE_GRID.grid_columns(
 )
 
 
-def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Section:
+def _filter_bar(filters: queries.MilestoneFilters, options: dict, may_edit: bool = False) -> html.Section:
     status_options = [{"label": status, "value": status} for status in m.MILESTONE_STATUSES]
     rag_options = [{"label": rag, "value": rag} for rag in m.RAG_VALUES] + [
         {"label": "No RAG", "value": "none"}
@@ -63,6 +64,7 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
             ("open", filters.open_only),
             ("overdue", filters.overdue),
             ("stale", filters.stale),
+            ("owed", filters.owed),
             ("retired", filters.include_retired),
         )
         if on
@@ -151,6 +153,11 @@ def _filter_bar(filters: queries.MilestoneFilters, options: dict) -> html.Sectio
                                         {"label": "Open (not complete or cancelled)", "value": "open"},
                                         {"label": "Overdue", "value": "overdue"},
                                         {"label": "Not updated for 14+ days", "value": "stale"},
+                                        *(
+                                            [{"label": "Owed by me for the next board", "value": "owed"}]
+                                            if may_edit or filters.owed
+                                            else []
+                                        ),
                                         {"label": "Include retired", "value": "retired"},
                                     ],
                                     value=checks,
@@ -214,8 +221,9 @@ def layout(**query):
             className="small mb-2",
         ),
         dcc.Location(id="ms-url", refresh=False),
+        edit_link_store("milestone", query, user),
         dcc.Store(id="ms-refresh", data=0),
-        _filter_bar(filters, options),
+        _filter_bar(filters, options, policy.is_editor(user)),
         _pager(filters),
         html.Div(id="ms-illustrative", className="mb-2"),
         html.Section(

@@ -9,6 +9,7 @@ from dash import dcc, html
 from dashboard import clock
 from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
+from dashboard.pages.board_window import window_section
 from dashboard.queries import board
 from dashboard.queries.params import QueryParams, ignore
 from dashboard.queries.summary import holdings
@@ -133,6 +134,7 @@ def layout(**query):
             className="mb-4",
             **{"aria-labelledby": "ov-owed-heading"},
         ),
+        window_section(user, meetings, today),
     ]
     if user is not None and user.is_admin:
         children.append(_admin_meeting_form())

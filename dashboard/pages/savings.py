@@ -11,6 +11,7 @@ from dashboard import models as m
 from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain import savings as saving_rules
+from dashboard.pages.edit_links import edit_link_store
 from dashboard.queries import savings as saving_queries
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
@@ -48,7 +49,7 @@ GRID_COLUMNS = SAVING_LINE_GRID.grid_columns(
 )
 
 
-def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Section:
+def _filter_bar(filters: saving_queries.SavingFilters, options: dict, may_edit: bool = False) -> html.Section:
     confidence_options = [{"label": level, "value": level} for level in m.CONFIDENCE_LEVELS] + [
         {"label": "Not rated", "value": "none"}
     ]
@@ -88,8 +89,17 @@ def _filter_bar(filters: saving_queries.SavingFilters, options: dict) -> html.Se
                                 html.Legend("Show only", className="small fw-semibold mb-1 fs-6"),
                                 dbc.Checklist(
                                     id="sv-filter-flags",
-                                    options=[{"label": "At risk from slippage", "value": "at_risk"}],
-                                    value=["at_risk"] if filters.at_risk else [],
+                                    options=[{"label": "At risk from slippage", "value": "at_risk"}]
+                                    + (
+                                        [{"label": "Owed by me for the next board", "value": "owed"}]
+                                        if may_edit or filters.owed
+                                        else []
+                                    ),
+                                    value=[
+                                        flag
+                                        for flag, on in (("at_risk", filters.at_risk), ("owed", filters.owed))
+                                        if on
+                                    ],
                                     inline=True,
                                 ),
                             ]
@@ -316,9 +326,10 @@ def layout(**query):
             else []
         ),
         dcc.Location(id="sv-url", refresh=False),
+        edit_link_store("saving", query, user),
         dcc.Store(id="sv-refresh", data=0),
         dcc.Download(id="sv-download"),
-        _filter_bar(filters, options),
+        _filter_bar(filters, options, policy.is_editor(user)),
         _organisation_note(),
         html.Div(id="sv-illustrative", className="mb-2"),
         html.Section(

@@ -16,11 +16,13 @@ from dashboard.reports import values
 # Every change to the programme the audit trail records is listed, but for those that only restate
 # another entry of the same save: who signed off and when (its "Evidence signed off" entry names both),
 # and the KPI, area and period a new KPI value is for (its entry's item names them). User accounts are
-# the programme office's administration, not the programme: they are on the audit page.
+# the programme office's administration, not the programme: they are on the audit page, as are the
+# reminders emailed to leads.
 NOT_LISTED: dict[str, tuple[str, ...] | None] = {
     "action_item": ("signed_off_by", "signed_off_at"),
     "kpi_value": ("kpi", "area", "period"),
     "user": None,  # every field
+    "reminder": None,  # reminder emails to leads: the programme office's chasing, on the audit page
 }
 
 

@@ -90,6 +90,8 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("saving_line", "fte"): Field("FTE", NUMBER),
     ("project", "baseline"): Field("Baseline", TEXT),
     ("board_meeting", "meeting_date"): Field("Meeting date", DATE),
+    ("board_meeting", "updates_due_at"): Field("Updates due", DATETIME),
+    ("reminder", "items"): Field("Sent to, for and listing", TEXT),
     ("kpi_value", "kpi"): Field("KPI", TEXT),
     ("kpi_value", "area"): Field("Area", TEXT),
     ("kpi_value", "period"): Field("Period", TEXT),
@@ -112,6 +114,7 @@ ENTITY_LABELS = {
     "saving_line": "Saving line",
     "kpi_value": "KPI value",
     "board_meeting": "Board meeting",
+    "reminder": "Reminder",
     "transition_measure": "Transition measure",
     "self_assessment_rating": "Self-assessment rating",
     # Rows only purge-illustrative changes or removes (dashboard/services/illustrative.py).
@@ -378,6 +381,7 @@ def _phrase(entity: str, name: str, action: str, old, new) -> str:
         ("user", "password"): lambda: "Password reset" if action == "reset-password" else "Password changed",
         ("user", "active"): lambda: "User reactivated" if _truthy(new) else "User deactivated",
         ("user", "sessions"): lambda: "Sessions ended",
+        ("reminder", "items"): lambda: "Reminder emailed",
     }.get((entity, name))
     if special is not None:
         return special()

@@ -32,6 +32,7 @@ def filters_from_controls(rec, theme, owner, status, project, flags, as_at) -> a
             "project": project,
             "overdue": "1" if "overdue" in ticked(flags) else None,
             "stale": "1" if "stale" in ticked(flags) else None,
+            "owed": "1" if "owed" in ticked(flags) else None,
             "asat": typed_date(as_at),
         }
     )

@@ -52,6 +52,7 @@ def filters_from_controls(org, programme, project, status, rag, owner, search, d
             "baseline": baseline or "latest",
             "overdue": "1" if "overdue" in flags else None,
             "stale": "1" if "stale" in flags else None,
+            "owed": "1" if "owed" in flags else None,
             "open": "1" if "open" in flags else None,
             "retired": "1" if "retired" in flags else None,
         }

@@ -34,6 +34,7 @@ def filters_from_controls(org, programme, project, year, category, confidence, f
             "category": chosen(category),
             "confidence": chosen(confidence),
             "at_risk": "1" if "at_risk" in flags else None,
+            "owed": "1" if "owed" in flags else None,
         }
     )
 

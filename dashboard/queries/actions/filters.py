@@ -48,6 +48,7 @@ class ActionFilters(LinkedFilters):
     project: str | None = None
     overdue: bool = False
     stale: bool = False  # open and not updated for 14+ days, as the overview counts them
+    owed: bool = False  # owed by the signed-in user for the next board (queries/update_window.py)
     as_at: dt.date = MARCH_2017_REVIEW
     page: int = 1  # which page of ACTIONS_PER_PAGE actions the plan draws
 
@@ -63,6 +64,7 @@ class ActionFilters(LinkedFilters):
             project=params.text("project"),
             overdue=params.flag("overdue"),
             stale=params.flag("stale"),
+            owed=params.flag("owed"),
             as_at=params.date("asat") or MARCH_2017_REVIEW,
         )
 
@@ -75,6 +77,7 @@ class ActionFilters(LinkedFilters):
             "project": self.project,
             "overdue": "1" if self.overdue else None,
             "stale": "1" if self.stale else None,
+            "owed": "1" if self.owed else None,
             "asat": None if self.as_at == MARCH_2017_REVIEW else self.as_at.isoformat(),
             "page": str(self.page) if self.page != 1 else None,
         }
@@ -120,6 +123,10 @@ def action_conditions(filters: ActionFilters, today: dt.date, ids: list[int] | N
         conditions.extend(
             [m.ActionItem.status.not_in(("Complete", "Cancelled")), m.ActionItem.updated_at < cutoff]
         )
+    if filters.owed:
+        from dashboard.queries.update_window import owed_conditions  # it reads the milestones' statuses
+
+        conditions.extend(owed_conditions("action", today))
     return conditions
 
 

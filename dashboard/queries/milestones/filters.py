@@ -30,6 +30,7 @@ class MilestoneFilters(LinkedFilters):
     overdue: bool = False
     due_within_weeks: int | None = None
     stale: bool = False
+    owed: bool = False  # owed by the signed-in user for the next board (queries/update_window.py)
     open_only: bool = False  # not complete or cancelled (the overview's RAG tiles count open ones)
     search: str | None = None
     include_retired: bool = False
@@ -54,6 +55,7 @@ class MilestoneFilters(LinkedFilters):
             overdue=params.flag("overdue"),
             due_within_weeks=params.integer("due_within", 1, 520, "not a number of weeks from 1 to 520"),
             stale=params.flag("stale"),
+            owed=params.flag("owed"),
             open_only=params.flag("open"),
             search=params.text("q"),
             include_retired=params.flag("retired"),
@@ -73,6 +75,7 @@ class MilestoneFilters(LinkedFilters):
             "overdue": "1" if self.overdue else None,
             "due_within": str(self.due_within_weeks) if self.due_within_weeks else None,
             "stale": "1" if self.stale else None,
+            "owed": "1" if self.owed else None,
             "open": "1" if self.open_only else None,
             "q": self.search,
             "retired": "1" if self.include_retired else None,
@@ -136,6 +139,10 @@ def milestone_conditions(
     if filters.stale:
         cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
         conditions.extend([open_status, m.Milestone.updated_at < cutoff])
+    if filters.owed:
+        from dashboard.queries.update_window import owed_conditions  # it reads these filters' statuses
+
+        conditions.extend(owed_conditions("milestone", today))
     if filters.search:
         pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(

@@ -34,6 +34,7 @@ class SavingFilters(LinkedFilters):
     category: str | None = None
     confidence: str | None = None  # a confidence level, or "none"
     at_risk: bool = False
+    owed: bool = False  # owed by the signed-in user for the next board (queries/update_window.py)
     page: int = 1  # which page of LINES_PER_PAGE lines the table draws
 
     @classmethod
@@ -60,6 +61,7 @@ class SavingFilters(LinkedFilters):
                 "confidence", (*m.CONFIDENCE_LEVELS, "none"), "not one of the confidence levels, or none"
             ),
             at_risk=params.flag("at_risk"),
+            owed=params.flag("owed"),
         )
 
     def to_query(self) -> dict[str, str]:
@@ -71,6 +73,7 @@ class SavingFilters(LinkedFilters):
             "category": self.category,
             "confidence": self.confidence,
             "at_risk": "1" if self.at_risk else None,
+            "owed": "1" if self.owed else None,
             "page": str(self.page) if self.page != 1 else None,
         }
         return present(values)
@@ -94,6 +97,11 @@ def line_conditions(filters: SavingFilters) -> list:
         conditions.append(m.SavingLine.confidence.is_(None))
     elif filters.confidence:
         conditions.append(m.SavingLine.confidence == filters.confidence)
+    if filters.owed:
+        from dashboard import clock
+        from dashboard.queries.update_window import owed_conditions  # it reads the milestones' statuses
+
+        conditions.extend(owed_conditions("saving", clock.today()))
     return conditions
 
 

@@ -17,6 +17,7 @@ from dashboard.reports.pack.milestones import milestone_section
 from dashboard.reports.pack.savings import saving_section
 from dashboard.reports.pack.self_assessment import self_assessment_section
 from dashboard.reports.pack.summary import summary_section
+from dashboard.reports.pack.updates import updates_section
 
 SHEETS = (
     "Summary",
@@ -26,6 +27,7 @@ SHEETS = (
     "KPIs",
     "Self-assessment",
     "Changes since last board",
+    "Updates owed and late",
 )
 
 
@@ -89,6 +91,7 @@ def pack_data(meeting_date: dt.date, today: dt.date) -> PackData:
         kpi_section(),
         self_assessment_section(),
         change_section(meeting_date, previous, until),
+        updates_section(meeting_date),
     ]
     return PackData(
         meeting_date=meeting_date,

@@ -1,0 +1,69 @@
+"""Headless Chromium: a lead follows the link in their reminder email, signs in, and lands on that
+milestone's update form, open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from dashboard import clock, services
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.queries import update_window as window_queries
+from dashboard.services.board import add_board_meeting
+from dashboard.services.reminders import send_reminders
+from tests.helpers import DEMO_PASSWORDS, settings_for, user
+from tests.helpers.smtp import MailServer
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "transition.lead@example.gov.uk"
+
+
+def test_a_link_in_a_reminder_email_opens_the_milestones_update_form_after_signing_in(
+    dash_duo, app, database_url
+):
+    add_board_meeting(user("admin"), clock.today() + dt.timedelta(days=10))
+    window = window_queries.next_window(clock.today())
+    with session_scope() as db:
+        project = db.scalars(select(m.Project.id).where(m.Project.key == "transition")).one()
+        db.execute(
+            update(m.Milestone)
+            .where(m.Milestone.project_id == project)
+            .values(updated_at=window.opens_at - dt.timedelta(days=1))
+            .execution_options(synchronize_session=False)
+        )
+        db.execute(update(m.User).where(m.User.username == "transition.lead").values(email=EMAIL))
+
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    with MailServer() as server:
+        mail = settings_for(database_url, **server.environment(base)).mail
+        send_reminders(services.SYSTEM, mail, clock.today())
+        (message,) = server.keeper.to(EMAIL)
+    html_part = message.get_body(preferencelist=("html",)).get_content()
+    link = re.search(rf'href="({re.escape(base)}/milestones\?edit=(\d+))"', html_part)
+    url, milestone_id = link.group(1), link.group(2)
+    with session_scope() as db:
+        title = db.scalars(select(m.Milestone.title).where(m.Milestone.id == int(milestone_id))).one()
+
+    dash_duo.driver.get(url)  # not signed in: the sign-in page, which returns to the link
+    dash_duo.wait_for_element("#username").send_keys("transition.lead")
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["transition.lead"])
+    dash_duo.find_element("#sign-in").click()
+    dash_duo.wait_for_text_to_equal("h1", "Milestones")
+    dash_duo.wait_for_contains_text("#ms-edit-context", title, timeout=15)
+    assert dash_duo.find_element("#ms-edit-fields").is_displayed()
+    assert dash_duo.find_element("#ms-edit-select").get_attribute("value") == milestone_id
+    # The form is brought into view with the focus in it, ready to type.
+    dash_duo._wait_for(
+        lambda driver: driver.execute_script(
+            "var e = document.activeElement; return !!e && !!e.closest('#ms-edit-fields');"
+        ),
+        timeout=10,
+        msg="the focus is not in the update form",
+    )
+    assert dash_duo.get_logs() == []
