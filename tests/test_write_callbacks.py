@@ -31,6 +31,7 @@ LEAD_CALLABLE = {
     "open_milestone:ms-edit-fields": "read: loads the form; saving is checked on the row",
     "suggest_milestone_rag:ms-edit-suggestion": "read: RAG suggestion from dates",
     "list_editable_saving_lines:sv-edit-select": "read: lists only the caller's own saving lines",
+    "choose_saving_line_from_table:sv-edit-select": "read: picks a row the caller may edit",
     "open_saving_line:sv-edit-fields": "read: loads the form; saving is checked on the row",
     "open_milestone_from_link:ms-edit-select": "tests/test_edit_links.py::test_a_link_to_someone_elses_or_a_"
     "missing_milestone_opens_nothing_and_says_so",
