@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import __version__, auth, db
+from dashboard import __version__, auth, db, oidc
 from dashboard.callbacks import register_all
 from dashboard.callbacks.inputs import request_problem
 from dashboard.config import Settings, load_settings
@@ -104,6 +104,7 @@ def create_server(settings: Settings) -> Flask:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     auth.init_app(server)
+    oidc.init_app(server, settings.oidc)
     server.teardown_request(db.release_request_connection)
 
     @server.errorhandler(OperationalError)
