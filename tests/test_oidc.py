@@ -378,3 +378,30 @@ def test_with_local_sign_in_off_create_user_adds_a_provider_user_and_refuses_a_p
 def test_settings_that_could_not_work_stop_start_up_and_say_why(environ, says):
     with pytest.raises(ConfigError, match=re.escape(says)):
         settings_for("sqlite://", **environ)
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_lead_signs_in_through_the_providers_form_by_keyboard(
+    dash_duo, database_url, provider
+):
+    from selenium.webdriver.common.keys import Keys
+
+    app = _app(database_url, provider.url)
+    _person(provider, "browser-lead", "lead", name="Robin Lead")
+    dash_duo.start_server(app, navigate=False)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/login")
+    dash_duo.wait_for_text_to_equal("#sign-in-provider", "Sign in with Council account")
+    body = dash_duo.find_element("body")
+    for _ in range(4):  # past the skip link to the provider's button
+        body.send_keys(Keys.TAB)
+        if dash_duo.driver.switch_to.active_element.get_attribute("id") == "sign-in-provider":
+            break
+    assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "sign-in-provider"
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    # The provider's own form: who is signing in.
+    dash_duo.wait_for_element("input[name=sub]").send_keys("browser-lead")
+    dash_duo.get_logs()  # the provider's page asks a CDN for its stylesheet: not the tracker's
+    dash_duo.find_element("form button[type=submit]").click()
+    dash_duo.wait_for_text_to_equal("h1", "Programme overview", timeout=20)
+    dash_duo.wait_for_contains_text("nav", "Robin Lead")
+    assert dash_duo.get_logs() == []
