@@ -355,6 +355,8 @@ def test_with_local_sign_in_off_create_user_adds_a_provider_user_and_refuses_a_p
     )
     assert made.returncode == 0, made.stderr
     assert _user("sam@council.example.gov.uk").role == "lead"
+    password = _cli(database_url, environ, "set-password", "admin", "--generate")
+    assert password.returncode == 2 and "switched off (LOCAL_SIGN_IN=off)" in password.stderr
 
 
 @pytest.mark.parametrize(
