@@ -457,6 +457,10 @@ def sign_in_session(user_id: int, address: str, **carried) -> None:
 
 LOCAL_SIGN_IN_OFF = "Passwords of the tracker's own are switched off: sign in with {provider}."
 SIGNED_OUT_MESSAGE = "You have signed out."
+SIGNED_OUT_HERE_ONLY = (
+    "You have signed out of the tracker. {provider} did not answer, so you may still be signed in "
+    "there: close the browser to be sure."
+)
 
 
 CSRF_COOKIE = "_csrf_token"  # Dash's renderer copies this cookie into an X-CSRFToken header
@@ -528,7 +532,9 @@ def init_app(server: Flask) -> None:
             if signed_in_user() is not None:
                 return redirect(next_path)
             message = None
-            if request.args.get("signed_out"):
+            if request.args.get("signed_out") == "here-only" and provider_name():
+                message = SIGNED_OUT_HERE_ONLY.format(provider=provider_name())
+            elif request.args.get("signed_out"):
                 message = SIGNED_OUT_MESSAGE
             elif request.args.get("ended"):
                 message = ENDED_MESSAGE

@@ -31,6 +31,7 @@ TIMEOUT_SECONDS = 10  # every request to the provider: a provider that hangs is 
 NEXT_KEY = "oidc_next"  # where to go after signing in, kept in the session across the round trip
 SIGNED_IN_WITH = "signed_in_with"  # "oidc" in the session of a person signed in with the provider
 ID_TOKEN_KEY = "oidc_id_token"  # the ID token, for the provider's sign-out (when it fits a cookie)
+SIGNED_OUT_HERE_ONLY = "here-only"  # /login?signed_out=here-only: the provider did not answer
 ID_TOKEN_MAX = 1800  # longer tokens (many groups) are not kept: the sign-out then names the client
 
 NO_ACCESS = "You have no access to the programme tracker; ask the programme office."
@@ -186,10 +187,11 @@ def init_app(server: Flask, oidc: OidcSettings | None) -> None:
         if carried.get(SIGNED_IN_WITH) != "oidc":
             return None
         try:
-            endpoint = metadata().get("end_session_endpoint")
+            endpoint = metadata(fresh=True).get("end_session_endpoint")
         except (requests.RequestException, ValueError, ProviderMisconfigured) as exc:
+            # Signed out here; say they may still be signed in at the provider.
             log.warning("Identity provider not answering at sign-out: %s", exc)
-            return None
+            return redirect(url_for("login", signed_out=SIGNED_OUT_HERE_ONLY))
         if not endpoint:
             return None
         url = client.create_logout_url(

@@ -291,6 +291,21 @@ def test_the_provider_stopping_mid_way_is_said_in_words_and_passwords_still_work
     assert login(app.server.test_client(), "admin").status_code == 302
 
 
+def test_signing_out_while_the_provider_is_down_ends_the_session_and_says_so(database_url):
+    going = Provider()
+    try:
+        app = _app(database_url, going.url)
+        _person(going, "late-leaver", "viewer")
+        client = app.server.test_client()
+        assert sign_in_with_provider(client, "late-leaver").status_code == 302
+    finally:
+        going.stop()
+    answer = provider_helpers_logout(client)
+    assert not _signed_in(client)
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Council account did not answer, so you may still be signed in there" in page
+
+
 def test_with_local_sign_in_off_only_the_provider_signs_anyone_in(database_url, provider):
     app = _app(database_url, provider.url, LOCAL_SIGN_IN="off")
     client = app.server.test_client()
