@@ -24,9 +24,10 @@ from dashboard.db import session_scope
 from dashboard.services import SYSTEM
 from dashboard.services import users as user_services
 from dashboard.web import create_app
-from tests.helpers import DEMO_PASSWORDS, login, settings_for
+from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback, login, settings_for
 from tests.helpers import oidc as provider_helpers
 from tests.helpers.oidc import GROUPS, Provider, TamperingProxy, oidc_environment, sign_in_with_provider
+from tests.helpers.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_ACCESS = "You have no access to the programme tracker; ask the programme office"
@@ -422,3 +423,34 @@ def test_in_a_browser_a_lead_signs_in_through_the_providers_form_by_keyboard(
     dash_duo.wait_for_text_to_equal("h1", "Programme overview", timeout=20)
     dash_duo.wait_for_contains_text("nav", "Robin Lead")
     assert dash_duo.get_logs() == []
+
+
+def test_your_account_page_sends_a_provider_user_to_the_provider_for_their_password(oidc_app, provider):
+    _person(provider, "acct", "lead", name="Ali Account")
+    client = oidc_app.server.test_client()
+    sign_in_with_provider(client, "acct")
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    page = Renderer(oidc_app, client).open("/account")
+    assert "Ali Account" in page.text()
+    assert (
+        "You sign in with Council account: your password and its other sign-in checks are the council's"
+        in page.text()
+    )
+    assert "account-current_password" not in page.components
+    # The password form's callback posted anyway: refused beside the field, nothing changed.
+    answer = client.post(
+        "/_dash-update-component",
+        json=callback_request(
+            oidc_app,
+            find_callback(oidc_app, "account-summary.children"),
+            values={
+                ("account-save", "n_clicks"): 1,
+                ("account-current_password", "value"): "guess-one-2026",
+                ("account-password", "value"): "a-new-password-2026",
+                ("account-confirm_password", "value"): "a-new-password-2026",
+            },
+            triggered="account-save.n_clicks",
+        ),
+    )
+    assert answer.status_code == 200
+    assert "change your password there" in answer.get_data(as_text=True)

@@ -386,6 +386,13 @@ def change_own_password(actor, current: str, new: str, confirm: str) -> None:
         user = db.get(m.User, actor.id) if actor.id is not None else None
         if user is None or not user.active:
             raise AuthorisationError("You need to sign in.")
+        if user.oidc_subject is not None:
+            # Their password is the identity provider's; the one stored here no one knows.
+            raise ValidationError(
+                {
+                    "current_password": "You sign in with the council's identity provider: change your password there."
+                }
+            )
         if not check_password_hash(user.password_hash, current):
             record_failure(actor.username, tries)
             raise ValidationError({"current_password": "Your current password is not right."})
