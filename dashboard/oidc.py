@@ -54,6 +54,12 @@ NOT_VERIFIED = (
 )
 
 
+UNVERIFIED_EMAIL = (
+    "{provider} has not verified your email address, so the programme tracker cannot tell who you "
+    "are by it; ask the programme office."
+)
+
+
 class ProviderMisconfigured(RuntimeError):
     """The provider's discovery document does not describe the issuer that was configured."""
 
@@ -156,6 +162,9 @@ def init_app(server: Flask, oidc: OidcSettings | None) -> None:
                         claims = {**extra, **claims}
             except (requests.RequestException, OAuthError, ValueError) as exc:
                 log.warning("Identity provider's userinfo not read: %s", exc)
+        if oidc.username_claim == "email" and claims.get("email_verified") is False:
+            # An address the provider has not checked could be anyone's: it names nobody here.
+            return refused(UNVERIFIED_EMAIL, 403)
         role = oidc.role_for(_claim_list(claims.get(oidc.groups_claim)))
         if role is None:
             log.info("Sign-in refused: %s is in none of the groups that give a role", claims["sub"])

@@ -141,6 +141,14 @@ def test_a_person_in_no_group_is_refused_in_words_and_no_user_is_made(oidc_app, 
     assert _user(email) is None and not _signed_in(client)
 
 
+def test_an_email_the_provider_has_not_verified_names_nobody(oidc_app, provider):
+    email = _person(provider, "unverified", "admin", email_verified=False)
+    client = oidc_app.server.test_client()
+    answer = sign_in_with_provider(client, "unverified")
+    assert answer.status_code == 403 and "has not verified your email address" in _error(answer)
+    assert _user(email) is None and not _signed_in(client)
+
+
 def test_a_user_added_before_their_first_sign_in_is_that_person(oidc_app, provider):
     email = _person(provider, "pre-added", "lead")
     made = user_services.create_user(SYSTEM, email, "lead", None, display_name="Pat", lead_of=["transition"])

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
@@ -510,6 +511,15 @@ def identity_from_claims(subject, username, display_name, email, role: str) -> P
 
 
 def sign_in_with_provider(identity: ProviderIdentity) -> int:
+    """See _sign_in_with_provider; once more when another sign-in of the same person got there
+    first (two tabs at once: the other one made or updated the user)."""
+    try:
+        return _sign_in_with_provider(identity)
+    except (IntegrityError, ConflictError):
+        return _sign_in_with_provider(identity)
+
+
+def _sign_in_with_provider(identity: ProviderIdentity) -> int:
     """The user a verified sign-in with the identity provider is, made or brought up to date; their id.
 
     Found by the provider's subject; else by username, when an administrator added the user before
