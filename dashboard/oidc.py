@@ -12,6 +12,7 @@ answered on the sign-in page in words; the details go to the log.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
@@ -70,6 +71,13 @@ def _claim_list(value) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(item) for item in value if isinstance(item, str | int)]
     return []
+
+
+def _origin(url) -> str | None:
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def init_app(server: Flask, oidc: OidcSettings | None) -> None:
@@ -210,4 +218,11 @@ def init_app(server: Flask, oidc: OidcSettings | None) -> None:
         )["url"]
         return redirect(url)
 
+    def form_targets() -> tuple[str, ...]:
+        """Origins the sign-out form may lead to (the Content-Security-Policy's form-action): the
+        issuer's, and the end-session endpoint's once discovery has named it."""
+        found = client.server_metadata.get("end_session_endpoint")
+        return tuple(dict.fromkeys(origin for origin in (_origin(oidc.issuer), _origin(found)) if origin))
+
     server.extensions["dashboard_provider_sign_out"] = provider_sign_out
+    server.extensions["dashboard_form_targets"] = form_targets

@@ -407,7 +407,7 @@ def test_settings_that_could_not_work_stop_start_up_and_say_why(environ, says):
 
 
 @pytest.mark.browser
-def test_in_a_browser_a_lead_signs_in_through_the_providers_form_by_keyboard(
+def test_in_a_browser_a_lead_signs_in_by_keyboard_through_the_providers_form_and_out_again(
     dash_duo, database_url, provider
 ):
     from selenium.webdriver.common.keys import Keys
@@ -431,6 +431,13 @@ def test_in_a_browser_a_lead_signs_in_through_the_providers_form_by_keyboard(
     dash_duo.wait_for_text_to_equal("h1", "Programme overview", timeout=20)
     dash_duo.wait_for_contains_text("nav", "Robin Lead")
     assert dash_duo.get_logs() == []
+    # Signing out goes on to the provider's end-session page (the page's Content-Security-Policy lets
+    # the sign-out form lead there), whose button brings the person back, signed out.
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#sign-out-confirm").click()
+    dash_duo.wait_for_text_to_equal("h1", "End Session", timeout=10)
+    dash_duo.find_element("form button[type=submit]").click()
+    dash_duo.wait_for_text_to_equal("#login-message", "You have signed out.", timeout=10)
 
 
 def test_your_account_page_sends_a_provider_user_to_the_provider_for_their_password(oidc_app, provider):
