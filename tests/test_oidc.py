@@ -21,7 +21,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.config import ConfigError
 from dashboard.db import session_scope
-from dashboard.services import SYSTEM
+from dashboard.services import SYSTEM, ValidationError
 from dashboard.services import users as user_services
 from dashboard.web import create_app
 from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback, login, settings_for
@@ -469,3 +469,40 @@ def test_your_account_page_sends_a_provider_user_to_the_provider_for_their_passw
     )
     assert answer.status_code == 200
     assert "change your password there" in answer.get_data(as_text=True)
+
+
+def test_with_passwords_off_the_users_page_adds_a_provider_user_and_no_password_is_reset(
+    database_url, provider
+):
+    app = _app(database_url, provider.url, LOCAL_SIGN_IN="off")
+    _person(provider, "office", "admin")
+    admin = app.server.test_client()
+    sign_in_with_provider(admin, "office")
+    admin.environ_base["HTTP_X_CSRFTOKEN"] = admin.get_cookie("_csrf_token").value
+    page = Renderer(app, admin).open("/users")
+    assert "They sign in with Council account: give the username it knows them by" in page.text()
+
+    added = admin.post(
+        "/_dash-update-component",
+        json=callback_request(
+            app,
+            find_callback(app, "users-new-saved.children"),
+            values={
+                ("users-new-save", "n_clicks"): 1,
+                ("users-new-username", "value"): "kim@council.example.gov.uk",
+                ("users-new-role", "value"): "lead",
+                ("users-new-lead_of", "value"): ["transition"],
+            },
+            triggered="users-new-save.n_clicks",
+        ),
+    ).get_data(as_text=True)
+    assert "They sign in with Council account." in added and "Their password is" not in added
+    kim = _user("kim@council.example.gov.uk")
+    assert kim.role == "lead"
+
+    # Kim's first sign-in is that user, projects and all; a password reset for her is then refused.
+    provider.set_user("kim", email="kim@council.example.gov.uk", name="Kim", groups=[GROUPS["lead"]])
+    assert sign_in_with_provider(app.server.test_client(), "kim").status_code == 302
+    assert _user("kim@council.example.gov.uk").id == kim.id
+    with pytest.raises(ValidationError, match="signs in with the council's identity provider"):
+        user_services.set_password(SYSTEM, kim.id, "a-new-password-2026")

@@ -360,6 +360,13 @@ def set_password(
     with conflict_on_stale(USER.stale), session_scope() as db:
         user = _user(db, user_id)
         _check_version(db, user, expected_version)
+        if user.oidc_subject is not None:
+            raise ValidationError(
+                {
+                    "password": f"{user.username} signs in with the council's identity provider: their "
+                    "password is changed there."
+                }
+            )
         user.password_hash = hash_password(values["password"])
         _stamp(db, actor, user)
         audit(db, actor, "reset-password", "user", user.id, "password", None, "reset", version=user.version)
