@@ -152,12 +152,13 @@ def init_app(server: Flask, oidc: OidcSettings | None) -> None:
         except ExpiredTokenError as exc:
             log.warning("Identity provider's ID token refused: %s", exc)
             return refused(EXPIRED, 401)
+        except (requests.RequestException, ProviderMisconfigured) as exc:
+            # Before ValueError: an error page where JSON was expected (a proxy's 502) is an outage.
+            log.warning("Identity provider not answering at the callback: %s", exc)
+            return refused(UNAVAILABLE, 503)
         except (JoseError, ValueError, KeyError, TypeError) as exc:
             log.warning("Identity provider's ID token refused: %s: %s", type(exc).__name__, exc)
             return refused(NOT_VERIFIED, 401)
-        except (requests.RequestException, ProviderMisconfigured) as exc:
-            log.warning("Identity provider not answering at the callback: %s", exc)
-            return refused(UNAVAILABLE, 503)
         claims = dict(token.get("userinfo") or {})
         if not claims.get("sub"):
             return refused(NOT_VERIFIED, 401)

@@ -100,6 +100,18 @@ def test_a_person_signs_in_by_their_group_and_lands_where_they_were_going(oidc_a
     assert ("identity provider", "role", None, role) in _audit(user.id)
 
 
+def test_an_email_with_an_apostrophe_names_its_person(oidc_app, provider):
+    provider.set_user(
+        "siobhan",
+        email="siobhan.o'brien@council.example.gov.uk",
+        name="Siobhán O'Brien",
+        groups=["cabinet-members"],
+    )
+    assert sign_in_with_provider(oidc_app.server.test_client(), "siobhan").status_code == 302
+    user = _user("siobhan.o'brien@council.example.gov.uk")
+    assert (user.display_name, user.role) == ("Siobhán O'Brien", "viewer")
+
+
 def test_the_sign_in_page_offers_the_provider_and_the_password_form(oidc_app):
     page = oidc_app.server.test_client().get("/login?next=/savings").get_data(as_text=True)
     assert 'href="/login/oidc?next=/savings"' in page

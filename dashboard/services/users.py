@@ -50,6 +50,9 @@ EMAIL_MAX = 254  # users.email
 PASSWORD_MAX = 500
 # An "@" too: people who sign in with the council's identity provider are named by their email.
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+# What the identity provider names people by is its own rule (an email may hold ' or +): any
+# printable characters but spaces.
+PROVIDER_USERNAME_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # What the /users form changes; a password and being active have their own buttons.
@@ -495,9 +498,9 @@ def _plain(value, limit: int) -> str:
 
 def identity_from_claims(subject, username, display_name, email, role: str) -> ProviderIdentity:
     """The identity the claims give, cleaned; ValidationError when the provider's username cannot
-    name a user (blank, too long, or not letters, digits, dots, hyphens, underscores or @)."""
+    name a user (blank, too long, or with spaces or control characters)."""
     name = username.strip() if isinstance(username, str) else ""
-    if not name or len(name) > USERNAME_MAX or not USERNAME_PATTERN.match(name):
+    if not name or len(name) > USERNAME_MAX or not PROVIDER_USERNAME_PATTERN.match(name):
         raise ValidationError(
             {
                 "username": "The identity provider did not give a username the programme tracker can use; "
