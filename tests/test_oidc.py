@@ -24,7 +24,7 @@ from dashboard.db import session_scope
 from dashboard.services import SYSTEM, ValidationError
 from dashboard.services import users as user_services
 from dashboard.web import create_app
-from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback, login, settings_for
+from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback, login, logout, settings_for
 from tests.helpers import oidc as provider_helpers
 from tests.helpers.oidc import GROUPS, Provider, TamperingProxy, oidc_environment, sign_in_with_provider
 from tests.helpers.renderer import Renderer
@@ -257,7 +257,7 @@ def test_signing_out_ends_the_session_and_signs_out_at_the_provider(oidc_app, pr
     copy.set_cookie("session", client.get_cookie("session").value)
     assert _signed_in(copy)
 
-    answer = provider_helpers_logout(client)
+    answer = logout(client)
 
     assert not _signed_in(copy) and not _signed_in(client)
     location = urlsplit(answer.headers["Location"])
@@ -277,16 +277,10 @@ def test_signing_out_ends_the_session_and_signs_out_at_the_provider(oidc_app, pr
     assert "You have signed out." in landed.get_data(as_text=True)
 
 
-def provider_helpers_logout(client):
-    page = client.get("/logout").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post("/logout", data={"csrf_token": token})
-
-
 def test_a_password_sign_in_signs_out_here_only(oidc_app):
     client = oidc_app.server.test_client()
     assert login(client, "cabinet.member").status_code == 302
-    answer = provider_helpers_logout(client)
+    answer = logout(client)
     assert answer.headers["Location"] == "/login?signed_out=1"
 
 
@@ -321,7 +315,7 @@ def test_signing_out_while_the_provider_is_down_ends_the_session_and_says_so(dat
         assert sign_in_with_provider(client, "late-leaver").status_code == 302
     finally:
         going.stop()
-    answer = provider_helpers_logout(client)
+    answer = logout(client)
     assert not _signed_in(client)
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Council account did not answer, so you may still be signed in there" in page
