@@ -112,6 +112,28 @@ def test_an_email_with_an_apostrophe_names_its_person(oidc_app, provider):
     assert (user.display_name, user.role) == ("Siobhán O'Brien", "viewer")
 
 
+def test_entra_shaped_claims_name_the_user_by_principal_name_and_the_role_by_app_role(database_url, provider):
+    app = _app(
+        database_url,
+        provider.url,
+        OIDC_USERNAME_CLAIM="preferred_username",
+        OIDC_GROUPS_CLAIM="roles",
+        OIDC_ADMIN_GROUPS="Tracker.Admin",
+        OIDC_LEAD_GROUPS="Tracker.Lead",
+        OIDC_VIEWER_GROUPS="Tracker.Viewer",
+    )
+    provider.set_user(
+        "3f2a9c1e-entra-object-id",
+        preferred_username="dee.admin@council.onmicrosoft.example",
+        name="Dee Admin",
+        roles=["Tracker.Viewer", "Tracker.Admin"],
+        groups=[GROUPS["viewer"]],
+    )
+    assert sign_in_with_provider(app.server.test_client(), "3f2a9c1e-entra-object-id").status_code == 302
+    user = _user("dee.admin@council.onmicrosoft.example")
+    assert (user.role, user.display_name, user.email) == ("admin", "Dee Admin", None)
+
+
 def test_the_sign_in_page_offers_the_provider_and_the_password_form(oidc_app):
     page = oidc_app.server.test_client().get("/login?next=/savings").get_data(as_text=True)
     assert 'href="/login/oidc?next=/savings"' in page
