@@ -458,7 +458,7 @@ def sign_in_session(user_id: int, address: str, **carried) -> None:
 LOCAL_SIGN_IN_OFF = "Passwords of the tracker's own are switched off: sign in with {provider}."
 SIGNED_OUT_MESSAGE = "You have signed out."
 SIGNED_OUT_HERE_ONLY = (
-    "You have signed out of the tracker. {provider} did not answer, so you may still be signed in "
+    "You have signed out of the tracker, but {provider} did not answer, so you may still be signed in "
     "there: close the browser to be sure."
 )
 

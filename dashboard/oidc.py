@@ -114,7 +114,8 @@ def init_app(server: Flask, oidc: OidcSettings | None) -> None:
     def refused(message: str, status: int):
         if auth.local_sign_in() and status == 503:
             message += UNAVAILABLE_LOCAL
-        return auth.login_page(error=message.format(provider=oidc.provider_name), status=status)
+        text = message.format(provider=oidc.provider_name)  # "the council's account is …" starts a sentence
+        return auth.login_page(error=text[:1].upper() + text[1:], status=status)
 
     @server.route("/login/oidc")
     def oidc_start():

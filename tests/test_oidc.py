@@ -322,7 +322,12 @@ def test_the_provider_stopping_mid_way_is_said_in_words_and_passwords_still_work
     assert "Council account is not answering" in _error(answer)
     assert 'id="password"' in page and "Sign in with Council account" in page
     assert not _signed_in(client)
-    # Pressing the button again while it is down: the same words, no stack trace.
+    # Pressing the button again while it is down: the same words, no stack trace (and with the
+    # provider's default name, a sentence still starts with a capital).
+    unnamed = _app(database_url, going.url, OIDC_PROVIDER_NAME="")
+    assert "The council's account is not answering" in _error(
+        provider_helpers.start(unnamed.server.test_client())
+    )
     again = provider_helpers.start(app.server.test_client())
     assert again.status_code == 503 and "is not answering" in _error(again)
     assert login(app.server.test_client(), "admin").status_code == 302
@@ -340,7 +345,10 @@ def test_signing_out_while_the_provider_is_down_ends_the_session_and_says_so(dat
     answer = logout(client)
     assert not _signed_in(client)
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "Council account did not answer, so you may still be signed in there" in page
+    assert (
+        "signed out of the tracker, but Council account did not answer, so you may still be signed in there"
+        in page
+    )
 
 
 def test_with_local_sign_in_off_only_the_provider_signs_anyone_in(database_url, provider):
