@@ -223,6 +223,20 @@ def test_a_tampered_or_replayed_state_is_refused(oidc_app, provider):
     assert not _signed_in(other)
 
 
+def test_denying_at_the_provider_or_opening_the_callback_bare_is_said_in_words(oidc_app):
+    client = oidc_app.server.test_client()
+    started = provider_helpers.start(client)
+    denied = requests.post(
+        started.headers["Location"], data={"action": "deny"}, allow_redirects=False, timeout=10
+    )
+    back = urlsplit(denied.headers["Location"])
+    answer = client.get(f"{back.path}?{back.query}")
+    assert answer.status_code == 401
+    assert "Signing in with Council account was cancelled or refused there" in _error(answer)
+    bare = oidc_app.server.test_client().get("/login/oidc/callback")
+    assert bare.status_code == 400 and "could not be finished" in _error(bare)
+
+
 def test_a_tampered_nonce_is_refused(oidc_app, provider):
     _person(provider, "nonce-person", "admin")
     client = oidc_app.server.test_client()
