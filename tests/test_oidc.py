@@ -556,3 +556,14 @@ def test_with_passwords_off_the_users_page_adds_a_provider_user_and_no_password_
     assert _user("kim@council.example.gov.uk").id == kim.id
     with pytest.raises(ValidationError, match="signs in with the council's identity provider"):
         user_services.set_password(SYSTEM, kim.id, "a-new-password-2026")
+    # Opening her on /users says so where her password and access are.
+    access = admin.post(
+        "/_dash-update-component",
+        json=callback_request(
+            app,
+            find_callback(app, "users-access-status.children"),
+            values={("users-edit-version", "data"): {"id": kim.id, "version": 1}},
+            triggered="users-edit-version.data",
+        ),
+    ).get_data(as_text=True)
+    assert "They sign in with Council account: their password is changed there" in access

@@ -160,6 +160,11 @@ def show_access(opened):
         f"{stored['display_name']} is {'active' if stored['active'] else 'deactivated'}, "
         f"{_sessions(stored['sessions'])}; {last}."
     )
+    if stored.get("signs_in_with_provider"):
+        status += (
+            f" They sign in with {provider_name() or 'the identity provider'}: their password is changed "
+            "there, and their name and role come from it at each sign-in."
+        )
     if stored["active"]:
         return False, status, "Deactivate user", "outline-danger"
     return False, status, "Reactivate user", "outline-success"
