@@ -54,14 +54,28 @@ def _users():
     return users
 
 
+LOCAL_SIGN_IN_OFF = (
+    "Passwords of the tracker's own are switched off (LOCAL_SIGN_IN=off): people sign in with {provider}. "
+    "Leave out --password-stdin to add a user who signs in with it (their username is the one it gives)."
+)
+
+
 def _create_user(args) -> int:
     from dashboard import services
 
     users = _users()
-    if not args.password_stdin:
+    settings = load_settings()
+    if not settings.local_sign_in:
+        # Passwords are off: the user is added without one, and signs in with the provider.
+        if args.password_stdin:
+            print(LOCAL_SIGN_IN_OFF.format(provider=settings.oidc.provider_name), file=sys.stderr)
+            return 2
+        password = None
+    elif not args.password_stdin:
         print(PASSWORD_ON_STDIN, file=sys.stderr)
         return 2
-    password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
     try:
         user_id = users.create_user(
             services.SYSTEM,
@@ -83,6 +97,10 @@ def _set_password(args) -> int:
     from dashboard import services
 
     users = _users()
+    settings = load_settings()
+    if not settings.local_sign_in:
+        print(LOCAL_SIGN_IN_OFF.split(". Leave")[0] + ".", file=sys.stderr)
+        return 2
     if args.password_stdin == args.generate:
         print(PASSWORD_ON_STDIN + " Or use --generate to have one made and shown once.", file=sys.stderr)
         return 2
@@ -269,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     create = commands.add_parser(
         "create-user",
         help="add a user; the password is read from standard input",
-        description="Add a user. The password is read from the first line of standard input.",
+        description="Add a user. The password is read from the first line of standard input; with "
+        "LOCAL_SIGN_IN=off there is none (leave out --password-stdin): they sign in with the identity provider.",
     )
     create.add_argument("name", help="the username they sign in with")
     create.add_argument("--role", required=True, choices=("viewer", "lead", "admin"))

@@ -44,7 +44,14 @@ PASSWORD_MIN = 8
 
 # Paths an anonymous visitor may fetch: the login form, health check and static files.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
-PUBLIC_PATHS = {"/login", "/healthz", "/favicon.ico"}
+PUBLIC_PATHS = {
+    "/login",
+    "/login/oidc",  # sign in with the identity provider (dashboard/oidc.py)
+    "/login/oidc/callback",
+    "/login/signed-out",  # where the provider sends a person back after signing out there
+    "/healthz",
+    "/favicon.ico",
+}
 
 
 class AuthorisationError(PermissionError):
@@ -356,6 +363,13 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
   </div>
   {% endif %}
   {% if form == "login" %}
+  {% if provider_name %}
+  <p><a class="btn btn-primary" id="sign-in-provider" href="/login/oidc?next={{ next|urlencode }}">Sign in with {{ provider_name }}</a></p>
+  {% endif %}
+  {% if not local_sign_in %}
+  <p id="local-sign-in-off">Passwords of the tracker's own are switched off: sign in with {{ provider_name }}.</p>
+  {% else %}
+  {% if provider_name %}<h2 class="h5 mt-4" id="local-sign-in">Or sign in with a password of the tracker's own</h2>{% endif %}
   <form method="post" action="/login" novalidate>
     <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
     <input type="hidden" name="next" value="{{ next }}">
@@ -369,11 +383,12 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
       <input class="form-control" id="password" name="password" type="password"
              autocomplete="current-password" required>
     </div>
-    <button class="btn btn-primary" type="submit" id="sign-in">Sign in</button>
+    <button class="btn {{ 'btn-outline-primary' if provider_name else 'btn-primary' }}" type="submit" id="sign-in">Sign in</button>
   </form>
+  {% endif %}
   {% else %}
   <p>You are signed in as <strong id="signed-in-as">{{ name }}</strong>. Signing out ends this session:
-  you will need your password to sign in again.</p>
+  you will need to sign in again.</p>
   <form method="post" action="/logout" class="d-flex gap-2 align-items-center">
     <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
     <button class="btn btn-primary" type="submit" id="sign-out-confirm">Sign out</button>
@@ -383,6 +398,69 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
 </main>
 </body>
 </html>"""
+
+
+def _settings():
+    return current_app.config.get("DASHBOARD_SETTINGS")
+
+
+def provider_name() -> str | None:
+    """The identity provider's name for "Sign in with …", or None when none is configured."""
+    settings = _settings()
+    return settings.oidc.provider_name if settings is not None and settings.oidc is not None else None
+
+
+def local_sign_in() -> bool:
+    """Whether the tracker's own passwords sign anyone in (LOCAL_SIGN_IN)."""
+    settings = _settings()
+    return settings is None or settings.local_sign_in
+
+
+def _page(title: str, form: str, error: str | None, message: str | None, status: int, **values):
+    html = render_template_string(
+        PAGE_TEMPLATE,
+        title=title,
+        form=form,
+        csrf_token=generate_csrf(),
+        error=error,
+        message=message,
+        provider_name=provider_name(),
+        local_sign_in=local_sign_in(),
+        **values,
+    )
+    return html, status
+
+
+def login_page(error: str | None = None, username: str = "", message: str | None = None, status=200):
+    """The sign-in page: the identity provider's button when there is one, the password form when
+    LOCAL_SIGN_IN allows it, and `error` or `message` above them."""
+    next_path = _safe_next(request.values.get("next"))
+    return _page("Sign in", "login", error, message, status, next=next_path, username=username)
+
+
+def logout_page(error: str | None = None, status=200):
+    user = signed_in_user()
+    name = user.display_name if user is not None else ""
+    return _page("Sign out", "logout", error, None, status, name=name)
+
+
+def sign_in_session(user_id: int, address: str, **carried) -> None:
+    """Sign this browser in as the user: any session it had ends, and a fresh one starts (no
+    fixation), carrying `carried` (how they signed in) beside its token."""
+    previous = session.get(SESSION_KEY)
+    if isinstance(previous, str) and previous:
+        end_session(previous, SIGNED_IN_AGAIN)  # signing in over a session ends it
+    session.clear()
+    session[SESSION_KEY] = start_session(user_id, address)
+    session.update(carried)
+
+
+LOCAL_SIGN_IN_OFF = "Passwords of the tracker's own are switched off: sign in with {provider}."
+SIGNED_OUT_MESSAGE = "You have signed out."
+SIGNED_OUT_HERE_ONLY = (
+    "You have signed out of the tracker, but {provider} did not answer, so you may still be signed in "
+    "there: close the browser to be sure."
+)
 
 
 CSRF_COOKIE = "_csrf_token"  # Dash's renderer copies this cookie into an X-CSRFToken header
@@ -427,9 +505,9 @@ def init_app(server: Flask) -> None:
     @server.errorhandler(CSRFError)
     def csrf_refused(error):
         if request.path == "/login":
-            return _login_page("The sign-in form expired. Sign in again.", status=400)
+            return login_page("The sign-in form expired. Sign in again.", status=400)
         if request.path == "/logout":
-            return _logout_page("The sign-out form expired. Press Sign out again.", status=400)
+            return logout_page("The sign-out form expired. Press Sign out again.", status=400)
         return jsonify(
             {"error": "This request did not carry the page's security token. Reload the page."}
         ), 400
@@ -447,27 +525,6 @@ def init_app(server: Flask) -> None:
             )
         return response
 
-    def _page(title: str, form: str, error: str | None, message: str | None, status: int, **values):
-        html = render_template_string(
-            PAGE_TEMPLATE,
-            title=title,
-            form=form,
-            csrf_token=generate_csrf(),
-            error=error,
-            message=message,
-            **values,
-        )
-        return html, status
-
-    def _login_page(error: str | None = None, username: str = "", message: str | None = None, status=200):
-        next_path = _safe_next(request.values.get("next"))
-        return _page("Sign in", "login", error, message, status, next=next_path, username=username)
-
-    def _logout_page(error: str | None = None, status=200):
-        user = signed_in_user()
-        name = user.display_name if user is not None else ""
-        return _page("Sign out", "logout", error, None, status, name=name)
-
     @server.route("/login", methods=["GET", "POST"])
     def login():
         next_path = _safe_next(request.values.get("next"))
@@ -475,18 +532,22 @@ def init_app(server: Flask) -> None:
             if signed_in_user() is not None:
                 return redirect(next_path)
             message = None
-            if request.args.get("signed_out"):
-                message = "You have signed out."
+            if request.args.get("signed_out") == "here-only" and provider_name():
+                message = SIGNED_OUT_HERE_ONLY.format(provider=provider_name())
+            elif request.args.get("signed_out"):
+                message = SIGNED_OUT_MESSAGE
             elif request.args.get("ended"):
                 message = ENDED_MESSAGE
-            return _login_page(message=message)
+            return login_page(message=message)
+        if not local_sign_in():
+            return login_page(error=LOCAL_SIGN_IN_OFF.format(provider=provider_name()), status=403)
         # A NUL can be in no username, and PostgreSQL refuses it in any query: make it visible instead.
         username = request.form.get("username", "").replace("\x00", "\ufffd")[:USERNAME_MAX]
         password = request.form.get("password", "")
         address = request.remote_addr or "unknown"
         if username and is_throttled(username, address):
             # Same answer whether or not the account exists: no user enumeration.
-            return _login_page(error=THROTTLED_MESSAGE, username=username, status=429)
+            return login_page(error=THROTTLED_MESSAGE, username=username, status=429)
         user = authenticate(username, password) if username and password else None
         if user is None:
             if username and password:
@@ -496,23 +557,31 @@ def init_app(server: Flask) -> None:
                 if not username or not password
                 else "The username or password is not right. Check them and try again."
             )
-            return _login_page(error=error, username=username, status=401)
+            return login_page(error=error, username=username, status=401)
         clear_failures(username)
-        previous = session.get(SESSION_KEY)
-        if isinstance(previous, str) and previous:
-            end_session(previous, SIGNED_IN_AGAIN)  # signing in over a session ends it
-        session.clear()  # a fresh session on sign-in: no fixation
-        session[SESSION_KEY] = start_session(user.id, address)
+        sign_in_session(user.id, address)
         return redirect(next_path)
 
     @server.route("/logout", methods=["GET", "POST"])
     def logout():
         if request.method == "GET":
-            return _logout_page()
+            return logout_page()
         # POST, with the CSRF token checked by CSRFProtect: another site cannot sign anyone out.
         token = session.get(SESSION_KEY)
+        carried = dict(session)
         if isinstance(token, str) and token:
             end_session(token, SIGNED_OUT)
         logout_user()
         session.clear()
+        # Signed in with the identity provider: sign out there too, where it says how (RP-initiated
+        # logout); it sends the person back to /login/signed-out.
+        provider_sign_out = current_app.extensions.get("dashboard_provider_sign_out")
+        if provider_sign_out is not None and token:
+            elsewhere = provider_sign_out(carried)
+            if elsewhere is not None:
+                return elsewhere
+        return redirect(url_for("login", signed_out=1))
+
+    @server.route("/login/signed-out")
+    def signed_out():
         return redirect(url_for("login", signed_out=1))

@@ -25,6 +25,80 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
 
 
+# Roles the provider's groups map to, highest first: a person in several gets the highest.
+OIDC_ROLE_SETTINGS = (
+    ("admin", "OIDC_ADMIN_GROUPS"),
+    ("lead", "OIDC_LEAD_GROUPS"),
+    ("viewer", "OIDC_VIEWER_GROUPS"),
+)
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """The council's OpenID Connect provider, from the OIDC_* variables."""
+
+    issuer: str  # discovery is at issuer + /.well-known/openid-configuration
+    client_id: str
+    client_secret: str
+    provider_name: str = "the council's account"  # "Sign in with <provider_name>"
+    scopes: str = "openid email profile"
+    username_claim: str = "email"
+    groups_claim: str = "groups"
+    # role -> the provider's group ids or app role names that give it
+    role_groups: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+    def role_for(self, groups) -> str | None:
+        """The highest role any of `groups` gives, or None for a person in none of them."""
+        held = {str(group) for group in groups}
+        for role, wanted in self.role_groups:
+            if held & wanted:
+                return role
+        return None
+
+
+def _names(text: str | None) -> frozenset[str]:
+    return frozenset(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def _oidc_settings(env) -> OidcSettings | None:
+    issuer = (env.get("OIDC_ISSUER") or "").strip()
+    named = [name for name in env if name.startswith("OIDC_") and (env.get(name) or "").strip()]
+    if not issuer:
+        if named:
+            raise ConfigError(
+                f"{', '.join(sorted(named))} set without OIDC_ISSUER: set it too, or none of them"
+            )
+        return None
+    if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError(f"OIDC_ISSUER must be an https:// address, got {issuer!r}")
+    missing = [name for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if not (env.get(name) or "").strip()]
+    if missing:
+        raise ConfigError(f"OIDC_ISSUER is set: {' and '.join(missing)} must be set too")
+    role_groups = tuple((role, _names(env.get(name))) for role, name in OIDC_ROLE_SETTINGS)
+    if not any(groups for _role, groups in role_groups):
+        raise ConfigError(
+            "OIDC_ISSUER is set: name the provider's groups or app roles for at least one of "
+            "OIDC_ADMIN_GROUPS, OIDC_LEAD_GROUPS and OIDC_VIEWER_GROUPS, or nobody could sign in with it"
+        )
+    scopes = " ".join((env.get("OIDC_SCOPES") or "").replace(",", " ").split()) or "openid email profile"
+    if "openid" not in scopes.split():
+        raise ConfigError(f"OIDC_SCOPES must include openid, got {scopes!r}")
+    return OidcSettings(
+        issuer=issuer.rstrip("/"),
+        client_id=env["OIDC_CLIENT_ID"].strip(),
+        client_secret=env["OIDC_CLIENT_SECRET"].strip(),
+        provider_name=(env.get("OIDC_PROVIDER_NAME") or "").strip() or "the council's account",
+        scopes=scopes,
+        username_claim=(env.get("OIDC_USERNAME_CLAIM") or "").strip() or "email",
+        groups_claim=(env.get("OIDC_GROUPS_CLAIM") or "").strip() or "groups",
+        role_groups=role_groups,
+    )
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """Where reminder emails go out (SMTP) and the address their links point at."""
@@ -54,6 +128,10 @@ class Settings:
     session_lifetime: dt.timedelta = dt.timedelta(days=7)
     # None when SMTP_HOST is not set: no reminder emails (the command says so; no button is shown).
     mail: MailSettings | None = None
+    # Signing in with the council's OpenID Connect provider (None: passwords only), and whether
+    # the app's own passwords are accepted too (LOCAL_SIGN_IN).
+    oidc: OidcSettings | None = None
+    local_sign_in: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -153,6 +231,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     idle_minutes = _whole_number(env, "SESSION_IDLE_MINUTES", 8 * 60, 1, 60 * 24 * 31)
     lifetime_hours = _whole_number(env, "SESSION_LIFETIME_HOURS", 7 * 24, 1, 24 * 366)
 
+    oidc = _oidc_settings(env)
+    try:
+        local_sign_in = _flag(env.get("LOCAL_SIGN_IN"), True)
+    except ConfigError as exc:
+        raise ConfigError(f"LOCAL_SIGN_IN: {exc}") from exc
+    if not local_sign_in and oidc is None:
+        raise ConfigError(
+            "LOCAL_SIGN_IN=off needs OIDC_ISSUER (and the other OIDC_* settings): nobody could sign in"
+        )
+
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -166,4 +254,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_idle=dt.timedelta(minutes=idle_minutes),
         session_lifetime=dt.timedelta(hours=lifetime_hours),
         mail=_mail_settings(env),
+        oidc=oidc,
+        local_sign_in=local_sign_in,
     )

@@ -147,6 +147,8 @@ class User(Versioned, Base):
     # Optional: where reminders will be sent. Never used to sign in.
     email: Mapped[str | None] = mapped_column(String(254))
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The identity provider's subject (`sub`) for a person who signs in with it (migration 0008).
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     led_projects: Mapped[list[Project]] = relationship(secondary=project_leads, back_populates="leads")
 

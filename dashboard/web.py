@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Program
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import __version__, auth, db
+from dashboard import __version__, auth, db, oidc
 from dashboard.callbacks import register_all
 from dashboard.callbacks.inputs import request_problem
 from dashboard.config import Settings, load_settings
@@ -105,6 +105,7 @@ def create_server(settings: Settings) -> Flask:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     auth.init_app(server)
+    oidc.init_app(server, settings.oidc)
     server.teardown_request(db.release_request_connection)
 
     @server.errorhandler(OperationalError)
@@ -130,7 +131,7 @@ def create_server(settings: Settings) -> Flask:
     return server
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
+def content_security_policy(script_hashes: list[str], form_targets: tuple[str, ...] = ()) -> str:
     """Everything from this server only: no CDN, no framing, no plugins.
 
     Dash's renderer start-up is one inline script, allowed by its hash. dash-ag-grid turns the
@@ -148,7 +149,9 @@ def content_security_policy(script_hashes: list[str]) -> str:
             "worker-src 'self' blob:",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            # The sign-out form's redirect to the identity provider's end-session endpoint is a form
+            # action too (browsers check where a form's redirects lead).
+            " ".join(("form-action 'self'", *form_targets)),
             "frame-ancestors 'none'",
         ]
     )
@@ -159,7 +162,10 @@ def add_security_headers(app: Dash) -> None:
     def security_headers(response):
         # Hashes are taken per response: Dash adds inline scripts (clientside callbacks) when it
         # sets itself up on the first request.
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(app.csp_hashes()))
+        targets = app.server.extensions.get("dashboard_form_targets", tuple)()
+        response.headers.setdefault(
+            "Content-Security-Policy", content_security_policy(app.csp_hashes(), targets)
+        )
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from dashboard.auth import session_limits, signed_in_user
+from dashboard.auth import local_sign_in, provider_name, session_limits, signed_in_user
 from dashboard.callbacks import ADMINS, callback, clientside
 from dashboard.callbacks.common import answer_write, opened_row
 from dashboard.callbacks.edit_panels import EditPanel
@@ -161,6 +161,11 @@ def show_access(opened):
         f"{stored['display_name']} is {'active' if stored['active'] else 'deactivated'}, "
         f"{_sessions(stored['sessions'])}; {last}."
     )
+    if stored.get("signs_in_with_provider"):
+        status += (
+            f" They sign in with {provider_name() or 'the identity provider'}: their password is changed "
+            "there, and their name and role come from it at each sign-in."
+        )
     if stored["active"]:
         return False, status, "Deactivate user", "outline-danger"
     return False, status, "Reactivate user", "outline-success"
@@ -194,11 +199,15 @@ ADD_FORM = FormOutputs(
 )
 def add_user(_clicks, username, display_name, email, role, lead_of, password, refresh):
     generated = None
-    if password in (None, ""):
+    if not local_sign_in():
+        password = None  # passwords switched off: they sign in with the identity provider
+    elif password in (None, ""):
         generated = password = user_services.generate_password()
 
     def added(user_id: int) -> tuple:
         said = [html.Strong(f"Added {username.strip()} at {format_datetime(utcnow())}.")]
+        if password is None:
+            said += [f" They sign in with {provider_name()}."]
         if generated:
             said += [
                 " Their password is ",

@@ -5,7 +5,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.auth import session_limits, signed_in_user
+from dashboard.auth import local_sign_in, provider_name, session_limits, signed_in_user
 from dashboard.queries.users import user_detail
 from dashboard.ui import forms
 from dashboard.ui.components import page_header
@@ -47,6 +47,16 @@ def layout(**_query):
     row = user_detail(user.id, *session_limits()) if user is not None and user.id is not None else None
     if row is None:
         return children
+    if provider_name() and (row["signs_in_with_provider"] or not local_sign_in()):
+        # Their password is the council's: nothing to change here.
+        return children + [
+            _facts(row),
+            html.P(
+                f"You sign in with {provider_name()}: your password and its other sign-in checks are "
+                "the council's, changed there, not here.",
+                id="account-signs-in-with",
+            ),
+        ]
     children += [
         _facts(row),
         html.Section(

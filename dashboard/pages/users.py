@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import models as m
-from dashboard.auth import ROLE_LABELS, signed_in_user
+from dashboard.auth import ROLE_LABELS, local_sign_in, provider_name, signed_in_user
 from dashboard.queries.users import project_choices
 from dashboard.ui import forms
 from dashboard.ui.components import GRID_EVENTS, GRID_KEYBOARD, grid_details, page_header, phone_ready
@@ -116,8 +116,12 @@ def _add_form(choices: list[dict]) -> html.Section:
             html.H2("Add a user", className="h4", id="users-new-heading"),
             html.P(
                 "They sign in with the username and password given here. Give them the password in person "
-                "or by phone, never by email.",
+                "or by phone, never by email."
+                if local_sign_in()
+                else f"They sign in with {provider_name()}: give the username it knows them by (their "
+                "email address, say); their first sign-in there is this user.",
                 className="text-body-secondary",
+                id="users-new-intro",
             ),
             html.Div(id="users-new-summary", role="alert", **{"aria-live": "assertive"}),
             dbc.Row(
@@ -127,7 +131,7 @@ def _add_form(choices: list[dict]) -> html.Section:
                         "Username",
                         dbc.Input(id="users-new-username", maxLength=80, autoComplete="off"),
                         "username",
-                        "Letters, digits, dots, hyphens or underscores, for example j.smith",
+                        "Letters, digits, dots, hyphens, underscores or @, for example j.smith",
                     ),
                     md=6,
                 )
@@ -143,7 +147,9 @@ def _add_form(choices: list[dict]) -> html.Section:
                         PASSWORD_HINT,
                     ),
                     md=6,
-                )
+                ),
+                # Passwords switched off: nothing to give them (the callback sends none).
+                className=None if local_sign_in() else "d-none",
             ),
             html.Div(
                 [

@@ -56,6 +56,8 @@ def _record(user: m.User, led: list[tuple[str, str]], sessions: int) -> dict:
         "last_sign_in": format_datetime(user.last_sign_in_at),
         "last_sign_in_iso": user.last_sign_in_at.isoformat() if user.last_sign_in_at else "",
         "active": bool(user.active),
+        # Linked to the council's identity provider at a sign-in there (users.oidc_subject).
+        "signs_in_with_provider": user.oidc_subject is not None,
         "status": "Active" if user.active else "Deactivated",
         "sessions": sessions,
         "version": user.version,

@@ -104,6 +104,8 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("user", "password"): Field("Password", TEXT),
     ("user", "active"): Field("Active", YES_NO),
     ("user", "sessions"): Field("Sessions", TEXT),
+    ("user", "username"): Field("Username", TEXT),
+    ("user", "sign_in"): Field("Signs in with", TEXT),
 }
 
 ENTITY_LABELS = {

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
@@ -32,13 +35,24 @@ from dashboard.auth import (
     require_role,
 )
 from dashboard.db import session_scope
-from dashboard.services.core import ConflictError, NotFoundError, ValidationError, audit, clean_text
+from dashboard.services.core import (
+    ConflictError,
+    NotFoundError,
+    SystemActor,
+    ValidationError,
+    audit,
+    clean_text,
+)
 from dashboard.services.rows import Entity, check_version, conflict_on_stale, refuse_unknown
 
 DISPLAY_NAME_MAX = 120  # users.display_name
 EMAIL_MAX = 254  # users.email
 PASSWORD_MAX = 500
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# An "@" too: people who sign in with the council's identity provider are named by their email.
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+# What the identity provider names people by is its own rule (an email may hold ' or +): any
+# printable characters but spaces.
+PROVIDER_USERNAME_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # What the /users form changes; a password and being active have their own buttons.
@@ -51,6 +65,8 @@ FIELD_LABELS = {
     "password": "Password",
     "active": "Active",
     "sessions": "Sessions",
+    "username": "Username",
+    "sign_in": "Signs in with",
 }
 
 USER = Entity(
@@ -89,8 +105,8 @@ def check_user_values(values: Mapping, errors: dict[str, str]) -> dict:
             errors["username"] = "Enter a username."
         elif len(username) > USERNAME_MAX or not USERNAME_PATTERN.match(username):
             errors["username"] = (
-                f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens or underscores, "
-                "starting with a letter or digit."
+                f"Enter a username of up to {USERNAME_MAX} letters, digits, dots, hyphens, underscores "
+                "or @, starting with a letter or digit."
             )
         cleaned["username"] = username
     if "display_name" in values:
@@ -106,7 +122,7 @@ def check_user_values(values: Mapping, errors: dict[str, str]) -> dict:
         if values["role"] not in m.ROLES:
             errors["role"] = f"Choose a role: {', '.join(m.ROLES)}."
         cleaned["role"] = values["role"]
-    if "password" in values:
+    if "password" in values and values["password"] is not None:  # None: signs in with the provider
         password = values["password"]
         if not isinstance(password, str) or len(password) < PASSWORD_MIN:
             errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
@@ -218,12 +234,15 @@ def create_user(
     actor,
     username: str,
     role: str,
-    password: str,
+    password: str | None,
     display_name: str = "",
     lead_of: list[str] | tuple[str, ...] = (),
     email: str | None = None,
 ) -> int:
-    """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id."""
+    """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id.
+
+    With no password (None) the user has none anyone could know: they sign in with the identity
+    provider, whose first sign-in for this username links their identity to this user."""
     require_role(actor, policy.ADMIN)
     errors: dict[str, str] = {}
     values = check_user_values(
@@ -253,7 +272,7 @@ def create_user(
             display_name=values["display_name"] or username,
             email=values["email"],
             role=values["role"],
-            password_hash=hash_password(values["password"]),
+            password_hash=hash_password(values.get("password") or secrets.token_urlsafe(32)),
             led_projects=projects,
             updated_by=actor.username,
         )
@@ -345,6 +364,13 @@ def set_password(
     with conflict_on_stale(USER.stale), session_scope() as db:
         user = _user(db, user_id)
         _check_version(db, user, expected_version)
+        if user.oidc_subject is not None:
+            raise ValidationError(
+                {
+                    "password": f"{user.username} signs in with the council's identity provider: their "
+                    "password is changed there."
+                }
+            )
         user.password_hash = hash_password(values["password"])
         _stamp(db, actor, user)
         audit(db, actor, "reset-password", "user", user.id, "password", None, "reset", version=user.version)
@@ -372,6 +398,13 @@ def change_own_password(actor, current: str, new: str, confirm: str) -> None:
         user = db.get(m.User, actor.id) if actor.id is not None else None
         if user is None or not user.active:
             raise AuthorisationError("You need to sign in.")
+        if user.oidc_subject is not None:
+            # Their password is the identity provider's; the one stored here no one knows.
+            raise ValidationError(
+                {
+                    "current_password": "You sign in with the council's identity provider: change your password there."
+                }
+            )
         if not check_password_hash(user.password_hash, current):
             record_failure(actor.username, tries)
             raise ValidationError({"current_password": "Your current password is not right."})
@@ -437,3 +470,144 @@ def end_sessions(actor, user_id: int) -> int:
             version=user.version,
         )
         return ended
+
+
+# -- signing in with the identity provider ----------------------------------------------------------
+
+# Who the audit trail names for the changes a sign-in with the provider makes to a user.
+IDENTITY_PROVIDER = SystemActor(username="identity provider", display_name="identity provider")
+DEACTIVATED_MESSAGE = "Your account in the programme tracker has been deactivated; ask the programme office."
+
+
+@dataclass(frozen=True)
+class ProviderIdentity:
+    """A person as the identity provider's verified ID token names them, with the role its groups give."""
+
+    subject: str
+    username: str
+    display_name: str
+    email: str | None
+    role: str
+
+
+def _plain(value, limit: int) -> str:
+    """A claim as one line of plain text: control characters dropped, at most `limit` characters."""
+    text = value if isinstance(value, str) else ""
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())[:limit]
+
+
+def identity_from_claims(subject, username, display_name, email, role: str) -> ProviderIdentity:
+    """The identity the claims give, cleaned; ValidationError when the provider's username cannot
+    name a user (blank, too long, or with spaces or control characters)."""
+    name = username.strip() if isinstance(username, str) else ""
+    if not name or len(name) > USERNAME_MAX or not PROVIDER_USERNAME_PATTERN.match(name):
+        raise ValidationError(
+            {
+                "username": "The identity provider did not give a username the programme tracker can use; "
+                "ask the programme office."
+            }
+        )
+    subject_text = subject if isinstance(subject, str) else ""
+    if not subject_text or len(subject_text) > 255:
+        raise ValidationError({"username": "The identity provider did not say who you are; sign in again."})
+    email_text = _plain(email, EMAIL_MAX)
+    return ProviderIdentity(
+        subject=subject_text,
+        username=name,
+        display_name=_plain(display_name, DISPLAY_NAME_MAX) or name,
+        email=email_text if EMAIL_PATTERN.match(email_text) else None,
+        role=role,
+    )
+
+
+def sign_in_with_provider(identity: ProviderIdentity) -> int:
+    """See _sign_in_with_provider; once more when another sign-in of the same person got there
+    first (two tabs at once: the other one made or updated the user)."""
+    try:
+        return _sign_in_with_provider(identity)
+    except (IntegrityError, ConflictError):
+        return _sign_in_with_provider(identity)
+
+
+def _sign_in_with_provider(identity: ProviderIdentity) -> int:
+    """The user a verified sign-in with the identity provider is, made or brought up to date; their id.
+
+    Found by the provider's subject; else by username, when an administrator added the user before
+    their first sign-in (the subject is then recorded). The first sign-in creates the user; later ones
+    update name, email, username and role as the provider has them now (projects led stay the
+    app's, and go when the role is no longer lead). Each change is audited, by "identity provider".
+    A deactivated user is refused (AuthorisationError)."""
+    if identity.role not in m.ROLES:
+        raise ValidationError({"role": "The identity provider gave no role."})
+    actor = IDENTITY_PROVIDER
+    with conflict_on_stale(USER.stale), session_scope() as db:
+        user = db.scalars(select(m.User).where(m.User.oidc_subject == identity.subject)).first()
+        by_name = db.scalars(
+            select(m.User).where(func.lower(m.User.username) == identity.username.lower())
+        ).first()
+        if user is None and by_name is not None:
+            if by_name.oidc_subject is not None:
+                raise ValidationError(
+                    {
+                        "username": f"Another person already has the username {identity.username} in the "
+                        "programme tracker; ask the programme office."
+                    }
+                )
+            user = by_name
+        if user is None:
+            user = m.User(
+                username=identity.username,
+                display_name=identity.display_name,
+                email=identity.email,
+                role=identity.role,
+                password_hash=hash_password(secrets.token_urlsafe(32)),
+                oidc_subject=identity.subject,
+                updated_by=actor.username,
+            )
+            db.add(user)
+            db.flush()
+            audit(db, actor, "create", "user", user.id, "role", None, identity.role, version=user.version)
+            if identity.email:
+                audit(
+                    db, actor, "create", "user", user.id, "email", None, identity.email, version=user.version
+                )
+            return user.id
+        if not user.active:
+            raise AuthorisationError(DEACTIVATED_MESSAGE)
+        after = {
+            "username": identity.username if by_name is None or by_name.id == user.id else user.username,
+            "display_name": identity.display_name,
+            "email": identity.email or user.email,
+            "role": identity.role,
+        }
+        changed = {
+            name: (getattr(user, name), new) for name, new in after.items() if getattr(user, name) != new
+        }
+        linked = user.oidc_subject is None
+        if not changed and not linked:
+            return user.id
+        for name, (_old, new) in changed.items():
+            setattr(user, name, new)
+        user.oidc_subject = identity.subject
+        dropped = _project_names(user.led_projects) if identity.role != policy.LEAD else None
+        if dropped:
+            user.led_projects = []
+        _stamp(db, actor, user)
+        if linked:
+            audit(
+                db,
+                actor,
+                "update",
+                "user",
+                user.id,
+                "sign_in",
+                "password",
+                "identity provider",
+                version=user.version,
+            )
+        for name, (old, new) in changed.items():
+            audit(db, actor, "update", "user", user.id, name, old, new, version=user.version)
+        if dropped:
+            audit(db, actor, "update", "user", user.id, "lead_of", dropped, None, version=user.version)
+        return user.id
