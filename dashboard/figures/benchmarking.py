@@ -8,7 +8,7 @@ always printed as numbers; colour is only a second cue.
 from __future__ import annotations
 
 from dashboard.domain.values import is_missing
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure, wrapped_title
 from dashboard.ui.markup import plot_bold, plot_text
 
 # Comparators: light blue (3.2:1 on white). Birmingham: dark purple (8:1) with a hatch pattern.
@@ -205,7 +205,7 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
             }
         )
     height = max(360, ROW_HEIGHT_PX * len(councils) + 170)
-    margin = {"l": 10, "r": 60, "t": 70, "b": 80}
+    margin = {"l": 10, "r": 60, "t": 90, "b": 80}  # room for a title of two lines above the average
     plot_height = height - margin["t"] - margin["b"]
     return fast_figure(
         data,
@@ -219,7 +219,7 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
             # Below the x-axis tick labels, whatever the number of rows.
             "legend": {"orientation": "h", "x": 0, "y": -40 / plot_height, "yanchor": "top"},
             "title": {
-                "text": (
+                "text": wrapped_title(
                     f"{plot_text(year)}: best at the top ({polarity_words(polarity)}); "
                     f"{UNIT_PHRASE.get(unit, 'values')}"
                 ),

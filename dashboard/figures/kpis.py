@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 from plotly.subplots import make_subplots
 
-from dashboard.figures.common import fast_figure
+from dashboard.figures.common import fast_figure, wrapped_title
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text
 
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
@@ -289,7 +289,7 @@ def spc_small_multiples(
         height=max(320, 250 * rows),
         margin={"l": 40, "r": 10, "t": 80, "b": 70},
         legend={"orientation": "h", "yanchor": "top", "y": 0.965, "yref": "container", "x": 0},
-        title={"text": kpi_name, "font": {"size": 14}, "x": 0, "y": 0.99, "yanchor": "top"},
+        title={"text": wrapped_title(kpi_name), "font": {"size": 14}, "x": 0, "y": 0.99, "yanchor": "top"},
         plot_bgcolor="#ffffff",
     )
     return fast_figure(data, layout)
