@@ -85,6 +85,7 @@ def _create_user(args) -> int:
             display_name=args.display_name or "",
             lead_of=args.lead_of or (),
             email=args.email,
+            with_provider=password is None,
         )
     except services.ValidationError as exc:
         return _refused(exc)

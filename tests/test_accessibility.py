@@ -157,15 +157,20 @@ def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_re
     assert inner <= grid_width  # the key columns fit: no sideways scrolling inside the table either
 
     cell = dash_duo.driver.find_element("css selector", "#ms-grid .ag-row[row-index='0'] [col-id='title']")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({behavior: 'instant', block: 'center'})", cell)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({behavior: 'instant', block: 'center'})", cell
+    )
     cell.click()
     dash_duo.wait_for_contains_text("#ms-grid-details", "Details of the row you chose")
     details = dash_duo.find_element("#ms-grid-details").text
     for heading in ("Project", "Owner", "Status", "Baseline end", "Slippage (working days)", "Last updated"):
         assert heading in details
-    assert dash_duo.driver.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
-    ) <= 0
+    assert (
+        dash_duo.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+        )
+        <= 0
+    )
 
     # At a projector's width every column is back, project and milestone pinned as the rest scroll.
     set_width(dash_duo, 1400, 900)

@@ -31,7 +31,9 @@ def test_admin_checks_and_imports_a_csv(dash_duo, app, tmp_path):
     assert "Baseline end Baseline end" in mapping and "Milestone Milestone" in mapping
     preview = dash_duo.find_element("#import-report-table").text
     assert "Baseline end date: 30 Sep 2027" in preview and "Status: Not started" in preview
-    assert "Row 4 (“Total”) is not imported: it is a totals row." in dash_duo.find_element("#import-report").text
+    assert (
+        "Row 4 (“Total”) is not imported: it is a totals row." in dash_duo.find_element("#import-report").text
+    )
     dash_duo._wait_for(
         lambda driver: dash_duo.find_element("#import-run").is_enabled(),
         timeout=10,

@@ -134,11 +134,13 @@ def test_a_lead_reaches_their_milestone_form_in_a_few_key_presses_and_returns_to
     # Escape closes the form and gives focus back to that row.
     press(dash_duo, Keys.ESCAPE)
     dash_duo._wait_for(
-        lambda driver: driver.execute_script(
-            "var e = document.activeElement; var row = e.closest && e.closest('.ag-row');"
-            " return row && row.getAttribute('row-id');"
-        )
-        == own["id"],
+        lambda driver: (
+            driver.execute_script(
+                "var e = document.activeElement; var row = e.closest && e.closest('.ag-row');"
+                " return row && row.getAttribute('row-id');"
+            )
+            == own["id"]
+        ),
         timeout=10,
         msg="focus did not come back to the row",
     )

@@ -61,7 +61,9 @@ def test_each_role_signs_in_and_sees_the_shell(dash_duo, app, username, shown_as
     assert not dash_duo.driver.find_elements(By.ID, "data-summary-table")
     dash_duo.wait_for_element("#ov-owed ul, #ov-owed p")  # the overview has drawn: the footer stays put
     footer_link = dash_duo.find_element("#footer-about")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", footer_link)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", footer_link
+    )
     footer_link.click()
     dash_duo.wait_for_text_to_equal("h1", "About the data")
     assert "Customer Journey cabinet report, 9 Oct 2018" in dash_duo.find_element("#about-sources").text

@@ -16,7 +16,9 @@ def test_the_kpi_tile_opens_the_exceptions_in_view(dash_duo, app):
     sign_in(dash_duo, "cabinet.member")
     dash_duo.wait_for_text_to_equal("h1", "Programme overview")
     tile = dash_duo.wait_for_element("a.summary-card-link[href='/kpis#kpi-exc']")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", tile)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", tile
+    )
     tile.click()
     dash_duo.wait_for_contains_text("#kpi-exceptions-summary", "need")
 
@@ -27,7 +29,9 @@ def test_the_kpi_tile_opens_the_exceptions_in_view(dash_duo, app):
     dash_duo._wait_for(exceptions_in_view, timeout=10, msg="the exceptions are not in view")
     # Still in view once everything above them has drawn.
     dash_duo._wait_for(
-        lambda driver: driver.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
+        lambda driver: driver.execute_script(
+            "return !document.querySelector('[data-dash-is-loading=\"true\"]');"
+        ),
         timeout=15,
         msg="the page is still loading",
     )

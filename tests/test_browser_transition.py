@@ -74,7 +74,9 @@ def test_a_kpi_and_an_action_lead_back_to_the_self_assessment(dash_duo, app):
     chooser.select_by_value(first_of_1.get_attribute("value"))
     dash_duo.wait_for_text_to_equal("#act-detail-self-assessment", "Resource and workforce management")
     link = dash_duo.find_element("#act-detail-self-assessment")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link
+    )
     link.click()
     dash_duo.wait_for_text_to_equal("h1", "Self-assessment")
     assert dash_duo.get_logs() == []

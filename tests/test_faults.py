@@ -93,9 +93,7 @@ def test_database_outage_shows_a_message_and_the_app_recovers_without_restart():
         app = create_app(settings)
         client = app.server.test_client()
         assert login(client, "cabinet.member").status_code == 302
-        body = callback_request(
-            app, "data-summary.children", values={("data-summary", "id"): "data-summary"}
-        )
+        body = callback_request(app, "data-summary.children", values={("data-summary", "id"): "data-summary"})
         assert client.post("/_dash-update-component", json=body).status_code == 200
 
         subprocess.run([str(script), "stop", str(workdir)], check=True)

@@ -236,16 +236,23 @@ def test_rows_are_grouped_by_project_in_first_seen_order_then_by_baseline_start(
 
 def test_two_milestones_with_the_same_title_keep_separate_rows():
     figure = gantt(frame(milestone(id=1), milestone(id=2)), TODAY)
-    assert list(figure.layout.yaxis.ticktext) == ["Adult Social Care · Eclipse go-live — Green"] * 2
+    # One project's chart: the summary names it, the labels are the milestones' own titles.
+    assert list(figure.layout.yaxis.ticktext) == ["Eclipse go-live — Green"] * 2
     assert len(set(trace(figure, "Baseline", "bar").y)) == 2
 
 
 def test_long_titles_are_shortened_on_the_axis_but_whole_in_the_hover():
     title = "Commission a new reablement service for people leaving hospital across all ten constituencies"
     figure = gantt(frame(milestone(project="Reablement", title=title)), TODAY)
-    # The 48-character cut falls inside "leaving", so the label ends on the whole word before it.
+    # Alone on its chart the title has 90 characters: the cut falls inside "constituencies", so the
+    # label ends on the whole word before it.
     label = figure.layout.yaxis.ticktext[0]
-    assert label == "Reablement · Commission a new reablement service for people… — Green"
+    assert label == "Commission a new reablement service for people leaving hospital across all ten… — Green"
+    # Beside another project's, the project comes first and the title has 60 characters.
+    shared = gantt(frame(milestone(id=1, project="Reablement", title=title), milestone(id=2)), TODAY)
+    assert shared.layout.yaxis.ticktext[0] == (
+        "Reablement · Commission a new reablement service for people leaving… — Green"
+    )
     assert title in trace(figure, "Baseline", "bar").hovertext[0]
 
 
@@ -258,7 +265,7 @@ def test_the_left_margin_holds_the_longest_row_label():
     )
     labels = list(long.layout.yaxis.ticktext)
     assert labels[0] == (
-        "Transition Project… · Commission a new reablement service for people… (illustrative) — Green"
+        "Transition Project… · Commission a new reablement service for people leaving… (illustrative) — Green"
     )
     # Sized on the server (no automargin, which redraws the chart), at about 6.3 px a character of
     # 12 px text, so the longest label is never cut off at the left edge.
@@ -269,7 +276,7 @@ def test_the_left_margin_holds_the_longest_row_label():
 
 def test_illustrative_milestones_are_marked_in_words():
     figure = gantt(frame(milestone(illustrative=True)), TODAY)
-    assert figure.layout.yaxis.ticktext[0] == "Adult Social Care · Eclipse go-live (illustrative) — Green"
+    assert figure.layout.yaxis.ticktext[0] == "Eclipse go-live (illustrative) — Green"
     assert "Illustrative" in trace(figure, "Baseline", "bar").hovertext[0]
     assert "Illustrative" in trace(figure, "Forecast / actual", "bar").hovertext[0]
 
@@ -310,8 +317,8 @@ def test_hover_says_the_rag_and_status_in_words():
     assert "RAG: Not rated" in forecast.hovertext[1]
     # The word also ends the row's label, so colour is not the only cue without hovering.
     assert [row_label(figure, row) for row in forecast.y] == [
-        "Adult Social Care · Eclipse go-live — Amber",
-        "Adult Social Care · Care market review — Not rated",
+        "Eclipse go-live — Amber",
+        "Care market review — Not rated",
     ]
 
 
@@ -360,9 +367,16 @@ def test_user_text_is_escaped_in_hover_and_labels():
     assert "Ops &amp; &lt;b&gt;Care&lt;/b&gt;" in hover
     assert "&lt;i&gt;x&lt;/i&gt;" in hover
     assert "<script>" not in hover and "<i>x" not in hover
-    assert (
-        figure.layout.yaxis.ticktext[0]
-        == "Ops &amp; &lt;b&gt;Care&lt;/b&gt; · &lt;script&gt;alert(1)&lt;/script&gt; — Green"
+    assert figure.layout.yaxis.ticktext[0] == "&lt;script&gt;alert(1)&lt;/script&gt; — Green"
+    # Beside another project's, the project's name leads the label, escaped too.
+    shared = gantt(
+        frame(
+            milestone(id=1, project="Ops & <b>Care</b>", title="<script>alert(1)</script>"), milestone(id=2)
+        ),
+        TODAY,
+    )
+    assert shared.layout.yaxis.ticktext[0] == (
+        "Ops &amp; &lt;b&gt;Care&lt;/b&gt; · &lt;script&gt;alert(1)&lt;/script&gt; — Green"
     )
 
 
@@ -375,8 +389,8 @@ def test_a_closed_milestone_is_labelled_with_its_status_not_its_old_rag():
         TODAY,
     )
     assert list(figure.layout.yaxis.ticktext) == [
-        "Adult Social Care · Design — Complete",
-        "Adult Social Care · Pilot — Cancelled",
+        "Design — Complete",
+        "Pilot — Cancelled",
     ]
 
 
@@ -542,10 +556,36 @@ def test_the_gantt_axis_survives_a_milestone_at_the_calendars_end():
 
     last = dt.date(9999, 12, 31)
     rows = [
-        MilestoneRow(1, "Customer Journey", "Pilot", "In progress", "Green", dt.date(2019, 1, 1), last,
-                     dt.date(2019, 1, 1), last, None, None, 0, False),
-        MilestoneRow(2, "Customer Journey", "First", "In progress", "Green", dt.date(1, 1, 1),
-                     dt.date(2019, 1, 1), dt.date(1, 1, 1), dt.date(2019, 1, 1), None, None, 0, False),
+        MilestoneRow(
+            1,
+            "Customer Journey",
+            "Pilot",
+            "In progress",
+            "Green",
+            dt.date(2019, 1, 1),
+            last,
+            dt.date(2019, 1, 1),
+            last,
+            None,
+            None,
+            0,
+            False,
+        ),
+        MilestoneRow(
+            2,
+            "Customer Journey",
+            "First",
+            "In progress",
+            "Green",
+            dt.date(1, 1, 1),
+            dt.date(2019, 1, 1),
+            dt.date(1, 1, 1),
+            dt.date(2019, 1, 1),
+            None,
+            None,
+            0,
+            False,
+        ),
     ]
     (low, high), _where = axis_range(rows, dt.date(2026, 12, 4))
     assert (low, high) == ("0001-01-01", "9999-12-31")

@@ -165,5 +165,7 @@ def test_a_date_typed_in_a_form_is_read_day_first_and_shown_day_first():
             parse_form_date(bad)
     errors: dict = {}
     assert parse_date("11/22/2026", "Forecast end date", "forecast_end", errors) is None
-    assert errors == {"forecast_end": "Forecast end date must be a real date, day first, for example 22/11/2026"}
+    assert errors == {
+        "forecast_end": "Forecast end date must be a real date, day first, for example 22/11/2026"
+    }
     assert input_date(dt.date(2027, 1, 5)) == "05/01/2027" and input_date(None) is None

@@ -379,7 +379,12 @@ def test_what_the_cells_show_is_what_the_export_reads_back(database_url, tmp_pat
 def test_an_amount_is_read_the_same_way_by_the_savings_form_and_the_import(database_url):
     from dashboard.services.savings import parse_money as form_money
 
-    for written, pounds in (("£1.2m", 1_200_000), ("£654k", 654_000), ("654,000.50", 654_000.50), ("300", 300)):
+    for written, pounds in (
+        ("£1.2m", 1_200_000),
+        ("£654k", 654_000),
+        ("654,000.50", 654_000.50),
+        ("300", 300),
+    ):
         errors: dict = {}
         assert form_money(written, "Target", "target", errors) == pounds and errors == {}
         assert importer.parse_money(written) == pounds

@@ -185,7 +185,9 @@ def test_an_email_the_provider_has_not_verified_names_nobody(oidc_app, provider)
 
 def test_a_user_added_before_their_first_sign_in_is_that_person(oidc_app, provider):
     email = _person(provider, "pre-added", "lead")
-    made = user_services.create_user(SYSTEM, email, "lead", None, display_name="Pat", lead_of=["transition"])
+    made = user_services.create_user(
+        SYSTEM, email, "lead", None, display_name="Pat", lead_of=["transition"], with_provider=True
+    )
     assert sign_in_with_provider(oidc_app.server.test_client(), "pre-added").status_code == 302
     user = _user(email)
     assert user.id == made and user.oidc_subject == "pre-added"

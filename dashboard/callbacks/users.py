@@ -233,6 +233,7 @@ def add_user(_clicks, username, display_name, email, role, lead_of, password, re
             display_name=display_name or "",
             lead_of=lead_of or [],
             email=email,
+            with_provider=password is None,
         ),
         added,
     )

@@ -36,7 +36,8 @@ _MARGIN = {"l": 10, "r": 30, "t": 90, "b": 20}
 # Row labels are 12 px text, about 6.3 px a character in the page's font, so the left margin is sized
 # from the longest label rather than measured in the browser: plotly's automargin measures every tick
 # label and draws the chart again, which took a second on 1,000 rows. The longest possible label
-# (project 28 + title 48 characters + " (illustrative)" + " — " + a status) fits the widest margin.
+# (project 28 + title 60 characters, or a title of 90 alone, + " (illustrative)" + " — " + a status)
+# fits the widest margin.
 TICK_FONT_PX = 12
 LABEL_CHAR_PX = 6.6
 MAX_LABEL_MARGIN_PX = 700
@@ -259,7 +260,8 @@ def gantt(
     today = as_date(today)
     today_iso = today.isoformat()
     x_range, today_shown = axis_range(rows, today)
-    labels = [row_label(milestone) for milestone in rows]
+    several_projects = len({milestone.project for milestone in rows}) > 1
+    labels = [row_label(milestone, with_project=several_projects) for milestone in rows]
     longest = max(len(html.unescape(label)) for label in labels)
     left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
     return fast_figure(

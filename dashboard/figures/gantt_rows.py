@@ -19,7 +19,10 @@ RAG_VALUES = ("Red", "Amber", "Green")
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
 
-TITLE_LABEL_CHARS = 48
+# A label names the project only when the chart shows several (one project's chart says which in its
+# summary), leaving the milestone's own title more room.
+TITLE_LABEL_CHARS = 60
+TITLE_ALONE_LABEL_CHARS = 90
 
 
 PROJECT_LABEL_CHARS = 28
@@ -131,13 +134,17 @@ def _truncate(text: str, limit: int = TITLE_LABEL_CHARS) -> str:
     return cut.rstrip(" ,;:-–") + "…"
 
 
-def row_label(milestone: MilestoneRow) -> str:
-    """Project · title, then the RAG (or a closed milestone's status) in words, so colour is never the
-    only cue. The word ends the label, next to the row's bars. It used to be printed beside each bar;
-    plotly positions every bar's text on its own, which was a third of a 1,000-row chart's draw time.
+def row_label(milestone: MilestoneRow, with_project: bool = True) -> str:
+    """Project · title (the title alone `with_project` False: a chart of one project), then the RAG (or
+    a closed milestone's status) in words, so colour is never the only cue. The word ends the label,
+    next to the row's bars. It used to be printed beside each bar; plotly positions every bar's text on
+    its own, which was a third of a 1,000-row chart's draw time.
     """
     # Truncate before escaping so an entity like &amp; is never cut in half.
-    label = f"{_truncate(milestone.project, PROJECT_LABEL_CHARS)} · {_truncate(milestone.title)}"
+    if with_project:
+        label = f"{_truncate(milestone.project, PROJECT_LABEL_CHARS)} · {_truncate(milestone.title)}"
+    else:
+        label = _truncate(milestone.title, TITLE_ALONE_LABEL_CHARS)
     if milestone.illustrative:
         label += " (illustrative)"
     return plot_text(f"{label} — {status_word(milestone)}")

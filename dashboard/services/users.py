@@ -238,13 +238,18 @@ def create_user(
     display_name: str = "",
     lead_of: list[str] | tuple[str, ...] = (),
     email: str | None = None,
+    *,
+    with_provider: bool = False,
 ) -> int:
     """Create a user; `lead_of` names projects by key or by exact name. Returns the new user's id.
 
-    With no password (None) the user has none anyone could know: they sign in with the identity
-    provider, whose first sign-in for this username links their identity to this user."""
+    `with_provider` (the app's passwords switched off): no password (None), and none anyone could
+    know; they sign in with the identity provider, whose first sign-in for this username links their
+    identity to this user. Otherwise a password is required."""
     require_role(actor, policy.ADMIN)
     errors: dict[str, str] = {}
+    if password is None and not with_provider:
+        errors["password"] = f"Enter a password of at least {PASSWORD_MIN} characters."
     values = check_user_values(
         {
             "username": username,
