@@ -28,11 +28,12 @@ def test_cabinet_member_reads_and_downloads_the_board_pack(dash_duo, app):
         "KPIs",
         "Self-assessment",
         "Changes since the last board",
+        "Updates owed and late",
     ]
     assert "Conduct TU consultation" in dash_duo.find_element("#pack-section-milestones").text
     # Every printed section repeats the meeting's date at its top.
     running = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pack-section .pack-running-header")
-    assert len(running) == 7 and all("24 Nov 2026" in element.text for element in running)
+    assert len(running) == 8 and all("24 Nov 2026" in element.text for element in running)
 
     dash_duo.find_element("#pack-download-xlsx").click()
     dash_duo.wait_for_contains_text("#pack-status", "is ready", timeout=30)

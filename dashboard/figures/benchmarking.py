@@ -8,8 +8,8 @@ always printed as numbers; colour is only a second cue.
 from __future__ import annotations
 
 from dashboard.domain.values import is_missing
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure, wrapped_title
-from dashboard.ui.markup import plot_bold, plot_text
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure
+from dashboard.ui.markup import plot_bold, plot_text, wrapped_title
 
 # Comparators: light blue (3.2:1 on white). Birmingham: dark purple (8:1) with a hatch pattern.
 COMPARATOR_COLOUR = "#5694ca"

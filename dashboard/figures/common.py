@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import textwrap
 
 import plotly.graph_objects as go
 
@@ -26,8 +25,3 @@ def fast_figure(data: list[dict], layout: dict) -> dict:
     """
     return {"data": data, "layout": {"template": default_template(), **layout}}
 
-
-def wrapped_title(text: str, width: int = 42) -> str:
-    """A chart title broken into lines of about `width` characters (plotly never wraps a title, and a
-    long one ran off a phone's screen). Breaks fall only at spaces, so an escaped entity stays whole."""
-    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False))

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pandas as pd
 from plotly.subplots import make_subplots
 
-from dashboard.figures.common import fast_figure, wrapped_title
-from dashboard.ui.markup import plot_bold, plot_lines, plot_text
+from dashboard.figures.common import fast_figure
+from dashboard.ui.markup import plot_bold, plot_lines, plot_text, wrapped_title
 
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
 TILE_POSITIONS = {

@@ -20,6 +20,7 @@ A test (tests/test_markup.py) keeps every other module from importing markupsafe
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 
 from dash import dcc
@@ -191,6 +192,13 @@ def illustrative_marker(note: str | None = None) -> Markup:
 
 # plotly draws a label's <b>, <i>, <br>, <sup>, <sub>, <span> and <a href> as markup, so every value
 # in a label, hover text or title goes through plot_text.
+
+
+def wrapped_title(text: str, width: int = 42) -> str:
+    """A chart title (plotly text, already escaped) broken into lines of about `width` characters:
+    plotly never wraps a title, and a long one ran off a phone's screen. Breaks fall only at spaces,
+    so an escaped entity stays whole."""
+    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False))
 
 
 def plot_text(value) -> str:
