@@ -24,4 +24,3 @@ def fast_figure(data: list[dict], layout: dict) -> dict:
     property still fails a test.
     """
     return {"data": data, "layout": {"template": default_template(), **layout}}
-
