@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -77,14 +78,28 @@ from benchmarks.support import (
     log,
     machine_info,
     make_temp_dir,
+    ratio,
     sign_in,
 )
 from dashboard import migrate
 
-PHASES = ("callbacks", "bytes", "load", "gantt", "import")
+PHASES = ("callbacks", "bytes", "settle", "load", "gantt", "pack", "import")
+
+# Each page, and the main filter a person changes on it (project, period, KPI, measure, theme).
+SETTLE_PAGES = (
+    ("overview", "/", "ov-since"),
+    ("milestones", "/milestones", "ms-filter-project"),
+    ("actions", "/actions", "act-filter-theme"),
+    ("savings", "/savings", "sv-filter-project"),
+    ("kpis", "/kpis", "kpi-select"),
+    ("benchmarking", "/benchmarking", "bm-measure"),
+    ("audit", "/audit", "audit-filter-project"),
+    ("pack", "/pack", "pack-meeting"),
+)
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GANTT_PATH = "/milestones?programme=bench-gantt-1000&per_page=1000"  # the page draws 100 by default
 META_FILE = "benchmark-databases.json"
+BARE_TARGET = "benchmarks.bare_app:settle_server()"
 
 # The generated data is dated around the generator's "today"; pinning the app to it makes runs comparable.
 DEFAULT_TODAY = "2026-11-23"
@@ -123,6 +138,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
     parser.add_argument(
+        "--settle-runs", type=int, help="timed loads and changes per page for settle (default 5; 3 with --quick)"
+    )
+    parser.add_argument("--pages", help="comma-separated pages for the settle phase (default: all)")
+    parser.add_argument(
         "--draw-timeout",
         type=float,
         default=30.0,
@@ -135,6 +154,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the PostgreSQL data directory (see --pg-dir)"
     )
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL data directory to use, reusing its databases")
+    parser.add_argument("--pg-port", type=int, help="port for the throw-away PostgreSQL server (default: a free one)")
     parser.add_argument("--sqlite", action="store_true", help="time the callbacks on SQLite files instead")
     parser.add_argument("--seed", type=int, default=2026, help="the generator's random seed")
     parser.add_argument("--name", help="results file name (default latest, quick or partial)")
@@ -149,6 +169,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 20.0)
     args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
     args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
+    args.settle_runs = args.settle_runs if args.settle_runs is not None else (3 if quick else 5)
     if args.name is None:
         args.name = "quick" if quick else ("latest" if set(args.phases) == set(PHASES) else "partial")
     if args.scale <= 0 or args.repeat < 1 or args.users < 1:
@@ -340,7 +361,52 @@ def phase_load(args, gunicorn: Gunicorn, app) -> dict:
     return result
 
 
-def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
+def _settle_pages(args) -> list[tuple[str, str, str]]:
+    if not args.pages:
+        return list(SETTLE_PAGES)
+    wanted = {name.strip() for name in args.pages.split(",")}
+    return [page for page in SETTLE_PAGES if page[0] in wanted]
+
+
+def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: str = "large") -> dict:
+    """Budgets 1 and 2: each page's settle from navigation, and its main filter's change, against the
+    bare page's, in one signed-in browser with a warm cache. The bare page is measured before and after
+    the product's pages, and its runs pooled, so a change in the machine's speed during the phase
+    weighs on both sides."""
+    from benchmarks.bench_settle import SettleWatcher, interaction_series, median, settle_series
+
+    runs, timeout = args.settle_runs, args.draw_timeout
+    bare_url = bare.base + "/"
+    result: dict = {"runs": runs, "database": label, "pages": {}, "interactions": {}}
+    with _chromium(workdir / "chromium-settle") as driver:
+        browser_sign_in(driver, product.base, BENCH_USER)
+        with SettleWatcher(driver) as watcher:
+            floors = [settle_series(watcher, bare_url, runs, timeout, "bare page")]
+            changes = [interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page")]
+            for page, path, _control in _settle_pages(args):
+                result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
+            for page, path, control in _settle_pages(args):
+                try:
+                    result["interactions"][page] = interaction_series(
+                        watcher, product.base + path, control, runs, timeout, page
+                    )
+                except BenchmarkError as exc:
+                    log.warning("  %s: %s", page, exc)
+                    result["interactions"][page] = {"control": control, "error": str(exc), "median_ms": None}
+            floors.append(settle_series(watcher, bare_url, runs, timeout, "bare page"))
+            changes.append(interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page"))
+    result["bare"] = {
+        "runs_ms": [value for series in floors for value in series["runs_ms"]],
+        "median_ms": median([value for series in floors for value in series["runs_ms"]]),
+    }
+    result["bare_interaction"] = {
+        "runs_ms": [value for series in changes for value in series["runs_ms"]],
+        "median_ms": median([value for series in changes for value in series["runs_ms"]]),
+    }
+    return result
+
+
+def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | None = None) -> dict:
     base = gunicorn.base
     path, _, search = GANTT_PATH.partition("?")
     session = sign_in(base, BENCH_USER)
@@ -370,6 +436,8 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
         raise BenchmarkError(f"the milestones page did not take the programme filter from {GANTT_PATH}")
     log.info("  gantt: %d milestones, %s expected", len(rows), marks)
 
+    floor: dict = {}
+
     def series(cold: bool, runs: int, label: str) -> list[dict]:
         # Each series in a fresh browser: a run not drawn in time leaves its renderer busy.
         with _chromium(workdir / "chromium-gantt") as driver:
@@ -377,20 +445,34 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
             if not cold:
                 # One untimed load fills the HTTP cache: the timed runs are a returning user's.
                 gantt_runs(driver, base + GANTT_PATH, marks, 1, args.draw_timeout, label="warm-up")
-            return gantt_runs(
+            timed = gantt_runs(
                 driver, base + GANTT_PATH, marks, runs, args.draw_timeout, cold=cold, label=label
             )
+            if not cold and bare is not None:
+                # The floor: plotly.js alone drawing the same marks, in this browser, now.
+                from benchmarks.bench_settle import SettleWatcher, plotly_floor
+
+                with SettleWatcher(driver) as watcher:
+                    floor.update(plotly_floor(watcher, bare.base + "/", figure, runs, args.draw_timeout))
+            return timed
 
     cold = series(True, 1, "cold-cache")
     runs = series(False, args.gantt_runs, "timed")
+    draws = [run["drawn_ms"] - run["gantt_callback_answered_ms"] for run in runs
+             if run.get("drawn_ms") is not None and run.get("gantt_callback_answered_ms") is not None]
+    summary = gantt_summary(runs)
+    summary["draw_after_answer_median_ms"] = statistics.median(draws) if draws else None
+    summary["floor_median_ms"] = floor.get("median_ms")
+    summary["ratio"] = ratio(summary["draw_after_answer_median_ms"], floor.get("median_ms"))
     return {
+        "floor": floor,
         "path": GANTT_PATH,
         "milestones_shown": len(rows),
         "summary_text": summary_text,
         "marks_expected": marks,
         "runs": runs,
         "cold_runs": cold,
-        "summary": gantt_summary(runs),
+        "summary": summary,
     }
 
 
@@ -420,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     pg_dir = args.pg_dir or (workdir / "postgres")
     pg_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(pg_dir, 0o755)
-    pg = PostgresServer(pg_dir, free_port())
+    pg = PostgresServer(pg_dir, args.pg_port or free_port())
     try:
         log.info("PostgreSQL in %s", pg_dir)
         pg.start()
@@ -449,6 +531,16 @@ def main(argv: list[str] | None = None) -> int:
             loads["bytes"] = os.getloadavg()
             results["bytes"] = phase_bytes(args, seed_url, large_url, workdir)
             timings["bytes"] = time.perf_counter() - started
+        if "settle" in args.phases:
+            started = time.perf_counter()
+            log.info("settle")
+            loads["settle"] = os.getloadavg()
+            with (
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-settle.log") as product,
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-bare.log", target=BARE_TARGET) as bare,
+            ):
+                results["settle"] = phase_settle(args, product, bare, workdir)
+            timings["settle"] = time.perf_counter() - started
         if {"load", "gantt"} & set(args.phases):
             app = _bench_app(large_url)  # builds the request bodies, as the browser would
         if "load" in args.phases:
@@ -463,8 +555,11 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             log.info("gantt")
             loads["gantt"] = os.getloadavg()
-            with Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn:
-                results["gantt"] = phase_gantt(args, gunicorn, app, workdir)
+            with (
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn,
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-bare.log", target=BARE_TARGET) as bare,
+            ):
+                results["gantt"] = phase_gantt(args, gunicorn, app, workdir, bare)
             timings["gantt"] = time.perf_counter() - started
         if "import" in args.phases:
             started = time.perf_counter()
