@@ -40,7 +40,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, table
 
-from benchmarks import bench_import, report
+from benchmarks import bench_import, bench_pack, report
 from benchmarks.bench_browser import (
     BARE_DRAWN,
     OVERVIEW_DRAWN,
@@ -83,7 +83,7 @@ from benchmarks.support import (
 )
 from dashboard import migrate
 
-PHASES = ("callbacks", "bytes", "settle", "load", "gantt", "pack", "import")
+PHASES = ("callbacks", "bytes", "settle", "load", "gantt", "pack", "import", "growth")
 
 # Each page, and the main filter a person changes on it (project, period, KPI, measure, theme).
 SETTLE_PAGES = (
@@ -141,6 +141,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--settle-runs", type=int, help="timed loads and changes per page for settle (default 5; 3 with --quick)"
     )
     parser.add_argument("--pages", help="comma-separated pages for the settle phase (default: all)")
+    parser.add_argument(
+        "--growth-pg-dir",
+        type=Path,
+        help="PostgreSQL data directory for the growth phase's database (made at --growth-scale, or reused)",
+    )
+    parser.add_argument("--growth-pg-port", type=int, help="port for the growth phase's PostgreSQL server")
+    parser.add_argument(
+        "--growth-scale", type=float, default=10.0, help="size of the growth phase's database (default 10)"
+    )
     parser.add_argument(
         "--draw-timeout",
         type=float,
@@ -406,6 +415,80 @@ def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: 
     return result
 
 
+def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
+    """S6: the main callbacks and each page's settle on the 10× database, beside seed and large."""
+    from benchmarks.bench_settle import SettleWatcher, median, settle_series
+
+    label = f"{args.growth_scale:g}x"
+    callbacks = measure_database(label, growth_url, args.repeat, args.cap_seconds)
+    pages: dict = {}
+    with Gunicorn(growth_url, args.workers, workdir / "gunicorn-growth.log") as product:
+        with _chromium(workdir / "chromium-growth") as driver:
+            browser_sign_in(driver, product.base, BENCH_USER)
+            with SettleWatcher(driver) as watcher:
+                for page, path, _control in _settle_pages(args):
+                    pages[page] = settle_series(watcher, product.base + path, args.settle_runs, args.draw_timeout, f"{page} ({label})")
+    seed_rows = ((results.get("callbacks") or {}).get("seed") or {}).get("rows", {})
+    large_rows = ((results.get("callbacks") or {}).get("large") or {}).get("rows", {})
+
+    def p50(rows, name):
+        return ((rows.get(name) or {}).get("rt") or {}).get("p50")
+
+    table, worst = [], []
+    for name, row in callbacks["rows"].items():
+        if row["kind"] != "main":
+            continue
+        seed, large, grown = p50(seed_rows, name), p50(large_rows, name), row["rt"]["p50"]
+        growth = grown / large if large else None
+        worst.append((growth, name))
+        table.append([name, _fmt_ms(seed), _fmt_ms(large), _fmt_ms(grown), _fmt_ratio(growth)])
+    settle_large = ((results.get("settle") or {}).get("pages")) or {}
+    page_growth = []
+    for page, item in pages.items():
+        large = (settle_large.get(page) or {}).get("median_ms")
+        growth = item["median_ms"] / large if large and item["median_ms"] else None
+        page_growth.append((growth, page))
+        table.append([f"page settle: {page}", "–", _fmt_ms(large), _fmt_ms(item["median_ms"]), _fmt_ratio(growth)])
+    measured_cb = [item for item in worst if item[0] is not None]
+    measured_pg = [item for item in page_growth if item[0] is not None]
+    met = (
+        bool(measured_cb)
+        and all(value <= 3.0 for value, _ in measured_cb)
+        and all(value <= 1.5 for value, _ in measured_pg)
+    )
+    text = []
+    if measured_cb:
+        value, name = max(measured_cb)
+        text.append(f"callbacks: worst {value:.2f}× large ({name})")
+    if measured_pg:
+        value, name = max(measured_pg)
+        text.append(f"page settle: worst {value:.2f}× large ({name})")
+    return {
+        "scale": args.growth_scale,
+        "callbacks": callbacks,
+        "pages": pages,
+        "met": met if (measured_cb and (measured_pg or not settle_large)) else None,
+        "summary_text": "; ".join(text) or "not measured",
+        "headers": ["callback or page", "seed p50 ms", "large p50 ms", f"{label} p50 ms", f"{label} ÷ large"],
+        "rows": table,
+        "intro": (
+            f"The {label} database is a seed plus `generate(scale={args.growth_scale:g})`: "
+            + ", ".join(f"{count:,} {name}" for name, count in (results["meta"].get("growth_database", {}).get("generated") or {}).items() if name in ("milestones", "action_items", "saving_lines", "kpi_values", "audit_events"))
+            + f"; generated in {results['meta'].get('growth_database', {}).get('prepared_s') or 0:.0f} s. Callbacks as in "
+            "budget 1 (p50, served in this process); page settle as in S1 (median, ms from navigation). Met when "
+            "no callback grows past 3× from large to 10× and no page's settle past 1.5×."
+        ),
+    }
+
+
+def _fmt_ms(value) -> str:
+    return "–" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def _fmt_ratio(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | None = None) -> dict:
     base = gunicorn.base
     path, _, search = GANTT_PATH.partition("?")
@@ -503,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     pg_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(pg_dir, 0o755)
     pg = PostgresServer(pg_dir, args.pg_port or free_port())
+    growth_pg = None
     try:
         log.info("PostgreSQL in %s", pg_dir)
         pg.start()
@@ -511,6 +595,22 @@ def main(argv: list[str] | None = None) -> int:
         seed_url, large_url, db_meta = prepare_postgres(pg, args.scale, args.seed)
         results["meta"]["generated"] = db_meta.get("generated")
         timings = results["meta"]["phase_seconds"] = {"databases": time.perf_counter() - started}
+        growth_url = None
+        if "growth" in args.phases or args.growth_pg_dir:
+            growth_dir = args.growth_pg_dir or (workdir / "postgres-growth")
+            growth_dir.mkdir(parents=True, exist_ok=True)
+            os.chmod(growth_dir, 0o755)
+            growth_pg = PostgresServer(growth_dir, args.growth_pg_port or free_port())
+            log.info("PostgreSQL for the %g× database in %s", args.growth_scale, growth_dir)
+            growth_pg.start()
+            started = time.perf_counter()
+            _, growth_url, growth_meta = prepare_postgres(growth_pg, args.growth_scale, args.seed)
+            results["meta"]["growth_database"] = {
+                "scale": args.growth_scale,
+                "generated": growth_meta.get("generated"),
+                "prepared_s": growth_meta.get("prepared_s"),
+                "ready_s_this_run": time.perf_counter() - started,
+            }
         # Other work on the machine skews every number: the load average as each phase starts.
         loads = results["meta"]["load_average_at_start"] = {}
         results["meta"]["row_counts"] = {"seed": row_counts(seed_url), "large": row_counts(large_url)}
@@ -561,6 +661,21 @@ def main(argv: list[str] | None = None) -> int:
             ):
                 results["gantt"] = phase_gantt(args, gunicorn, app, workdir, bare)
             timings["gantt"] = time.perf_counter() - started
+        if "pack" in args.phases:
+            started = time.perf_counter()
+            log.info("pack")
+            loads["pack"] = os.getloadavg()
+            databases = {"seed": seed_url, "large": large_url}
+            if growth_url:
+                databases["10x"] = growth_url
+            results["pack"] = bench_pack.run(databases, 3 if args.quick else 5)
+            timings["pack"] = time.perf_counter() - started
+        if "growth" in args.phases:
+            started = time.perf_counter()
+            log.info("growth (%g×)", args.growth_scale)
+            loads["growth"] = os.getloadavg()
+            results["growth"] = phase_growth(args, growth_url, results, workdir)
+            timings["growth"] = time.perf_counter() - started
         if "import" in args.phases:
             started = time.perf_counter()
             log.info("import")
@@ -572,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         pg.stop()
+        if growth_pg is not None:
+            growth_pg.stop()
         if args.keep or args.pg_dir:
             log.info("PostgreSQL data kept in %s (reuse it with --pg-dir %s)", pg_dir, pg_dir)
         kept = pg_dir if (args.keep and args.pg_dir is None) else None
