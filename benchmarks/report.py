@@ -222,7 +222,7 @@ def second_round(results: dict) -> list[dict]:
         )
     else:
         verdicts.append(_not_measured("S3. Gantt ≤ 1.5× plotly.js alone", GANTT_FLOOR_RATIO_LIMIT))
-    load = results.get("load") or {}
+    load = results.get("monday") or {}
     if load.get("p95_ratios"):
         verdict = _worst_verdict(
             f"S4. {load['users']} users, think 5–15 s: p95 of each kind ≤ 3× its unloaded p95",
@@ -799,6 +799,25 @@ def _settle_section(results: dict) -> list[str]:
     if growth:
         lines += ["## Growth: seed → large → 10× (S6)", "", growth.get("intro", ""), ""]
         lines += _table(growth["headers"], growth["rows"], "l" + "r" * (len(growth["headers"]) - 1))
+        lines.append("")
+    monday = results.get("monday")
+    if monday:
+        lines += [
+            "## A Monday morning: many people reading between pages (S4)",
+            "",
+            f"{monday['users']} signed-in people (viewers and leads) for {monday['seconds']:.0f} s, each opening page "
+            f"after page as the browser loads it (the page, layout, dependencies, router and the page's main "
+            f"callbacks, back to back), reading 5–15 s between pages; gunicorn with {monday['workers']} workers "
+            f"on the large database. {monday['requests']:,} requests, {monday['errors']:,} errors, "
+            f"{monday['throughput_rps']:.1f} requests/s. Unloaded = one person, every page five times, just before.",
+            "",
+        ]
+        rows = []
+        for kind, item in monday["kinds"].items():
+            quiet = monday["unloaded"].get(kind) or {}
+            value = monday["p95_ratios"].get(kind)
+            rows.append([kind, _ms(quiet.get("p95")), _ms(item["p50"]), _ms(item["p95"]), f"{_ratio(value)}{_mark(value, LOAD_P95_RATIO_LIMIT)}", str(item["errors"])])
+        lines += _table(["request", "unloaded p95 ms", "loaded p50 ms", "loaded p95 ms", "÷ unloaded (≤ 3)", "errors"], rows)
         lines.append("")
     pack = results.get("pack")
     if pack:

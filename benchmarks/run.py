@@ -83,7 +83,7 @@ from benchmarks.support import (
 )
 from dashboard import migrate
 
-PHASES = ("callbacks", "bytes", "settle", "load", "gantt", "pack", "import", "growth")
+PHASES = ("callbacks", "bytes", "settle", "load", "monday", "gantt", "pack", "import", "growth")
 
 # Each page, and the main filter a person changes on it (project, period, KPI, measure, theme).
 SETTLE_PAGES = (
@@ -134,6 +134,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--users", type=int, default=20, help="simulated users in the load phase (default 20)"
     )
     parser.add_argument(
+        "--monday-users", type=int, default=200, help="people in the Monday-morning load (default 200)"
+    )
+    parser.add_argument(
+        "--monday-seconds", type=float, help="length of the Monday-morning load (default 300; 30 with --quick)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=3, help="gunicorn workers for load and Gantt (default 3)"
     )
     parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
@@ -178,6 +184,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 20.0)
     args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
     args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
+    args.monday_seconds = args.monday_seconds if args.monday_seconds is not None else (30.0 if quick else 300.0)
     args.settle_runs = args.settle_runs if args.settle_runs is not None else (3 if quick else 5)
     if args.name is None:
         args.name = "quick" if quick else ("latest" if set(args.phases) == set(PHASES) else "partial")
@@ -387,14 +394,16 @@ def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: 
     runs, timeout = args.settle_runs, args.draw_timeout
     bare_url = bare.base + "/"
     result: dict = {"runs": runs, "database": label, "pages": {}, "interactions": {}}
+    light = [page for page in _settle_pages(args) if page[0] != "pack"]
+    heavy = [page for page in _settle_pages(args) if page[0] == "pack"]
     with _chromium(workdir / "chromium-settle") as driver:
         browser_sign_in(driver, product.base, BENCH_USER)
         with SettleWatcher(driver) as watcher:
             floors = [settle_series(watcher, bare_url, runs, timeout, "bare page")]
             changes = [interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page")]
-            for page, path, _control in _settle_pages(args):
+            for page, path, _control in light:
                 result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
-            for page, path, control in _settle_pages(args):
+            for page, path, control in light:
                 try:
                     result["interactions"][page] = interaction_series(
                         watcher, product.base + path, control, runs, timeout, page
@@ -404,6 +413,22 @@ def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: 
                     result["interactions"][page] = {"control": control, "error": str(exc), "median_ms": None}
             floors.append(settle_series(watcher, bare_url, runs, timeout, "bare page"))
             changes.append(interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page"))
+    # The pack last and in a browser of its own: at the large size it may hold the renderer past the
+    # time-out, and nothing measured after it may queue behind it.
+    for page, path, control in heavy:
+        with _chromium(workdir / "chromium-settle-pack") as driver:
+            browser_sign_in(driver, product.base, BENCH_USER)
+            with SettleWatcher(driver) as watcher:
+                result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
+                if result["pages"][page]["median_ms"] is None:
+                    result["interactions"][page] = {"control": control, "error": "page never settled", "median_ms": None}
+                    continue
+                try:
+                    result["interactions"][page] = interaction_series(
+                        watcher, product.base + path, control, runs, timeout, page
+                    )
+                except BenchmarkError as exc:
+                    result["interactions"][page] = {"control": control, "error": str(exc), "median_ms": None}
     result["bare"] = {
         "runs_ms": [value for series in floors for value in series["runs_ms"]],
         "median_ms": median([value for series in floors for value in series["runs_ms"]]),
@@ -427,6 +452,8 @@ def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
             browser_sign_in(driver, product.base, BENCH_USER)
             with SettleWatcher(driver) as watcher:
                 for page, path, _control in _settle_pages(args):
+                    if page == "pack":  # minutes a load at 10x (see the pack's own phase)
+                        continue
                     pages[page] = settle_series(watcher, product.base + path, args.settle_runs, args.draw_timeout, f"{page} ({label})")
     seed_rows = ((results.get("callbacks") or {}).get("seed") or {}).get("rows", {})
     large_rows = ((results.get("callbacks") or {}).get("large") or {}).get("rows", {})
@@ -487,6 +514,30 @@ def _fmt_ms(value) -> str:
 
 def _fmt_ratio(value) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def phase_monday(args, gunicorn: Gunicorn, app) -> dict:
+    """S4: a Monday morning before the board. Each kind of request is first timed with nobody else on
+    the server (its unloaded p95), then `--monday-users` people open page after page, reading 5–15 s
+    between pages, for `--monday-seconds`."""
+    from benchmarks.bench_load import unloaded
+
+    session = sign_in(gunicorn.base, BENCH_USER)
+    routers, bodies = page_bodies(app, session, gunicorn.base)
+    session.close()
+    log.info("  unloaded: one user, every page 5 times")
+    quiet = unloaded(gunicorn.base, routers, bodies)
+    result = run_load(gunicorn.base, routers, bodies, args.monday_users, args.monday_seconds, page_think=(5.0, 15.0))
+    result["workers"] = args.workers
+    result["unloaded"] = quiet
+    result["p95_ratios"] = {
+        kind: ratio(item["p95"], (quiet.get(kind) or {}).get("p95")) for kind, item in result["kinds"].items()
+    }
+    if result["errors"]:
+        result["gunicorn_log_tail"] = gunicorn.log_tail()
+    worst = max((value, kind) for kind, value in result["p95_ratios"].items() if value is not None)
+    log.info("  %s requests, %d errors; worst p95 %.2f× unloaded (%s)", f"{result['requests']:,}", result["errors"], *worst)
+    return result
 
 
 def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | None = None) -> dict:
@@ -641,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
             ):
                 results["settle"] = phase_settle(args, product, bare, workdir)
             timings["settle"] = time.perf_counter() - started
-        if {"load", "gantt"} & set(args.phases):
+        if {"load", "monday", "gantt"} & set(args.phases):
             app = _bench_app(large_url)  # builds the request bodies, as the browser would
         if "load" in args.phases:
             started = time.perf_counter()
@@ -650,6 +701,13 @@ def main(argv: list[str] | None = None) -> int:
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-load.log") as gunicorn:
                 results["load"] = phase_load(args, gunicorn, app)
             timings["load"] = time.perf_counter() - started
+        if "monday" in args.phases:
+            started = time.perf_counter()
+            log.info("monday: %d users for %.0f s, reading 5-15 s between pages", args.monday_users, args.monday_seconds)
+            loads["monday"] = os.getloadavg()
+            with Gunicorn(large_url, args.workers, workdir / "gunicorn-monday.log") as gunicorn:
+                results["monday"] = phase_monday(args, gunicorn, app)
+            timings["monday"] = time.perf_counter() - started
         if "gantt" in args.phases:
             # A server of its own: nothing left over from the load may queue beside the measured loads.
             started = time.perf_counter()
@@ -668,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
             databases = {"seed": seed_url, "large": large_url}
             if growth_url:
                 databases["10x"] = growth_url
-            results["pack"] = bench_pack.run(databases, 3 if args.quick else 5)
+            results["pack"] = bench_pack.run(databases, 3)
             timings["pack"] = time.perf_counter() - started
         if "growth" in args.phases:
             started = time.perf_counter()
