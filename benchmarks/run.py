@@ -5,6 +5,7 @@
     python -m benchmarks.run --only callbacks,bytes --scale 0.2 --repeat 10
     python -m benchmarks.run --keep          # keep the PostgreSQL data directory afterwards
     python -m benchmarks.run --pg-dir DIR    # reuse the databases a --keep run left in DIR
+    python -m benchmarks.run --only settle,gantt --pages milestones,kpis --settle-runs 3
 
 Everything runs on loopback. A throw-away PostgreSQL server (scripts/pg_server.sh) holds two
 databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.generate.generate`).
@@ -12,9 +13,17 @@ databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.genera
 1. callbacks: each page's main callbacks, served in this process, timed on both databases, with
    the floor (no-op callback + the callback's own SQL replayed raw) — budgets 1 and 2;
 2. bytes: the overview's first load in headless Chromium against a bare Dash page — budget 3;
-3. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
-4. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5;
-5. import: a workbook far over the import's row limit refused against the largest one accepted — budget 6.
+3. settle: every page's settle from navigation, and its main filter's change, in headless Chromium
+   against the bare page's (benchmarks/bench_settle.py) — S1 and S2;
+4. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
+5. monday: 200 people reading 5–15 s between pages for 5 minutes, each request kind's p95 against
+   its unloaded p95 — S4;
+6. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5 — and against plotly.js
+   drawing the same marks on the bare page in the same browser — S3;
+7. pack: the board pack's page and Excel at seed and large, `export DIR` at every size — S5;
+8. import: a workbook far over the import's row limit refused against the largest one accepted — budget 6;
+9. growth: the main callbacks and page settle on a 10× database (`--growth-pg-dir DIR` keeps it:
+   generating it takes about 12 minutes) — S6.
 
 The report goes to stdout and benchmarks/results/<name>.md, every raw number to <name>.json
 (name "latest" for a full run, "quick" for --quick, "partial" for --only). The exit status is 0
