@@ -531,3 +531,22 @@ def test_the_gantt_axis_fits_the_milestones_shown_with_today_only_when_it_is_nea
     figure = figures.gantt([row(dt.date(2018, 10, 1), dt.date(2019, 3, 31))], dt.date(2026, 12, 4))
     assert figure["layout"]["xaxis"]["range"][1] < "2019-06-01"
     assert figure["layout"]["annotations"][0]["text"] == "Today 4 Dec 2026 →"
+
+
+def test_a_long_progress_chart_leaves_the_numbers_to_the_hover_and_the_table():
+    from dashboard.figures.actions import LABELLED_ROWS, progress_figure
+
+    rows = LABELLED_ROWS + 1
+    progress = pd.DataFrame(
+        {
+            "recommendation": [str(number) for number in range(1, rows + 1)],
+            "total": [3] * rows,
+            "accepted": [1] * rows,
+            "awaiting": [1] * rows,
+            "open": [1] * rows,
+            "overdue": [0] * rows,
+        }
+    )
+    for trace in progress_figure(progress)["data"]:
+        assert trace["textposition"] == "none" and "text" not in trace
+        assert len(trace["y"]) == rows and "%{x}" in trace["hovertemplate"]
