@@ -255,6 +255,10 @@ def bare_gantt_figure(figure: dict) -> dict:
         "xaxis": {"type": (source.get("xaxis") or {}).get("type", "date")},
         "yaxis": {"type": "category", "autorange": "reversed", "automargin": False},
     }
+    # The same row labels: the Gantt's rows are categories labelled through tickvals/ticktext.
+    for name in ("tickmode", "tickvals", "ticktext", "categoryorder", "categoryarray"):
+        if name in (source.get("yaxis") or {}):
+            layout["yaxis"][name] = source["yaxis"][name]
     return {"data": data, "layout": {key: value for key, value in layout.items() if value is not None}}
 
 
