@@ -62,3 +62,49 @@ def create_bare_app() -> Dash:
 
 if __name__ == "__main__":
     create_bare_app().run(host="127.0.0.1", port=int(sys.argv[1]) if len(sys.argv) > 1 else 8060)
+
+
+def create_settle_app() -> Dash:
+    """The floor of a page's settle and of an interaction: the same component libraries, one empty
+    graph and one empty grid, and one select whose callback (doing nothing else) redraws the graph."""
+    from dash import Input, Output
+
+    app = Dash(
+        "bare_settle",
+        assets_folder=str(ASSETS),
+        assets_ignore=rf"^(?!{re.escape(bootstrap_css())}$)",
+        serve_locally=True,
+        compress=True,
+        title="Bare Dash page",
+        update_title=None,
+    )
+    app.layout = dbc.Container(
+        [
+            html.H1("Bare page", className="h3"),
+            dbc.Select(
+                id="bare-select",
+                options=[{"label": name, "value": name} for name in ("All", "Red", "Amber", "Green")],
+                value="All",
+            ),
+            dag.AgGrid(
+                id="bare-grid",
+                columnDefs=[{"field": "name"}, {"field": "value"}],
+                rowData=[],
+                dashGridOptions={"domLayout": "autoHeight"},
+            ),
+            dcc.Graph(id="bare-graph", figure={"data": [], "layout": {"height": 300}}),
+        ],
+        className="my-4",
+    )
+
+    @app.callback(Output("bare-graph", "figure"), Input("bare-select", "value"), prevent_initial_call=True)
+    def redraw(value):
+        # A new (empty) figure each time: the round trip plus plotly redrawing the graph.
+        return {"data": [], "layout": {"height": 300, "title": {"text": value}}}
+
+    return app
+
+
+def settle_server():
+    """`gunicorn 'benchmarks.bare_app:settle_server()'`: the settle floor served as the product is."""
+    return create_settle_app().server

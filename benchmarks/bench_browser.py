@@ -211,7 +211,6 @@ def measure_page_bytes(driver, url: str, condition: str, draw_timeout: float = 6
 OVERVIEW_DRAWN = (
     "['ov-plain', 'ov-tiles', 'ov-changes', 'ov-owed'].every(function (id) {"
     " const el = document.getElementById(id); return el && el.children.length > 0; })"
-    " && !!document.getElementById('overview-summary-table')"
     " && !document.querySelector('[data-dash-is-loading=\"true\"]')"
 )
 

@@ -101,12 +101,23 @@ def _answer_error(step: Step, response: requests.Response) -> str | None:
 
 
 def _user(base: str, session: requests.Session, cycle: list[list[Step]], start_page: int, deadline: float,
-          tally: Tally, seed: int) -> None:  # fmt: skip
+          tally: Tally, seed: int, page_think: tuple[float, float] | None = None) -> None:  # fmt: skip
+    """One person: page after page. With `page_think`, a page's requests go back to back (as the
+    browser sends them) and the person reads for that long between pages; arrivals are spread over
+    the first think time."""
     rng = random.Random(seed)
     page = start_page
+    if page_think:
+        time.sleep(rng.uniform(0, page_think[1]))
     while time.monotonic() < deadline:
+        if page_think and page != start_page:
+            pause = rng.uniform(*page_think)
+            if time.monotonic() + pause >= deadline:
+                return
+            time.sleep(pause)
         for step in cycle[page % len(cycle)]:
-            time.sleep(rng.uniform(*THINK_SECONDS))
+            if not page_think:
+                time.sleep(rng.uniform(*THINK_SECONDS))
             if time.monotonic() >= deadline:
                 return
             started = time.perf_counter()
@@ -124,7 +135,32 @@ def _user(base: str, session: requests.Session, cycle: list[list[Step]], start_p
         page += 1
 
 
-def run_load(base: str, routers: dict, bodies: dict, users: int, seconds: float) -> dict:
+def unloaded(base: str, routers: dict, bodies: dict, rounds: int = 5) -> dict[str, dict]:
+    """Each kind of request with nobody else on the server: one user, every page `rounds` times."""
+    cycle = page_cycle(routers, bodies)
+    session = sign_in(base, LOAD_USERS[0])
+    tally = Tally()
+    for _round in range(rounds):
+        for steps in cycle:
+            for step in steps:
+                started = time.perf_counter()
+                if step.method == "GET":
+                    response = session.get(base + step.path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
+                else:
+                    response = session.post(base + step.path, json=step.body, timeout=REQUEST_TIMEOUT)
+                tally.record(step.kind, time.perf_counter() - started, _answer_error(step, response), 0)
+    session.close()
+    return {kind: {**summarise(values), "errors": tally.errors.get(kind, 0)} for kind, values in tally.latencies.items()}
+
+
+def run_load(
+    base: str,
+    routers: dict,
+    bodies: dict,
+    users: int,
+    seconds: float,
+    page_think: tuple[float, float] | None = None,
+) -> dict:
     cycle = page_cycle(routers, bodies)
     log.info("  signing in %d users", users)
     sessions = [sign_in(base, LOAD_USERS[index % len(LOAD_USERS)]) for index in range(users)]
@@ -134,7 +170,7 @@ def run_load(base: str, routers: dict, bodies: dict, users: int, seconds: float)
     threads = [
         threading.Thread(
             target=_user,
-            args=(base, sessions[index], cycle, index, deadline, tally, index),
+            args=(base, sessions[index], cycle, index, deadline, tally, index, page_think),
             name=f"bench-user-{index}",
             daemon=True,
         )
@@ -160,6 +196,7 @@ def run_load(base: str, routers: dict, bodies: dict, users: int, seconds: float)
     return {
         "users": users,
         "seconds": seconds,
+        "page_think_s": page_think,
         "elapsed_s": elapsed,
         "requests": len(all_latencies),
         "errors": total_errors,

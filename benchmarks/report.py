@@ -6,6 +6,11 @@ FLOOR_RATIO_LIMIT = 3.0
 GROWTH_RATIO_LIMIT = 3.0
 BYTES_RATIO_LIMIT = 1.25
 GANTT_LIMIT_MS = 2000.0
+SETTLE_RATIO_LIMIT = 2.0
+INTERACTION_RATIO_LIMIT = 3.0
+GANTT_FLOOR_RATIO_LIMIT = 1.5
+LOAD_P95_RATIO_LIMIT = 3.0
+PACK_RATIO_LIMIT = 3.0
 
 
 def _ms(value) -> str:
@@ -151,10 +156,118 @@ def budgets(results: dict) -> list[dict]:
                 "met": worst <= imported["ratio_limit"],
             }
         )
+    verdicts += second_round(results)
     for verdict in verdicts:
         measured, limit = verdict["measured"], verdict["limit"]
         verdict["over_budget"] = (measured / limit) if (measured is not None and limit) else None
     return verdicts
+
+
+def _worst_verdict(name: str, ratios: dict[str, float | None], limit: float, unit: str = "×") -> dict:
+    measured = {key: value for key, value in ratios.items() if value is not None}
+    unmeasured = [key for key, value in ratios.items() if value is None]
+    if not measured:
+        return _not_measured(name, limit)
+    worst = max(measured, key=measured.get)
+    missing = [f"{key} ({value:.2f}{unit})" for key, value in measured.items() if value > limit]
+    text = f"worst {measured[worst]:.2f}{unit} ({worst}); {len(measured) - len(missing)} of {len(ratios)} within"
+    if unmeasured:
+        text += f"; not measured: {', '.join(unmeasured)}"
+    return {
+        "budget": name,
+        "measured": measured[worst],
+        "measured_text": text,
+        "limit": limit,
+        "met": not missing and not unmeasured,
+        "not_met_by": missing + [f"{key} (not measured)" for key in unmeasured],
+    }
+
+
+def second_round(results: dict) -> list[dict]:
+    """The budgets of the second round (S1–S6), each a ratio to a floor measured in the same run."""
+    verdicts = []
+    settle = results.get("settle")
+    bare = (settle or {}).get("bare", {}).get("median_ms")
+    if settle and bare:
+        ratios = {page: _div(item.get("median_ms"), bare) for page, item in settle["pages"].items()}
+        verdicts.append(
+            _worst_verdict("S1. Page settle at the large size: median ≤ 2× the bare page's", ratios, SETTLE_RATIO_LIMIT)
+        )
+        floor = settle.get("bare_interaction", {}).get("median_ms")
+        ratios = {page: _div(item.get("median_ms"), floor) for page, item in settle["interactions"].items()}
+        verdicts.append(
+            _worst_verdict(
+                "S2. Changing each page's main filter: median ≤ 3× a no-op callback + the bare graph's redraw",
+                ratios,
+                INTERACTION_RATIO_LIMIT,
+            )
+        )
+    else:
+        verdicts.append(_not_measured("S1. Page settle at the large size ≤ 2× the bare page's", SETTLE_RATIO_LIMIT))
+        verdicts.append(_not_measured("S2. Main filter change ≤ 3× no-op + bare redraw", INTERACTION_RATIO_LIMIT))
+    gantt = results.get("gantt") or {}
+    summary = gantt.get("summary") or {}
+    if summary.get("ratio") is not None:
+        verdicts.append(
+            {
+                "budget": f"S3. {gantt['milestones_shown']:,}-milestone Gantt drawn ≤ 1.5× plotly.js drawing the same marks",
+                "measured": summary["ratio"],
+                "measured_text": (
+                    f"{summary['ratio']:.2f}× (drawn {summary['draw_after_answer_median_ms']:,.0f} ms after its "
+                    f"answer; plotly.js alone {summary['floor_median_ms']:,.0f} ms)"
+                ),
+                "limit": GANTT_FLOOR_RATIO_LIMIT,
+                "met": summary["ratio"] <= GANTT_FLOOR_RATIO_LIMIT,
+            }
+        )
+    else:
+        verdicts.append(_not_measured("S3. Gantt ≤ 1.5× plotly.js alone", GANTT_FLOOR_RATIO_LIMIT))
+    load = results.get("monday") or {}
+    if load.get("p95_ratios"):
+        verdict = _worst_verdict(
+            f"S4. {load['users']} users, think 5–15 s: p95 of each kind ≤ 3× its unloaded p95",
+            load["p95_ratios"],
+            LOAD_P95_RATIO_LIMIT,
+        )
+        verdict["measured_text"] += f"; {load['errors']:,} errors in {load['requests']:,} requests"
+        verdict["met"] = verdict["met"] and load["errors"] == 0
+        verdicts.append(verdict)
+    else:
+        verdicts.append(_not_measured("S4. Load with think times: p95 ≤ 3× unloaded", LOAD_P95_RATIO_LIMIT))
+    pack = results.get("pack")
+    if pack and pack.get("ratios"):
+        verdict = _worst_verdict(
+            "S5. Board pack (page, Excel) at the large size ≤ 3× seed; export streamed", pack["ratios"], PACK_RATIO_LIMIT
+        )
+        export = pack.get("export") or {}
+        if export:
+            verdict["measured_text"] += (
+                f"; export: {export.get('memory_text', '–')}, time per 1,000 rows {export.get('linear_text', '–')}"
+            )
+            verdict["met"] = verdict["met"] and bool(export.get("bounded")) and bool(export.get("linear"))
+        verdicts.append(verdict)
+    else:
+        verdicts.append(_not_measured("S5. Board pack ≤ 3× seed; export streamed", PACK_RATIO_LIMIT))
+    growth = results.get("growth")
+    if growth:
+        verdicts.append(
+            {
+                "budget": "S6. Growth seed → large → 10×: a paged view does not grow with the programme",
+                "measured": None,
+                "measured_text": growth.get("summary_text", "see Growth"),
+                "limit": None,
+                "met": growth.get("met"),
+            }
+        )
+    else:
+        verdicts.append(_not_measured("S6. Growth seed → large → 10×", None))
+    return verdicts
+
+
+def _div(numerator, denominator):
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
 
 
 def _not_measured(name: str, limit) -> dict:
@@ -219,7 +332,9 @@ def render(results: dict) -> str:
         over = verdict.get("over_budget")
         limit = verdict["limit"]
         limit_text = (
-            f"≤ {limit}×"
+            "–"
+            if limit is None
+            else f"≤ {limit}×"
             if isinstance(limit, float) and limit < 10
             else ("0" if limit == 0 else f"< {limit:,.0f} ms")
         )
@@ -237,7 +352,7 @@ def render(results: dict) -> str:
         if verdict.get("not_met_by"):
             lines.append("")
             lines.append(
-                f"Budget {verdict['budget'][:1]} is not met by: " + ", ".join(verdict["not_met_by"]) + "."
+                f"Budget {verdict['budget'].split('.')[0]} is not met by: " + ", ".join(verdict["not_met_by"]) + "."
             )
     lines.append("")
 
@@ -245,6 +360,7 @@ def render(results: dict) -> str:
     lines += _bytes_section(results)
     lines += _load_section(results)
     lines += _gantt_section(results)
+    lines += _settle_section(results)
     lines += _import_section(results)
     lines += _method_section(results)
     return "\n".join(lines) + "\n"
@@ -639,3 +755,73 @@ def _method_section(results: dict) -> list[str]:
         "for comparison between runs on this machine, not absolute.",
         "",
     ]
+
+
+def _settle_section(results: dict) -> list[str]:
+    settle = results.get("settle")
+    lines: list[str] = []
+    if settle:
+        bare = settle["bare"]["median_ms"]
+        floor = settle["bare_interaction"]["median_ms"]
+        lines += [
+            "## Page settle and the main filter (S1, S2)",
+            "",
+            f"Headless Chromium, signed in as a viewer, HTTP cache warm (one untimed load first), gunicorn with "
+            f"the same workers for both apps, the {settle['database']} database; median of {settle['runs']}. "
+            f"Settled = nothing loading, nothing in the DOM changing and no request in flight (ms from "
+            f"navigation, or from the change). The bare page (same libraries, an empty graph, an empty "
+            f"grid) settled in {_ms(bare)} ms (runs: {', '.join(_ms(v) for v in settle['bare']['runs_ms'])}); "
+            f"its select's no-op callback and graph redraw took {_ms(floor)} ms "
+            f"(runs: {', '.join(_ms(v) for v in settle['bare_interaction']['runs_ms'])}).",
+            "",
+        ]
+        rows = []
+        for page, item in settle["pages"].items():
+            change = settle["interactions"].get(page, {})
+            rows.append(
+                [
+                    page,
+                    _ms(item.get("median_ms")),
+                    _ms(item.get("max_ms")),
+                    f"{_ratio(_div(item.get('median_ms'), bare))}{_mark(_div(item.get('median_ms'), bare), SETTLE_RATIO_LIMIT)}",
+                    f"`{change.get('control', '–')}`",
+                    _ms(change.get("median_ms")),
+                    f"{_ratio(_div(change.get('median_ms'), floor))}{_mark(_div(change.get('median_ms'), floor), INTERACTION_RATIO_LIMIT)}",
+                ]
+            )
+        lines += _table(
+            ["page", "settle median ms", "max ms", "÷ bare (≤ 2)", "main filter", "change median ms", "÷ floor (≤ 3)"],
+            rows,
+            "lrrrlrr",
+        )
+        lines.append("")
+    growth = results.get("growth")
+    if growth:
+        lines += ["## Growth: seed → large → 10× (S6)", "", growth.get("intro", ""), ""]
+        lines += _table(growth["headers"], growth["rows"], "l" + "r" * (len(growth["headers"]) - 1))
+        lines.append("")
+    monday = results.get("monday")
+    if monday:
+        lines += [
+            "## A Monday morning: many people reading between pages (S4)",
+            "",
+            f"{monday['users']} signed-in people (viewers and leads) for {monday['seconds']:.0f} s, each opening page "
+            f"after page as the browser loads it (the page, layout, dependencies, router and the page's main "
+            f"callbacks, back to back), reading 5–15 s between pages; gunicorn with {monday['workers']} workers "
+            f"on the large database. {monday['requests']:,} requests, {monday['errors']:,} errors, "
+            f"{monday['throughput_rps']:.1f} requests/s. Unloaded = one person, every page five times, just before.",
+            "",
+        ]
+        rows = []
+        for kind, item in monday["kinds"].items():
+            quiet = monday["unloaded"].get(kind) or {}
+            value = monday["p95_ratios"].get(kind)
+            rows.append([kind, _ms(quiet.get("p95")), _ms(item["p50"]), _ms(item["p95"]), f"{_ratio(value)}{_mark(value, LOAD_P95_RATIO_LIMIT)}", str(item["errors"])])
+        lines += _table(["request", "unloaded p95 ms", "loaded p50 ms", "loaded p95 ms", "÷ unloaded (≤ 3)", "errors"], rows)
+        lines.append("")
+    pack = results.get("pack")
+    if pack:
+        lines += ["## The board pack and the export (S5)", "", pack.get("intro", ""), ""]
+        lines += _table(pack["headers"], pack["rows"], "l" + "r" * (len(pack["headers"]) - 1))
+        lines.append("")
+    return lines

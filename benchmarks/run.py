@@ -5,6 +5,7 @@
     python -m benchmarks.run --only callbacks,bytes --scale 0.2 --repeat 10
     python -m benchmarks.run --keep          # keep the PostgreSQL data directory afterwards
     python -m benchmarks.run --pg-dir DIR    # reuse the databases a --keep run left in DIR
+    python -m benchmarks.run --only settle,gantt --pages milestones,kpis --settle-runs 3
 
 Everything runs on loopback. A throw-away PostgreSQL server (scripts/pg_server.sh) holds two
 databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.generate.generate`).
@@ -12,9 +13,17 @@ databases: "seed" (`init-db` only) and "large" (the seed plus `benchmarks.genera
 1. callbacks: each page's main callbacks, served in this process, timed on both databases, with
    the floor (no-op callback + the callback's own SQL replayed raw) — budgets 1 and 2;
 2. bytes: the overview's first load in headless Chromium against a bare Dash page — budget 3;
-3. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
-4. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5;
-5. import: a workbook far over the import's row limit refused against the largest one accepted — budget 6.
+3. settle: every page's settle from navigation, and its main filter's change, in headless Chromium
+   against the bare page's (benchmarks/bench_settle.py) — S1 and S2;
+4. load: simulated users against gunicorn with 3 workers on the large database — budget 4;
+5. monday: 200 people reading 5–15 s between pages for 5 minutes, each request kind's p95 against
+   its unloaded p95 — S4;
+6. gantt: the 1,000-milestone Gantt drawn in headless Chromium — budget 5 — and against plotly.js
+   drawing the same marks on the bare page in the same browser — S3;
+7. pack: the board pack's page and Excel at seed and large, `export DIR` at every size — S5;
+8. import: a workbook far over the import's row limit refused against the largest one accepted — budget 6;
+9. growth: the main callbacks and page settle on a 10× database (`--growth-pg-dir DIR` keeps it:
+   generating it takes about 12 minutes) — S6.
 
 The report goes to stdout and benchmarks/results/<name>.md, every raw number to <name>.json
 (name "latest" for a full run, "quick" for --quick, "partial" for --only). The exit status is 0
@@ -32,6 +41,7 @@ import multiprocessing
 import os
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -39,7 +49,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, table
 
-from benchmarks import bench_import, report
+from benchmarks import bench_import, bench_pack, report
 from benchmarks.bench_browser import (
     BARE_DRAWN,
     OVERVIEW_DRAWN,
@@ -77,14 +87,28 @@ from benchmarks.support import (
     log,
     machine_info,
     make_temp_dir,
+    ratio,
     sign_in,
 )
 from dashboard import migrate
 
-PHASES = ("callbacks", "bytes", "load", "gantt", "import")
+PHASES = ("callbacks", "bytes", "settle", "load", "monday", "gantt", "pack", "import", "growth")
+
+# Each page, and the main filter a person changes on it (project, period, KPI, measure, theme).
+SETTLE_PAGES = (
+    ("overview", "/", "ov-since"),
+    ("milestones", "/milestones", "ms-filter-project"),
+    ("actions", "/actions", "act-filter-theme"),
+    ("savings", "/savings", "sv-filter-project"),
+    ("kpis", "/kpis", "kpi-select"),
+    ("benchmarking", "/benchmarking", "bm-measure"),
+    ("audit", "/audit", "audit-filter-project"),
+    ("pack", "/pack", "pack-meeting"),
+)
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GANTT_PATH = "/milestones?programme=bench-gantt-1000&per_page=1000"  # the page draws 100 by default
 META_FILE = "benchmark-databases.json"
+BARE_TARGET = "benchmarks.bare_app:settle_server()"
 
 # The generated data is dated around the generator's "today"; pinning the app to it makes runs comparable.
 DEFAULT_TODAY = "2026-11-23"
@@ -119,9 +143,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--users", type=int, default=20, help="simulated users in the load phase (default 20)"
     )
     parser.add_argument(
+        "--monday-users", type=int, default=200, help="people in the Monday-morning load (default 200)"
+    )
+    parser.add_argument(
+        "--monday-seconds", type=float, help="length of the Monday-morning load (default 300; 30 with --quick)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=3, help="gunicorn workers for load and Gantt (default 3)"
     )
     parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
+    parser.add_argument(
+        "--settle-runs", type=int, help="timed loads and changes per page for settle (default 5; 3 with --quick)"
+    )
+    parser.add_argument("--pages", help="comma-separated pages for the settle phase (default: all)")
+    parser.add_argument(
+        "--growth-pg-dir",
+        type=Path,
+        help="PostgreSQL data directory for the growth phase's database (made at --growth-scale, or reused)",
+    )
+    parser.add_argument("--growth-pg-port", type=int, help="port for the growth phase's PostgreSQL server")
+    parser.add_argument(
+        "--growth-scale", type=float, default=10.0, help="size of the growth phase's database (default 10)"
+    )
     parser.add_argument(
         "--draw-timeout",
         type=float,
@@ -135,6 +178,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the PostgreSQL data directory (see --pg-dir)"
     )
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL data directory to use, reusing its databases")
+    parser.add_argument("--pg-port", type=int, help="port for the throw-away PostgreSQL server (default: a free one)")
     parser.add_argument("--sqlite", action="store_true", help="time the callbacks on SQLite files instead")
     parser.add_argument("--seed", type=int, default=2026, help="the generator's random seed")
     parser.add_argument("--name", help="results file name (default latest, quick or partial)")
@@ -149,6 +193,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 20.0)
     args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
     args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
+    args.monday_seconds = args.monday_seconds if args.monday_seconds is not None else (30.0 if quick else 300.0)
+    args.settle_runs = args.settle_runs if args.settle_runs is not None else (3 if quick else 5)
     if args.name is None:
         args.name = "quick" if quick else ("latest" if set(args.phases) == set(PHASES) else "partial")
     if args.scale <= 0 or args.repeat < 1 or args.users < 1:
@@ -340,7 +386,170 @@ def phase_load(args, gunicorn: Gunicorn, app) -> dict:
     return result
 
 
-def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
+def _settle_pages(args) -> list[tuple[str, str, str]]:
+    if not args.pages:
+        return list(SETTLE_PAGES)
+    wanted = {name.strip() for name in args.pages.split(",")}
+    return [page for page in SETTLE_PAGES if page[0] in wanted]
+
+
+def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: str = "large") -> dict:
+    """Budgets 1 and 2: each page's settle from navigation, and its main filter's change, against the
+    bare page's, in one signed-in browser with a warm cache. The bare page is measured before and after
+    the product's pages, and its runs pooled, so a change in the machine's speed during the phase
+    weighs on both sides."""
+    from benchmarks.bench_settle import SettleWatcher, interaction_series, median, settle_series
+
+    runs, timeout = args.settle_runs, args.draw_timeout
+    bare_url = bare.base + "/"
+    result: dict = {"runs": runs, "database": label, "pages": {}, "interactions": {}}
+    light = [page for page in _settle_pages(args) if page[0] != "pack"]
+    heavy = [page for page in _settle_pages(args) if page[0] == "pack"]
+    with _chromium(workdir / "chromium-settle") as driver:
+        browser_sign_in(driver, product.base, BENCH_USER)
+        with SettleWatcher(driver) as watcher:
+            floors = [settle_series(watcher, bare_url, runs, timeout, "bare page")]
+            changes = [interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page")]
+            for page, path, _control in light:
+                result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
+            for page, path, control in light:
+                try:
+                    result["interactions"][page] = interaction_series(
+                        watcher, product.base + path, control, runs, timeout, page
+                    )
+                except BenchmarkError as exc:
+                    log.warning("  %s: %s", page, exc)
+                    result["interactions"][page] = {"control": control, "error": str(exc), "median_ms": None}
+            floors.append(settle_series(watcher, bare_url, runs, timeout, "bare page"))
+            changes.append(interaction_series(watcher, bare_url, "bare-select", runs, timeout, "bare page"))
+    # The pack last and in a browser of its own: at the large size it may hold the renderer past the
+    # time-out, and nothing measured after it may queue behind it.
+    for page, path, control in heavy:
+        with _chromium(workdir / "chromium-settle-pack") as driver:
+            browser_sign_in(driver, product.base, BENCH_USER)
+            with SettleWatcher(driver) as watcher:
+                result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
+                if result["pages"][page]["median_ms"] is None:
+                    result["interactions"][page] = {"control": control, "error": "page never settled", "median_ms": None}
+                    continue
+                try:
+                    result["interactions"][page] = interaction_series(
+                        watcher, product.base + path, control, runs, timeout, page
+                    )
+                except BenchmarkError as exc:
+                    result["interactions"][page] = {"control": control, "error": str(exc), "median_ms": None}
+    result["bare"] = {
+        "runs_ms": [value for series in floors for value in series["runs_ms"]],
+        "median_ms": median([value for series in floors for value in series["runs_ms"]]),
+    }
+    result["bare_interaction"] = {
+        "runs_ms": [value for series in changes for value in series["runs_ms"]],
+        "median_ms": median([value for series in changes for value in series["runs_ms"]]),
+    }
+    return result
+
+
+def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
+    """S6: the main callbacks and each page's settle on the 10× database, beside seed and large."""
+    from benchmarks.bench_settle import SettleWatcher, median, settle_series
+
+    label = f"{args.growth_scale:g}x"
+    callbacks = measure_database(label, growth_url, args.repeat, args.cap_seconds)
+    pages: dict = {}
+    with Gunicorn(growth_url, args.workers, workdir / "gunicorn-growth.log") as product:
+        with _chromium(workdir / "chromium-growth") as driver:
+            browser_sign_in(driver, product.base, BENCH_USER)
+            with SettleWatcher(driver) as watcher:
+                for page, path, _control in _settle_pages(args):
+                    if page == "pack":  # minutes a load at 10x (see the pack's own phase)
+                        continue
+                    pages[page] = settle_series(watcher, product.base + path, args.settle_runs, args.draw_timeout, f"{page} ({label})")
+    seed_rows = ((results.get("callbacks") or {}).get("seed") or {}).get("rows", {})
+    large_rows = ((results.get("callbacks") or {}).get("large") or {}).get("rows", {})
+
+    def p50(rows, name):
+        return ((rows.get(name) or {}).get("rt") or {}).get("p50")
+
+    table, worst = [], []
+    for name, row in callbacks["rows"].items():
+        if row["kind"] != "main":
+            continue
+        seed, large, grown = p50(seed_rows, name), p50(large_rows, name), row["rt"]["p50"]
+        growth = grown / large if large else None
+        worst.append((growth, name))
+        table.append([name, _fmt_ms(seed), _fmt_ms(large), _fmt_ms(grown), _fmt_ratio(growth)])
+    settle_large = ((results.get("settle") or {}).get("pages")) or {}
+    page_growth = []
+    for page, item in pages.items():
+        large = (settle_large.get(page) or {}).get("median_ms")
+        growth = item["median_ms"] / large if large and item["median_ms"] else None
+        page_growth.append((growth, page))
+        table.append([f"page settle: {page}", "–", _fmt_ms(large), _fmt_ms(item["median_ms"]), _fmt_ratio(growth)])
+    measured_cb = [item for item in worst if item[0] is not None]
+    measured_pg = [item for item in page_growth if item[0] is not None]
+    met = (
+        bool(measured_cb)
+        and all(value <= 3.0 for value, _ in measured_cb)
+        and all(value <= 1.5 for value, _ in measured_pg)
+    )
+    text = []
+    if measured_cb:
+        value, name = max(measured_cb)
+        text.append(f"callbacks: worst {value:.2f}× large ({name})")
+    if measured_pg:
+        value, name = max(measured_pg)
+        text.append(f"page settle: worst {value:.2f}× large ({name})")
+    return {
+        "scale": args.growth_scale,
+        "callbacks": callbacks,
+        "pages": pages,
+        "met": met if (measured_cb and (measured_pg or not settle_large)) else None,
+        "summary_text": "; ".join(text) or "not measured",
+        "headers": ["callback or page", "seed p50 ms", "large p50 ms", f"{label} p50 ms", f"{label} ÷ large"],
+        "rows": table,
+        "intro": (
+            f"The {label} database is a seed plus `generate(scale={args.growth_scale:g})`: "
+            + ", ".join(f"{count:,} {name}" for name, count in (results["meta"].get("growth_database", {}).get("generated") or {}).items() if name in ("milestones", "action_items", "saving_lines", "kpi_values", "audit_events"))
+            + f"; generated in {results['meta'].get('growth_database', {}).get('prepared_s') or 0:.0f} s. Callbacks as in "
+            "budget 1 (p50, served in this process); page settle as in S1 (median, ms from navigation). Met when "
+            "no callback grows past 3× from large to 10× and no page's settle past 1.5×."
+        ),
+    }
+
+
+def _fmt_ms(value) -> str:
+    return "–" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def _fmt_ratio(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def phase_monday(args, gunicorn: Gunicorn, app) -> dict:
+    """S4: a Monday morning before the board. Each kind of request is first timed with nobody else on
+    the server (its unloaded p95), then `--monday-users` people open page after page, reading 5–15 s
+    between pages, for `--monday-seconds`."""
+    from benchmarks.bench_load import unloaded
+
+    session = sign_in(gunicorn.base, BENCH_USER)
+    routers, bodies = page_bodies(app, session, gunicorn.base)
+    session.close()
+    log.info("  unloaded: one user, every page 5 times")
+    quiet = unloaded(gunicorn.base, routers, bodies)
+    result = run_load(gunicorn.base, routers, bodies, args.monday_users, args.monday_seconds, page_think=(5.0, 15.0))
+    result["workers"] = args.workers
+    result["unloaded"] = quiet
+    result["p95_ratios"] = {
+        kind: ratio(item["p95"], (quiet.get(kind) or {}).get("p95")) for kind, item in result["kinds"].items()
+    }
+    if result["errors"]:
+        result["gunicorn_log_tail"] = gunicorn.log_tail()
+    worst = max((value, kind) for kind, value in result["p95_ratios"].items() if value is not None)
+    log.info("  %s requests, %d errors; worst p95 %.2f× unloaded (%s)", f"{result['requests']:,}", result["errors"], *worst)
+    return result
+
+
+def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | None = None) -> dict:
     base = gunicorn.base
     path, _, search = GANTT_PATH.partition("?")
     session = sign_in(base, BENCH_USER)
@@ -370,6 +579,8 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
         raise BenchmarkError(f"the milestones page did not take the programme filter from {GANTT_PATH}")
     log.info("  gantt: %d milestones, %s expected", len(rows), marks)
 
+    floor: dict = {}
+
     def series(cold: bool, runs: int, label: str) -> list[dict]:
         # Each series in a fresh browser: a run not drawn in time leaves its renderer busy.
         with _chromium(workdir / "chromium-gantt") as driver:
@@ -377,20 +588,34 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path) -> dict:
             if not cold:
                 # One untimed load fills the HTTP cache: the timed runs are a returning user's.
                 gantt_runs(driver, base + GANTT_PATH, marks, 1, args.draw_timeout, label="warm-up")
-            return gantt_runs(
+            timed = gantt_runs(
                 driver, base + GANTT_PATH, marks, runs, args.draw_timeout, cold=cold, label=label
             )
+            if not cold and bare is not None:
+                # The floor: plotly.js alone drawing the same marks, in this browser, now.
+                from benchmarks.bench_settle import SettleWatcher, plotly_floor
+
+                with SettleWatcher(driver) as watcher:
+                    floor.update(plotly_floor(watcher, bare.base + "/", figure, runs, args.draw_timeout))
+            return timed
 
     cold = series(True, 1, "cold-cache")
     runs = series(False, args.gantt_runs, "timed")
+    draws = [run["drawn_ms"] - run["gantt_callback_answered_ms"] for run in runs
+             if run.get("drawn_ms") is not None and run.get("gantt_callback_answered_ms") is not None]
+    summary = gantt_summary(runs)
+    summary["draw_after_answer_median_ms"] = statistics.median(draws) if draws else None
+    summary["floor_median_ms"] = floor.get("median_ms")
+    summary["ratio"] = ratio(summary["draw_after_answer_median_ms"], floor.get("median_ms"))
     return {
+        "floor": floor,
         "path": GANTT_PATH,
         "milestones_shown": len(rows),
         "summary_text": summary_text,
         "marks_expected": marks,
         "runs": runs,
         "cold_runs": cold,
-        "summary": gantt_summary(runs),
+        "summary": summary,
     }
 
 
@@ -420,7 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     pg_dir = args.pg_dir or (workdir / "postgres")
     pg_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(pg_dir, 0o755)
-    pg = PostgresServer(pg_dir, free_port())
+    pg = PostgresServer(pg_dir, args.pg_port or free_port())
+    growth_pg = None
     try:
         log.info("PostgreSQL in %s", pg_dir)
         pg.start()
@@ -429,6 +655,22 @@ def main(argv: list[str] | None = None) -> int:
         seed_url, large_url, db_meta = prepare_postgres(pg, args.scale, args.seed)
         results["meta"]["generated"] = db_meta.get("generated")
         timings = results["meta"]["phase_seconds"] = {"databases": time.perf_counter() - started}
+        growth_url = None
+        if "growth" in args.phases or args.growth_pg_dir:
+            growth_dir = args.growth_pg_dir or (workdir / "postgres-growth")
+            growth_dir.mkdir(parents=True, exist_ok=True)
+            os.chmod(growth_dir, 0o755)
+            growth_pg = PostgresServer(growth_dir, args.growth_pg_port or free_port())
+            log.info("PostgreSQL for the %g× database in %s", args.growth_scale, growth_dir)
+            growth_pg.start()
+            started = time.perf_counter()
+            _, growth_url, growth_meta = prepare_postgres(growth_pg, args.growth_scale, args.seed)
+            results["meta"]["growth_database"] = {
+                "scale": args.growth_scale,
+                "generated": growth_meta.get("generated"),
+                "prepared_s": growth_meta.get("prepared_s"),
+                "ready_s_this_run": time.perf_counter() - started,
+            }
         # Other work on the machine skews every number: the load average as each phase starts.
         loads = results["meta"]["load_average_at_start"] = {}
         results["meta"]["row_counts"] = {"seed": row_counts(seed_url), "large": row_counts(large_url)}
@@ -449,7 +691,17 @@ def main(argv: list[str] | None = None) -> int:
             loads["bytes"] = os.getloadavg()
             results["bytes"] = phase_bytes(args, seed_url, large_url, workdir)
             timings["bytes"] = time.perf_counter() - started
-        if {"load", "gantt"} & set(args.phases):
+        if "settle" in args.phases:
+            started = time.perf_counter()
+            log.info("settle")
+            loads["settle"] = os.getloadavg()
+            with (
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-settle.log") as product,
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-bare.log", target=BARE_TARGET) as bare,
+            ):
+                results["settle"] = phase_settle(args, product, bare, workdir)
+            timings["settle"] = time.perf_counter() - started
+        if {"load", "monday", "gantt"} & set(args.phases):
             app = _bench_app(large_url)  # builds the request bodies, as the browser would
         if "load" in args.phases:
             started = time.perf_counter()
@@ -458,14 +710,39 @@ def main(argv: list[str] | None = None) -> int:
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-load.log") as gunicorn:
                 results["load"] = phase_load(args, gunicorn, app)
             timings["load"] = time.perf_counter() - started
+        if "monday" in args.phases:
+            started = time.perf_counter()
+            log.info("monday: %d users for %.0f s, reading 5-15 s between pages", args.monday_users, args.monday_seconds)
+            loads["monday"] = os.getloadavg()
+            with Gunicorn(large_url, args.workers, workdir / "gunicorn-monday.log") as gunicorn:
+                results["monday"] = phase_monday(args, gunicorn, app)
+            timings["monday"] = time.perf_counter() - started
         if "gantt" in args.phases:
             # A server of its own: nothing left over from the load may queue beside the measured loads.
             started = time.perf_counter()
             log.info("gantt")
             loads["gantt"] = os.getloadavg()
-            with Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn:
-                results["gantt"] = phase_gantt(args, gunicorn, app, workdir)
+            with (
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-gantt.log") as gunicorn,
+                Gunicorn(large_url, args.workers, workdir / "gunicorn-bare.log", target=BARE_TARGET) as bare,
+            ):
+                results["gantt"] = phase_gantt(args, gunicorn, app, workdir, bare)
             timings["gantt"] = time.perf_counter() - started
+        if "pack" in args.phases:
+            started = time.perf_counter()
+            log.info("pack")
+            loads["pack"] = os.getloadavg()
+            databases = {"seed": seed_url, "large": large_url}
+            if growth_url:
+                databases["10x"] = growth_url
+            results["pack"] = bench_pack.run(databases, 3)
+            timings["pack"] = time.perf_counter() - started
+        if "growth" in args.phases:
+            started = time.perf_counter()
+            log.info("growth (%g×)", args.growth_scale)
+            loads["growth"] = os.getloadavg()
+            results["growth"] = phase_growth(args, growth_url, results, workdir)
+            timings["growth"] = time.perf_counter() - started
         if "import" in args.phases:
             started = time.perf_counter()
             log.info("import")
@@ -477,6 +754,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         pg.stop()
+        if growth_pg is not None:
+            growth_pg.stop()
         if args.keep or args.pg_dir:
             log.info("PostgreSQL data kept in %s (reuse it with --pg-dir %s)", pg_dir, pg_dir)
         kept = pg_dir if (args.keep and args.pg_dir is None) else None

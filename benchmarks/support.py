@@ -229,6 +229,7 @@ class Gunicorn:
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    target: str = "app:server"
 
     @property
     def base(self) -> str:
@@ -252,7 +253,7 @@ class Gunicorn:
                 str(self.workers),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "app:server",
+                self.target,
             ],
             cwd=ROOT,
             env=env,
@@ -260,7 +261,7 @@ class Gunicorn:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(self.base + "/healthz", 90, self.process)
+            wait_for_http(self.base + ("/healthz" if self.target == "app:server" else "/"), 90, self.process)
         except BaseException:
             self.__exit__()
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 
 from tests.helpers.browser import sign_in
 
@@ -119,9 +120,14 @@ def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
     set_width(dash_duo, 390, 844)
     dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
     wait_until_loaded(dash_duo)
-    items = dash_duo.driver.find_elements("css selector", "#ms-plan-list li")
-    assert len(items) >= 10
-    first = items[0].text
+    def plan_items(driver):
+        try:
+            texts = [item.text for item in driver.find_elements("css selector", "#ms-plan-list li")]
+        except StaleElementReferenceException:
+            return None  # the list (one block of markup) was drawn again while being read
+        return texts if len(texts) >= 10 else None
+
+    first = dash_duo._wait_for(plan_items, timeout=10, msg="fewer than 10 milestones listed")[0]
     # Name, project, RAG or status in words, baseline end → forecast or finish, slippage.
     assert "Transition Project" in first and "Baseline end" in first and "→" in first
     assert any(word in first for word in ("Complete", "Red", "Amber", "Green", "No RAG", "Cancelled"))

@@ -591,3 +591,22 @@ def test_the_gantt_axis_survives_a_milestone_at_the_calendars_end():
     assert (low, high) == ("0001-01-01", "9999-12-31")
     figure = figures.gantt(rows, dt.date(2026, 12, 4))
     assert figure["layout"]["xaxis"]["range"] == ["0001-01-01", "9999-12-31"]
+
+
+def test_a_long_progress_chart_leaves_the_numbers_to_the_hover_and_the_table():
+    from dashboard.figures.actions import LABELLED_ROWS, progress_figure
+
+    rows = LABELLED_ROWS + 1
+    progress = pd.DataFrame(
+        {
+            "recommendation": [str(number) for number in range(1, rows + 1)],
+            "total": [3] * rows,
+            "accepted": [1] * rows,
+            "awaiting": [1] * rows,
+            "open": [1] * rows,
+            "overdue": [0] * rows,
+        }
+    )
+    for trace in progress_figure(progress)["data"]:
+        assert trace["textposition"] == "none" and "text" not in trace
+        assert len(trace["y"]) == rows and "%{x}" in trace["hovertemplate"]

@@ -8,8 +8,15 @@ from dashboard.figures.common import fast_figure
 from dashboard.ui import markup
 
 
+# Past this many recommendations the bars carry no numbers (the hover and the table beside the chart
+# have them): plotly measures every number to fit it inside its bar, 2,500 of them for the large
+# programme's 625 recommendations, which held the page about 2 s.
+LABELLED_ROWS = 60
+
+
 def progress_figure(progress: pd.DataFrame) -> dict:
     labels = [f"Rec. {number}" for number in progress["recommendation"]]
+    labelled = len(labels) <= LABELLED_ROWS
     data = []
     for column, name, colour in (
         ("accepted", "Closed: evidence accepted", "#00703c"),
@@ -26,8 +33,11 @@ def progress_figure(progress: pd.DataFrame) -> dict:
                 "name": name,
                 "orientation": "h",
                 "marker": {"color": colour},
-                "text": [value or "" for value in counts],
-                "textposition": "inside",
+                **(
+                    {"text": [value or "" for value in counts], "textposition": "inside"}
+                    if labelled
+                    else {"textposition": "none"}
+                ),
                 "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}{markup.PLOT_NO_TRACE_NAME}",
             }
         )

@@ -1,5 +1,8 @@
 """The plan as a list, for a narrow screen where a Gantt chart cannot be read: each milestone's name,
-project, RAG (or closed status) in words, baseline end → forecast end, and how far it has slipped."""
+project, RAG (or closed status) in words, baseline end → forecast end, and how far it has slipped.
+
+Sent as one block of markup: a page of 1,000 milestones as Dash components (8,000 of them) held
+the browser's renderer for over a minute before the chart beside it could be drawn."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dash import html
 
 from dashboard.domain.formatting import format_date
 from dashboard.figures.gantt_rows import MilestoneRow
-from dashboard.ui.components import illustrative_marker, rag_badge
+from dashboard.ui import markup
 
 
 def _slippage(row: MilestoneRow) -> str:
@@ -31,25 +34,28 @@ def _ends(row: MilestoneRow) -> str:
     return f"Baseline end {baseline} → forecast {format_date(current) if current else 'not set'}"
 
 
-def plan_list(rows: list[MilestoneRow]) -> html.Div:
+def plan_list(rows: list[MilestoneRow]):
     """The milestones shown, in the Gantt's order, as a list a phone reads top to bottom."""
     if not rows:
         return html.P("No milestones match the filters.", className="text-body-secondary")
     items = []
     for row in rows:
-        state = rag_badge(row.rag) if row.is_open else html.Span(row.status, className="fw-semibold")
+        state = (
+            markup.rag_badge(row.rag) if row.is_open else markup.element("span", row.status, class_="fw-semibold")
+        )
+        project = (
+            markup.join([row.project, " ", markup.illustrative_marker()]) if row.illustrative else row.project
+        )
         items.append(
-            html.Li(
-                [
-                    html.Div(html.Strong(row.title), className="plan-list-title"),
-                    html.Div(
-                        [row.project, " ", illustrative_marker()] if row.illustrative else row.project,
-                        className="small text-body-secondary",
-                    ),
-                    html.Div([state, " ", _ends(row)], className="small"),
-                    html.Div(_slippage(row), className="small"),
-                ],
-                className="plan-list-item",
+            markup.element(
+                "li",
+                markup.element("div", markup.element("strong", row.title), class_="plan-list-title"),
+                markup.element("div", project, class_="small text-body-secondary"),
+                markup.element("div", state, " ", _ends(row), class_="small"),
+                markup.element("div", _slippage(row), class_="small"),
+                class_="plan-list-item",
             )
         )
-    return html.Ol(items, className="plan-list-items list-unstyled mb-0", **{"aria-label": "Milestones"})
+    return markup.block(
+        markup.element("ol", *items, class_="plan-list-items list-unstyled mb-0", aria_label="Milestones")
+    )
