@@ -150,7 +150,10 @@ def unloaded(base: str, routers: dict, bodies: dict, rounds: int = 5) -> dict[st
                     response = session.post(base + step.path, json=step.body, timeout=REQUEST_TIMEOUT)
                 tally.record(step.kind, time.perf_counter() - started, _answer_error(step, response), 0)
     session.close()
-    return {kind: {**summarise(values), "errors": tally.errors.get(kind, 0)} for kind, values in tally.latencies.items()}
+    return {
+        kind: {**summarise(values), "errors": tally.errors.get(kind, 0)}
+        for kind, values in tally.latencies.items()
+    }
 
 
 def run_load(

@@ -45,7 +45,9 @@ def time_pack(url: str, repeat: int) -> dict:
     with ThreadedServer(app.server) as server:
         session = sign_in(server.base, PACK_USER)
         post = server.base + "/_dash-update-component"
-        layout = check_callback_response(session.post(post, json=router_body(app, "/pack"), timeout=300), "router /pack")
+        layout = check_callback_response(
+            session.post(post, json=router_body(app, "/pack"), timeout=300), "router /pack"
+        )
         values = layout_values(layout["response"]["_pages_content"]["children"])
         if not values.get(("pack-meeting", "value")):
             raise BenchmarkError("the pack page chose no board meeting")
@@ -74,10 +76,7 @@ def time_export(url: str) -> dict:
     directory = Path(tempfile.mkdtemp(prefix="asch-export-"))
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "DASHBOARD_ENV": "development"}
     code = (
-        "import sys, time\n"
-        + PEAK_FUNCTION
-        +
-        "from dashboard.__main__ import main\n"
+        "import sys, time\n" + PEAK_FUNCTION + "from dashboard.__main__ import main\n"
         "started = time.perf_counter()\n"
         "status = main(['export', sys.argv[1]])\n"
         "print('BENCH', time.perf_counter() - started, _peak())\n"
@@ -86,7 +85,12 @@ def time_export(url: str) -> dict:
     try:
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", code, str(directory)], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+            [sys.executable, "-c", code, str(directory)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         wall = time.perf_counter() - started
         if done.returncode != 0:
@@ -137,7 +141,9 @@ def run(databases: dict[str, str], repeat: int) -> dict:
         log.info("  export on %s", label)
         exports[label] = time_export(url)
         log.info(
-            "    %s rows in %.1f s, peak %.0f MiB", f"{exports[label]['rows']:,}", exports[label]["seconds"],
+            "    %s rows in %.1f s, peak %.0f MiB",
+            f"{exports[label]['rows']:,}",
+            exports[label]["seconds"],
             exports[label]["max_rss_mib"],
         )
     startup = _startup_rss_mib()
@@ -152,7 +158,8 @@ def run(databases: dict[str, str], repeat: int) -> dict:
     above = {label: exports[label]["max_rss_mib"] - startup for label in databases}
     bounded = all(above[label] <= 1.5 * above["seed"] + 32 for label in sizes)
     per_row = {
-        label: (exports[label]["seconds"] - exports["seed"]["seconds"]) / max(1, exports[label]["rows"] - exports["seed"]["rows"])
+        label: (exports[label]["seconds"] - exports["seed"]["seconds"])
+        / max(1, exports[label]["rows"] - exports["seed"]["rows"])
         for label in sizes
     }
     linear = max(per_row.values()) <= 1.5 * min(per_row.values()) if len(per_row) > 1 else None
@@ -185,7 +192,16 @@ def run(databases: dict[str, str], repeat: int) -> dict:
         "exports": exports,
         "export": export,
         "ratios": ratios,
-        "headers": ["database", "pack page ms", "pack Excel ms", "page answer bytes", "Excel answer bytes", "export rows", "export s", "export peak MiB"],
+        "headers": [
+            "database",
+            "pack page ms",
+            "pack Excel ms",
+            "page answer bytes",
+            "Excel answer bytes",
+            "export rows",
+            "export s",
+            "export peak MiB",
+        ],
         "rows": rows,
         "intro": (
             f"Median of {repeat} after one untimed call, signed in as a viewer, served in this process. "

@@ -81,7 +81,9 @@ class SettleWatcher:
     def __init__(self, driver, cache: bool = True):
         driver.get("about:blank")
         self.devtools = open_devtools(driver, cache=cache)
-        self.devtools.call("Page.addScriptToEvaluateOnNewDocument", {"source": _SETTLE_PROBE % {"mark": SETTLE_MARK}})
+        self.devtools.call(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": _SETTLE_PROBE % {"mark": SETTLE_MARK}}
+        )
 
     def close(self) -> None:
         self.devtools.close()
@@ -153,18 +155,17 @@ class SettleWatcher:
         """Choose the `choice`-th option of the select `component_id` as a person would; ms to settle."""
         started = self.evaluate(
             """(function () {
-              const select = document.getElementById(%(id)s);
-              if (!select || !select.options || select.options.length <= %(choice)d) { return null; }
-              let index = %(choice)d;
+              const select = document.getElementById(__ID__);
+              if (!select || !select.options || select.options.length <= __CHOICE__) { return null; }
+              let index = __CHOICE__;
               if (select.options[index].value === select.value) { index = index === 1 ? 2 : 1; }
               if (index >= select.options.length) { return null; }
               const value = select.options[index].value;
               window.__benchSettle.kick = true;
               const at = performance.now();
-              window.dash_clientside.set_props(%(id)s, {value: value});
+              window.dash_clientside.set_props(__ID__, {value: value});
               return {at: at, value: value};
-            })()"""
-            % {"id": json.dumps(component_id), "choice": choice}
+            })()""".replace("__ID__", json.dumps(component_id)).replace("__CHOICE__", str(int(choice)))
         )
         if started is None:
             raise BenchmarkError(f"#{component_id} has no option to choose")
@@ -201,7 +202,13 @@ def interaction_series(
     """Load `url`, then change `component_id` `runs` times (alternating between two choices)."""
     first = watcher.load(url, timeout)
     if first["settle_ms"] is None:
-        return {"url": url, "control": component_id, "runs_ms": [], "median_ms": None, "error": "page never settled"}
+        return {
+            "url": url,
+            "control": component_id,
+            "runs_ms": [],
+            "median_ms": None,
+            "error": "page never settled",
+        }
     watcher.change(component_id, timeout)  # untimed: the first answer of its kind warms caches
     times, values = [], []
     for run in range(runs):
@@ -295,6 +302,8 @@ def plotly_floor(watcher: SettleWatcher, bare_url: str, figure: dict, runs: int,
     bare = bare_gantt_figure(figure)
     # One untimed draw, as the Gantt's timed runs follow a warm-up load.
     watcher.evaluate(_PLOTLY_FLOOR % {"figure": json.dumps(bare), "runs": 1}, timeout=timeout)
-    times = watcher.evaluate(_PLOTLY_FLOOR % {"figure": json.dumps(bare), "runs": runs}, timeout=timeout * runs)
+    times = watcher.evaluate(
+        _PLOTLY_FLOOR % {"figure": json.dumps(bare), "runs": runs}, timeout=timeout * runs
+    )
     log.info("  plotly.js alone: %s ms (median %.0f)", _fmt(times), statistics.median(times))
     return {"runs_ms": times, "median_ms": statistics.median(times), "traces": len(bare["data"])}

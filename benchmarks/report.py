@@ -170,7 +170,9 @@ def _worst_verdict(name: str, ratios: dict[str, float | None], limit: float, uni
         return _not_measured(name, limit)
     worst = max(measured, key=measured.get)
     missing = [f"{key} ({value:.2f}{unit})" for key, value in measured.items() if value > limit]
-    text = f"worst {measured[worst]:.2f}{unit} ({worst}); {len(measured) - len(missing)} of {len(ratios)} within"
+    text = (
+        f"worst {measured[worst]:.2f}{unit} ({worst}); {len(measured) - len(missing)} of {len(ratios)} within"
+    )
     if unmeasured:
         text += f"; not measured: {', '.join(unmeasured)}"
     return {
@@ -191,7 +193,9 @@ def second_round(results: dict) -> list[dict]:
     if settle and bare:
         ratios = {page: _div(item.get("median_ms"), bare) for page, item in settle["pages"].items()}
         verdicts.append(
-            _worst_verdict("S1. Page settle at the large size: median ≤ 2× the bare page's", ratios, SETTLE_RATIO_LIMIT)
+            _worst_verdict(
+                "S1. Page settle at the large size: median ≤ 2× the bare page's", ratios, SETTLE_RATIO_LIMIT
+            )
         )
         floor = settle.get("bare_interaction", {}).get("median_ms")
         ratios = {page: _div(item.get("median_ms"), floor) for page, item in settle["interactions"].items()}
@@ -203,8 +207,12 @@ def second_round(results: dict) -> list[dict]:
             )
         )
     else:
-        verdicts.append(_not_measured("S1. Page settle at the large size ≤ 2× the bare page's", SETTLE_RATIO_LIMIT))
-        verdicts.append(_not_measured("S2. Main filter change ≤ 3× no-op + bare redraw", INTERACTION_RATIO_LIMIT))
+        verdicts.append(
+            _not_measured("S1. Page settle at the large size ≤ 2× the bare page's", SETTLE_RATIO_LIMIT)
+        )
+        verdicts.append(
+            _not_measured("S2. Main filter change ≤ 3× no-op + bare redraw", INTERACTION_RATIO_LIMIT)
+        )
     gantt = results.get("gantt") or {}
     summary = gantt.get("summary") or {}
     if summary.get("ratio") is not None:
@@ -237,7 +245,9 @@ def second_round(results: dict) -> list[dict]:
     pack = results.get("pack")
     if pack and pack.get("ratios"):
         verdict = _worst_verdict(
-            "S5. Board pack (page, Excel) at the large size ≤ 3× seed; export streamed", pack["ratios"], PACK_RATIO_LIMIT
+            "S5. Board pack (page, Excel) at the large size ≤ 3× seed; export streamed",
+            pack["ratios"],
+            PACK_RATIO_LIMIT,
         )
         export = pack.get("export") or {}
         if export:
@@ -352,7 +362,9 @@ def render(results: dict) -> str:
         if verdict.get("not_met_by"):
             lines.append("")
             lines.append(
-                f"Budget {verdict['budget'].split('.')[0]} is not met by: " + ", ".join(verdict["not_met_by"]) + "."
+                f"Budget {verdict['budget'].split('.')[0]} is not met by: "
+                + ", ".join(verdict["not_met_by"])
+                + "."
             )
     lines.append("")
 
@@ -790,7 +802,15 @@ def _settle_section(results: dict) -> list[str]:
                 ]
             )
         lines += _table(
-            ["page", "settle median ms", "max ms", "÷ bare (≤ 2)", "main filter", "change median ms", "÷ floor (≤ 3)"],
+            [
+                "page",
+                "settle median ms",
+                "max ms",
+                "÷ bare (≤ 2)",
+                "main filter",
+                "change median ms",
+                "÷ floor (≤ 3)",
+            ],
             rows,
             "lrrrlrr",
         )
@@ -816,8 +836,20 @@ def _settle_section(results: dict) -> list[str]:
         for kind, item in monday["kinds"].items():
             quiet = monday["unloaded"].get(kind) or {}
             value = monday["p95_ratios"].get(kind)
-            rows.append([kind, _ms(quiet.get("p95")), _ms(item["p50"]), _ms(item["p95"]), f"{_ratio(value)}{_mark(value, LOAD_P95_RATIO_LIMIT)}", str(item["errors"])])
-        lines += _table(["request", "unloaded p95 ms", "loaded p50 ms", "loaded p95 ms", "÷ unloaded (≤ 3)", "errors"], rows)
+            rows.append(
+                [
+                    kind,
+                    _ms(quiet.get("p95")),
+                    _ms(item["p50"]),
+                    _ms(item["p95"]),
+                    f"{_ratio(value)}{_mark(value, LOAD_P95_RATIO_LIMIT)}",
+                    str(item["errors"]),
+                ]
+            )
+        lines += _table(
+            ["request", "unloaded p95 ms", "loaded p50 ms", "loaded p95 ms", "÷ unloaded (≤ 3)", "errors"],
+            rows,
+        )
         lines.append("")
     pack = results.get("pack")
     if pack:

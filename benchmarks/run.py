@@ -146,14 +146,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--monday-users", type=int, default=200, help="people in the Monday-morning load (default 200)"
     )
     parser.add_argument(
-        "--monday-seconds", type=float, help="length of the Monday-morning load (default 300; 30 with --quick)"
+        "--monday-seconds",
+        type=float,
+        help="length of the Monday-morning load (default 300; 30 with --quick)",
     )
     parser.add_argument(
         "--workers", type=int, default=3, help="gunicorn workers for load and Gantt (default 3)"
     )
     parser.add_argument("--gantt-runs", type=int, help="timed Gantt loads (default 5; 3 with --quick)")
     parser.add_argument(
-        "--settle-runs", type=int, help="timed loads and changes per page for settle (default 5; 3 with --quick)"
+        "--settle-runs",
+        type=int,
+        help="timed loads and changes per page for settle (default 5; 3 with --quick)",
     )
     parser.add_argument("--pages", help="comma-separated pages for the settle phase (default: all)")
     parser.add_argument(
@@ -178,7 +182,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the PostgreSQL data directory (see --pg-dir)"
     )
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL data directory to use, reusing its databases")
-    parser.add_argument("--pg-port", type=int, help="port for the throw-away PostgreSQL server (default: a free one)")
+    parser.add_argument(
+        "--pg-port", type=int, help="port for the throw-away PostgreSQL server (default: a free one)"
+    )
     parser.add_argument("--sqlite", action="store_true", help="time the callbacks on SQLite files instead")
     parser.add_argument("--seed", type=int, default=2026, help="the generator's random seed")
     parser.add_argument("--name", help="results file name (default latest, quick or partial)")
@@ -193,7 +199,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.cap_seconds = args.cap_seconds if args.cap_seconds is not None else (5.0 if quick else 20.0)
     args.load_seconds = args.load_seconds if args.load_seconds is not None else (15.0 if quick else 60.0)
     args.gantt_runs = args.gantt_runs if args.gantt_runs is not None else (3 if quick else 5)
-    args.monday_seconds = args.monday_seconds if args.monday_seconds is not None else (30.0 if quick else 300.0)
+    args.monday_seconds = (
+        args.monday_seconds if args.monday_seconds is not None else (30.0 if quick else 300.0)
+    )
     args.settle_runs = args.settle_runs if args.settle_runs is not None else (3 if quick else 5)
     if args.name is None:
         args.name = "quick" if quick else ("latest" if set(args.phases) == set(PHASES) else "partial")
@@ -430,7 +438,11 @@ def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: 
             with SettleWatcher(driver) as watcher:
                 result["pages"][page] = settle_series(watcher, product.base + path, runs, timeout, page)
                 if result["pages"][page]["median_ms"] is None:
-                    result["interactions"][page] = {"control": control, "error": "page never settled", "median_ms": None}
+                    result["interactions"][page] = {
+                        "control": control,
+                        "error": "page never settled",
+                        "median_ms": None,
+                    }
                     continue
                 try:
                     result["interactions"][page] = interaction_series(
@@ -451,19 +463,23 @@ def phase_settle(args, product: Gunicorn, bare: Gunicorn, workdir: Path, label: 
 
 def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
     """S6: the main callbacks and each page's settle on the 10× database, beside seed and large."""
-    from benchmarks.bench_settle import SettleWatcher, median, settle_series
+    from benchmarks.bench_settle import SettleWatcher, settle_series
 
     label = f"{args.growth_scale:g}x"
     callbacks = measure_database(label, growth_url, args.repeat, args.cap_seconds)
     pages: dict = {}
-    with Gunicorn(growth_url, args.workers, workdir / "gunicorn-growth.log") as product:
-        with _chromium(workdir / "chromium-growth") as driver:
-            browser_sign_in(driver, product.base, BENCH_USER)
-            with SettleWatcher(driver) as watcher:
-                for page, path, _control in _settle_pages(args):
-                    if page == "pack":  # minutes a load at 10x (see the pack's own phase)
-                        continue
-                    pages[page] = settle_series(watcher, product.base + path, args.settle_runs, args.draw_timeout, f"{page} ({label})")
+    with (
+        Gunicorn(growth_url, args.workers, workdir / "gunicorn-growth.log") as product,
+        _chromium(workdir / "chromium-growth") as driver,
+    ):
+        browser_sign_in(driver, product.base, BENCH_USER)
+        with SettleWatcher(driver) as watcher:
+            for page, path, _control in _settle_pages(args):
+                if page == "pack":  # minutes a load at 10x (see the pack's own phase)
+                    continue
+                pages[page] = settle_series(
+                    watcher, product.base + path, args.settle_runs, args.draw_timeout, f"{page} ({label})"
+                )
     seed_rows = ((results.get("callbacks") or {}).get("seed") or {}).get("rows", {})
     large_rows = ((results.get("callbacks") or {}).get("large") or {}).get("rows", {})
 
@@ -484,7 +500,9 @@ def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
         large = (settle_large.get(page) or {}).get("median_ms")
         growth = item["median_ms"] / large if large and item["median_ms"] else None
         page_growth.append((growth, page))
-        table.append([f"page settle: {page}", "–", _fmt_ms(large), _fmt_ms(item["median_ms"]), _fmt_ratio(growth)])
+        table.append(
+            [f"page settle: {page}", "–", _fmt_ms(large), _fmt_ms(item["median_ms"]), _fmt_ratio(growth)]
+        )
     measured_cb = [item for item in worst if item[0] is not None]
     measured_pg = [item for item in page_growth if item[0] is not None]
     met = (
@@ -509,7 +527,11 @@ def phase_growth(args, growth_url: str, results: dict, workdir: Path) -> dict:
         "rows": table,
         "intro": (
             f"The {label} database is a seed plus `generate(scale={args.growth_scale:g})`: "
-            + ", ".join(f"{count:,} {name}" for name, count in (results["meta"].get("growth_database", {}).get("generated") or {}).items() if name in ("milestones", "action_items", "saving_lines", "kpi_values", "audit_events"))
+            + ", ".join(
+                f"{count:,} {name}"
+                for name, count in (results["meta"].get("growth_database", {}).get("generated") or {}).items()
+                if name in ("milestones", "action_items", "saving_lines", "kpi_values", "audit_events")
+            )
             + f"; generated in {results['meta'].get('growth_database', {}).get('prepared_s') or 0:.0f} s. Callbacks as in "
             "budget 1 (p50, served in this process); page settle as in S1 (median, ms from navigation). Met when "
             "no callback grows past 3× from large to 10× and no page's settle past 1.5×."
@@ -536,7 +558,9 @@ def phase_monday(args, gunicorn: Gunicorn, app) -> dict:
     session.close()
     log.info("  unloaded: one user, every page 5 times")
     quiet = unloaded(gunicorn.base, routers, bodies)
-    result = run_load(gunicorn.base, routers, bodies, args.monday_users, args.monday_seconds, page_think=(5.0, 15.0))
+    result = run_load(
+        gunicorn.base, routers, bodies, args.monday_users, args.monday_seconds, page_think=(5.0, 15.0)
+    )
     result["workers"] = args.workers
     result["unloaded"] = quiet
     result["p95_ratios"] = {
@@ -545,7 +569,12 @@ def phase_monday(args, gunicorn: Gunicorn, app) -> dict:
     if result["errors"]:
         result["gunicorn_log_tail"] = gunicorn.log_tail()
     worst = max((value, kind) for kind, value in result["p95_ratios"].items() if value is not None)
-    log.info("  %s requests, %d errors; worst p95 %.2f× unloaded (%s)", f"{result['requests']:,}", result["errors"], *worst)
+    log.info(
+        "  %s requests, %d errors; worst p95 %.2f× unloaded (%s)",
+        f"{result['requests']:,}",
+        result["errors"],
+        *worst,
+    )
     return result
 
 
@@ -601,8 +630,11 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | N
 
     cold = series(True, 1, "cold-cache")
     runs = series(False, args.gantt_runs, "timed")
-    draws = [run["drawn_ms"] - run["gantt_callback_answered_ms"] for run in runs
-             if run.get("drawn_ms") is not None and run.get("gantt_callback_answered_ms") is not None]
+    draws = [
+        run["drawn_ms"] - run["gantt_callback_answered_ms"]
+        for run in runs
+        if run.get("drawn_ms") is not None and run.get("gantt_callback_answered_ms") is not None
+    ]
     summary = gantt_summary(runs)
     summary["draw_after_answer_median_ms"] = statistics.median(draws) if draws else None
     summary["floor_median_ms"] = floor.get("median_ms")
@@ -712,7 +744,11 @@ def main(argv: list[str] | None = None) -> int:
             timings["load"] = time.perf_counter() - started
         if "monday" in args.phases:
             started = time.perf_counter()
-            log.info("monday: %d users for %.0f s, reading 5-15 s between pages", args.monday_users, args.monday_seconds)
+            log.info(
+                "monday: %d users for %.0f s, reading 5-15 s between pages",
+                args.monday_users,
+                args.monday_seconds,
+            )
             loads["monday"] = os.getloadavg()
             with Gunicorn(large_url, args.workers, workdir / "gunicorn-monday.log") as gunicorn:
                 results["monday"] = phase_monday(args, gunicorn, app)

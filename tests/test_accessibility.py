@@ -120,6 +120,7 @@ def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
     set_width(dash_duo, 390, 844)
     dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
     wait_until_loaded(dash_duo)
+
     def plan_items(driver):
         try:
             texts = [item.text for item in driver.find_elements("css selector", "#ms-plan-list li")]

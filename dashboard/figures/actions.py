@@ -7,7 +7,6 @@ import pandas as pd
 from dashboard.figures.common import fast_figure
 from dashboard.ui import markup
 
-
 # Past this many recommendations the bars carry no numbers (the hover and the table beside the chart
 # have them): plotly measures every number to fit it inside its bar, 2,500 of them for the large
 # programme's 625 recommendations, which held the page about 2 s.

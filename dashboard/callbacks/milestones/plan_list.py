@@ -41,7 +41,9 @@ def plan_list(rows: list[MilestoneRow]):
     items = []
     for row in rows:
         state = (
-            markup.rag_badge(row.rag) if row.is_open else markup.element("span", row.status, class_="fw-semibold")
+            markup.rag_badge(row.rag)
+            if row.is_open
+            else markup.element("span", row.status, class_="fw-semibold")
         )
         project = (
             markup.join([row.project, " ", markup.illustrative_marker()]) if row.illustrative else row.project
