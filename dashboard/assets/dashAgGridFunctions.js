@@ -70,12 +70,32 @@ dagfuncs.keyColumnsWhenNarrow = function (params) {
     var key = column.getColId() === "update" || keys.indexOf(column) >= 0;
     (narrow && !key ? hide : show).push(column);
   });
-  api.setColumnsVisible(hide, false);
-  api.setColumnsVisible(show, true);
-  var pinned = columns.filter(function (column) {
-    return (column.getColDef().pinned || null) === "left" && column.getColId() !== "update";
+  // Only the columns whose state changes: the grid redraws its rows and animates its columns for
+  // any column it is handed, and this runs each time the grid's size changes (every new set of rows
+  // in a table that grows to fit them).
+  var hiding = hide.filter(function (column) {
+    return column.isVisible();
   });
-  api.setColumnsPinned(pinned, narrow ? null : "left");
+  var showing = show.filter(function (column) {
+    return !column.isVisible();
+  });
+  if (hiding.length) {
+    api.setColumnsVisible(hiding, false);
+  }
+  if (showing.length) {
+    api.setColumnsVisible(showing, true);
+  }
+  var pinning = narrow ? null : "left";
+  var pinned = columns.filter(function (column) {
+    return (
+      (column.getColDef().pinned || null) === "left" &&
+      column.getColId() !== "update" &&
+      (column.getPinned() || null) !== pinning
+    );
+  });
+  if (pinned.length) {
+    api.setColumnsPinned(pinned, pinning);
+  }
   if (narrow) {
     // The key columns share the phone's width (wrapped text grows the row instead).
     api.sizeColumnsToFit({

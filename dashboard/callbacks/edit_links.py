@@ -54,13 +54,15 @@ def open_milestone_from_link(options, wanted):
 @callback(
     Output("act-choose", "value", allow_duplicate=True),
     Output("act-edit-link", "data"),
-    Input("act-choose", "options"),
+    Input("act-edit-choices", "data"),
     State("act-edit-link", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
 def open_action_from_link(options, wanted):
-    # The plan's picker lists one page of actions; the linked one opens whichever page it is on.
+    # The plan hands on its picker's choices only while a link waits (callbacks/actions/plan.py), so a
+    # page opened without one asks nothing more after the plan. The picker lists one page of actions;
+    # the linked one opens whichever page it is on.
     return opened_from_link("action", wanted, options)
 
 

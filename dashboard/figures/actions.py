@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from dashboard.figures.common import fast_figure
@@ -13,7 +15,9 @@ from dashboard.ui import markup
 LABELLED_ROWS = 60
 
 
-def progress_figure(progress: pd.DataFrame) -> dict:
+def progress_figure(progress: pd.DataFrame, caption: str = "") -> dict:
+    """One stacked bar per recommendation in `progress`, in its order; `caption` (which of how many
+    recommendations these are, when they are one page of many) is written above the bars."""
     labels = [f"Rec. {number}" for number in progress["recommendation"]]
     labelled = len(labels) <= LABELLED_ROWS
     data = []
@@ -40,25 +44,56 @@ def progress_figure(progress: pd.DataFrame) -> dict:
                 "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}{markup.PLOT_NO_TRACE_NAME}",
             }
         )
-    return fast_figure(
-        data,
-        {
-            "barmode": "stack",
-            "height": max(220, 40 * len(labels) + 90),
-            "margin": {"l": 70, "r": 10, "t": 10, "b": 30},
-            "legend": {"orientation": "h", "y": -0.15},
-            "yaxis": {"autorange": "reversed"},
-            "xaxis": {"title": {"text": "Actions"}, "dtick": 1},
-            "plot_bgcolor": "#fff",
-        },
+    layout = {
+        "barmode": "stack",
+        "height": max(220, 40 * len(labels) + 90) + (30 if caption else 0),
+        "margin": {"l": 70, "r": 10, "t": 40 if caption else 10, "b": 30},
+        "legend": {"orientation": "h", "y": -0.15},
+        "yaxis": {"autorange": "reversed"},
+        "xaxis": {"title": {"text": "Actions"}, "dtick": 1},
+        "plot_bgcolor": "#fff",
+    }
+    if caption:
+        layout["annotations"] = [
+            {
+                "text": markup.plot_text(caption),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "yshift": 8,
+                "showarrow": False,
+                "align": "left",
+            }
+        ]
+    return fast_figure(data, layout)
+
+
+def progress_caption(first: int, shown: int, recommendations: int) -> str:
+    """Above a chart that draws one page of many recommendations: which, and how many more."""
+    if shown >= recommendations:
+        return ""
+    last = first + shown - 1
+    return (
+        f"Recommendations {first:,}–{last:,} of {recommendations:,}, most overdue then most open first, "
+        f"and {recommendations - shown:,} more"
     )
 
 
-def progress_summary(progress: pd.DataFrame) -> str:
-    total = int(progress["total"].sum())
+def progress_summary(counts: pd.DataFrame | Mapping[str, int]) -> str:
+    """The chart's sentence over every matching action: `counts` is the per-recommendation frame, or
+    its totals (accepted, awaiting, overdue, total)."""
+
+    def counted(column: str) -> int:
+        value = counts[column]
+        return int(value.sum()) if isinstance(value, pd.Series) else int(value)
+
+    total = counted("total")
     if not total:
         return "No actions match these filters."
-    accepted, awaiting, overdue = (int(progress[c].sum()) for c in ("accepted", "awaiting", "overdue"))
+    accepted, awaiting, overdue = (counted(c) for c in ("accepted", "awaiting", "overdue"))
     return (
         f"{accepted} of {total} actions are closed with their evidence accepted, {awaiting} "
         f"{'is' if awaiting == 1 else 'are'} complete and awaiting sign-off, and {overdue} "

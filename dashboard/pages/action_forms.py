@@ -13,6 +13,9 @@ from dashboard.models import ACTION_STATUSES, RAG_VALUES
 from dashboard.ui import forms as form_parts
 from dashboard.ui.forms import NO_CHOICE, field, field_error
 
+# The detail panel before an action is chosen (drawn with the page; callbacks/actions/detail.py again).
+CHOOSE_ACTION = "Choose an action above, or select View beside it in the plan."
+
 
 def action_forms(
     row, today: dt.date, area_choices: list[dict], linked_ids: set[int], is_admin: bool

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import policy
 from dashboard.auth import signed_in_user
 from dashboard.domain.formatting import format_date
+from dashboard.pages.action_forms import CHOOSE_ACTION
 from dashboard.pages.edit_links import edit_link_store
 from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
@@ -199,6 +200,7 @@ def layout(**query):
         ),
         dcc.Location(id="act-url", refresh=False),
         edit_link_store("action", query, signed_in_user()),
+        dcc.Store(id="act-edit-choices"),  # the plan's choices, handed on only while that link waits
         dcc.Store(id="act-refresh", data=0),
         dcc.Download(id="act-download"),
         _filter_bar(filters, options, policy.is_editor(signed_in_user())),
@@ -208,6 +210,16 @@ def layout(**query):
             "Progress by recommendation",
             [
                 html.P(id="act-progress-summary", className="chart-summary", **{"aria-live": "polite"}),
+                # A long programme's chart draws a page of its recommendations (those needing attention
+                # first): which, how many more, and the choice of page. Hidden while they all fit.
+                html.Div(
+                    [
+                        html.P(id="act-progress-position", className="small mb-1"),
+                        page_select("act-progress-page", 1),
+                    ],
+                    id="act-progress-pager",
+                    hidden=True,
+                ),
                 dcc.Graph(
                     id="act-progress-chart",
                     config={"displaylogo": False, "responsive": True},
@@ -234,7 +246,9 @@ def layout(**query):
                 _download_buttons("act-download-actions", "actions"),
                 html.P(id="act-page-position", className="small mb-1"),
                 page_select("act-page", filters.page),
-                html.Div(id="act-sections"),
+                # An empty block to start with: the browser fetches the code that draws blocks (dcc.Markdown
+                # loads it on first use) while the plan is being read, not after it arrives.
+                html.Div(markup.block(markup.Html("")), id="act-sections"),
             ],
         ),
         _section(
@@ -257,7 +271,8 @@ def layout(**query):
                     className="mb-2 no-print",
                 ),
                 html.Div(id="act-message", role="status", **{"aria-live": "polite"}),
-                html.Div(id="act-detail"),
+                # Drawn with the page: its callback runs once an action is chosen (or a change is saved).
+                html.Div(html.P(CHOOSE_ACTION), id="act-detail"),
             ],
             class_name="mb-4 p-3 border rounded act-detail-panel",
         ),
@@ -307,6 +322,9 @@ def layout(**query):
                     dashGridOptions={
                         **GRID_KEYBOARD,
                         "domLayout": "autoHeight",
+                        # Every row of the page drawn in one pass: past its default buffer the grid draws
+                        # the rest again once it has measured the first rows' heights.
+                        "rowBuffer": action_queries.ACTIONS_PER_PAGE,
                         "localeText": {"noRowsToShow": "No actions match these filters"},
                     },
                     style={"height": None},

@@ -10,7 +10,7 @@ from dashboard import clock, policy
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EVERYONE, callback
 from dashboard.domain.formatting import format_date, format_datetime
-from dashboard.pages.action_forms import action_forms
+from dashboard.pages.action_forms import CHOOSE_ACTION, action_forms
 from dashboard.queries import actions as action_queries
 from dashboard.queries import self_assessment as self_assessment_queries
 from dashboard.queries.params import ignore, row_id
@@ -152,6 +152,7 @@ def action_detail(row: pd.Series, user) -> list:
     return body
 
 
+# Not on the page's first draw: the layout already says to choose an action (pages/actions.py).
 @callback(
     Output("act-detail", "children"),
     Output("act-message", "children"),
@@ -159,6 +160,7 @@ def action_detail(row: pd.Series, user) -> list:
     Input("act-refresh", "data"),
     State("act-message", "children"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
 def show_action_detail(action_id, _refresh, message):
     keep = message if ctx.triggered_id == "act-refresh" else None
@@ -166,7 +168,7 @@ def show_action_detail(action_id, _refresh, message):
     if chosen is None:
         if action_id not in (None, ""):
             ignore("action", action_id, "not an action's number")
-        return html.P("Choose an action above, or select View beside it in the plan."), keep
+        return html.P(CHOOSE_ACTION), keep
     frame = action_queries.action_items(action_queries.ActionFilters(), clock.today(), ids=[chosen])
     if frame.empty:
         return dbc.Alert("That action no longer exists.", color="warning"), None

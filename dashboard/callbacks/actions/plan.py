@@ -21,9 +21,9 @@ from dashboard.callbacks.actions.sections import (
 )
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.formatting import format_date, format_datetime
-from dashboard.figures.actions import progress_figure, progress_summary
+from dashboard.figures.actions import progress_caption, progress_figure, progress_summary
 from dashboard.queries import actions as action_queries
-from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count
+from dashboard.ui.components import chosen, illustrative_marker, nearby_page_choices, page_count
 
 
 def _open_items(active) -> set[str]:
@@ -116,12 +116,14 @@ def page_position(page: int, total: int) -> str:
     Output("act-page", "options"),
     Output("act-page", "value"),
     Output("act-page-position", "children"),
+    Output("act-edit-choices", "data"),
     *FILTER_INPUTS,
     Input("act-refresh", "data"),
     Input("act-page", "value"),
+    State("act-edit-link", "data"),
     roles=EVERYONE,
 )
-def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh, page):
+def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh, page, edit_link):
     filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
     # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
     turned_page = ctx.triggered_id in (None, "act-page")
@@ -162,26 +164,67 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         review_summary(review, filters.as_at, total),
         review_rows(review),
         choices,
-        page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions"),
+        nearby_page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions", filters.page),
         str(filters.page),
         page_position(filters.page, total),
+        # Only while a link (?edit=ID) waits to open its action: otherwise nothing follows the plan.
+        choices if waiting_link(edit_link) else no_update,
     )
 
 
+def waiting_link(edit_link) -> bool:
+    """The page was opened from a link to an action's form that has not opened yet (pages/edit_links.py)."""
+    return edit_link is not None and not isinstance(edit_link, dict)
+
+
 # Progress and the letter's points are callbacks of their own: the browser asks for them beside
-# the plan, and turning a page of actions redraws neither.
+# the plan, and turning a page of actions redraws neither (nor turning a page of the chart the plan).
 @callback(
     Output("act-progress-summary", "children"),
     Output("act-progress-chart", "figure"),
     Output("act-progress-table", "children"),
+    Output("act-progress-pager", "hidden"),
+    Output("act-progress-position", "children"),
+    Output("act-progress-page", "options"),
+    Output("act-progress-page", "value"),
     *FILTER_INPUTS,
     Input("act-refresh", "data"),
+    Input("act-progress-page", "value"),
     roles=EVERYONE,
 )
-def show_action_progress(rec, theme, owner, status, project, flags, as_at, _refresh):
+def show_action_progress(rec, theme, owner, status, project, flags, as_at, _refresh, page):
     filters = filters_from_controls(rec, theme, owner, status, project, flags, as_at)
-    progress = action_queries.progress_by_recommendation(filters, clock.today())
-    return progress_summary(progress), progress_figure(progress), progress_markup(progress)
+    # A new choice of filters starts again at the first page (the recommendations needing most attention).
+    wanted = (
+        action_queries.ActionFilters.from_query({"page": page}).page
+        if ctx.triggered_id in ("act-progress-page", "act-refresh")
+        else 1
+    )
+    shown = action_queries.progress_page(filters, clock.today(), wanted)
+    first = (shown.page - 1) * shown.per_page + 1
+    return (
+        progress_summary(shown.totals),
+        progress_figure(shown.rows, progress_caption(first, len(shown.rows), shown.recommendations)),
+        progress_markup(shown.rows),
+        not shown.ranked,
+        progress_position(shown, first),
+        nearby_page_choices(shown.recommendations, shown.per_page, "recommendations", shown.page),
+        str(shown.page),
+    )
+
+
+def progress_position(shown: action_queries.ProgressPage, first: int) -> str:
+    """Which of a long programme's recommendations the chart and its table draw, and how to see the
+    rest (nothing when they all fit)."""
+    if not shown.ranked:
+        return ""
+    last = first + len(shown.rows) - 1
+    return (
+        f"The chart and its table show recommendations {first:,}–{last:,} of {shown.recommendations:,}, "
+        f"those with the most overdue, then the most open, actions first, and "
+        f"{shown.recommendations - len(shown.rows):,} more: choose another page, or one recommendation "
+        "in the filters. The progress download lists every one."
+    )
 
 
 @callback(
@@ -210,8 +253,11 @@ def show_letter_themes(theme, _refresh, active):
     else:
         # One theme chosen: opened at once. Otherwise every theme starts closed.
         opened = [theme_item_id(0)] if len(counts) == 1 else []
+    if not opened and not _open_items(active):
+        # Nothing open before or after: left as it is, so the points' callback is not asked for nothing.
+        opened = no_update
     if not counts:
-        return summary, [html.P("The letter's points are not recorded yet.")], []
+        return summary, [html.P("The letter's points are not recorded yet.")], opened
     return summary, theme_items(counts), opened
 
 

@@ -29,7 +29,14 @@ from dashboard.queries.actions.filters import (
     display_status,
 )
 from dashboard.queries.actions.plan import ACTION_COLUMNS, ACTION_ITEM_FIELDS, action_items, recommendations
-from dashboard.queries.actions.progress import PROGRESS_COLUMNS, action_count, progress_by_recommendation
+from dashboard.queries.actions.progress import (
+    PROGRESS_COLUMNS,
+    PROGRESS_PER_PAGE,
+    ProgressPage,
+    action_count,
+    progress_by_recommendation,
+    progress_page,
+)
 from dashboard.queries.actions.publishing import PUBLISHED_COLUMNS, published_plan
 from dashboard.queries.actions.review import (
     MOVE_LABELS,
@@ -54,12 +61,14 @@ __all__ = [
     "NEEDS_ACTION_KINDS",
     "NOTE_SOURCE",
     "PROGRESS_COLUMNS",
+    "PROGRESS_PER_PAGE",
     "PUBLISHED_COLUMNS",
     "REVIEW_COLUMNS",
     "STATUS_FILTERS",
     "THEME_ORDER",
     "TRACKED_FIELDS",
     "ActionFilters",
+    "ProgressPage",
     "ThemeCount",
     "action_area_ids",
     "action_count",
@@ -76,6 +85,7 @@ __all__ = [
     "first_recorded_change",
     "plan_as_at",
     "progress_by_recommendation",
+    "progress_page",
     "published_plan",
     "recommendations",
     "user_can_update",
