@@ -15,7 +15,7 @@ from dashboard.reports.tables import MILESTONE_GRID
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     PHONE,
     editable_grid_columns,
     filter_select,
@@ -283,7 +283,7 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     eventListeners=GRID_EVENTS,
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "rowSelection": {
                             "mode": "singleRow",
                             "checkboxes": False,
