@@ -248,6 +248,9 @@ def layout(**query):
                 ),
                 # On a phone the chart is unreadable: the same milestones as a list instead (app.css).
                 html.Div(id="ms-plan-list", className="gantt-narrow"),
+                # Whether the screen is narrow (the list) or wide (the chart), set in the browser
+                # (callbacks/milestones/view.py, assets/narrowScreen.js): only the one shown is sent.
+                dcc.Store(id="ms-narrow"),
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-gantt-heading"},
