@@ -432,9 +432,41 @@ def _gap(year_rows: list[dict], after_rows: list[dict]) -> pd.DataFrame:
     return gap_frame(sums)
 
 
+def organisations_with_lines() -> list[tuple[str, str]]:
+    """(key, name) of each organisation that has saving lines, by name (sorted here, not in SQL, so
+    names order the same way whatever the database's collation)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Organisation.key, m.Organisation.name)
+            .where(
+                m.Organisation.id.in_(
+                    select(m.Programme.organisation_id)
+                    .join(m.Project, m.Project.programme_id == m.Programme.id)
+                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                )
+            )
+            .distinct()
+        ).all()
+    return sorted(((key, name) for key, name in rows), key=lambda row: row[1])
+
+
 def page_of_lines(filters: SavingFilters, today: dt.date, page: int, per_page: int) -> pd.DataFrame:
     """One page of the matching lines, in the table's order, with their measures (saving_lines' frame)."""
-    lines = measured_lines(filters)
+    if filters.at_risk:  # the at-risk flag needs every line's measures
+        lines = measured_lines(filters)
+    else:  # the order needs only the plan's names: measuring every line to page them was most of the time
+        lines = (
+            with_line_plan(
+                select(
+                    m.SavingLine.id,
+                    m.SavingLine.financial_year,
+                    m.Programme.name.label("programme"),
+                    m.Project.name.label("project"),
+                )
+            )
+            .where(*line_conditions(filters))
+            .subquery("lines")
+        )
     with session_scope() as db:
         wanted = list(
             db.scalars(

@@ -41,6 +41,12 @@ def _write_table(sheet, table: Table, start_row: int) -> int:
             bold=True, size=12
         )
         row_number += 1
+    if table.more is not None:
+        more = table.more
+        where = f"{more.page} ({more.href})" if more.href else more.page
+        note = f"{more.showing()} The pack lists the first rows only: {more.rest_words()} {where}."
+        sheet.cell(row=row_number, column=1, value=excel_safe_text(note)).font = Font(italic=True)
+        row_number += 1
     for index, column in enumerate(table.columns, start=1):
         cell = sheet.cell(row=row_number, column=index, value=excel_safe_text(column.heading))
         cell.font = Font(bold=True)
