@@ -152,14 +152,15 @@ def changes_since(
     until: dt.datetime | None = None,
     newest: int | None = None,
     project_ids: Collection[int | None] | None = None,
+    oldest: int | None = None,
 ) -> pd.DataFrame:
     """Changes the board cares about, made after the start of `since` (UTC) and before `until`.
 
     One row per audited field change (but those NOT_LISTED), oldest first, with the
     project, what the change did in words (`kind`), old and new as stored and as a person reads them,
     and for moved dates the movement in calendar days (positive = later). With `newest`, only that
-    many of the latest changes (still oldest first). With `project_ids`, only the changes of those
-    projects (None: the changes linked to no project).
+    many of the latest changes (still oldest first); with `oldest`, only that many of the earliest.
+    With `project_ids`, only the changes of those projects (None: the changes linked to no project).
     """
     chosen = select(m.AuditEvent.id).where(*_board_changes(since, until))
     if project_ids is not None:
@@ -172,6 +173,8 @@ def changes_since(
         )
     if newest is not None:
         chosen = chosen.order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(newest)
+    if oldest is not None:
+        chosen = chosen.order_by(m.AuditEvent.at, m.AuditEvent.id).limit(oldest)
     rows = read_events(chosen.subquery())
     rows.reverse()  # oldest first
     records = []
@@ -249,15 +252,15 @@ def first_changes_by_project(
         entry = by_name.setdefault(names.get(project_id) or NO_PROJECT, [[], 0])
         entry[0].append(project_id)
         entry[1] += int(count)
-    wanted, taken = [], 0
+    # Each project's changes oldest first, the projects by name: only as many as are still wanted are
+    # read from each (those of projects sharing a name sort together by time, as the full list does).
+    parts, wanted = [], limit
     for name in sorted(by_name):
-        if taken >= limit:
+        if wanted <= 0:
             break
-        project_ids, count = by_name[name]
-        wanted.extend(project_ids)
-        taken += count
-    if not wanted:
-        return changes_since(since, until, project_ids=[]).head(0), total
-    frame = changes_since(since, until, project_ids=wanted)
-    frame = frame.sort_values(["project", "at"], kind="stable").head(limit).reset_index(drop=True)
-    return frame, total
+        part = changes_since(since, until, project_ids=by_name[name][0], oldest=wanted)
+        parts.append(part)
+        wanted -= len(part)
+    if not parts:
+        return changes_since(since, until, project_ids=[]), total
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], total
