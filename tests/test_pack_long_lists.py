@@ -157,11 +157,12 @@ def test_long_saving_lines_are_cut_but_their_totals_count_every_line(app, login_
     organisation = _add_barnet_lines()
     lines = saving_queries.saving_lines(saving_queries.SavingFilters(organisation=organisation), TODAY)
     expected = saving_queries.totals(lines)
-    assert expected["lines"] > PACK_ROWS
+    shown = PACK_ROWS // 2  # an organisation has two long tables: lines and projects
+    assert expected["lines"] > shown
     client = login_as("cabinet.member")
     document, children = _document(app, client)
     barnet = "London Borough of Barnet"
-    assert f"Showing the first {PACK_ROWS} of {expected['lines']} {barnet}'s saving lines." in document
+    assert f"Showing the first {shown} of {expected['lines']} {barnet}'s saving lines." in document
     assert f"{expected['lines']} lines" in document  # the totals row
     assert format_money(expected["target"]) in document
     (link,) = [item for item in _links(_section(children, "savings")) if "org=" in item["href"]]
@@ -175,14 +176,14 @@ def test_long_saving_lines_are_cut_but_their_totals_count_every_line(app, login_
     sheet = load_workbook(io.BytesIO(pack_workbook(pack_data(MEETING, TODAY))))["Savings"]
     cells = [row[0].value for row in sheet.iter_rows()]
     title = cells.index(f"{barnet}: saving lines")
-    assert cells[title + 1].startswith(f"Showing the first {PACK_ROWS} of {expected['lines']} ")
+    assert cells[title + 1].startswith(f"Showing the first {shown} of {expected['lines']} ")
     assert "the savings page (/savings?org=" in cells[title + 1]
     header = title + 2
-    body = sheet.iter_rows(min_row=header + 2, max_row=header + 2 + PACK_ROWS)
+    body = sheet.iter_rows(min_row=header + 2, max_row=header + 2 + shown)
     rows = [[cell.value for cell in row] for row in body]
     headings = [cell.value for cell in sheet[header + 1]]
-    assert all(row[0] != "Total" for row in rows[:PACK_ROWS]) and rows[PACK_ROWS][0] == "Total"
-    total = dict(zip(headings, rows[PACK_ROWS], strict=False))
+    assert all(row[0] != "Total" for row in rows[:shown]) and rows[shown][0] == "Total"
+    total = dict(zip(headings, rows[shown], strict=False))
     assert Decimal(str(total["Target"])) == expected["target"]
     assert total["Saving"] == f"{expected['lines']} lines"
 

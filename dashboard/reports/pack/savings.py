@@ -28,9 +28,12 @@ def _measure_totals(totals: dict) -> dict:
 
 
 def saving_section(today: dt.date, limit: int = PACK_ROWS) -> tuple[Section, dict[str, dict]]:
-    """Per organisation: its first `limit` lines (the savings page's order), its years and its projects
-    (the first `limit`), with totals over every one of its lines, aggregated in SQL as the savings page
-    aggregates them."""
+    """Per organisation: its first lines (the savings page's order), its years and its first projects,
+    with totals over every one of its lines, aggregated in SQL as the savings page aggregates them.
+
+    An organisation has two long tables, so each lists half of `limit` rows: the section stays about
+    `limit` rows an organisation (the seed's longest is Barnet's ten lines)."""
+    limit = max(1, limit // 2)
     tables_, all_totals, illustrative = [], {}, False
     for key, organisation in savings_summary.organisations_with_lines():
         filters = SavingFilters(organisation=key)
