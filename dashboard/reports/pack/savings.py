@@ -35,15 +35,17 @@ def saving_section(today: dt.date, limit: int = PACK_ROWS) -> tuple[Section, dic
     `limit` rows an organisation (the seed's longest is Barnet's ten lines)."""
     limit = max(1, limit // 2)
     tables_, all_totals, illustrative = [], {}, False
+    first_lines = savings_summary.first_lines_by_organisation(today, limit)
     for key, organisation in savings_summary.organisations_with_lines():
         filters = SavingFilters(organisation=key)
-        summary = savings_summary.summary(filters, listed=0)
+        summary = savings_summary.summary(filters, listed=0, parts=savings_summary.TOTALS_PARTS)
         totals = summary.totals
         all_totals[organisation] = totals
         illustrative = illustrative or summary.illustrative
         count = totals["lines"]
         href = "/savings?" + urlencode({"org": key})
-        lines = savings_summary.page_of_lines(filters, today, 1, limit).to_dict("records")
+        found = first_lines.get(organisation)
+        lines = found.to_dict("records") if found is not None else []
         projects = summary.by_project.to_dict("records")
         tables_.append(
             Table.of(
