@@ -81,7 +81,7 @@ def _write_table(sheet: _Sheet, table: Table) -> None:
     if table.more is not None:
         more = table.more
         where = f"{more.page} ({more.href})" if more.href else more.page
-        note = f"{more.showing()} The pack lists the first rows only: {more.rest_words()} {where}."
+        note = f"{more.showing()} The other {more.rest:,} are not listed here: see {where}."
         sheet.add(_cell(excel_safe_text(note), ITALIC))
     sheet.add(
         *(_cell(excel_safe_text(column.heading), BOLD, None, HEADING_ALIGNMENT) for column in table.columns)
