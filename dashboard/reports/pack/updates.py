@@ -39,11 +39,9 @@ def _records(groups: list[window_queries.LeadItems]) -> list[dict]:
     ]
 
 
-def _per_lead(groups) -> str:
-    """ "Amara Okafor 591; Ben Hughes 666": each lead's count (LeadCount or LeadItems)."""
-    return "; ".join(
-        f"{group.name} {group.count if hasattr(group, 'count') else len(group.items):,}" for group in groups
-    )
+def _per_lead(counts: list[tuple[str, int]]) -> str:
+    """ "Amara Okafor 591; Ben Hughes 666": each lead's name and count."""
+    return "; ".join(f"{name} {count:,}" for name, count in counts)
 
 
 def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: int = PACK_ROWS) -> Section:
@@ -68,12 +66,12 @@ def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: 
         + (f", counting changes since {format_datetime(window.opens_at)}." if window.opens_at else ".")
     ]
     intro.append(
-        f"Still owed: {_per_lead(owed_counts)}."
+        f"Still owed: {_per_lead([(group.name, group.count) for group in owed_counts])}."
         if owed_counts
         else "Nothing is still owed: every open item has been updated."
     )
     intro.append(
-        f"Came in late: {_per_lead(late_groups)}."
+        f"Came in late: {_per_lead([(group.name, len(group.items)) for group in late_groups])}."
         if late_groups
         else "Nothing came in after the updates were due."
     )
