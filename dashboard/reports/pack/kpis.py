@@ -45,8 +45,10 @@ COMPARISON_KPIS = 12
 
 
 def kpi_section(limit: int = PACK_ROWS, comparison_kpis: int = COMPARISON_KPIS) -> Section:
-    """The first `limit` exceptions (the longest-running Reds first, as the KPIs page lists them),
-    counted over all in SQL, and the latest comparison of the first `comparison_kpis` KPIs."""
+    """The first exceptions (the longest-running Reds first, as the KPIs page lists them), half of
+    `limit` as the comparison follows them, counted over all in SQL, and the latest comparison of the
+    first `comparison_kpis` KPIs."""
+    limit = max(1, limit // 2)
     counts = kpi_queries.exception_counts()
     exceptions = kpi_queries.exceptions(page=1 if limit <= EXCEPTIONS_PER_PAGE else None)
     exception_records = exceptions.head(limit).to_dict("records")

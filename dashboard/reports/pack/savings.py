@@ -31,9 +31,10 @@ def saving_section(today: dt.date, limit: int = PACK_ROWS) -> tuple[Section, dic
     """Per organisation: its first lines (the savings page's order), its years and its first projects,
     with totals over every one of its lines, aggregated in SQL as the savings page aggregates them.
 
-    An organisation has two long tables, so each lists half of `limit` rows: the section stays about
-    `limit` rows an organisation (the seed's longest is Barnet's ten lines)."""
-    limit = max(1, limit // 2)
+    Every organisation has two long tables (lines and projects), so each lists a fifth of `limit`
+    rows: the section stays readable with several organisations (the seed's longest table is
+    Barnet's ten lines, all listed)."""
+    limit = max(1, limit // 5)
     tables_, all_totals, illustrative = [], {}, False
     first_lines = savings_summary.first_lines_by_organisation(today, limit)
     for key, organisation in savings_summary.organisations_with_lines():

@@ -46,7 +46,9 @@ def _per_lead(counts: list[tuple[str, int]]) -> str:
 
 def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: int = PACK_ROWS) -> Section:
     """Per lead, what is still owed for this board and what came in late: each lead's count over every
-    item (owed ones counted per project in SQL), and the first `limit` rows of each list."""
+    item (owed ones counted per project in SQL), and the first rows of each list (half of `limit`
+    each, as the section has two)."""
+    limit = max(1, limit // 2)
     found = window_queries.windows()
     window = next((w for w in found if w.meeting_date == meeting_date), None)
     if window is None:
