@@ -16,7 +16,7 @@ from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms, markup
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     filter_select,
     grid_details,
     illustrative_marker,
@@ -320,7 +320,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "domLayout": "autoHeight",
                         # Every row of the page drawn in one pass: past its default buffer the grid draws
                         # the rest again once it has measured the first rows' heights.

@@ -269,8 +269,15 @@ def _first(part: str, lines, condition, order_by: tuple, columns: tuple[str, ...
     return _part(part, numbered, **given).where(numbered.c.position <= limit)
 
 
-def summary_statement(filters: SavingFilters, listed: int = 100, largest: int = BRIDGE_LINES):
-    """The summary's statement (see `summary`); its rows are told apart by their `part` column."""
+PARTS = ("year", "project", "after", "bridge", "at_risk")
+TOTALS_PARTS = ("year", "project")  # the totals, years and projects alone (the board pack)
+
+
+def summary_statement(
+    filters: SavingFilters, listed: int = 100, largest: int = BRIDGE_LINES, parts: tuple[str, ...] = PARTS
+):
+    """The summary's statement (see `summary`); its rows are told apart by their `part` column.
+    `parts` chooses the branches (all of them by default)."""
     lines = measured_lines(filters, materialized=True)
     sums = {measure: func.coalesce(func.sum(lines.c[measure]), 0) for measure in SUMMARY_MEASURES}
     years = _part(
@@ -328,22 +335,27 @@ def summary_statement(filters: SavingFilters, listed: int = 100, largest: int = 
         ),
         listed,
     )
-    return union_all(years, projects, after, bridge, at_risk)
+    built = {"year": years, "project": projects, "after": after, "bridge": bridge, "at_risk": at_risk}
+    return union_all(*(built[part] for part in parts))
 
 
-def summary(filters: SavingFilters, listed: int = 100) -> SavingSummary:
+def summary(filters: SavingFilters, listed: int = 100, parts: tuple[str, ...] = PARTS) -> SavingSummary:
     """Totals, years, projects, bridge, the first `listed` at-risk lines and the re-phasing gap.
+
+    With `parts` TOTALS_PARTS, only the totals, years and projects are worked out (the bridge, the
+    at-risk lines and the gap are then empty), for a reader that shows no more.
 
     One statement (summary_statement): per year (which also gives the totals, the counts and the
     gap's "now" side), per project, per year after re-phasing, the bridge's largest differences, and
     the first at-risk lines.
     """
     with session_scope() as db:
-        rows = [dict(row._mapping) for row in db.execute(summary_statement(filters, listed))]
-    parts: dict[str, list[dict]] = {"year": [], "project": [], "after": [], "bridge": [], "at_risk": []}
+        rows = [dict(row._mapping) for row in db.execute(summary_statement(filters, listed, parts=parts))]
+    complete = set(PARTS) <= set(parts)
+    found: dict[str, list[dict]] = {part: [] for part in PARTS}
     for row in rows:
-        parts[row["part"]].append(row)
-    year_rows = sorted(parts["year"], key=lambda row: row["financial_year"])
+        found[row["part"]].append(row)
+    year_rows = sorted(found["year"], key=lambda row: row["financial_year"])
     counts = {
         name: sum(int(row[name] or 0) for row in year_rows)
         for name in ("lines", "at_risk", "illustrative", "proposals", "movers")
@@ -359,16 +371,27 @@ def summary(filters: SavingFilters, listed: int = 100) -> SavingSummary:
         "lines": counts["lines"],
         "at_risk": counts["at_risk"],
     }
-    bridge_rows = sorted(parts["bridge"], key=lambda row: row["position"])
-    at_risk_rows = sorted(parts["at_risk"], key=lambda row: row["position"])
+    if not complete:
+        return SavingSummary(
+            totals,
+            counts["illustrative"] > 0,
+            _by_year(year_rows),
+            _by_project(found["project"]),
+            pd.DataFrame(columns=BRIDGE_COLUMNS),
+            pd.DataFrame(),
+            pd.DataFrame(),
+            False,
+        )
+    bridge_rows = sorted(found["bridge"], key=lambda row: row["position"])
+    at_risk_rows = sorted(found["at_risk"], key=lambda row: row["position"])
     return SavingSummary(
         totals,
         counts["illustrative"] > 0,
         _by_year(year_rows),
-        _by_project(parts["project"]),
+        _by_project(found["project"]),
         _bridge(bridge_rows, totals, counts["movers"]),
         _at_risk_lines(at_risk_rows) if totals["at_risk"] else pd.DataFrame(),
-        _gap(year_rows, parts["after"]),
+        _gap(year_rows, found["after"]),
         counts["proposals"] > 0,
     )
 
@@ -432,9 +455,62 @@ def _gap(year_rows: list[dict], after_rows: list[dict]) -> pd.DataFrame:
     return gap_frame(sums)
 
 
+def organisations_with_lines() -> list[tuple[str, str]]:
+    """(key, name) of each organisation that has saving lines, by name (sorted here, not in SQL, so
+    names order the same way whatever the database's collation)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Organisation.key, m.Organisation.name)
+            .where(
+                m.Organisation.id.in_(
+                    select(m.Programme.organisation_id)
+                    .join(m.Project, m.Project.programme_id == m.Programme.id)
+                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                )
+            )
+            .distinct()
+        ).all()
+    return sorted(((key, name) for key, name in rows), key=lambda row: row[1])
+
+
+def first_lines_by_organisation(today: dt.date, limit: int) -> dict[str, pd.DataFrame]:
+    """Each organisation's first `limit` lines in the table's order, with their measures (saving_lines'
+    frame), keyed by the organisation's name: one statement picks them and one reads them, however
+    many organisations there are."""
+    numbered = with_line_plan(
+        select(
+            m.SavingLine.id,
+            func.row_number()
+            .over(
+                partition_by=m.Organisation.id,
+                order_by=(m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id),
+            )
+            .label("position"),
+        )
+    ).subquery("numbered")
+    with session_scope() as db:
+        wanted = list(db.scalars(select(numbered.c.id).where(numbered.c.position <= limit)))
+    frame = saving_lines(SavingFilters(), today, ids=wanted)
+    return {name: part.reset_index(drop=True) for name, part in frame.groupby("organisation", sort=False)}
+
+
 def page_of_lines(filters: SavingFilters, today: dt.date, page: int, per_page: int) -> pd.DataFrame:
     """One page of the matching lines, in the table's order, with their measures (saving_lines' frame)."""
-    lines = measured_lines(filters)
+    if filters.at_risk:  # the at-risk flag needs every line's measures
+        lines = measured_lines(filters)
+    else:  # the order needs only the plan's names: measuring every line to page them was most of the time
+        lines = (
+            with_line_plan(
+                select(
+                    m.SavingLine.id,
+                    m.SavingLine.financial_year,
+                    m.Programme.name.label("programme"),
+                    m.Project.name.label("project"),
+                )
+            )
+            .where(*line_conditions(filters))
+            .subquery("lines")
+        )
     with session_scope() as db:
         wanted = list(
             db.scalars(

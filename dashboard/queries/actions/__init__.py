@@ -34,6 +34,7 @@ from dashboard.queries.actions.progress import (
     PROGRESS_PER_PAGE,
     ProgressPage,
     action_count,
+    action_totals,
     progress_by_recommendation,
     progress_page,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "ThemeCount",
     "action_area_ids",
     "action_count",
+    "action_totals",
     "action_evidence",
     "action_filter_options",
     "action_history",
