@@ -5,6 +5,13 @@ Each user cycles through the pages as a browser's first load of a page does: GET
 page's main callbacks one after the other, with a random think time of 0–200 ms before each request.
 The request bodies are built once before the clock starts (they are the same for every user).
 
+The Monday-morning load (`page_think`) is people rather than a stress test: each opens the tracker
+once (the page, layout and dependencies: a browser's first load), then moves between pages by the
+navbar, which Dash routes in the browser (the pages router and the page's callbacks only), reading
+5–15 s on each page. A lead on the milestones page also lists the milestones they may update (the
+form's chooser, as the page does for them), opens one of them in the form and saves an update to
+its commentary: three more requests, the save a real write with its version check and audit.
+
 An error is any answer other than HTTP 200, any connection error, no answer within 60 s, a page that
 is really the login form, and any callback answer whose JSON carries an error (an "error" key, or
 the app's error alert pushed through Dash's sideUpdate). No request is sent after the deadline;
@@ -31,6 +38,7 @@ REQUEST_TIMEOUT = 60
 GRACE_SECONDS = 30
 # Viewers and leads, mixed: the people who read the board's picture and the ones who update it.
 LOAD_USERS = ("cabinet.member", "cj.lead", "transition.lead")
+LEADS = ("cj.lead", "transition.lead")
 
 
 @dataclass
@@ -39,6 +47,70 @@ class Step:
     method: str
     path: str
     body: dict | None = None
+    # Sent when the page is opened from outside the app (typed, bookmarked, a link in an email); a
+    # move by the navbar is routed in the browser and does not send it.
+    first_load: bool = False
+
+
+# Saving an update, as the milestones page's form sends it (see UpdateForm).
+SAVE_KINDS = (
+    "milestones: your milestones (leads)",
+    "milestones: open one in the form (leads)",
+    "milestones: save an update (leads)",
+)
+SAVED = "Saved at"
+# The version check refusing a save because someone else saved the same milestone first: the right
+# answer, counted apart from errors.
+REFUSED_AS_CHANGED = "Someone else saved this milestone"
+
+
+@dataclass
+class UpdateForm:
+    """The milestone form's three callbacks, keyed as the app registered them."""
+
+    options_key: str
+    open_key: str
+    save_key: str
+    app: object
+
+    @classmethod
+    def of(cls, app) -> UpdateForm:
+        from benchmarks.bench_callbacks import find_callback_key
+
+        return cls(
+            find_callback_key(app, "ms-edit-select.options"),
+            find_callback_key(app, "ms-edit-fields.hidden"),
+            find_callback_key(app, "ms-edit-summary.children"),
+            app,
+        )
+
+    def body(self, key: str, values: dict, triggered: str | None = None) -> dict:
+        from benchmarks.bench_callbacks import callback_body
+
+        body = callback_body(self.app, key, values)
+        if triggered:
+            body.update({"changedPropIds": [triggered], "parsedChangedPropsIds": [triggered]})
+        return body
+
+    def options_body(self) -> dict:
+        return self.body(
+            self.options_key, {("ms-refresh", "data"): 0, ("ms-edit-select", "id"): "ms-edit-select"}
+        )
+
+    def open_body(self, milestone_id: str) -> dict:
+        return self.body(self.open_key, {("ms-edit-select", "value"): milestone_id}, "ms-edit-select.value")
+
+    def save_body(self, opened: dict, commentary: str) -> dict:
+        """The Save press, its states the values the form opened with and a new commentary."""
+        values = {
+            (component_id, prop): value
+            for component_id, props in opened.items()
+            for prop, value in props.items()
+        }
+        values[("ms-edit-commentary", "value")] = commentary
+        values[("ms-edit-save", "n_clicks")] = 1
+        values[("ms-refresh", "data")] = 0
+        return self.body(self.save_key, values, "ms-edit-save.n_clicks")
 
 
 @dataclass
@@ -47,6 +119,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: list[dict] = field(default_factory=list)
     bytes_received: int = 0
+    saves: dict[str, int] = field(default_factory=dict)  # saved / refused (changed by another) / other
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,9 +140,9 @@ def page_cycle(routers: dict[str, dict], bodies: dict[str, dict]) -> list[list[S
     cycle = []
     for page, path in PAGES.items():
         steps = [
-            Step(f"GET {page} page", "GET", path),
-            Step("GET /_dash-layout", "GET", "/_dash-layout"),
-            Step("GET /_dash-dependencies", "GET", "/_dash-dependencies"),
+            Step(f"GET {page} page", "GET", path, first_load=True),
+            Step("GET /_dash-layout", "GET", "/_dash-layout", first_load=True),
+            Step("GET /_dash-dependencies", "GET", "/_dash-dependencies", first_load=True),
             Step(f"{page}: page layout (router)", "POST", "/_dash-update-component", routers[page]),
         ]
         steps += [
@@ -100,11 +173,64 @@ def _answer_error(step: Step, response: requests.Response) -> str | None:
     return None
 
 
+def _send(
+    base: str, session: requests.Session, step: Step
+) -> tuple[requests.Response | None, str | None, int]:
+    try:
+        if step.method == "GET":
+            response = session.get(base + step.path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
+        else:
+            response = session.post(base + step.path, json=step.body, timeout=REQUEST_TIMEOUT)
+    except requests.RequestException as exc:
+        return None, f"{type(exc).__name__}: {exc}", 0
+    received = int(response.headers.get("Content-Length") or len(response.content))
+    return response, _answer_error(step, response), received
+
+
+def _timed(base: str, session: requests.Session, step: Step, tally: Tally) -> requests.Response | None:
+    started = time.perf_counter()
+    response, error, received = _send(base, session, step)
+    tally.record(step.kind, time.perf_counter() - started, error, received)
+    return None if error else response
+
+
+def save_an_update(base: str, session: requests.Session, form: UpdateForm, rng: random.Random,
+                   tally: Tally, deadline: float) -> None:  # fmt: skip
+    """A lead on the milestones page: the form's chooser is filled with what they may update, they
+    choose one (the form opens with its values and version), change the commentary and Save."""
+    kinds = iter(SAVE_KINDS)
+    listed = _timed(
+        base, session, Step(next(kinds), "POST", "/_dash-update-component", form.options_body()), tally
+    )
+    options = listed.json()["response"]["ms-edit-select"]["options"] if listed is not None else []
+    if not options or time.monotonic() >= deadline:
+        return
+    chosen = rng.choice(options)["value"]
+    opened = _timed(
+        base, session, Step(next(kinds), "POST", "/_dash-update-component", form.open_body(chosen)), tally
+    )
+    if opened is None or time.monotonic() >= deadline:
+        return
+    commentary = f"Monday update {rng.randrange(10**6)}: on track for the board."
+    step = Step(
+        next(kinds), "POST", "/_dash-update-component", form.save_body(opened.json()["response"], commentary)
+    )
+    saved = _timed(base, session, step, tally)
+    if saved is not None:
+        with tally.lock:
+            outcome = (
+                "saved" if SAVED in saved.text else "refused" if REFUSED_AS_CHANGED in saved.text else "other"
+            )
+            tally.saves[outcome] = tally.saves.get(outcome, 0) + 1
+
+
 def _user(base: str, session: requests.Session, cycle: list[list[Step]], start_page: int, deadline: float,
-          tally: Tally, seed: int, page_think: tuple[float, float] | None = None) -> None:  # fmt: skip
+          tally: Tally, seed: int, page_think: tuple[float, float] | None = None,
+          form: UpdateForm | None = None) -> None:  # fmt: skip
     """One person: page after page. With `page_think`, a page's requests go back to back (as the
-    browser sends them) and the person reads for that long between pages; arrivals are spread over
-    the first think time."""
+    browser sends them), the first page is opened from outside the app and the rest by the navbar,
+    and the person reads for that long between pages; arrivals are spread over the first think time.
+    With `form` (a lead), each visit to the milestones page also saves an update."""
     rng = random.Random(seed)
     page = start_page
     if page_think:
@@ -115,41 +241,39 @@ def _user(base: str, session: requests.Session, cycle: list[list[Step]], start_p
             if time.monotonic() + pause >= deadline:
                 return
             time.sleep(pause)
-        for step in cycle[page % len(cycle)]:
+        steps = cycle[page % len(cycle)]
+        for step in steps:
+            if page_think and step.first_load and page != start_page:
+                continue
             if not page_think:
                 time.sleep(rng.uniform(*THINK_SECONDS))
             if time.monotonic() >= deadline:
                 return
-            started = time.perf_counter()
-            error, received = None, 0
-            try:
-                if step.method == "GET":
-                    response = session.get(base + step.path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
-                else:
-                    response = session.post(base + step.path, json=step.body, timeout=REQUEST_TIMEOUT)
-                received = int(response.headers.get("Content-Length") or len(response.content))
-                error = _answer_error(step, response)
-            except requests.RequestException as exc:
-                error = f"{type(exc).__name__}: {exc}"
-            tally.record(step.kind, time.perf_counter() - started, error, received)
+            _timed(base, session, step, tally)
+        if form is not None and steps[0].path == PAGES["milestones"] and time.monotonic() < deadline:
+            save_an_update(base, session, form, rng, tally, deadline)
         page += 1
 
 
-def unloaded(base: str, routers: dict, bodies: dict, rounds: int = 5) -> dict[str, dict]:
-    """Each kind of request with nobody else on the server: one user, every page `rounds` times."""
+def unloaded(
+    base: str, routers: dict, bodies: dict, rounds: int = 5, form: UpdateForm | None = None
+) -> dict[str, dict]:
+    """Each kind of request with nobody else on the server: one user, every page `rounds` times (and,
+    with `form`, a lead saving an update `rounds` times)."""
     cycle = page_cycle(routers, bodies)
     session = sign_in(base, LOAD_USERS[0])
+    lead = sign_in(base, LEADS[0]) if form is not None else None
     tally = Tally()
+    rng = random.Random(0)
     for _round in range(rounds):
         for steps in cycle:
             for step in steps:
-                started = time.perf_counter()
-                if step.method == "GET":
-                    response = session.get(base + step.path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
-                else:
-                    response = session.post(base + step.path, json=step.body, timeout=REQUEST_TIMEOUT)
-                tally.record(step.kind, time.perf_counter() - started, _answer_error(step, response), 0)
+                _timed(base, session, step, tally)
+        if lead is not None:
+            save_an_update(base, lead, form, rng, tally, float("inf"))
     session.close()
+    if lead is not None:
+        lead.close()
     return {
         kind: {**summarise(values), "errors": tally.errors.get(kind, 0)}
         for kind, values in tally.latencies.items()
@@ -163,7 +287,9 @@ def run_load(
     users: int,
     seconds: float,
     page_think: tuple[float, float] | None = None,
+    form: UpdateForm | None = None,
 ) -> dict:
+    """`users` people for `seconds`; with `form`, the leads among them save updates (see _user)."""
     cycle = page_cycle(routers, bodies)
     log.info("  signing in %d users", users)
     sessions = [sign_in(base, LOAD_USERS[index % len(LOAD_USERS)]) for index in range(users)]
@@ -173,7 +299,17 @@ def run_load(
     threads = [
         threading.Thread(
             target=_user,
-            args=(base, sessions[index], cycle, index, deadline, tally, index, page_think),
+            args=(
+                base,
+                sessions[index],
+                cycle,
+                index,
+                deadline,
+                tally,
+                index,
+                page_think,
+                form if LOAD_USERS[index % len(LOAD_USERS)] in LEADS else None,
+            ),  # fmt: skip
             name=f"bench-user-{index}",
             daemon=True,
         )
@@ -192,7 +328,9 @@ def run_load(
 
     all_latencies = [value for values in tally.latencies.values() for value in values]
     kinds = {}
-    for kind in dict.fromkeys(step.kind for steps in cycle for step in steps):  # in page order
+    for kind in dict.fromkeys(
+        [*(step.kind for steps in cycle for step in steps), *SAVE_KINDS]
+    ):  # in page order
         if kind in tally.latencies:
             kinds[kind] = {**summarise(tally.latencies[kind]), "errors": tally.errors.get(kind, 0)}
     total_errors = sum(tally.errors.values())
@@ -211,5 +349,6 @@ def run_load(
         "overall": summarise(all_latencies),
         "kinds": kinds,
         "error_samples": tally.error_samples,
+        "saves": dict(tally.saves),
         "user_names": sorted({LOAD_USERS[index % len(LOAD_USERS)] for index in range(users)}),
     }

@@ -19,6 +19,17 @@ def _ms(value) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
+def _saves_text(saves: dict) -> str:
+    if not saves:
+        return "none"
+    words = {
+        "saved": "saved",
+        "refused": "refused because another had saved that milestone first (the version check)",
+        "other": "answered otherwise",
+    }
+    return ", ".join(f"{count:,} {words.get(outcome, outcome)}" for outcome, count in saves.items())
+
+
 def _ratio(value) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -825,11 +836,15 @@ def _settle_section(results: dict) -> list[str]:
         lines += [
             "## A Monday morning: many people reading between pages (S4)",
             "",
-            f"{monday['users']} signed-in people (viewers and leads) for {monday['seconds']:.0f} s, each opening page "
-            f"after page as the browser loads it (the page, layout, dependencies, router and the page's main "
-            f"callbacks, back to back), reading 5–15 s between pages; gunicorn with {monday['workers']} workers "
-            f"on the large database. {monday['requests']:,} requests, {monday['errors']:,} errors, "
-            f"{monday['throughput_rps']:.1f} requests/s. Unloaded = one person, every page five times, just before.",
+            f"{monday['users']} signed-in people (viewers and leads) for {monday['seconds']:.0f} s. Each opens the "
+            "tracker once as a browser's first load (the page, layout and dependencies, the pages router and the "
+            "page's main callbacks, back to back), then moves between pages by the navbar, which Dash routes in the "
+            "browser (the router and the page's callbacks), reading 5–15 s on each page. A lead on the milestones "
+            "page also fills the form's chooser, opens one of their milestones and saves an update (a real write, "
+            f"version-checked and audited). Gunicorn with {monday['workers']} workers on the large database. "
+            f"{monday['requests']:,} requests, {monday['errors']:,} errors, {monday['throughput_rps']:.1f} "
+            f"requests/s; saves: {_saves_text(monday.get('saves') or {})}. Unloaded = one person, every page five "
+            "times, and a lead saving five updates, just before.",
             "",
         ]
         rows = []

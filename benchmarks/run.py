@@ -551,15 +551,22 @@ def phase_monday(args, gunicorn: Gunicorn, app) -> dict:
     """S4: a Monday morning before the board. Each kind of request is first timed with nobody else on
     the server (its unloaded p95), then `--monday-users` people open page after page, reading 5–15 s
     between pages, for `--monday-seconds`."""
-    from benchmarks.bench_load import unloaded
+    from benchmarks.bench_load import UpdateForm, unloaded
 
     session = sign_in(gunicorn.base, BENCH_USER)
     routers, bodies = page_bodies(app, session, gunicorn.base)
     session.close()
-    log.info("  unloaded: one user, every page 5 times")
-    quiet = unloaded(gunicorn.base, routers, bodies)
+    form = UpdateForm.of(app)
+    log.info("  unloaded: one user, every page 5 times; a lead saving 5 updates")
+    quiet = unloaded(gunicorn.base, routers, bodies, form=form)
     result = run_load(
-        gunicorn.base, routers, bodies, args.monday_users, args.monday_seconds, page_think=(5.0, 15.0)
+        gunicorn.base,
+        routers,
+        bodies,
+        args.monday_users,
+        args.monday_seconds,
+        page_think=(5.0, 15.0),
+        form=form,
     )
     result["workers"] = args.workers
     result["unloaded"] = quiet

@@ -134,11 +134,42 @@ def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
     assert any(word in first for word in ("Complete", "Red", "Amber", "Green", "No RAG", "Cancelled"))
     assert any(word in first for word in ("late", "early", "On its baseline", "not known"))
     assert not dash_duo.find_element("#ms-gantt").is_displayed()
+    # The phone is not sent the chart it would hide.
+    assert dash_duo.driver.find_elements("css selector", "#ms-gantt .barlayer .point") == []
     set_width(dash_duo, 1280, 900)
+    # Turned wide, the page asks for the chart and draws it, on the same page of the plan.
     dash_duo._wait_for(
-        lambda driver: dash_duo.find_element("#ms-gantt").is_displayed(), timeout=5, msg="no chart when wide"
+        lambda driver: (
+            dash_duo.find_element("#ms-gantt").is_displayed()
+            and len(driver.find_elements("css selector", "#ms-gantt .barlayer .point")) >= 10
+        ),
+        timeout=10,
+        msg="no chart drawn when wide",
     )
     assert not dash_duo.find_element("#ms-plan-list").is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+def test_a_wide_screen_is_sent_the_chart_and_not_the_list_it_would_hide(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member")
+    set_width(dash_duo, 1280, 900)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
+    wait_until_loaded(dash_duo)
+    dash_duo._wait_for(
+        lambda driver: len(driver.find_elements("css selector", "#ms-gantt .barlayer .point")) >= 10,
+        timeout=10,
+        msg="no chart drawn",
+    )
+    assert dash_duo.driver.find_elements("css selector", "#ms-plan-list li") == []
+    # Narrowed, the list arrives in the chart's place.
+    set_width(dash_duo, 390, 844)
+    dash_duo._wait_for(
+        lambda driver: len(driver.find_elements("css selector", "#ms-plan-list li")) >= 10,
+        timeout=10,
+        msg="no list when narrow",
+    )
+    assert dash_duo.find_element("#ms-plan-list").is_displayed()
     assert dash_duo.get_logs() == []
 
 

@@ -1,10 +1,14 @@
-"""Headless Chromium: the cabinet member opens the board pack for a meeting, reads it and downloads it."""
+"""Headless Chromium: the cabinet member opens the board pack for a meeting, reads it and downloads it;
+a long plan's pack lists its first milestones and links to the rest."""
 
 from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
 
+from dashboard import models as m
+from dashboard.db import session_scope
+from dashboard.reports.pack.blocks import PACK_ROWS
 from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -39,4 +43,37 @@ def test_cabinet_member_reads_and_downloads_the_board_pack(dash_duo, app):
     dash_duo.wait_for_contains_text("#pack-status", "is ready", timeout=30)
     assert "board-pack-2026-11-24.xlsx" in dash_duo.find_element("#pack-status").text
     assert dash_duo.find_element("#pack-download-xlsx").is_enabled()
+    assert dash_duo.get_logs() == []
+
+
+def test_a_long_plan_shows_its_first_milestones_and_the_link_opens_the_rest(dash_duo, app, database_url):
+    with session_scope() as db:
+        project = db.query(m.Project).filter_by(key="transition").one()
+        db.add_all(
+            m.Milestone(
+                key=f"long_{number:03d}",
+                project_id=project.id,
+                title=f"Long plan milestone {number:03d}",
+                owner="Long plan owner",
+                status="In progress",
+                rag="Red",
+                percent_complete=10,
+            )
+            for number in range(PACK_ROWS)
+        )
+    total = 33 + PACK_ROWS
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/pack?meeting=2026-11-24")
+    dash_duo.wait_for_contains_text(
+        "#pack-section-milestones", f"Showing the first {PACK_ROWS} of {total} milestones.", timeout=20
+    )
+    section = dash_duo.find_element("#pack-section-milestones")
+    assert len(section.find_elements(By.CSS_SELECTOR, "table tbody tr")) == PACK_ROWS
+    more = section.find_element(By.CSS_SELECTOR, ".pack-more")
+    assert more.text == f"and {total - PACK_ROWS} more — see the milestones page"
+    link = more.find_element(By.LINK_TEXT, "the milestones page")
+    # Far down a long page: clicked as a keyboard user would follow it, wherever the page has scrolled.
+    dash_duo.driver.execute_script("arguments[0].focus(); arguments[0].click();", link)
+    dash_duo.wait_for_text_to_equal("h1", "Milestones")
+    assert dash_duo.driver.current_url.endswith("/milestones")
     assert dash_duo.get_logs() == []

@@ -57,7 +57,7 @@ def test_block_draws_only_markup_built_here_and_on_one_line():
         markup.block("<p>typed</p>")
     drawn = markup.block(markup.element("p", "a\n\n# heading\n\n- item"), "x")
     assert drawn.children == "<div><p>a<br/><br/># heading<br/><br/>- item</p></div>"
-    assert drawn.dangerously_allow_html is True and drawn.className == "x"
+    assert isinstance(drawn, markup.MarkupBlock) and drawn.className == "x"
 
 
 def test_table_escapes_every_cell_heading_caption_and_footer():

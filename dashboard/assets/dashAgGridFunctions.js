@@ -35,7 +35,7 @@ dagfuncs.isoCompare = function (valueA, valueB, nodeA, nodeB) {
   return a < b ? -1 : a > b ? 1 : 0;
 };
 
-// Tab moves out of the grid rather than from cell to cell or heading to heading (components.GRID_KEYBOARD);
+// Tab moves out of the grid rather than from cell to cell or heading to heading (components.GRID_OPTIONS);
 // the arrow keys move inside it.
 dagfuncs.leaveGridOnTab = function () {
   return false;

@@ -106,7 +106,13 @@ def html_table(table: board_pack.Table) -> list:
     if not table.rows:
         children.append(html.P(table.empty))
         return children
+    more = table.more
+    if more is not None:
+        children.append(html.P(more.showing(), className="small pack-showing"))
     children.append(markup.block(table_markup(table), "pack-table-block"))
+    if more is not None:
+        where = dcc.Link(more.page, href=more.href) if more.href else more.page
+        children.append(html.P([f"{more.rest_words()} ", where], className="pack-more"))
     return children
 
 

@@ -15,7 +15,7 @@ from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms, markup
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     filter_select,
     grid_details,
     illustrative_marker,
@@ -305,7 +305,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No actions match these filters"},
                     },

@@ -10,7 +10,7 @@ from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     filter_select,
     grid_details,
     page_header,
@@ -113,7 +113,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         # One page of changes at a time comes from the server (the Page choice above).
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No changes match these filters"},

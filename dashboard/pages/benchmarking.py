@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
-from dashboard.ui.components import GRID_EVENTS, GRID_KEYBOARD, grid_details, page_header, phone_ready
+from dashboard.ui.components import GRID_EVENTS, GRID_OPTIONS, grid_details, page_header, phone_ready
 
 dash.register_page(
     __name__,
@@ -240,7 +240,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         # Every header cell in the DOM: a narrow screen otherwise leaves a group
                         # heading row with no cells, which screen readers cannot read.
                         "suppressColumnVirtualisation": True,
@@ -289,7 +289,7 @@ def layout(**query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         # Every header cell in the DOM: a narrow screen otherwise leaves a group
                         # heading row with no cells, which screen readers cannot read.
                         "suppressColumnVirtualisation": True,

@@ -15,7 +15,7 @@ from dashboard.ui import empty_states
 from dashboard.ui.components import (
     ALL,
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     grid_details,
     illustrative_marker,
     page_header,
@@ -139,7 +139,7 @@ def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) ->
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
-            **GRID_KEYBOARD,
+            **GRID_OPTIONS,
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": page_size,

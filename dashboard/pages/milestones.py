@@ -15,7 +15,7 @@ from dashboard.reports.tables import MILESTONE_GRID
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     PHONE,
     editable_grid_columns,
     filter_select,
@@ -248,6 +248,9 @@ def layout(**query):
                 ),
                 # On a phone the chart is unreadable: the same milestones as a list instead (app.css).
                 html.Div(id="ms-plan-list", className="gantt-narrow"),
+                # Whether the screen is narrow (the list) or wide (the chart), set in the browser
+                # (callbacks/milestones/view.py, assets/narrowScreen.js): only the one shown is sent.
+                dcc.Store(id="ms-narrow"),
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-gantt-heading"},
@@ -283,7 +286,7 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     eventListeners=GRID_EVENTS,
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "rowSelection": {
                             "mode": "singleRow",
                             "checkboxes": False,

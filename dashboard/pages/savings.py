@@ -18,7 +18,7 @@ from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui import empty_states, forms
 from dashboard.ui.components import (
     GRID_EVENTS,
-    GRID_KEYBOARD,
+    GRID_OPTIONS,
     PHONE,
     editable_grid_columns,
     filter_select,
@@ -394,7 +394,7 @@ def layout(**query):
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     eventListeners=GRID_EVENTS,
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "domLayout": "autoHeight",
                         "localeText": {"noRowsToShow": "No saving lines match these filters"},
                     },

@@ -11,7 +11,7 @@ from dashboard import models as m
 from dashboard.auth import ROLE_LABELS, local_sign_in, provider_name, signed_in_user
 from dashboard.queries.users import project_choices
 from dashboard.ui import forms
-from dashboard.ui.components import GRID_EVENTS, GRID_KEYBOARD, grid_details, page_header, phone_ready
+from dashboard.ui.components import GRID_EVENTS, GRID_OPTIONS, grid_details, page_header, phone_ready
 
 dash.register_page(__name__, path="/users", name="Users", title="Users – ASCH programme tracker", order=9)
 
@@ -257,7 +257,7 @@ def layout(**_query):
                     rowData=[],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
-                        **GRID_KEYBOARD,
+                        **GRID_OPTIONS,
                         "rowSelection": {
                             "mode": "singleRow",
                             "checkboxes": False,

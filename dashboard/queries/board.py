@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, func, not_, or_, select
 
 from dashboard import models as m
 from dashboard.db import session_scope
@@ -143,19 +144,37 @@ def count_changes_since(since: dt.date, until: dt.datetime | None = None) -> int
         return int(db.execute(select(listed)).scalar_one())
 
 
+NO_PROJECT = "Not linked to a project"  # how a change with no project names it
+
+
 def changes_since(
-    since: dt.date, until: dt.datetime | None = None, newest: int | None = None
+    since: dt.date,
+    until: dt.datetime | None = None,
+    newest: int | None = None,
+    project_ids: Collection[int | None] | None = None,
+    oldest: int | None = None,
 ) -> pd.DataFrame:
     """Changes the board cares about, made after the start of `since` (UTC) and before `until`.
 
     One row per audited field change (but those NOT_LISTED), oldest first, with the
     project, what the change did in words (`kind`), old and new as stored and as a person reads them,
     and for moved dates the movement in calendar days (positive = later). With `newest`, only that
-    many of the latest changes (still oldest first).
+    many of the latest changes (still oldest first); with `oldest`, only that many of the earliest.
+    With `project_ids`, only the changes of those projects (None: the changes linked to no project).
     """
     chosen = select(m.AuditEvent.id).where(*_board_changes(since, until))
+    if project_ids is not None:
+        linked = [project_id for project_id in project_ids if project_id is not None]
+        chosen = chosen.where(
+            or_(
+                m.AuditEvent.project_id.in_(linked),
+                *([m.AuditEvent.project_id.is_(None)] if None in project_ids else []),
+            )
+        )
     if newest is not None:
         chosen = chosen.order_by(m.AuditEvent.at.desc(), m.AuditEvent.id.desc()).limit(newest)
+    if oldest is not None:
+        chosen = chosen.order_by(m.AuditEvent.at, m.AuditEvent.id).limit(oldest)
     rows = read_events(chosen.subquery())
     rows.reverse()  # oldest first
     records = []
@@ -168,7 +187,7 @@ def changes_since(
                 "username": username,
                 "entity": entity,
                 "entity_id": entity_id,
-                "project": project or "Not linked to a project",
+                "project": project or NO_PROJECT,
                 "item": item or f"{values.ENTITY_LABELS.get(entity, entity)} no. {entity_id}",
                 "kind": values.describe_change(entity, field, action, old, new),
                 "field": field,
@@ -202,3 +221,46 @@ def changes_since(
     # Whole days as whole numbers: among the changes that moved no date, pandas would make them 42.0.
     frame["days_moved"] = pd.Series([record["days_moved"] for record in records], dtype=object)
     return frame
+
+
+def first_changes_by_project(
+    since: dt.date, until: dt.datetime | None, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` changes of changes_since grouped by project (projects by name, each project's
+    oldest first), and how many changes there are in all.
+
+    Counted per project in SQL; only the projects that hold the first `limit` changes are read (all
+    of those sharing a name together, as their changes sort together), so the pack reads a few
+    projects' changes however many there are.
+    """
+    with session_scope() as db:
+        counted = db.execute(
+            select(m.AuditEvent.project_id, func.count())
+            .where(*_board_changes(since, until))
+            .group_by(m.AuditEvent.project_id)
+        ).all()
+        names = dict(
+            db.execute(
+                select(m.Project.id, m.Project.name).where(
+                    m.Project.id.in_([project_id for project_id, _ in counted if project_id is not None])
+                )
+            ).all()
+        )
+    total = sum(int(count) for _, count in counted)
+    by_name: dict[str, list] = {}
+    for project_id, count in counted:
+        entry = by_name.setdefault(names.get(project_id) or NO_PROJECT, [[], 0])
+        entry[0].append(project_id)
+        entry[1] += int(count)
+    # Each project's changes oldest first, the projects by name: only as many as are still wanted are
+    # read from each (those of projects sharing a name sort together by time, as the full list does).
+    parts, wanted = [], limit
+    for name in sorted(by_name):
+        if wanted <= 0:
+            break
+        part = changes_since(since, until, project_ids=by_name[name][0], oldest=wanted)
+        parts.append(part)
+        wanted -= len(part)
+    if not parts:
+        return changes_since(since, until, project_ids=[]), total
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], total

@@ -39,7 +39,7 @@ from dashboard.domain import savings as rules
 from dashboard.queries.milestones import joined_to_plan
 from dashboard.queries.milestones.baselines import current_end_expression
 from dashboard.queries.savings.filters import SavingFilters, line_conditions
-from dashboard.queries.savings.lines import line_label, saving_lines
+from dashboard.queries.savings.lines import line_label, saving_lines, with_line_plan
 from dashboard.queries.savings.rephasing import gap_frame
 from dashboard.queries.savings.summaries import (
     BRIDGE_COLUMNS,
@@ -367,13 +367,19 @@ def _project_branch(projects):
     )
 
 
+PARTS = ("year", "project", "after", "bridge", "at_risk")
+TOTALS_PARTS = ("year", "project")  # the totals, years and projects alone (the board pack)
+
+
 def summary_statement(
     filters: SavingFilters,
     listed: int = 100,
     largest: int = BRIDGE_LINES,
     projects_listed: int | None = None,
+    parts: tuple[str, ...] = PARTS,
 ):
-    """The summary's statement (see `summary`); its rows are told apart by their `part` column."""
+    """The summary's statement (see `summary`); its rows are told apart by their `part` column.
+    `parts` chooses the branches (all of them by default; "project" brings "other_projects" with it)."""
     lines = measured_lines(filters, materialized=True)
     sums = {measure: func.coalesce(func.sum(lines.c[measure]), 0) for measure in SUMMARY_MEASURES}
     # Per year and the year a proposal would move the line to, in one pass over the lines: the years,
@@ -479,31 +485,40 @@ def summary_statement(
         proposed_year=risky.c.proposed_year,
         position=risky.c.position,
     )
-    return union_all(years, *_project_parts(lines, sums, projects_listed), after, bridge, at_risk)
+    built = {
+        "year": [years],
+        "project": _project_parts(lines, sums, projects_listed),
+        "after": [after],
+        "bridge": [bridge],
+        "at_risk": [at_risk],
+    }
+    return union_all(*(branch for part in parts for branch in built[part]))
 
 
-def summary(filters: SavingFilters, listed: int = 100, projects_listed: int | None = None) -> SavingSummary:
+def summary(
+    filters: SavingFilters,
+    listed: int = 100,
+    projects_listed: int | None = None,
+    parts: tuple[str, ...] = PARTS,
+) -> SavingSummary:
     """Totals, years, projects, bridge, the first `listed` at-risk lines and the re-phasing gap.
+
+    With `parts` TOTALS_PARTS, only the totals, years and projects are worked out (the bridge, the
+    at-risk lines and the gap are then empty), for a reader that shows no more.
 
     One statement (summary_statement): per year (which also gives the totals, the counts and the
     gap's "now" side), per project (every project, or the `projects_listed` with the largest targets
     and the others summed), per year after re-phasing, the bridge's largest differences, and the
     first at-risk lines.
     """
-    statement = summary_statement(filters, listed, projects_listed=projects_listed)
+    statement = summary_statement(filters, listed, projects_listed=projects_listed, parts=parts)
     with session_scope() as db:
         rows = [dict(row._mapping) for row in db.execute(statement)]
-    parts: dict[str, list[dict]] = {
-        "year": [],
-        "project": [],
-        "other_projects": [],
-        "after": [],
-        "bridge": [],
-        "at_risk": [],
-    }
+    complete = set(PARTS) <= set(parts)
+    found: dict[str, list[dict]] = {part: [] for part in (*PARTS, "other_projects")}
     for row in rows:
-        parts[row["part"]].append(row)
-    year_rows = sorted(parts["year"], key=lambda row: row["financial_year"])
+        found[row["part"]].append(row)
+    year_rows = sorted(found["year"], key=lambda row: row["financial_year"])
     counts = {
         name: sum(int(row[name] or 0) for row in year_rows)
         for name in ("lines", "at_risk", "illustrative", "proposals", "movers")
@@ -519,19 +534,34 @@ def summary(filters: SavingFilters, listed: int = 100, projects_listed: int | No
         "lines": counts["lines"],
         "at_risk": counts["at_risk"],
     }
-    bridge_rows = sorted(parts["bridge"], key=lambda row: row["position"])
-    at_risk_rows = sorted(parts["at_risk"], key=lambda row: row["position"])
-    others = [row for row in parts["other_projects"] if row["projects"]]
+    others = [row for row in found["other_projects"] if row["projects"]]
+    other_projects = (
+        {**_summary_row(others[0], ["projects"]), "projects": int(others[0]["projects"])} if others else None
+    )
+    if not complete:
+        return SavingSummary(
+            totals,
+            counts["illustrative"] > 0,
+            _by_year(year_rows),
+            _by_project(found["project"]),
+            pd.DataFrame(columns=BRIDGE_COLUMNS),
+            pd.DataFrame(),
+            pd.DataFrame(),
+            False,
+            other_projects,
+        )
+    bridge_rows = sorted(found["bridge"], key=lambda row: row["position"])
+    at_risk_rows = sorted(found["at_risk"], key=lambda row: row["position"])
     return SavingSummary(
         totals,
         counts["illustrative"] > 0,
         _by_year(year_rows),
-        _by_project(parts["project"]),
+        _by_project(found["project"]),
         _bridge(bridge_rows, totals, counts["movers"]),
         _at_risk_lines(at_risk_rows) if totals["at_risk"] else pd.DataFrame(),
-        _gap(year_rows, parts["after"]),
+        _gap(year_rows, found["after"]),
         counts["proposals"] > 0,
-        {**_summary_row(others[0], ["projects"]), "projects": int(others[0]["projects"])} if others else None,
+        other_projects,
     )
 
 
@@ -592,6 +622,45 @@ def _gap(year_rows: list[dict], after_rows: list[dict]) -> pd.DataFrame:
         entry = sums.setdefault(int(row["financial_year"]), [rules.ZERO, rules.ZERO, rules.ZERO, rules.ZERO])
         entry[1], entry[3] = _pounds(row["target"]), _pounds(row["plain_forecast"])
     return gap_frame(sums)
+
+
+def organisations_with_lines() -> list[tuple[str, str]]:
+    """(key, name) of each organisation that has saving lines, by name (sorted here, not in SQL, so
+    names order the same way whatever the database's collation)."""
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Organisation.key, m.Organisation.name)
+            .where(
+                m.Organisation.id.in_(
+                    select(m.Programme.organisation_id)
+                    .join(m.Project, m.Project.programme_id == m.Programme.id)
+                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+                )
+            )
+            .distinct()
+        ).all()
+    return sorted(((key, name) for key, name in rows), key=lambda row: row[1])
+
+
+def first_lines_by_organisation(today: dt.date, limit: int) -> dict[str, pd.DataFrame]:
+    """Each organisation's first `limit` lines in the table's order, with their measures (saving_lines'
+    frame), keyed by the organisation's name: one statement picks them and one reads them, however
+    many organisations there are."""
+    numbered = with_line_plan(
+        select(
+            m.SavingLine.id,
+            func.row_number()
+            .over(
+                partition_by=m.Organisation.id,
+                order_by=(m.SavingLine.financial_year, m.Programme.name, m.Project.name, m.SavingLine.id),
+            )
+            .label("position"),
+        )
+    ).subquery("numbered")
+    with session_scope() as db:
+        wanted = list(db.scalars(select(numbered.c.id).where(numbered.c.position <= limit)))
+    frame = saving_lines(SavingFilters(), today, ids=wanted)
+    return {name: part.reset_index(drop=True) for name, part in frame.groupby("organisation", sort=False)}
 
 
 def page_of_lines(filters: SavingFilters, today: dt.date, page: int, per_page: int) -> pd.DataFrame:

@@ -10,6 +10,7 @@ of the projects they lead and of those projects' work-streams (the edit policy's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
@@ -165,23 +166,48 @@ def _named(rows) -> list[Item]:
     return sorted(items, key=lambda item: (item.project, order[item.kind], item.title, item.id))
 
 
-def owed_items(window: Window, editable_by=None) -> list[Item]:
+def _in_projects(column, project_ids: Collection[int | None]):
+    """SQL: `column` (a project id) is one of `project_ids` (None: no project)."""
+    linked = [project_id for project_id in project_ids if project_id is not None]
+    return or_(column.in_(linked), *([column.is_(None)] if None in project_ids else []))
+
+
+def _owed_conditions(window: Window, union) -> list:
+    return [union.c.updated_at < window.opens_at] if window.opens_at is not None else []
+
+
+def owed_items(
+    window: Window, editable_by=None, project_ids: Collection[int | None] | None = None
+) -> list[Item]:
     """The open items not changed since the window opened (all of them when it has no start), in one
-    statement; with `editable_by`, only those that user may update."""
+    statement; with `editable_by`, only those that user may update; with `project_ids`, only those
+    projects' items."""
     union = union_all(*_item_selects(window.meeting_date)).subquery("items")
     statement = select(union.c.kind, union.c.id, union.c.title, union.c.project_id, union.c.updated_at)
-    if window.opens_at is not None:
-        statement = statement.where(union.c.updated_at < window.opens_at)
+    statement = statement.where(*_owed_conditions(window, union))
     if editable_by is not None:
         statement = statement.where(policy.editable_projects_condition(editable_by, union.c.project_id))
+    if project_ids is not None:
+        statement = statement.where(_in_projects(union.c.project_id, project_ids))
     with session_scope() as db:
         rows = db.execute(statement).all()
     return _named(rows)
 
 
-def late_items(window: Window) -> list[Item]:
-    """Items of the window's kinds whose first change since it opened came after its due moment and by
-    the end of the meeting's day: updated, but late for that board. Read from the audit trail."""
+def owed_counts(window: Window) -> dict[int | None, int]:
+    """How many items owe an update, per project (None: no project), counted in SQL."""
+    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
+    rows = _execute(
+        select(union.c.project_id, func.count())
+        .where(*_owed_conditions(window, union))
+        .group_by(union.c.project_id)
+    )
+    return {project_id: int(count) for project_id, count in rows}
+
+
+def _late_condition(window: Window, union):
+    """SQL over the items union: the item's first change since the window opened came after its due
+    moment and by the end of the meeting's day (None when no item's did)."""
     conditions = [m.AuditEvent.entity.in_(AUDIT_ENTITIES.values())]
     if window.opens_at is not None:
         conditions.append(m.AuditEvent.at >= window.opens_at)
@@ -199,19 +225,30 @@ def late_items(window: Window) -> list[Item]:
         )
     }
     if not late:
-        return []
-    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
-    wanted = or_(
+        return None
+    return or_(
         *(
             and_(union.c.kind == kind, union.c.id.in_([i for e, i in late if e == entity]))
             for kind, entity in AUDIT_ENTITIES.items()
             if any(e == entity for e, _ in late)
         )
     )
-    rows = _execute(
-        select(union.c.kind, union.c.id, union.c.title, union.c.project_id, union.c.updated_at).where(wanted)
+
+
+def late_items(window: Window) -> list[Item]:
+    """Items of the window's kinds whose first change since it opened came after its due moment and by
+    the end of the meeting's day: updated, but late for that board. Read from the audit trail."""
+    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
+    wanted = _late_condition(window, union)
+    if wanted is None:
+        return []
+    return _named(
+        _execute(
+            select(union.c.kind, union.c.id, union.c.title, union.c.project_id, union.c.updated_at).where(
+                wanted
+            )
+        )
     )
-    return _named(rows)
 
 
 def _execute(statement) -> list:
@@ -252,6 +289,55 @@ def by_lead(items: list[Item]) -> list[LeadItems]:
         if not matched:
             unled.items.append(item)
     return [group for group in groups if group.items] + ([unled] if unled.items else [])
+
+
+@dataclass(frozen=True)
+class LeadCount:
+    """How many items a lead (None: no lead) has, and the projects they are in."""
+
+    lead: Lead | None
+    count: int
+    project_ids: tuple[int | None, ...]
+
+    @property
+    def name(self) -> str:
+        return self.lead.name if self.lead else NO_LEAD
+
+
+def counts_by_lead(per_project: dict[int | None, int]) -> list[LeadCount]:
+    """by_lead's grouping from per-project counts: each project's items under every lead who may update
+    them, those no lead may update last; leads with none are left out."""
+    with session_scope() as db:
+        parents = dict(db.execute(select(m.Project.id, m.Project.parent_id)).all())
+    everyone = leads()
+    projects: dict[int, list] = {lead.user_id: [] for lead in everyone}
+    unled: list = []
+    for project_id in per_project:
+        owners = {project_id, parents.get(project_id)} - {None}
+        matched = [lead for lead in everyone if lead.project_ids & owners]
+        for lead in matched:
+            projects[lead.user_id].append(project_id)
+        if not matched:
+            unled.append(project_id)
+    groups = [
+        LeadCount(lead, sum(per_project[p] for p in projects[lead.user_id]), tuple(projects[lead.user_id]))
+        for lead in everyone
+        if projects[lead.user_id]
+    ]
+    return groups + ([LeadCount(None, sum(per_project[p] for p in unled), tuple(unled))] if unled else [])
+
+
+def first_by_lead(groups: list[LeadCount], items_of, limit: int) -> list[LeadItems]:
+    """The first `limit` rows of by_lead's list (lead by lead), reading only the leads' items needed:
+    `items_of(project_ids)` gives a group's items."""
+    found: list[LeadItems] = []
+    for group in groups:
+        if limit <= 0:
+            break
+        items = items_of(group.project_ids)[:limit]
+        found.append(LeadItems(group.lead, items))
+        limit -= len(items)
+    return found
 
 
 def owed_by_lead(window: Window) -> list[LeadItems]:

@@ -6,11 +6,11 @@ only HTML the product writes, and this module is the only code that writes it:
 
 - `text` turns any value into HTML text: `<`, `>`, `&` and quotes escaped, line breaks as `<br/>`;
 - `element`, `join` and `table` build markup from values and from markup built here;
-- `block` is the only component that hands HTML to the browser (a `dcc.Markdown` with raw HTML).
-  Markdown ends an HTML block at a blank line and parses whatever follows as Markdown, so a blank
-  line in a note would turn the rest of it into live links and images. Nothing built here contains
-  a line break at all (text's breaks are `<br/>`, attributes' are spaces), and `block` refuses
-  anything not built here, so a user's text never reaches the Markdown parser.
+- `block` is the only component that hands HTML to the browser (`MarkupBlock`, which the browser
+  draws with its own HTML parser; dcc.Markdown with raw HTML parsed it in JavaScript, seconds for
+  the board pack's tables). Nothing built here contains a line break at all (text's breaks are
+  `<br/>`, attributes' are spaces), and `block` refuses anything not built here, so a user's text
+  only ever reaches the browser escaped.
 - `plot_text` and friends do the same for plotly's labels, which render a subset of HTML tags.
 
 A test (tests/test_markup.py) keeps every other module from importing markupsafe, naming
@@ -23,12 +23,13 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from dash import dcc
+from dash.development.base_component import Component
 from markupsafe import Markup, escape
 
 __all__ = [
     "PLOT_NO_TRACE_NAME",
     "Html",
+    "MarkupBlock",
     "block",
     "element",
     "illustrative_marker",
@@ -44,8 +45,7 @@ __all__ = [
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _TAG = re.compile(r"^[a-z][a-z0-9]*$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9-]*$")
-# Void elements are written self-closing (<br/>): dcc.Markdown's HTML parser draws nothing at all
-# for a block holding a bare <br>.
+# Void elements are written self-closing (<br/>), as XHTML and HTML parsers both read them.
 VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr"})
 LINE_BREAK = "<br/>"
 Html = Markup  # the type of markup built here
@@ -164,16 +164,35 @@ def table(
     return Markup(f"<table{attributes(attrs)}>{title}{head}<tbody>{body}</tbody>{foot}</table>")
 
 
-def block(content: Markup, class_name: str | None = None, **props) -> dcc.Markdown:
-    """Markup built here, drawn as one component.
+class MarkupBlock(Component):
+    """Markup built here, drawn by the browser as HTML (dashboard/ui/js/markup_block.js).
 
-    The markup sits in one `<div>` on one line: Markdown reads a line that starts with `<div` as
-    raw HTML up to the next blank line, and there is none.
+    children is the markup as one string; id and className as on any component.
     """
+
+    _children_props: list[str] = []
+    _base_nodes = ["children"]
+    _namespace = "tracker_markup"
+    _type = "MarkupBlock"
+
+    def __init__(self, children: str | None = None, id: str | None = None, className: str | None = None):
+        self._prop_names = ["children", "id", "className"]
+        self._valid_wildcard_attributes = []
+        self.available_properties = ["children", "id", "className"]
+        self.available_wildcard_properties = []
+        given = {"id": id, "className": className}
+        super().__init__(
+            children=children, **{name: value for name, value in given.items() if value is not None}
+        )
+
+
+def block(content: Markup, class_name: str | None = None, id: str | None = None) -> MarkupBlock:
+    """Markup built here, drawn as one component, in one `<div>` (line breaks as spaces: a value's own
+    breaks are `<br/>` already)."""
     if not isinstance(content, Markup):
         raise TypeError("block() draws markup built by dashboard.ui.markup, not a plain string")
     html = "<div>" + _LINE_BREAK.sub(" ", str(content)) + "</div>"
-    return dcc.Markdown(html, dangerously_allow_html=True, className=class_name, **props)
+    return MarkupBlock(html, id=id, className=class_name)
 
 
 def rag_badge(rag: str | None) -> Markup:

@@ -29,7 +29,12 @@ from dashboard.queries.actions.filters import (
     display_status,
 )
 from dashboard.queries.actions.plan import ACTION_COLUMNS, ACTION_ITEM_FIELDS, action_items, recommendations
-from dashboard.queries.actions.progress import PROGRESS_COLUMNS, action_count, progress_by_recommendation
+from dashboard.queries.actions.progress import (
+    PROGRESS_COLUMNS,
+    action_count,
+    action_totals,
+    progress_by_recommendation,
+)
 from dashboard.queries.actions.publishing import PUBLISHED_COLUMNS, published_plan
 from dashboard.queries.actions.review import (
     MOVE_LABELS,
@@ -63,6 +68,7 @@ __all__ = [
     "ThemeCount",
     "action_area_ids",
     "action_count",
+    "action_totals",
     "action_evidence",
     "action_filter_options",
     "action_history",

@@ -23,6 +23,22 @@ def action_count(filters: ActionFilters, today: dt.date) -> int:
         return int(db.execute(statement).scalar_one())
 
 
+def action_totals(filters: ActionFilters, today: dt.date) -> dict[str, int | bool]:
+    """Over every action matching `filters`, in SQL: how many, how many overdue (open and past their
+    due date, as the plan's overdue flag), and whether any is illustrative."""
+    late = m.ActionItem.status.not_in(("Complete", "Cancelled")) & (m.ActionItem.due_date < today)
+    statement = with_action_plan(
+        select(
+            func.count(m.ActionItem.id),
+            func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((m.ActionItem.illustrative.is_(True), 1), else_=0)), 0),
+        )
+    ).where(*action_conditions(filters, today))
+    with session_scope() as db:
+        total, overdue, illustrative = db.execute(statement).one()
+    return {"total": int(total), "overdue": int(overdue), "illustrative": int(illustrative) > 0}
+
+
 def progress_by_recommendation(
     filters: ActionFilters, today: dt.date, numbers: list[str] | None = None
 ) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboard.queries import actions as action_queries
-from dashboard.reports.pack.blocks import Section, Table
+from dashboard.reports.pack.blocks import PACK_ROWS, Section, Table, more_of
 from dashboard.reports.tables import ACTIONS
 
 # The pack's columns of the actions download, in the order the board reads them.
@@ -26,13 +26,23 @@ PACK_ACTIONS = ACTIONS.only(
 )
 
 
-def action_section(today: dt.date) -> Section:
-    frame = action_queries.action_items(action_queries.ActionFilters(), today)
-    overdue = int(frame["overdue"].sum()) if not frame.empty else 0
+def action_section(today: dt.date, limit: int = PACK_ROWS) -> Section:
+    """The actions in the letter's order: the first `limit` (the plan page's first page), counted over all."""
+    filters = action_queries.ActionFilters()
+    totals = action_queries.action_totals(filters, today)
+    frame = action_queries.action_items(filters, today, paged=limit <= action_queries.ACTIONS_PER_PAGE)
+    records = frame.head(limit).to_dict("records")
     return Section(
         sheet="Actions",
         heading="Peer challenge actions",
-        intro=[f"{len(frame)} actions in the letter's order; {overdue} overdue."],
-        tables=[Table.of(PACK_ACTIONS, frame.to_dict("records"), empty="No actions are recorded.")],
-        illustrative=bool(frame["illustrative"].any()) if not frame.empty else False,
+        intro=[f"{totals['total']:,} actions in the letter's order; {totals['overdue']:,} overdue."],
+        tables=[
+            Table.of(
+                PACK_ACTIONS,
+                records,
+                empty="No actions are recorded.",
+                more=more_of(len(records), totals["total"], "actions", "the actions page", "/actions"),
+            )
+        ],
+        illustrative=totals["illustrative"],
     )

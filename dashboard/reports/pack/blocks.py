@@ -28,6 +28,38 @@ def Column(heading: str, kind: str = TEXT) -> tables.Column:
     return tables.Column(heading, heading, kind)
 
 
+# The most rows a long table of the pack lists (worst or first first, in the section's order); the rest are
+# counted, and the pack says where every one of them is. Counts and totals are always over every row.
+PACK_ROWS = 50
+
+
+@dataclass(frozen=True)
+class More:
+    """What a table that lists only its first rows leaves out, and the page (with its filters) that has
+    every row: "Showing the first 50 of 10,033 milestones." … "and 9,983 more — see the milestones page"."""
+
+    shown: int
+    total: int
+    noun: str  # what the rows are, plural: "milestones"
+    page: str  # the page's name as the link reads: "the milestones page"
+    href: str | None  # the page's path with the filters that list exactly these rows (None: no such page)
+
+    @property
+    def rest(self) -> int:
+        return max(0, self.total - self.shown)
+
+    def showing(self) -> str:
+        return f"Showing the first {self.shown:,} of {self.total:,} {self.noun}."
+
+    def rest_words(self) -> str:
+        return f"and {self.rest:,} more — see"
+
+
+def more_of(shown: int, total: int, noun: str, page: str, href: str | None) -> More | None:
+    """A More when `shown` rows are fewer than `total`; None when the table lists every row."""
+    return More(shown, total, noun, page, href) if total > shown else None
+
+
 @dataclass
 class Table:
     """One block of a section: an optional title, a header row, rows, and an optional totals row."""
@@ -38,6 +70,7 @@ class Table:
     total: list | None = None
     empty: str = "Nothing to show."
     print_columns: tuple[str, ...] | None = None  # the headings the printed page shows (None: all)
+    more: More | None = None  # set when `rows` are only the first of more rows (PACK_ROWS)
 
     @classmethod
     def of(

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from dashboard.domain.formatting import format_date
 from dashboard.queries import board
 from dashboard.reports import tables
-from dashboard.reports.pack.blocks import DATETIME, INTEGER, Column, Section, Table, uk_time
+from dashboard.reports.pack.blocks import (
+    DATETIME,
+    INTEGER,
+    PACK_ROWS,
+    Column,
+    Section,
+    Table,
+    more_of,
+    uk_time,
+)
 
 
-def change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.datetime) -> Section:
-    changes = board.changes_since(previous or dt.date(1970, 1, 1), until=until)
-    if not changes.empty:
-        changes = changes.sort_values(["project", "at"], kind="stable")
+def change_section(
+    meeting_date: dt.date, previous: dt.date | None, until: dt.datetime, limit: int = PACK_ROWS
+) -> Section:
+    """The first `limit` changes in the window, grouped by project, counted over all of them."""
+    changes, total = board.first_changes_by_project(previous or dt.date(1970, 1, 1), until, limit)
     rows = [
         [
             tables.plain(row["project"]),
@@ -28,11 +39,14 @@ def change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.da
         for _, row in changes.iterrows()
     ]
     since = f"after the board of {format_date(previous)}" if previous else "since records began"
+    # The audit page lists the same days' changes (with the administration the pack leaves out).
+    dates = {"from": previous.isoformat() if previous else None, "to": meeting_date.isoformat()}
+    href = "/audit?" + urlencode({key: value for key, value in dates.items() if value})
     return Section(
         sheet="Changes since last board",
         heading="Changes since the last board",
         intro=[
-            f"{len(rows)} change{'s' if len(rows) != 1 else ''} {since}, up to the end of "
+            f"{total:,} change{'s' if total != 1 else ''} {since}, up to the end of "
             f"{format_date(meeting_date)}, grouped by project."
         ],
         tables=[
@@ -49,6 +63,7 @@ def change_section(meeting_date: dt.date, previous: dt.date | None, until: dt.da
                 ],
                 rows=rows,
                 empty="No changes in this period.",
+                more=more_of(len(rows), total, "changes", "the audit page for the same days", href),
             )
         ],
     )

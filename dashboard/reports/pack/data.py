@@ -10,7 +10,7 @@ from dashboard.queries import board
 from dashboard.queries import overview as overview_queries
 from dashboard.queries.params import ignore
 from dashboard.reports.pack.actions import action_section
-from dashboard.reports.pack.blocks import Section
+from dashboard.reports.pack.blocks import PACK_ROWS, Section
 from dashboard.reports.pack.changes import change_section
 from dashboard.reports.pack.kpis import kpi_section
 from dashboard.reports.pack.milestones import milestone_section
@@ -74,24 +74,25 @@ def meeting_window(
     return (earlier[-1] if earlier else None), until
 
 
-def pack_data(meeting_date: dt.date, today: dt.date) -> PackData:
-    """Everything the pack for the board of `meeting_date` shows, from the pages' own queries."""
+def pack_data(meeting_date: dt.date, today: dt.date, limit: int = PACK_ROWS) -> PackData:
+    """Everything the pack for the board of `meeting_date` shows, from the pages' own queries: each long
+    table's first `limit` rows, and its counts and totals over every row."""
     meetings = board.board_meetings()
     meeting = next((item for item in meetings if item.meeting_date == meeting_date), None)
     previous, until = meeting_window(meeting_date, meetings)
     facts = overview_queries.overview(today)
     sentences = overview_queries.plain_language(facts)
     title = f"Programme board, {format_date(meeting_date)}"
-    savings, saving_totals = saving_section(today)
+    savings, saving_totals = saving_section(today, limit)
     sections = [
         summary_section(facts, sentences, "Summary"),
-        milestone_section(today),
-        action_section(today),
+        milestone_section(today, limit),
+        action_section(today, limit),
         savings,
-        kpi_section(),
+        kpi_section(limit),
         self_assessment_section(),
-        change_section(meeting_date, previous, until),
-        updates_section(meeting_date),
+        change_section(meeting_date, previous, until, limit),
+        updates_section(meeting_date, today, limit),
     ]
     return PackData(
         meeting_date=meeting_date,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dashboard.queries import kpis as kpi_queries
+from dashboard.queries.kpis.attention import EXCEPTIONS_PER_PAGE
 from dashboard.reports import tables
-from dashboard.reports.pack.blocks import INTEGER, NUMBER, YES_NO, Section, Table
+from dashboard.reports.pack.blocks import INTEGER, NUMBER, PACK_ROWS, YES_NO, Section, Table, more_of
 from dashboard.reports.tables import TableDefinition
 
 KPI_EXCEPTIONS = TableDefinition(
@@ -38,24 +39,32 @@ KPI_COMPARISON = TableDefinition(
         tables.Column("illustrative", "Illustrative data", YES_NO),
     ),
 )
+# KPIs whose latest constituency comparison the pack lists (each up to eleven areas: the seed's twelve
+# KPIs in all); the rest are counted.
+COMPARISON_KPIS = 12
 
 
-def kpi_section() -> Section:
-    exceptions = kpi_queries.exceptions()
+def kpi_section(limit: int = PACK_ROWS, comparison_kpis: int = COMPARISON_KPIS) -> Section:
+    """The first exceptions (the longest-running Reds first, as the KPIs page lists them), half of
+    `limit` as the comparison follows them, counted over all in SQL, and the latest comparison of the
+    first `comparison_kpis` KPIs."""
+    limit = max(1, limit // 2)
+    counts = kpi_queries.exception_counts()
+    exceptions = kpi_queries.exceptions(page=1 if limit <= EXCEPTIONS_PER_PAGE else None)
+    exception_records = exceptions.head(limit).to_dict("records")
     exception_table = Table.of(
         KPI_EXCEPTIONS,
-        exceptions.to_dict("records"),
+        exception_records,
         title="Exceptions: red for two periods running or a real (not chance) deterioration",
         empty="No KPI is red twice in a row or showing a real deterioration.",
+        more=more_of(len(exception_records), counts.total, "exceptions", "the KPIs page", "/kpis"),
     )
-    comparison_records, illustrative = (
-        [],
-        bool(exceptions["illustrative"].any()) if not exceptions.empty else False,
-    )
-    for option in kpi_queries.constituency_kpi_options():
+    comparison_records, illustrative = [], counts.illustrative
+    options = kpi_queries.constituency_kpi_options()
+    for option in options[:comparison_kpis]:
         code = option["value"]
         details = kpi_queries.kpi_details(code) or {}
-        comparison = kpi_queries.constituency_comparison(code, None)
+        comparison = kpi_queries.constituency_comparison(code, None, kpi=details or None)
         # Only the areas that have a value: transition KPIs are reported for the city alone.
         comparison = comparison[comparison["value"].notna()] if not comparison.empty else comparison
         for row in comparison.to_dict("records"):
@@ -69,14 +78,21 @@ def kpi_section() -> Section:
         comparison_records,
         title="Latest constituency comparison, by KPI",
         empty="No constituency values are recorded.",
+        more=more_of(
+            min(len(options), comparison_kpis),
+            len(options),
+            "KPIs",
+            "the KPIs page (one KPI at a time)",
+            "/kpis",
+        ),
     )
-    codes = len(dict.fromkeys(exceptions["kpi"])) if not exceptions.empty else 0
+    codes, areas = len(counts.kpis), counts.total
     return Section(
         sheet="KPIs",
         heading="KPIs",
         intro=[
-            f"{codes} KPI{'s' if codes != 1 else ''} {'needs' if codes == 1 else 'need'} attention "
-            f"({len(exceptions)} area{'s' if len(exceptions) != 1 else ''})."
+            f"{codes:,} KPI{'s' if codes != 1 else ''} {'needs' if codes == 1 else 'need'} attention "
+            f"({areas:,} area{'s' if areas != 1 else ''})."
         ],
         tables=[exception_table, comparison_table],
         illustrative=illustrative,

@@ -8,7 +8,7 @@ import datetime as dt
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.queries import update_window as window_queries
 from dashboard.reports import tables
-from dashboard.reports.pack.blocks import DATETIME, Section, Table, uk_time
+from dashboard.reports.pack.blocks import DATETIME, PACK_ROWS, Section, Table, more_of, uk_time
 from dashboard.reports.tables import TableDefinition
 
 SHEET = "Updates owed and late"
@@ -39,37 +39,78 @@ def _records(groups: list[window_queries.LeadItems]) -> list[dict]:
     ]
 
 
-def _per_lead(groups: list[window_queries.LeadItems]) -> str:
-    return "; ".join(f"{group.name} {len(group.items)}" for group in groups)
+def _per_lead(counts: list[tuple[str, int]]) -> str:
+    """ "Amara Okafor 591; Ben Hughes 666": each lead's name and count."""
+    return "; ".join(f"{name} {count:,}" for name, count in counts)
 
 
-def updates_section(meeting_date: dt.date) -> Section:
-    window = next((w for w in window_queries.windows() if w.meeting_date == meeting_date), None)
+def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: int = PACK_ROWS) -> Section:
+    """Per lead, what is still owed for this board and what came in late: each lead's count over every
+    item (owed ones counted per project in SQL), and the first rows of each list (half of `limit`
+    each, as the section has two)."""
+    limit = max(1, limit // 2)
+    found = window_queries.windows()
+    window = next((w for w in found if w.meeting_date == meeting_date), None)
     if window is None:
         return Section(
             sheet=SHEET, heading="Updates owed and late", intro=["This board meeting is not recorded."]
         )
-    owed = window_queries.owed_by_lead(window)
-    late = window_queries.by_lead(window_queries.late_items(window))
+    owed_counts = window_queries.counts_by_lead(window_queries.owed_counts(window))
+    owed = window_queries.first_by_lead(
+        owed_counts, lambda projects: window_queries.owed_items(window, project_ids=projects), limit
+    )
+    owed_total = sum(group.count for group in owed_counts)
+    late_groups = window_queries.by_lead(window_queries.late_items(window))
+    late = _records(late_groups)
     intro = [
         f"Updates for the board of {format_date(meeting_date)} were due by {format_datetime(window.due_at)} "
         "(UK time)"
         + (f", counting changes since {format_datetime(window.opens_at)}." if window.opens_at else ".")
     ]
     intro.append(
-        f"Still owed: {_per_lead(owed)}."
-        if owed
+        f"Still owed: {_per_lead([(group.name, group.count) for group in owed_counts])}."
+        if owed_counts
         else "Nothing is still owed: every open item has been updated."
     )
     intro.append(
-        f"Came in late: {_per_lead(late)}." if late else "Nothing came in after the updates were due."
+        f"Came in late: {_per_lead([(group.name, len(group.items)) for group in late_groups])}."
+        if late_groups
+        else "Nothing came in after the updates were due."
     )
+    # The overview lists what each lead owes for the next board: the same rows when this is that board.
+    upcoming = window_queries.next_window(today, found) if today is not None else None
+    is_next = upcoming is not None and upcoming.meeting_id == window.meeting_id
+    owed_rows = _records(owed)
     return Section(
         sheet=SHEET,
         heading="Updates owed and late",
         intro=intro,
         tables=[
-            Table.of(ITEMS, _records(owed), title="Still owed", empty="Nothing is still owed."),
-            Table.of(ITEMS, _records(late), title="Came in late", empty="Nothing came in late."),
+            Table.of(
+                ITEMS,
+                owed_rows,
+                title="Still owed",
+                empty="Nothing is still owed.",
+                more=more_of(
+                    len(owed_rows),
+                    owed_total,
+                    "items owed (an item led by two leads is listed under each)",
+                    "the overview's Updates for the next board" if is_next else "each lead's count above",
+                    "/" if is_next else None,
+                ),
+            ),
+            Table.of(
+                ITEMS,
+                late[:limit],
+                title="Came in late",
+                empty="Nothing came in late.",
+                more=more_of(
+                    min(len(late), limit),
+                    len(late),
+                    "items that came in late",
+                    "each lead's count above",
+                    None,
+                ),
+            ),
         ],
     )

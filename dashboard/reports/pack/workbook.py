@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -33,72 +34,121 @@ def _excel_value(value, kind: str):
     return value
 
 
-def _write_table(sheet, table: Table, start_row: int) -> int:
-    """Write one block from `start_row`; returns the next free row (after a blank one)."""
-    row_number = start_row
+# Styles made once and shared by every cell that has them.
+TITLE_FONT = Font(bold=True, size=14)
+TABLE_TITLE_FONT = Font(bold=True, size=12)
+BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
+HEADING_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+FITTED_ROWS = 300  # column widths fit the longest value in a sheet's first rows
+
+
+class _Sheet:
+    """A sheet's rows gathered before writing: a row is a list of (value, font, number format,
+    alignment), so the widths can be fitted first and the rows streamed (openpyxl's write-only mode)."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[tuple]] = []
+
+    def add(self, *cells: tuple) -> None:
+        self.rows.append(list(cells))
+
+    def blank(self) -> None:
+        self.rows.append([])
+
+    def widths(self) -> list[float]:
+        """Each column's width: its longest value in the first rows but the title, the date and the
+        first sentence (at least 10, at most 60); column A at least 24."""
+        longest: dict[int, int] = {}
+        for row in self.rows[3:FITTED_ROWS]:
+            for index, (value, *_style) in enumerate(row):
+                if value is not None:
+                    longest[index] = max(longest.get(index, 0), len(str(value)))
+        count = max((len(row) for row in self.rows), default=1)
+        widths = [min(60, max(10, longest[index] + 2)) if index in longest else 10 for index in range(count)]
+        widths[0] = max(widths[0], 24)
+        return widths
+
+
+def _cell(value, font=None, number_format=None, alignment=None) -> tuple:
+    return (value, font, number_format, alignment)
+
+
+def _write_table(sheet: _Sheet, table: Table) -> None:
+    """One block, and a blank row after it."""
     if table.title:
-        sheet.cell(row=row_number, column=1, value=excel_safe_text(table.title)).font = Font(
-            bold=True, size=12
-        )
-        row_number += 1
-    for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=row_number, column=index, value=excel_safe_text(column.heading))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    row_number += 1
+        sheet.add(_cell(excel_safe_text(table.title), TABLE_TITLE_FONT))
+    if table.more is not None:
+        more = table.more
+        where = f"{more.page} ({more.href})" if more.href else more.page
+        note = f"{more.showing()} The other {more.rest:,} are not listed here: see {where}."
+        sheet.add(_cell(excel_safe_text(note), ITALIC))
+    sheet.add(
+        *(_cell(excel_safe_text(column.heading), BOLD, None, HEADING_ALIGNMENT) for column in table.columns)
+    )
     if not table.rows:
-        sheet.cell(row=row_number, column=1, value=excel_safe_text(table.empty))
-        row_number += 1
-    body = [*table.rows, *([table.total] if table.total else [])]
-    for position, values in enumerate(body):
-        is_total = table.total is not None and position == len(body) - 1
-        for index, column in enumerate(table.columns, start=1):
-            value = values[index - 1] if index - 1 < len(values) else None
-            if is_total and column.kind == YES_NO and not isinstance(value, str):
+        sheet.add(_cell(excel_safe_text(table.empty)))
+    formats = [NUMBER_FORMATS.get(column.kind) for column in table.columns]
+    kinds = [column.kind for column in table.columns]
+    for values in table.rows:
+        cells = []
+        for index, kind in enumerate(kinds):
+            value = _excel_value(values[index] if index < len(values) else None, kind)
+            number_format = formats[index] if value is not None and not isinstance(value, str) else None
+            cells.append(_cell(value, None, number_format))
+        sheet.add(*cells)
+    if table.total:
+        cells = []
+        for index, kind in enumerate(kinds):
+            value = table.total[index] if index < len(table.total) else None
+            if kind == YES_NO and not isinstance(value, str):
                 value = None
-            cell = sheet.cell(row=row_number, column=index, value=_excel_value(value, column.kind))
-            if column.kind in NUMBER_FORMATS and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = NUMBER_FORMATS[column.kind]
-            if is_total:
-                cell.font = Font(bold=True)
-        row_number += 1
-    return row_number + 1
+            value = _excel_value(value, kind)
+            number_format = formats[index] if value is not None and not isinstance(value, str) else None
+            cells.append(_cell(value, BOLD, number_format))
+        sheet.add(*cells)
+    sheet.blank()
 
 
-def _fit_columns(sheet) -> None:
-    for column_cells in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 300)):
-        letter = get_column_letter(column_cells[0].column)
-        longest = max(
-            (len(str(cell.value)) for cell in column_cells[3:] if cell.value is not None), default=8
-        )
-        sheet.column_dimensions[letter].width = min(60, max(10, longest + 2))
+def _stream(workbook: Workbook, title: str, sheet: _Sheet) -> None:
+    worksheet = workbook.create_sheet(title)
+    for index, width in enumerate(sheet.widths(), start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.rows:
+        cells = []
+        for value, font, number_format, alignment in row:
+            if font is None and number_format is None and alignment is None:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(worksheet, value=value)
+            if font is not None:
+                cell.font = font
+            if number_format is not None:
+                cell.number_format = number_format
+            if alignment is not None:
+                cell.alignment = alignment
+            cells.append(cell)
+        worksheet.append(cells)
 
 
 def pack_workbook(data: PackData) -> bytes:
-    """The pack as an .xlsx: one sheet per section, each headed with the meeting it is for."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """The pack as an .xlsx: one sheet per section, each headed with the meeting it is for.
+
+    Written in openpyxl's write-only mode: each sheet's rows are gathered, its columns fitted, and the
+    rows streamed out, with no cell objects kept but those that carry a style."""
+    workbook = Workbook(write_only=True)
     for section in data.sections:
-        sheet = workbook.create_sheet(section.sheet[:31])
-        sheet.cell(row=1, column=1, value=excel_safe_text(f"{data.title}: {section.heading}")).font = Font(
-            bold=True, size=14
-        )
-        prepared = sheet.cell(row=2, column=1, value="Prepared on")
-        prepared.font = Font(bold=True)
-        date_cell = sheet.cell(row=2, column=2, value=data.today)
-        date_cell.number_format = NUMBER_FORMATS[DATE]
-        row_number = 3
+        sheet = _Sheet()
+        sheet.add(_cell(excel_safe_text(f"{data.title}: {section.heading}"), TITLE_FONT))
+        sheet.add(_cell("Prepared on", BOLD), _cell(data.today, None, NUMBER_FORMATS[DATE]))
         for sentence in section.intro:
-            sheet.cell(row=row_number, column=1, value=excel_safe_text(sentence))
-            row_number += 1
+            sheet.add(_cell(excel_safe_text(sentence)))
         if section.illustrative:
-            sheet.cell(row=row_number, column=1, value=ILLUSTRATIVE_NOTE).font = Font(italic=True)
-            row_number += 1
-        row_number += 1
+            sheet.add(_cell(ILLUSTRATIVE_NOTE, ITALIC))
+        sheet.blank()
         for table in section.tables:
-            row_number = _write_table(sheet, table, row_number)
-        _fit_columns(sheet)
-        sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width or 10, 24)
+            _write_table(sheet, table)
+        _stream(workbook, section.sheet[:31], sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
