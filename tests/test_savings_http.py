@@ -180,6 +180,42 @@ def test_filters_go_into_the_url_and_the_totals_reconcile(app, login_as):
         assert amount in years
 
 
+def test_a_long_project_list_shows_the_largest_projects_and_sums_the_rest(app, login_as, monkeypatch):
+    # Barnet's two projects with lines: £18.5m (the savings target) and £1,962,000 (the operating model).
+    monkeypatch.setattr("dashboard.callbacks.savings.view.PROJECTS_LISTED", 1)
+    client = login_as("cabinet.member")
+    key = find_callback(app, "sv-url.search", "sv-grid.rowData")
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, key, values=_view_values(org="barnet"))
+    )
+    body = json.loads(response.get_data(as_text=True))["response"]
+    table, note = body["sv-projects-table"]["children"]
+    text = json.dumps(table, ensure_ascii=False)
+    assert "Adults &amp; Safeguarding Committee savings target (PSR)" in text
+    assert "New ASC operating model" not in text
+    assert "1 other project" in text and "£1.96m" in text
+    assert "£20.46m" in text  # the total row still counts every project
+    assert note["props"]["children"].startswith(
+        "The 1 project with the largest targets, by programme; the one other project has the last row."
+    )
+
+
+def test_the_page_choices_stay_few_however_long_the_list():
+    from dashboard.ui.components import page_choices
+
+    assert [choice["value"] for choice in page_choices(250, 100, "lines", 2)] == ["1", "2", "3"]
+    assert len(page_choices(98_030, 100, "lines")) == 981  # without the page shown: every page
+    near_start = [int(choice["value"]) for choice in page_choices(98_030, 100, "lines", 1)]
+    assert near_start[:6] == [1, 2, 3, 4, 5, 6] and near_start[-1] == 981 and len(near_start) < 30
+    middle = page_choices(98_030, 100, "lines", 457)
+    pages = [int(choice["value"]) for choice in middle]
+    assert {452, 457, 462, 450, 460, 470, 400, 500, 900} <= set(pages) and pages == sorted(pages)
+    assert middle[pages.index(457)]["label"] == "Page 457 of 981: lines 45,601–45,700"
+    assert len(pages) < 35
+    # Any page is a few choices away: each choice offers pages nearer the one wanted.
+    assert 1 in [int(c["value"]) for c in page_choices(98_030, 100, "lines", 981)]
+
+
 def test_a_long_list_of_lines_is_drawn_a_page_at_a_time_and_totalled_whole(app, login_as, database_url):
     with session_scope() as db:
         project = db.scalars(select(m.Project).where(m.Project.key == "barnet_savings")).one()

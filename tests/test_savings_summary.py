@@ -134,6 +134,37 @@ def test_sql_summary_matches_the_python_rules(filled, name):
         ]
 
 
+@pytest.mark.parametrize("name", ["everything", "one year", "a programme"])
+def test_a_long_project_list_is_its_largest_projects_and_the_others_summed(filled, name):
+    filters = q.SavingFilters.from_query(FILTERS[name])
+    everything = q.by_project(q.saving_lines(filters, TODAY))
+    summary = s.summary(filters, listed=7, projects_listed=3)
+
+    rows = {(row.programme, row.project): row for row in everything.itertuples(index=False)}
+    listed = summary.by_project
+    if len(everything) <= 3:
+        assert summary.other_projects is None
+        _same_table(listed.drop(columns="fte"), everything.drop(columns="fte"))
+        return
+    assert len(listed) == 3
+    # The largest targets, in programme and project order, each exactly as the rules give it.
+    shown = list(zip(listed["programme"], listed["project"], strict=True))
+    assert shown == sorted(shown)
+    _same_table(
+        listed.drop(columns="fte"),
+        everything.set_index(["programme", "project"]).loc[shown].reset_index().drop(columns="fte"),
+    )
+    others = [row for key, row in rows.items() if key not in shown]
+    assert min(listed["target"]) >= max(row.target for row in others)
+    rest = summary.other_projects
+    assert rest["projects"] == len(others)
+    for measure in ("target", "plain_forecast", "realised", "variance", "weighted_forecast", "lines"):
+        assert rest[measure] == sum(getattr(row, measure) for row in others), measure
+    assert (rest["fte"] or 0) == pytest.approx(sum(row.fte for row in others if not pd.isna(row.fte)))
+    # Listed and summed, the projects add up to the totals.
+    assert sum(listed["target"]) + rest["target"] == summary.totals["target"]
+
+
 def test_the_edge_lines_are_there_to_be_checked(generated_url):
     db.configure(generated_url)
     lines = q.saving_lines(q.SavingFilters(financial_year=2027, project="barnet_savings"), TODAY)

@@ -246,9 +246,7 @@ def layout(**query):
                 _download_buttons("act-download-actions", "actions"),
                 html.P(id="act-page-position", className="small mb-1"),
                 page_select("act-page", filters.page),
-                # An empty block to start with: the browser fetches the code that draws blocks (dcc.Markdown
-                # loads it on first use) while the plan is being read, not after it arrives.
-                html.Div(markup.block(markup.Html("")), id="act-sections"),
+                html.Div(id="act-sections"),
             ],
         ),
         _section(

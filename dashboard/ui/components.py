@@ -124,37 +124,38 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def page_choices(total: int, per_page: int, noun: str) -> list[dict[str, str]]:
-    """A page selector's choices: "Page 2 of 4: milestones 101–200"."""
+PAGES_NEAR = 5  # with `current`, the pages either side of it offered by number
+
+
+def page_choices(total: int, per_page: int, noun: str, current: int | None = None) -> list[dict[str, str]]:
+    """A page selector's choices: "Page 2 of 4: milestones 101–200".
+
+    Every page, or with `current` (the page shown) a number of choices that grows with the number of
+    digits, not with the list: the first and last pages, the pages near the current one, and the round
+    tens, hundreds, … around it, so any page is a few choices away and a list of 100,000 rows does not
+    send and draw a thousand choices.
+    """
     pages = page_count(total, per_page)
-    return [_page_choice(page, pages, total, per_page, noun) for page in range(1, pages + 1)]
-
-
-def _page_choice(page: int, pages: int, total: int, per_page: int, noun: str) -> dict[str, str]:
-    return {
-        "label": f"Page {page} of {pages}: {noun} {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
-        if total
-        else "Page 1 of 1",
-        "value": str(page),
-    }
-
-
-PAGES_AROUND = 10  # pages either side of the current one that a long list's selector offers
-PAGE_LANDMARKS = 10  # and evenly spread pages between the first and the last, to jump far
-
-
-def nearby_page_choices(
-    total: int, per_page: int, noun: str, current: int, around: int = PAGES_AROUND
-) -> list[dict[str, str]]:
-    """A page selector's choices that do not grow with the list: every page while they are few;
-    past that the first and last, the `around` pages either side of `current`, and PAGE_LANDMARKS
-    pages spread between (choosing one offers the pages around it in turn)."""
-    pages = page_count(total, per_page)
-    if pages <= 2 * around + PAGE_LANDMARKS + 2:
-        return page_choices(total, per_page, noun)
-    wanted = {1, pages, *range(current - around, current + around + 1)}
-    wanted |= {round(step * pages / PAGE_LANDMARKS) for step in range(1, PAGE_LANDMARKS)}
-    return [_page_choice(page, pages, total, per_page, noun) for page in sorted(wanted) if 1 <= page <= pages]
+    if current is None:
+        shown = range(1, pages + 1)
+    else:
+        current = min(max(current, 1), pages)
+        wanted = {1, pages, *range(current - PAGES_NEAR, current + PAGES_NEAR + 1)}
+        step = 10
+        while step < pages:
+            block = (current - 1) // (step * 10) * (step * 10)
+            wanted.update(range(block + step, block + step * 10 + 1, step))
+            step *= 10
+        shown = sorted(page for page in wanted if 1 <= page <= pages)
+    return [
+        {
+            "label": f"Page {page} of {pages}: {noun} {(page - 1) * per_page + 1:,}–{min(page * per_page, total):,}"
+            if total
+            else "Page 1 of 1",
+            "value": str(page),
+        }
+        for page in shown
+    ]
 
 
 def page_select(

@@ -23,7 +23,7 @@ from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.figures.actions import progress_caption, progress_figure, progress_summary
 from dashboard.queries import actions as action_queries
-from dashboard.ui.components import chosen, illustrative_marker, nearby_page_choices, page_count
+from dashboard.ui.components import chosen, illustrative_marker, page_choices, page_count
 
 
 def _open_items(active) -> set[str]:
@@ -164,7 +164,7 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         review_summary(review, filters.as_at, total),
         review_rows(review),
         choices,
-        nearby_page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions", filters.page),
+        page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions", filters.page),
         str(filters.page),
         page_position(filters.page, total),
         # Only while a link (?edit=ID) waits to open its action: otherwise nothing follows the plan.
@@ -208,7 +208,7 @@ def show_action_progress(rec, theme, owner, status, project, flags, as_at, _refr
         progress_markup(shown.rows),
         not shown.ranked,
         progress_position(shown, first),
-        nearby_page_choices(shown.recommendations, shown.per_page, "recommendations", shown.page),
+        page_choices(shown.recommendations, shown.per_page, "recommendations", shown.page),
         str(shown.page),
     )
 

@@ -78,22 +78,39 @@ def years_table(years: pd.DataFrame, sums: dict):
     return _table(header, rows, footer, "sv-years")
 
 
-def projects_table(projects: pd.DataFrame, sums: dict):
+PROJECTS_LISTED = 50  # projects given a row of their own, the largest targets; the rest share one row
+
+
+def _fte_cell(fte) -> markup.Html:
+    return _td("" if fte is None or pd.isna(fte) else f"{fte:,.0f}", "text-end")
+
+
+def projects_table(projects: pd.DataFrame, sums: dict, others: dict | None = None):
+    """Per programme and project; `others` (SavingSummary.other_projects) sums the projects not listed
+    in one row, so the rows still add up to the total and the table stays one screen whatever the
+    programme's size. The by-project download has every project."""
     if projects.empty:
         return html.P("No saving lines match these filters.")
+    measures = ("target", "plain_forecast", "realised", "variance", "weighted_forecast")
     rows = [
         [
             _td(row["programme"]),
             _th(row["project"]),
-            _money_cell(row["target"]),
-            _money_cell(row["plain_forecast"]),
-            _money_cell(row["realised"]),
-            _money_cell(row["variance"]),
-            _money_cell(row["weighted_forecast"]),
-            _td("" if row["fte"] is None or pd.isna(row["fte"]) else f"{row['fte']:,.0f}", "text-end"),
+            *(_money_cell(row[measure]) for measure in measures),
+            _fte_cell(row["fte"]),
         ]
         for row in projects.to_dict("records")
     ]
+    if others:
+        count = others["projects"]
+        rows.append(
+            [
+                _td(""),
+                _th(f"{count:,} other project{'s' if count != 1 else ''}"),
+                *(_money_cell(others[measure]) for measure in measures),
+                _fte_cell(others["fte"]),
+            ]
+        )
     footer = [
         _td(""),
         _th("Total"),
@@ -114,7 +131,22 @@ def projects_table(projects: pd.DataFrame, sums: dict):
         "Confidence-weighted",
         "FTE",
     ]
-    return _table(header, rows, footer, "sv-projects")
+    table = _table(header, rows, footer, "sv-projects")
+    if not others:
+        return table
+    rest = (
+        "the one other project has the last row"
+        if others["projects"] == 1
+        else f"the other {others['projects']:,} are added up in the last row"
+    )
+    note = html.P(
+        f"The {len(projects):,} project{'s' if len(projects) != 1 else ''} with the largest targets, by "
+        f"programme; {rest}. Choose a programme or project above to see its own figures, or download the "
+        "table by project for every project.",
+        className="small text-body-secondary mt-1 mb-0",
+        id="sv-projects-note",
+    )
+    return [table, note]
 
 
 def bridge_table(steps: pd.DataFrame):

@@ -14,6 +14,7 @@ from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.savings.filters import FILTER_INPUTS, filters_from_controls, one_organisation
 from dashboard.callbacks.savings.tables import (
+    PROJECTS_LISTED,
     SLIPPAGE_LISTED,
     benefits_table,
     bridge_table,
@@ -175,7 +176,7 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
     if ctx.triggered_id in (None, "sv-page"):
         filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
     today = clock.today()
-    summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED)
+    summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED, projects_listed=PROJECTS_LISTED)
     sums = summary.totals
     count = sums["lines"]
     per_page = saving_queries.LINES_PER_PAGE
@@ -221,13 +222,13 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         figures.bridge_chart(steps),
         figures.bridge_summary(steps),
         bridge_table(steps),
-        projects_table(summary.by_project, sums),
+        projects_table(summary.by_project, sums, summary.other_projects),
         grid_rows(shown, queries.editable_project_ids(signed_in_user())),
         options,
         slippage_section(summary),
         benefits_table(saving_queries.benefits(filters)),
         line_options,
-        page_choices(count, per_page, "lines"),
+        page_choices(count, per_page, "lines", filters.page),
         str(filters.page),
         position,
     )
