@@ -120,7 +120,7 @@ def show_audit(person, entity, project, date_from, date_to, page):
         filters.query_string(),
         rows,
         count_text(filters, matching, len(rows)),
-        page_choices(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE, "changes"),
+        page_choices(min(matching, AUDIT_COUNT_CAP), AUDIT_PER_PAGE, "changes", filters.page),
         str(filters.page),
     )
 

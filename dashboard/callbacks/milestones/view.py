@@ -201,7 +201,7 @@ def show_milestones(
         page_position(filters, counts["shown"]) + figures.gantt_summary(rows, today),
         None if narrow is False else plan_list(rows),
         note,
-        page_choices(counts["shown"], filters.per_page, "milestones"),
+        page_choices(counts["shown"], filters.per_page, "milestones", filters.page),
         str(filters.page),
     )
 
