@@ -13,47 +13,34 @@ from dashboard.db import session_scope
 from dashboard.queries import actions as action_queries
 from dashboard.ui.components import PAGES_NEAR
 from tests.helpers import callback_request, find_callback
-from tests.helpers.long_plan import CHART_OWNER, LATER, action_item, add_recommendations
+from tests.helpers.long_plan import CHART_OWNER, LATER, action_filter_values, action_item, add_recommendations
 from tests.helpers.renderer import open_page
 
 PLAN_OWNER = "Long plan owner"
 
 
-def _values(**filters) -> dict:
-    values = {
-        ("act-filter-rec", "value"): "all",
-        ("act-filter-theme", "value"): "all",
-        ("act-filter-owner", "value"): "all",
-        ("act-filter-status", "value"): "all",
-        ("act-filter-project", "value"): "all",
-        ("act-filter-flags", "value"): [],
-        ("act-asat", "value"): None,
-        ("act-refresh", "data"): 0,
-    }
-    for name, value in filters.items():
-        values[(f"act-filter-{name}", "value")] = value
-    return values
+def _answer(app, client, outputs: tuple[str, ...], values: dict, triggered: str | None) -> dict:
+    key = find_callback(app, *outputs)
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, key, values=values, triggered=triggered)
+    )
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))["response"]
 
 
 def progress(app, client, page: str | None = None, triggered: str | None = None, **filters) -> dict:
     """The progress callback's answer, as the browser asks for it."""
-    key = find_callback(app, "act-progress-summary.children")
-    values = _values(**filters)
-    values[("act-progress-page", "value")] = page
-    body = callback_request(app, key, values=values, triggered=triggered)
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200
-    return json.loads(response.get_data(as_text=True))["response"]
+    values = {
+        **action_filter_values(**filters),
+        ("act-refresh", "data"): 0,
+        ("act-progress-page", "value"): page,
+    }
+    return _answer(app, client, ("act-progress-summary.children",), values, triggered)
 
 
 def plan(app, client, page: str | None = None, triggered: str | None = None, **filters) -> dict:
-    key = find_callback(app, "act-url.search", "act-sections.children")
-    values = _values(**filters)
-    values[("act-page", "value")] = page
-    body = callback_request(app, key, values=values, triggered=triggered)
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200
-    return json.loads(response.get_data(as_text=True))["response"]
+    values = {**action_filter_values(**filters), ("act-refresh", "data"): 0, ("act-page", "value"): page}
+    return _answer(app, client, ("act-url.search", "act-sections.children"), values, triggered)
 
 
 def bars(answer: dict) -> list[str]:

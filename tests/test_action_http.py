@@ -19,6 +19,7 @@ from dashboard.db import session_scope
 from dashboard.queries import actions as action_queries
 from tests.helpers import callback_request, find_callback
 from tests.helpers.action_themes import open_themes, theme_areas, theme_ids
+from tests.helpers.long_plan import action_filter_values
 
 EDIT_FIELDS = ["owner", "due_date", "status", "rag", "percent_complete", "evidence_summary", "areas"]
 
@@ -177,17 +178,7 @@ def test_a_conflicting_save_shows_what_changed(app, login_as):
 
 
 def _view_values(**filters):
-    values = {
-        ("act-filter-rec", "value"): "all",
-        ("act-filter-theme", "value"): "all",
-        ("act-filter-owner", "value"): "all",
-        ("act-filter-status", "value"): "all",
-        ("act-filter-project", "value"): "all",
-        ("act-filter-flags", "value"): [],
-        ("act-asat", "value"): "2017-03-31",
-    }
-    values.update({(f"act-filter-{name}", "value"): value for name, value in filters.items()})
-    return values
+    return action_filter_values(as_at="2017-03-31", **filters)
 
 
 def test_the_plan_as_at_is_typed_day_first_and_goes_into_the_url_as_a_link_gives_it(app, login_as):

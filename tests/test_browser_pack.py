@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from dashboard import models as m
-from dashboard.db import session_scope
 from dashboard.reports.pack.blocks import PACK_ROWS
 from tests.helpers.browser import sign_in
+from tests.helpers.long_plan import add_milestones
 
 pytestmark = pytest.mark.browser
 
@@ -47,20 +46,7 @@ def test_cabinet_member_reads_and_downloads_the_board_pack(dash_duo, app):
 
 
 def test_a_long_plan_shows_its_first_milestones_and_the_link_opens_the_rest(dash_duo, app, database_url):
-    with session_scope() as db:
-        project = db.query(m.Project).filter_by(key="transition").one()
-        db.add_all(
-            m.Milestone(
-                key=f"long_{number:03d}",
-                project_id=project.id,
-                title=f"Long plan milestone {number:03d}",
-                owner="Long plan owner",
-                status="In progress",
-                rag="Red",
-                percent_complete=10,
-            )
-            for number in range(PACK_ROWS)
-        )
+    add_milestones(PACK_ROWS)
     total = 33 + PACK_ROWS
     dash_duo.start_server(app, navigate=False)
     sign_in(dash_duo, "cabinet.member", "/pack?meeting=2026-11-24")

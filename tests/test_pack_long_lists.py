@@ -23,6 +23,7 @@ from dashboard.queries.milestones import MilestoneFilters, milestones
 from dashboard.reports.pack import pack_data, pack_workbook
 from dashboard.reports.pack.blocks import PACK_ROWS
 from tests.helpers import callback_request, find_callback
+from tests.helpers.long_plan import add_milestones
 
 MEETING = dt.date(2026, 11, 24)
 TODAY = dt.date(2026, 11, 23)
@@ -31,20 +32,7 @@ ADDED = PACK_ROWS + 20
 
 def _add_milestones() -> int:
     """ADDED more milestones in the transition project; the number of milestones now."""
-    with session_scope() as db:
-        project = db.query(m.Project).filter_by(key="transition").one()
-        db.add_all(
-            m.Milestone(
-                key=f"long_{number:03d}",
-                project_id=project.id,
-                title=f"Long plan milestone {number:03d}",
-                owner="Long plan owner",
-                status="In progress",
-                rag="Red",
-                percent_complete=10,
-            )
-            for number in range(ADDED)
-        )
+    add_milestones(ADDED)
     return len(milestones(MilestoneFilters(), TODAY))
 
 

@@ -38,7 +38,11 @@ from dashboard.db import session_scope
 from dashboard.domain import savings as rules
 from dashboard.queries.milestones import joined_to_plan
 from dashboard.queries.milestones.baselines import current_end_expression
-from dashboard.queries.savings.filters import SavingFilters, line_conditions
+from dashboard.queries.savings.filters import (
+    SavingFilters,
+    line_conditions,
+    organisations_with_lines_statement,
+)
 from dashboard.queries.savings.lines import line_label, saving_lines, with_line_plan
 from dashboard.queries.savings.rephasing import gap_frame
 from dashboard.queries.savings.summaries import (
@@ -628,17 +632,7 @@ def organisations_with_lines() -> list[tuple[str, str]]:
     """(key, name) of each organisation that has saving lines, by name (sorted here, not in SQL, so
     names order the same way whatever the database's collation)."""
     with session_scope() as db:
-        rows = db.execute(
-            select(m.Organisation.key, m.Organisation.name)
-            .where(
-                m.Organisation.id.in_(
-                    select(m.Programme.organisation_id)
-                    .join(m.Project, m.Project.programme_id == m.Programme.id)
-                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
-                )
-            )
-            .distinct()
-        ).all()
+        rows = db.execute(organisations_with_lines_statement()).all()
     return sorted(((key, name) for key, name in rows), key=lambda row: row[1])
 
 

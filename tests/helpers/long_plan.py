@@ -1,5 +1,6 @@
-"""A longer action plan than the seed's, added to a test's database: more recommendations than the
-progress chart draws at once, or more actions than the plan's page selector lists."""
+"""Longer plans than the seed's, added to a test's database: more recommendations than the progress
+chart draws at once, more actions than the plan's page selector lists, or more milestones than the
+board pack lists."""
 
 from __future__ import annotations
 
@@ -11,6 +12,40 @@ from dashboard.db import session_scope
 CHART_OWNER = "Chart owner"
 LATE = dt.date(2020, 1, 6)  # before any today the tests run on
 LATER = dt.date(2099, 1, 6)
+
+
+def add_milestones(count: int) -> None:
+    """`count` open, Red milestones "Long plan milestone 000"… in the transition project."""
+    with session_scope() as db:
+        project = db.query(m.Project).filter_by(key="transition").one()
+        db.add_all(
+            m.Milestone(
+                key=f"long_{number:03d}",
+                project_id=project.id,
+                title=f"Long plan milestone {number:03d}",
+                owner="Long plan owner",
+                status="In progress",
+                rag="Red",
+                percent_complete=10,
+            )
+            for number in range(count)
+        )
+
+
+def action_filter_values(as_at: str | None = None, **filters) -> dict:
+    """The actions page's filter bar as the browser sends it: every filter at "all" unless given
+    (rec, theme, owner, status, project, flags), and the as-at date."""
+    values = {
+        ("act-filter-rec", "value"): "all",
+        ("act-filter-theme", "value"): "all",
+        ("act-filter-owner", "value"): "all",
+        ("act-filter-status", "value"): "all",
+        ("act-filter-project", "value"): "all",
+        ("act-filter-flags", "value"): [],
+        ("act-asat", "value"): as_at,
+    }
+    values.update({(f"act-filter-{name}", "value"): value for name, value in filters.items()})
+    return values
 
 
 def action_item(rec: m.Recommendation, key: str, owner: str, due: dt.date, status: str = "In progress"):

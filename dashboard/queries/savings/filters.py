@@ -137,20 +137,21 @@ def organisation_for(filters: SavingFilters) -> str | None:
         return db.scalars(with_lines).first()
 
 
+def organisations_with_lines_statement():
+    """(key, name) of each organisation that has saving lines, each once, in no order."""
+    return select(m.Organisation.key, m.Organisation.name).where(
+        m.Organisation.id.in_(
+            select(m.Programme.organisation_id)
+            .join(m.Project, m.Project.programme_id == m.Programme.id)
+            .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
+        )
+    )
+
+
 def saving_filter_options() -> dict[str, list[dict[str, str]]]:
     """Choices for the filter bar, from the database."""
     with session_scope() as db:
-        organisations = db.execute(
-            select(m.Organisation.key, m.Organisation.name)
-            .where(
-                m.Organisation.id.in_(
-                    select(m.Programme.organisation_id)
-                    .join(m.Project, m.Project.programme_id == m.Programme.id)
-                    .join(m.SavingLine, m.SavingLine.project_id == m.Project.id)
-                )
-            )
-            .order_by(m.Organisation.name)
-        ).all()
+        organisations = db.execute(organisations_with_lines_statement().order_by(m.Organisation.name)).all()
         programmes = db.execute(
             select(m.Programme.key, m.Programme.name)
             .where(
