@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -15,23 +19,40 @@ from dashboard.domain.formatting import (
     parse_financial_year,
 )
 
+MONEY = [
+    (6_000_000, "£6.0m"),
+    (Decimal("654000"), "£654k"),
+    (1_960_000, "£1.96m"),
+    (18_500_000, "£18.5m"),
+    (999_499, "£999k"),
+    (999_500, "£1.0m"),
+    (950, "£950"),
+    (-1_200_000, "−£1.2m"),
+    (3_271_870_000, "£3,271.87m"),
+    (-1_694_000_000, "−£1,694.0m"),
+    (123_456_700_000, "£123,456.7m"),
+    (None, ""),
+]
 
-@pytest.mark.parametrize(
-    ("amount", "shown"),
-    [
-        (6_000_000, "£6.0m"),
-        (Decimal("654000"), "£654k"),
-        (1_960_000, "£1.96m"),
-        (18_500_000, "£18.5m"),
-        (999_499, "£999k"),
-        (999_500, "£1.0m"),
-        (950, "£950"),
-        (-1_200_000, "−£1.2m"),
-        (None, ""),
-    ],
-)
+
+@pytest.mark.parametrize(("amount", "shown"), MONEY)
 def test_money(amount, shown):
     assert format_money(amount) == shown
+
+
+def test_the_savings_grid_writes_money_as_the_pages_do():
+    """The grid's formatter (assets/savingsGrid.js, run by Node) gives the same text for each amount."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run the grid's formatter (scripts/test installs npm, which brings it)"
+    script = Path(__file__).parents[1] / "dashboard" / "assets" / "savingsGrid.js"
+    amounts = [None if amount is None else float(amount) for amount, _ in MONEY]
+    program = (
+        "globalThis.window = globalThis;\n"
+        + script.read_text(encoding="utf-8")
+        + f"\nconsole.log(JSON.stringify({json.dumps(amounts)}.map(dagfuncs.ukMoney)));"
+    )
+    result = subprocess.run([node, "-e", program], capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(result.stdout) == [shown for _, shown in MONEY]
 
 
 def test_dates_read_like_22_nov_2026():

@@ -1,4 +1,4 @@
-// Value formatters for the savings grid: money as the board reads it (£6.0m, £654k, £950).
+// Value formatters for the savings grid: money as the board reads it (£6.0m, £654k, £950, £3,271.9m).
 var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
 
 // The same rule as dashboard.formatting.format_money.
@@ -17,7 +17,8 @@ dagfuncs.ukMoney = function (value) {
     var one = Math.round(millions * 10) / 10;
     var two = Math.round(millions * 100) / 100;
     var digits = one === two ? 1 : 2;
-    return sign + "£" + millions.toFixed(digits) + "m";
+    var shown = millions.toFixed(digits).split(".");
+    return sign + "£" + shown[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + shown[1] + "m";
   }
   if (size >= 1000) {
     return sign + "£" + Math.round(size / 1000) + "k";

@@ -182,7 +182,8 @@ def format_datetime(moment: dt.datetime | None) -> str:
 
 
 def format_money(amount: Decimal | float | int | None) -> str:
-    """£6.0m (or £1.96m) for millions, £654k for thousands, £950 below that; negatives as −£1.2m."""
+    """£6.0m (or £1.96m) for millions, £654k for thousands, £950 below that; negatives as −£1.2m;
+    a thousand millions and more with a comma (£3,271.9m)."""
     if amount is None:
         return ""
     value = float(amount)
@@ -192,7 +193,7 @@ def format_money(amount: Decimal | float | int | None) -> str:
         millions = value / 1_000_000
         # One decimal (£6.0m) unless that hides a second one the reader needs (£1.96m).
         digits = 1 if round(millions, 1) == round(millions, 2) else 2
-        return f"{sign}£{millions:.{digits}f}m"
+        return f"{sign}£{millions:,.{digits}f}m"
     if value >= 1_000:
         return f"{sign}£{value / 1_000:.0f}k"
     return f"{sign}£{value:.0f}"
