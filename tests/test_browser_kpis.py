@@ -69,3 +69,75 @@ def test_viewer_sees_the_page_but_no_entry_form(dash_duo, app):
     assert dash_duo.driver.find_elements(By.ID, "kpi-upload") == []
     assert dash_duo.find_element("#kpi-dl-catalogue-csv").is_displayed()
     assert dash_duo.get_logs() == []
+
+
+def _rows(dash_duo, grid_id: str) -> list[str]:
+    """The first cell of each row the grid has drawn."""
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(function (cell) {"
+        " return cell.textContent.trim(); });",
+        f"#{grid_id} .ag-center-cols-container .ag-row .ag-cell[col-id='area'], "
+        f"#{grid_id} .ag-center-cols-container .ag-row .ag-cell[col-id='stage']",
+    )
+
+
+def _open(dash_duo, details: str, keyboard: bool = False) -> None:
+    """Open a folded table: Enter on its summary, or a click on it as a pointer would."""
+    summary = dash_duo.find_element(f"#{details} summary")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+    if keyboard:
+        summary.send_keys(Keys.ENTER)
+    else:
+        dash_duo.driver.execute_script("arguments[0].click();", summary)
+
+
+def test_a_folded_table_has_no_rows_until_it_is_opened(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/kpis?kpi=CON-ADMISSIONS-65")
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "constituencies met the target")
+    dash_duo.wait_for_contains_text("#kpi-trends-summary", "areas charted")
+    dash_duo.wait_for_contains_text("#kpi-funnel-summary", "For Barnet")
+    dash_duo.wait_for_element("#kpi-exceptions-grid .ag-row")
+    # The tables folded under the charts are closed and have drawn no rows.
+    for details, grid in (
+        ("kpi-comparison-table", "kpi-comparison-grid"),
+        ("kpi-trends-table", "kpi-trends-grid"),
+        ("kpi-funnel-table", "kpi-funnel-grid"),
+    ):
+        assert dash_duo.find_element(f"#{details}").get_attribute("open") is None
+        assert _rows(dash_duo, grid) == []
+
+    # Opened with a click: the ten constituencies and the city for the chosen period.
+    _open(dash_duo, "kpi-comparison-table")
+    dash_duo._wait_for(
+        lambda driver: len(_rows(dash_duo, "kpi-comparison-grid")) == 11,
+        timeout=10,
+        msg="the opened comparison table did not show its 11 areas",
+    )
+    assert "Ladywood" in _rows(dash_duo, "kpi-comparison-grid")
+
+    # Opened from the keyboard: the trend data, one row per area and period charted.
+    _open(dash_duo, "kpi-trends-table", keyboard=True)
+    dash_duo._wait_for(
+        lambda driver: len(_rows(dash_duo, "kpi-trends-grid")) > 0,
+        timeout=10,
+        msg="the opened trends table showed no rows",
+    )
+    assert "Ladywood" in _rows(dash_duo, "kpi-trends-grid")
+    # The funnel's stays closed, and empty, until it too is opened.
+    assert _rows(dash_duo, "kpi-funnel-grid") == []
+    _open(dash_duo, "kpi-funnel-table")
+    dash_duo._wait_for(
+        lambda driver: "Contacts" in _rows(dash_duo, "kpi-funnel-grid"),
+        timeout=10,
+        msg="the opened funnel table did not show its stages",
+    )
+    # Choosing another KPI while the comparison is open refills it for that KPI.
+    Select(dash_duo.find_element("#kpi-select")).select_by_value("CON-FIRST-CONTACT")
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "contacts resolved")
+    dash_duo._wait_for(
+        lambda driver: len(_rows(dash_duo, "kpi-comparison-grid")) == 11,
+        timeout=10,
+        msg="the open comparison table was not refilled",
+    )
+    assert dash_duo.get_logs() == []

@@ -51,15 +51,16 @@ def upload_body(app, text: str, filename: str = "values.csv"):
     return callback_request(app, key, values=values, triggered="kpi-upload.contents")
 
 
-def view_body(app, kpi="CON-ADMISSIONS-65", period=None, outcome="all"):
+def view_body(app, kpi="CON-ADMISSIONS-65", period=None, outcome="all", table_open=True, triggered=None):
     key = find_callback(app, "kpi-map.figure", "kpi-url.search")
     values = {
         ("kpi-select", "value"): kpi,
         ("kpi-period", "value"): period,
         ("kpi-outcome", "value"): outcome,
         ("kpi-refresh", "data"): 0,
+        ("kpi-comparison-table", "open"): table_open,
     }
-    return callback_request(app, key, values=values)
+    return callback_request(app, key, values=values, triggered=triggered)
 
 
 def answer(response) -> dict:
@@ -154,6 +155,64 @@ def test_a_viewer_sees_the_comparison_with_a_summary_and_the_url_keeps_the_choic
     assert "Illustrative data" in flat_text(result["kpi-definition"])
 
 
+def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
+    client = login_as("cabinet.member")
+    # The page opens with the comparison's table folded: the map and summary come, the table's rows not.
+    closed = answer(
+        client.post("/_dash-update-component", json=view_body(app, period="Q1 2026/27", table_open=False))
+    )
+    assert closed["kpi-map-summary"]["children"].startswith("In Q1 2026/27,")
+    assert closed["kpi-map"]["figure"]["data"]
+    assert closed["kpi-comparison-grid"]["rowData"] == []
+
+    # Opening it sends the ten constituencies and the city, and leaves the map and summary as they are.
+    opened = answer(
+        client.post(
+            "/_dash-update-component",
+            json=view_body(app, period="Q1 2026/27", triggered="kpi-comparison-table.open"),
+        )
+    )
+    assert set(opened) == {"kpi-comparison-grid"}
+    rows = opened["kpi-comparison-grid"]["rowData"]
+    assert len(rows) == 11 and {row["period_label"] for row in rows} == {"Q1 2026/27"}
+    assert "Ladywood" in {row["area"] for row in rows}
+
+    # Closing it again asks for nothing.
+    closing = client.post(
+        "/_dash-update-component",
+        json=view_body(app, period="Q1 2026/27", table_open=False, triggered="kpi-comparison-table.open"),
+    )
+    assert closing.status_code in (200, 204) and not json.loads(closing.get_data(as_text=True) or "{}").get(
+        "response"
+    )
+
+    # The same for the trend data and the funnel.
+    for figure, details, grid, values in (
+        (
+            "kpi-trends.figure",
+            "kpi-trends-table",
+            "kpi-trends-grid",
+            {("kpi-select", "value"): "CON-ADMISSIONS-65"},
+        ),
+        (
+            "kpi-funnel.figure",
+            "kpi-funnel-table",
+            "kpi-funnel-grid",
+            {("kpi-funnel-area", "value"): "barnet"},
+        ),
+    ):
+        key = find_callback(app, figure)
+        values = {**values, ("kpi-refresh", "data"): 0, (details, "open"): False}
+        folded = answer(
+            client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+        )
+        assert folded[figure.split(".")[0]]["figure"]["data"] and folded[grid]["rowData"] == []
+        values[(details, "open")] = True
+        body = callback_request(app, key, values=values, triggered=f"{details}.open")
+        unfolded = answer(client.post("/_dash-update-component", json=body))
+        assert set(unfolded) == {grid} and unfolded[grid]["rowData"]
+
+
 def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
     key = find_callback(app, "kpi-catalogue-grid.rowData")
     values = {("kpi-outcome", "value"): "Customer journey", ("kpi-refresh", "data"): 0}
@@ -171,7 +230,11 @@ def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
 def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
     client = login_as("cabinet.member")
     key = find_callback(app, "kpi-trends.figure")
-    values = {("kpi-select", "value"): "CON-ADMISSIONS-65", ("kpi-refresh", "data"): 0}
+    values = {
+        ("kpi-select", "value"): "CON-ADMISSIONS-65",
+        ("kpi-refresh", "data"): 0,
+        ("kpi-trends-table", "open"): True,
+    }
     trends = answer(client.post("/_dash-update-component", json=callback_request(app, key, values=values)))
     charted = {row["area"] for row in trends["kpi-trends-grid"]["rowData"]}
     titles = {note["text"] for note in trends["kpi-trends"]["figure"]["layout"]["annotations"]}

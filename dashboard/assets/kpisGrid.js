@@ -14,3 +14,25 @@ dagfuncs.kpiNumber = function (value) {
   }
   return number.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 2 });
 };
+
+// The tables folded under the KPI charts are filled when they are opened: html.Details does not report
+// being opened or closed, so each folded table's <details> tells its callback through its `open`
+// property (the toggle event does not bubble, so it is heard on its way down).
+document.addEventListener(
+  "toggle",
+  function (event) {
+    var details = event.target;
+    if (
+      !details ||
+      details.tagName !== "DETAILS" ||
+      !details.id ||
+      !details.classList.contains("kpi-table-details") ||
+      !window.dash_clientside ||
+      !window.dash_clientside.set_props
+    ) {
+      return;
+    }
+    window.dash_clientside.set_props(details.id, { open: details.open });
+  },
+  true
+);

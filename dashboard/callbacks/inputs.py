@@ -91,6 +91,7 @@ KINDS: dict[str, Kind] = {
     "pathname": Kind(_text, "a path"),
     "id": Kind(lambda value: _text(value) or isinstance(value, dict), "the component's id"),
     "is_open": Kind(_switch, "true or false"),
+    "open": Kind(_switch, "true or false"),  # a <details> opened or closed (assets/kpisGrid.js)
     "contents": Kind(_text, "a file's contents as text", control=True),
     "filename": Kind(_text, "a file name", control=True),
     "selectedRows": Kind(_rows, "a list of rows"),

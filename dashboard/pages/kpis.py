@@ -192,8 +192,15 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
     )
 
 
-def _table_details(summary: str, grid) -> html.Details:
-    return html.Details([html.Summary(summary), html.Div(grid, className="mt-2")], className="mb-2")
+def _table_details(details_id: str, summary: str, grid) -> html.Details:
+    """A table folded under its chart. Its rows are sent only once it is open (assets/kpisGrid.js reports
+    the <details> opening as its `open` property), so a closed table costs the page nothing to draw."""
+    return html.Details(
+        [html.Summary(summary), html.Div(grid, className="mt-2")],
+        id=details_id,
+        open=False,
+        className="mb-2 kpi-table-details",
+    )
 
 
 def layout(**query):
@@ -280,6 +287,7 @@ def layout(**query):
             [
                 _chart_with_summary("kpi-map", "kpi-map-summary", 470),
                 _table_details(
+                    "kpi-comparison-table",
                     "Show the comparison as a table",
                     _grid("kpi-comparison-grid", COMPARISON_COLUMNS, "No values for this KPI and period"),
                 ),
@@ -303,6 +311,7 @@ def layout(**query):
                 ),
                 _chart_with_summary("kpi-trends", "kpi-trends-summary", 760),
                 _table_details(
+                    "kpi-trends-table",
                     "Show the trend data as a table",
                     _grid("kpi-trends-grid", TREND_COLUMNS, "No values to chart for this KPI", 50),
                 ),
@@ -348,6 +357,7 @@ def layout(**query):
                 ),
                 _chart_with_summary("kpi-funnel", "kpi-funnel-summary", 340),
                 _table_details(
+                    "kpi-funnel-table",
                     "Show the funnel as a table",
                     _grid("kpi-funnel-grid", FUNNEL_COLUMNS, "No funnel figures for this area"),
                 ),

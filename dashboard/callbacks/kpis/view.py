@@ -7,7 +7,7 @@ trends, the outcome area the catalogue; the exceptions depend on no choice at al
 
 from __future__ import annotations
 
-from dash import Input, Output, State, html
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
@@ -34,6 +34,17 @@ NO_CONSTITUENCY_VALUES = (
 LAST_PAGE = 999_999  # a page number past this is no page of the exceptions at all
 
 
+def table_toggled(details_id: str) -> bool:
+    """True when the only change is the person opening or closing the table folded in `details_id`:
+    the chart and summary beside it stay as they are, and only the table's rows are answered."""
+    return set(ctx.triggered_prop_ids) == {f"{details_id}.open"}
+
+
+def shown_rows(records: list[dict], table_open) -> list[dict]:
+    """A folded table's rows: none while it is closed, so the browser draws no rows nobody can see."""
+    return grid_rows(records) if table_open else []
+
+
 @callback(
     Output("kpi-url", "search"),
     Output("kpi-period", "options"),
@@ -46,9 +57,12 @@ LAST_PAGE = 999_999  # a page number past this is no page of the exceptions at a
     Input("kpi-period", "value"),
     Input("kpi-outcome", "value"),
     Input("kpi-refresh", "data"),
+    Input("kpi-comparison-table", "open"),
     roles=EVERYONE,
 )
-def show_kpis(kpi_code, period, outcome, _refresh):
+def show_kpis(kpi_code, period, outcome, _refresh, table_open):
+    if table_toggled("kpi-comparison-table") and not table_open:
+        return (no_update,) * 7
     filters = kpi_filters(kpi_code, period, outcome)
     kpi = chosen_kpi(kpi_code)
     if kpi is None:
@@ -84,6 +98,8 @@ def show_kpis(kpi_code, period, outcome, _refresh):
     ]
     if kpi["illustrative"] or any(record["illustrative"] for record in comparison):
         definition += [" ", illustrative_marker(kpi["source"] if kpi["illustrative"] else None)]
+    if table_toggled("kpi-comparison-table"):
+        return (*(no_update,) * 6, shown_rows(comparison, table_open))
     return (
         filters.query_string(),
         [{"label": label, "value": label} for label in labels],
@@ -91,7 +107,7 @@ def show_kpis(kpi_code, period, outcome, _refresh):
         definition,
         kpi_figures.tile_map(comparison, kpi["unit"]),
         comparison_summary(comparison, kpi),
-        grid_rows(comparison),
+        shown_rows(comparison, table_open),
     )
 
 
@@ -101,17 +117,23 @@ def show_kpis(kpi_code, period, outcome, _refresh):
     Output("kpi-trends-grid", "rowData"),
     Input("kpi-select", "value"),
     Input("kpi-refresh", "data"),
+    Input("kpi-trends-table", "open"),
     roles=EVERYONE,
 )
-def show_kpi_trends(kpi_code, _refresh):
+def show_kpi_trends(kpi_code, _refresh, table_open):
+    toggled = table_toggled("kpi-trends-table")
+    if toggled and not table_open:
+        return no_update, no_update, no_update
     kpi = chosen_kpi(kpi_code)
     if kpi is None:
         return kpi_figures.message_figure("No values to chart yet"), NO_CONSTITUENCY_VALUES, []
     trends = kpi_queries.spc_trend_records(kpi["code"], kpi)
+    if toggled:
+        return no_update, no_update, shown_rows(trends, table_open)
     return (
         kpi_figures.spc_small_multiples(trends, kpi["name"], kpi["unit"]),
         trends_summary(trends),
-        grid_rows(trends),
+        shown_rows(trends, table_open),
     )
 
 
@@ -168,16 +190,23 @@ def show_kpi_catalogue(outcome, _refresh):
     Output("kpi-access", "children"),
     Input("kpi-funnel-area", "value"),
     Input("kpi-refresh", "data"),
+    Input("kpi-funnel-table", "open"),
     roles=EVERYONE,
 )
-def show_funnel(area, _refresh):
+def show_funnel(area, _refresh, table_open):
+    toggled = table_toggled("kpi-funnel-table")
+    if toggled and not table_open:
+        return no_update, no_update, no_update, no_update
     area = funnel_area(area)
     label = "Barnet" if area == "barnet" else "Shropshire People2People"
     stages = kpi_queries.funnel(area)
+    rows = _records(funnel_rows(stages)) if table_open else []
+    if toggled:
+        return no_update, no_update, rows, no_update
     return (
         kpi_figures.funnel_figure(stages, label),
         funnel_summary(stages, label),
-        _records(funnel_rows(stages)),
+        rows,
         access_panel(kpi_queries.birmingham_access()),
     )
 
