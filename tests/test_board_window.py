@@ -4,6 +4,7 @@ each lead was last reminded, "Remind leads now" (a real SMTP server on loopback)
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select, update
 
@@ -65,8 +66,12 @@ def test_the_overview_lists_what_each_lead_owes_with_links_and_reminds_them_by_e
         assert f"Board on {format_date(window.meeting_date)}" in shown
         assert "updates are due by" in shown and "12:00 (UK time)" in shown
         assert "Transition project lead" in shown and "Not reminded" in shown
-        hrefs = [c["props"].get("href") for c in walk(page.layout) if c["type"] == "Link"]
+        (table,) = [
+            c["props"]["children"] for c in walk(page.layout) if c["props"].get("id") == "ov-window-table"
+        ]
+        hrefs = re.findall(r'<a href="([^"]+)">', table)
         assert {f"/milestones?edit={mid}" for mid in milestones} <= set(hrefs)
+        assert re.search(r'<th scope="row">Transition project lead</th><td class="text-end">\d+</td>', table)
         # The last board's updates came in on time (loaded before it): nothing late.
         assert "Nothing came in late for the board of" in shown
 
@@ -147,3 +152,89 @@ def test_a_meeting_recorded_on_the_overview_is_at_once_the_next_board(database_u
     assert [option["label"] for option in page.value("ov-due-meeting", "options")] == [
         f"{format_date(day)} – Programme board"
     ]
+
+
+def test_a_lead_owing_many_items_is_counted_whole_and_their_first_items_linked(database_url, app, login_as):
+    window = next_board()
+    with session_scope() as db:
+        project = db.scalars(select(m.Project).where(m.Project.key == "transition")).one()
+        db.add_all(
+            m.Milestone(
+                key=f"owed_{number:02d}",
+                project_id=project.id,
+                title=f"Owed milestone {number:02d}",
+                owner="Transition lead",
+                status="In progress",
+            )
+            for number in range(20)
+        )
+    milestones = transition_owes(window)  # the 20 and the project's own, all last changed before the window
+    owed = len(milestones) + 1  # and the project's open action
+    page = Renderer(app, login_as("admin")).open("/")
+    assert not page.failures
+    (table,) = [
+        c["props"]["children"] for c in walk(page.layout) if c["props"].get("id") == "ov-window-table"
+    ]
+    row = re.search(r'<th scope="row">Transition project lead</th>(.*?)</tr>', table).group(1)
+    assert f'<td class="text-end">{owed}</td>' in row
+    links = re.findall(r'<a href="/milestones\?edit=(\d+)">', row)
+    assert len(links) == 8 and {int(link) for link in links} <= set(milestones)
+    assert f"and {owed - 8} more items" in row
+    lead = Renderer(app, login_as("transition.lead")).open("/")
+    assert f"You owe {owed} updates for this board" in lead.text()
+
+
+def test_what_came_in_after_the_due_moment_is_listed_as_late_for_that_board(database_url, app, login_as):
+    window = window_queries.last_due_window(clock.now())
+    meeting_end = dt.datetime.combine(window.meeting_date, dt.time.max)
+    hour = dt.timedelta(hours=1)
+    with session_scope() as db:
+        project = db.scalars(select(m.Project).where(m.Project.key == "transition")).one()
+        milestones = db.scalars(
+            select(m.Milestone).where(
+                m.Milestone.project_id == project.id, m.Milestone.status.not_in(("Complete", "Cancelled"))
+            )
+        ).all()
+        action = db.scalars(
+            select(m.ActionItem).where(
+                m.ActionItem.project_id == project.id, m.ActionItem.status.not_in(("Complete", "Cancelled"))
+            )
+        ).first()
+        late, on_time, after_meeting = milestones[0], milestones[1], milestones[2]
+        changes = [
+            ("milestone", late.id, window.due_at + hour),  # late for the board
+            ("milestone", late.id, window.due_at + 2 * hour),  # its second change counts once
+            ("action_item", action.id, window.due_at + hour),  # late too
+            ("milestone", on_time.id, window.due_at - hour),  # in time
+            ("milestone", after_meeting.id, meeting_end + hour),  # after the meeting: for the next one
+        ]
+        db.add_all(
+            m.AuditEvent(
+                at=at,
+                username="transition.lead",
+                action="update",
+                entity=entity,
+                entity_id=entity_id,
+                project_id=project.id,
+                field="status",
+                old_value="In progress",
+                new_value="In progress",
+            )
+            for entity, entity_id, at in changes
+        )
+        titles = sorted([late.title, action.title])
+    assert {(item.kind, item.id) for item in window_queries.late_items(window)} >= {
+        ("milestone", late.id),
+        ("action", action.id),
+    }
+    assert not {item.id for item in window_queries.late_items(window) if item.kind == "milestone"} & {
+        on_time.id,
+        after_meeting.id,
+    }
+    page = Renderer(app, login_as("admin")).open("/")
+    assert not page.failures
+    text = page.text()
+    assert f"Came in late for the board of {format_date(window.meeting_date)}" in text
+    line = re.search(r"Transition project lead: (\d+) items? \(([^)]*)\)", text)
+    assert line and int(line.group(1)) == 2
+    assert sorted(line.group(2).split("; ")) == titles

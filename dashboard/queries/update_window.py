@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from dashboard import models as m
 from dashboard import policy
@@ -155,15 +155,22 @@ def _item_selects(meeting_date: dt.date):
     ]
 
 
+_KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+def item_order(item: Item) -> tuple:
+    """Items' order in every list: by project, then milestones, actions and saving lines, then title."""
+    return (item.project, _KIND_ORDER[item.kind], item.title, item.id)
+
+
 def _named(rows) -> list[Item]:
     with session_scope() as db:
         names = dict(db.execute(select(m.Project.id, m.Project.name)).all())
-    order = {kind: index for index, kind in enumerate(KINDS)}
     items = [
         Item(kind, int(item_id), title, project_id, names.get(project_id, ""), updated_at)
         for kind, item_id, title, project_id, updated_at in rows
     ]
-    return sorted(items, key=lambda item: (item.project, order[item.kind], item.title, item.id))
+    return sorted(items, key=item_order)
 
 
 def _in_projects(column, project_ids: Collection[int | None]):
@@ -194,6 +201,45 @@ def owed_items(
     return _named(rows)
 
 
+def _first_per_project(
+    items, limit: int, project_ids: Collection[int | None]
+) -> dict[int | None, list[Item]]:
+    """Up to `limit` of the `items` subquery's rows in each of `project_ids` (None: no project),
+    milestones first, then actions and saving lines, each kind oldest first: one statement."""
+    if not project_ids:
+        return {}
+    numbered = (
+        select(
+            items.c.kind,
+            items.c.id,
+            items.c.title,
+            items.c.project_id,
+            items.c.updated_at,
+            func.row_number()
+            .over(
+                partition_by=items.c.project_id, order_by=(case(_KIND_ORDER, value=items.c.kind), items.c.id)
+            )
+            .label("position"),
+        )
+        .where(_in_projects(items.c.project_id, project_ids))
+        .subquery("numbered")
+    )
+    rows = _execute(
+        select(
+            numbered.c.kind, numbered.c.id, numbered.c.title, numbered.c.project_id, numbered.c.updated_at
+        ).where(numbered.c.position <= limit)
+    )
+    found: dict[int | None, list[Item]] = {}
+    for item in _named(rows):
+        found.setdefault(item.project_id, []).append(item)
+    return found
+
+
+def _owed_union(window: Window):
+    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
+    return select(union).where(*_owed_conditions(window, union)).subquery("owed")
+
+
 def owed_counts(window: Window) -> dict[int | None, int]:
     """How many items owe an update, per project (None: no project), counted in SQL."""
     union = union_all(*_item_selects(window.meeting_date)).subquery("items")
@@ -205,9 +251,11 @@ def owed_counts(window: Window) -> dict[int | None, int]:
     return {project_id: int(count) for project_id, count in rows}
 
 
-def _late_condition(window: Window, union):
-    """SQL over the items union: the item's first change since the window opened came after its due
-    moment and by the end of the meeting's day (None when no item's did)."""
+def _late_union(window: Window):
+    """The items union (kind, id, title, project_id, updated_at) of the window's late items: those whose
+    first change since it opened came after its due moment and by the end of the meeting's day, found by
+    joining each item to its first change in the audit trail (in SQL, however many there are)."""
+    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
     conditions = [m.AuditEvent.entity.in_(AUDIT_ENTITIES.values())]
     if window.opens_at is not None:
         conditions.append(m.AuditEvent.at >= window.opens_at)
@@ -218,37 +266,31 @@ def _late_condition(window: Window, union):
         .group_by(m.AuditEvent.entity, m.AuditEvent.entity_id)
         .subquery("first_changes")
     )
-    late = {
-        (entity, int(entity_id))
-        for entity, entity_id in _execute(
-            select(first.c.entity, first.c.entity_id).where(first.c.first_at >= window.due_at)
+    return (
+        select(union.c.kind, union.c.id, union.c.title, union.c.project_id, union.c.updated_at)
+        .join(
+            first,
+            and_(first.c.entity == case(AUDIT_ENTITIES, value=union.c.kind), first.c.entity_id == union.c.id),
         )
-    }
-    if not late:
-        return None
-    return or_(
-        *(
-            and_(union.c.kind == kind, union.c.id.in_([i for e, i in late if e == entity]))
-            for kind, entity in AUDIT_ENTITIES.items()
-            if any(e == entity for e, _ in late)
-        )
+        .where(first.c.first_at >= window.due_at)
+        .subquery("late")
     )
 
 
 def late_items(window: Window) -> list[Item]:
     """Items of the window's kinds whose first change since it opened came after its due moment and by
     the end of the meeting's day: updated, but late for that board. Read from the audit trail."""
-    union = union_all(*_item_selects(window.meeting_date)).subquery("items")
-    wanted = _late_condition(window, union)
-    if wanted is None:
-        return []
+    late = _late_union(window)
     return _named(
-        _execute(
-            select(union.c.kind, union.c.id, union.c.title, union.c.project_id, union.c.updated_at).where(
-                wanted
-            )
-        )
+        _execute(select(late.c.kind, late.c.id, late.c.title, late.c.project_id, late.c.updated_at))
     )
+
+
+def late_counts(window: Window) -> dict[int | None, int]:
+    """How many items came in late for the window, per project (None: no project), counted in SQL."""
+    late = _late_union(window)
+    rows = _execute(select(late.c.project_id, func.count()).group_by(late.c.project_id))
+    return {project_id: int(count) for project_id, count in rows}
 
 
 def _execute(statement) -> list:
@@ -274,21 +316,32 @@ def leads() -> list[Lead]:
     ]
 
 
+def _leads_by_project(everyone: list[Lead]) -> dict[int, list[Lead]]:
+    """Each project's leads: looked up once per item or project, rather than every lead searched."""
+    led_by: dict[int, list[Lead]] = {}
+    for lead in everyone:
+        for project_id in lead.project_ids:
+            led_by.setdefault(project_id, []).append(lead)
+    return led_by
+
+
 def by_lead(items: list[Item]) -> list[LeadItems]:
     """Each item under every lead who may update it (a lead of its project or of its parent); items
     no lead may update last, under "No lead recorded". Leads who owe nothing are left out."""
     with session_scope() as db:
         parents = dict(db.execute(select(m.Project.id, m.Project.parent_id)).all())
-    groups = [LeadItems(lead) for lead in leads()]
+    everyone = leads()
+    groups = {lead.user_id: LeadItems(lead) for lead in everyone}
+    led_by = _leads_by_project(everyone)
     unled = LeadItems(None)
     for item in items:
         owners = {item.project_id, parents.get(item.project_id)} - {None}
-        matched = [group for group in groups if group.lead.project_ids & owners]
-        for group in matched:
-            group.items.append(item)
+        matched = {lead.user_id for owner in owners for lead in led_by.get(owner, ())}
+        for user_id in matched:
+            groups[user_id].items.append(item)
         if not matched:
             unled.items.append(item)
-    return [group for group in groups if group.items] + ([unled] if unled.items else [])
+    return [group for group in groups.values() if group.items] + ([unled] if unled.items else [])
 
 
 @dataclass(frozen=True)
@@ -310,11 +363,12 @@ def counts_by_lead(per_project: dict[int | None, int]) -> list[LeadCount]:
     with session_scope() as db:
         parents = dict(db.execute(select(m.Project.id, m.Project.parent_id)).all())
     everyone = leads()
+    led_by = _leads_by_project(everyone)
     projects: dict[int, list] = {lead.user_id: [] for lead in everyone}
     unled: list = []
     for project_id in per_project:
         owners = {project_id, parents.get(project_id)} - {None}
-        matched = [lead for lead in everyone if lead.project_ids & owners]
+        matched = {lead.user_id: lead for owner in owners for lead in led_by.get(owner, ())}.values()
         for lead in matched:
             projects[lead.user_id].append(project_id)
         if not matched:
@@ -342,6 +396,52 @@ def first_by_lead(groups: list[LeadCount], items_of, limit: int) -> list[LeadIte
 
 def owed_by_lead(window: Window) -> list[LeadItems]:
     return by_lead(owed_items(window))
+
+
+def first_by_lead_counted(
+    per_project: dict[int | None, int], first_of, limit: int
+) -> list[tuple[LeadCount, list[Item]]]:
+    """Each lead with items (by_lead's grouping and order), how many they have (from `per_project`
+    counts) and up to `limit` of them in item_order. `first_of(project_ids)` reads up to `limit` items
+    of each of those projects; only the projects a lead's first items can come from are read (item_order
+    is by project name first), so a large programme's leads need a project or two each."""
+    groups = counts_by_lead(per_project)
+    with session_scope() as db:
+        names = dict(db.execute(select(m.Project.id, m.Project.name)).all())
+    wanted: dict[int, list[int | None]] = {}
+    for index, group in enumerate(groups):
+        running = 0
+        for project_id in sorted(group.project_ids, key=lambda p: (names.get(p, ""), p or 0)):
+            wanted.setdefault(index, []).append(project_id)
+            running += per_project.get(project_id, 0)
+            if running >= limit:
+                break
+    first = first_of({project_id for projects in wanted.values() for project_id in projects})
+    return [
+        (
+            group,
+            sorted(
+                (item for project_id in wanted.get(index, ()) for item in first.get(project_id, ())),
+                key=item_order,
+            )[:limit],
+        )
+        for index, group in enumerate(groups)
+    ]
+
+
+def owed_first_by_lead(window: Window, limit: int) -> list[tuple[LeadCount, list[Item]]]:
+    """What each lead owes for the window: counted per project in SQL and read `limit` a project at most,
+    so the overview does not read every owed item of a large programme."""
+    return first_by_lead_counted(
+        owed_counts(window), lambda projects: _first_per_project(_owed_union(window), limit, projects), limit
+    )
+
+
+def late_first_by_lead(window: Window, limit: int) -> list[tuple[LeadCount, list[Item]]]:
+    """What came in late for the window, per lead, as owed_first_by_lead."""
+    return first_by_lead_counted(
+        late_counts(window), lambda projects: _first_per_project(_late_union(window), limit, projects), limit
+    )
 
 
 def last_reminded(meeting_id: int) -> dict[int, dt.datetime]:
