@@ -128,16 +128,16 @@ PAGES_NEAR = 5  # with `current`, the pages either side of it offered by number
 PAGES_ALL = 25  # a list of up to this many pages offers every one
 
 
-def page_choices(total: int, per_page: int, noun: str, current: int | None = None) -> list[dict[str, str]]:
+def page_choices(total: int, per_page: int, noun: str, current: int) -> list[dict[str, str]]:
     """A page selector's choices: "Page 2 of 4: milestones 101–200".
 
-    Every page while there are up to PAGES_ALL, or with `current` (the page shown) a number of choices
-    that grows with the number of digits, not with the list: the first and last pages, the pages near
-    the current one, and the round tens, hundreds, … around it, so any page is a few choices away and a
-    list of 100,000 rows does not send and draw a thousand choices.
+    Every page while there are up to PAGES_ALL; past that, around `current` (the page shown), a number
+    of choices that grows with the number of digits, not with the list: the first and last pages, the
+    pages near the current one, and the round tens, hundreds, … around it, so any page is a few choices
+    away and a list of 100,000 rows does not send and draw a thousand choices.
     """
     pages = page_count(total, per_page)
-    if current is None or pages <= PAGES_ALL:
+    if pages <= PAGES_ALL:
         shown = range(1, pages + 1)
     else:
         current = min(max(current, 1), pages)

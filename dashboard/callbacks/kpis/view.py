@@ -156,7 +156,7 @@ def show_kpi_exceptions(page, _refresh):
     return (
         exceptions_summary(counts, page),
         _records(exceptions),
-        page_choices(counts.total, per_page, "exceptions"),
+        page_choices(counts.total, per_page, "exceptions", page),
         str(page),
     )
 
