@@ -29,7 +29,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def _item_links(items: list[Item], count: int) -> markup.Markup:
+def _item_links(items: list[Item], count: int) -> markup.Html:
     """A lead's first items, each a link that opens its update form, and how many more there are."""
     rest = count - len(items)
     entries = [
