@@ -67,11 +67,16 @@ ACTION_ITEM_FIELDS = (
 
 
 def action_items(
-    filters: ActionFilters, today: dt.date, ids: list[int] | None = None, paged: bool = False
+    filters: ActionFilters,
+    today: dt.date,
+    ids: list[int] | None = None,
+    paged: bool = False,
+    first: int | None = None,
 ) -> pd.DataFrame:
     """Actions matching `filters` (filtered in SQL), in the letter's order, with their latest note.
 
-    With `paged`, only the filters' page of ACTIONS_PER_PAGE actions.
+    With `paged`, only the filters' page of ACTIONS_PER_PAGE actions; with `first`, only the first
+    `first` actions.
     """
     statement = select(
         m.ActionItem.id,
@@ -91,6 +96,8 @@ def action_items(
     )
     if paged:
         statement = statement.limit(ACTIONS_PER_PAGE).offset((filters.page - 1) * ACTIONS_PER_PAGE)
+    elif first is not None:
+        statement = statement.limit(first)
     with session_scope() as db:
         rows = db.execute(statement).all()
         action_ids = [row[0] for row in rows]

@@ -30,8 +30,7 @@ def action_section(today: dt.date, limit: int = PACK_ROWS) -> Section:
     """The actions in the letter's order: the first `limit` (the plan page's first page), counted over all."""
     filters = action_queries.ActionFilters()
     totals = action_queries.action_totals(filters, today)
-    frame = action_queries.action_items(filters, today, paged=limit <= action_queries.ACTIONS_PER_PAGE)
-    records = frame.head(limit).to_dict("records")
+    records = action_queries.action_items(filters, today, first=limit).to_dict("records")
     return Section(
         sheet="Actions",
         heading="Peer challenge actions",
