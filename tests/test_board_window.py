@@ -16,6 +16,7 @@ from dashboard.queries import update_window as window_queries
 from dashboard.services.board import add_board_meeting
 from dashboard.web import create_app
 from tests.helpers import login, settings_for, user
+from tests.helpers.long_plan import add_milestones
 from tests.helpers.renderer import Renderer, walk
 from tests.helpers.smtp import MailServer
 
@@ -156,18 +157,7 @@ def test_a_meeting_recorded_on_the_overview_is_at_once_the_next_board(database_u
 
 def test_a_lead_owing_many_items_is_counted_whole_and_their_first_items_linked(database_url, app, login_as):
     window = next_board()
-    with session_scope() as db:
-        project = db.scalars(select(m.Project).where(m.Project.key == "transition")).one()
-        db.add_all(
-            m.Milestone(
-                key=f"owed_{number:02d}",
-                project_id=project.id,
-                title=f"Owed milestone {number:02d}",
-                owner="Transition lead",
-                status="In progress",
-            )
-            for number in range(20)
-        )
+    add_milestones(20)
     milestones = transition_owes(window)  # the 20 and the project's own, all last changed before the window
     owed = len(milestones) + 1  # and the project's open action
     page = Renderer(app, login_as("admin")).open("/")
