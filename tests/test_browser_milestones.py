@@ -27,11 +27,24 @@ def set_date(dash_duo, element_id: str, iso_date: str) -> None:
     )
 
 
-def gantt_hover_text(dash_duo) -> str:
+def gantt_hover_label(dash_duo, title: str) -> str:
+    """The hover label plotly draws over the forecast bar of the milestone whose title starts with `title`,
+    a line of text per line of the label ("" while the chart has no such bar)."""
     return dash_duo.driver.execute_script(
         "var g = document.querySelector('#ms-gantt .js-plotly-plot');"
-        "return JSON.stringify((g && g.data || []).map(function (t) {"
-        "  return [t.name, t.hovertext, t.customdata]; }));"
+        "var traces = (g && g.data) || [];"
+        "for (var c = 0; c < traces.length; c++) {"
+        "  if (traces[c].name !== 'Forecast / actual') { continue; }"
+        "  var points = traces[c].customdata || [];"
+        "  for (var p = 0; p < points.length; p++) {"
+        "    if (String(points[p][1]).indexOf(arguments[0]) !== 0) { continue; }"
+        "    Plotly.Fx.hover(g, [{curveNumber: c, pointNumber: p}]);"
+        "    var lines = g.querySelectorAll('.hoverlayer .hovertext text tspan.line');"
+        "    return Array.prototype.map.call(lines, function (line) { return line.textContent; }).join('\\n');"
+        "  }"
+        "}"
+        "return '';",
+        title,
     )
 
 
@@ -53,6 +66,13 @@ def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash
     # The table is filled after the chart, from the URL the page settled on.
     dash_duo.wait_for_contains_text("#ms-grid", MILESTONE)
     assert len(table_forecast_ends(dash_duo)) == 17
+    # Hovering over the milestone's forecast bar tells its whole story in words.
+    hover = gantt_hover_label(dash_duo, MILESTONE).split("\n")
+    assert hover[0].startswith(MILESTONE), hover
+    assert hover[1].startswith("Project: Transition Project"), hover
+    assert [line.split(": ")[0] for line in hover[2:5]] == ["Status", "RAG", "Baseline"], hover
+    assert hover[5].split(": ")[0] in ("Forecast", "Actual", "Forecast / actual"), hover
+    assert hover[6].startswith("Slippage: "), hover
 
     # Choose the milestone to update (only the lead's own milestones are offered).
     choices = Select(dash_duo.find_element("#ms-edit-select"))
@@ -86,7 +106,7 @@ def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash
     # The Gantt redraws with the new forecast end.
     dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")
     dash_duo._wait_for(
-        lambda driver: "29 Jan 2027" in gantt_hover_text(dash_duo),
+        lambda driver: "29 Jan 2027" in gantt_hover_label(dash_duo, MILESTONE),
         timeout=10,
         msg="the Gantt did not show the new forecast end",
     )

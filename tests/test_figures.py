@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -49,6 +50,15 @@ def frame(*rows: dict) -> pd.DataFrame:
 def trace(figure, series: str, kind: str):
     """The bar or scatter trace of the 'Baseline' or 'Forecast / actual' series."""
     return next(t for t in figure.data if t.name.startswith(series) and t.type == kind)
+
+
+def hover(points, index: int) -> str:
+    """One point's hover label as plotly draws it: its trace's template filled from its customdata,
+    less the <extra></extra> that hides the trace's name."""
+    fields = points.customdata[index]
+    label = re.sub(r"%\{customdata\[(\d+)\]\}", lambda m: str(fields[int(m.group(1))]), points.hovertemplate)
+    assert label.endswith("<extra></extra>") and "%{" not in label, label
+    return label.removesuffix("<extra></extra>")
 
 
 def bar_dates(bar, index: int) -> tuple[dt.date, dt.date]:
@@ -138,6 +148,9 @@ def test_a_zero_length_milestone_is_a_diamond_at_its_date():
     assert list(baseline_diamonds.x) == ["2026-12-01"]
     assert list(forecast_diamonds.x) == ["2026-12-15"]
     assert list(forecast_diamonds.marker.color) == ["#dd6b00"]  # amber
+    assert hover(baseline_diamonds, 0).startswith("<b>Board sign-off</b><br>Baseline: 1 Dec 2026<br>")
+    assert "<br>RAG: Amber<br>" in hover(forecast_diamonds, 0)
+    assert "<br>Forecast: 15 Dec 2026<br>" in hover(forecast_diamonds, 0)
     assert len(trace(figure, "Baseline", "bar").x) == 0
     assert len(trace(figure, "Forecast / actual", "bar").x) == 0
 
@@ -253,7 +266,7 @@ def test_long_titles_are_shortened_on_the_axis_but_whole_in_the_hover():
     assert shared.layout.yaxis.ticktext[0] == (
         "Reablement · Commission a new reablement service for people leaving… — Green"
     )
-    assert title in trace(figure, "Baseline", "bar").hovertext[0]
+    assert title in hover(trace(figure, "Baseline", "bar"), 0)
 
 
 def test_the_left_margin_holds_the_longest_row_label():
@@ -277,8 +290,9 @@ def test_the_left_margin_holds_the_longest_row_label():
 def test_illustrative_milestones_are_marked_in_words():
     figure = gantt(frame(milestone(illustrative=True)), TODAY)
     assert figure.layout.yaxis.ticktext[0] == "Eclipse go-live (illustrative) — Green"
-    assert "Illustrative" in trace(figure, "Baseline", "bar").hovertext[0]
-    assert "Illustrative" in trace(figure, "Forecast / actual", "bar").hovertext[0]
+    note = "<br><i>Illustrative: not from the source documents</i>"
+    assert hover(trace(figure, "Baseline", "bar"), 0).endswith("Slippage: on baseline" + note)
+    assert hover(trace(figure, "Forecast / actual", "bar"), 0).endswith("Slippage: on baseline" + note)
 
 
 def test_missing_values_of_every_pandas_kind_read_as_not_known():
@@ -292,11 +306,11 @@ def test_missing_values_of_every_pandas_kind_read_as_not_known():
     rows["illustrative"] = [float("nan"), True]
     figure = gantt(rows, TODAY)
     forecast = trace(figure, "Forecast / actual", "bar")
-    assert "Slippage: not known" in forecast.hovertext[0]
-    assert "RAG: Not rated" in forecast.hovertext[0]
-    assert "Illustrative" not in forecast.hovertext[0]
-    assert "Slippage: +4 working days (0.8 weeks)" in forecast.hovertext[1]
-    assert "Illustrative" in forecast.hovertext[1]
+    assert "Slippage: not known" in hover(forecast, 0)
+    assert "RAG: Not rated" in hover(forecast, 0)
+    assert "Illustrative" not in hover(forecast, 0)
+    assert "Slippage: +4 working days (0.8 weeks)" in hover(forecast, 1)
+    assert "Illustrative" in hover(forecast, 1)
     assert gantt_summary(rows, TODAY).startswith("2 milestones shown")
 
 
@@ -312,9 +326,9 @@ def test_hover_says_the_rag_and_status_in_words():
         TODAY,
     )
     forecast = trace(figure, "Forecast / actual", "bar")
-    assert "RAG: Amber" in forecast.hovertext[0]
-    assert "Status: In progress" in forecast.hovertext[0]
-    assert "RAG: Not rated" in forecast.hovertext[1]
+    assert "RAG: Amber" in hover(forecast, 0)
+    assert "Status: In progress" in hover(forecast, 0)
+    assert "RAG: Not rated" in hover(forecast, 1)
     # The word also ends the row's label, so colour is not the only cue without hovering.
     assert [row_label(figure, row) for row in forecast.y] == [
         "Eclipse go-live — Amber",
@@ -329,12 +343,13 @@ def test_hover_gives_both_date_ranges_in_uk_format():
         ),
         TODAY,
     )
-    hover = trace(figure, "Forecast / actual", "bar").hovertext[0]
-    assert "Baseline: 2 Nov 2026 – 30 Nov 2026" in hover
-    assert "Forecast: 9 Nov 2026 – 14 Dec 2026" in hover
-    assert "Project: Adult Social Care" in hover
+    assert hover(trace(figure, "Forecast / actual", "bar"), 0) == (
+        "<b>Eclipse go-live</b><br>Project: Adult Social Care<br>Status: In progress<br>RAG: Green<br>"
+        "Baseline: 2 Nov 2026 – 30 Nov 2026<br>Forecast: 9 Nov 2026 – 14 Dec 2026<br>"
+        "Slippage: +10 working days (2.0 weeks)"
+    )
     # The baseline bar says which milestone it is, its own dates and the slippage.
-    assert trace(figure, "Baseline", "bar").hovertext[0] == (
+    assert hover(trace(figure, "Baseline", "bar"), 0) == (
         "<b>Eclipse go-live</b><br>Baseline: 2 Nov 2026 – 30 Nov 2026<br>"
         "Slippage: +10 working days (2.0 weeks)"
     )
@@ -352,7 +367,7 @@ def test_hover_gives_both_date_ranges_in_uk_format():
 )
 def test_hover_states_slippage_in_working_days_and_weeks(days, expected):
     figure = gantt(frame(milestone(slippage_working_days=days)), TODAY)
-    assert expected in trace(figure, "Forecast / actual", "bar").hovertext[0]
+    assert expected in hover(trace(figure, "Forecast / actual", "bar"), 0)
 
 
 def test_user_text_is_escaped_in_hover_and_labels():
@@ -360,13 +375,13 @@ def test_user_text_is_escaped_in_hover_and_labels():
         frame(milestone(project="Ops & <b>Care</b>", title="<script>alert(1)</script>", status="<i>x</i>")),
         TODAY,
     )
-    baseline_hover = trace(figure, "Baseline", "bar").hovertext[0]
+    baseline_hover = hover(trace(figure, "Baseline", "bar"), 0)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in baseline_hover and "<script>" not in baseline_hover
-    hover = trace(figure, "Forecast / actual", "bar").hovertext[0]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover
-    assert "Ops &amp; &lt;b&gt;Care&lt;/b&gt;" in hover
-    assert "&lt;i&gt;x&lt;/i&gt;" in hover
-    assert "<script>" not in hover and "<i>x" not in hover
+    forecast_hover = hover(trace(figure, "Forecast / actual", "bar"), 0)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in forecast_hover
+    assert "Ops &amp; &lt;b&gt;Care&lt;/b&gt;" in forecast_hover
+    assert "&lt;i&gt;x&lt;/i&gt;" in forecast_hover
+    assert "<script>" not in forecast_hover and "<i>x" not in forecast_hover
     assert figure.layout.yaxis.ticktext[0] == "&lt;script&gt;alert(1)&lt;/script&gt; — Green"
     # Beside another project's, the project's name leads the label, escaped too.
     shared = gantt(
@@ -396,7 +411,8 @@ def test_a_closed_milestone_is_labelled_with_its_status_not_its_old_rag():
 
 def test_bars_carry_the_milestone_id_for_click_through():
     figure = gantt(frame(milestone(id=42)), TODAY)
-    assert list(trace(figure, "Baseline", "bar").customdata[0]) == [42]
+    assert trace(figure, "Baseline", "bar").customdata[0][0] == 42
+    assert trace(figure, "Forecast / actual", "bar").customdata[0][0] == 42
 
 
 # --- empty -----------------------------------------------------------------------------------

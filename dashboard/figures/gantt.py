@@ -13,9 +13,11 @@ import pandas as pd
 from dashboard.domain.formatting import as_date, format_date
 from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
 from dashboard.figures.gantt_rows import (
+    BASELINE_HOVER_TEMPLATE,
+    HOVER_TEMPLATE,
     MilestoneRow,
-    baseline_hover_text,
-    hover_text,
+    baseline_hover_fields,
+    hover_fields,
     in_display_order,
     row_label,
     rows_of,
@@ -70,34 +72,35 @@ class _Marks:
     starts: list = field(default_factory=list)
     lengths_ms: list = field(default_factory=list)
     colours: list = field(default_factory=list)
-    hover: list = field(default_factory=list)
-    ids: list = field(default_factory=list)
+    details: list = field(default_factory=list)
 
-    def add(self, row, start, length_ms, colour, hover, milestone_id):
+    def add(self, row, start, length_ms, colour, details):
         self.rows.append(row)
         self.starts.append(start)
         self.lengths_ms.append(length_ms)
         self.colours.append(colour)
-        self.hover.append(hover)
-        self.ids.append(milestone_id)
+        self.details.append(details)
 
 
 @dataclass
 class _Series:
-    """One legend entry: its bars in one go.Bar trace and its zero-length milestones in one go.Scatter."""
+    """One legend entry: its bars in one go.Bar trace and its zero-length milestones in one go.Scatter,
+    each point's hover drawn from its customdata ([milestone id, *the template's fields]) by
+    `hovertemplate`."""
 
+    hovertemplate: str
     bars: _Marks = field(default_factory=_Marks)
     diamonds: _Marks = field(default_factory=_Marks)
 
-    def add(self, row, start, end, colour, hover, milestone_id):
+    def add(self, row, start, end, colour, details):
         if start is None and end is None:
             return
         if start is None or end is None or start == end:
-            self.diamonds.add(row, (start or end).isoformat(), None, colour, hover, milestone_id)
+            self.diamonds.add(row, (start or end).isoformat(), None, colour, details)
             return
         # Draw reversed dates (a data-entry slip) as a visible bar rather than dropping the milestone.
         first, last = min(start, end), max(start, end)
-        self.bars.add(row, first.isoformat(), (last - first).days * _MS_PER_DAY, colour, hover, milestone_id)
+        self.bars.add(row, first.isoformat(), (last - first).days * _MS_PER_DAY, colour, details)
 
     def traces(self, name: str, group: str) -> list[dict]:
         bar = {
@@ -110,9 +113,8 @@ class _Series:
             "base": self.bars.starts,
             "x": self.bars.lengths_ms,
             "marker": {"color": self.bars.colours},
-            "hovertext": self.bars.hover,
-            "hoverinfo": "text",
-            "customdata": [[milestone_id] for milestone_id in self.bars.ids],
+            "customdata": self.bars.details,
+            "hovertemplate": self.hovertemplate,
         }
         diamonds = {
             "type": "scatter",
@@ -131,9 +133,8 @@ class _Series:
                 "line": {"color": "#ffffff", "width": 1},
             },
             "cliponaxis": False,
-            "hovertext": self.diamonds.hover,
-            "hoverinfo": "text",
-            "customdata": [[milestone_id] for milestone_id in self.diamonds.ids],
+            "customdata": self.diamonds.details,
+            "hovertemplate": self.hovertemplate,
         }
         return [bar, diamonds]
 
@@ -225,15 +226,16 @@ def gantt(
 
     Rows are categories keyed by position ("0", "1", …) with the readable "Project · Title — RAG" as
     tick text, so two milestones with the same title never collapse into one row. Each point's
-    customdata is [milestone id] for click-through. A plain dict (fast_figure): go.Figure's checks
-    took 140 ms of a 1,000-row page; tests/test_figures.py reads every figure back through go.Figure.
+    customdata is [milestone id, *the fields its hover template shows]. A plain dict (fast_figure):
+    go.Figure's checks took 140 ms of a 1,000-row page; tests/test_figures.py reads every figure back
+    through go.Figure.
     """
     rows = in_display_order(rows_of(milestones))
     if not rows:
         return _empty_figure(EMPTY_MESSAGE)
 
-    baseline = _Series()
-    current = _Series()
+    baseline = _Series(BASELINE_HOVER_TEMPLATE)
+    current = _Series(HOVER_TEMPLATE)
     row_keys = [str(position) for position in range(len(rows))]
     for row_key, milestone in zip(row_keys, rows, strict=True):
         baseline.add(
@@ -241,16 +243,14 @@ def gantt(
             milestone.baseline_start,
             milestone.baseline_end,
             BASELINE_COLOUR,
-            baseline_hover_text(milestone),
-            milestone.id,
+            [milestone.id, *baseline_hover_fields(milestone)],
         )
         current.add(
             row_key,
             milestone.current_start,
             milestone.current_end,
             _current_colour(milestone),
-            hover_text(milestone),
-            milestone.id,
+            [milestone.id, *hover_fields(milestone)],
         )
 
     data = [
