@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pandas as pd
@@ -168,6 +169,9 @@ def test_a_thousand_milestones_make_one_bar_and_one_diamond_trace_per_series():
         ("Forecast / actual", "scatter"),
     ]
     assert len(trace(figure, "Baseline", "bar").x) == 1000
+    # Each bar carries only its own words; the hover's labels and markup come once per trace.
+    answer = json.dumps(figures.gantt(frame(*rows), TODAY))
+    assert answer.count("Slippage: ") == 4 and answer.count("<br>") == 2 * 6 + 2 * 2
 
 
 # --- today line, legend, size ----------------------------------------------------------------
