@@ -145,3 +145,51 @@ def test_a_project_filter_counts_only_that_projects_changes(app, login_as):
         )
     body = _show(app, login_as("cabinet.member"), project="barnet_savings")
     assert body["audit-count"]["children"].startswith(f"Changes 1–50 of {before + 600:,} shown")
+
+
+def _props(layout, component_id: str) -> dict:
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict):
+                if props.get("id") == component_id:
+                    return props
+                stack.append(props.get("children"))
+    raise AssertionError(f"{component_id} is not on the page")
+
+
+def test_the_person_and_change_filters_offer_each_one_in_the_trail_once_in_order(app, login_as):
+    _history(3)
+    with session_scope() as db:
+        db.execute(
+            insert(m.AuditEvent),
+            [
+                {
+                    "at": dt.datetime(2026, 2, 1),
+                    "username": name,
+                    "action": "update",
+                    "entity": entity,
+                    "entity_id": 1,
+                    "field": "name",
+                }
+                for name, entity in (("aaron.first", "project"), ("zoe.last", "user"), ("zoe.last", "user"))
+            ],
+        )
+        trail = db.execute(select(m.AuditEvent.username, m.AuditEvent.entity)).all()
+    client = login_as("cabinet.member")
+    key = find_callback(app, "_pages_content.children")
+    values = {("_pages_location", "pathname"): "/audit", ("_pages_location", "search"): ""}
+    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
+    assert response.status_code == 200
+    layout = json.loads(response.get_data(as_text=True))["response"]["_pages_content"]["children"]
+    # Each select's first choice is everyone, or every kind of change.
+    people = [option["value"] for option in _props(layout, "audit-filter-person")["options"]][1:]
+    kinds = [option["value"] for option in _props(layout, "audit-filter-entity")["options"]][1:]
+    assert people[0] == "aaron.first" and people[-1] == "zoe.last" and "history.person" in people
+    assert people == sorted({name for name, _ in trail})
+    assert kinds == sorted({entity for _, entity in trail})
+    assert {"milestone", "project", "user"} <= set(kinds)

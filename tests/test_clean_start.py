@@ -618,3 +618,16 @@ def test_a_pinned_today_before_the_illustrative_data_is_refused_with_the_reason(
     assert create_app(settings_for(seeded, DASHBOARD_TODAY="2026-11-23")) is not None
     ok(cli(seeded, "purge-illustrative", "--yes"))
     assert create_app(settings_for(seeded, DASHBOARD_TODAY="2019-03-15")) is not None
+
+
+def test_each_kind_of_record_is_told_apart_as_held_or_not(database_url):
+    from dashboard.queries.summary import holdings
+
+    assert all(vars(holdings()).values())  # the demo holds one of everything
+    with session_scope() as db:
+        comparators = select(m.Area.id).where(m.Area.kind == "comparator")
+        db.execute(m.KpiValue.__table__.delete().where(m.KpiValue.area_id.in_(comparators)))
+        db.execute(m.BoardMeeting.__table__.delete())
+    held = holdings()
+    assert (held.ascof_values, held.board_meetings) == (False, False)
+    assert held.kpi_values and held.constituency_values and held.milestones and held.audit_events

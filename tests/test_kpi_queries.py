@@ -205,6 +205,55 @@ def test_catalogue_lists_the_transition_outcomes_and_filters_by_outcome_area(dat
     assert only["illustrative"].all()
 
 
+def test_the_comparison_offers_each_kpi_with_constituency_values_and_the_transition_kpis_for_the_city(
+    database_url,
+):
+    with session_scope() as db:
+        rows = db.execute(
+            select(m.Kpi.code, m.Area.kind, m.Area.key)
+            .join(m.KpiValue, m.KpiValue.kpi_id == m.Kpi.id)
+            .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        ).all()
+        # A KPI with values for teams alone is not offered.
+        kpi = m.Kpi(
+            code="TEAM-ONLY", name="Team only", unit="percent", polarity="higher", frequency="Quarterly"
+        )
+        db.add(kpi)
+        db.flush()
+        team = db.scalars(select(m.Area).where(m.Area.kind == "team")).first()
+        db.add(
+            m.KpiValue(
+                kpi_id=kpi.id,
+                area_id=team.id,
+                period_label="Q2 2026/27",
+                period_start=dt.date(2026, 7, 1),
+                period_end=dt.date(2026, 9, 30),
+                value=50.0,
+            )
+        )
+    expected = {code for code, kind, _key in rows if kind == "constituency"} | {
+        code for code, _kind, key in rows if key == "birmingham" and code.startswith("TR-")
+    }
+    offered = [option["value"] for option in kpi_queries.constituency_kpi_options()]
+    assert {"CON-ADMISSIONS-65", "TR-EET"} <= set(offered)
+    assert set(offered) == expected
+    assert len(offered) == len(expected)  # each once
+    assert "TEAM-ONLY" not in offered
+
+
+def test_the_latest_comparisons_read_together_are_each_kpis_own_latest_comparison(database_url):
+    codes = [option["value"] for option in kpi_queries.constituency_kpi_options()]
+    together = kpi_queries.latest_comparisons([*codes, "NO-SUCH-KPI"])
+    assert list(together) == codes
+    for code in codes:
+        details, records = together[code]
+        assert details == kpi_queries.kpi_details(code)
+        assert records == kpi_queries.constituency_comparison_records(code, None)
+    # The seed's figures, from data/seed/kpi_values.csv: Q2 2026/27 is the latest, 642 in Erdington.
+    erdington = {row["area"]: row for row in together["CON-ADMISSIONS-65"][1]}["Erdington"]
+    assert (erdington["period_label"], erdington["value"], erdington["rag"]) == ("Q2 2026/27", 642, "Red")
+
+
 def test_the_catalogue_grid_says_what_the_catalogue_download_says(database_url):
     from dashboard.callbacks.kpis.rows import _records, catalogue_grid_rows, catalogue_rows
 

@@ -250,3 +250,37 @@ def test_what_each_lead_owes_is_counted_in_full_and_listed_from_the_first(databa
     owed = section.tables[0]
     assert [row[2] for row in owed.rows] == [item.title for _, item in listed]
     assert owed.more.total == sum(len(group.items) for group in full)
+
+
+def test_what_came_in_late_is_counted_in_full_and_listed_from_the_first(database_url):
+    window = next(w for w in window_queries.windows() if w.meeting_date == MEETING)
+    late_at = window.due_at + dt.timedelta(hours=1)
+    with session_scope() as db:
+        changed = [
+            ("milestone", item.id, item.project_id)
+            for item in db.query(m.Milestone).filter(m.Milestone.status != "Complete")
+        ] + [("action_item", item.id, item.project_id) for item in db.query(m.ActionItem)]
+        db.add_all(
+            m.AuditEvent(
+                at=late_at,
+                username="cj.lead",
+                action="update",
+                entity=entity,
+                entity_id=entity_id,
+                project_id=project_id,
+                field="status",
+                old_value="In progress",
+                new_value="In progress",
+            )
+            for entity, entity_id, project_id in changed
+        )
+    full = window_queries.by_lead(window_queries.late_items(window))
+    listed = [(group.name, item) for group in full for item in group.items]
+    assert len({group.name for group in full}) > 1 and len(listed) > 7
+
+    section = pack_data(MEETING, TODAY, limit=14).section("Updates owed and late")  # 7 a list
+    per_lead = "; ".join(f"{group.name} {len(group.items)}" for group in full)
+    assert f"Came in late: {per_lead}." in section.intro
+    late = section.tables[1]
+    assert [(row[0], row[2]) for row in late.rows] == [(name, item.title) for name, item in listed[:7]]
+    assert late.more.total == len(listed)

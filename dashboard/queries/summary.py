@@ -65,26 +65,25 @@ class Holdings:
         return self.milestones or self.actions or self.saving_lines
 
 
-def _exists(db, statement) -> bool:
-    return bool(db.scalar(select(exists(statement))))
-
-
 def holdings() -> Holdings:
-    """One EXISTS per kind (each stops at its first row, however large the table)."""
+    """One EXISTS per kind (each stops at its first row, however large the table), all in one
+    statement: every page's layout asks, and ten round trips were about a quarter of drawing one."""
     comparator_areas = select(m.Area.id).where(m.Area.kind == "comparator")
     constituency_areas = select(m.Area.id).where(m.Area.kind == "constituency")
+    kinds = {
+        "projects": select(m.Project.id),
+        "milestones": select(m.Milestone.id),
+        "recommendations": select(m.Recommendation.id),
+        "actions": select(m.ActionItem.id),
+        "saving_lines": select(m.SavingLine.id),
+        "kpi_values": select(m.KpiValue.id),
+        "constituency_values": select(m.KpiValue.id).where(m.KpiValue.area_id.in_(constituency_areas)),
+        "ascof_values": select(m.KpiValue.id).where(m.KpiValue.area_id.in_(comparator_areas)),
+        "board_meetings": select(m.BoardMeeting.id),
+        "audit_events": select(m.AuditEvent.id),
+    }
     with session_scope() as db:
-        return Holdings(
-            projects=_exists(db, select(m.Project.id)),
-            milestones=_exists(db, select(m.Milestone.id)),
-            recommendations=_exists(db, select(m.Recommendation.id)),
-            actions=_exists(db, select(m.ActionItem.id)),
-            saving_lines=_exists(db, select(m.SavingLine.id)),
-            kpi_values=_exists(db, select(m.KpiValue.id)),
-            constituency_values=_exists(
-                db, select(m.KpiValue.id).where(m.KpiValue.area_id.in_(constituency_areas))
-            ),
-            ascof_values=_exists(db, select(m.KpiValue.id).where(m.KpiValue.area_id.in_(comparator_areas))),
-            board_meetings=_exists(db, select(m.BoardMeeting.id)),
-            audit_events=_exists(db, select(m.AuditEvent.id)),
-        )
+        found = db.execute(
+            select(*(exists(statement).label(kind) for kind, statement in kinds.items()))
+        ).one()
+    return Holdings(**{kind: bool(value) for kind, value in found._mapping.items()})

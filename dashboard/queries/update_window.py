@@ -277,13 +277,15 @@ def _late_union(window: Window):
     )
 
 
-def late_items(window: Window) -> list[Item]:
+def late_items(window: Window, project_ids: Collection[int | None] | None = None) -> list[Item]:
     """Items of the window's kinds whose first change since it opened came after its due moment and by
-    the end of the meeting's day: updated, but late for that board. Read from the audit trail."""
+    the end of the meeting's day: updated, but late for that board. Read from the audit trail; with
+    `project_ids`, only those projects' items."""
     late = _late_union(window)
-    return _named(
-        _execute(select(late.c.kind, late.c.id, late.c.title, late.c.project_id, late.c.updated_at))
-    )
+    statement = select(late.c.kind, late.c.id, late.c.title, late.c.project_id, late.c.updated_at)
+    if project_ids is not None:
+        statement = statement.where(_in_projects(late.c.project_id, project_ids))
+    return _named(_execute(statement))
 
 
 def late_counts(window: Window) -> dict[int | None, int]:

@@ -22,6 +22,7 @@ from dashboard.queries.kpis.comparison import (
     constituency_comparison,
     constituency_comparison_records,
     kpi_values,
+    latest_comparisons,
     periods,
 )
 from dashboard.queries.kpis.filters import DEFAULT_KPI, KpiFilters
@@ -57,6 +58,7 @@ __all__ = [
     "kpi_value_history",
     "kpi_value_label",
     "kpi_values",
+    "latest_comparisons",
     "outcome_areas",
     "periods",
     "spc_trend_records",

@@ -51,11 +51,17 @@ def kpi_catalogue_records(outcome_area: str | None = None) -> list[dict]:
 
 
 def kpi_details(code: str) -> dict | None:
+    return kpis_details([code]).get(code)
+
+
+def kpis_details(codes: list[str]) -> dict[str, dict]:
+    """Each KPI's catalogue entry and id, by code (those of `codes` that exist)."""
     with session_scope() as db:
-        kpi = db.scalars(select(m.Kpi).where(m.Kpi.code == code)).first()
-        if kpi is None:
-            return None
-        return {column: getattr(kpi, column) for column in CATALOGUE_COLUMNS} | {"id": kpi.id}
+        kpis = db.scalars(select(m.Kpi).where(m.Kpi.code.in_(codes))).all()
+        return {
+            kpi.code: {column: getattr(kpi, column) for column in CATALOGUE_COLUMNS} | {"id": kpi.id}
+            for kpi in kpis
+        }
 
 
 def outcome_areas() -> list[str]:
@@ -63,23 +69,29 @@ def outcome_areas() -> list[str]:
         return list(db.scalars(select(m.Kpi.outcome_area).distinct().order_by(m.Kpi.outcome_area)).all())
 
 
+def _has_values(area_condition):
+    """A KPI has a value in an area meeting `area_condition`: asked per KPI through the (area, KPI)
+    index on the values, where a join read every constituency value to list 223 KPIs (37 ms at the
+    large size)."""
+    return (
+        select(m.KpiValue.kpi_id)
+        .join(m.Area, m.Area.id == m.KpiValue.area_id)
+        .where(m.KpiValue.kpi_id == m.Kpi.id, area_condition)
+        .exists()
+    )
+
+
 def constituency_kpi_options() -> list[dict[str, str]]:
     """KPIs that have values for constituencies or the city over more than one period (for the views)."""
     with session_scope() as db:
         rows = db.execute(
             select(m.Kpi.code, m.Kpi.name, m.Kpi.illustrative)
-            .join(m.KpiValue, m.KpiValue.kpi_id == m.Kpi.id)
-            .join(m.Area, m.Area.id == m.KpiValue.area_id)
-            .where(m.Area.kind == "constituency")
-            .distinct()
+            .where(_has_values(m.Area.kind == "constituency"))
             .order_by(m.Kpi.code)
         ).all()
         city = db.execute(
             select(m.Kpi.code, m.Kpi.name, m.Kpi.illustrative)
-            .join(m.KpiValue, m.KpiValue.kpi_id == m.Kpi.id)
-            .join(m.Area, m.Area.id == m.KpiValue.area_id)
-            .where(m.Area.key == CITY, m.Kpi.code.like("TR-%"))
-            .distinct()
+            .where(m.Kpi.code.like("TR-%"), _has_values(m.Area.key == CITY))
             .order_by(m.Kpi.code)
         ).all()
     seen, options = set(), []

@@ -61,13 +61,12 @@ def kpi_section(limit: int = PACK_ROWS, comparison_kpis: int = COMPARISON_KPIS) 
     )
     comparison_records, illustrative = [], counts.illustrative
     options = kpi_queries.constituency_kpi_options()
-    for option in options[:comparison_kpis]:
-        code = option["value"]
-        details = kpi_queries.kpi_details(code) or {}
-        comparison = kpi_queries.constituency_comparison(code, None, kpi=details or None)
+    listed = kpi_queries.latest_comparisons([option["value"] for option in options[:comparison_kpis]])
+    for code, (details, comparison) in listed.items():
         # Only the areas that have a value: transition KPIs are reported for the city alone.
-        comparison = comparison[comparison["value"].notna()] if not comparison.empty else comparison
-        for row in comparison.to_dict("records"):
+        for row in comparison:
+            if row["value"] is None:
+                continue
             flagged = bool(row["illustrative"]) or bool(details.get("illustrative"))
             illustrative = illustrative or flagged
             comparison_records.append(

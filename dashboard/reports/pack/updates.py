@@ -46,8 +46,8 @@ def _per_lead(counts: list[tuple[str, int]]) -> str:
 
 def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: int = PACK_ROWS) -> Section:
     """Per lead, what is still owed for this board and what came in late: each lead's count over every
-    item (owed ones counted per project in SQL), and the first rows of each list (half of `limit`
-    each, as the section has two)."""
+    item (counted per project in SQL), and the first rows of each list (half of `limit` each, as the
+    section has two), read from only the projects those rows come from."""
     limit = max(1, limit // 2)
     found = window_queries.windows()
     window = next((w for w in found if w.meeting_date == meeting_date), None)
@@ -60,8 +60,11 @@ def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: 
         owed_counts, lambda projects: window_queries.owed_items(window, project_ids=projects), limit
     )
     owed_total = sum(group.count for group in owed_counts)
-    late_groups = window_queries.by_lead(window_queries.late_items(window))
-    late = _records(late_groups)
+    late_counts = window_queries.counts_by_lead(window_queries.late_counts(window))
+    late = window_queries.first_by_lead(
+        late_counts, lambda projects: window_queries.late_items(window, project_ids=projects), limit
+    )
+    late_total = sum(group.count for group in late_counts)
     intro = [
         f"Updates for the board of {format_date(meeting_date)} were due by {format_datetime(window.due_at)} "
         "(UK time)"
@@ -73,14 +76,15 @@ def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: 
         else "Nothing is still owed: every open item has been updated."
     )
     intro.append(
-        f"Came in late: {_per_lead([(group.name, len(group.items)) for group in late_groups])}."
-        if late_groups
+        f"Came in late: {_per_lead([(group.name, group.count) for group in late_counts])}."
+        if late_counts
         else "Nothing came in after the updates were due."
     )
     # The overview lists what each lead owes for the next board: the same rows when this is that board.
     upcoming = window_queries.next_window(today, found) if today is not None else None
     is_next = upcoming is not None and upcoming.meeting_id == window.meeting_id
     owed_rows = _records(owed)
+    late_rows = _records(late)
     return Section(
         sheet=SHEET,
         heading="Updates owed and late",
@@ -101,12 +105,12 @@ def updates_section(meeting_date: dt.date, today: dt.date | None = None, limit: 
             ),
             Table.of(
                 ITEMS,
-                late[:limit],
+                late_rows,
                 title="Came in late",
                 empty="Nothing came in late.",
                 more=more_of(
-                    min(len(late), limit),
-                    len(late),
+                    len(late_rows),
+                    late_total,
                     "items that came in late",
                     "each lead's count above",
                     None,
