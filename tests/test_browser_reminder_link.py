@@ -1,5 +1,6 @@
 """Headless Chromium: a lead follows the link in their reminder email, signs in, and lands on that
-milestone's update form, open."""
+milestone's update form, open; from the overview's updates for the next board, the same link opens
+the form without loading the app again."""
 
 from __future__ import annotations
 
@@ -66,4 +67,43 @@ def test_a_link_in_a_reminder_email_opens_the_milestones_update_form_after_signi
         timeout=10,
         msg="the focus is not in the update form",
     )
+    assert dash_duo.get_logs() == []
+
+
+def _owing_transition_milestones(window) -> list[int]:
+    with session_scope() as db:
+        project = db.scalars(select(m.Project.id).where(m.Project.key == "transition")).one()
+        db.execute(
+            update(m.Milestone)
+            .where(m.Milestone.project_id == project)
+            .values(updated_at=window.opens_at - dt.timedelta(days=1))
+            .execution_options(synchronize_session=False)
+        )
+        return list(db.scalars(select(m.Milestone.id).where(m.Milestone.project_id == project)))
+
+
+def test_an_owed_item_on_the_overview_opens_its_form_without_loading_the_app_again(dash_duo, app):
+    add_board_meeting(user("admin"), clock.today() + dt.timedelta(days=10))
+    owing = _owing_transition_milestones(window_queries.next_window(clock.today()))
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/login")
+    dash_duo.wait_for_element("#username").send_keys("admin")
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORDS["admin"])
+    dash_duo.find_element("#sign-in").click()
+    link = dash_duo.wait_for_element("#ov-window-table a[href^='/milestones?edit=']", timeout=15)
+    milestone_id = link.get_attribute("href").rsplit("=", 1)[1]
+    assert int(milestone_id) in owing
+    with session_scope() as db:
+        title = db.scalars(select(m.Milestone.title).where(m.Milestone.id == int(milestone_id))).one()
+    # A mark on the window survives a page drawn in the browser, not a page loaded again.
+    dash_duo.driver.execute_script("window.__sameApp = true;")
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link
+    )
+    link.click()
+    dash_duo.wait_for_text_to_equal("h1", "Milestones")
+    dash_duo.wait_for_contains_text("#ms-edit-context", title, timeout=15)
+    assert dash_duo.find_element("#ms-edit-select").get_attribute("value") == milestone_id
+    assert dash_duo.driver.execute_script("return window.__sameApp === true;")
     assert dash_duo.get_logs() == []
