@@ -128,7 +128,7 @@ def _project_runs(db, filters: MilestoneFilters, today: dt.date, ids: list[int] 
             .subquery("listed")
         )
         matches = (
-            with_plan(select(func.count()))
+            over_milestones(select(func.count()), filters)
             .where(m.Milestone.project_id == listed.c.id, *milestone_conditions(filters, today, end, ids))
             .scalar_subquery()
         )
@@ -179,7 +179,9 @@ def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int
         "stale": count_where(and_(is_open, m.Milestone.updated_at < cutoff)),
         "illustrative": count_where(m.Milestone.illustrative.is_(True)),
     }
-    statement = with_plan(select(*measures.values())).where(*milestone_conditions(filters, today, end))
+    statement = over_milestones(select(*measures.values()), filters).where(
+        *milestone_conditions(filters, today, end)
+    )
     with session_scope() as db:
         row = db.execute(statement).one()
     return {name: int(value) for name, value in zip(measures, row, strict=True)}
@@ -234,6 +236,15 @@ def joined_to_plan(statement, item, project_id):
 def with_plan(statement):
     """`statement` over milestones joined to their project, programme and organisation."""
     return joined_to_plan(statement, m.Milestone, m.Milestone.project_id)
+
+
+def over_milestones(statement, filters: MilestoneFilters):
+    """`statement` over milestones, joined to their project, programme and organisation only when
+    `filters` ask about those: every milestone has all three, so the joins drop none, and counting
+    100,000 milestones spent half its time joining them."""
+    if plan_conditions(filters) or filters.search:
+        return with_plan(statement)
+    return statement.select_from(m.Milestone)
 
 
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
