@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -169,8 +170,40 @@ class Baseline(Sourced, Base):
     dates: Mapped[list[MilestoneBaseline]] = relationship(back_populates="baseline")
 
 
+# Partial-index predicates, as each backend spells them (the reads spell them the same way, which is
+# how SQLite knows an index applies): current milestones, and open current milestones and actions.
+CURRENT_MILESTONE = {"postgresql_where": text("retired IS false"), "sqlite_where": text("retired IS 0")}
+OPEN_CURRENT_MILESTONE = {
+    dialect: text(f"{retired} AND status NOT IN ('Complete', 'Cancelled')")
+    for dialect, retired in (("postgresql_where", "retired IS false"), ("sqlite_where", "retired IS 0"))
+}
+OPEN_ACTION = {
+    dialect: text("status NOT IN ('Complete', 'Cancelled')")
+    for dialect in ("postgresql_where", "sqlite_where")
+}
+
+
 class Milestone(Sourced, Versioned, Base):
     __tablename__ = "milestones"
+    __table_args__ = (
+        # Everything the overview and the milestones page count per current milestone, so the counts
+        # read this index alone rather than every milestone's row (title, commentary and all).
+        Index(
+            "ix_milestones_current_counts",
+            "project_id",
+            "status",
+            "rag",
+            "illustrative",
+            "actual_end",
+            "forecast_end",
+            "updated_at",
+            "id",
+            "retired",  # also held, so SQLite too answers from the index alone
+            **CURRENT_MILESTONE,
+        ),
+        # The open milestones not updated lately (updates owed), by owner: a range of this index.
+        Index("ix_milestones_open_updated", "updated_at", "owner", **OPEN_CURRENT_MILESTONE),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -234,6 +267,10 @@ class ConsiderationArea(Sourced, Base):
 
 class ActionItem(Sourced, Versioned, Base):
     __tablename__ = "action_items"
+    __table_args__ = (
+        # The open actions not updated lately (updates owed), by owner: a range of this index.
+        Index("ix_action_items_open_updated", "updated_at", "owner", **OPEN_ACTION),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)

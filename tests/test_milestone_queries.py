@@ -232,3 +232,39 @@ def test_of_two_baselines_on_one_date_the_one_recorded_last_is_the_latest_everyw
     assert (exported["baseline_name"], exported["baseline_end"]) == ("Re-plan B", "2027-05-28")
     with session_scope() as db:
         assert milestone_rows._latest_baseline_dates(db, [target.id])[target.id][1] == dt.date(2027, 5, 28)
+
+
+def test_a_plan_of_many_projects_is_paged_as_it_is_listed(database_url):
+    """Hundreds of projects, in threes sharing both names (their milestones interleave), some with
+    only retired milestones: each page is still its slice of the whole plan."""
+    with session_scope() as db:
+        programme = m.Programme(key="many_projects", name="Many projects", organisation_id=1)
+        db.add(programme)
+        db.flush()
+        for number in range(240):
+            project = m.Project(
+                key=f"many_{number}", name=f"Area {number // 3:03d}", programme_id=programme.id
+            )
+            db.add(project)
+            db.flush()
+            for slot in range(number % 4):
+                db.add(
+                    m.Milestone(
+                        key=f"many_{number}_{slot}",
+                        project_id=project.id,
+                        title=f"Milestone {slot}",
+                        status="In progress",
+                        rag="Green",
+                        forecast_end=dt.date(2027, 1, 1 + slot + number % 3),
+                        retired=number % 5 == 0,
+                    )
+                )
+    today = dt.date(2026, 11, 23)
+    everything = list(queries.milestones(MilestoneFilters(), today)["id"])
+    for per_page in (7, 100):
+        drawn = []
+        for page in range(1, -(-len(everything) // per_page) + 1):
+            frame = queries.milestones(MilestoneFilters(page=page, per_page=per_page), today, paged=True)
+            assert list(frame["id"]) == everything[(page - 1) * per_page : page * per_page], (per_page, page)
+            drawn.extend(frame["id"])
+        assert drawn == everything

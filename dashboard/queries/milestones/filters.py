@@ -105,6 +105,19 @@ def project_condition(project_key: str):
     return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
+def plan_conditions(filters: MilestoneFilters) -> list:
+    """The WHERE conditions of `filters` on where a milestone sits in the plan, over projects joined to
+    their programme and organisation (as `with_plan` joins them)."""
+    conditions = []
+    if filters.organisation:
+        conditions.append(m.Organisation.key == filters.organisation)
+    if filters.programme:
+        conditions.append(m.Programme.key == filters.programme)
+    if filters.project:
+        conditions.append(project_condition(filters.project))
+    return conditions
+
+
 def milestone_conditions(
     filters: MilestoneFilters, today: dt.date, current_end, ids: list[int] | None = None
 ) -> list:
@@ -115,12 +128,7 @@ def milestone_conditions(
         conditions.append(m.Milestone.id.in_(ids))
     if not filters.include_retired:
         conditions.append(m.Milestone.retired.is_(False))
-    if filters.organisation:
-        conditions.append(m.Organisation.key == filters.organisation)
-    if filters.programme:
-        conditions.append(m.Programme.key == filters.programme)
-    if filters.project:
-        conditions.append(project_condition(filters.project))
+    conditions.extend(plan_conditions(filters))
     if filters.status:
         conditions.append(m.Milestone.status == filters.status)
     if filters.open_only:

@@ -16,6 +16,7 @@ from dashboard.queries.milestones.filters import (
     STALE_AFTER_DAYS,
     MilestoneFilters,
     milestone_conditions,
+    plan_conditions,
 )
 from dashboard.queries.milestones.measures import add_milestone_measures
 
@@ -87,28 +88,15 @@ def _page_projects(
     matching milestones come before them.
 
     Plan order sorts by programme and project name before a milestone's baseline start, so a page
-    lies within a run of whole projects: counting milestones per project (cheap) finds that run, and
-    only its milestones need their chosen baseline looked up and sorted. Ordering every match by its
-    baseline for a page of 100 took 70 ms at 10,000 milestones. Projects sharing both names sort
-    together (their milestones interleave), so they are taken or left together.
+    lies within a run of whole projects: counting matches project by project in plan order finds
+    that run, and only its milestones need their chosen baseline looked up and sorted. Projects
+    sharing both names sort together (their milestones interleave), so they are taken or left
+    together. The counting stops at the page: counting every project's matches to find the first
+    page grew with the whole programme (130 ms at 100,000 milestones).
     """
-    end = current_end_expression(filters.baseline)
-    counted = db.execute(
-        with_plan(select(m.Programme.name, m.Project.name, m.Project.id, func.count()))
-        .where(*milestone_conditions(filters, today, end, ids))
-        .group_by(m.Programme.name, m.Project.name, m.Project.id)
-        .order_by(m.Programme.name, m.Project.name, m.Project.id)
-    ).all()
-    groups: list[tuple[tuple[str, str], list[int], int]] = []
-    for programme, project, project_id, count in counted:
-        if groups and groups[-1][0] == (programme, project):
-            names, members, total = groups[-1]
-            groups[-1] = (names, [*members, project_id], total + int(count))
-        else:
-            groups.append(((programme, project), [project_id], int(count)))
     chosen: list[int] = []
     before = position = 0
-    for _names, members, count in groups:
+    for members, count in _project_runs(db, filters, today, ids):
         if position + count <= first:
             before = position = position + count
             continue
@@ -117,6 +105,53 @@ def _page_projects(
         chosen.extend(members)
         position += count
     return chosen, before
+
+
+def _project_runs(db, filters: MilestoneFilters, today: dt.date, ids: list[int] | None):
+    """In plan order, each run of projects sharing both names that has matching milestones: its
+    project ids and its number of matches. Projects are read in growing batches, as far as asked."""
+    end = current_end_expression(filters.baseline)
+    names: tuple[str, str] | None = None
+    members: list[int] = []
+    total = 0
+    offset, size = 0, 64
+    while True:
+        listed = (
+            select(m.Programme.name.label("programme"), m.Project.name.label("project"), m.Project.id)
+            .select_from(m.Project)
+            .join(m.Programme, m.Programme.id == m.Project.programme_id)
+            .join(m.Organisation, m.Organisation.id == m.Programme.organisation_id)
+            .where(*plan_conditions(filters))
+            .order_by(m.Programme.name, m.Project.name, m.Project.id)
+            .limit(size)
+            .offset(offset)
+            .subquery("listed")
+        )
+        matches = (
+            over_milestones(select(func.count()), filters)
+            .where(m.Milestone.project_id == listed.c.id, *milestone_conditions(filters, today, end, ids))
+            .scalar_subquery()
+        )
+        rows = db.execute(
+            select(listed.c.programme, listed.c.project, listed.c.id, matches).order_by(
+                listed.c.programme, listed.c.project, listed.c.id
+            )
+        ).all()
+        for programme, project, project_id, count in rows:
+            if not count:
+                continue
+            if names == (programme, project):
+                members.append(project_id)
+                total += int(count)
+                continue
+            if names is not None:
+                yield members, total
+            names, members, total = (programme, project), [project_id], int(count)
+        if len(rows) < size:
+            break
+        offset, size = offset + size, size * 2
+    if names is not None:
+        yield members, total
 
 
 def count_where(condition):
@@ -144,7 +179,9 @@ def milestone_counts(filters: MilestoneFilters, today: dt.date) -> dict[str, int
         "stale": count_where(and_(is_open, m.Milestone.updated_at < cutoff)),
         "illustrative": count_where(m.Milestone.illustrative.is_(True)),
     }
-    statement = with_plan(select(*measures.values())).where(*milestone_conditions(filters, today, end))
+    statement = over_milestones(select(*measures.values()), filters).where(
+        *milestone_conditions(filters, today, end)
+    )
     with session_scope() as db:
         row = db.execute(statement).one()
     return {name: int(value) for name, value in zip(measures, row, strict=True)}
@@ -199,6 +236,15 @@ def joined_to_plan(statement, item, project_id):
 def with_plan(statement):
     """`statement` over milestones joined to their project, programme and organisation."""
     return joined_to_plan(statement, m.Milestone, m.Milestone.project_id)
+
+
+def over_milestones(statement, filters: MilestoneFilters):
+    """`statement` over milestones, joined to their project, programme and organisation only when
+    `filters` ask about those: every milestone has all three, so the joins drop none, and counting
+    100,000 milestones spent half its time joining them."""
+    if plan_conditions(filters) or filters.search:
+        return with_plan(statement)
+    return statement.select_from(m.Milestone)
 
 
 def _filtered(filters: MilestoneFilters, today: dt.date, ids: list[int] | None = None):
