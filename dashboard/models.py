@@ -574,6 +574,8 @@ class AuditEvent(Base):
         Index("ix_audit_events_at", "at"),
         # The changes the board cares about: a few (entity, field) kinds since a date.
         Index("ix_audit_events_entity_field_at", "entity", "field", "at"),
+        # The people the audit page offers, one index step each, and one person's changes newest first.
+        Index("ix_audit_events_username_at", "username", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -236,9 +236,9 @@ def _conditions(filters: AuditFilters) -> list:
 def distinct_values(db: Session, column) -> list:
     """The column's distinct values in order, one step through its index for each: the next value is
     the least one greater than the last found. A plain DISTINCT read every row of the audit trail to
-    find five kinds of change (28 ms for 200,000 changes, growing with every change), on PostgreSQL and
-    SQLite alike, neither of which skips through an index on its own. Only for an indexed column:
-    without an index each step reads the table."""
+    find a dozen people and five kinds of change (35 ms and 28 ms for 200,000 changes, growing with
+    every change), on PostgreSQL and SQLite alike, neither of which skips through an index on its own.
+    Only for a column that leads an index: without one each step reads the table."""
     found = select(func.min(column).label("value")).cte("found", recursive=True)
     following = select(func.min(column)).where(column > found.c.value).scalar_subquery()
     found = found.union_all(select(following).where(found.c.value.is_not(None)))
@@ -247,7 +247,7 @@ def distinct_values(db: Session, column) -> list:
 
 def audit_filter_options() -> dict[str, list[dict[str, str]]]:
     with session_scope() as db:
-        people = db.scalars(select(m.AuditEvent.username).distinct().order_by(m.AuditEvent.username)).all()
+        people = distinct_values(db, m.AuditEvent.username)
         entities = distinct_values(db, m.AuditEvent.entity)
         projects = db.execute(select(m.Project.key, m.Project.name).order_by(m.Project.name)).all()
     return {
