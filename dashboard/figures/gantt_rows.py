@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard.domain.formatting import as_date, format_date
 from dashboard.domain.values import is_missing
-from dashboard.ui.markup import plot_lines, plot_text
+from dashboard.ui.markup import PLOT_NO_TRACE_NAME, plot_bold, plot_lines, plot_text
 
 # As models.RAG_VALUES; repeated so figures import no database code.
 RAG_VALUES = ("Red", "Amber", "Green")
@@ -198,7 +198,7 @@ def _field(index: int) -> str:
 # where they were a third of the chart's answer (every <, > and / is sent as a six-character escape).
 HOVER_TEMPLATE = (
     plot_lines(
-        f"<b>{_field(1)}</b>",
+        plot_bold(_field(1)),
         f"Project: {_field(2)}",
         f"Status: {_field(3)}",
         f"RAG: {_field(4)}",
@@ -207,17 +207,17 @@ HOVER_TEMPLATE = (
         f"Slippage: {_field(8)}",
     )
     + _field(9)
-    + "<extra></extra>"
+    + PLOT_NO_TRACE_NAME
 )
 BASELINE_HOVER_TEMPLATE = (
-    plot_lines(f"<b>{_field(1)}</b>", f"Baseline: {_field(2)}", f"Slippage: {_field(3)}")
+    plot_lines(plot_bold(_field(1)), f"Baseline: {_field(2)}", f"Slippage: {_field(3)}")
     + _field(4)
-    + "<extra></extra>"
+    + PLOT_NO_TRACE_NAME
 )
 
 
 def _illustrative_line(milestone: MilestoneRow) -> str:
-    return f"<br>{ILLUSTRATIVE_HOVER}" if milestone.illustrative else ""
+    return plot_lines("", ILLUSTRATIVE_HOVER) if milestone.illustrative else ""
 
 
 def hover_fields(milestone: MilestoneRow) -> list[str]:
