@@ -19,6 +19,7 @@ from dashboard.queries.milestones.filters import (
     STALE_AFTER_DAYS,
     MilestoneFilters,
     milestone_filter_options,
+    plan_conditions,
     project_condition,
 )
 from dashboard.queries.milestones.history import milestone_history
@@ -64,6 +65,7 @@ __all__ = [
     "milestone_history",
     "milestones",
     "plan",
+    "plan_conditions",
     "project_condition",
     "with_plan",
 ]

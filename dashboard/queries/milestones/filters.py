@@ -105,9 +105,10 @@ def project_condition(project_key: str):
     return or_(m.Project.key == project_key, m.Project.id.in_(child))
 
 
-def plan_conditions(filters: MilestoneFilters) -> list:
-    """The WHERE conditions of `filters` on where a milestone sits in the plan, over projects joined to
-    their programme and organisation (as `with_plan` joins them)."""
+def plan_conditions(filters) -> list:
+    """The WHERE conditions of `filters` (milestones', savings' or benefits': their organisation,
+    programme and project) on where a row sits in the plan, over projects joined to their programme
+    and organisation (as `with_plan` joins them)."""
     conditions = []
     if filters.organisation:
         conditions.append(m.Organisation.key == filters.organisation)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.values import is_missing
-from dashboard.queries.milestones import joined_to_plan, project_condition
+from dashboard.queries.milestones import joined_to_plan, plan_conditions
 from dashboard.queries.savings.filters import SavingFilters
 
 # A benefit's baseline and target, in the order the register and the export file both use.
@@ -52,13 +52,7 @@ def benefits(filters: SavingFilters | None = None) -> pd.DataFrame:
             *BENEFIT_TARGET_FIELDS,
         )
     )
-    conditions = []
-    if filters.organisation:
-        conditions.append(m.Organisation.key == filters.organisation)
-    if filters.programme:
-        conditions.append(m.Programme.key == filters.programme)
-    if filters.project:
-        conditions.append(project_condition(filters.project))
+    conditions = plan_conditions(filters)
     with session_scope() as db:
         rows = (
             db.execute(statement.where(*conditions).order_by(m.Project.name, m.Benefit.id)).mappings().all()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.domain.formatting import financial_year_label, parse_financial_year
-from dashboard.queries.milestones import project_condition
+from dashboard.queries.milestones import plan_conditions
 from dashboard.queries.params import LinkedFilters, QueryParams, present
 
 CATEGORY_LABELS = {
@@ -82,13 +82,7 @@ class SavingFilters(LinkedFilters):
 def line_conditions(filters: SavingFilters) -> list:
     """WHERE conditions for every filter but the at-risk flag, over saving lines joined to their project,
     programme and organisation."""
-    conditions = []
-    if filters.organisation:
-        conditions.append(m.Organisation.key == filters.organisation)
-    if filters.programme:
-        conditions.append(m.Programme.key == filters.programme)
-    if filters.project:
-        conditions.append(project_condition(filters.project))
+    conditions = plan_conditions(filters)
     if filters.financial_year is not None:
         conditions.append(m.SavingLine.financial_year == filters.financial_year)
     if filters.category:
