@@ -70,9 +70,25 @@ MAIN_CALLBACKS = [
     MainCallback("savings", "savings", "/savings", "sv-url.search"),
     MainCallback("kpis: comparison", "kpis", "/kpis", "kpi-url.search"),
     MainCallback("kpis: trends", "kpis", "/kpis", "kpi-trends.figure"),
-    MainCallback("kpis: exceptions", "kpis", "/kpis", "kpi-exceptions-summary.children"),
-    MainCallback("kpis: catalogue", "kpis", "/kpis", "kpi-catalogue-summary.children"),
-    MainCallback("kpis: funnel", "kpis", "/kpis", "kpi-funnel.figure"),
+    # The KPI page's lower sections are read once scrolled to (callbacks.sections): as by a reader who
+    # scrolls down the page, each is sent with its store saying so.
+    MainCallback(
+        "kpis: exceptions",
+        "kpis",
+        "/kpis",
+        "kpi-exceptions-summary.children",
+        after=(("kpi-exc-near", "data", True),),
+    ),
+    MainCallback(
+        "kpis: catalogue",
+        "kpis",
+        "/kpis",
+        "kpi-catalogue-summary.children",
+        after=(("kpi-cat-near", "data", True),),
+    ),
+    MainCallback(
+        "kpis: funnel", "kpis", "/kpis", "kpi-funnel.figure", after=(("kpi-fun-near", "data", True),)
+    ),
     MainCallback("benchmarking: measure", "benchmarking", "/benchmarking", "bm-url.search"),
     MainCallback("benchmarking: heat map", "benchmarking", "/benchmarking", "bm-heat.figure"),
     MainCallback("audit", "audit", "/audit", "audit-url.search"),

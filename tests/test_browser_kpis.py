@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +21,7 @@ def test_lead_compares_constituencies_enters_a_value_and_uploads_a_file(dash_duo
     # Contacts resolved at first contact, Q2 2026/27 (illustrative seed): 4 Green, 4 Amber, 2 Red.
     dash_duo.wait_for_contains_text("#kpi-map-summary", "4 of 10 constituencies met the target")
     dash_duo.wait_for_contains_text("#kpi-trends-summary", "areas charted")
+    scroll_to(dash_duo, "kpi-fun")
     dash_duo.wait_for_contains_text("#kpi-funnel-summary", "26% had a full assessment")
     assert "Illustrative data" in dash_duo.find_element("#kpi-definition").text
 
@@ -64,6 +67,7 @@ def test_viewer_sees_the_page_but_no_entry_form(dash_duo, app):
     sign_in(dash_duo, "cabinet.member", "/kpis?kpi=TR-EET")
     dash_duo.wait_for_contains_text("#kpi-map-summary", "measured for the city only")
     dash_duo.wait_for_contains_text("#kpi-trends-summary", "1 area charted")
+    scroll_to(dash_duo, "kpi-exc")
     dash_duo.wait_for_contains_text("#kpi-exceptions-summary", "need attention")
     assert dash_duo.driver.find_elements(By.ID, "kpi-entry-save") == []
     assert dash_duo.driver.find_elements(By.ID, "kpi-upload") == []
@@ -96,8 +100,10 @@ def test_a_folded_table_has_no_rows_until_it_is_opened(dash_duo, app):
     sign_in(dash_duo, "cabinet.member", "/kpis?kpi=CON-ADMISSIONS-65")
     dash_duo.wait_for_contains_text("#kpi-map-summary", "constituencies met the target")
     dash_duo.wait_for_contains_text("#kpi-trends-summary", "areas charted")
-    dash_duo.wait_for_contains_text("#kpi-funnel-summary", "For Barnet")
+    scroll_to(dash_duo, "kpi-exc")
     dash_duo.wait_for_element("#kpi-exceptions-grid .ag-row")
+    scroll_to(dash_duo, "kpi-fun")
+    dash_duo.wait_for_contains_text("#kpi-funnel-summary", "For Barnet")
     # The tables folded under the charts are closed and have drawn no rows.
     for details, grid in (
         ("kpi-comparison-table", "kpi-comparison-grid"),
@@ -140,4 +146,41 @@ def test_a_folded_table_has_no_rows_until_it_is_opened(dash_duo, app):
         timeout=10,
         msg="the open comparison table was not refilled",
     )
+    assert dash_duo.get_logs() == []
+
+
+def test_the_sections_below_the_first_screen_are_drawn_when_scrolled_to(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    base = sign_in(dash_duo, "cabinet.member", "/kpis")
+    dash_duo.wait_for_contains_text("#kpi-map-summary", "constituencies met the target")
+    dash_duo.wait_for_contains_text("#kpi-trends-summary", "areas charted")
+    time.sleep(1.5)  # long enough for any answer already asked for to arrive
+    # Nobody has scrolled: the exceptions, the funnel and the catalogue have not been read.
+    assert dash_duo.find_element("#kpi-exceptions-summary").text == ""
+    assert dash_duo.find_element("#kpi-funnel-summary").text == ""
+    assert dash_duo.find_element("#kpi-front-door").text == ""
+    assert dash_duo.find_element("#kpi-catalogue-summary").text == ""
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#kpi-exceptions-grid .ag-row") == []
+
+    # Scrolled to, the exceptions are read and drawn.
+    scroll_to(dash_duo, "kpi-exc")
+    dash_duo.wait_for_contains_text("#kpi-exceptions-summary", "need attention")
+    dash_duo.wait_for_element("#kpi-exceptions-grid .ag-row")
+
+    # The page's contents link to the catalogue lands on it and the catalogue is drawn there.
+    dash_duo.driver.execute_script("window.scrollTo(0, 0);")
+    dash_duo.find_element(".kpi-contents a[href='#kpi-cat']").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#kpi-catalogue-summary", "KPIs")
+    dash_duo.wait_for_element("#kpi-catalogue-grid .ag-row")
+
+    def catalogue_at_top(driver) -> bool:
+        top = driver.execute_script("return document.getElementById('kpi-cat').getBoundingClientRect().top;")
+        return 0 <= top < 40  # the section keeps a little space above it (scroll-margin-top)
+
+    dash_duo._wait_for(catalogue_at_top, timeout=10, msg="the contents link did not land on the catalogue")
+
+    # A link straight to the funnel (as one shared from the page) draws it without scrolling first.
+    dash_duo.driver.get(f"{base}/kpis?kpi=CON-ADMISSIONS-65#kpi-fun")
+    dash_duo.wait_for_contains_text("#kpi-funnel-summary", "For Barnet")
+    dash_duo.wait_for_contains_text("#kpi-front-door", "60,753")
     assert dash_duo.get_logs() == []

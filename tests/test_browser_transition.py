@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,7 @@ def test_viewer_reads_the_self_assessment_and_the_front_door(dash_duo, app):
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", dash_duo.find_element("#sa-content").text)
     assert _controls(dash_duo) == []
     dash_duo.find_element("header nav a[href='/kpis']").click()
+    scroll_to(dash_duo, "kpi-front-door")
     dash_duo.wait_for_contains_text("#kpi-front-door", "60,753")
     rows = dash_duo.find_elements("#kpi-front-door-table tbody tr")
     assert len(rows) == 8

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import re
 
-from tests.helpers import callback_request, find_callback
+from tests.helpers import KPI_SECTIONS_NEAR, callback_request, find_callback
 
 
 def front_door_rows(app, client) -> dict[str, str]:
     key = find_callback(app, "kpi-front-door.children")
     response = client.post(
-        "/_dash-update-component", json=callback_request(app, key, values={("kpi-refresh", "data"): 0})
+        "/_dash-update-component",
+        json=callback_request(app, key, values={("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR}),
     )
     assert response.status_code == 200
     html = json.loads(response.get_data(as_text=True))["response"]["kpi-front-door"]["children"]["props"][
@@ -48,7 +49,9 @@ def test_it_sits_beside_the_other_councils_funnels(app, login_as):
     response = client.post(
         "/_dash-update-component",
         json=callback_request(
-            app, key, values={("kpi-funnel-area", "value"): "barnet", ("kpi-refresh", "data"): 0}
+            app,
+            key,
+            values={("kpi-funnel-area", "value"): "barnet", ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR},
         ),
     )
     assert "10,026" in json.dumps(json.loads(response.get_data(as_text=True))["response"]["kpi-funnel"])

@@ -15,7 +15,7 @@ from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.kpis import attention as kpi_attention
-from tests.helpers import callback_request, find_callback
+from tests.helpers import KPI_SECTIONS_NEAR, callback_request, find_callback
 
 ENTRY_FIELDS = ("kpi", "area", "period", "value", "note")
 
@@ -47,6 +47,7 @@ def upload_body(app, text: str, filename: str = "values.csv"):
         ("kpi-upload", "contents"): f"data:text/csv;base64,{encoded}",
         ("kpi-upload", "filename"): filename,
         ("kpi-refresh", "data"): 0,
+        **KPI_SECTIONS_NEAR,
     }
     return callback_request(app, key, values=values, triggered="kpi-upload.contents")
 
@@ -58,6 +59,7 @@ def view_body(app, kpi="CON-ADMISSIONS-65", period=None, outcome="all", table_op
         ("kpi-period", "value"): period,
         ("kpi-outcome", "value"): outcome,
         ("kpi-refresh", "data"): 0,
+        **KPI_SECTIONS_NEAR,
         ("kpi-comparison-table", "open"): table_open,
     }
     return callback_request(app, key, values=values, triggered=triggered)
@@ -202,7 +204,7 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
         ),
     ):
         key = find_callback(app, figure)
-        values = {**values, ("kpi-refresh", "data"): 0, (details, "open"): False}
+        values = {**values, ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR, (details, "open"): False}
         folded = answer(
             client.post("/_dash-update-component", json=callback_request(app, key, values=values))
         )
@@ -215,7 +217,7 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
 
 def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
     key = find_callback(app, "kpi-catalogue-grid.rowData")
-    values = {("kpi-outcome", "value"): "Customer journey", ("kpi-refresh", "data"): 0}
+    values = {("kpi-outcome", "value"): "Customer journey", ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR}
     response = login_as("cabinet.member").post(
         "/_dash-update-component", json=callback_request(app, key, values=values)
     )
@@ -233,6 +235,7 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
     values = {
         ("kpi-select", "value"): "CON-ADMISSIONS-65",
         ("kpi-refresh", "data"): 0,
+        **KPI_SECTIONS_NEAR,
         ("kpi-trends-table", "open"): True,
     }
     trends = answer(client.post("/_dash-update-component", json=callback_request(app, key, values=values)))
@@ -246,7 +249,13 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
         client.post(
             "/_dash-update-component",
             json=callback_request(
-                app, key, values={("kpi-refresh", "data"): 0, ("kpi-exceptions-page", "value"): "1"}
+                app,
+                key,
+                values={
+                    ("kpi-refresh", "data"): 0,
+                    **KPI_SECTIONS_NEAR,
+                    ("kpi-exceptions-page", "value"): "1",
+                },
             ),
         )
     )
@@ -269,7 +278,7 @@ def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, l
     everything = kpi_queries.exceptions()
 
     def page(value):
-        values = {("kpi-refresh", "data"): 0, ("kpi-exceptions-page", "value"): value}
+        values = {("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR, ("kpi-exceptions-page", "value"): value}
         response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
         return answer(response)
 

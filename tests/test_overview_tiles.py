@@ -13,7 +13,7 @@ from dashboard.callbacks.overview import tile_groups
 from dashboard.queries import actions as action_queries
 from dashboard.queries import overview as overview_queries
 from dashboard.queries.kpis import attention
-from tests.helpers import callback_request, find_callback
+from tests.helpers import KPI_SECTIONS_NEAR, callback_request, find_callback
 
 
 def _tiles(component) -> list[tuple[str, str, str]]:
@@ -72,7 +72,13 @@ def test_each_tile_counts_what_its_page_shows(app, login_as):
             response = login_as("cabinet.member").post(
                 "/_dash-update-component",
                 json=callback_request(
-                    app, key, values={("kpi-refresh", "data"): 0, ("kpi-exceptions-page", "value"): "1"}
+                    app,
+                    key,
+                    values={
+                        ("kpi-refresh", "data"): 0,
+                        **KPI_SECTIONS_NEAR,
+                        ("kpi-exceptions-page", "value"): "1",
+                    },
                 ),
             )
             summary = json.loads(response.get_data(as_text=True))["response"]["kpi-exceptions-summary"][

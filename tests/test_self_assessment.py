@@ -15,7 +15,7 @@ from dashboard.db import session_scope
 from dashboard.queries import self_assessment as sa_queries
 from dashboard.queries.audit import AuditFilters, audit_events
 from dashboard.reports.pack.self_assessment import self_assessment_section
-from tests.helpers import callback_request, find_callback
+from tests.helpers import KPI_SECTIONS_NEAR, callback_request, find_callback
 from tests.helpers.hostile_text import HOSTILE
 
 # 002's section headings, in the document's order.
@@ -255,12 +255,14 @@ def test_corrections_are_refused_for_anyone_but_the_programme_office(app, login_
 def test_the_kpi_catalogue_names_the_domains_each_kpi_evidences(app, login_as):
     import json
 
-    from tests.helpers import callback_request, find_callback
-
     key = find_callback(app, "kpi-catalogue-grid.rowData")
     response = login_as("cabinet.member").post(
         "/_dash-update-component",
-        json=callback_request(app, key, values={("kpi-outcome", "value"): "all", ("kpi-refresh", "data"): 0}),
+        json=callback_request(
+            app,
+            key,
+            values={("kpi-outcome", "value"): "all", ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR},
+        ),
     )
     rows = json.loads(response.get_data(as_text=True))["response"]["kpi-catalogue-grid"]["rowData"]
     by_code = {row["code"]: row["self_assessment"] for row in rows}

@@ -18,6 +18,7 @@ from dashboard.ui.components import (
     GRID_OPTIONS,
     grid_details,
     illustrative_marker,
+    near_store,
     page_header,
     page_select,
     phone_ready,
@@ -161,15 +162,24 @@ def _downloads(name: str) -> html.Div:
     )
 
 
-def _section(section_id: str, title: str, body: list, name: str | None = None) -> html.Section:
+def _section(
+    section_id: str, title: str, body: list, name: str | None = None, when_near: bool = False
+) -> html.Section:
+    """A section of the page; one `when_near` is read and drawn only once it comes near the screen
+    (callbacks.sections), so opening the page draws its first screen, not the whole of it."""
     heading = [html.H2(title, className="h4 mb-0 me-auto", id=f"{section_id}-heading")]
     if name:
         heading.append(_downloads(name))
+    watched = {}
+    if when_near:
+        store, watched = near_store(section_id)
+        body = [store, *body]
     return html.Section(
         [html.Div(heading, className="d-flex align-items-center flex-wrap gap-2 mb-2"), *body],
         className="mb-4 kpi-section",
         id=section_id,
         **{"aria-labelledby": f"{section_id}-heading"},
+        **watched,
     )
 
 
@@ -177,12 +187,17 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
     return dbc.Row(
         [
             dbc.Col(
-                dcc.Loading(
-                    dcc.Graph(
-                        id=graph_id,
-                        config={"displaylogo": False, "responsive": True},
-                        figure={"data": [], "layout": {"height": height}},
-                    )
+                # The chart's height is kept before plotly has loaded, so the sections below stay where
+                # they will be (and are not drawn as if near the screen: callbacks.sections).
+                html.Div(
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=graph_id,
+                            config={"displaylogo": False, "responsive": True},
+                            figure={"data": [], "layout": {"height": height}},
+                        )
+                    ),
+                    style={"minHeight": f"{height}px"},
                 ),
                 lg=9,
             ),
@@ -226,8 +241,8 @@ def layout(**query):
             "with statistical process control, exceptions and the customer-journey funnel.",
         ),
         dcc.Location(id="kpi-url", refresh=False),
-        html.Div(id="kpi-scrolled", hidden=True),
         dcc.Store(id="kpi-refresh", data=0),
+        dcc.Store(id="kpi-sections-watched"),
         dcc.Download(id="kpi-download"),
         html.Nav(
             html.Ul(
@@ -331,6 +346,7 @@ def layout(**query):
                 ),
             ],
             "exceptions",
+            when_near=True,
         ),
         _section(
             "kpi-fun",
@@ -366,6 +382,7 @@ def layout(**query):
                 html.Div(id="kpi-access"),
             ],
             "funnel",
+            when_near=True,
         ),
         _section(
             "kpi-cat",
@@ -399,6 +416,7 @@ def layout(**query):
                 _grid("kpi-catalogue-grid", CATALOGUE_COLUMNS, "No KPIs in this outcome area", 20),
             ],
             "catalogue",
+            when_near=True,
         ),
     ]
     # Showing the form is a convenience; the services refuse viewers whatever the page shows.

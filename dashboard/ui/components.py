@@ -177,6 +177,13 @@ def page_select(
     )
 
 
+def near_store(section_id: str) -> tuple[dcc.Store, dict]:
+    """A section drawn when it comes near the screen (callbacks.sections): the store its callbacks take
+    as an input, to put in the section, and the props that mark the section as watched."""
+    store_id = f"{section_id}-near"
+    return dcc.Store(id=store_id, data=False), {"data-near-store": store_id}
+
+
 def illustrative_marker(note: str | None = None) -> html.Span:
     """The visible marker for figures the source documents do not give."""
     return html.Span(

@@ -15,6 +15,12 @@ from dashboard.config import Settings, load_settings
 from dashboard.db import session_scope
 
 DEMO_PASSWORDS = {user["username"]: user["password"] for user in DEMO_USERS}
+# The KPI page's lower sections once scrolled to (callbacks.sections): their callbacks read only then.
+KPI_SECTIONS_NEAR = {
+    ("kpi-exc-near", "data"): True,
+    ("kpi-fun-near", "data"): True,
+    ("kpi-cat-near", "data"): True,
+}
 
 
 def settings_for(url: str, **overrides) -> Settings:

@@ -44,3 +44,12 @@ def sign_out(dash_duo) -> None:
     if buttons:
         buttons[0].click()
         dash_duo.wait_for_element("#sign-in")
+
+
+def scroll_to(dash_duo, element_id: str) -> None:
+    """Scroll the page until the element is on screen, as a reader scrolling down would (a section
+    drawn when near the screen is read only then)."""
+    element = dash_duo.wait_for_element(f"#{element_id}")
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'start', behavior: 'instant'});", element
+    )

@@ -3,9 +3,10 @@ it counts and its figure from the self-assessment (002), or said to be not given
 
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, no_update
 
 from dashboard.callbacks import EVERYONE, callback
+from dashboard.callbacks.sections import is_near
 from dashboard.domain.sources import cite
 from dashboard.figures.kpis import format_value
 from dashboard.queries import front_door
@@ -62,7 +63,11 @@ def front_door_table(records: list[dict]):
 @callback(
     Output("kpi-front-door", "children"),
     Input("kpi-refresh", "data"),
+    Input("kpi-fun-near", "data"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
-def show_front_door(_refresh):
+def show_front_door(_refresh, near):
+    if not is_near(near):
+        return no_update
     return markup.block(front_door_table(front_door.birmingham_funnel()), "kpi-front-door")

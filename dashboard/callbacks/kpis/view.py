@@ -7,7 +7,7 @@ trends, the outcome area the catalogue; the exceptions depend on no choice at al
 
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, ctx, html, no_update
 
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
@@ -19,6 +19,7 @@ from dashboard.callbacks.kpis.summaries import (
     funnel_summary,
     trends_summary,
 )
+from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
 from dashboard.figures import kpis as kpi_figures
 from dashboard.queries import kpis as kpi_queries
 from dashboard.queries import self_assessment as self_assessment_queries
@@ -144,9 +145,13 @@ def show_kpi_trends(kpi_code, _refresh, table_open):
     Output("kpi-exceptions-page", "value"),
     Input("kpi-exceptions-page", "value"),
     Input("kpi-refresh", "data"),
+    Input("kpi-exc-near", "data"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
-def show_kpi_exceptions(page, _refresh):
+def show_kpi_exceptions(page, _refresh, near):
+    if not is_near(near):
+        return (no_update,) * 4
     counts = kpi_queries.exception_counts()
     per_page = kpi_attention.EXCEPTIONS_PER_PAGE
     pages = page_count(counts.total, per_page)
@@ -166,9 +171,13 @@ def show_kpi_exceptions(page, _refresh):
     Output("kpi-catalogue-grid", "rowData"),
     Input("kpi-outcome", "value"),
     Input("kpi-refresh", "data"),
+    Input("kpi-cat-near", "data"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
-def show_kpi_catalogue(outcome, _refresh):
+def show_kpi_catalogue(outcome, _refresh, near):
+    if not is_near(near):
+        return no_update, no_update
     outcome_area = kpi_filters(None, None, outcome).outcome_area
     catalogue = kpi_queries.kpi_catalogue_records(outcome_area)
     summary = (
@@ -191,11 +200,13 @@ def show_kpi_catalogue(outcome, _refresh):
     Input("kpi-funnel-area", "value"),
     Input("kpi-refresh", "data"),
     Input("kpi-funnel-table", "open"),
+    Input("kpi-fun-near", "data"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
-def show_funnel(area, _refresh, table_open):
+def show_funnel(area, _refresh, table_open, near):
     toggled = table_toggled("kpi-funnel-table")
-    if toggled and not table_open:
+    if (toggled and not table_open) or not is_near(near):
         return no_update, no_update, no_update, no_update
     area = funnel_area(area)
     label = "Barnet" if area == "barnet" else "Shropshire People2People"
@@ -211,31 +222,7 @@ def show_funnel(area, _refresh, table_open):
     )
 
 
-# A link to a section of this page (the overview's exceptions tile opens /kpis#kpi-exc): the page is
-# drawn after the browser looked for the anchor, so it is scrolled there once the section has its rows,
-# and again while the charts above it are still growing, unless the reader has scrolled meanwhile.
-clientside(
-    """function (_summary, hash) {
-        var target = (hash || "") === "#kpi-exc" ? document.getElementById("kpi-exc") : null;
-        if (!target) { return ""; }
-        var placed = null;
-        var place = function () {
-            if (placed !== null && Math.abs(window.scrollY - placed) > 2) { return; }
-            target.scrollIntoView({block: "start", behavior: "instant"});
-            placed = window.scrollY;
-        };
-        place();
-        [300, 700, 1500, 3000, 5000].forEach(function (wait) { setTimeout(place, wait); });
-        return "";
-    }""",
-    Output("kpi-scrolled", "children"),
-    Input("kpi-exceptions-summary", "children"),
-    State("kpi-url", "hash"),
-    module=__name__,
-    prevent_initial_call=True,
-)
-
-
+clientside(WATCH_SECTIONS, *watched("kpi-sections-watched"), module=__name__)
 clientside(SHOW_DETAILS, *row_details("kpi-comparison-grid"), module=__name__, prevent_initial_call=True)
 clientside(SHOW_DETAILS, *row_details("kpi-trends-grid"), module=__name__, prevent_initial_call=True)
 clientside(SHOW_DETAILS, *row_details("kpi-exceptions-grid"), module=__name__, prevent_initial_call=True)

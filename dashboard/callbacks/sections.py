@@ -1,0 +1,87 @@
+"""Sections drawn when they come near the screen.
+
+A long page (the KPI page's exceptions, funnel and catalogue) marks each section below its first
+screen with the id of a store (`ui.components.near_store`); the store's data turns true once the
+section comes within a few hundred pixels of the bottom of the screen, or at once when the link that
+opened the page, or a link on it, points into it (and it is then kept in view while the page
+grows around it). The section's callbacks take the store as an input and read nothing
+until then, so a page opens by drawing what is on its first screen only.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output
+
+# Runs once the page's layout is drawn (its input is the watcher's id, which never changes). Dash may
+# call it before React has put the page in the document, so it looks again on the next few frames.
+WATCH_SECTIONS = """
+function (_id) {
+  var previous = window.__nearSections;
+  if (previous) { previous.disconnect(); }
+  var near = function (section) {
+    window.dash_clientside.set_props(section.getAttribute("data-near-store"), {data: true});
+  };
+  // A link into a section (the page's contents, or the overview's tile to #kpi-exc) lands before the
+  // section, or the ones above it, are drawn: it is kept in view while the page grows around it, for
+  // ten seconds or until the reader scrolls.
+  var follow = function (target) {
+    var placed = null;
+    var until = Date.now() + 10000;
+    var resized = new ResizeObserver(function () { place(); });
+    var place = function () {
+      if (Date.now() > until || (placed !== null && Math.abs(window.scrollY - placed) > 2)) {
+        resized.disconnect();
+        return;
+      }
+      target.scrollIntoView({block: "start", behavior: "instant"});
+      placed = window.scrollY;
+    };
+    resized.observe(document.body);
+    place();
+  };
+  var linked = function () {
+    var hash = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var target = hash ? document.getElementById(hash) : null;
+    return target && target.closest("[data-near-store]") ? target : null;
+  };
+  if (!window.__nearSectionsLinks) {
+    window.__nearSectionsLinks = true;
+    window.addEventListener("hashchange", function () {
+      var target = linked();
+      if (target) { near(target.closest("[data-near-store]")); follow(target); }
+    });
+  }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        near(entry.target);
+      }
+    });
+  }, {rootMargin: "0px 0px 300px 0px"});
+  window.__nearSections = observer;
+  var tries = 0;
+  var watch = function () {
+    var sections = document.querySelectorAll("[data-near-store]");
+    if (!sections.length && tries++ < 30) { window.requestAnimationFrame(watch); return; }
+    var target = linked();
+    sections.forEach(function (section) {
+      if (target && section.contains(target)) { near(section); } else { observer.observe(section); }
+    });
+    if (target) { follow(target); }
+  };
+  watch();
+  return true;
+}
+"""
+
+
+def watched(watcher_id: str) -> list:
+    """The dependencies of a page's section watcher: each page with sections drawn when near declares
+    `clientside(WATCH_SECTIONS, *watched(ID), module=__name__)` with a store `ID` in its layout."""
+    return [Output(watcher_id, "data"), Input(watcher_id, "id")]
+
+
+def is_near(value) -> bool:
+    """True once the section's store says it has come near the screen (a crafted value is not)."""
+    return value is True
