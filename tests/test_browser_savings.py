@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,4 +58,31 @@ def test_lead_records_a_forecast_and_sees_the_total_change(dash_duo, app):
     assert "cj.lead · Forecast" in history, history
     dash_duo.wait_for_text_to_equal("#sv-total-forecast", "£5.7m")
     assert dash_duo.find_element("#sv-edit-forecast-error").text == ""
+    assert dash_duo.get_logs() == []
+
+
+def _line_rows(dash_duo) -> int:
+    return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#sv-grid .ag-center-cols-container .ag-row"))
+
+
+def test_the_saving_lines_are_drawn_when_scrolled_to(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    base = sign_in(dash_duo, "cabinet.member", "/savings?project=barnet_savings")
+    dash_duo.wait_for_text_to_equal("#sv-total-target", "£18.5m")
+    time.sleep(1.5)  # long enough for any answer already asked for to arrive
+    assert _line_rows(dash_duo) == 0  # nobody has scrolled to the lines
+    scroll_to(dash_duo, "sv-lines")
+    # 003 §2: Barnet's savings target in four "identified" and three "additional" years.
+    dash_duo._wait_for(lambda driver: _line_rows(dash_duo) == 7, timeout=10, msg="the 7 lines were not drawn")
+
+    # Jumping straight past the lines to a line's history still offers the lines of the page.
+    dash_duo.driver.get(f"{base}/savings?project=barnet_savings&fy=2019/20")
+    dash_duo.wait_for_text_to_equal("h1", "Savings")
+    scroll_to(dash_duo, "sv-detail-select")
+    dash_duo._wait_for(
+        lambda driver: len(Select(dash_duo.find_element("#sv-detail-select")).options) == 2,
+        timeout=10,
+        msg="the line's history offered no lines",
+    )
+    assert "2019/20" in Select(dash_duo.find_element("#sv-detail-select")).options[-1].text
     assert dash_duo.get_logs() == []

@@ -9,7 +9,7 @@ import time
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in, sign_out
+from tests.helpers.browser import scroll_to, sign_in, sign_out
 from tests.helpers.edit_rounds import clear_and_set_every_kind_of_field, make_one_change_of_each_kind
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,15 @@ def _settle(driver, timeout: float = 20.0, quiet: float = 0.35) -> None:
 
 def _open_line_history(dash_duo, description: str) -> None:
     """Chooses a line edited in the round for its confidence history and changes."""
+    scroll_to(dash_duo, "sv-detail-select")  # its choices are the lines on the page, read once reached
+    dash_duo._wait_for(
+        lambda driver: any(
+            description in option.text
+            for option in Select(dash_duo.find_element("#sv-detail-select")).options
+        ),
+        timeout=10,
+        msg=f"no saving line {description!r} to choose",
+    )
     choices = Select(dash_duo.find_element("#sv-detail-select"))
     line = next(option.text for option in choices.options if description in option.text)
     choices.select_by_visible_text(line)

@@ -81,7 +81,7 @@ def show(app, client, org) -> dict:
         ("sv-refresh", "data"): 0,
         ("sv-grid", "dashGridOptions"): {},
     }
-    key = find_callback(app, "sv-url.search", "sv-grid.rowData")
+    key = find_callback(app, "sv-url.search")
     response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
     assert response.status_code == 200
     return json.loads(response.get_data(as_text=True))["response"]

@@ -23,19 +23,25 @@ function (_id) {
   };
   // A link into a section (the page's contents, or the overview's tile to #kpi-exc) lands before the
   // section, or the ones above it, are drawn: it is kept in view while the page grows around it, for
-  // ten seconds or until the reader scrolls.
+  // ten seconds or until the reader scrolls, clicks or presses a key. (Comparing the scroll position
+  // would not tell the reader from the browser, which moves it too as what is above grows.)
+  var READER = ["wheel", "touchstart", "keydown", "mousedown"];
   var follow = function (target) {
-    var placed = null;
+    if (window.__nearSectionsFollow) { window.__nearSectionsFollow(); }
     var until = Date.now() + 10000;
-    var resized = new ResizeObserver(function () { place(); });
-    var place = function () {
-      if (Date.now() > until || (placed !== null && Math.abs(window.scrollY - placed) > 2)) {
-        resized.disconnect();
-        return;
-      }
-      target.scrollIntoView({block: "start", behavior: "instant"});
-      placed = window.scrollY;
+    var resized = null;
+    var stop = function () {
+      if (resized) { resized.disconnect(); }
+      READER.forEach(function (type) { window.removeEventListener(type, stop, true); });
+      window.__nearSectionsFollow = null;
     };
+    var place = function () {
+      if (Date.now() > until || !document.body.contains(target)) { stop(); return; }
+      target.scrollIntoView({block: "start", behavior: "instant"});
+    };
+    window.__nearSectionsFollow = stop;
+    READER.forEach(function (type) { window.addEventListener(type, stop, {capture: true, passive: true}); });
+    resized = new ResizeObserver(place);
     resized.observe(document.body);
     place();
   };

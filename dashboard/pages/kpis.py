@@ -17,6 +17,7 @@ from dashboard.ui.components import (
     GRID_EVENTS,
     GRID_OPTIONS,
     grid_details,
+    held_height,
     illustrative_marker,
     near_store,
     page_header,
@@ -132,12 +133,16 @@ CATALOGUE_COLUMNS = [
 ]
 
 
-def _grid(grid_id: str, columns: list[dict], empty: str, page_size: int = 20) -> html.Div:
+def _grid(
+    grid_id: str, columns: list[dict], empty: str, page_size: int = 20, when_near: bool = False
+) -> html.Div:
+    """A table of the page; one in a section drawn when near the screen starts with no rows at all, so
+    it says it is loading rather than that there is nothing to show."""
     grid = dag.AgGrid(
         id=grid_id,
         eventListeners=GRID_EVENTS,
         columnDefs=phone_ready(columns),
-        rowData=[],
+        **({} if when_near else {"rowData": []}),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
             **GRID_OPTIONS,
@@ -187,17 +192,23 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
     return dbc.Row(
         [
             dbc.Col(
-                # The chart's height is kept before plotly has loaded, so the sections below stay where
-                # they will be (and are not drawn as if near the screen: callbacks.sections).
-                html.Div(
+                held_height(
                     dcc.Loading(
                         dcc.Graph(
                             id=graph_id,
                             config={"displaylogo": False, "responsive": True},
-                            figure={"data": [], "layout": {"height": height}},
+                            # Blank, not empty axes, until the chart's answer arrives.
+                            figure={
+                                "data": [],
+                                "layout": {
+                                    "height": height,
+                                    "xaxis": {"visible": False},
+                                    "yaxis": {"visible": False},
+                                },
+                            },
                         )
                     ),
-                    style={"minHeight": f"{height}px"},
+                    height,
                 ),
                 lg=9,
             ),
@@ -343,6 +354,7 @@ def layout(**query):
                     "kpi-exceptions-grid",
                     EXCEPTION_COLUMNS,
                     "No KPI is Red twice in a row or showing concern",
+                    when_near=True,
                 ),
             ],
             "exceptions",
@@ -413,7 +425,13 @@ def layout(**query):
                     className="small",
                 ),
                 html.P(id="kpi-catalogue-summary", className="chart-summary"),
-                _grid("kpi-catalogue-grid", CATALOGUE_COLUMNS, "No KPIs in this outcome area", 20),
+                _grid(
+                    "kpi-catalogue-grid",
+                    CATALOGUE_COLUMNS,
+                    "No KPIs in this outcome area",
+                    20,
+                    when_near=True,
+                ),
             ],
             "catalogue",
             when_near=True,

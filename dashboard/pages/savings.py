@@ -23,6 +23,8 @@ from dashboard.ui.components import (
     editable_grid_columns,
     filter_select,
     grid_details,
+    held_height,
+    near_store,
     page_header,
     page_select,
     phone_ready,
@@ -151,11 +153,12 @@ def _downloads(prefix: str, label: str) -> html.Div:
     )
 
 
-def _section(heading_id: str, title: str, children: list, level: str = "h4") -> html.Section:
+def _section(heading_id: str, title: str, children: list, level: str = "h4", **props) -> html.Section:
     return html.Section(
         [html.H2(title, className=level, id=heading_id), *children],
         className="mb-4",
         **{"aria-labelledby": heading_id},
+        **props,
     )
 
 
@@ -314,6 +317,7 @@ def layout(**query):
         )
     user = signed_in_user()
     is_admin = user is not None and user.is_admin
+    lines_near, lines_watched = near_store("sv-lines")
     children = [
         page_header(
             "Savings",
@@ -328,6 +332,7 @@ def layout(**query):
         dcc.Location(id="sv-url", refresh=False),
         edit_link_store("saving", query, user),
         dcc.Store(id="sv-refresh", data=0),
+        dcc.Store(id="sv-sections-watched"),
         dcc.Download(id="sv-download"),
         _filter_bar(filters, options, policy.is_editor(user)),
         _organisation_note(),
@@ -343,10 +348,13 @@ def layout(**query):
             "By financial year",
             [
                 html.P(id="sv-cumulative-summary", className="chart-summary"),
-                dcc.Graph(
-                    id="sv-cumulative",
-                    config={"displaylogo": False, "responsive": True},
-                    figure={"data": [], "layout": {"height": 380}},
+                held_height(
+                    dcc.Graph(
+                        id="sv-cumulative",
+                        config={"displaylogo": False, "responsive": True},
+                        figure={"data": [], "layout": {"height": 380}},
+                    ),
+                    380,
                 ),
                 html.P(
                     "The chart's figures are in the table below (cumulative columns).",
@@ -360,10 +368,13 @@ def layout(**query):
             "From target to forecast",
             [
                 html.P(id="sv-bridge-summary", className="chart-summary"),
-                dcc.Graph(
-                    id="sv-bridge",
-                    config={"displaylogo": False, "responsive": True},
-                    figure={"data": [], "layout": {"height": 460}},
+                held_height(
+                    dcc.Graph(
+                        id="sv-bridge",
+                        config={"displaylogo": False, "responsive": True},
+                        figure={"data": [], "layout": {"height": 460}},
+                    ),
+                    460,
                 ),
                 html.Details(
                     [html.Summary("The bridge as a table"), html.Div(id="sv-bridge-table", className="mt-2")],
@@ -379,6 +390,7 @@ def layout(**query):
             "sv-lines-heading",
             "Saving lines",
             [
+                lines_near,
                 _downloads("lines", "lines"),
                 html.P(
                     "Downloads contain exactly the rows shown, including any sorting or column filters "
@@ -390,7 +402,8 @@ def layout(**query):
                 dag.AgGrid(
                     id="sv-grid",
                     columnDefs=phone_ready(editable_grid_columns(GRID_COLUMNS, user)),
-                    rowData=[],
+                    # No rows at all until the section is reached: the grid says it is loading, not
+                    # that no line matches.
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     eventListeners=GRID_EVENTS,
                     dashGridOptions={
@@ -403,6 +416,10 @@ def layout(**query):
                 ),
                 grid_details("sv-grid"),
             ],
+            # The page of lines is read and drawn when the section comes near the screen
+            # (callbacks.sections): 100 rows of a grid are most of drawing the page.
+            id="sv-lines",
+            **lines_watched,
         ),
         _section(
             "sv-slippage-heading",
@@ -417,6 +434,9 @@ def layout(**query):
                 dbc.Select(id="sv-detail-select", options=[], value="", placeholder="Choose a saving line"),
                 html.Div(id="sv-detail", className="mt-2"),
             ],
+            # Its choices are the lines on the page shown, read as the lines' section is (or when
+            # this section is reached first, jumping past the lines).
+            **lines_watched,
         ),
         _section(
             "sv-benefits-heading",

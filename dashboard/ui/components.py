@@ -177,6 +177,13 @@ def page_select(
     )
 
 
+def held_height(chart, height: int) -> html.Div:
+    """A chart in a box that keeps its height until plotly has drawn it, so what is below it stays where
+    it will be (and a section drawn when near the screen, callbacks.sections, is not drawn too soon).
+    Once drawn the chart has its own height (assets/app.css lets the box go)."""
+    return html.Div(chart, className="held-height", style={"minHeight": f"{height}px"})
+
+
 def near_store(section_id: str) -> tuple[dcc.Store, dict]:
     """A section drawn when it comes near the screen (callbacks.sections): the store its callbacks take
     as an input, to put in the section, and the props that mark the section as watched."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qsl
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
@@ -22,6 +23,7 @@ from dashboard.callbacks.savings.tables import (
     slippage_section,
     years_table,
 )
+from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
 from dashboard.domain.formatting import format_money
 from dashboard.figures import savings as figures
 from dashboard.queries import savings as saving_queries
@@ -154,11 +156,9 @@ def _history_view(line_id: int):
     Output("sv-bridge-summary", "children"),
     Output("sv-bridge-table", "children"),
     Output("sv-projects-table", "children"),
-    Output("sv-grid", "rowData"),
     Output("sv-grid", "dashGridOptions"),
     Output("sv-slippage", "children"),
     Output("sv-benefits", "children"),
-    Output("sv-detail-select", "options"),
     Output("sv-page", "options"),
     Output("sv-page", "value"),
     Output("sv-page-position", "children"),
@@ -175,7 +175,6 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
     # Any change but the page itself starts again at page 1; the first draw keeps the URL's page.
     if ctx.triggered_id in (None, "sv-page"):
         filters = replace(filters, page=saving_queries.SavingFilters.from_query({"page": page}).page)
-    today = clock.today()
     summary = savings_summary.summary(filters, listed=SLIPPAGE_LISTED, projects_listed=PROJECTS_LISTED)
     sums = summary.totals
     count = sums["lines"]
@@ -183,7 +182,6 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
     pages = page_count(count, per_page)
     if filters.page > pages:
         filters = replace(filters, page=pages)
-    shown = savings_summary.page_of_lines(filters, today, filters.page, per_page)
     years = summary.by_year
     steps = summary.bridge
     note = None
@@ -198,13 +196,6 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         )
     options = dict(grid_options or {})
     options["pinnedBottomRowData"] = total_row(sums)
-    line_options = [
-        {
-            "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
-            "value": str(int(row["id"])),
-        }
-        for row in shown.to_dict("records")
-    ]
     position = ""
     if count > per_page:
         position = (
@@ -223,15 +214,40 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         figures.bridge_summary(steps),
         bridge_table(steps),
         projects_table(summary.by_project, sums, summary.other_projects),
-        grid_rows(shown, queries.editable_project_ids(signed_in_user())),
         options,
         slippage_section(summary),
         benefits_table(saving_queries.benefits(filters)),
-        line_options,
         page_choices(count, per_page, "lines", filters.page),
         str(filters.page),
         position,
     )
+
+
+@callback(
+    Output("sv-grid", "rowData"),
+    Output("sv-detail-select", "options"),
+    Input("sv-url", "search"),
+    Input("sv-refresh", "data"),
+    Input("sv-lines-near", "data"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def show_saving_lines(search, _refresh, near):
+    """The page of lines the URL names (show_savings writes it: its filters, narrowed to one
+    organisation, and a page that exists), read once the section is near the screen."""
+    if not is_near(near):
+        return no_update, no_update
+    query = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
+    filters = one_organisation(saving_queries.SavingFilters.from_query(query))
+    shown = savings_summary.page_of_lines(filters, clock.today(), filters.page, saving_queries.LINES_PER_PAGE)
+    line_options = [
+        {
+            "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
+            "value": str(int(row["id"])),
+        }
+        for row in shown.to_dict("records")
+    ]
+    return grid_rows(shown, queries.editable_project_ids(signed_in_user())), line_options
 
 
 @callback(
@@ -250,4 +266,5 @@ def show_saving_line_detail(line_id, _refresh):
     return _history_view(chosen)
 
 
+clientside(WATCH_SECTIONS, *watched("sv-sections-watched"), module=__name__)
 clientside(SHOW_DETAILS, *row_details("sv-grid"), module=__name__, prevent_initial_call=True)
