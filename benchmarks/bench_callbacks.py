@@ -68,6 +68,10 @@ MAIN_CALLBACKS = [
     MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),
     MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),
     MainCallback("savings", "savings", "/savings", "sv-url.search"),
+    # Its page of lines is read once scrolled to (callbacks.sections), from the URL the view writes.
+    MainCallback(
+        "savings: lines", "savings", "/savings", "sv-grid.rowData", after=(("sv-lines-near", "data", True),)
+    ),
     MainCallback("kpis: comparison", "kpis", "/kpis", "kpi-url.search"),
     MainCallback("kpis: trends", "kpis", "/kpis", "kpi-trends.figure"),
     # The KPI page's lower sections are read once scrolled to (callbacks.sections): as by a reader who
