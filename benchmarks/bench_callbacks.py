@@ -94,7 +94,13 @@ MAIN_CALLBACKS = [
         "kpis: funnel", "kpis", "/kpis", "kpi-funnel.figure", after=(("kpi-fun-near", "data", True),)
     ),
     MainCallback("benchmarking: measure", "benchmarking", "/benchmarking", "bm-url.search"),
-    MainCallback("benchmarking: heat map", "benchmarking", "/benchmarking", "bm-heat.figure"),
+    MainCallback(
+        "benchmarking: heat map",
+        "benchmarking",
+        "/benchmarking",
+        "bm-heat.figure",
+        after=(("bm-heat-near", "data", True),),
+    ),
     MainCallback("audit", "audit", "/audit", "audit-url.search"),
 ]
 

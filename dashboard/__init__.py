@@ -2,6 +2,9 @@
 
 __version__ = "0.1.0"
 
-# The product's own component script (dashboard/ui/markup.py's MarkupBlock), served by Dash from this
-# package like any component library's.
-_js_dist = [{"relative_package_path": "ui/js/markup_block.js", "namespace": "dashboard"}]
+# The product's own component scripts (dashboard/ui/markup.py's MarkupBlock, dashboard/ui/address.py's
+# Address), served by Dash from this package like any component library's.
+_js_dist = [
+    {"relative_package_path": "ui/js/markup_block.js", "namespace": "dashboard"},
+    {"relative_package_path": "ui/js/address.js", "namespace": "dashboard"},
+]

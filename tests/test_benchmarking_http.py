@@ -90,7 +90,12 @@ def test_the_heat_table_lists_every_measure_and_where_the_ranks_differ(app, logi
     key = find_callback(app, "bm-heat.figure", "bm-heat-grid.rowData")
     body = _post(
         login_as("cabinet.member"),
-        callback_request(app, key, values={("bm-measure", "value"): "4B"}, triggered="bm-measure.value"),
+        callback_request(
+            app,
+            key,
+            values={("bm-measure", "value"): "4B", ("bm-heat-near", "data"): True},
+            triggered="bm-measure.value",
+        ),
     )
     rows = {row["code"]: row for row in body["bm-heat-grid"]["rowData"]}
     assert len(rows) == 22

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,6 @@ def test_viewer_follows_a_link_then_changes_measure_and_year(dash_duo, app):
     assert "16 per 100,000 → 16.3 per 100,000" in dash_duo.find_element("#bm-card-change").text
     dash_duo.wait_for_contains_text("#bm-chart-summary", "Birmingham ranked joint 10th of 16 councils")
     dash_duo.wait_for_contains_text("#bm-grid", "▶ Birmingham")
-    dash_duo.wait_for_contains_text("#bm-heat-summary", "measure-years")
     # The chart draws Birmingham's hatched bar with its rank in the label.
     dash_duo._wait_for(
         lambda driver: (
@@ -33,6 +32,11 @@ def test_viewer_follows_a_link_then_changes_measure_and_year(dash_duo, app):
         timeout=10,
         msg="the ranked chart did not draw Birmingham",
     )
+    # The ranks on every measure, further down, are read and drawn once scrolled to.
+    assert dash_duo.find_element("#bm-heat-summary").text == ""
+    scroll_to(dash_duo, "bm-heat-section")
+    dash_duo.wait_for_contains_text("#bm-heat-summary", "measure-years")
+    dash_duo.wait_for_contains_text("#bm-heat-grid", "2A(1)")
 
     # Change measure and year with the labelled selects: the URL follows, missing values say so.
     Select(dash_duo.find_element("#bm-measure")).select_by_value("1C(1B)")

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select, update
 
 from dashboard import clock, services
@@ -106,4 +107,28 @@ def test_an_owed_item_on_the_overview_opens_its_form_without_loading_the_app_aga
     dash_duo.wait_for_contains_text("#ms-edit-context", title, timeout=15)
     assert dash_duo.find_element("#ms-edit-select").get_attribute("value") == milestone_id
     assert dash_duo.driver.execute_script("return window.__sameApp === true;")
+    # The address settles without the link's id, in place: one press of Back returns to the overview.
+    dash_duo._wait_for(
+        lambda driver: driver.current_url == f"{base}/milestones", timeout=10, msg="the address kept ?edit="
+    )
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("h1", "Programme overview")
+
+    # A choice made on a page is a step in the history: Back undoes it, and stays on the page.
+    dash_duo.driver.execute_script(
+        "arguments[0].click();", dash_duo.find_element("header nav a[href='/milestones']")
+    )
+    dash_duo.wait_for_text_to_equal("h1", "Milestones")
+    dash_duo.wait_for_contains_text("#ms-gantt-summary", "milestone")
+    Select(dash_duo.find_element("#ms-filter-rag")).select_by_value("Red")
+    dash_duo._wait_for(
+        lambda driver: "rag=Red" in driver.current_url, timeout=10, msg="the choice is not in the address"
+    )
+    dash_duo.driver.back()
+    dash_duo._wait_for(
+        lambda driver: driver.current_url == f"{base}/milestones",
+        timeout=10,
+        msg="Back did not undo the choice",
+    )
+    assert dash_duo.find_element("h1").text == "Milestones"
     assert dash_duo.get_logs() == []

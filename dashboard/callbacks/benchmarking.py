@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
+from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
 from dashboard.domain.ranking import rank_change_words
 from dashboard.domain.sources import cite
 from dashboard.domain.values import is_missing
@@ -364,9 +365,14 @@ def show_measure(measure, year):
     Output("bm-differences", "children"),
     Output("bm-heat-grid", "rowData"),
     Input("bm-measure", "value"),
+    Input("bm-heat-near", "data"),
     roles=EVERYONE,
+    prevent_initial_call=True,
 )
-def show_rank_heatmap(measure):
+def show_rank_heatmap(measure, near):
+    # Read and drawn once the section comes near the screen (callbacks.sections).
+    if not is_near(near):
+        return (no_update,) * 4
     selected, years = chosen_measure(measure)
     ranks = benchmark_queries.birmingham_rank_records()
     return (
@@ -419,5 +425,6 @@ def download_rank_heatmap(_csv, _xlsx, measure, shown_rows):
     return send_table(table, kind, f"ascof-ranks-{clock.today().isoformat()}", "Birmingham ASCOF ranks")
 
 
+clientside(WATCH_SECTIONS, *watched("bm-sections-watched"), module=__name__)
 clientside(SHOW_DETAILS, *row_details("bm-grid"), module=__name__, prevent_initial_call=True)
 clientside(SHOW_DETAILS, *row_details("bm-heat-grid"), module=__name__, prevent_initial_call=True)

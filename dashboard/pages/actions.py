@@ -14,6 +14,7 @@ from dashboard.queries import actions as action_queries
 from dashboard.queries.params import QueryParams
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms, markup
+from dashboard.ui.address import Address
 from dashboard.ui.components import (
     GRID_EVENTS,
     GRID_OPTIONS,
@@ -198,7 +199,7 @@ def layout(**query):
             ],
             className="small mb-2",
         ),
-        dcc.Location(id="act-url", refresh=False),
+        Address(id="act-url"),
         edit_link_store("action", query, signed_in_user()),
         dcc.Store(id="act-edit-choices"),  # the plan's choices, handed on only while that link waits
         dcc.Store(id="act-refresh", data=0),

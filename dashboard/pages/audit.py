@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms
+from dashboard.ui.address import Address
 from dashboard.ui.components import (
     GRID_EVENTS,
     GRID_OPTIONS,
@@ -42,7 +43,7 @@ def layout(**query):
     options = queries.audit_filter_options()
     children = [
         page_header("Audit trail", "Every change: who made it, when, and the old and new values."),
-        dcc.Location(id="audit-url", refresh=False),
+        Address(id="audit-url"),
         html.Section(
             [
                 html.H2("Filters", className="visually-hidden", id="audit-filters-heading"),

@@ -8,7 +8,16 @@ from dash import dcc, html
 from dashboard.queries import benchmarking as benchmark_queries
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
-from dashboard.ui.components import GRID_EVENTS, GRID_OPTIONS, grid_details, page_header, phone_ready
+from dashboard.ui.address import Address
+from dashboard.ui.components import (
+    GRID_EVENTS,
+    GRID_OPTIONS,
+    grid_details,
+    held_height,
+    near_store,
+    page_header,
+    phone_ready,
+)
 
 dash.register_page(
     __name__,
@@ -183,13 +192,14 @@ def layout(**query):
     years = [option["value"] for option in options["years"]]
     measures = [option["value"] for option in options["measures"]]
     filters = benchmark_queries.BenchmarkFilters.from_query(query).resolved(measures, years)
+    heat_near, heat_watched = near_store("bm-heat")
     children = [
         page_header(
             "Benchmarking",
             "Birmingham against its 15 comparator councils and the national average on the Adult Social "
             "Care Outcomes Framework (ASCOF).",
         ),
-        dcc.Location(id="bm-url", refresh=False),
+        Address(id="bm-url"),
         html.P(SOURCE_NOTE, className="small mb-1", id="bm-source"),
         html.P(
             "Ranks are computed from the values among the councils that have one (Birmingham and its "
@@ -200,6 +210,7 @@ def layout(**query):
             className="small text-body-secondary",
             id="bm-method",
         ),
+        dcc.Store(id="bm-sections-watched"),
         _filter_bar(filters, options),
         html.Section(
             [
@@ -213,13 +224,16 @@ def layout(**query):
             [
                 html.H2("Councils ranked", className="h4", id="bm-chart-heading"),
                 html.P(id="bm-chart-summary", className="chart-summary"),
-                dcc.Loading(
-                    dcc.Graph(
-                        id="bm-chart",
-                        config={"displaylogo": False},
-                        figure={"data": [], "layout": {"height": 560}},
+                held_height(
+                    dcc.Loading(
+                        dcc.Graph(
+                            id="bm-chart",
+                            config={"displaylogo": False},
+                            figure={"data": [], "layout": {"height": 560}},
+                        ),
+                        type="default",
                     ),
-                    type="default",
+                    560,
                 ),
                 html.Div(
                     [
@@ -258,6 +272,7 @@ def layout(**query):
         ),
         html.Section(
             [
+                heat_near,
                 html.H2("Birmingham's rank on every measure", className="h4", id="bm-heat-heading"),
                 html.P(id="bm-heat-summary", className="chart-summary"),
                 html.Div(id="bm-differences", className="mb-2"),
@@ -286,7 +301,7 @@ def layout(**query):
                     id="bm-heat-grid",
                     eventListeners=GRID_EVENTS,
                     columnDefs=phone_ready(heat_columns(years)),
-                    rowData=[],
+                    # No rows until the section is reached: the grid says it is loading.
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={
                         **GRID_OPTIONS,
@@ -304,6 +319,9 @@ def layout(**query):
             ],
             className="mb-4",
             **{"aria-labelledby": "bm-heat-heading"},
+            # Read and drawn when it comes near the screen (callbacks.sections).
+            id="bm-heat-section",
+            **heat_watched,
         ),
     ]
     return empty_states.with_notice(children, empty_states.benchmarking(holdings()))

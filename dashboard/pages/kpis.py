@@ -12,6 +12,7 @@ from dashboard.queries import kpis as kpi_queries
 from dashboard.queries.params import ignore
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states
+from dashboard.ui.address import Address
 from dashboard.ui.components import (
     ALL,
     GRID_EVENTS,
@@ -251,7 +252,7 @@ def layout(**query):
             "Outcomes by constituency (ten constituency teams since March 2018) and for transition, "
             "with statistical process control, exceptions and the customer-journey funnel.",
         ),
-        dcc.Location(id="kpi-url", refresh=False),
+        Address(id="kpi-url"),
         dcc.Store(id="kpi-refresh", data=0),
         dcc.Store(id="kpi-sections-watched"),
         dcc.Download(id="kpi-download"),

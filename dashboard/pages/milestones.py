@@ -13,6 +13,7 @@ from dashboard.pages.milestone_forms import admin_tools, update_form
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import MILESTONE_GRID
 from dashboard.ui import empty_states, forms
+from dashboard.ui.address import Address
 from dashboard.ui.components import (
     GRID_EVENTS,
     GRID_OPTIONS,
@@ -220,7 +221,7 @@ def layout(**query):
             ],
             className="small mb-2",
         ),
-        dcc.Location(id="ms-url", refresh=False),
+        Address(id="ms-url"),
         edit_link_store("milestone", query, user),
         dcc.Store(id="ms-refresh", data=0),
         _filter_bar(filters, options, policy.is_editor(user)),

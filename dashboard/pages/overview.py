@@ -14,6 +14,7 @@ from dashboard.queries import board
 from dashboard.queries.params import QueryParams, ignore
 from dashboard.queries.summary import holdings
 from dashboard.ui import empty_states, forms
+from dashboard.ui.address import Address
 from dashboard.ui.components import page_header
 from dashboard.ui.forms import field_error
 
@@ -78,7 +79,7 @@ def layout(**query):
             f"Adult Social Care and Health transformation programme, as at {format_date(today)}: the plan, "
             "the peer challenge response, savings and outcomes.",
         ),
-        dcc.Location(id="ov-url", refresh=False),
+        Address(id="ov-url"),
         html.Section(
             [
                 html.H2("In brief", className="h4", id="ov-brief-heading"),

@@ -10,6 +10,7 @@ from dashboard.queries.params import QueryParams
 from dashboard.queries.summary import holdings
 from dashboard.reports.pack import chosen_meeting
 from dashboard.ui import empty_states
+from dashboard.ui.address import Address
 from dashboard.ui.components import page_header
 
 dash.register_page(
@@ -77,7 +78,7 @@ def layout(**query):
                 ],
                 className="pack-controls",
             ),
-            dcc.Location(id="pack-url", refresh=False),
+            Address(id="pack-url"),
             dcc.Loading(
                 html.Article(
                     id="pack-document",

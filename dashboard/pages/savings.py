@@ -16,6 +16,7 @@ from dashboard.queries import savings as saving_queries
 from dashboard.queries.summary import holdings
 from dashboard.reports.tables import SAVING_LINE_GRID
 from dashboard.ui import empty_states, forms
+from dashboard.ui.address import Address
 from dashboard.ui.components import (
     GRID_EVENTS,
     GRID_OPTIONS,
@@ -329,7 +330,7 @@ def layout(**query):
             if policy.is_editor(user)
             else []
         ),
-        dcc.Location(id="sv-url", refresh=False),
+        Address(id="sv-url"),
         edit_link_store("saving", query, user),
         dcc.Store(id="sv-refresh", data=0),
         dcc.Store(id="sv-sections-watched"),
