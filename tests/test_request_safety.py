@@ -400,11 +400,10 @@ def test_a_statement_the_database_refuses_is_not_called_an_outage():
 
 
 def _settled_query(page: Page) -> dict[str, list[str]]:
-    """The query string the page settled on (its own dcc.Location, which its callbacks keep in step)."""
+    """The query string the page settled on (its own address, ui/address.py, which its callbacks keep in
+    step)."""
     locations = [
-        component["props"]
-        for key, component in page.components.items()
-        if component["type"] == "Location" and key != "_pages_location"
+        component["props"] for component in page.components.values() if component["type"] == "Address"
     ]
     assert len(locations) == 1, page.path
     search = locations[0].get("search")
