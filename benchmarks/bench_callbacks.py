@@ -62,7 +62,11 @@ MAIN_CALLBACKS = [
     MainCallback("overview: changes", "overview", "/", "ov-changes.children"),
     MainCallback("milestones", "milestones", "/milestones", "ms-url.search"),
     MainCallback(
-        "milestones: table", "milestones", "/milestones", "ms-grid.rowData", after=(("ms-url", "search", ""),)
+        "milestones: table",
+        "milestones",
+        "/milestones",
+        "ms-grid.rowData",
+        after=(("ms-url", "search", ""), ("ms-table-near", "data", True)),
     ),
     MainCallback("actions", "actions", "/actions", "act-url.search"),
     MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),

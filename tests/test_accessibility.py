@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -179,6 +179,7 @@ def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_re
     set_width(dash_duo, 390, 844)
     dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones")
     wait_until_loaded(dash_duo)
+    scroll_to(dash_duo, "ms-table-section")
     dash_duo.wait_for_element("#ms-grid .ag-row")
     headings = lambda: [  # noqa: E731
         element.text

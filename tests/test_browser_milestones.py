@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,8 @@ def test_lead_updates_a_milestone_and_sees_it_on_the_gantt_and_in_the_audit(dash
     base = sign_in(dash_duo, "transition.lead", "/milestones?project=transition")
     dash_duo.wait_for_text_to_equal("h1", "Milestones")
     dash_duo.wait_for_contains_text("#ms-gantt-summary", "17 milestones shown")
-    # The table is filled after the chart, from the URL the page settled on.
+    # The table is filled after the chart, from the URL the page settled on, once scrolled to.
+    scroll_to(dash_duo, "ms-table-section")
     dash_duo.wait_for_contains_text("#ms-grid", MILESTONE)
     assert len(table_forecast_ends(dash_duo)) == 17
     # Hovering over the milestone's forecast bar tells its whole story in words.

@@ -210,7 +210,10 @@ def _table_rows(app, client, search: str) -> list[dict]:
     """The table's rows for the URL the view settled on, as the browser asks for them next."""
     key = find_callback(app, "ms-grid.rowData")
     response = client.post(
-        "/_dash-update-component", json=callback_request(app, key, values={("ms-url", "search"): search})
+        "/_dash-update-component",
+        json=callback_request(
+            app, key, values={("ms-url", "search"): search, ("ms-table-near", "data"): True}
+        ),
     )
     assert response.status_code == 200
     return json.loads(response.get_data(as_text=True))["response"]["ms-grid"]["rowData"]

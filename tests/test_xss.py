@@ -19,7 +19,7 @@ from dashboard.queries import actions as action_queries
 from dashboard.queries.milestones import MilestoneFilters, milestones
 from tests.helpers import callback_request, find_callback
 from tests.helpers.action_themes import open_themes, theme_areas, theme_ids
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 MARKUP = '<img src=x onerror="window.__xss=1">Review'
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -76,6 +76,7 @@ def test_markup_in_a_title_is_shown_as_text_in_the_page(dash_duo, app, database_
     _plant()
     dash_duo.start_server(app, navigate=False)
     base = sign_in(dash_duo, "admin", "/milestones?q=onerror")
+    scroll_to(dash_duo, "ms-table-section")
     dash_duo.wait_for_contains_text("#ms-grid", "onerror")
     assert 'src=x onerror="window.__xss=1">Review' in dash_duo.find_element("#ms-grid").text
     assert dash_duo.driver.execute_script("return window.__xss === undefined;")

@@ -21,10 +21,14 @@ from dashboard.ui.components import (
     editable_grid_columns,
     filter_select,
     grid_details,
+    held_height,
+    near_store,
     page_header,
     page_select,
     phone_ready,
 )
+
+GANTT_WAITING_HEIGHT = 600  # px: the chart's place while the plan is on its way
 
 dash.register_page(
     __name__, path="/milestones", name="Milestones", title="Milestones – ASCH programme tracker", order=1
@@ -203,6 +207,7 @@ def layout(**query):
     filters = queries.MilestoneFilters.from_query(query)
     options = queries.milestone_filter_options()
     user = signed_in_user()
+    table_near, table_watched = near_store("ms-table")
     children = [
         page_header(
             "Milestones",
@@ -224,6 +229,7 @@ def layout(**query):
         Address(id="ms-url"),
         edit_link_store("milestone", query, user),
         dcc.Store(id="ms-refresh", data=0),
+        dcc.Store(id="ms-sections-watched"),
         _filter_bar(filters, options, policy.is_editor(user)),
         _pager(filters),
         html.Div(id="ms-illustrative", className="mb-2"),
@@ -237,13 +243,25 @@ def layout(**query):
                 html.H2("Plan against baseline", className="h4", id="ms-gantt-heading"),
                 html.P(id="ms-gantt-summary", className="chart-summary"),
                 html.Div(
-                    dcc.Loading(
-                        dcc.Graph(
-                            id="ms-gantt",
-                            config={"displaylogo": False, "responsive": True},
-                            figure={"data": [], "layout": {"height": 320}},
+                    # As tall as a short plan's chart until the plan is drawn, so the table below is not
+                    # taken for near the screen (callbacks.sections) while the chart is on its way.
+                    held_height(
+                        dcc.Loading(
+                            dcc.Graph(
+                                id="ms-gantt",
+                                config={"displaylogo": False, "responsive": True},
+                                figure={
+                                    "data": [],
+                                    "layout": {
+                                        "height": GANTT_WAITING_HEIGHT,
+                                        "xaxis": {"visible": False},
+                                        "yaxis": {"visible": False},
+                                    },
+                                },
+                            ),
+                            type="default",
                         ),
-                        type="default",
+                        GANTT_WAITING_HEIGHT,
                     ),
                     className="gantt-wide",
                 ),
@@ -258,6 +276,7 @@ def layout(**query):
         ),
         html.Section(
             [
+                table_near,
                 html.Div(
                     [
                         html.H2("Milestone table", className="h4 mb-0 me-auto", id="ms-table-heading"),
@@ -283,7 +302,7 @@ def layout(**query):
                 dag.AgGrid(
                     id="ms-grid",
                     columnDefs=phone_ready(editable_grid_columns(GRID_COLUMNS, user)),
-                    rowData=[],
+                    # No rows until the table is reached: the grid says it is loading.
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     eventListeners=GRID_EVENTS,
                     dashGridOptions={
@@ -305,6 +324,9 @@ def layout(**query):
             ],
             className="mb-4",
             **{"aria-labelledby": "ms-table-heading"},
+            # Its page of milestones is read and drawn when it comes near the screen (callbacks.sections).
+            id="ms-table-section",
+            **table_watched,
         ),
     ]
     # Showing the form is a convenience; services.update_milestone decides what may be saved.

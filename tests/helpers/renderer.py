@@ -291,6 +291,12 @@ def _dependency_key(dependency) -> str:
     return id_key(dependency["id"])
 
 
-def open_page(app, client, path: str, search: str = "") -> Page:
-    """The page at `path` + `search` once its callbacks have settled (see Renderer)."""
-    return Renderer(app, client).open(path, search)
+def open_page(app, client, path: str, search: str = "", scrolled: tuple[str, ...] = ()) -> Page:
+    """The page at `path` + `search` once its callbacks have settled (see Renderer); with `scrolled`,
+    once the reader has also scrolled to those sections (each a store the browser sets when its section
+    comes near the screen: callbacks.sections), as `("ms-table-near",)`."""
+    renderer = Renderer(app, client)
+    page = renderer.open(path, search)
+    if scrolled:
+        page = renderer.interact(page, {(store, "data"): True for store in scrolled})
+    return page

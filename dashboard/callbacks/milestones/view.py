@@ -14,6 +14,7 @@ from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table, shown_ids
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.milestones.plan_list import plan_list
+from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
 from dashboard.figures import gantt as figures
 from dashboard.figures import gantt_rows
 from dashboard.queries.params import row_id, ticked
@@ -208,14 +209,19 @@ def show_milestones(
 
 # The table follows the URL the callback above settles (the page already brought within range),
 # so it is drawn after the chart rather than with it: while a 1,000-row chart was drawing, the
-# table's 50 rendered rows took about 0.5 s more of the browser's time.
+# table's 50 rendered rows took about 0.5 s more of the browser's time. Below a chart of any length it
+# is read only once it comes near the screen.
 @callback(
     Output("ms-grid", "rowData"),
     Input("ms-url", "search"),
+    Input("ms-table-near", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
-def show_milestone_rows(search):
+def show_milestone_rows(search, near):
+    # Read once the table comes near the screen (callbacks.sections).
+    if not is_near(near):
+        return no_update
     filters = queries.MilestoneFilters.from_query(parse_qs((search or "").lstrip("?")))
     editable = queries.editable_project_ids(signed_in_user())
     return grid_rows(queries.milestones(filters, clock.today(), paged=True), editable)
@@ -247,6 +253,7 @@ def download_milestones(
     return send_table(table, kind, f"milestones-{today.isoformat()}", "Milestones", MILESTONES.kinds)
 
 
+clientside(WATCH_SECTIONS, *watched("ms-sections-watched"), module=__name__)
 clientside(SHOW_DETAILS, *row_details("ms-grid"), module=__name__, prevent_initial_call=True)
 
 # The screen's width as the page opens (app.css draws the list below 768 px); assets/narrowScreen.js
