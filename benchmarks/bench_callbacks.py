@@ -70,6 +70,14 @@ MAIN_CALLBACKS = [
     ),
     MainCallback("actions", "actions", "/actions", "act-url.search"),
     MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),
+    # Its review as at a date is read once scrolled to (callbacks.sections), from the URL the plan writes.
+    MainCallback(
+        "actions: review",
+        "actions",
+        "/actions",
+        "act-review-grid.rowData",
+        after=(("act-review-near", "data", True),),
+    ),
     MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),
     MainCallback("savings", "savings", "/savings", "sv-url.search"),
     # Its page of lines is read once scrolled to (callbacks.sections), from the URL the view writes.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import scroll_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -82,4 +84,20 @@ def test_lead_adds_a_note_and_the_sponsor_signs_off_the_evidence(dash_duo, app):
     dash_duo.wait_for_contains_text("#act-published", "Roll-out agreed with the STP board")
     published = dash_duo.find_element("#act-published").text
     assert "cj.lead" not in published and "Customer Journey work-stream lead" not in published
+    assert dash_duo.get_logs() == []
+
+
+def test_the_review_as_at_a_date_is_drawn_when_scrolled_to(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/actions?asat=2017-03-31")
+    dash_duo.wait_for_contains_text("#act-progress-summary", "actions are closed")
+    dash_duo.wait_for_contains_text("#act-sections", ACTION)
+    time.sleep(1.5)  # long enough for any answer already asked for to arrive
+    # At the foot of the page, the review has not been read.
+    assert dash_duo.find_element("#act-review-summary").text == ""
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#act-review-grid .ag-row") == []
+    scroll_to(dash_duo, "act-review-section")
+    # The March 2017 progress review, for the seed's 24 actions.
+    dash_duo.wait_for_contains_text("#act-review-summary", "At the end of 31 Mar 2017")
+    dash_duo.wait_for_contains_text("#act-review-grid", ACTION)
     assert dash_duo.get_logs() == []

@@ -1,11 +1,15 @@
 """Sections drawn when they come near the screen.
 
-A long page (the KPI page's exceptions, funnel and catalogue) marks each section below its first
-screen with the id of a store (`ui.components.near_store`); the store's data turns true once the
-section comes within a few hundred pixels of the bottom of the screen, or at once when the link that
-opened the page, or a link on it, points into it (and it is then kept in view while the page
-grows around it). The section's callbacks take the store as an input and read nothing
-until then, so a page opens by drawing what is on its first screen only.
+A long page marks each section below its first screen (the milestones table, the KPI page's
+exceptions, funnel and catalogue, the savings lines, benchmarking's ranks on every measure, the
+actions review) with the id of a store (`ui.components.near_store`); the store's data turns true
+once the section comes within a few hundred pixels of the bottom of the screen, or at once when the
+link that opened the page, or a link on it, points into it (and it is then kept in view while the
+page grows around it). The section's callbacks take the store as an input and read nothing until
+then, so a page opens by drawing what is on its first screen only. What is above such a section
+keeps its height until it is drawn (charts through `ui.components.held_height`, the action plan's
+sections in assets/actions.css): otherwise, while the page is still arriving, every section below
+would look near.
 """
 
 from __future__ import annotations

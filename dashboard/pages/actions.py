@@ -21,6 +21,7 @@ from dashboard.ui.components import (
     filter_select,
     grid_details,
     illustrative_marker,
+    near_store,
     page_header,
     page_select,
     phone_ready,
@@ -171,11 +172,12 @@ def _filter_bar(filters: action_queries.ActionFilters, options: dict, may_edit: 
     )
 
 
-def _section(heading_id: str, title: str, children: list, class_name: str = "mb-4") -> html.Section:
+def _section(heading_id: str, title: str, children: list, class_name: str = "mb-4", **props) -> html.Section:
     return html.Section(
         [html.H2(title, className="h4", id=heading_id), *children],
         className=class_name,
         **{"aria-labelledby": heading_id},
+        **props,
     )
 
 
@@ -184,6 +186,7 @@ def layout(**query):
         return published_layout()
     filters = action_queries.ActionFilters.from_query(query)
     options = action_queries.action_filter_options()
+    review_near, review_watched = near_store("act-review")
     children = [
         page_header(
             "Peer challenge action plan",
@@ -203,6 +206,7 @@ def layout(**query):
         edit_link_store("action", query, signed_in_user()),
         dcc.Store(id="act-edit-choices"),  # the plan's choices, handed on only while that link waits
         dcc.Store(id="act-refresh", data=0),
+        dcc.Store(id="act-sections-watched"),
         dcc.Download(id="act-download"),
         _filter_bar(filters, options, policy.is_editor(signed_in_user())),
         html.Div(id="act-illustrative", className="mb-2"),
@@ -293,6 +297,7 @@ def layout(**query):
             "act-review-heading",
             "Review as at a date",
             [
+                review_near,
                 html.P(
                     "The plan as it stood at the end of the chosen date, rebuilt from the change history, "
                     "beside where it stands now. The March 2017 progress review is 31 Mar 2017.",
@@ -316,7 +321,7 @@ def layout(**query):
                     id="act-review-grid",
                     eventListeners=GRID_EVENTS,
                     columnDefs=phone_ready(REVIEW_COLUMNS),
-                    rowData=[],
+                    # No rows until the review is reached: the grid says it is loading.
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
                     dashGridOptions={
                         **GRID_OPTIONS,
@@ -332,6 +337,9 @@ def layout(**query):
                 grid_details("act-review-grid"),
                 _download_buttons("act-download-review", "review"),
             ],
+            # Read and drawn when it comes near the screen (callbacks.sections).
+            id="act-review-section",
+            **review_watched,
         ),
         _section(
             "act-publish-heading",

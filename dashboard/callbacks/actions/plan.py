@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, html, no_update
@@ -20,6 +21,7 @@ from dashboard.callbacks.actions.sections import (
     theme_items,
 )
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
+from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.figures.actions import progress_caption, progress_figure, progress_summary
 from dashboard.queries import actions as action_queries
@@ -109,9 +111,6 @@ def page_position(page: int, total: int) -> str:
     Output("act-url", "search"),
     Output("act-illustrative", "children"),
     Output("act-sections", "children"),
-    Output("act-review-note", "children"),
-    Output("act-review-summary", "children"),
-    Output("act-review-grid", "rowData"),
     Output("act-choose", "options"),
     Output("act-page", "options"),
     Output("act-page", "value"),
@@ -150,7 +149,6 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
             ],
             className="small mb-0",
         )
-    review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
     # The chooser offers this page's actions; View beside any action opens it too.
     choices = [
         {"label": f"{row.recommendation} · {row.title}", "value": str(row.id)}
@@ -160,15 +158,45 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         filters.query_string(),
         note,
         action_sections(frame, progress),
-        review_note(filters.as_at, shown=not frame.empty, illustrative=note is not None),
-        review_summary(review, filters.as_at, total),
-        review_rows(review),
         choices,
         page_choices(total, action_queries.ACTIONS_PER_PAGE, "actions", filters.page),
         str(filters.page),
         page_position(filters.page, total),
         # Only while a link (?edit=ID) waits to open its action: otherwise nothing follows the plan.
         choices if waiting_link(edit_link) else no_update,
+    )
+
+
+@callback(
+    Output("act-review-note", "children"),
+    Output("act-review-summary", "children"),
+    Output("act-review-grid", "rowData"),
+    Input("act-url", "search"),
+    Input("act-refresh", "data"),
+    Input("act-review-near", "data"),
+    roles=EVERYONE,
+    prevent_initial_call=True,
+)
+def show_action_review(search, _refresh, near):
+    """The plan as at a date for the page of actions the address names (show_action_plan writes it:
+    the filters, the date and a page that exists), read once the review comes near the screen
+    (callbacks.sections): a table of 25 rows measured as they are drawn, at the foot of the page."""
+    if not is_near(near):
+        return no_update, no_update, no_update
+    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
+    filters = action_queries.ActionFilters.from_query(query)
+    today = clock.today()
+    total = action_queries.action_count(filters, today)
+    pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    frame = action_queries.action_items(filters, today, paged=True)
+    review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
+    illustrative = not frame.empty and bool(frame["illustrative"].any())
+    return (
+        review_note(filters.as_at, shown=not frame.empty, illustrative=illustrative),
+        review_summary(review, filters.as_at, total),
+        review_rows(review),
     )
 
 
@@ -291,4 +319,5 @@ clientside(
 )
 
 
+clientside(WATCH_SECTIONS, *watched("act-sections-watched"), module=__name__)
 clientside(SHOW_DETAILS, *row_details("act-review-grid"), module=__name__, prevent_initial_call=True)
