@@ -75,7 +75,7 @@ MAIN_CALLBACKS = [
         "actions: review",
         "actions",
         "/actions",
-        "act-review-grid.rowData",
+        "act-review-note.children",
         after=(("act-review-near", "data", True),),
     ),
     MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),

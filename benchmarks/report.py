@@ -772,7 +772,7 @@ def _method_section(results: dict) -> list[str]:
         "- Request bodies are the renderer's first-load bodies: the pages router is POSTed for the page, and "
         "each main callback's inputs are filled from the layout it returns.",
         "- Main callbacks: overview (`ov-plain…`, `ov-changes…`), milestones (`ms-url.search…`), actions "
-        "(`act-url.search…`, `act-progress…`, `act-review-grid.rowData…`, `act-areas…`), savings (`sv-url.search…`, `sv-grid.rowData…`), KPIs (`kpi-url.search…`, `kpi-trends…`, `kpi-exceptions…`, `kpi-catalogue…`, `kpi-funnel…`), "
+        "(`act-url.search…`, `act-progress…`, `act-review-note…`, `act-areas…`), savings (`sv-url.search…`, `sv-grid.rowData…`), KPIs (`kpi-url.search…`, `kpi-trends…`, `kpi-exceptions…`, `kpi-catalogue…`, `kpi-funnel…`), "
         "benchmarking (`bm-url.search…`, `bm-heat…`), audit (`audit-url.search…`).",
         "- Client and server share the machine (and, for callback timing, one Python process); numbers are "
         "for comparison between runs on this machine, not absolute.",
