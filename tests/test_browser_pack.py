@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from dashboard.reports.pack.blocks import PACK_ROWS
 from tests.helpers.browser import sign_in
@@ -42,6 +43,31 @@ def test_cabinet_member_reads_and_downloads_the_board_pack(dash_duo, app):
     dash_duo.wait_for_contains_text("#pack-status", "is ready", timeout=30)
     assert "board-pack-2026-11-24.xlsx" in dash_duo.find_element("#pack-status").text
     assert dash_duo.find_element("#pack-download-xlsx").is_enabled()
+    assert dash_duo.get_logs() == []
+
+
+def test_another_meeting_shows_the_pack_as_opening_that_meeting_would(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/pack?meeting=2026-11-24")
+    dash_duo.wait_for_text_to_equal("#pack-title", "Programme board, 24 Nov 2026")
+    updates = "#pack-section-updates-owed-and-late"
+    dash_duo.wait_for_contains_text(updates, "Updates for the board of 24 Nov 2026 were due by")
+
+    Select(dash_duo.find_element("#pack-meeting")).select_by_value("2026-11-10")
+    dash_duo.wait_for_text_to_equal("#pack-title", "Programme board, 10 Nov 2026")
+    dash_duo.wait_for_contains_text(updates, "Updates for the board of 10 Nov 2026 were due by")
+    assert dash_duo.driver.current_url.endswith("/pack?meeting=2026-11-10")
+    changed = dash_duo.find_element("#pack-document").text
+    assert "Changes since the board of 3 Nov 2026" in changed
+    assert "24 Nov 2026" not in changed
+    running = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pack-section .pack-running-header")
+    assert len(running) == 8 and all("10 Nov 2026" in element.text for element in running)
+
+    # Word for word what opening that meeting's pack shows.
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/pack?meeting=2026-11-10")
+    dash_duo.wait_for_text_to_equal("#pack-title", "Programme board, 10 Nov 2026")
+    dash_duo.wait_for_contains_text(updates, "Updates for the board of 10 Nov 2026 were due by")
+    assert dash_duo.find_element("#pack-document").text == changed
     assert dash_duo.get_logs() == []
 
 

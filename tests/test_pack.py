@@ -248,6 +248,35 @@ def test_the_printable_pack_shows_the_meeting_date_and_the_pages_totals(app, log
     assert document.count('"pack-section"') == 8
 
 
+def test_another_meeting_sends_only_what_the_meeting_changes_unless_the_day_has_turned(app, login_as):
+    client = login_as("cabinet.member")
+    client.get("/pack?meeting=2026-11-24")
+    key = find_callback(app, "pack-document.children", "pack-url.search")
+
+    def answer(drawn) -> dict:
+        values = {("pack-meeting", "value"): "2026-11-10", ("pack-drawn", "data"): drawn}
+        request = callback_request(app, key, values=values, triggered="pack-meeting.value")
+        response = client.post("/_dash-update-component", json=request)
+        assert response.status_code == 200
+        return json.loads(response.get_data(as_text=True))["response"]
+
+    # A pack drawn today: the meeting's title, its changes and its updates, not the milestones again.
+    patched = answer(clock.today().isoformat())
+    sent = json.dumps(patched["pack-document"], ensure_ascii=False)
+    assert "Programme board, 10 Nov 2026" in sent
+    assert "Changes since the board of 3 Nov 2026" in sent
+    assert "Updates for the board of 10 Nov 2026 were due by" in sent
+    assert "Conduct TU consultation" not in sent
+    assert patched["pack-url"]["search"] == "?meeting=2026-11-10"
+
+    # Drawn on an earlier day: the whole pack again, every section as at today.
+    whole = answer((clock.today() - dt.timedelta(days=1)).isoformat())
+    document = json.dumps(whole["pack-document"]["children"], ensure_ascii=False)
+    assert "Conduct TU consultation" in document
+    assert document.count('"pack-section"') == 8
+    assert whole["pack-drawn"]["data"] == clock.today().isoformat()
+
+
 def test_print_css_breaks_pages_and_numbers_them(client):
     css = client.get("/assets/pack.css").get_data(as_text=True)
     assert "@media print" in css

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, Patch, State, dcc, html, no_update
 
 from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback, clientside
@@ -116,74 +116,117 @@ def html_table(table: board_pack.Table) -> list:
     return children
 
 
-def pack_document(data: board_pack.PackData) -> list:
-    """The pack as printable HTML: one section per sheet, each headed with the meeting's date."""
-    children = []
-    for number, section in enumerate(data.sections):
-        slug = section.sheet.lower().replace(" ", "-")
-        body = [
-            html.Div(
-                [html.Span(data.title), html.Span(section.heading, className="ms-auto")],
-                className="pack-running-header d-flex",
+def _slug(section: board_pack.Section) -> str:
+    return section.sheet.lower().replace(" ", "-")
+
+
+def running_header(title: str, section: board_pack.Section) -> html.Div:
+    """The line heading every section (what a printed page's margin would carry): the pack's title,
+    which names the meeting, then the section."""
+    return html.Div(
+        [html.Span(title), html.Span(section.heading, className="ms-auto")],
+        className="pack-running-header d-flex",
+    )
+
+
+def pack_heading(title: str, meeting_title: str, today: dt.date, previous: dt.date | None) -> html.Header:
+    """The pack's title and the line under it: the meeting, the date of the figures, and the board
+    whose changes the pack counts from."""
+    since = (
+        f"Changes since the board of {format_date(previous)}" if previous else "No earlier board is recorded"
+    )
+    return html.Header(
+        [
+            html.H2(title, className="pack-title", id="pack-title"),
+            html.P(
+                f"{meeting_title} · figures as at {format_date(today)} · {since}.",
+                className="text-body-secondary",
             ),
         ]
-        if number == 0:
-            subtitle = data.meeting_title
-            since = (
-                f"Changes since the board of {format_date(data.previous_meeting)}"
-                if data.previous_meeting
-                else "No earlier board is recorded"
-            )
-            body += [
-                html.H2(data.title, className="pack-title", id="pack-title"),
-                html.P(
-                    f"{subtitle} · figures as at {format_date(data.today)} · {since}.",
-                    className="text-body-secondary",
-                ),
-            ]
-        body.append(html.H3(section.heading, className="h4", id=f"pack-{slug}-heading"))
-        if section.sheet == "Summary":
-            body.append(
-                html.Ul([html.Li(sentence) for sentence in section.intro], className="pack-sentences")
-            )
-        else:
-            body += [html.P(sentence) for sentence in section.intro]
-        if section.illustrative:
-            body.append(
-                html.P(
-                    [
-                        illustrative_marker(),
-                        " Some figures in this section are illustrative: the source "
-                        "documents do not give them.",
-                    ],
-                    className="small",
-                )
-            )
-        for table in section.tables:
-            body += html_table(table)
-        children.append(
-            html.Section(
-                body,
-                className="pack-section",
-                id=f"pack-section-{slug}",
-                **{"aria-labelledby": f"pack-{slug}-heading"},
+    )
+
+
+def section_element(
+    section: board_pack.Section, title: str, heading: html.Header | None = None
+) -> html.Section:
+    """One section of the printable pack; the first carries the pack's `heading` under its running
+    header. The meeting's title is the running header's first child (see meeting_patch)."""
+    slug = _slug(section)
+    body: list = [running_header(title, section)]
+    if heading is not None:
+        body.append(heading)
+    body.append(html.H3(section.heading, className="h4", id=f"pack-{slug}-heading"))
+    if section.sheet == "Summary":
+        body.append(html.Ul([html.Li(sentence) for sentence in section.intro], className="pack-sentences"))
+    else:
+        body += [html.P(sentence) for sentence in section.intro]
+    if section.illustrative:
+        body.append(
+            html.P(
+                [
+                    illustrative_marker(),
+                    " Some figures in this section are illustrative: the source documents do not give them.",
+                ],
+                className="small",
             )
         )
-    return children
+    for table in section.tables:
+        body += html_table(table)
+    return html.Section(
+        body,
+        className="pack-section",
+        id=f"pack-section-{slug}",
+        **{"aria-labelledby": f"pack-{slug}-heading"},
+    )
 
 
+def pack_document(data: board_pack.PackData) -> list:
+    """The pack as printable HTML: one section per sheet (in SHEETS order), each headed with the
+    meeting's date."""
+    heading = pack_heading(data.title, data.meeting_title, data.today, data.previous_meeting)
+    return [
+        section_element(section, data.title, heading if number == 0 else None)
+        for number, section in enumerate(data.sections)
+    ]
+
+
+def meeting_patch(parts: board_pack.MeetingParts, today: dt.date) -> Patch:
+    """The drawn pack turned to another meeting: only what the meeting changes is sent and redrawn (the
+    title in every running header, the heading, and the sections about the meeting's window); the
+    summary, milestones, actions, savings, KPIs and self-assessment stay as drawn, as at `today`.
+    Reading and redrawing the whole pack took half a second at the large size."""
+    title = f"Programme board, {format_date(parts.meeting_date)}"
+    patch = Patch()
+    for index in range(len(board_pack.SHEETS)):
+        header = patch[index]["props"]["children"][0]
+        header["props"]["children"][0] = html.Span(title)
+    patch[0]["props"]["children"][1] = pack_heading(title, parts.meeting_title, today, parts.previous_meeting)
+    for section in parts.sections:
+        patch[board_pack.SHEETS.index(section.sheet)] = section_element(section, title)
+    return patch
+
+
+# The document is drawn whole when the page opens (and after a day has turned, so every section is
+# as at the same date); a change of meeting then patches it (meeting_patch). `pack-drawn` holds the
+# date the drawn pack's figures are as at, and stays empty until a whole pack has been drawn.
 @callback(
     Output("pack-document", "children"),
     Output("pack-url", "search"),
+    Output("pack-drawn", "data"),
     Input("pack-meeting", "value"),
+    State("pack-drawn", "data"),
     roles=EVERYONE,
 )
-def show_pack(meeting):
+def show_pack(meeting, drawn):
     day = meeting_date(meeting)
     if day is None:
-        return [html.P("Choose a board meeting to see its pack. No board meetings are recorded yet.")], ""
-    data = board_pack.pack_data(day, clock.today())
-    return pack_document(data), "?" + urlencode({"meeting": day.isoformat()})
+        message = "Choose a board meeting to see its pack. No board meetings are recorded yet."
+        return [html.P(message)], "", None
+    today = clock.today()
+    search = "?" + urlencode({"meeting": day.isoformat()})
+    if drawn == today.isoformat():
+        return meeting_patch(board_pack.meeting_parts(day, today), today), search, no_update
+    return pack_document(board_pack.pack_data(day, today)), search, today.isoformat()
 
 
 @callback(

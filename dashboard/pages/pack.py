@@ -79,6 +79,7 @@ def layout(**query):
                 className="pack-controls",
             ),
             Address(id="pack-url"),
+            dcc.Store(id="pack-drawn"),
             dcc.Loading(
                 html.Article(
                     id="pack-document",

@@ -19,7 +19,15 @@ from dashboard.reports.pack.blocks import (
     Section,
     Table,
 )
-from dashboard.reports.pack.data import SHEETS, PackData, chosen_meeting, meeting_window, pack_data
+from dashboard.reports.pack.data import (
+    SHEETS,
+    MeetingParts,
+    PackData,
+    chosen_meeting,
+    meeting_parts,
+    meeting_window,
+    pack_data,
+)
 from dashboard.reports.pack.workbook import ILLUSTRATIVE_NOTE, pack_filename, pack_workbook
 
 __all__ = [
@@ -34,10 +42,12 @@ __all__ = [
     "TEXT",
     "YES_NO",
     "Column",
+    "MeetingParts",
     "PackData",
     "Section",
     "Table",
     "chosen_meeting",
+    "meeting_parts",
     "meeting_window",
     "pack_data",
     "pack_filename",

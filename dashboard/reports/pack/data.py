@@ -74,16 +74,42 @@ def meeting_window(
     return (earlier[-1] if earlier else None), until
 
 
-def pack_data(meeting_date: dt.date, today: dt.date, limit: int = PACK_ROWS) -> PackData:
-    """Everything the pack for the board of `meeting_date` shows, from the pages' own queries: each long
-    table's first `limit` rows, and its counts and totals over every row."""
+@dataclass
+class MeetingParts:
+    """What in the pack depends on the meeting chosen: its title, the board before it, and the two
+    sections about its window (what changed since that board; the updates owed and late for it)."""
+
+    meeting_date: dt.date
+    meeting_title: str
+    previous_meeting: dt.date | None
+    sections: list[Section]  # in SHEETS order, as they appear in the pack
+
+
+def meeting_parts(meeting_date: dt.date, today: dt.date, limit: int = PACK_ROWS) -> MeetingParts:
+    """The parts of the pack for the board of `meeting_date` that another meeting would change; the
+    rest (summary, milestones, actions, savings, KPIs, self-assessment) is as at `today` whatever
+    meeting is chosen."""
     meetings = board.board_meetings()
     meeting = next((item for item in meetings if item.meeting_date == meeting_date), None)
     previous, until = meeting_window(meeting_date, meetings)
+    return MeetingParts(
+        meeting_date=meeting_date,
+        meeting_title=meeting.title if meeting else f"Programme board, {format_date(meeting_date)}",
+        previous_meeting=previous,
+        sections=[
+            change_section(meeting_date, previous, until, limit),
+            updates_section(meeting_date, today, limit),
+        ],
+    )
+
+
+def pack_data(meeting_date: dt.date, today: dt.date, limit: int = PACK_ROWS) -> PackData:
+    """Everything the pack for the board of `meeting_date` shows, from the pages' own queries: each long
+    table's first `limit` rows, and its counts and totals over every row."""
     facts = overview_queries.overview(today)
     sentences = overview_queries.plain_language(facts)
-    title = f"Programme board, {format_date(meeting_date)}"
     savings, saving_totals = saving_section(today, limit)
+    meeting = meeting_parts(meeting_date, today, limit)
     sections = [
         summary_section(facts, sentences, "Summary"),
         milestone_section(today, limit),
@@ -91,13 +117,12 @@ def pack_data(meeting_date: dt.date, today: dt.date, limit: int = PACK_ROWS) -> 
         savings,
         kpi_section(limit),
         self_assessment_section(),
-        change_section(meeting_date, previous, until, limit),
-        updates_section(meeting_date, today, limit),
+        *meeting.sections,
     ]
     return PackData(
         meeting_date=meeting_date,
-        meeting_title=meeting.title if meeting else title,
-        previous_meeting=previous,
+        meeting_title=meeting.meeting_title,
+        previous_meeting=meeting.previous_meeting,
         today=today,
         sentences=sentences,
         saving_totals=saving_totals,
