@@ -80,6 +80,9 @@ def layout(**query):
             ),
             Address(id="pack-url"),
             dcc.Store(id="pack-drawn"),
+            # The spinner only for a wait worth showing: hiding the pack while another meeting's parts
+            # arrive (a tenth of a second) blanked the page and had the browser lay the whole pack out
+            # twice more.
             dcc.Loading(
                 html.Article(
                     id="pack-document",
@@ -87,6 +90,7 @@ def layout(**query):
                     **{"aria-label": "Board pack"},
                 ),
                 type="default",
+                delay_show=300,
             ),
         ],
         className="pack-page",
