@@ -6,7 +6,9 @@ installed before the page's own scripts checks every 10 ms:
 - the document has loaded, Dash has mounted (no "Loading..." placeholder) and drawn something;
 - no fetch or XMLHttpRequest is in flight (the probe counts them);
 - no component is marked `data-dash-is-loading`;
-- no resource finished and nothing in the DOM changed since the last check (a MutationObserver).
+- no resource finished and nothing in the DOM changed since the last check (a MutationObserver),
+  leaving out AG Grid's screen-reader announcements: an off-screen live region the grid fills on a
+  timer of its own, 200-250 ms after its rows or overlay change, which is neither drawing nor loading.
 
 A timer cannot run while the renderer's one thread is busy (plotly drawing, React mounting), so the
 first quiet check after the last busy one is when the page could next answer a person. The probe logs
@@ -50,7 +52,14 @@ _SETTLE_PROBE = """
     return realSend.apply(this, arguments);
   };
   function observe() {
-    new MutationObserver(function () { state.changed = true; }).observe(
+    new MutationObserver(function (records) {
+      // AG Grid's screen-reader announcements (an off-screen live region it fills on a timer of its
+      // own, 200-250 ms after a grid's rows or overlay change) are neither drawing nor loading.
+      if (records.some(function (record) {
+        const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+        return !(node && node.closest('.ag-aria-description-container'));
+      })) { state.changed = true; }
+    }).observe(
       document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
   }
   if (document.documentElement) { observe(); } else { document.addEventListener('readystatechange', observe); }
