@@ -150,7 +150,7 @@ def test_a_viewer_sees_the_comparison_with_a_summary_and_the_url_keeps_the_choic
     )
     summary = result["kpi-map-summary"]["children"]
     assert summary.startswith("In Q1 2026/27,") and "constituencies met the target" in summary
-    rows = result["kpi-comparison-grid"]["rowData"]
+    rows = result["kpi-comparison-table-rows"]["data"]
     assert len(rows) == 11 and all(
         row["data_note"] == "Illustrative" for row in rows if row["value"] is not None
     )
@@ -165,7 +165,7 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
     )
     assert closed["kpi-map-summary"]["children"].startswith("In Q1 2026/27,")
     assert closed["kpi-map"]["figure"]["data"]
-    assert closed["kpi-comparison-grid"]["rowData"] == []
+    assert closed["kpi-comparison-table-rows"]["data"] is None
 
     # Opening it sends the ten constituencies and the city, and leaves the map and summary as they are.
     opened = answer(
@@ -174,8 +174,8 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
             json=view_body(app, period="Q1 2026/27", triggered="kpi-comparison-table.open"),
         )
     )
-    assert set(opened) == {"kpi-comparison-grid"}
-    rows = opened["kpi-comparison-grid"]["rowData"]
+    assert set(opened) == {"kpi-comparison-table-rows"}
+    rows = opened["kpi-comparison-table-rows"]["data"]
     assert len(rows) == 11 and {row["period_label"] for row in rows} == {"Q1 2026/27"}
     assert "Ladywood" in {row["area"] for row in rows}
 
@@ -189,30 +189,21 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
     )
 
     # The same for the trend data and the funnel.
-    for figure, details, grid, values in (
-        (
-            "kpi-trends.figure",
-            "kpi-trends-table",
-            "kpi-trends-grid",
-            {("kpi-select", "value"): "CON-ADMISSIONS-65"},
-        ),
-        (
-            "kpi-funnel.figure",
-            "kpi-funnel-table",
-            "kpi-funnel-grid",
-            {("kpi-funnel-area", "value"): "barnet"},
-        ),
+    for figure, details, values in (
+        ("kpi-trends.figure", "kpi-trends-table", {("kpi-select", "value"): "CON-ADMISSIONS-65"}),
+        ("kpi-funnel.figure", "kpi-funnel-table", {("kpi-funnel-area", "value"): "barnet"}),
     ):
+        rows = f"{details}-rows"
         key = find_callback(app, figure)
         values = {**values, ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR, (details, "open"): False}
         folded = answer(
             client.post("/_dash-update-component", json=callback_request(app, key, values=values))
         )
-        assert folded[figure.split(".")[0]]["figure"]["data"] and folded[grid]["rowData"] == []
+        assert folded[figure.split(".")[0]]["figure"]["data"] and folded[rows]["data"] is None
         values[(details, "open")] = True
         body = callback_request(app, key, values=values, triggered=f"{details}.open")
         unfolded = answer(client.post("/_dash-update-component", json=body))
-        assert set(unfolded) == {grid} and unfolded[grid]["rowData"]
+        assert set(unfolded) == {rows} and unfolded[rows]["data"]
 
 
 def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
@@ -239,7 +230,7 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
         ("kpi-trends-table", "open"): True,
     }
     trends = answer(client.post("/_dash-update-component", json=callback_request(app, key, values=values)))
-    charted = {row["area"] for row in trends["kpi-trends-grid"]["rowData"]}
+    charted = {row["area"] for row in trends["kpi-trends-table-rows"]["data"]}
     titles = {note["text"] for note in trends["kpi-trends"]["figure"]["layout"]["annotations"]}
     assert "Ladywood" in charted and charted == titles
     assert "areas charted" in trends["kpi-trends-summary"]["children"]

@@ -1,9 +1,12 @@
 """KPIs page (/kpis): constituency comparison, SPC trends, exceptions, the funnel, the catalogue, value entry."""
 
+import json
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import policy
 from dashboard.auth import signed_in_user
@@ -135,15 +138,16 @@ CATALOGUE_COLUMNS = [
 
 
 def _grid(
-    grid_id: str, columns: list[dict], empty: str, page_size: int = 20, when_near: bool = False
+    grid_id: str, columns: list[dict], empty: str, page_size: int = 20, loading: bool = False
 ) -> html.Div:
-    """A table of the page; one in a section drawn when near the screen starts with no rows at all, so
-    it says it is loading rather than that there is nothing to show."""
+    """A table of the page; one whose rows come later (a section drawn when near the screen, a folded
+    table) starts `loading`, with no rows at all, so it says it is loading rather than that there is
+    nothing to show."""
     grid = dag.AgGrid(
         id=grid_id,
         eventListeners=GRID_EVENTS,
         columnDefs=phone_ready(columns),
-        **({} if when_near else {"rowData": []}),
+        **({} if loading else {"rowData": []}),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
             **GRID_OPTIONS,
@@ -219,14 +223,22 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
     )
 
 
-def _table_details(details_id: str, summary: str, grid) -> html.Details:
+def _table_details(details_id: str, summary: str, grid: html.Div) -> html.Div:
     """A table folded under its chart. Its rows are sent only once it is open (assets/kpisGrid.js reports
-    the <details> opening as its `open` property), so a closed table costs the page nothing to draw."""
-    return html.Details(
-        [html.Summary(summary), html.Div(grid, className="mt-2")],
-        id=details_id,
-        open=False,
-        className="mb-2 kpi-table-details",
+    the <details> opening as its `open` property), to the store `{details_id}-rows`; its grid is put on
+    the page only then (callbacks.kpis.view.MOUNT_TABLE, from the grid kept in `{details_id}-grid`
+    as data): each grid on a page costs its setup whether or not anyone opens it."""
+    return html.Div(
+        [
+            html.Details(
+                [html.Summary(summary), html.Div(id=f"{details_id}-slot", className="mt-2")],
+                id=details_id,
+                open=False,
+                className="mb-2 kpi-table-details",
+            ),
+            dcc.Store(id=f"{details_id}-rows"),
+            dcc.Store(id=f"{details_id}-grid", data=json.loads(json.dumps(grid, cls=PlotlyJSONEncoder))),
+        ]
     )
 
 
@@ -316,7 +328,12 @@ def layout(**query):
                 _table_details(
                     "kpi-comparison-table",
                     "Show the comparison as a table",
-                    _grid("kpi-comparison-grid", COMPARISON_COLUMNS, "No values for this KPI and period"),
+                    _grid(
+                        "kpi-comparison-grid",
+                        COMPARISON_COLUMNS,
+                        "No values for this KPI and period",
+                        loading=True,
+                    ),
                 ),
             ],
             "comparison",
@@ -340,7 +357,9 @@ def layout(**query):
                 _table_details(
                     "kpi-trends-table",
                     "Show the trend data as a table",
-                    _grid("kpi-trends-grid", TREND_COLUMNS, "No values to chart for this KPI", 50),
+                    _grid(
+                        "kpi-trends-grid", TREND_COLUMNS, "No values to chart for this KPI", 50, loading=True
+                    ),
                 ),
             ],
             "trends",
@@ -355,7 +374,7 @@ def layout(**query):
                     "kpi-exceptions-grid",
                     EXCEPTION_COLUMNS,
                     "No KPI is Red twice in a row or showing concern",
-                    when_near=True,
+                    loading=True,
                 ),
             ],
             "exceptions",
@@ -388,7 +407,7 @@ def layout(**query):
                 _table_details(
                     "kpi-funnel-table",
                     "Show the funnel as a table",
-                    _grid("kpi-funnel-grid", FUNNEL_COLUMNS, "No funnel figures for this area"),
+                    _grid("kpi-funnel-grid", FUNNEL_COLUMNS, "No funnel figures for this area", loading=True),
                 ),
                 html.H3("Birmingham's front door", className="h5 mt-3"),
                 html.Div(id="kpi-front-door"),
@@ -431,7 +450,7 @@ def layout(**query):
                     CATALOGUE_COLUMNS,
                     "No KPIs in this outcome area",
                     20,
-                    when_near=True,
+                    loading=True,
                 ),
             ],
             "catalogue",

@@ -7,7 +7,7 @@ trends, the outcome area the catalogue; the exceptions depend on no choice at al
 
 from __future__ import annotations
 
-from dash import Input, Output, ctx, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
@@ -41,9 +41,10 @@ def table_toggled(details_id: str) -> bool:
     return set(ctx.triggered_prop_ids) == {f"{details_id}.open"}
 
 
-def shown_rows(records: list[dict], table_open) -> list[dict]:
-    """A folded table's rows: none while it is closed, so the browser draws no rows nobody can see."""
-    return grid_rows(records) if table_open else []
+def shown_rows(records: list[dict], table_open) -> list[dict] | None:
+    """A folded table's rows: none (not read) while it is closed, so nobody's browser draws rows it
+    cannot see."""
+    return grid_rows(records) if table_open else None
 
 
 @callback(
@@ -53,7 +54,7 @@ def shown_rows(records: list[dict], table_open) -> list[dict]:
     Output("kpi-definition", "children"),
     Output("kpi-map", "figure"),
     Output("kpi-map-summary", "children"),
-    Output("kpi-comparison-grid", "rowData"),
+    Output("kpi-comparison-table-rows", "data"),
     Input("kpi-select", "value"),
     Input("kpi-period", "value"),
     Input("kpi-outcome", "value"),
@@ -115,7 +116,7 @@ def show_kpis(kpi_code, period, outcome, _refresh, table_open):
 @callback(
     Output("kpi-trends", "figure"),
     Output("kpi-trends-summary", "children"),
-    Output("kpi-trends-grid", "rowData"),
+    Output("kpi-trends-table-rows", "data"),
     Input("kpi-select", "value"),
     Input("kpi-refresh", "data"),
     Input("kpi-trends-table", "open"),
@@ -195,7 +196,7 @@ def show_kpi_catalogue(outcome, _refresh, near):
 @callback(
     Output("kpi-funnel", "figure"),
     Output("kpi-funnel-summary", "children"),
-    Output("kpi-funnel-grid", "rowData"),
+    Output("kpi-funnel-table-rows", "data"),
     Output("kpi-access", "children"),
     Input("kpi-funnel-area", "value"),
     Input("kpi-refresh", "data"),
@@ -211,7 +212,7 @@ def show_funnel(area, _refresh, table_open, near):
     area = funnel_area(area)
     label = "Barnet" if area == "barnet" else "Shropshire People2People"
     stages = kpi_queries.funnel(area)
-    rows = _records(funnel_rows(stages)) if table_open else []
+    rows = _records(funnel_rows(stages)) if table_open else None
     if toggled:
         return no_update, no_update, rows, no_update
     return (
@@ -223,6 +224,31 @@ def show_funnel(area, _refresh, table_open, near):
 
 
 clientside(WATCH_SECTIONS, *watched("kpi-sections-watched"), module=__name__)
+# A folded table's grid is put on the page when the table is first opened, with the rows its callback
+# sent to the table's store (none yet: the grid says it is loading), and given each new set of rows
+# after that. Until then the page has no grid to set up for it (pages.kpis._table_details).
+MOUNT_TABLE = """
+function (rows, open, grid, mounted) {
+  if ((!mounted && !open) || !grid) { return window.dash_clientside.no_update; }
+  var table = grid.props.children[0];
+  var props = Object.assign({}, table.props);
+  if (rows === null || rows === undefined) { delete props.rowData; } else { props.rowData = rows; }
+  var children = grid.props.children.slice();
+  children[0] = Object.assign({}, table, {props: props});
+  return Object.assign({}, grid, {props: Object.assign({}, grid.props, {children: children})});
+}
+"""
+for _details in ("kpi-comparison-table", "kpi-trends-table", "kpi-funnel-table"):
+    clientside(
+        MOUNT_TABLE,
+        Output(f"{_details}-slot", "children"),
+        Input(f"{_details}-rows", "data"),
+        Input(_details, "open"),
+        State(f"{_details}-grid", "data"),
+        State(f"{_details}-slot", "children"),
+        module=__name__,
+    )
+
 clientside(SHOW_DETAILS, *row_details("kpi-comparison-grid"), module=__name__, prevent_initial_call=True)
 clientside(SHOW_DETAILS, *row_details("kpi-trends-grid"), module=__name__, prevent_initial_call=True)
 clientside(SHOW_DETAILS, *row_details("kpi-exceptions-grid"), module=__name__, prevent_initial_call=True)
