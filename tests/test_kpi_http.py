@@ -150,7 +150,7 @@ def test_a_viewer_sees_the_comparison_with_a_summary_and_the_url_keeps_the_choic
     )
     summary = result["kpi-map-summary"]["children"]
     assert summary.startswith("In Q1 2026/27,") and "constituencies met the target" in summary
-    rows = result["kpi-comparison-table-rows"]["data"]
+    rows = result["kpi-comparison-grid-rows"]["data"]
     assert len(rows) == 11 and all(
         row["data_note"] == "Illustrative" for row in rows if row["value"] is not None
     )
@@ -165,7 +165,7 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
     )
     assert closed["kpi-map-summary"]["children"].startswith("In Q1 2026/27,")
     assert closed["kpi-map"]["figure"]["data"]
-    assert closed["kpi-comparison-table-rows"]["data"] is None
+    assert closed["kpi-comparison-grid-rows"]["data"] is None
 
     # Opening it sends the ten constituencies and the city, and leaves the map and summary as they are.
     opened = answer(
@@ -174,8 +174,8 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
             json=view_body(app, period="Q1 2026/27", triggered="kpi-comparison-table.open"),
         )
     )
-    assert set(opened) == {"kpi-comparison-table-rows"}
-    rows = opened["kpi-comparison-table-rows"]["data"]
+    assert set(opened) == {"kpi-comparison-grid-rows"}
+    rows = opened["kpi-comparison-grid-rows"]["data"]
     assert len(rows) == 11 and {row["period_label"] for row in rows} == {"Q1 2026/27"}
     assert "Ladywood" in {row["area"] for row in rows}
 
@@ -189,11 +189,20 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
     )
 
     # The same for the trend data and the funnel.
-    for figure, details, values in (
-        ("kpi-trends.figure", "kpi-trends-table", {("kpi-select", "value"): "CON-ADMISSIONS-65"}),
-        ("kpi-funnel.figure", "kpi-funnel-table", {("kpi-funnel-area", "value"): "barnet"}),
+    for figure, details, rows, values in (
+        (
+            "kpi-trends.figure",
+            "kpi-trends-table",
+            "kpi-trends-grid-rows",
+            {("kpi-select", "value"): "CON-ADMISSIONS-65"},
+        ),
+        (
+            "kpi-funnel.figure",
+            "kpi-funnel-table",
+            "kpi-funnel-grid-rows",
+            {("kpi-funnel-area", "value"): "barnet"},
+        ),
     ):
-        rows = f"{details}-rows"
         key = find_callback(app, figure)
         values = {**values, ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR, (details, "open"): False}
         folded = answer(
@@ -207,13 +216,13 @@ def test_a_folded_table_is_sent_its_rows_only_once_it_is_opened(app, login_as):
 
 
 def test_the_catalogue_keeps_to_the_chosen_outcome_area(app, login_as):
-    key = find_callback(app, "kpi-catalogue-grid.rowData")
+    key = find_callback(app, "kpi-catalogue-grid-rows.data")
     values = {("kpi-outcome", "value"): "Customer journey", ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR}
     response = login_as("cabinet.member").post(
         "/_dash-update-component", json=callback_request(app, key, values=values)
     )
     result = answer(response)
-    catalogue = result["kpi-catalogue-grid"]["rowData"]
+    catalogue = result["kpi-catalogue-grid-rows"]["data"]
     assert catalogue and {row["outcome_area"] for row in catalogue} == {"Customer journey"}
     assert result["kpi-catalogue-summary"]["children"].startswith(
         f"{len(catalogue)} KPIs in Customer journey"
@@ -230,12 +239,12 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
         ("kpi-trends-table", "open"): True,
     }
     trends = answer(client.post("/_dash-update-component", json=callback_request(app, key, values=values)))
-    charted = {row["area"] for row in trends["kpi-trends-table-rows"]["data"]}
+    charted = {row["area"] for row in trends["kpi-trends-grid-rows"]["data"]}
     titles = {note["text"] for note in trends["kpi-trends"]["figure"]["layout"]["annotations"]}
     assert "Ladywood" in charted and charted == titles
     assert "areas charted" in trends["kpi-trends-summary"]["children"]
 
-    key = find_callback(app, "kpi-exceptions-grid.rowData")
+    key = find_callback(app, "kpi-exceptions-grid-rows.data")
     exceptions = answer(
         client.post(
             "/_dash-update-component",
@@ -250,7 +259,7 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
             ),
         )
     )
-    rows = exceptions["kpi-exceptions-grid"]["rowData"]
+    rows = exceptions["kpi-exceptions-grid-rows"]["data"]
     kpis = len({row["kpi"] for row in rows})
     assert rows and exceptions["kpi-exceptions-summary"]["children"].startswith(
         f"{kpis} KPIs need attention, in {len(rows)} KPI and area combinations"
@@ -265,7 +274,7 @@ def test_the_trends_and_exceptions_answer_a_viewer(app, login_as):
 def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, login_as, monkeypatch):
     monkeypatch.setattr(kpi_attention, "EXCEPTIONS_PER_PAGE", 4)
     client = login_as("cabinet.member")
-    key = find_callback(app, "kpi-exceptions-grid.rowData")
+    key = find_callback(app, "kpi-exceptions-grid-rows.data")
     everything = kpi_queries.exceptions()
 
     def page(value):
@@ -274,7 +283,9 @@ def test_a_long_exceptions_list_is_paged_and_the_summary_counts_every_row(app, l
         return answer(response)
 
     second = page("2")
-    assert [row["area"] for row in second["kpi-exceptions-grid"]["rowData"]] == list(everything["area"][4:8])
+    assert [row["area"] for row in second["kpi-exceptions-grid-rows"]["data"]] == list(
+        everything["area"][4:8]
+    )
     summary = second["kpi-exceptions-summary"]["children"]
     assert f"in {len(everything)} KPI and area combinations" in summary
     assert "The table shows 5–8, the longest-running Reds first" in summary

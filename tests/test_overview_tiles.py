@@ -68,7 +68,7 @@ def test_each_tile_counts_what_its_page_shows(app, login_as):
             shown = len(action_queries.action_items(filters, today))
         elif path == "/kpis":
             assert urlsplit(href).fragment == "kpi-exc"
-            key = find_callback(app, "kpi-exceptions-grid.rowData")
+            key = find_callback(app, "kpi-exceptions-grid-rows.data")
             response = login_as("cabinet.member").post(
                 "/_dash-update-component",
                 json=callback_request(

@@ -255,7 +255,7 @@ def test_corrections_are_refused_for_anyone_but_the_programme_office(app, login_
 def test_the_kpi_catalogue_names_the_domains_each_kpi_evidences(app, login_as):
     import json
 
-    key = find_callback(app, "kpi-catalogue-grid.rowData")
+    key = find_callback(app, "kpi-catalogue-grid-rows.data")
     response = login_as("cabinet.member").post(
         "/_dash-update-component",
         json=callback_request(
@@ -264,7 +264,7 @@ def test_the_kpi_catalogue_names_the_domains_each_kpi_evidences(app, login_as):
             values={("kpi-outcome", "value"): "all", ("kpi-refresh", "data"): 0, **KPI_SECTIONS_NEAR},
         ),
     )
-    rows = json.loads(response.get_data(as_text=True))["response"]["kpi-catalogue-grid"]["rowData"]
+    rows = json.loads(response.get_data(as_text=True))["response"]["kpi-catalogue-grid-rows"]["data"]
     by_code = {row["code"]: row["self_assessment"] for row in rows}
     # As the self-assessment's "Quality" and "Safeguarding" evidence names them (seed 002).
     assert by_code["QUALITY-GOOD"] == "Commissioning and quality"

@@ -223,22 +223,27 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
     )
 
 
-def _table_details(details_id: str, summary: str, grid: html.Div) -> html.Div:
-    """A table folded under its chart. Its rows are sent only once it is open (assets/kpisGrid.js reports
-    the <details> opening as its `open` property), to the store `{details_id}-rows`; its grid is put on
-    the page only then (callbacks.kpis.view.MOUNT_TABLE, from the grid kept in `{details_id}-grid`
-    as data): each grid on a page costs its setup whether or not anyone opens it."""
-    return html.Div(
-        [
-            html.Details(
-                [html.Summary(summary), html.Div(id=f"{details_id}-slot", className="mt-2")],
-                id=details_id,
-                open=False,
-                className="mb-2 kpi-table-details",
-            ),
-            dcc.Store(id=f"{details_id}-rows"),
-            dcc.Store(id=f"{details_id}-grid", data=json.loads(json.dumps(grid, cls=PlotlyJSONEncoder))),
-        ]
+def _grid_later(grid: html.Div) -> list:
+    """A table whose grid is put on the page only when it is wanted (opened, or scrolled near): its
+    callback sends the rows to the store `{grid_id}-rows`, and the grid, kept as data in
+    `{grid_id}-template`, is put in `{grid_id}-slot` with them (callbacks.kpis.view.MOUNT_TABLE). Each
+    grid on a page costs its setup whether or not anyone looks at it."""
+    grid_id = grid.children[0].id
+    return [
+        html.Div(id=f"{grid_id}-slot"),
+        dcc.Store(id=f"{grid_id}-rows"),
+        dcc.Store(id=f"{grid_id}-template", data=json.loads(json.dumps(grid, cls=PlotlyJSONEncoder))),
+    ]
+
+
+def _table_details(details_id: str, summary: str, grid: html.Div) -> html.Details:
+    """A table folded under its chart. Its rows are sent, and its grid put on the page, only once it is
+    open (assets/kpisGrid.js reports the <details> opening as its `open` property)."""
+    return html.Details(
+        [html.Summary(summary), html.Div(_grid_later(grid), className="mt-2")],
+        id=details_id,
+        open=False,
+        className="mb-2 kpi-table-details",
     )
 
 
@@ -370,11 +375,13 @@ def layout(**query):
             [
                 html.P(id="kpi-exceptions-summary", className="chart-summary"),
                 page_select("kpi-exceptions-page", 1),
-                _grid(
-                    "kpi-exceptions-grid",
-                    EXCEPTION_COLUMNS,
-                    "No KPI is Red twice in a row or showing concern",
-                    loading=True,
+                *_grid_later(
+                    _grid(
+                        "kpi-exceptions-grid",
+                        EXCEPTION_COLUMNS,
+                        "No KPI is Red twice in a row or showing concern",
+                        loading=True,
+                    )
                 ),
             ],
             "exceptions",
@@ -445,12 +452,14 @@ def layout(**query):
                     className="small",
                 ),
                 html.P(id="kpi-catalogue-summary", className="chart-summary"),
-                _grid(
-                    "kpi-catalogue-grid",
-                    CATALOGUE_COLUMNS,
-                    "No KPIs in this outcome area",
-                    20,
-                    loading=True,
+                *_grid_later(
+                    _grid(
+                        "kpi-catalogue-grid",
+                        CATALOGUE_COLUMNS,
+                        "No KPIs in this outcome area",
+                        20,
+                        loading=True,
+                    )
                 ),
             ],
             "catalogue",

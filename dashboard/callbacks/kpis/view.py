@@ -54,7 +54,7 @@ def shown_rows(records: list[dict], table_open) -> list[dict] | None:
     Output("kpi-definition", "children"),
     Output("kpi-map", "figure"),
     Output("kpi-map-summary", "children"),
-    Output("kpi-comparison-table-rows", "data"),
+    Output("kpi-comparison-grid-rows", "data"),
     Input("kpi-select", "value"),
     Input("kpi-period", "value"),
     Input("kpi-outcome", "value"),
@@ -116,7 +116,7 @@ def show_kpis(kpi_code, period, outcome, _refresh, table_open):
 @callback(
     Output("kpi-trends", "figure"),
     Output("kpi-trends-summary", "children"),
-    Output("kpi-trends-table-rows", "data"),
+    Output("kpi-trends-grid-rows", "data"),
     Input("kpi-select", "value"),
     Input("kpi-refresh", "data"),
     Input("kpi-trends-table", "open"),
@@ -141,7 +141,7 @@ def show_kpi_trends(kpi_code, _refresh, table_open):
 
 @callback(
     Output("kpi-exceptions-summary", "children"),
-    Output("kpi-exceptions-grid", "rowData"),
+    Output("kpi-exceptions-grid-rows", "data"),
     Output("kpi-exceptions-page", "options"),
     Output("kpi-exceptions-page", "value"),
     Input("kpi-exceptions-page", "value"),
@@ -169,7 +169,7 @@ def show_kpi_exceptions(page, _refresh, near):
 
 @callback(
     Output("kpi-catalogue-summary", "children"),
-    Output("kpi-catalogue-grid", "rowData"),
+    Output("kpi-catalogue-grid-rows", "data"),
     Input("kpi-outcome", "value"),
     Input("kpi-refresh", "data"),
     Input("kpi-cat-near", "data"),
@@ -196,7 +196,7 @@ def show_kpi_catalogue(outcome, _refresh, near):
 @callback(
     Output("kpi-funnel", "figure"),
     Output("kpi-funnel-summary", "children"),
-    Output("kpi-funnel-table-rows", "data"),
+    Output("kpi-funnel-grid-rows", "data"),
     Output("kpi-access", "children"),
     Input("kpi-funnel-area", "value"),
     Input("kpi-refresh", "data"),
@@ -224,28 +224,34 @@ def show_funnel(area, _refresh, table_open, near):
 
 
 clientside(WATCH_SECTIONS, *watched("kpi-sections-watched"), module=__name__)
-# A folded table's grid is put on the page when the table is first opened, with the rows its callback
-# sent to the table's store (none yet: the grid says it is loading), and given each new set of rows
-# after that. Until then the page has no grid to set up for it (pages.kpis._table_details).
+# A table's grid is put on the page once it is wanted (a folded table opened, a section scrolled near),
+# with the rows its callback sent to the table's store (none yet: the grid says it is loading), and is
+# given each new set of rows after that (pages.kpis._grid_later).
 MOUNT_TABLE = """
-function (rows, open, grid, mounted) {
-  if ((!mounted && !open) || !grid) { return window.dash_clientside.no_update; }
-  var table = grid.props.children[0];
-  var props = Object.assign({}, table.props);
+function (rows, wanted, template, mounted) {
+  if ((!mounted && !wanted) || !template) { return window.dash_clientside.no_update; }
+  var grid = template.props.children[0];
+  var props = Object.assign({}, grid.props);
   if (rows === null || rows === undefined) { delete props.rowData; } else { props.rowData = rows; }
-  var children = grid.props.children.slice();
-  children[0] = Object.assign({}, table, {props: props});
-  return Object.assign({}, grid, {props: Object.assign({}, grid.props, {children: children})});
+  var children = template.props.children.slice();
+  children[0] = Object.assign({}, grid, {props: props});
+  return Object.assign({}, template, {props: Object.assign({}, template.props, {children: children})});
 }
 """
-for _details in ("kpi-comparison-table", "kpi-trends-table", "kpi-funnel-table"):
+for _grid_id, _wanted in (
+    ("kpi-comparison-grid", Input("kpi-comparison-table", "open")),
+    ("kpi-trends-grid", Input("kpi-trends-table", "open")),
+    ("kpi-funnel-grid", Input("kpi-funnel-table", "open")),
+    ("kpi-exceptions-grid", Input("kpi-exc-near", "data")),
+    ("kpi-catalogue-grid", Input("kpi-cat-near", "data")),
+):
     clientside(
         MOUNT_TABLE,
-        Output(f"{_details}-slot", "children"),
-        Input(f"{_details}-rows", "data"),
-        Input(_details, "open"),
-        State(f"{_details}-grid", "data"),
-        State(f"{_details}-slot", "children"),
+        Output(f"{_grid_id}-slot", "children"),
+        Input(f"{_grid_id}-rows", "data"),
+        _wanted,
+        State(f"{_grid_id}-template", "data"),
+        State(f"{_grid_id}-slot", "children"),
         module=__name__,
     )
 
