@@ -107,6 +107,16 @@ def page_position(page: int, total: int) -> str:
     )
 
 
+def page_of_actions(filters: action_queries.ActionFilters, today) -> tuple:
+    """`filters` with a page that exists (the last, past the end), how many actions match, and that
+    page's actions in plan order."""
+    total = action_queries.action_count(filters, today)
+    pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    return filters, total, action_queries.action_items(filters, today, paged=True)
+
+
 @callback(
     Output("act-url", "search"),
     Output("act-illustrative", "children"),
@@ -130,11 +140,7 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
         filters, page=action_queries.ActionFilters.from_query({"page": page}).page if turned_page else 1
     )
     today = clock.today()
-    total = action_queries.action_count(filters, today)
-    pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
-    if filters.page > pages:
-        filters = replace(filters, page=pages)
-    frame = action_queries.action_items(filters, today, paged=True)
+    filters, total, frame = page_of_actions(filters, today)
     # The sections' counts: for this page's recommendations only, each over all its matching actions.
     progress = action_queries.progress_by_recommendation(
         filters, today, numbers=list(dict.fromkeys(frame["recommendation"]))
@@ -184,13 +190,7 @@ def show_action_review(search, _refresh, near):
     if not is_near(near):
         return no_update, no_update, no_update
     query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
-    filters = action_queries.ActionFilters.from_query(query)
-    today = clock.today()
-    total = action_queries.action_count(filters, today)
-    pages = page_count(total, action_queries.ACTIONS_PER_PAGE)
-    if filters.page > pages:
-        filters = replace(filters, page=pages)
-    frame = action_queries.action_items(filters, today, paged=True)
+    filters, total, frame = page_of_actions(action_queries.ActionFilters.from_query(query), clock.today())
     review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])
     illustrative = not frame.empty and bool(frame["illustrative"].any())
     return (
