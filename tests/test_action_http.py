@@ -17,7 +17,7 @@ from dashboard import clock
 from dashboard import models as m
 from dashboard.db import session_scope
 from dashboard.queries import actions as action_queries
-from tests.helpers import callback_request, find_callback
+from tests.helpers import callback_answer, callback_request, find_callback
 from tests.helpers.action_themes import open_themes, theme_areas, theme_ids
 from tests.helpers.long_plan import action_filter_values
 
@@ -272,11 +272,8 @@ def _plan(app, client, page: str | None, triggered: str | None = None, **filters
 
 def _review(app, client, search: str) -> dict:
     """The review as at a date for the address the plan wrote, once the reader has scrolled to it."""
-    key = find_callback(app, "act-review-grid.rowData")
     values = {("act-url", "search"): search, ("act-refresh", "data"): 0, ("act-review-near", "data"): True}
-    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
-    assert response.status_code == 200
-    return json.loads(response.get_data(as_text=True))["response"]
+    return callback_answer(app, client, "act-review-grid.rowData", values)
 
 
 def test_a_long_plan_is_drawn_a_page_at_a_time_and_counted_whole(app, login_as, database_url):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dashboard import models as m
 from dashboard.db import session_scope
-from tests.helpers import DEMO_PASSWORDS, callback_request, find_callback
+from tests.helpers import DEMO_PASSWORDS, callback_answer, callback_request, find_callback
 
 EDIT_FIELDS = ["target", "financial_year", "forecast", "realised", "confidence", "confidence_reason"]
 
@@ -162,11 +162,8 @@ def _view_values(**filters):
 
 def _lines(app, client, search: str) -> dict:
     """The saving lines section's answer for the URL the view wrote, once the reader has scrolled to it."""
-    key = find_callback(app, "sv-grid.rowData")
     values = {("sv-url", "search"): search, ("sv-refresh", "data"): 0, ("sv-lines-near", "data"): True}
-    response = client.post("/_dash-update-component", json=callback_request(app, key, values=values))
-    assert response.status_code == 200
-    return json.loads(response.get_data(as_text=True))["response"]
+    return callback_answer(app, client, "sv-grid.rowData", values)
 
 
 def test_filters_go_into_the_url_and_the_totals_reconcile(app, login_as):

@@ -27,6 +27,7 @@ from dashboard.ui.components import (
     page_header,
     page_select,
     phone_ready,
+    waiting_figure,
 )
 
 dash.register_page(__name__, path="/kpis", name="KPIs", title="KPIs – ASCH programme tracker", order=4)
@@ -202,15 +203,7 @@ def _chart_with_summary(graph_id: str, summary_id: str, height: int) -> dbc.Row:
                         dcc.Graph(
                             id=graph_id,
                             config={"displaylogo": False, "responsive": True},
-                            # Blank, not empty axes, until the chart's answer arrives.
-                            figure={
-                                "data": [],
-                                "layout": {
-                                    "height": height,
-                                    "xaxis": {"visible": False},
-                                    "yaxis": {"visible": False},
-                                },
-                            },
+                            figure=waiting_figure(height),
                         )
                     ),
                     height,

@@ -26,6 +26,7 @@ from dashboard.ui.components import (
     page_header,
     page_select,
     phone_ready,
+    waiting_figure,
 )
 
 GANTT_WAITING_HEIGHT = 600  # px: the chart's place while the plan is on its way
@@ -250,14 +251,7 @@ def layout(**query):
                             dcc.Graph(
                                 id="ms-gantt",
                                 config={"displaylogo": False, "responsive": True},
-                                figure={
-                                    "data": [],
-                                    "layout": {
-                                        "height": GANTT_WAITING_HEIGHT,
-                                        "xaxis": {"visible": False},
-                                        "yaxis": {"visible": False},
-                                    },
-                                },
+                                figure=waiting_figure(GANTT_WAITING_HEIGHT),
                             ),
                             type="default",
                         ),

@@ -177,6 +177,14 @@ def page_select(
     )
 
 
+def waiting_figure(height: int) -> dict:
+    """A chart's figure until its answer arrives: blank at the chart's height, not empty axes."""
+    return {
+        "data": [],
+        "layout": {"height": height, "xaxis": {"visible": False}, "yaxis": {"visible": False}},
+    }
+
+
 def held_height(chart, height: int) -> html.Div:
     """A chart in a box that keeps its height until plotly has drawn it, so what is below it stays where
     it will be (and a section drawn when near the screen, callbacks.sections, is not drawn too soon).

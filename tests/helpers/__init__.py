@@ -4,6 +4,7 @@ module or conftest.py."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -101,6 +102,16 @@ def callback_request(
         "state": state if state is not None else filled(spec.get("state", [])),
         "changedPropIds": [triggered] if triggered else [],
     }
+
+
+def callback_answer(app, client, output: str, values: dict[tuple[str, str], object]) -> dict:
+    """What the callback writing `output` ("id.prop") answers `client` for `values` (as in
+    callback_request), after checking the request was served."""
+    response = client.post(
+        "/_dash-update-component", json=callback_request(app, find_callback(app, output), values=values)
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return json.loads(response.get_data(as_text=True))["response"]
 
 
 def pattern_callback_request(
