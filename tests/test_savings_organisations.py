@@ -97,7 +97,7 @@ def shown_amounts(body: dict) -> dict[str, list]:
         "years": json.dumps(body["sv-years-table"], ensure_ascii=False),
         "projects": json.dumps(body["sv-projects-table"], ensure_ascii=False),
         "total_rows": total,
-        "bridge_ends": [bridge["y"][0], bridge["y"][-1]],
+        "bridge_ends": [bridge["x"][0], bridge["x"][-1]],  # the bars lie across: amounts on x
         "cumulative_ends": [values[-1] for values in cumulative.values()],
     }
 

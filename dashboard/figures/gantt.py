@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard.domain.formatting import as_date, format_date
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure, label_margin
 from dashboard.figures.gantt_rows import (
     BASELINE_HOVER_TEMPLATE,
     HOVER_TEMPLATE,
@@ -35,13 +35,12 @@ BASELINE_COLOUR = "#6f777b"
 ROW_HEIGHT_PX = 28
 MIN_HEIGHT_PX = 320
 _MARGIN = {"l": 10, "r": 30, "t": 90, "b": 20}
-# Row labels are 12 px text, about 6.3 px a character in the page's font, so the left margin is sized
+# Row labels are 12 px text, so the left margin is sized (common.label_margin)
 # from the longest label rather than measured in the browser: plotly's automargin measures every tick
 # label and draws the chart again, which took a second on 1,000 rows. The longest possible label
 # (project 28 + title 60 characters, or a title of 90 alone, + " (illustrative)" + " — " + a status)
 # fits the widest margin.
 TICK_FONT_PX = 12
-LABEL_CHAR_PX = 6.6
 MAX_LABEL_MARGIN_PX = 700
 _MS_PER_DAY = 86_400_000
 EMPTY_MESSAGE = "No milestones match these filters"
@@ -263,7 +262,7 @@ def gantt(
     several_projects = len({milestone.project for milestone in rows}) > 1
     labels = [row_label(milestone, with_project=several_projects) for milestone in rows]
     longest = max(len(html.unescape(label)) for label in labels)
-    left = min(MAX_LABEL_MARGIN_PX, round(16 + LABEL_CHAR_PX * longest))
+    left = min(MAX_LABEL_MARGIN_PX, label_margin(longest, TICK_FONT_PX))
     return fast_figure(
         data,
         {

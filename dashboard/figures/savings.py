@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain.formatting import format_money
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR
-from dashboard.ui.markup import plot_text
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, label_margin
+from dashboard.ui.markup import plot_lines, plot_text
 
 TARGET_COLOUR = "#505a5f"
 FORECAST_COLOUR = "#1d70b8"
 REALISED_COLOUR = "#00703c"
+FONT_PX = 13
 SHORT_COLOUR = "#d4351c"
 OVER_COLOUR = "#00703c"
 
 
-def _layout(figure: go.Figure, height: int = 380) -> go.Figure:
+def _layout(figure: go.Figure, height: int = 380, money_axis: str = "y") -> go.Figure:
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": FONT_PX},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         legend={"orientation": "h", "y": 1.12, "x": 0},
-        yaxis={"gridcolor": "#dddddd", "tickprefix": "£", "separatethousands": True},
+    )
+    figure.update_layout(
+        {f"{money_axis}axis": {"gridcolor": "#dddddd", "tickprefix": "£", "separatethousands": True}}
     )
     return figure
 
@@ -88,13 +92,21 @@ def cumulative_summary(years: pd.DataFrame) -> str:
     )
 
 
+BRIDGE_LABEL_WIDTH = 26  # characters on each of a step's two lines
+BRIDGE_ROW_PX = 38  # height of one step: two lines of label and a gap
+
+
 def bridge_chart(steps: pd.DataFrame) -> go.Figure:
-    """Waterfall from total target to total forecast, one bar per line that is short or over."""
+    """Waterfall from total target to total forecast, one bar per line that is short or over, read
+    downwards. The bars lie across so each step's name reads level, on two lines, beside its bar (on a
+    phone too); the left margin is sized to the longest line here, so plotly lays the chart out once
+    (automargin only widens it if a label is wider than reckoned)."""
     if steps.empty:
         return _empty("No saving lines match these filters")
     measures = ["absolute" if kind == "total" else "relative" for kind in steps["kind"]]
     amounts = [_pounds(value) for value in steps["amount"]]
-    labels = [plot_text(_short(str(label))) for label in steps["label"]]
+    lines = [_two_lines(str(label)) for label in steps["label"]]
+    labels = [plot_lines(*(plot_text(line) for line in label)) for label in lines]
     text = []
     for kind, value in zip(steps["kind"], steps["amount"], strict=True):
         if kind == "total":
@@ -105,12 +117,15 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
             text.append(f"Over {format_money(value)}")
     figure = go.Figure(
         go.Waterfall(
-            x=labels,
-            y=amounts,
+            orientation="h",
+            y=labels,
+            x=amounts,
             measure=measures,
             text=text,
             textposition="outside",
-            hovertext=[f"{label}: {words}" for label, words in zip(labels, text, strict=True)],
+            hovertext=[
+                f"{plot_text(label)}: {words}" for label, words in zip(steps["label"], text, strict=True)
+            ],
             hoverinfo="text",
             decreasing={"marker": {"color": SHORT_COLOUR}},
             increasing={"marker": {"color": OVER_COLOUR}},
@@ -119,20 +134,26 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
             showlegend=False,
         )
     )
-    figure.update_xaxes(type="category", tickangle=-30, automargin=True)
-    # A bridge shows the differences: the axis starts near the lowest level so shortfalls are visible.
+    # A bridge shows the differences: the scale starts near the lowest level so shortfalls are visible.
     levels, running = [], 0.0
     for measure, amount in zip(measures, amounts, strict=True):
         running = amount if measure == "absolute" else running + amount
         levels.append(running)
     low, high = min(levels), max(levels)
     spread = max(high - low, high * 0.02, 1.0)
-    figure.update_yaxes(automargin=True, range=[max(0.0, low - spread * 0.6), high + spread * 0.35])
-    return _layout(figure, 460)
+    longest = max(len(line) for label in lines for line in label)
+    _layout(figure, max(240, 60 + BRIDGE_ROW_PX * len(steps)), money_axis="x")
+    figure.update_yaxes(type="category", autorange="reversed", automargin=True)
+    figure.update_xaxes(automargin=True, range=[max(0.0, low - spread * 0.6), high + spread * 0.35])
+    figure.update_layout(margin={"l": label_margin(longest, FONT_PX), "b": 30})
+    return figure
 
 
-def _short(label: str, limit: int = 48) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def _two_lines(label: str) -> list[str]:
+    """A step's name on at most two lines, the rest cut short with an ellipsis; a line may end after a
+    " · " between the name's parts but not begin with one."""
+    kept_together = label.replace(" · ", "\u00a0· ")
+    return textwrap.wrap(kept_together, BRIDGE_LABEL_WIDTH, max_lines=2, placeholder="…") or [""]
 
 
 def bridge_summary(steps: pd.DataFrame) -> str:

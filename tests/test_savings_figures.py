@@ -1,0 +1,63 @@
+"""The savings bridge as a reader sees it: steps read downwards from target to forecast, each name
+level beside its bar on at most two lines, the margin wide enough for the longest line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from dashboard.figures.savings import bridge_chart
+
+LONG = "2023/24 · Work-stream 10.4.1 Direct payments support service: City-wide roll-out · Efficiency"
+
+
+def steps(*middle: tuple[str, str, str]) -> pd.DataFrame:
+    rows = [("Target", "total", "1000000")] + list(middle) + [("Forecast", "total", "880000")]
+    return pd.DataFrame(
+        [
+            {"label": label, "kind": kind, "amount": Decimal(amount), "line_id": None}
+            for label, kind, amount in rows
+        ]
+    )
+
+
+def test_steps_read_downwards_from_target_to_forecast_with_amounts_across():
+    figure = bridge_chart(steps(("2024/25 · Prevention grants · Efficiency", "short", "-120000")))
+    bridge = figure.data[0]
+    assert bridge.orientation == "h"
+    assert [bridge.y[0], bridge.y[-1]] == ["Target", "Forecast"]
+    assert list(bridge.x) == [1000000.0, -120000.0, 880000.0]
+    assert figure.layout.yaxis.autorange == "reversed"
+    assert list(bridge.text) == ["£1.0m", "Short £120k", "£880k"]
+
+
+def test_a_long_name_takes_two_lines_cut_short_and_is_whole_in_the_hover():
+    figure = bridge_chart(
+        steps((LONG, "short", "-654000"), ("2019/20 · Customer Journey · Workforce", "short", "-1"))
+    )
+    long_label, short_label = figure.data[0].y[1:3]
+    lines = long_label.split("<br>")
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert all(len(line) <= 26 for line in lines)
+    # A line may end with the dot between the name's parts, never begin with it.
+    assert short_label.split("<br>") == ["2019/20\u00a0· Customer", "Journey\u00a0· Workforce"]
+    assert not any(line.startswith("·") for label in figure.data[0].y for line in label.split("<br>"))
+    assert f"{LONG}: Short £654k" in figure.data[0].hovertext[1]
+
+
+def test_the_left_margin_holds_the_longest_line_at_thirteen_pixels():
+    narrow = bridge_chart(steps(("2024/25 · Grants", "over", "5000")))
+    wide = bridge_chart(steps((LONG, "short", "-654000")))
+    assert wide.layout.font.size == 13
+    longest = max(len(line) for label in wide.data[0].y for line in label.split("<br>"))
+    assert longest > 20
+    assert wide.layout.margin.l >= 0.55 * 13 * longest
+    assert narrow.layout.margin.l < wide.layout.margin.l
+    # Should a label be wider than reckoned, plotly still widens the margin rather than cut it.
+    assert wide.layout.yaxis.automargin is True
+
+
+def test_user_text_in_a_step_name_is_shown_as_text():
+    figure = bridge_chart(steps(("2024/25 · <b>Bold</b> & co · Efficiency", "short", "-10")))
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in figure.data[0].y[1].replace("<br>", " ")
