@@ -222,3 +222,31 @@ def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_re
     ]
     assert pinned == ["Project", "Milestone"]
     assert dash_duo.get_logs() == []
+
+
+def test_a_tables_wide_text_column_keeps_its_width_on_a_wide_screen_and_shares_a_phones(dash_duo, app):
+    """The saving lines' description flexes among more columns than a projector holds: it keeps the
+    width it was made with rather than shrinking to a word a line, and on a phone fits beside the year."""
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member")
+    set_width(dash_duo, 1400, 900)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/savings")
+    wait_until_loaded(dash_duo)
+    scroll_to(dash_duo, "sv-lines")
+    dash_duo.wait_for_element("#sv-grid .ag-row [col-id='description']")
+    width = "return document.querySelector('#sv-grid .ag-header-cell[col-id=\"description\"]').offsetWidth"
+    dash_duo._wait_for(
+        lambda driver: driver.execute_script(width) >= 280, timeout=5, msg="description squeezed"
+    )
+    cell = dash_duo.find_element("#sv-grid .ag-row[row-index='0'] [col-id='description']")
+    assert cell.text.startswith("Workforce cost reduction")
+    assert cell.size["height"] < 150  # a few lines, not a word (or half a word) to a line
+
+    set_width(dash_duo, 390, 844)
+    dash_duo._wait_for(lambda driver: driver.execute_script(width) < 280, timeout=5, msg="not narrowed")
+    grid_width = dash_duo.driver.execute_script("return document.getElementById('sv-grid').clientWidth")
+    inner = dash_duo.driver.execute_script(
+        "return document.querySelector('#sv-grid .ag-center-cols-container').scrollWidth"
+    )
+    assert inner <= grid_width
+    assert dash_duo.get_logs() == []

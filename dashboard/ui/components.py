@@ -51,20 +51,44 @@ UPDATE_COLUMN = {
 
 
 PHONE_MIN_WIDTH = 72
+WIDE_SCREEN = 1280  # px: a laptop or projector
 
 
 def phone_ready(columns: list[dict]) -> list[dict]:
     """A table's columns as drawn on a wide screen (each at its minimum width, or as it flexes), able to
-    shrink to share a phone's width (assets/dashAgGridFunctions.js: keyColumnsWhenNarrow)."""
+    shrink to share a phone's width (assets/dashAgGridFunctions.js: keyColumnsWhenNarrow).
+
+    A column that flexes keeps its minimum on a wide screen, unless a phone keeps it (a key column):
+    then it flexes from the phone's minimum when the table fits a wide screen, and in a wider table,
+    where flexing would leave it at that minimum, it is given its minimum as its width instead."""
+    keys = _phone_keys(columns)
+    wider_than_screens = (
+        sum(column.get("width", column.get("minWidth", 100)) for column in columns) > WIDE_SCREEN
+    )
     ready = []
-    for column in columns:
-        column = dict(column)
+    for original in columns:
+        column = dict(original)
         if "minWidth" in column and column["minWidth"] > PHONE_MIN_WIDTH:
-            if "flex" not in column:
-                column.setdefault("width", column["minWidth"])
+            flexes = "flex" in column
+            if flexes and id(original) not in keys:
+                ready.append(column)
+                continue
+            if not flexes or wider_than_screens:
+                column["width"] = column.get("width", column["minWidth"])
+                column.pop("flex", None)
             column["minWidth"] = PHONE_MIN_WIDTH
         ready.append(column)
     return ready
+
+
+def _phone_keys(columns: list[dict]) -> set[int]:
+    """ids of the columns a phone keeps, as keyColumnsWhenNarrow chooses them: those marked PHONE, or
+    else the first three; none in a table with column groups (it scrolls sideways instead)."""
+    if any("children" in column for column in columns):
+        return set()
+    marked = [column for column in columns if column.get("context", {}).get("phone")]
+    plain = [column for column in columns if column.get("colId") != "update"]
+    return {id(column) for column in (marked or plain[:3])}
 
 
 def grid_details(grid_id: str) -> html.Div:
