@@ -13,6 +13,7 @@ from dashboard.ui import markup
 # have them): plotly measures every number to fit it inside its bar, 2,500 of them for the large
 # programme's 625 recommendations, which held the page about 2 s.
 LABELLED_ROWS = 60
+LEGEND_BELOW_PX = 50  # below the plot: the axis's numbers and its title
 
 
 def progress_figure(progress: pd.DataFrame, caption: str = "") -> dict:
@@ -44,11 +45,21 @@ def progress_figure(progress: pd.DataFrame, caption: str = "") -> dict:
                 "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}{markup.PLOT_NO_TRACE_NAME}",
             }
         )
+    height = max(220, 40 * len(labels) + 90) + (30 if caption else 0)
+    # The legend sits a fixed distance below the axis and its title, inside the bottom margin, so
+    # plotly lays the chart out once whatever the number of rows (it widens the margin only when the
+    # legend wraps on a narrow screen).
+    margin = {"l": 70, "r": 10, "t": 40 if caption else 10, "b": LEGEND_BELOW_PX + 40}
     layout = {
         "barmode": "stack",
-        "height": max(220, 40 * len(labels) + 90) + (30 if caption else 0),
-        "margin": {"l": 70, "r": 10, "t": 40 if caption else 10, "b": 30},
-        "legend": {"orientation": "h", "y": -0.15},
+        "height": height,
+        "margin": margin,
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": -LEGEND_BELOW_PX / (height - margin["t"] - margin["b"]),
+            "yanchor": "top",
+        },
         "yaxis": {"autorange": "reversed"},
         "xaxis": {"title": {"text": "Actions"}, "dtick": 1},
         "plot_bgcolor": "#fff",

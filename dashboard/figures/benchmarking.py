@@ -8,7 +8,7 @@ always printed as numbers; colour is only a second cue.
 from __future__ import annotations
 
 from dashboard.domain.values import is_missing
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure, labels_margin
 from dashboard.ui.markup import plot_bold, plot_text, wrapped_title
 
 # Comparators: light blue (3.2:1 on white). Birmingham: dark purple (8:1) with a hatch pattern.
@@ -17,6 +17,7 @@ CITY_COLOUR = "#912b88"
 NATIONAL_COLOUR = "#0b0c0c"
 ROW_HEIGHT_PX = 30
 MEASURE_LABEL_CHARS = 48
+COLOUR_BAR_PX = 130  # the heat map's colour bar, its ticks and its two-line title
 CITY_NAME = "Birmingham"
 
 UNIT_SUFFIX = {"percent": "%", "rate_per_100k": " per 100,000", "score": "", "number": "", "days": " days"}
@@ -205,7 +206,9 @@ def ranked_bar(comparison: list[dict], unit: str, polarity: str, year: str) -> d
             }
         )
     height = max(360, ROW_HEIGHT_PX * len(councils) + 170)
-    margin = {"l": 10, "r": 60, "t": 90, "b": 80}  # room for a title of two lines above the average
+    # Room for a title of two lines above the average, the council names (sized here, so plotly lays
+    # the chart out once) and the legend below the axis.
+    margin = {"l": labels_margin(labels, 13, extra_characters=2), "r": 60, "t": 90, "b": 90}
     plot_height = height - margin["t"] - margin["b"]
     return fast_figure(
         data,
@@ -354,7 +357,9 @@ def rank_heatmap(ranks: list[dict], years: list[str], selected: str | None = Non
         [heatmap],
         {
             "height": ROW_HEIGHT_PX * len(labels) + 110,
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            # The measures' names sized here, and the colour bar's width with its title (plotly lays the
+            # chart out once).
+            "margin": {"l": labels_margin(labels, 13), "r": COLOUR_BAR_PX, "t": 60, "b": 10},
             "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 13},
             "plot_bgcolor": "#ffffff",
             "paper_bgcolor": "#ffffff",

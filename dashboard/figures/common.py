@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import html
+import re
 
 import plotly.graph_objects as go
 
@@ -32,6 +34,28 @@ def fast_figure(data: list[dict], layout: dict) -> dict:
 CHARACTER_WIDTH = 0.55
 
 
-def label_margin(characters: int, font_px: int) -> int:
+BOLD_WIDTH = 1.1  # bold text is about a tenth wider
+_TAG = re.compile(r"<[^>]+>")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def label_margin(characters: float, font_px: int) -> int:
     """Pixels of margin that hold a label of `characters` characters of `font_px` text, and a gap."""
     return round(16 + CHARACTER_WIDTH * font_px * characters)
+
+
+def shown_characters(label: str) -> float:
+    """How many characters wide a plotly label is drawn: its longest line, without its tags (<b>, <br>),
+    an entity (&amp;) as the one character it draws, bold counted a tenth wider."""
+    widest = 0.0
+    for line in _LINE_BREAK.split(label):
+        characters = len(html.unescape(_TAG.sub("", line)))
+        widest = max(widest, characters * (BOLD_WIDTH if "<b>" in line else 1.0))
+    return widest
+
+
+def labels_margin(labels, font_px: int, extra_characters: int = 0) -> int:
+    """The margin that holds the widest of `labels` (plotly's tick labels as sent) beside the plot,
+    with `extra_characters` more (a tick suffix)."""
+    widest = max((shown_characters(str(label)) for label in labels), default=0.0)
+    return label_margin(widest + extra_characters, font_px)

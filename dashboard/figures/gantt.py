@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from dashboard.domain.formatting import as_date, format_date
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure, label_margin
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, default_template, fast_figure, labels_margin
 from dashboard.figures.gantt_rows import (
     BASELINE_HOVER_TEMPLATE,
     HOVER_TEMPLATE,
@@ -261,8 +260,7 @@ def gantt(
     x_range, today_shown = axis_range(rows, today)
     several_projects = len({milestone.project for milestone in rows}) > 1
     labels = [row_label(milestone, with_project=several_projects) for milestone in rows]
-    longest = max(len(html.unescape(label)) for label in labels)
-    left = min(MAX_LABEL_MARGIN_PX, label_margin(longest, TICK_FONT_PX))
+    left = min(MAX_LABEL_MARGIN_PX, labels_margin(labels, TICK_FONT_PX))
     return fast_figure(
         data,
         {

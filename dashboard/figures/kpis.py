@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 from plotly.subplots import make_subplots
 
-from dashboard.figures.common import fast_figure
+from dashboard.figures.common import fast_figure, labels_margin
 from dashboard.ui.markup import plot_bold, plot_lines, plot_text, wrapped_title
 
 # The ten constituencies on a grid laid out roughly as they sit on the map (column, row from the top).
@@ -335,7 +335,9 @@ def funnel_figure(stages: pd.DataFrame, area_label: str) -> dict:
         data,
         {
             "height": 340,
-            "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
+            # The stages' names, the legend above and the axis title below, sized here so plotly lays
+            # the chart out once.
+            "margin": {"l": labels_margin(present["stage"], 12), "r": 20, "t": 45, "b": 55},
             "xaxis": {"title": {"text": "% of all contacts"}, "range": [0, 105]},
             "yaxis": {"autorange": "reversed"},
             "legend": {"orientation": "h", "y": 1.12, "x": 0},

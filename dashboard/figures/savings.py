@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain.formatting import format_money
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, label_margin
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, labels_margin
 from dashboard.ui.markup import plot_lines, plot_text
 
 TARGET_COLOUR = "#505a5f"
@@ -74,7 +74,9 @@ def cumulative_chart(years: pd.DataFrame) -> go.Figure:
             )
         )
     figure.update_xaxes(type="category", title_text="Financial year (April to March)")
-    return _layout(figure)
+    # Room for the money ticks (£5.9M), the legend above and the years and their title below, so
+    # plotly lays the chart out once.
+    return _layout(figure).update_layout(margin={"l": 60, "t": 50, "b": 60})
 
 
 def cumulative_summary(years: pd.DataFrame) -> str:
@@ -141,11 +143,10 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
         levels.append(running)
     low, high = min(levels), max(levels)
     spread = max(high - low, high * 0.02, 1.0)
-    longest = max(len(line) for label in lines for line in label)
     _layout(figure, max(240, 60 + BRIDGE_ROW_PX * len(steps)), money_axis="x")
     figure.update_yaxes(type="category", autorange="reversed", automargin=True)
     figure.update_xaxes(automargin=True, range=[max(0.0, low - spread * 0.6), high + spread * 0.35])
-    figure.update_layout(margin={"l": label_margin(longest, FONT_PX), "b": 30})
+    figure.update_layout(margin={"l": labels_margin(labels, FONT_PX), "b": 30})
     return figure
 
 
