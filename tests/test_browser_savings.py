@@ -86,3 +86,35 @@ def test_the_saving_lines_are_drawn_when_scrolled_to(dash_duo, app):
     )
     assert "2019/20" in Select(dash_duo.find_element("#sv-detail-select")).options[-1].text
     assert dash_duo.get_logs() == []
+
+
+def test_the_bridge_and_tables_below_the_first_screen_are_drawn_when_reached_and_follow_a_filter(
+    dash_duo, app
+):
+    dash_duo.start_server(app, navigate=False)
+    dash_duo.driver.set_window_size(1280, 800)
+    sign_in(dash_duo, "cabinet.member", "/savings?org=barnet")
+    # 003 §2's £18.5m savings target and the operating model's £1,962,000.
+    dash_duo.wait_for_text_to_equal("#sv-total-target", "£20.46m")
+    # The first screen is drawn; the bridge and the project table further down wait to be reached.
+    time.sleep(1)
+    assert dash_duo.find_element("#sv-bridge-summary").text == ""
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#sv-projects-table table") == []
+
+    scroll_to(dash_duo, "sv-bridge-heading")
+    dash_duo.wait_for_contains_text("#sv-bridge-summary", "The forecast is")
+    dash_duo.wait_for_contains_text("#sv-projects-table", "Adults & Safeguarding Committee savings target")
+    dash_duo._wait_for(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, "#sv-bridge .ytick"), timeout=10, msg="no bridge"
+    )
+
+    # Once reached, they follow the filters like the rest of the page.
+    Select(dash_duo.find_element("#sv-filter-project")).select_by_value("barnet_operating_model")
+    dash_duo.wait_for_text_to_equal("#sv-total-target", "£1.96m")
+    dash_duo._wait_for(
+        lambda driver: "savings target" not in driver.find_element(By.ID, "sv-projects-table").text,
+        timeout=10,
+        msg="the project table still shows every project",
+    )
+    assert "alternative delivery model (ADM)" in dash_duo.find_element("#sv-projects-table").text
+    assert dash_duo.get_logs() == []

@@ -195,7 +195,7 @@ def test_a_long_project_list_shows_the_largest_projects_and_sums_the_rest(app, l
         "/_dash-update-component", json=callback_request(app, key, values=_view_values(org="barnet"))
     )
     body = json.loads(response.get_data(as_text=True))["response"]
-    table, note = body["sv-projects-table"]["children"]
+    table, note = body["sv-later"]["data"]["projects"]  # drawn once reached
     text = json.dumps(table, ensure_ascii=False)
     assert "Adults &amp; Safeguarding Committee savings target (PSR)" in text
     assert "New ASC operating model" not in text
@@ -366,7 +366,7 @@ def test_the_page_flags_slippage_and_shows_the_gap_per_year(app, login_as):
     body = json.loads(response.get_data(as_text=True))["response"]
     rows = _lines(app, client, body["sv-url"]["search"])["sv-grid"]["rowData"]
     assert [(row["at_risk"], row["proposed_year"]) for row in rows] == [("yes", "2020/21")]
-    slippage = json.dumps(body["sv-slippage"], ensure_ascii=False)
+    slippage = json.dumps(body["sv-later"]["data"]["slippage"], ensure_ascii=False)
     assert "30 Jun 2020" in slippage and "re-phase to 2020/21" in slippage
     assert "−£6.0m" in slippage and "£6.0m" in slippage
 

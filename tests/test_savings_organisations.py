@@ -89,13 +89,14 @@ def show(app, client, org) -> dict:
 
 def shown_amounts(body: dict) -> dict[str, list]:
     """The page's money figures: the cards' text, the grid's totals row, the charts' values."""
-    bridge = body["sv-bridge"]["figure"]["data"][0]
+    later = body["sv-later"]["data"]  # the parts drawn once reached
+    bridge = later["bridge"]["data"][0]
     cumulative = {trace["name"]: trace["y"] for trace in body["sv-cumulative"]["figure"]["data"]}
     total = body["sv-grid"]["dashGridOptions"]["pinnedBottomRowData"]
     return {
         "cards": json.dumps(body["sv-cards"], ensure_ascii=False),
         "years": json.dumps(body["sv-years-table"], ensure_ascii=False),
-        "projects": json.dumps(body["sv-projects-table"], ensure_ascii=False),
+        "projects": json.dumps(later["projects"], ensure_ascii=False),
         "total_rows": total,
         "bridge_ends": [bridge["x"][0], bridge["x"][-1]],  # the bars lie across: amounts on x
         "cumulative_ends": [values[-1] for values in cumulative.values()],

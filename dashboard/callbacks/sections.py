@@ -14,12 +14,15 @@ would look near.
 
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, State
 
-# Runs once the page's layout is drawn (its input is the watcher's id, which never changes). Dash may
-# call it before React has put the page in the document, so it looks again on the next few frames.
+# Runs once per page: when its layout is drawn (its input is the watcher's id, which never changes),
+# or when the first answer that gives the first screen its height arrives (`watched(..., after=...)`).
+# Dash may call it before React has put the page in the document, so it looks again on the next few
+# frames.
 WATCH_SECTIONS = """
-function (_id) {
+function (_trigger, started) {
+  if (started) { return window.dash_clientside.no_update; }
   var previous = window.__nearSections;
   if (previous) { previous.disconnect(); }
   var near = function (section) {
@@ -86,10 +89,13 @@ function (_id) {
 """
 
 
-def watched(watcher_id: str) -> list:
+def watched(watcher_id: str, after: tuple[str, str] | None = None) -> list:
     """The dependencies of a page's section watcher: each page with sections drawn when near declares
-    `clientside(WATCH_SECTIONS, *watched(ID), module=__name__)` with a store `ID` in its layout."""
-    return [Output(watcher_id, "data"), Input(watcher_id, "id")]
+    `clientside(WATCH_SECTIONS, *watched(ID), module=__name__)` with a store `ID` in its layout.
+    `after` (component, property) starts it when that first changes instead: for a page whose first
+    screen has no height until its first answer, which would leave every section below looking near."""
+    trigger = Input(*after) if after else Input(watcher_id, "id")
+    return [Output(watcher_id, "data"), trigger, State(watcher_id, "data")]
 
 
 def is_near(value) -> bool:

@@ -319,6 +319,8 @@ def layout(**query):
     user = signed_in_user()
     is_admin = user is not None and user.is_admin
     lines_near, lines_watched = near_store("sv-lines")
+    # The bridge, projects, at-risk list and benefits: drawn once reached (callbacks.savings.view).
+    later_near, later_watched = near_store("sv-later")
     children = [
         page_header(
             "Savings",
@@ -334,6 +336,8 @@ def layout(**query):
         edit_link_store("saving", query, user),
         dcc.Store(id="sv-refresh", data=0),
         dcc.Store(id="sv-sections-watched"),
+        dcc.Store(id="sv-later"),
+        later_near,
         dcc.Download(id="sv-download"),
         _filter_bar(filters, options, policy.is_editor(user)),
         _organisation_note(),
@@ -381,11 +385,13 @@ def layout(**query):
                     [html.Summary("The bridge as a table"), html.Div(id="sv-bridge-table", className="mt-2")],
                 ),
             ],
+            **later_watched,
         ),
         _section(
             "sv-projects-heading",
             "By programme and project",
             _table_with_downloads("projects", "by project", "sv-projects-table"),
+            **later_watched,
         ),
         _section(
             "sv-lines-heading",
@@ -426,6 +432,7 @@ def layout(**query):
             "sv-slippage-heading",
             "At risk from slippage",
             [html.Div(id="sv-slippage"), *([_rephase_tools()] if is_admin else [])],
+            **later_watched,
         ),
         _section(
             "sv-detail-heading",
@@ -449,6 +456,7 @@ def layout(**query):
                 ),
                 *_table_with_downloads("benefits", "benefits", "sv-benefits"),
             ],
+            **later_watched,
         ),
     ]
     # Showing the form is a convenience; services.savings.update_saving_line decides what may be saved.

@@ -152,13 +152,8 @@ def _history_view(line_id: int):
     Output("sv-cumulative", "figure"),
     Output("sv-cumulative-summary", "children"),
     Output("sv-years-table", "children"),
-    Output("sv-bridge", "figure"),
-    Output("sv-bridge-summary", "children"),
-    Output("sv-bridge-table", "children"),
-    Output("sv-projects-table", "children"),
+    Output("sv-later", "data"),
     Output("sv-grid", "dashGridOptions"),
-    Output("sv-slippage", "children"),
-    Output("sv-benefits", "children"),
     Output("sv-page", "options"),
     Output("sv-page", "value"),
     Output("sv-page-position", "children"),
@@ -210,13 +205,16 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
         figures.cumulative_chart(years),
         figures.cumulative_summary(years),
         years_table(years, sums),
-        figures.bridge_chart(steps),
-        figures.bridge_summary(steps),
-        bridge_table(steps),
-        projects_table(summary.by_project, sums, summary.other_projects),
+        # Below the first screen: drawn once reached (SHOW_LATER), from what this one reading found.
+        {
+            "bridge": figures.bridge_chart(steps),
+            "bridge_summary": figures.bridge_summary(steps),
+            "bridge_table": bridge_table(steps),
+            "projects": projects_table(summary.by_project, sums, summary.other_projects),
+            "slippage": slippage_section(summary),
+            "benefits": benefits_table(saving_queries.benefits(filters)),
+        },
         options,
-        slippage_section(summary),
-        benefits_table(saving_queries.benefits(filters)),
         page_choices(count, per_page, "lines", filters.page),
         str(filters.page),
         position,
@@ -266,5 +264,31 @@ def show_saving_line_detail(line_id, _refresh):
     return _history_view(chosen)
 
 
-clientside(WATCH_SECTIONS, *watched("sv-sections-watched"), module=__name__)
+# The bridge, the projects, the at-risk list and the benefits are read with the totals (one reading of
+# the lines) and drawn when their part of the page comes near the screen: until then the browser holds
+# them. Drawing the bridge (plotly measuring each step's name and amount) and those tables was about a
+# fifth of the page's settle, for parts most openings never scroll to.
+LATER_PARTS = (
+    ("sv-bridge", "figure", "bridge"),
+    ("sv-bridge-summary", "children", "bridge_summary"),
+    ("sv-bridge-table", "children", "bridge_table"),
+    ("sv-projects-table", "children", "projects"),
+    ("sv-slippage", "children", "slippage"),
+    ("sv-benefits", "children", "benefits"),
+)
+SHOW_LATER = (
+    "function (later, near) {"
+    " if (!later || near !== true) {"
+    f" return Array({len(LATER_PARTS)}).fill(window.dash_clientside.no_update); }}"
+    f" return {[key for _, _, key in LATER_PARTS]}.map(function (key) {{ return later[key]; }}); }}"
+)
+clientside(
+    SHOW_LATER,
+    *[Output(component, prop) for component, prop, _ in LATER_PARTS],
+    Input("sv-later", "data"),
+    Input("sv-later-near", "data"),
+    module=__name__,
+)
+# The cards and the years table have no height until the first answer: sections are watched from then.
+clientside(WATCH_SECTIONS, *watched("sv-sections-watched", after=("sv-later", "data")), module=__name__)
 clientside(SHOW_DETAILS, *row_details("sv-grid"), module=__name__, prevent_initial_call=True)
