@@ -124,7 +124,9 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
             x=amounts,
             measure=measures,
             text=text,
-            textposition="outside",
+            # Inside a bar long enough to hold it (the totals, the lines netted together), beside the
+            # rest: on a phone's narrow chart an amount beside a long bar ran off its edge.
+            textposition="auto",
             hovertext=[
                 f"{plot_text(label)}: {words}" for label, words in zip(steps["label"], text, strict=True)
             ],
