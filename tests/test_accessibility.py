@@ -76,6 +76,24 @@ def set_width(dash_duo, width: int, height: int) -> None:
         dash_duo.driver.set_window_size(width, height)
 
 
+def open_as_viewer(dash_duo, app, path: str, width: int, height: int) -> None:
+    """The cabinet member opens `path` in a window `width` × `height`, once the page has loaded."""
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member")
+    set_width(dash_duo, width, height)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + path)
+    wait_until_loaded(dash_duo)
+
+
+def table_fits(dash_duo, grid_id: str) -> bool:
+    """Whether a table's columns fit its width: no sideways scrolling inside the table."""
+    return dash_duo.driver.execute_script(
+        "var grid = document.getElementById(arguments[0]);"
+        " return grid.querySelector('.ag-center-cols-container').scrollWidth <= grid.clientWidth;",
+        grid_id,
+    )
+
+
 def save_full_page(dash_duo, name: str) -> None:
     """The whole page (beyond the window) as a PNG under test-output/screenshots."""
     import base64
@@ -115,11 +133,7 @@ def test_axe_finds_no_serious_violations_on_any_page(dash_duo, app):
 
 
 def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
-    dash_duo.start_server(app, navigate=False)
-    sign_in(dash_duo, "cabinet.member")
-    set_width(dash_duo, 390, 844)
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
-    wait_until_loaded(dash_duo)
+    open_as_viewer(dash_duo, app, "/milestones?project=transition", 390, 844)
 
     def plan_items(driver):
         try:
@@ -151,11 +165,7 @@ def test_on_a_phone_the_plan_is_a_list_of_milestones_not_a_chart(dash_duo, app):
 
 
 def test_a_wide_screen_is_sent_the_chart_and_not_the_list_it_would_hide(dash_duo, app):
-    dash_duo.start_server(app, navigate=False)
-    sign_in(dash_duo, "cabinet.member")
-    set_width(dash_duo, 1280, 900)
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones?project=transition")
-    wait_until_loaded(dash_duo)
+    open_as_viewer(dash_duo, app, "/milestones?project=transition", 1280, 900)
     dash_duo._wait_for(
         lambda driver: len(driver.find_elements("css selector", "#ms-gantt .barlayer .point")) >= 10,
         timeout=10,
@@ -174,11 +184,7 @@ def test_a_wide_screen_is_sent_the_chart_and_not_the_list_it_would_hide(dash_duo
 
 
 def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_rest(dash_duo, app):
-    dash_duo.start_server(app, navigate=False)
-    sign_in(dash_duo, "cabinet.member")
-    set_width(dash_duo, 390, 844)
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/milestones")
-    wait_until_loaded(dash_duo)
+    open_as_viewer(dash_duo, app, "/milestones", 390, 844)
     scroll_to(dash_duo, "ms-table-section")
     dash_duo.wait_for_element("#ms-grid .ag-row")
     headings = lambda: [  # noqa: E731
@@ -189,11 +195,7 @@ def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_re
     dash_duo._wait_for(
         lambda driver: headings() == ["Milestone", "RAG", "Forecast end"], timeout=5, msg=f"{headings()}"
     )
-    grid_width = dash_duo.driver.execute_script("return document.getElementById('ms-grid').clientWidth")
-    inner = dash_duo.driver.execute_script(
-        "return document.querySelector('#ms-grid .ag-center-cols-container').scrollWidth"
-    )
-    assert inner <= grid_width  # the key columns fit: no sideways scrolling inside the table either
+    assert table_fits(dash_duo, "ms-grid")  # no sideways scrolling inside the table either
 
     cell = dash_duo.driver.find_element("css selector", "#ms-grid .ag-row[row-index='0'] [col-id='title']")
     dash_duo.driver.execute_script(
@@ -227,11 +229,7 @@ def test_on_a_phone_a_table_shows_its_key_columns_and_a_rows_details_show_the_re
 def test_a_tables_wide_text_column_keeps_its_width_on_a_wide_screen_and_shares_a_phones(dash_duo, app):
     """The saving lines' description flexes among more columns than a projector holds: it keeps the
     width it was made with rather than shrinking to a word a line, and on a phone fits beside the year."""
-    dash_duo.start_server(app, navigate=False)
-    sign_in(dash_duo, "cabinet.member")
-    set_width(dash_duo, 1400, 900)
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/savings")
-    wait_until_loaded(dash_duo)
+    open_as_viewer(dash_duo, app, "/savings", 1400, 900)
     scroll_to(dash_duo, "sv-lines")
     dash_duo.wait_for_element("#sv-grid .ag-row [col-id='description']")
     width = "return document.querySelector('#sv-grid .ag-header-cell[col-id=\"description\"]').offsetWidth"
@@ -244,9 +242,5 @@ def test_a_tables_wide_text_column_keeps_its_width_on_a_wide_screen_and_shares_a
 
     set_width(dash_duo, 390, 844)
     dash_duo._wait_for(lambda driver: driver.execute_script(width) < 280, timeout=5, msg="not narrowed")
-    grid_width = dash_duo.driver.execute_script("return document.getElementById('sv-grid').clientWidth")
-    inner = dash_duo.driver.execute_script(
-        "return document.querySelector('#sv-grid .ag-center-cols-container').scrollWidth"
-    )
-    assert inner <= grid_width
+    assert table_fits(dash_duo, "sv-grid")
     assert dash_duo.get_logs() == []

@@ -266,8 +266,8 @@ def show_saving_line_detail(line_id, _refresh):
 
 # The bridge, the projects, the at-risk list and the benefits are read with the totals (one reading of
 # the lines) and drawn when their part of the page comes near the screen: until then the browser holds
-# them. Drawing the bridge (plotly measuring each step's name and amount) and those tables was about a
-# fifth of the page's settle, for parts most openings never scroll to.
+# them. Drawing the bridge (plotly measuring each step's name and amount) and those tables was about
+# 100 ms of the page's settle, for parts most openings never scroll to.
 LATER_PARTS = (
     ("sv-bridge", "figure", "bridge"),
     ("sv-bridge-summary", "children", "bridge_summary"),
