@@ -60,7 +60,11 @@ PAGES = {
 MAIN_CALLBACKS = [
     MainCallback("overview: headlines", "overview", "/", "ov-plain.children"),
     MainCallback("overview: changes", "overview", "/", "ov-changes.children"),
-    MainCallback("milestones", "milestones", "/milestones", "ms-url.search"),
+    # Fired once the page has said whether the screen is narrow (a clientside callback): a wide screen
+    # sends False, and is answered with the chart alone (the layout's None would draw the list too).
+    MainCallback(
+        "milestones", "milestones", "/milestones", "ms-url.search", after=(("ms-narrow", "data", False),)
+    ),
     MainCallback(
         "milestones: table",
         "milestones",

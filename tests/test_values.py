@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.reports import values as v
+from dashboard.reports.tables import MILESTONE_GRID
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,21 @@ def test_datetimes_read_in_uk_time():
     assert v.show(dt.datetime(2026, 12, 4, 10, 0), v.DATETIME) == "4 Dec 2026 10:00"
     assert v.show(pd.Timestamp("2026-12-04 10:00"), v.DATETIME) == "4 Dec 2026 10:00"
     assert v.show_field("action_item", "signed_off_at", "2026-12-04 10:00:00") == "4 Dec 2026 10:00"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (dt.datetime(2026, 7, 4, 10, 0), "2026-07-04T11:00"),
+        (dt.datetime(2026, 12, 4, 10, 0), "2026-12-04T10:00"),
+    ],
+)
+def test_a_tables_last_updated_is_uk_time_once(stored, shown):
+    # The milestones table's "Last updated" (stored as naive UTC) reads as the download's does: 10:00 UTC
+    # on 4 Jul is 11:00 BST, not 12:00.
+    record = {key: None for key in MILESTONE_GRID.keys} | {"updated_at": stored}
+    assert MILESTONE_GRID.grid_row(record)["updated_at"] == shown
+    assert MILESTONE_GRID.only("updated_at").row(record) == [dt.datetime.fromisoformat(shown)]
 
 
 @pytest.mark.parametrize(("stored", "shown"), [("40", "40%"), (40, "40%"), (100.0, "100%"), ("0", "0%")])

@@ -86,7 +86,12 @@ def cell_value(value, kind: str):
 
 def grid_value(value, kind: str):
     """A cell as dash-ag-grid's row data holds it: JSON numbers, ISO dates, "yes"/"no"."""
-    value = cell_value(value, kind)
+    return _as_grid_cell(cell_value(value, kind))
+
+
+def _as_grid_cell(value):
+    """A cell (`cell_value`'s answer) as JSON: read a value only once, as a timestamp read twice is
+    moved to UK time twice (an hour ahead in summer)."""
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dt.datetime):
@@ -198,7 +203,7 @@ class TableDefinition:
 
     def grid_row(self, record: Mapping) -> dict:
         """A record as dash-ag-grid row data: one field per column key."""
-        return {column.key: grid_value(column.value(record), column.kind) for column in self.columns}
+        return {column.key: _as_grid_cell(column.value(record)) for column in self.columns}
 
     def grid_columns(self, **properties: dict) -> list[dict]:
         """dash-ag-grid columnDefs: the heading as headerName, the kind's formatter, and any

@@ -130,7 +130,8 @@ def grid_rows(frame: pd.DataFrame, editable: set[int] | None = frozenset()) -> l
             **MILESTONE_GRID.grid_row(record),
             "can_edit": editable is None or int(record["project_id"]) in editable,
         }
-        for record in frame.to_dict("records")
+        # Only the columns read: boxing each of the frame's 35 columns was half the time.
+        for record in frame[["id", "project_id", *MILESTONE_GRID.keys]].to_dict("records")
     ]
 
 

@@ -26,39 +26,38 @@ def add_milestone_measures(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
         ):
             frame[column] = pd.Series(dtype="object")
         return frame
-    frame["current_end"] = [
+    baseline_ends = _dates(frame["baseline_end"])
+    current_ends = [
         actual or forecast or baseline
         for actual, forecast, baseline in zip(
-            _dates(frame["actual_end"]),
-            _dates(frame["forecast_end"]),
-            _dates(frame["baseline_end"]),
-            strict=True,
+            _dates(frame["actual_end"]), _dates(frame["forecast_end"]), baseline_ends, strict=True
         )
     ]
-    slippage = []
-    for baseline_end, current in zip(_dates(frame["baseline_end"]), frame["current_end"], strict=True):
-        slippage.append(
-            None if baseline_end is None or current is None else working_days_between(baseline_end, current)
-        )
+    frame["current_end"] = current_ends
+    slippage = [
+        None if baseline_end is None or current is None else working_days_between(baseline_end, current)
+        for baseline_end, current in zip(baseline_ends, current_ends, strict=True)
+    ]
     frame["slippage_working_days"] = pd.array(slippage, dtype="Int64")
     frame["slippage_weeks"] = [None if days is None else round(days / 5, 1) for days in slippage]
-    frame["is_open"] = ~frame["status"].isin(CLOSED_STATUSES)
+    open_flags = (~frame["status"].isin(CLOSED_STATUSES)).tolist()
+    frame["is_open"] = open_flags
     frame["overdue"] = [
         bool(is_open and current is not None and current < today)
-        for is_open, current in zip(frame["is_open"], frame["current_end"], strict=True)
+        for is_open, current in zip(open_flags, current_ends, strict=True)
     ]
     horizon = today + dt.timedelta(weeks=4)
     frame["due_in_4_weeks"] = [
         bool(is_open and current is not None and today <= current <= horizon)
-        for is_open, current in zip(frame["is_open"], frame["current_end"], strict=True)
+        for is_open, current in zip(open_flags, current_ends, strict=True)
     ]
     cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_AFTER_DAYS - 1), dt.time.min)
     frame["stale"] = [
         bool(is_open and updated is not None and updated < cutoff)
-        for is_open, updated in zip(frame["is_open"], frame["updated_at"], strict=True)
+        for is_open, updated in zip(open_flags, frame["updated_at"].tolist(), strict=True)
     ]
     return frame
 
 
 def _dates(series: pd.Series) -> list[dt.date | None]:
-    return [None if is_missing(value) else value for value in series]
+    return [None if is_missing(value) else value for value in series.tolist()]
