@@ -70,7 +70,7 @@ MAIN_CALLBACKS = [
         "milestones",
         "/milestones",
         "ms-grid.rowData",
-        after=(("ms-url", "search", ""), ("ms-table-near", "data", True)),
+        after=(("ms-table-wanted", "data", [""]),),
     ),
     MainCallback("actions", "actions", "/actions", "act-url.search"),
     MainCallback("actions: progress", "actions", "/actions", "act-progress-summary.children"),
@@ -80,13 +80,17 @@ MAIN_CALLBACKS = [
         "actions",
         "/actions",
         "act-review-note.children",
-        after=(("act-review-near", "data", True),),
+        after=(("act-review-wanted", "data", ["", 0]),),
     ),
     MainCallback("actions: letter's points", "actions", "/actions", "act-areas-summary.children"),
     MainCallback("savings", "savings", "/savings", "sv-url.search"),
     # Its page of lines is read once scrolled to (callbacks.sections), from the URL the view writes.
     MainCallback(
-        "savings: lines", "savings", "/savings", "sv-grid.rowData", after=(("sv-lines-near", "data", True),)
+        "savings: lines",
+        "savings",
+        "/savings",
+        "sv-grid.rowData",
+        after=(("sv-lines-wanted", "data", ["", 0]),),
     ),
     MainCallback("kpis: comparison", "kpis", "/kpis", "kpi-url.search"),
     MainCallback("kpis: trends", "kpis", "/kpis", "kpi-trends.figure"),

@@ -598,8 +598,9 @@ def phase_gantt(args, gunicorn: Gunicorn, app, workdir: Path, bare: Gunicorn | N
     answer = check_callback_response(
         session.post(url, json=callback_body(app, key, values), timeout=300), "milestones"
     )
-    # The table is filled by its own callback, from the URL the view settled on, once scrolled to.
-    settled = {("ms-url", "search"): answer["response"]["ms-url"]["search"], ("ms-table-near", "data"): True}
+    # The table is filled by its own callback, from the URL the view settled on, once scrolled to (the
+    # browser's gate passes it on: callbacks.sections).
+    settled = {("ms-table-wanted", "data"): [answer["response"]["ms-url"]["search"]]}
     table = check_callback_response(
         session.post(
             url, json=callback_body(app, find_callback_key(app, "ms-grid.rowData"), settled), timeout=300

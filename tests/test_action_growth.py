@@ -137,7 +137,7 @@ def test_the_plans_page_selector_stays_short_and_its_pages_reach_every_action(ap
         assert answer["act-page"]["options"][-1]["label"] == f"Page {pages} of {pages}: actions " + (
             f"{per_page * (pages - 1) + 1:,}–{count:,}"
         )
-        values = {("act-url", "search"): answer["act-url"]["search"], ("act-review-near", "data"): True}
+        values = {("act-review-wanted", "data"): [answer["act-url"]["search"], 0]}
         rows = _answer(app, client, ("act-review-grid.rowData",), values, None)["act-review-grid"]["rowData"]
         assert 0 < len(rows) <= per_page
         seen |= {row["id"] for row in rows}

@@ -271,8 +271,9 @@ def _plan(app, client, page: str | None, triggered: str | None = None, **filters
 
 
 def _review(app, client, search: str) -> dict:
-    """The review as at a date for the address the plan wrote, once the reader has scrolled to it."""
-    values = {("act-url", "search"): search, ("act-refresh", "data"): 0, ("act-review-near", "data"): True}
+    """The review as at a date for the address the plan wrote, once the reader has scrolled to it (the
+    browser's gate passes the address and the refresh count on: callbacks.sections)."""
+    values = {("act-review-wanted", "data"): [search, 0]}
     return callback_answer(app, client, "act-review-grid.rowData", values)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -138,4 +140,39 @@ def test_viewer_sees_no_edit_control(dash_duo, app):
     assert dash_duo.driver.find_elements(By.ID, "ms-add-save") == []
     # Downloads are for everyone.
     assert dash_duo.find_element("#ms-download-csv").is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+def table_projects(dash_duo) -> set:
+    """The projects of the rows the table holds (an empty set before it has any)."""
+    return set(
+        dash_duo.driver.execute_script(
+            "var api = window.dash_ag_grid && dash_ag_grid.getApi && dash_ag_grid.getApi('ms-grid');"
+            "var projects = []; if (api) { api.forEachNode(function (node) { projects.push(node.data.project); }); }"
+            "return projects;"
+        )
+    )
+
+
+def test_the_table_follows_a_filter_chosen_before_and_after_it_is_reached(dash_duo, app):
+    dash_duo.start_server(app, navigate=False)
+    sign_in(dash_duo, "cabinet.member", "/milestones")
+    dash_duo.wait_for_contains_text("#ms-gantt-summary", "milestones shown")
+    projects = Select(dash_duo.find_element("#ms-filter-project"))
+    first, second = [option.text for option in projects.options if option.text not in ("", "All")][:2]
+    # A project chosen while the table is still below the screen: the chart follows at once...
+    projects.select_by_visible_text(first)
+    dash_duo._wait_for(lambda driver: "project=" in driver.current_url, timeout=10, msg="no project chosen")
+    time.sleep(1)  # long enough for any answer already asked for to arrive
+    assert table_projects(dash_duo) == set()  # nobody has scrolled to the table
+    # ...and the table, once reached, holds that project's milestones only.
+    scroll_to(dash_duo, "ms-table-section")
+    dash_duo._wait_for(
+        lambda driver: table_projects(dash_duo) == {first}, timeout=10, msg="table not of the project"
+    )
+    # Once reached it follows each change.
+    Select(dash_duo.find_element("#ms-filter-project")).select_by_visible_text(second)
+    dash_duo._wait_for(
+        lambda driver: table_projects(dash_duo) == {second}, timeout=10, msg="table did not follow"
+    )
     assert dash_duo.get_logs() == []

@@ -211,9 +211,8 @@ def _table_rows(app, client, search: str) -> list[dict]:
     key = find_callback(app, "ms-grid.rowData")
     response = client.post(
         "/_dash-update-component",
-        json=callback_request(
-            app, key, values={("ms-url", "search"): search, ("ms-table-near", "data"): True}
-        ),
+        # Once scrolled to, the browser's gate passes the address on (callbacks.sections).
+        json=callback_request(app, key, values={("ms-table-wanted", "data"): [search]}),
     )
     assert response.status_code == 200
     return json.loads(response.get_data(as_text=True))["response"]["ms-grid"]["rowData"]

@@ -148,9 +148,7 @@ def save_body(app, milestone_id: int, version: int, commentary: str) -> dict:
 def table_body(app) -> dict:
     """The milestones table's request, for the URL the page settles on for a search."""
     key = find_callback(app, "ms-grid.rowData")
-    return callback_request(
-        app, key, values={("ms-url", "search"): "?q=joint+market+review", ("ms-table-near", "data"): True}
-    )
+    return callback_request(app, key, values={("ms-table-wanted", "data"): ["?q=joint+market+review"]})
 
 
 def test_a_save_through_one_worker_is_seen_through_every_worker_at_once(deployment):

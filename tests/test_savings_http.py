@@ -161,8 +161,9 @@ def _view_values(**filters):
 
 
 def _lines(app, client, search: str) -> dict:
-    """The saving lines section's answer for the URL the view wrote, once the reader has scrolled to it."""
-    values = {("sv-url", "search"): search, ("sv-refresh", "data"): 0, ("sv-lines-near", "data"): True}
+    """The saving lines section's answer for the URL the view wrote, once the reader has scrolled to it
+    (the browser's gate passes the address and the refresh count on: callbacks.sections)."""
+    values = {("sv-lines-wanted", "data"): [search, 0]}
     return callback_answer(app, client, "sv-grid.rowData", values)
 
 

@@ -10,6 +10,12 @@ then, so a page opens by drawing what is on its first screen only. What is above
 keeps its height until it is drawn (charts through `ui.components.held_height`, the action plan's
 sections in assets/actions.css): otherwise, while the page is still arriving, every section below
 would look near.
+
+A section whose callback follows what another callback writes (the address its filters settle, say)
+is sent those values through a gate in the browser (`PASS_WHEN_NEAR`, `when_near`): until the
+section is near, a change of filter costs no request for it. Without the gate each change sent one
+more request, after the first answer was drawn, only to hear "nothing yet": about a quarter of the
+time a change of filter took.
 """
 
 from __future__ import annotations
@@ -101,3 +107,25 @@ def watched(watcher_id: str, after: tuple[str, str] | None = None) -> list:
 def is_near(value) -> bool:
     """True once the section's store says it has come near the screen (a crafted value is not)."""
     return value is True
+
+
+# Passes its inputs on to a store, as a list, once the section's near store (its last input) is true,
+# and then on every change; until then nothing, so the callback reading the store is not called.
+PASS_WHEN_NEAR = """
+function () {
+  var values = Array.prototype.slice.call(arguments);
+  var near = values.pop();
+  return near === true ? values : window.dash_clientside.no_update;
+}
+"""
+
+
+def when_near(store_id: str, near_id: str, *inputs: Input) -> list:
+    """The dependencies of a gate: `clientside(PASS_WHEN_NEAR, *when_near(STORE, NEAR, *inputs), ...)`
+    passes the values of `inputs` to `STORE`'s data once the store `NEAR` says the section is near."""
+    return [Output(store_id, "data"), *inputs, Input(near_id, "data")]
+
+
+def passed(value, count: int) -> list | None:
+    """The `count` values a gate passed on; None for anything else (a crafted request's value)."""
+    return value if isinstance(value, list) and len(value) == count else None

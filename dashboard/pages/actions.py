@@ -298,6 +298,7 @@ def layout(**query):
             "Review as at a date",
             [
                 review_near,
+                dcc.Store(id="act-review-wanted"),
                 html.P(
                     "The plan as it stood at the end of the chosen date, rebuilt from the change history, "
                     "beside where it stands now. The March 2017 progress review is 31 Mar 2017.",

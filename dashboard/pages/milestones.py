@@ -271,6 +271,7 @@ def layout(**query):
         html.Section(
             [
                 table_near,
+                dcc.Store(id="ms-table-wanted"),
                 html.Div(
                     [
                         html.H2("Milestone table", className="h4 mb-0 me-auto", id="ms-table-heading"),

@@ -398,6 +398,7 @@ def layout(**query):
             "Saving lines",
             [
                 lines_near,
+                dcc.Store(id="sv-lines-wanted"),
                 _downloads("lines", "lines"),
                 html.P(
                     "Downloads contain exactly the rows shown, including any sorting or column filters "

@@ -5,17 +5,23 @@ settle, without a browser.
 callback, as the renderer does on navigation), then runs every server callback the layout sets off:
 first those whose inputs are all on the page (unless `prevent_initial_call`), then, round after
 round, those whose inputs a callback's answer changed, as the renderer chains them. Clientside
-callbacks are skipped (they only print). What comes back is the page's components by id (their
+callbacks are skipped (they only print), but for the gates that pass a section's inputs on once it is
+near (`callbacks.sections.PASS_WHEN_NEAR`), which are run here as the browser runs them. What comes back is the page's components by id (their
 props as last set) and every callback answer, so a test can say the page loaded with its data,
 which callbacks failed, and what the page says.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
+from dashboard.callbacks.sections import PASS_WHEN_NEAR
+
 PAGES_CONTENT = "_pages_content"
+# Dash names an inline clientside function by its script's SHA-256.
+GATE_FUNCTION = hashlib.sha256(PASS_WHEN_NEAR.encode("utf-8")).hexdigest()
 ALERT_ID = "app-alert"  # web.callback_error_handler shows a failed callback's message here
 
 
@@ -95,14 +101,17 @@ class Page:
         return " ".join([*alerts, shown_text(self.layout)])
 
 
-def server_callbacks(app) -> list[dict]:
+def server_callbacks(app, gates: bool = False) -> list[dict]:
     """The app's server callbacks as the renderer knows them: the callback map's key, outputs,
-    inputs, state, whether it runs when its inputs first appear, and whether it is Dash's page router."""
+    inputs, state, whether it runs when its inputs first appear, and whether it is Dash's page router.
+    With `gates`, the sections' gates instead (clientside: PASS_WHEN_NEAR)."""
     declared = {item["output"]: item for item in app._callback_list}
     found = []
     for key, spec in app.callback_map.items():
-        if "callback" not in spec:
-            continue  # a clientside callback
+        script = (declared.get(key, {}).get("clientside_function") or {}).get("function_name")
+        wanted = script == GATE_FUNCTION if gates else "callback" in spec
+        if not wanted:
+            continue
         outputs = key[2:-2].split("...") if key.startswith("..") else [key]
         found.append(
             {
@@ -112,9 +121,20 @@ def server_callbacks(app) -> list[dict]:
                 "state": spec.get("state", []),
                 "initial": not declared.get(key, {}).get("prevent_initial_call", False),
                 "pages": key.startswith(f"..{PAGES_CONTENT}."),
+                "gate": gates,
             }
         )
     return found
+
+
+def run_gate(spec, values: dict[str, dict]) -> dict | None:
+    """What PASS_WHEN_NEAR answers in the browser: its inputs' values as a list once its last input
+    (the section's near store) is true, else nothing."""
+    given = [values.get(_dependency_key(d), {}).get(d["property"]) for d in spec["inputs"]]
+    if given[-1] is not True:
+        return None
+    ((component_id, prop),) = spec["outputs"]
+    return {component_id: {prop: given[:-1]}}
 
 
 def _split(output: str) -> tuple[str, str]:
@@ -147,6 +167,7 @@ class Renderer:
         self.app = app
         self.client = client
         self.callbacks = server_callbacks(app)
+        self.gates = server_callbacks(app, gates=True)
         self.max_rounds = max_rounds
         routers = [spec for spec in self.callbacks if spec["pages"]]
         # Dash registers its page router on the app's first request (signing in is one).
@@ -182,7 +203,7 @@ class Renderer:
     def _settle(self, page: Page, fresh: set[str], changed: set[str]) -> None:
         for _round in range(self.max_rounds):
             due = []
-            for spec in self.callbacks:
+            for spec in [*self.callbacks, *self.gates]:
                 if spec["pages"] or not self.runs_on(page, spec):
                     continue
                 names = [f"{_dependency_key(d)}.{d['property']}" for d in spec["inputs"]]
@@ -194,12 +215,18 @@ class Renderer:
                 return
             fresh, changed = set(), set()
             for spec, triggered in due:
-                answer = self.post(spec, self.values(page), triggered)
-                page.answers.append(answer)
-                self._apply_shell(page, answer)
-                if answer.status != 200 or not answer.body:
-                    continue
-                for component_id, props in (answer.body.get("response") or {}).items():
+                if spec["gate"]:
+                    # Run in the browser: its answer is set, and sets off what reads it, every time.
+                    response = run_gate(spec, self.values(page)) or {}
+                    changed.update(f"{i}.{prop}" for i, props in response.items() for prop in props)
+                else:
+                    answer = self.post(spec, self.values(page), triggered)
+                    page.answers.append(answer)
+                    self._apply_shell(page, answer)
+                    if answer.status != 200 or not answer.body:
+                        continue
+                    response = answer.body.get("response") or {}
+                for component_id, props in response.items():
                     target = page.components.get(component_id)
                     if target is None:
                         continue

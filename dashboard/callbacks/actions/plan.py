@@ -21,7 +21,7 @@ from dashboard.callbacks.actions.sections import (
     theme_items,
 )
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
-from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
+from dashboard.callbacks.sections import PASS_WHEN_NEAR, WATCH_SECTIONS, passed, watched, when_near
 from dashboard.domain.formatting import format_date, format_datetime
 from dashboard.figures.actions import progress_caption, progress_figure, progress_summary
 from dashboard.queries import actions as action_queries
@@ -173,22 +173,32 @@ def show_action_plan(rec, theme, owner, status, project, flags, as_at, _refresh,
     )
 
 
+clientside(
+    PASS_WHEN_NEAR,
+    *when_near(
+        "act-review-wanted", "act-review-near", Input("act-url", "search"), Input("act-refresh", "data")
+    ),
+    module=__name__,
+)
+
+
 @callback(
     Output("act-review-note", "children"),
     Output("act-review-summary", "children"),
     Output("act-review-grid", "rowData"),
-    Input("act-url", "search"),
-    Input("act-refresh", "data"),
-    Input("act-review-near", "data"),
+    Input("act-review-wanted", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
-def show_action_review(search, _refresh, near):
+def show_action_review(wanted):
     """The plan as at a date for the page of actions the address names (show_action_plan writes it:
-    the filters, the date and a page that exists), read once the review comes near the screen
-    (callbacks.sections): a table of 25 rows measured as they are drawn, at the foot of the page."""
-    if not is_near(near):
+    the filters, the date and a page that exists), passed on with each save once the review comes
+    near the screen (callbacks.sections): a table of 25 rows measured as they are drawn, at the foot
+    of the page."""
+    values = passed(wanted, 2)
+    if values is None:
         return no_update, no_update, no_update
+    search = values[0]
     query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
     filters, total, frame = page_of_actions(action_queries.ActionFilters.from_query(query), clock.today())
     review = action_queries.plan_as_at(filters.as_at, ids=[int(i) for i in frame["id"]])

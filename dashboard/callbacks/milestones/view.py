@@ -14,7 +14,7 @@ from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table, shown_ids
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.milestones.plan_list import plan_list
-from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
+from dashboard.callbacks.sections import PASS_WHEN_NEAR, WATCH_SECTIONS, passed, watched, when_near
 from dashboard.figures import gantt as figures
 from dashboard.figures import gantt_rows
 from dashboard.queries.params import row_id, ticked
@@ -212,18 +212,26 @@ def show_milestones(
 # so it is drawn after the chart rather than with it: while a 1,000-row chart was drawing, the
 # table's 50 rendered rows took about 0.5 s more of the browser's time. Below a chart of any length it
 # is read only once it comes near the screen.
+clientside(
+    PASS_WHEN_NEAR,
+    *when_near("ms-table-wanted", "ms-table-near", Input("ms-url", "search")),
+    module=__name__,
+)
+
+
 @callback(
     Output("ms-grid", "rowData"),
-    Input("ms-url", "search"),
-    Input("ms-table-near", "data"),
+    Input("ms-table-wanted", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
-def show_milestone_rows(search, near):
-    # Read once the table comes near the screen (callbacks.sections).
-    if not is_near(near):
+def show_milestone_rows(wanted):
+    # The address, passed on once the table comes near the screen (callbacks.sections).
+    values = passed(wanted, 1)
+    if values is None:
         return no_update
-    filters = queries.MilestoneFilters.from_query(parse_qs((search or "").lstrip("?")))
+    search = values[0] if isinstance(values[0], str) else ""
+    filters = queries.MilestoneFilters.from_query(parse_qs(search.lstrip("?")))
     editable = queries.editable_project_ids(signed_in_user())
     return grid_rows(queries.milestones(filters, clock.today(), paged=True), editable)
 

@@ -23,7 +23,7 @@ from dashboard.callbacks.savings.tables import (
     slippage_section,
     years_table,
 )
-from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
+from dashboard.callbacks.sections import PASS_WHEN_NEAR, WATCH_SECTIONS, passed, watched, when_near
 from dashboard.domain.formatting import format_money
 from dashboard.figures import savings as figures
 from dashboard.queries import savings as saving_queries
@@ -221,20 +221,28 @@ def show_savings(org, programme, project, year, category, confidence, flags, _re
     )
 
 
+clientside(
+    PASS_WHEN_NEAR,
+    *when_near("sv-lines-wanted", "sv-lines-near", Input("sv-url", "search"), Input("sv-refresh", "data")),
+    module=__name__,
+)
+
+
 @callback(
     Output("sv-grid", "rowData"),
     Output("sv-detail-select", "options"),
-    Input("sv-url", "search"),
-    Input("sv-refresh", "data"),
-    Input("sv-lines-near", "data"),
+    Input("sv-lines-wanted", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
-def show_saving_lines(search, _refresh, near):
+def show_saving_lines(wanted):
     """The page of lines the URL names (show_savings writes it: its filters, narrowed to one
-    organisation, and a page that exists), read once the section is near the screen."""
-    if not is_near(near):
+    organisation, and a page that exists), passed on with each save once the section is near the
+    screen (callbacks.sections)."""
+    values = passed(wanted, 2)
+    if values is None:
         return no_update, no_update
+    search = values[0]
     query = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
     filters = one_organisation(saving_queries.SavingFilters.from_query(query))
     shown = savings_summary.page_of_lines(filters, clock.today(), filters.page, saving_queries.LINES_PER_PAGE)
