@@ -12,6 +12,7 @@ from dash import Input, Output, State, ctx, html, no_update
 from dashboard import clock, queries
 from dashboard.auth import signed_in_user
 from dashboard.callbacks import EVERYONE, callback, clientside
+from dashboard.callbacks.common import editable_grid_rows
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
 from dashboard.callbacks.savings.filters import FILTER_INPUTS, filters_from_controls, one_organisation
 from dashboard.callbacks.savings.tables import (
@@ -86,17 +87,8 @@ def _float(value):
 
 
 def grid_rows(frame: pd.DataFrame, editable: set[int] | None = frozenset()) -> list[dict]:
-    """The grid's rows: the saving lines table's columns by key, each line's id, and whether the user
-    may edit it (`editable`: the projects they may edit, None for all) for its Update button."""
-    return [
-        # AG Grid row ids are strings.
-        {
-            "id": str(int(record["id"])),
-            **SAVING_LINE_GRID.grid_row(record),
-            "can_edit": editable is None or int(record["project_id"]) in editable,
-        }
-        for record in frame.to_dict("records")
-    ]
+    """The saving lines table's rows (`editable`: the projects the user may edit, None for all)."""
+    return editable_grid_rows(frame, SAVING_LINE_GRID, editable, row_id=str)
 
 
 def total_row(sums: dict) -> list[dict]:
@@ -251,7 +243,7 @@ def show_saving_lines(wanted):
             "label": f"{saving_queries.line_label(row)} · {row['description'][:60]}",
             "value": str(int(row["id"])),
         }
-        for row in shown.to_dict("records")
+        for row in shown[["id", "financial_year", "project", "category", "description"]].to_dict("records")
     ]
     return grid_rows(shown, queries.editable_project_ids(signed_in_user())), line_options
 

@@ -137,7 +137,8 @@ def milestone_ends(milestone_ids: list, today: dt.date) -> dict[int, dt.date | N
 def add_saving_measures(frame: pd.DataFrame, ends: dict[int, dt.date | None]) -> pd.DataFrame:
     """Decimal amounts, variance, confidence weighting, slippage flag and re-phasing proposal."""
     frame = frame.copy()
-    records = frame.to_dict("records")
+    read = ["target", "forecast", "realised", "milestone_id", "financial_year", "confidence"]
+    records = frame[read].to_dict("records")  # only the columns read: each column costs its boxing
     for column in ("target", "forecast", "realised"):
         frame[column] = pd.Series([money(r[column]) for r in records], dtype="object", index=frame.index)
     ends_column, risk, proposal, plain, weighted, variance, labels = [], [], [], [], [], [], []
