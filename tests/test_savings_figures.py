@@ -6,10 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from dashboard.figures.savings import bridge_chart
+from dashboard.figures import savings
 
 LONG = "2023/24 · Work-stream 10.4.1 Direct payments support service: City-wide roll-out · Efficiency"
+
+
+def bridge_chart(steps: pd.DataFrame) -> go.Figure:
+    """The bridge as the page is sent it, validated by plotly (a misspelt property fails here)."""
+    return go.Figure(savings.bridge_chart(steps))
 
 
 def steps(*middle: tuple[str, str, str]) -> pd.DataFrame:
@@ -61,3 +67,31 @@ def test_the_left_margin_holds_the_longest_line_at_thirteen_pixels():
 def test_user_text_in_a_step_name_is_shown_as_text():
     figure = bridge_chart(steps(("2024/25 · <b>Bold</b> & co · Efficiency", "short", "-10")))
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in figure.data[0].y[1].replace("<br>", " ")
+
+
+def test_the_cumulative_chart_reads_each_year_in_pounds_with_room_for_its_legend_and_years():
+    years = pd.DataFrame(
+        {
+            "fy_label": ["2019/20", "2020/21"],
+            "cumulative_target": [Decimal("1000000"), Decimal("2500000")],
+            "cumulative_forecast": [Decimal("900000"), Decimal("2000000")],
+            "cumulative_realised": [Decimal("800000"), None],
+        }
+    )
+    figure = go.Figure(savings.cumulative_chart(years))
+    target, forecast, realised = figure.data
+    assert list(target.x) == ["2019/20", "2020/21"] and list(target.y) == [1000000.0, 2500000.0]
+    assert list(realised.y) == [800000.0, 0.0]
+    assert forecast.hovertext[1] == "Cumulative forecast to 2020/21: £2.0m"
+    assert figure.layout.yaxis.tickprefix == "£" and figure.layout.xaxis.type == "category"
+    assert (figure.layout.margin.l, figure.layout.margin.t, figure.layout.margin.b) == (60, 50, 60)
+
+
+def test_no_matching_lines_say_so_in_place_of_a_chart():
+    empty = pd.DataFrame(
+        columns=["fy_label", "cumulative_target", "cumulative_forecast", "cumulative_realised"]
+    )
+    for figure in (savings.cumulative_chart(empty), savings.bridge_chart(pd.DataFrame())):
+        validated = go.Figure(figure)
+        assert validated.data == ()
+        assert validated.layout.annotations[0].text == "No saving lines match these filters"

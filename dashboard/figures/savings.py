@@ -6,10 +6,9 @@ import textwrap
 from decimal import Decimal
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.domain.formatting import format_money
-from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, labels_margin
+from dashboard.figures.common import FONT_FAMILY, TEXT_COLOUR, fast_figure, labels_margin
 from dashboard.ui.markup import plot_lines, plot_text
 
 TARGET_COLOUR = "#505a5f"
@@ -20,63 +19,75 @@ SHORT_COLOUR = "#d4351c"
 OVER_COLOUR = "#00703c"
 
 
-def _layout(figure: go.Figure, height: int = 380, money_axis: str = "y") -> go.Figure:
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": FONT_PX},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-    )
-    figure.update_layout(
-        {f"{money_axis}axis": {"gridcolor": "#dddddd", "tickprefix": "£", "separatethousands": True}}
-    )
-    return figure
+def _layout(height: int = 380, money_axis: str = "y", **parts) -> dict:
+    """The savings charts' layout; `parts` (an axis, the margin) are merged into its own."""
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": FONT_PX},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        f"{money_axis}axis": {"gridcolor": "#dddddd", "tickprefix": "£", "separatethousands": True},
+    }
+    for name, value in parts.items():
+        layout[name] = {**layout[name], **value} if isinstance(value, dict) and name in layout else value
+    return layout
 
 
-def _empty(message: str) -> go.Figure:
-    figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return _layout(figure, 200)
+def _empty(message: str) -> dict:
+    return fast_figure(
+        [],
+        _layout(
+            200,
+            annotations=[
+                {"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}
+            ],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        ),
+    )
 
 
 def _pounds(value) -> float:
     return float(value) if value is not None else 0.0
 
 
-def cumulative_chart(years: pd.DataFrame) -> go.Figure:
-    """Cumulative target, forecast and realised by financial year."""
+def cumulative_chart(years: pd.DataFrame) -> dict:
+    """Cumulative target, forecast and realised by financial year (a plain figure: figures.fast_figure)."""
     if years.empty:
         return _empty("No saving lines match these filters")
-    labels = list(years["fy_label"])
-    figure = go.Figure()
+    labels = [str(label) for label in years["fy_label"]]
+    traces = []
     for column, name, colour, dash in (
         ("cumulative_target", "Cumulative target", TARGET_COLOUR, "dash"),
         ("cumulative_forecast", "Cumulative forecast", FORECAST_COLOUR, "dot"),
         ("cumulative_realised", "Cumulative realised", REALISED_COLOUR, "solid"),
     ):
-        values = [_pounds(value) for value in years[column]]
-        figure.add_trace(
-            go.Scatter(
-                x=labels,
-                y=values,
-                name=name,
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 3},
-                hovertext=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": [_pounds(value) for value in years[column]],
+                "name": name,
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 3},
+                "hovertext": [
                     f"{name} to {label}: {format_money(value)}"
                     for label, value in zip(labels, years[column], strict=True)
                 ],
-                hoverinfo="text",
-            )
+                "hoverinfo": "text",
+            }
         )
-    figure.update_xaxes(type="category", title_text="Financial year (April to March)")
     # Room for the money ticks (£5.9M), the legend above and the years and their title below, so
     # plotly lays the chart out once.
-    return _layout(figure).update_layout(margin={"l": 60, "t": 50, "b": 60})
+    return fast_figure(
+        traces,
+        _layout(
+            xaxis={"type": "category", "title": {"text": "Financial year (April to March)"}},
+            margin={"l": 60, "t": 50, "b": 60},
+        ),
+    )
 
 
 def cumulative_summary(years: pd.DataFrame) -> str:
@@ -98,11 +109,11 @@ BRIDGE_LABEL_WIDTH = 26  # characters on each of a step's two lines
 BRIDGE_ROW_PX = 38  # height of one step: two lines of label and a gap
 
 
-def bridge_chart(steps: pd.DataFrame) -> go.Figure:
+def bridge_chart(steps: pd.DataFrame) -> dict:
     """Waterfall from total target to total forecast, one bar per line that is short or over, read
     downwards. The bars lie across so each step's name reads level, on two lines, beside its bar (on a
     phone too); the left margin is sized to the longest line here, so plotly lays the chart out once
-    (automargin only widens it if a label is wider than reckoned)."""
+    (automargin only widens it if a label is wider than reckoned). A plain figure (fast_figure)."""
     if steps.empty:
         return _empty("No saving lines match these filters")
     measures = ["absolute" if kind == "total" else "relative" for kind in steps["kind"]]
@@ -117,27 +128,26 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
             text.append(f"Short {format_money(abs(value))}")
         else:
             text.append(f"Over {format_money(value)}")
-    figure = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            y=labels,
-            x=amounts,
-            measure=measures,
-            text=text,
-            # Inside a bar long enough to hold it (the totals, the lines netted together), beside the
-            # rest: on a phone's narrow chart an amount beside a long bar ran off its edge.
-            textposition="auto",
-            hovertext=[
-                f"{plot_text(label)}: {words}" for label, words in zip(steps["label"], text, strict=True)
-            ],
-            hoverinfo="text",
-            decreasing={"marker": {"color": SHORT_COLOUR}},
-            increasing={"marker": {"color": OVER_COLOUR}},
-            totals={"marker": {"color": FORECAST_COLOUR}},
-            connector={"line": {"color": "#b1b4b6"}},
-            showlegend=False,
-        )
-    )
+    bridge = {
+        "type": "waterfall",
+        "orientation": "h",
+        "y": labels,
+        "x": amounts,
+        "measure": measures,
+        "text": text,
+        # Inside a bar long enough to hold it (the totals, the lines netted together), beside the
+        # rest: on a phone's narrow chart an amount beside a long bar ran off its edge.
+        "textposition": "auto",
+        "hovertext": [
+            f"{plot_text(label)}: {words}" for label, words in zip(steps["label"], text, strict=True)
+        ],
+        "hoverinfo": "text",
+        "decreasing": {"marker": {"color": SHORT_COLOUR}},
+        "increasing": {"marker": {"color": OVER_COLOUR}},
+        "totals": {"marker": {"color": FORECAST_COLOUR}},
+        "connector": {"line": {"color": "#b1b4b6"}},
+        "showlegend": False,
+    }
     # A bridge shows the differences: the scale starts near the lowest level so shortfalls are visible.
     levels, running = [], 0.0
     for measure, amount in zip(measures, amounts, strict=True):
@@ -145,11 +155,14 @@ def bridge_chart(steps: pd.DataFrame) -> go.Figure:
         levels.append(running)
     low, high = min(levels), max(levels)
     spread = max(high - low, high * 0.02, 1.0)
-    _layout(figure, max(240, 60 + BRIDGE_ROW_PX * len(steps)), money_axis="x")
-    figure.update_yaxes(type="category", autorange="reversed", automargin=True)
-    figure.update_xaxes(automargin=True, range=[max(0.0, low - spread * 0.6), high + spread * 0.35])
-    figure.update_layout(margin={"l": labels_margin(labels, FONT_PX), "b": 30})
-    return figure
+    layout = _layout(
+        max(240, 60 + BRIDGE_ROW_PX * len(steps)),
+        money_axis="x",
+        yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        xaxis={"automargin": True, "range": [max(0.0, low - spread * 0.6), high + spread * 0.35]},
+        margin={"l": labels_margin(labels, FONT_PX), "b": 30},
+    )
+    return fast_figure([bridge], layout)
 
 
 def _two_lines(label: str) -> list[str]:
