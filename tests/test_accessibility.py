@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -243,4 +244,71 @@ def test_a_tables_wide_text_column_keeps_its_width_on_a_wide_screen_and_shares_a
     set_width(dash_duo, 390, 844)
     dash_duo._wait_for(lambda driver: driver.execute_script(width) < 280, timeout=5, msg="not narrowed")
     assert table_fits(dash_duo, "sv-grid")
+    assert dash_duo.get_logs() == []
+
+
+BRIDGE_TEXT = """
+var chart = document.querySelector('#sv-bridge .main-svg');
+if (!chart) { return null; }
+var box = chart.getBoundingClientRect();
+function boxes(selector) {
+  return Array.from(document.querySelectorAll(selector)).map(function (element) {
+    var r = element.getBoundingClientRect();
+    return {text: element.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  });
+}
+return {
+  left: box.left, right: box.right,
+  amounts: boxes('#sv-bridge .point text'),
+  names: boxes('#sv-bridge .annotation-text'),
+  rowLabels: boxes('#sv-bridge .ytick text').filter(function (label) { return label.text; }),
+  bars: boxes('#sv-bridge .point path'),
+};
+"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    )
+
+
+def test_on_a_phone_the_bridge_names_each_step_above_its_bar_and_shows_every_amount_whole(dash_duo, app):
+    open_as_viewer(dash_duo, app, "/savings?org=barnet", 390, 844)
+    scroll_to(dash_duo, "sv-bridge-heading")
+    dash_duo.wait_for_contains_text("#sv-bridge-summary", "The forecast is")
+    dash_duo._wait_for(
+        lambda driver: (driver.execute_script(BRIDGE_TEXT) or {}).get("names"), timeout=10, msg="no bridge"
+    )
+    drawn = dash_duo.driver.execute_script(BRIDGE_TEXT)
+    names = [name["text"] for name in drawn["names"]]
+    assert names[0] == "Target" and names[-1] == "Forecast" and len(names) == len(drawn["bars"])
+    assert drawn["rowLabels"] == []  # the names are above the bars, not beside them
+    # Every amount reads whole, inside the chart, and clear of every name.
+    assert len(drawn["amounts"]) == len(drawn["bars"])
+    for amount in drawn["amounts"]:
+        assert drawn["left"] <= amount["left"] and amount["right"] <= drawn["right"], amount
+        assert not any(_overlap(amount, name) for name in drawn["names"]), amount
+    # Each line the summary counts as short has a row of its own, even two whose names are cut alike.
+    short = int(
+        re.search(r"(\d+) lines are short", dash_duo.find_element("#sv-bridge-summary").text).group(1)
+    )
+    shortfalls = [amount for amount in drawn["amounts"] if amount["text"].startswith("Short £")]
+    assert len(shortfalls) == short
+    assert len({round(amount["top"]) for amount in drawn["amounts"]}) == len(drawn["amounts"])
+
+    # A wide screen keeps each name beside its bar.
+    set_width(dash_duo, 1280, 800)
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/savings?org=barnet")
+    wait_until_loaded(dash_duo)
+    scroll_to(dash_duo, "sv-bridge-heading")
+    dash_duo._wait_for(
+        lambda driver: (driver.execute_script(BRIDGE_TEXT) or {}).get("rowLabels"),
+        timeout=10,
+        msg="no bridge",
+    )
+    assert dash_duo.driver.execute_script(BRIDGE_TEXT)["names"] == []
     assert dash_duo.get_logs() == []

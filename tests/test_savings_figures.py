@@ -32,7 +32,8 @@ def test_steps_read_downwards_from_target_to_forecast_with_amounts_across():
     figure = bridge_chart(steps(("2024/25 · Prevention grants · Efficiency", "short", "-120000")))
     bridge = figure.data[0]
     assert bridge.orientation == "h"
-    assert [bridge.y[0], bridge.y[-1]] == ["Target", "Forecast"]
+    names = figure.layout.yaxis.ticktext
+    assert [names[0], names[-1]] == ["Target", "Forecast"]
     assert list(bridge.x) == [1000000.0, -120000.0, 880000.0]
     assert figure.layout.yaxis.autorange == "reversed"
     assert list(bridge.text) == ["£1.0m", "Short £120k", "£880k"]
@@ -42,13 +43,16 @@ def test_a_long_name_takes_two_lines_cut_short_and_is_whole_in_the_hover():
     figure = bridge_chart(
         steps((LONG, "short", "-654000"), ("2019/20 · Customer Journey · Workforce", "short", "-1"))
     )
-    long_label, short_label = figure.data[0].y[1:3]
+    long_label, short_label = figure.layout.yaxis.ticktext[1:3]
     lines = long_label.split("<br>")
     assert len(lines) == 2 and lines[1].endswith("…")
     assert all(len(line) <= 26 for line in lines)
-    # A line may end with the dot between the name's parts, never begin with it.
-    assert short_label.split("<br>") == ["2019/20\u00a0· Customer", "Journey\u00a0· Workforce"]
-    assert not any(line.startswith("·") for label in figure.data[0].y for line in label.split("<br>"))
+    # Year and category first, the project below; a line never begins with the dot between parts.
+    assert long_label.startswith("2023/24\u00a0· Efficiency<br>Work-stream")
+    assert short_label.split("<br>") == ["2019/20\u00a0· Workforce", "Customer Journey"]
+    assert not any(
+        line.startswith("·") for label in figure.layout.yaxis.ticktext for line in label.split("<br>")
+    )
     assert f"{LONG}: Short £654k" in figure.data[0].hovertext[1]
 
 
@@ -56,7 +60,7 @@ def test_the_left_margin_holds_the_longest_line_at_thirteen_pixels():
     narrow = bridge_chart(steps(("2024/25 · Grants", "over", "5000")))
     wide = bridge_chart(steps((LONG, "short", "-654000")))
     assert wide.layout.font.size == 13
-    longest = max(len(line) for label in wide.data[0].y for line in label.split("<br>"))
+    longest = max(len(line) for label in wide.layout.yaxis.ticktext for line in label.split("<br>"))
     assert longest > 20
     assert wide.layout.margin.l >= 0.55 * 13 * longest
     assert narrow.layout.margin.l < wide.layout.margin.l
@@ -66,7 +70,7 @@ def test_the_left_margin_holds_the_longest_line_at_thirteen_pixels():
 
 def test_user_text_in_a_step_name_is_shown_as_text():
     figure = bridge_chart(steps(("2024/25 · <b>Bold</b> & co · Efficiency", "short", "-10")))
-    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in figure.data[0].y[1].replace("<br>", " ")
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in figure.layout.yaxis.ticktext[1].replace("<br>", " ")
 
 
 def test_the_cumulative_chart_reads_each_year_in_pounds_with_room_for_its_legend_and_years():
@@ -95,3 +99,16 @@ def test_no_matching_lines_say_so_in_place_of_a_chart():
         validated = go.Figure(figure)
         assert validated.data == ()
         assert validated.layout.annotations[0].text == "No saving lines match these filters"
+
+
+def test_two_lines_of_one_project_year_and_category_each_have_a_row_and_others_are_told_apart():
+    figure = bridge_chart(steps((LONG, "short", "-250000"), (LONG, "short", "-150000")))
+    names = figure.layout.yaxis.ticktext
+    assert names[1] == names[2]
+    assert len(set(figure.data[0].y)) == 4  # target, the two lines, forecast: a row each
+    assert list(figure.layout.yaxis.tickvals) == list(figure.data[0].y)
+
+    other = bridge_chart(
+        steps((LONG, "short", "-250000"), (LONG.replace("Efficiency", "Workforce"), "short", "-1"))
+    )
+    assert other.layout.yaxis.ticktext[1] != other.layout.yaxis.ticktext[2]

@@ -128,10 +128,13 @@ def bridge_chart(steps: pd.DataFrame) -> dict:
             text.append(f"Short {format_money(abs(value))}")
         else:
             text.append(f"Over {format_money(value)}")
+    # Each step has a row of its own, named by its tick: two lines can share a name once it is cut
+    # short, and a category axis drew steps of the same name on one row, one over the other.
+    rows = list(range(len(labels)))
     bridge = {
         "type": "waterfall",
         "orientation": "h",
-        "y": labels,
+        "y": rows,
         "x": amounts,
         "measure": measures,
         "text": text,
@@ -158,7 +161,15 @@ def bridge_chart(steps: pd.DataFrame) -> dict:
     layout = _layout(
         max(240, 60 + BRIDGE_ROW_PX * len(steps)),
         money_axis="x",
-        yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        yaxis={
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": labels,
+            "autorange": "reversed",
+            "automargin": True,
+            "showgrid": False,
+            "zeroline": False,
+        },
         xaxis={"automargin": True, "range": [max(0.0, low - spread * 0.6), high + spread * 0.35]},
         margin={"l": labels_margin(labels, FONT_PX), "b": 30},
     )
@@ -167,7 +178,15 @@ def bridge_chart(steps: pd.DataFrame) -> dict:
 
 def _two_lines(label: str) -> list[str]:
     """A step's name on at most two lines, the rest cut short with an ellipsis; a line may end after a
-    " · " between the name's parts but not begin with one."""
+    " · " between the name's parts but not begin with one. A line's name (year · project · category)
+    reads year and category first and the project below, so two lines of one project in one year are
+    told apart even when the project's name is cut short."""
+    parts = label.split(" · ")
+    if len(parts) >= 3:
+        first = f"{parts[0]}\u00a0· {parts[-1]}"
+        if len(first) <= BRIDGE_LABEL_WIDTH:
+            rest = textwrap.wrap(" · ".join(parts[1:-1]), BRIDGE_LABEL_WIDTH, max_lines=1, placeholder="…")
+            return [first, *rest]
     kept_together = label.replace(" · ", "\u00a0· ")
     return textwrap.wrap(kept_together, BRIDGE_LABEL_WIDTH, max_lines=2, placeholder="…") or [""]
 

@@ -276,11 +276,14 @@ LATER_PARTS = (
     ("sv-slippage", "children", "slippage"),
     ("sv-benefits", "children", "benefits"),
 )
+# The bridge goes through assets/savingsBridge.js, which lays it out for a phone's width.
 SHOW_LATER = (
     "function (later, near) {"
     " if (!later || near !== true) {"
     f" return Array({len(LATER_PARTS)}).fill(window.dash_clientside.no_update); }}"
-    f" return {[key for _, _, key in LATER_PARTS]}.map(function (key) {{ return later[key]; }}); }}"
+    f" return {[key for _, _, key in LATER_PARTS]}.map(function (key) {{"
+    " return key === 'bridge' && window.trackerBridgeForScreen"
+    " ? window.trackerBridgeForScreen(later[key]) : later[key]; }); }"
 )
 clientside(
     SHOW_LATER,
