@@ -119,7 +119,8 @@ MAIN_CALLBACKS = [
         "benchmarking",
         "/benchmarking",
         "bm-heat.figure",
-        after=(("bm-heat-near", "data", True),),
+        # Once scrolled to, the gate passes on the layout's measure (the default, 1A).
+        after=(("bm-heat-wanted", "data", ["1A"]),),
     ),
     MainCallback("audit", "audit", "/audit", "audit-url.search"),
 ]

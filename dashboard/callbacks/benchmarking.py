@@ -13,7 +13,7 @@ from dashboard import clock
 from dashboard.callbacks import EVERYONE, callback, clientside
 from dashboard.callbacks.common import send_table
 from dashboard.callbacks.grid_details import SHOW_DETAILS, row_details
-from dashboard.callbacks.sections import WATCH_SECTIONS, is_near, watched
+from dashboard.callbacks.sections import PASS_WHEN_NEAR, WATCH_SECTIONS, passed, watched, when_near
 from dashboard.domain.ranking import rank_change_words
 from dashboard.domain.sources import cite
 from dashboard.domain.values import is_missing
@@ -359,21 +359,28 @@ def show_measure(measure, year):
     )
 
 
+clientside(
+    PASS_WHEN_NEAR,
+    *when_near("bm-heat-wanted", "bm-heat-near", Input("bm-measure", "value")),
+    module=__name__,
+)
+
+
 @callback(
     Output("bm-heat", "figure"),
     Output("bm-heat-summary", "children"),
     Output("bm-differences", "children"),
     Output("bm-heat-grid", "rowData"),
-    Input("bm-measure", "value"),
-    Input("bm-heat-near", "data"),
+    Input("bm-heat-wanted", "data"),
     roles=EVERYONE,
     prevent_initial_call=True,
 )
-def show_rank_heatmap(measure, near):
-    # Read and drawn once the section comes near the screen (callbacks.sections).
-    if not is_near(near):
+def show_rank_heatmap(wanted):
+    # The measure, passed on once the section comes near the screen (callbacks.sections).
+    values = passed(wanted, 1)
+    if values is None:
         return (no_update,) * 4
-    selected, years = chosen_measure(measure)
+    selected, years = chosen_measure(values[0])
     ranks = benchmark_queries.birmingham_rank_records()
     return (
         bench_figures.rank_heatmap(ranks, years, selected=selected),

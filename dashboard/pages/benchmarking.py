@@ -273,6 +273,7 @@ def layout(**query):
         html.Section(
             [
                 heat_near,
+                dcc.Store(id="bm-heat-wanted"),
                 html.H2("Birmingham's rank on every measure", className="h4", id="bm-heat-heading"),
                 html.P(id="bm-heat-summary", className="chart-summary"),
                 html.Div(id="bm-differences", className="mb-2"),
