@@ -14,8 +14,7 @@ would look near.
 A section whose callback follows what another callback writes (the address its filters settle, say)
 is sent those values through a gate in the browser (`PASS_WHEN_NEAR`, `when_near`): until the
 section is near, a change of filter costs no request for it. Without the gate each change sent one
-more request, after the first answer was drawn, only to hear "nothing yet": about a quarter of the
-time a change of filter took.
+more request, after the first answer was drawn, only to hear "nothing yet".
 """
 
 from __future__ import annotations
